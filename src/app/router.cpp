@@ -1,0 +1,51 @@
+#include "app/router.hpp"
+
+#include "login/sign_out.hpp"
+#include "login/userinfo.hpp"
+
+namespace gh::app {
+
+Router::Router(std::shared_ptr<const options::Options> options, const session::CookieSessionStore& store,
+               const gate::Gate& gate)
+    : options_(std::move(options)),
+      store_(store),
+      gate_(gate),
+      nginx_(gate, options_),
+      auth_path_(options_->proxy_prefix + "/auth"),
+      userinfo_path_(options_->proxy_prefix + "/userinfo"),
+      sign_out_path_(options_->proxy_prefix + "/sign_out"),
+      start_path_(options_->proxy_prefix + "/start"),
+      sign_in_path_(options_->proxy_prefix + "/sign_in"),
+      callback_path_(options_->proxy_prefix + "/callback") {}
+
+void Router::handle(const http::Request& req, http::Response& res) const {
+    const std::string_view path = req.path();
+    if (path == auth_path_) return nginx_.handle(req, res);
+    if (path == options_->ping_path || path == options_->ready_path) {
+        res.status(200);
+        return res.finish("OK");
+    }
+    if (path == userinfo_path_) return login::handle_userinfo(gate_, req, res);
+    if (path == sign_out_path_) return login::handle_sign_out(*options_, store_, req, res);
+    if (path == start_path_ || path == sign_in_path_ || path == callback_path_) {
+        res.status(501);
+        return res.finish("The OIDC sign-in flow is not implemented yet.\n");
+    }
+    if (path.starts_with(options_->proxy_prefix + "/")) {
+        res.status(404);
+        return res.finish("Not Found\n");
+    }
+    // Anything else goes to the static upstream, for signed-in users only (oauth2-proxy's --upstream=static://).
+    session::CookieJar jar;
+    req.for_each("Cookie", [&](std::string_view v) { jar.add_header(v); });
+    session::Session s;
+    const auto d = gate_.decide({&jar}, s);
+    if (d.verdict == gate::Verdict::allow) {
+        res.status(options_->static_upstream_status);
+        return res.finish("Authenticated\n");
+    }
+    res.status(d.verdict == gate::Verdict::forbidden ? 403 : 401);
+    res.finish(d.verdict == gate::Verdict::forbidden ? "Forbidden\n" : "Unauthorized\n");
+}
+
+}  // namespace gh::app

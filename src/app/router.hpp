@@ -1,0 +1,27 @@
+#pragma once
+// Maps a request path to its endpoint. Exact matches only: the endpoint set is small and fixed.
+#include <memory>
+
+#include "doors/nginx_door.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
+#include "options/options.hpp"
+#include "session/cookie_session_store.hpp"
+
+namespace gh::app {
+
+class Router {
+public:
+    Router(std::shared_ptr<const options::Options> options, const session::CookieSessionStore& store,
+           const gate::Gate& gate);
+    void handle(const http::Request& req, http::Response& res) const;
+
+private:
+    std::shared_ptr<const options::Options> options_;
+    const session::CookieSessionStore& store_;
+    const gate::Gate& gate_;
+    doors::NginxDoor nginx_;
+    std::string auth_path_, userinfo_path_, sign_out_path_, start_path_, sign_in_path_, callback_path_;
+};
+
+}  // namespace gh::app

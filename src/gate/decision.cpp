@@ -1,0 +1,18 @@
+#include "gate/decision.hpp"
+
+namespace gh::gate {
+
+const char* to_string(Reason r) {
+    switch (r) {
+        case Reason::allowed: return "allowed";
+        case Reason::no_session: return "no session";
+        case Reason::malformed_cookie: return "malformed session cookie";
+        case Reason::tampered_cookie: return "session cookie failed authentication";
+        case Reason::session_expired: return "session expired";
+        case Reason::email_domain_not_allowed: return "email domain not allowed";
+        case Reason::group_not_allowed: return "not in an allowed group";
+    }
+    return "unknown";
+}
+
+}  // namespace gh::gate

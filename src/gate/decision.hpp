@@ -1,0 +1,29 @@
+#pragma once
+// What the gate decided about one request, and why. Each door maps it to its own protocol.
+namespace gh::gate {
+
+enum class Verdict {
+    allow,             // signed in and allowed
+    sign_in_required,  // no valid session: send the user to sign in
+    forbidden,         // signed in, but this user may not pass
+};
+
+// Every denial carries a reason that the log line (and later the metric) uses.
+enum class Reason {
+    allowed,
+    no_session,
+    malformed_cookie,
+    tampered_cookie,
+    session_expired,
+    email_domain_not_allowed,
+    group_not_allowed,
+};
+
+const char* to_string(Reason r);
+
+struct Decision {
+    Verdict verdict = Verdict::sign_in_required;
+    Reason reason = Reason::no_session;
+};
+
+}  // namespace gh::gate

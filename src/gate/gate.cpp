@@ -1,0 +1,29 @@
+#include "gate/gate.hpp"
+
+#include "gate/rules.hpp"
+
+namespace gh::gate {
+
+Gate::Gate(std::shared_ptr<const options::Options> options, const session::CookieSessionStore& sessions,
+           const Clock& clock)
+    : options_(std::move(options)), sessions_(sessions), clock_(clock) {}
+
+Decision Gate::decide(const OriginalRequest& request, session::Session& session) const {
+    using session::LoadResult;
+    switch (sessions_.load(*request.cookies, clock_.now(), session)) {
+        case LoadResult::ok: break;
+        case LoadResult::absent: return {Verdict::sign_in_required, Reason::no_session};
+        case LoadResult::malformed: return {Verdict::sign_in_required, Reason::malformed_cookie};
+        case LoadResult::tampered: return {Verdict::sign_in_required, Reason::tampered_cookie};
+        case LoadResult::expired: return {Verdict::sign_in_required, Reason::session_expired};
+    }
+    // Signed in but refused is 403, never 401: a 401 would send the user through sign-in again and,
+    // with single sign-on, straight back here in a loop.
+    if (!email_domain_allowed(session.email, options_->email_domains))
+        return {Verdict::forbidden, Reason::email_domain_not_allowed};
+    if (!group_allowed(session.groups, options_->allowed_groups))
+        return {Verdict::forbidden, Reason::group_not_allowed};
+    return {Verdict::allow, Reason::allowed};
+}
+
+}  // namespace gh::gate

@@ -1,0 +1,32 @@
+#pragma once
+// The one decision engine behind every door: who is this, and may they pass?
+#include <memory>
+
+#include "gate/decision.hpp"
+#include "options/options.hpp"
+#include "session/clock.hpp"
+#include "session/cookie_session_store.hpp"
+
+namespace gh::gate {
+
+// What a door knows about the request it was asked about (grows with [authz] and [doors]).
+struct OriginalRequest {
+    const session::CookieJar* cookies = nullptr;
+};
+
+class Gate {
+public:
+    Gate(std::shared_ptr<const options::Options> options, const session::CookieSessionStore& sessions,
+         const Clock& clock);
+
+    // Loads the session into `session` (reusing its capacity) and decides. Thread-safe; no allocation
+    // once `session`'s buffers have grown to size.
+    Decision decide(const OriginalRequest& request, session::Session& session) const;
+
+private:
+    std::shared_ptr<const options::Options> options_;
+    const session::CookieSessionStore& sessions_;
+    const Clock& clock_;
+};
+
+}  // namespace gh::gate

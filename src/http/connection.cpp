@@ -1,0 +1,133 @@
+// One keep-alive connection: read a request header, answer, repeat. Pipelined requests are answered in
+// order because each read starts from what the previous one left in the buffer.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include "http/worker.hpp"
+
+namespace gh::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+// Registers the connection with its worker for the lifetime of the coroutine.
+class Registration {
+public:
+    Registration(Worker& w, tcp::socket& s) : worker_(w) {
+        worker_.connections.push_front({&s, false});
+        it_ = worker_.connections.begin();
+    }
+    ~Registration() { worker_.connections.erase(it_); }
+    void set_idle(bool idle) { it_->idle = idle; }
+
+private:
+    Worker& worker_;
+    std::list<Worker::Connection>::iterator it_;
+};
+
+// The answer to a request that could not be parsed; the connection closes after it.
+int status_for_read_error(const boost::system::error_code& ec) {
+    if (ec == beast::http::error::header_limit) return 431;
+    if (ec == beast::http::error::unexpected_body || ec == beast::http::error::body_limit) return 413;
+    if (ec == beast::error::timeout) return 408;
+    return 400;
+}
+
+template <class Stream>
+asio::awaitable<void> write_error(Stream& stream, std::string& out, int status, const char* body) {
+    Response res(out, false);
+    res.status(status);
+    res.finish(body);
+    co_await asio::async_write(stream, asio::buffer(out), kTuple);
+}
+
+template <class Stream>
+asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg) {
+    auto& lowest = beast::get_lowest_layer(stream);
+    // Bounded: the parser never lets the buffer grow past the header limit plus one read.
+    beast::flat_buffer buffer(w.limits.max_header_bytes + 4096);
+    std::string out;
+    out.reserve(1024);
+    for (;;) {
+        if (buffer.size() == 0) {
+            // Idle between requests: the idle timeout applies, and a drain may close us here.
+            if (w.draining) co_return;
+            reg.set_idle(true);
+            lowest.expires_after(w.limits.idle_timeout);
+            auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
+            reg.set_idle(false);
+            if (ec) co_return;
+            buffer.commit(n);
+        }
+        // A request has started: the whole header must arrive within the header-read timeout (slowloris).
+        lowest.expires_after(w.limits.header_read_timeout);
+        beast::http::request_parser<beast::http::empty_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(w.limits.max_header_bytes));
+        parser.body_limit(0);
+        auto [ec, n] = co_await beast::http::async_read(stream, buffer, parser, kTuple);
+        if (ec) {
+            if (ec == beast::http::error::end_of_stream || ec == asio::error::eof ||
+                ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
+                co_return;
+            const int status = status_for_read_error(ec);
+            spdlog::info("rejected request: {} ({})", ec.message(), status);
+            lowest.expires_after(w.limits.header_read_timeout);
+            co_await write_error(stream, out, status, "bad request\n");
+            co_return;
+        }
+        const auto& message = parser.get();
+        if (static_cast<std::size_t>(std::distance(message.begin(), message.end())) > w.limits.max_header_count) {
+            spdlog::info("rejected request: more than {} header fields (431)", w.limits.max_header_count);
+            co_await write_error(stream, out, 431, "too many header fields\n");
+            co_return;
+        }
+        Response res(out, message.keep_alive() && !w.draining);
+        w.handler(Request(message), res);
+        lowest.expires_after(w.limits.idle_timeout);
+        auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(out), kTuple);
+        if (wec || !res.keep_alive()) co_return;
+    }
+}
+
+asio::awaitable<void> serve_plain(Worker& w, tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    Registration reg(w, stream.socket());
+    co_await serve(w, stream, reg);
+    boost::system::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+asio::awaitable<void> serve_tls(Worker& w, tcp::socket socket) {
+    beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *w.tls);
+    Registration reg(w, beast::get_lowest_layer(stream).socket());
+    beast::get_lowest_layer(stream).expires_after(w.limits.header_read_timeout);
+    auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kTuple);
+    if (ec) co_return;
+    co_await serve(w, stream, reg);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(1));
+    co_await stream.async_shutdown(kTuple);
+}
+
+}  // namespace
+
+void spawn_connection(Worker& worker, tcp::socket socket, bool tls) {
+    if (tls) asio::co_spawn(worker.io, serve_tls(worker, std::move(socket)), asio::detached);
+    else asio::co_spawn(worker.io, serve_plain(worker, std::move(socket)), asio::detached);
+}
+
+}  // namespace gh::http

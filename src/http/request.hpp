@@ -1,0 +1,40 @@
+#pragma once
+// A parsed request as handlers see it: views into the connection's parser, valid until the handler returns.
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/message.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gh::http {
+
+class Request {
+public:
+    using Message = boost::beast::http::request<boost::beast::http::empty_body>;
+
+    explicit Request(const Message& m);
+
+    std::string_view method() const { return method_; }
+    std::string_view target() const { return target_; }
+    std::string_view path() const { return path_; }    // target before '?'
+    std::string_view query() const { return query_; }  // after '?', without it
+
+    // First value of a header (case-insensitive name), empty if absent.
+    std::string_view header(std::string_view name) const;
+
+    // Calls fn(value) for every header line of that name, in order.
+    template <class Fn>
+    void for_each(std::string_view name, Fn&& fn) const {
+        for (auto it = m_.find(name); it != m_.end() && boost::beast::iequals(it->name_string(), name); ++it)
+            fn(it->value());
+    }
+
+private:
+    const Message& m_;
+    std::string_view method_, target_, path_, query_;
+};
+
+// Value of `key` in an application/x-www-form-urlencoded query, percent-decoded; nullopt when absent.
+std::optional<std::string> query_param(std::string_view query, std::string_view key);
+
+}  // namespace gh::http

@@ -1,0 +1,59 @@
+#include "http/response.hpp"
+
+#include <charconv>
+
+namespace gh::http {
+
+std::string_view reason_phrase(int code) {
+    switch (code) {
+        case 200: return "OK";
+        case 202: return "Accepted";
+        case 204: return "No Content";
+        case 302: return "Found";
+        case 400: return "Bad Request";
+        case 401: return "Unauthorized";
+        case 403: return "Forbidden";
+        case 404: return "Not Found";
+        case 405: return "Method Not Allowed";
+        case 408: return "Request Timeout";
+        case 413: return "Content Too Large";
+        case 414: return "URI Too Long";
+        case 431: return "Request Header Fields Too Large";
+        case 500: return "Internal Server Error";
+        case 501: return "Not Implemented";
+        case 503: return "Service Unavailable";
+        default: return "Unknown";
+    }
+}
+
+void Response::status(int code) {
+    status_ = code;
+    out_.append("HTTP/1.1 ");
+    char digits[8];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, code);
+    out_.append(digits, end);
+    out_.push_back(' ');
+    out_.append(reason_phrase(code));
+    out_.append("\r\n");
+}
+
+void Response::header(std::string_view name, std::string_view value) {
+    out_.append(name);
+    out_.append(": ");
+    for (char c : value)
+        if (c != '\r' && c != '\n' && c != '\0') out_.push_back(c);
+    out_.append("\r\n");
+}
+
+void Response::finish(std::string_view body, std::string_view content_type) {
+    if (!body.empty()) header("Content-Type", content_type);
+    if (!keep_alive_) out_.append("Connection: close\r\n");
+    out_.append("Content-Length: ");
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, body.size());
+    out_.append(digits, end);
+    out_.append("\r\n\r\n");
+    out_.append(body);
+}
+
+}  // namespace gh::http

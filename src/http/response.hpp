@@ -1,0 +1,34 @@
+#pragma once
+// Serialises a response straight into the connection's reusable output buffer: no header map, no
+// per-request allocation once the buffer has grown.
+#include <string>
+#include <string_view>
+
+namespace gh::http {
+
+class Response {
+public:
+    Response(std::string& buffer, bool keep_alive) : out_(buffer), keep_alive_(keep_alive) { out_.clear(); }
+
+    // Must be called first and once.
+    void status(int code);
+    // Header values are written verbatim except CR, LF and NUL, which are dropped: an identity value from an
+    // IdP must never be able to split the response.
+    void header(std::string_view name, std::string_view value);
+    // Ends the header block and appends the body. Content-Length is always set: a chunked or
+    // close-delimited auth answer stops nginx from reusing its upstream connection.
+    void finish(std::string_view body = {}, std::string_view content_type = "text/plain; charset=utf-8");
+
+    bool keep_alive() const { return keep_alive_; }
+    void close_after() { keep_alive_ = false; }
+    int status_code() const { return status_; }
+
+private:
+    std::string& out_;
+    bool keep_alive_;
+    int status_ = 0;
+};
+
+std::string_view reason_phrase(int code);
+
+}  // namespace gh::http

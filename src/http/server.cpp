@@ -1,0 +1,121 @@
+#include "http/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <stdexcept>
+#include <thread>
+
+#include "http/worker.hpp"
+
+namespace gh::http {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+void Worker::listen(const Listener& l) {
+    boost::system::error_code ec;
+    const auto address = asio::ip::make_address(l.host, ec);
+    if (ec) throw std::runtime_error("cannot listen on " + l.host + ":" + std::to_string(l.port) + ": bad address");
+    const tcp::endpoint endpoint(address, l.port);
+    auto a = std::make_unique<Acceptor>(Acceptor{tcp::acceptor(io), l.tls});
+    a->acceptor.open(endpoint.protocol());
+    a->acceptor.set_option(asio::socket_base::reuse_address(true));
+    // Every worker binds the same port; the kernel spreads new connections across them.
+    int one = 1;
+    ::setsockopt(a->acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    a->acceptor.bind(endpoint, ec);
+    if (ec)
+        throw std::runtime_error("cannot listen on " + l.host + ":" + std::to_string(l.port) + ": " + ec.message());
+    a->acceptor.listen(asio::socket_base::max_listen_connections);
+    acceptors_.push_back(std::move(a));
+}
+
+void Worker::start_accepting() {
+    for (auto& a : acceptors_) {
+        asio::co_spawn(
+            io,
+            [this, acc = a.get()]() -> asio::awaitable<void> {
+                while (!draining) {
+                    auto [ec, socket] = co_await acc->acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+                    if (ec == asio::error::operation_aborted || !acc->acceptor.is_open()) break;
+                    if (ec) {
+                        // Out of descriptors and the like: back off briefly instead of spinning.
+                        spdlog::warn("accept failed: {}", ec.message());
+                        asio::steady_timer t(io, std::chrono::milliseconds(50));
+                        co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+                        continue;
+                    }
+                    socket.set_option(tcp::no_delay(true), ec);
+                    spawn_connection(*this, std::move(socket), acc->tls);
+                }
+            },
+            asio::detached);
+    }
+}
+
+void Worker::drain() {
+    draining = true;
+    boost::system::error_code ec;
+    for (auto& a : acceptors_) a->acceptor.close(ec);
+    for (auto& c : connections)
+        if (c.idle && c.socket) c.socket->cancel(ec);
+}
+
+Server::Server(std::vector<Listener> listeners, const TlsFiles& tls, Limits limits, int threads, Handler handler)
+    : listeners_(std::move(listeners)), limits_(limits), handler_(std::move(handler)) {
+    for (const auto& l : listeners_) {
+        if (!l.tls || tls_) continue;
+        tls_ = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+        tls_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                          asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                          asio::ssl::context::no_tlsv1_1);
+        boost::system::error_code ec;
+        tls_->use_certificate_chain_file(tls.cert_file, ec);
+        if (ec) throw std::runtime_error("--tls-cert-file: cannot load " + tls.cert_file + ": " + ec.message());
+        tls_->use_private_key_file(tls.key_file, asio::ssl::context::pem, ec);
+        if (ec) throw std::runtime_error("--tls-key-file: cannot load " + tls.key_file + ": " + ec.message());
+    }
+    for (int i = 0; i < threads; ++i) workers_.push_back(std::make_unique<Worker>(limits_, handler_, tls_.get()));
+}
+
+Server::~Server() = default;
+
+void Server::bind() {
+    for (auto& w : workers_)
+        for (const auto& l : listeners_) w->listen(l);
+}
+
+void Server::run_until_signalled() {
+    for (auto& w : workers_) w->start_accepting();
+    std::vector<std::thread> threads;
+    for (auto& w : workers_) threads.emplace_back([&w] { w->io.run(); });
+
+    asio::io_context control;
+    asio::signal_set signals(control, SIGTERM, SIGINT);
+    asio::steady_timer deadline(control);
+    signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+        if (ec) return;
+        spdlog::info("received signal {}, draining (up to {} ms)", signal, limits_.shutdown_timeout.count());
+        for (auto& w : workers_) asio::post(w->io, [&w] { w->drain(); });
+        deadline.expires_after(limits_.shutdown_timeout);
+        deadline.async_wait([&](const boost::system::error_code& e) {
+            if (e) return;
+            spdlog::warn("shutdown timeout reached; closing the remaining connections");
+            for (auto& w : workers_) w->io.stop();
+        });
+    });
+    // Each worker's run() returns once its acceptors and connections are gone.
+    std::thread control_thread([&] { control.run(); });
+    for (auto& t : threads) t.join();
+    control.stop();
+    control_thread.join();
+    spdlog::info("stopped");
+}
+
+}  // namespace gh::http

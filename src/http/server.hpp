@@ -1,0 +1,62 @@
+#pragma once
+// HTTP/1.1 server: N I/O threads, each with its own io_context and its own SO_REUSEPORT acceptor,
+// so the hot path shares nothing between threads.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http/request.hpp"
+#include "http/response.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}
+
+namespace gh::http {
+
+struct Limits {
+    std::size_t max_header_bytes = 32 * 1024;
+    std::size_t max_header_count = 100;
+    std::chrono::milliseconds header_read_timeout{10'000};
+    std::chrono::milliseconds idle_timeout{120'000};
+    std::chrono::milliseconds shutdown_timeout{10'000};
+};
+
+struct Listener {
+    std::string host;
+    std::uint16_t port = 0;
+    bool tls = false;
+};
+
+struct TlsFiles {
+    std::string cert_file;
+    std::string key_file;
+};
+
+// Called on an I/O thread for every request; must not block.
+using Handler = std::function<void(const Request&, Response&)>;
+
+class Worker;
+
+class Server {
+public:
+    Server(std::vector<Listener> listeners, const TlsFiles& tls, Limits limits, int threads, Handler handler);
+    ~Server();
+
+    // Binds every listener; throws std::runtime_error naming the address when one cannot be bound.
+    void bind();
+    // Serves until SIGTERM or SIGINT, then stops accepting, lets in-flight requests finish (up to
+    // shutdown_timeout) and returns.
+    void run_until_signalled();
+
+private:
+    std::vector<Listener> listeners_;
+    std::shared_ptr<boost::asio::ssl::context> tls_;
+    Limits limits_;
+    Handler handler_;
+    std::vector<std::unique_ptr<Worker>> workers_;
+};
+
+}  // namespace gh::http

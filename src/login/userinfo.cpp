@@ -1,0 +1,26 @@
+#include "login/userinfo.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace gh::login {
+
+void handle_userinfo(const gate::Gate& gate, const http::Request& req, http::Response& res) {
+    session::CookieJar jar;
+    req.for_each("Cookie", [&](std::string_view v) { jar.add_header(v); });
+    session::Session s;
+    const auto d = gate.decide({&jar}, s);
+    if (d.verdict == gate::Verdict::sign_in_required) {
+        res.status(401);
+        res.header("Cache-Control", "no-store");
+        res.finish("Unauthorized\n");
+        return;
+    }
+    nlohmann::json body = {{"user", s.user}, {"email", s.email}};
+    if (!s.groups.empty()) body["groups"] = s.groups;
+    if (!s.preferred_username.empty()) body["preferredUsername"] = s.preferred_username;
+    res.status(200);
+    res.header("Cache-Control", "no-store");
+    res.finish(body.dump() + "\n", "application/json");
+}
+
+}  // namespace gh::login

@@ -1,0 +1,31 @@
+#include <iostream>
+
+#include "app/app.hpp"
+#include "options/parse_options.hpp"
+#include "version.hpp"
+
+extern char** environ;
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    gh::options::Environment env;
+    for (char** e = environ; *e; ++e) {
+        const std::string entry(*e);
+        const auto eq = entry.find('=');
+        if (eq != std::string::npos) env.emplace_back(entry.substr(0, eq), entry.substr(eq + 1));
+    }
+    const auto outcome = gh::options::parse_options(args, env, gh::options::read_text_file);
+    if (!outcome.errors.empty()) {
+        for (const auto& e : outcome.errors) std::cerr << "gatehouse: " << e << "\n";
+        return 2;
+    }
+    if (outcome.help) {
+        std::cout << gh::options::help_text();
+        return 0;
+    }
+    if (outcome.version) {
+        std::cout << "gatehouse " << gh::kVersion << "\n";
+        return 0;
+    }
+    return gh::app::run(*outcome.options);
+}

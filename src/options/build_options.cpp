@@ -1,0 +1,196 @@
+#include <fstream>
+#include <sstream>
+
+#include "options/parse_options.hpp"
+#include "options/value_parsers.hpp"
+
+namespace gh::options {
+namespace {
+
+// Converts raw strings to typed values, recording one error line per bad flag.
+class Builder {
+public:
+    explicit Builder(const RawConfig& raw) : raw_(raw) {}
+
+    std::vector<std::string> errors;
+
+    std::string text(std::string_view flag) const {
+        const auto& v = raw_.get(flag);
+        return v.values.empty() ? std::string{} : v.values.front();
+    }
+    std::vector<std::string> list(std::string_view flag) const { return raw_.get(flag).values; }
+    bool given(std::string_view flag) const { return raw_.get(flag).source != Source::default_value; }
+    const std::string& origin(std::string_view flag) const { return raw_.get(flag).origin; }
+
+    void fail(std::string_view flag, const std::string& problem) { errors.push_back(origin(flag) + ": " + problem); }
+
+    bool boolean(std::string_view flag) {
+        const auto v = parse_bool(text(flag));
+        if (!v) fail(flag, "'" + text(flag) + "' is not a boolean (true or false)");
+        return v.value_or(false);
+    }
+    std::chrono::milliseconds duration(std::string_view flag) {
+        const auto v = parse_duration(text(flag));
+        if (!v) fail(flag, "'" + text(flag) + "' is not a duration (e.g. 168h, 1h30m, 15s)");
+        return v.value_or(std::chrono::milliseconds{0});
+    }
+    std::int64_t integer(std::string_view flag, std::int64_t min, std::int64_t max) {
+        const auto v = parse_integer(text(flag));
+        if (!v || *v < min || *v > max) {
+            fail(flag, "'" + text(flag) + "' must be a whole number from " + std::to_string(min) + " to " +
+                           std::to_string(max));
+            return min;
+        }
+        return *v;
+    }
+
+private:
+    const RawConfig& raw_;
+};
+
+std::optional<int> parse_static_upstream(std::string_view s) {
+    if (!s.starts_with("static://")) return std::nullopt;
+    const auto code = parse_integer(s.substr(9));
+    if (!code || *code < 100 || *code > 599) return std::nullopt;
+    return static_cast<int>(*code);
+}
+
+void build_provider(Builder& b, Options& o, const FileReader& read_file) {
+    o.provider = b.text("provider");
+    if (o.provider == "keycloak-oidc") o.provider = "oidc";  // same protocol; Keycloak defaults arrive with [sign-in]
+    if (o.provider != "oidc") {
+        for (auto later : {"google", "github", "azure", "entra-id", "gitlab"})
+            if (o.provider == later) {
+                b.fail("provider", "'" + o.provider + "' is not implemented yet (arrives with [proxy-mode])");
+                return;
+            }
+        b.fail("provider", "unknown provider '" + o.provider + "' (expected oidc or keycloak-oidc)");
+    }
+    o.oidc_issuer_url = b.text("oidc-issuer-url");
+    if (o.oidc_issuer_url.empty()) b.fail("oidc-issuer-url", "missing (required by --provider=oidc)");
+    else if (!parse_http_url(o.oidc_issuer_url))
+        b.fail("oidc-issuer-url", "'" + o.oidc_issuer_url + "' is not an http(s) URL");
+    o.client_id = b.text("client-id");
+    if (o.client_id.empty()) b.fail("client-id", "missing");
+    const std::string secret_file = b.text("client-secret-file");
+    if (b.given("client-secret") && !secret_file.empty()) {
+        b.fail("client-secret-file", "give either --client-secret or --client-secret-file, not both");
+    } else if (!secret_file.empty()) {
+        auto content = read_file(secret_file);
+        if (!content) b.fail("client-secret-file", "cannot read " + secret_file);
+        else {
+            while (!content->empty() && (content->back() == '\n' || content->back() == '\r')) content->pop_back();
+            if (content->empty()) b.fail("client-secret-file", secret_file + " is empty");
+            o.client_secret = Secret(*content);
+        }
+    } else {
+        o.client_secret = Secret(b.text("client-secret"));
+        if (o.client_secret.empty()) b.fail("client-secret", "missing (or use --client-secret-file)");
+    }
+    o.oidc_groups_claim = b.text("oidc-groups-claim");
+}
+
+void build_cookies(Builder& b, Options& o) {
+    const std::string secret = b.text("cookie-secret");
+    if (secret.empty()) b.fail("cookie-secret", "missing");
+    else if (auto bytes = parse_cookie_secret(secret))
+        o.cookie_secret = Secret(std::string(bytes->begin(), bytes->end()));
+    else
+        b.fail("cookie-secret", "must be 16, 24 or 32 bytes, raw or base64 (got " + std::to_string(secret.size()) +
+                                    " characters)");
+    o.cookie_name = b.text("cookie-name");
+    for (char c : o.cookie_name)
+        if (static_cast<unsigned char>(c) <= ' ' || std::string_view("()<>@,;:\\\"/[]?={}").find(c) != std::string_view::npos) {
+            b.fail("cookie-name", "'" + o.cookie_name + "' is not a valid cookie name");
+            break;
+        }
+    o.cookie_domains = b.list("cookie-domain");
+    o.cookie_path = b.text("cookie-path");
+    if (!o.cookie_path.starts_with('/')) b.fail("cookie-path", "must start with /");
+    o.cookie_expire = std::chrono::duration_cast<std::chrono::seconds>(b.duration("cookie-expire"));
+    o.cookie_refresh = std::chrono::duration_cast<std::chrono::seconds>(b.duration("cookie-refresh"));
+    if (o.cookie_expire.count() <= 0 && b.errors.empty()) b.fail("cookie-expire", "must be positive");
+    if (o.cookie_refresh.count() > 0 && o.cookie_refresh >= o.cookie_expire)
+        b.fail("cookie-refresh", "must be shorter than --cookie-expire");
+    o.cookie_secure = b.boolean("cookie-secure");
+    o.cookie_httponly = b.boolean("cookie-httponly");
+    const std::string samesite = b.text("cookie-samesite");
+    if (samesite.empty()) o.cookie_samesite = session::SameSite::unset;
+    else if (samesite == "lax") o.cookie_samesite = session::SameSite::lax;
+    else if (samesite == "strict") o.cookie_samesite = session::SameSite::strict;
+    else if (samesite == "none") o.cookie_samesite = session::SameSite::none;
+    else b.fail("cookie-samesite", "'" + samesite + "' must be lax, strict, none or empty");
+    o.session_store_type = b.text("session-store-type");
+    if (o.session_store_type == "redis")
+        b.fail("session-store-type", "'redis' is not implemented yet (arrives with [sessions])");
+    else if (o.session_store_type != "cookie")
+        b.fail("session-store-type", "'" + o.session_store_type + "' must be cookie or redis");
+}
+
+void build_server(Builder& b, Options& o) {
+    if (auto a = parse_listen_address(b.text("http-address"))) o.http_address = *a;
+    else b.fail("http-address", "'" + b.text("http-address") + "' is not host:port");
+    if (const auto https = b.text("https-address"); !https.empty()) {
+        if (auto a = parse_listen_address(https)) o.https_address = *a;
+        else b.fail("https-address", "'" + https + "' is not host:port");
+        o.tls_cert_file = b.text("tls-cert-file");
+        o.tls_key_file = b.text("tls-key-file");
+        if (o.tls_cert_file.empty()) b.fail("tls-cert-file", "missing (required by --https-address)");
+        if (o.tls_key_file.empty()) b.fail("tls-key-file", "missing (required by --https-address)");
+    }
+    for (const auto& up : b.list("upstream")) {
+        if (auto code = parse_static_upstream(up)) o.static_upstream_status = *code;
+        else if (up.starts_with("static://")) b.fail("upstream", "'" + up + "' needs an HTTP status code");
+        else b.fail("upstream", "'" + up + "': only static:// upstreams for now (proxying arrives with [proxy-mode])");
+    }
+    for (auto [flag, field] : {std::pair{"proxy-prefix", &o.proxy_prefix}, std::pair{"ping-path", &o.ping_path},
+                               std::pair{"ready-path", &o.ready_path}}) {
+        *field = b.text(flag);
+        if (!field->starts_with('/')) b.fail(flag, "must start with /");
+    }
+    while (o.proxy_prefix.size() > 1 && o.proxy_prefix.ends_with('/')) o.proxy_prefix.pop_back();
+    o.workers = static_cast<int>(b.integer("workers", 0, 256));
+    o.max_header_bytes = static_cast<std::size_t>(b.integer("max-header-bytes", 1024, 1 << 20));
+    o.max_header_count = static_cast<std::size_t>(b.integer("max-header-count", 8, 10000));
+    o.header_read_timeout = b.duration("header-read-timeout");
+    o.idle_timeout = b.duration("idle-timeout");
+    o.shutdown_timeout = b.duration("shutdown-timeout");
+}
+
+}  // namespace
+
+ParseOutcome parse_options(const std::vector<std::string>& args, const Environment& env, const FileReader& read_file) {
+    ParseOutcome out;
+    const RawConfig raw = collect_raw_config(args, env, read_file);
+    out.help = raw.help;
+    out.version = raw.version;
+    out.errors = raw.errors;
+    if (out.help || out.version) return out;
+
+    Builder b(raw);
+    Options o;
+    build_provider(b, o, read_file);
+    build_cookies(b, o);
+    o.email_domains = b.list("email-domain");
+    if (o.email_domains.empty()) b.fail("email-domain", "missing (use --email-domain=* to allow any)");
+    o.allowed_groups = b.list("allowed-group");
+    o.whitelist_domains = b.list("whitelist-domain");
+    o.set_xauthrequest = b.boolean("set-xauthrequest");
+    o.pass_access_token = b.boolean("pass-access-token");
+    o.reverse_proxy = b.boolean("reverse-proxy");
+    build_server(b, o);
+
+    out.errors.insert(out.errors.end(), b.errors.begin(), b.errors.end());
+    if (out.errors.empty()) out.options = std::move(o);
+    return out;
+}
+
+std::optional<std::string> read_text_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+}  // namespace gh::options

@@ -1,0 +1,150 @@
+#include "options/flag_table.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace gh::options {
+namespace {
+
+using enum FlagType;
+
+constexpr std::array kFlags = {
+    // Provider
+    FlagSpec{"provider", "provider", text, "oidc", "OAuth provider: oidc or keycloak-oidc"},
+    FlagSpec{"oidc-issuer-url", "oidc_issuer_url", text, "", "OpenID Connect issuer URL (discovery base)"},
+    FlagSpec{"client-id", "client_id", text, "", "OAuth client ID"},
+    FlagSpec{"client-secret", "client_secret", text, "", "OAuth client secret"},
+    FlagSpec{"client-secret-file", "client_secret_file", text, "", "file holding the OAuth client secret"},
+    FlagSpec{"oidc-groups-claim", "oidc_groups_claim", text, "groups", "ID token claim holding the groups"},
+    // Cookies and sessions
+    FlagSpec{"cookie-secret", "cookie_secret", text, "",
+             "seed for the session cookie key: 16, 24 or 32 bytes, raw or base64"},
+    FlagSpec{"cookie-name", "cookie_name", text, "_oauth2_proxy", "name of the session cookie"},
+    FlagSpec{"cookie-domain", "cookie_domains", list, "",
+             "cookie domain(s); the most specific one matching the request host is used"},
+    FlagSpec{"cookie-path", "cookie_path", text, "/", "cookie path"},
+    FlagSpec{"cookie-expire", "cookie_expire", duration, "168h", "session lifetime"},
+    FlagSpec{"cookie-refresh", "cookie_refresh", duration, "0", "refresh the session after this age (0: off)"},
+    FlagSpec{"cookie-secure", "cookie_secure", boolean, "true", "set the Secure attribute on cookies"},
+    FlagSpec{"cookie-httponly", "cookie_httponly", boolean, "true", "set the HttpOnly attribute on cookies"},
+    FlagSpec{"cookie-samesite", "cookie_samesite", text, "", "SameSite attribute: lax, strict, none or empty"},
+    FlagSpec{"session-store-type", "session_store_type", text, "cookie", "where sessions live: cookie"},
+    // Authorization
+    FlagSpec{"email-domain", "email_domains", list, "",
+             "allowed e-mail domain(s) of signed-in users; * for any"},
+    FlagSpec{"allowed-group", "allowed_groups", list, "", "allow only members of these groups"},
+    FlagSpec{"whitelist-domain", "whitelist_domains", list, "",
+             "domains allowed as redirect targets after sign-in (.example.com for subdomains)"},
+    // Forward-auth answer
+    FlagSpec{"set-xauthrequest", "set_xauthrequest", boolean, "false",
+             "put X-Auth-Request-User/-Email/-Groups/-Preferred-Username on the auth answer"},
+    FlagSpec{"pass-access-token", "pass_access_token", boolean, "false",
+             "with --set-xauthrequest, also X-Auth-Request-Access-Token"},
+    FlagSpec{"reverse-proxy", "reverse_proxy", boolean, "false",
+             "trust X-Forwarded-* and X-Original-URL from the proxy in front"},
+    FlagSpec{"upstream", "upstreams", list, "", "upstream(s); forward-auth deployments use static://200"},
+    // Server
+    FlagSpec{"http-address", "http_address", text, "0.0.0.0:4180", "address to serve HTTP on"},
+    FlagSpec{"https-address", "https_address", text, "", "address to serve HTTPS on (off when empty)"},
+    FlagSpec{"tls-cert-file", "tls_cert_file", text, "", "TLS certificate (PEM) for --https-address"},
+    FlagSpec{"tls-key-file", "tls_key_file", text, "", "TLS private key (PEM) for --https-address"},
+    FlagSpec{"proxy-prefix", "proxy_prefix", text, "/oauth2", "URL prefix of the oauth2 endpoints"},
+    FlagSpec{"ping-path", "ping_path", text, "/ping", "liveness endpoint"},
+    FlagSpec{"ready-path", "ready_path", text, "/ready", "readiness endpoint"},
+    FlagSpec{"workers", "workers", integer, "0", "I/O threads (0: one per core)"},
+    FlagSpec{"max-header-bytes", "max_header_bytes", integer, "32768",
+             "largest request header block accepted (431 beyond)"},
+    FlagSpec{"max-header-count", "max_header_count", integer, "100", "most request header fields accepted"},
+    FlagSpec{"header-read-timeout", "header_read_timeout", duration, "10s",
+             "time allowed to receive a request's headers once it started"},
+    FlagSpec{"idle-timeout", "idle_timeout", duration, "120s", "keep-alive connection idle timeout"},
+    FlagSpec{"shutdown-timeout", "shutdown_timeout", duration, "10s",
+             "how long SIGTERM waits for in-flight requests"},
+    FlagSpec{"config", "config", text, "", "cfg file in oauth2-proxy's format"},
+};
+
+constexpr std::array kPending = {
+    PendingFlag{"skip-auth-routes", "[authz]"},        PendingFlag{"skip-auth-regex", "[authz]"},
+    PendingFlag{"skip-auth-preflight", "[authz]"},     PendingFlag{"authenticated-emails-file", "[authz]"},
+    PendingFlag{"api-route", "[authz]"},               PendingFlag{"policy-file", "[authz]"},
+    PendingFlag{"allowed-role", "[authz]"},            PendingFlag{"redis-connection-url", "[sessions]"},
+    PendingFlag{"redis-password", "[sessions]"},       PendingFlag{"redis-username", "[sessions]"},
+    PendingFlag{"redis-use-sentinel", "[sessions]"},   PendingFlag{"redis-sentinel-master-name", "[sessions]"},
+    PendingFlag{"redis-sentinel-connection-urls", "[sessions]"},
+    PendingFlag{"redis-sentinel-password", "[sessions]"},
+    PendingFlag{"redis-use-cluster", "[sessions]"},    PendingFlag{"redis-cluster-connection-urls", "[sessions]"},
+    PendingFlag{"redis-ca-path", "[sessions]"},        PendingFlag{"redis-insecure-skip-tls-verify", "[sessions]"},
+    PendingFlag{"redis-connection-idle-timeout", "[sessions]"},
+    PendingFlag{"scope", "[sign-in]"},                 PendingFlag{"redirect-url", "[sign-in]"},
+    PendingFlag{"skip-oidc-discovery", "[sign-in]"},   PendingFlag{"login-url", "[sign-in]"},
+    PendingFlag{"redeem-url", "[sign-in]"},            PendingFlag{"oidc-jwks-url", "[sign-in]"},
+    PendingFlag{"oidc-email-claim", "[sign-in]"},      PendingFlag{"oidc-audience-claims", "[sign-in]"},
+    PendingFlag{"oidc-extra-audience", "[sign-in]"},   PendingFlag{"code-challenge-method", "[sign-in]"},
+    PendingFlag{"insecure-oidc-allow-unverified-email", "[sign-in]"},
+    PendingFlag{"insecure-oidc-skip-issuer-verification", "[sign-in]"},
+    PendingFlag{"prompt", "[sign-in]"},                PendingFlag{"approval-prompt", "[sign-in]"},
+    PendingFlag{"cookie-csrf-per-request", "[sign-in]"}, PendingFlag{"cookie-csrf-expire", "[sign-in]"},
+    PendingFlag{"backend-logout-url", "[sessions]"},   PendingFlag{"skip-provider-button", "[pages]"},
+    PendingFlag{"custom-templates-dir", "[pages]"},    PendingFlag{"banner", "[pages]"},
+    PendingFlag{"footer", "[pages]"},                  PendingFlag{"skip-jwt-bearer-tokens", "[machines]"},
+    PendingFlag{"extra-jwt-issuers", "[machines]"},    PendingFlag{"htpasswd-file", "[machines]"},
+    PendingFlag{"htpasswd-user-group", "[machines]"},  PendingFlag{"display-htpasswd-form", "[machines]"},
+    PendingFlag{"trusted-ip", "[hardening]"},          PendingFlag{"real-client-ip-header", "[hardening]"},
+    PendingFlag{"cookie-secret-file", "[hardening]"},  PendingFlag{"metrics-address", "[ops]"},
+    PendingFlag{"logging-format", "[ops]"},            PendingFlag{"standard-logging", "[ops]"},
+    PendingFlag{"request-logging", "[ops]"},           PendingFlag{"auth-logging", "[ops]"},
+    PendingFlag{"silence-ping-logging", "[ops]"},      PendingFlag{"ping-user-agent", "[ops]"},
+    PendingFlag{"pass-user-headers", "[proxy-mode]"},  PendingFlag{"pass-authorization-header", "[proxy-mode]"},
+    PendingFlag{"set-authorization-header", "[proxy-mode]"}, PendingFlag{"pass-basic-auth", "[proxy-mode]"},
+    PendingFlag{"pass-host-header", "[proxy-mode]"},   PendingFlag{"google-group", "[proxy-mode]"},
+    PendingFlag{"google-admin-email", "[proxy-mode]"}, PendingFlag{"google-service-account-json", "[proxy-mode]"},
+    PendingFlag{"github-org", "[proxy-mode]"},         PendingFlag{"github-team", "[proxy-mode]"},
+    PendingFlag{"github-user", "[proxy-mode]"},        PendingFlag{"gitlab-group", "[proxy-mode]"},
+    PendingFlag{"azure-tenant", "[proxy-mode]"},       PendingFlag{"grpc-address", "[doors]"},
+};
+
+std::string to_cfg_key(std::string_view name) {
+    std::string key(name);
+    std::replace(key.begin(), key.end(), '-', '_');
+    return key;
+}
+
+}  // namespace
+
+std::span<const FlagSpec> flag_table() { return kFlags; }
+
+const FlagSpec* find_flag(std::string_view name) {
+    for (const auto& f : kFlags)
+        if (f.name == name) return &f;
+    return nullptr;
+}
+
+const FlagSpec* find_flag_by_cfg_key(std::string_view key) {
+    for (const auto& f : kFlags)
+        if (f.cfg_key == key) return &f;
+    return nullptr;
+}
+
+const PendingFlag* find_pending_flag(std::string_view name) {
+    for (const auto& p : kPending)
+        if (p.name == name) return &p;
+    return nullptr;
+}
+
+const PendingFlag* find_pending_flag_by_cfg_key(std::string_view key) {
+    for (const auto& p : kPending) {
+        // oauth2-proxy's cfg keys for these are the flag name with underscores (lists add an s).
+        const std::string k = to_cfg_key(p.name);
+        if (k == key || k + "s" == key) return &p;
+    }
+    return nullptr;
+}
+
+std::string env_name(const FlagSpec& flag) {
+    std::string name = "OAUTH2_PROXY_";
+    for (char c : flag.cfg_key) name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return name;
+}
+
+}  // namespace gh::options

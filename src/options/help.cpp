@@ -1,0 +1,28 @@
+#include <sstream>
+
+#include "options/flag_table.hpp"
+#include "options/parse_options.hpp"
+#include "version.hpp"
+
+namespace gh::options {
+
+std::string help_text() {
+    std::ostringstream out;
+    out << "gatehouse " << kVersion << " - forward-auth single sign-on, a drop-in for oauth2-proxy\n\n"
+        << "usage: gatehouse [--flag=value ...]\n\n"
+        << "Each flag can also be set with its environment variable or its key in the --config file.\n"
+        << "Precedence: flag > environment > config file > default.\n\n";
+    for (const auto& f : flag_table()) {
+        std::string left = "  --" + std::string(f.name);
+        if (f.type != FlagType::boolean) left += f.type == FlagType::list ? " strings" : " value";
+        out << left;
+        for (std::size_t i = left.size(); i < 40; ++i) out << ' ';
+        out << f.help;
+        if (!f.default_value.empty()) out << " (default " << f.default_value << ")";
+        out << "\n" << std::string(40, ' ') << env_name(f) << ", cfg " << f.cfg_key << "\n";
+    }
+    out << "  --version                             print the version\n";
+    return out.str();
+}
+
+}  // namespace gh::options

@@ -1,0 +1,62 @@
+#pragma once
+// The validated, immutable configuration. Built once by parse_options(); shared read-only afterwards.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/bytes.hpp"
+#include "options/secret.hpp"
+#include "options/value_parsers.hpp"
+#include "session/set_cookie.hpp"
+
+namespace gh::options {
+
+struct Options {
+    // Provider
+    std::string provider;
+    std::string oidc_issuer_url;
+    std::string client_id;
+    Secret client_secret;
+    std::string oidc_groups_claim;
+
+    // Cookies and sessions
+    Secret cookie_secret;  // raw bytes, 16/24/32 long
+    std::string cookie_name;
+    std::vector<std::string> cookie_domains;
+    std::string cookie_path;
+    std::chrono::seconds cookie_expire{0};
+    std::chrono::seconds cookie_refresh{0};
+    bool cookie_secure = true;
+    bool cookie_httponly = true;
+    session::SameSite cookie_samesite = session::SameSite::unset;
+    std::string session_store_type;
+
+    // Authorization
+    std::vector<std::string> email_domains;
+    std::vector<std::string> allowed_groups;
+    std::vector<std::string> whitelist_domains;
+
+    // Forward-auth answer
+    bool set_xauthrequest = false;
+    bool pass_access_token = false;
+    bool reverse_proxy = false;
+    int static_upstream_status = 200;  // from --upstream=static://CODE
+
+    // Server
+    ListenAddress http_address;
+    std::optional<ListenAddress> https_address;
+    std::string tls_cert_file;
+    std::string tls_key_file;
+    std::string proxy_prefix;
+    std::string ping_path;
+    std::string ready_path;
+    int workers = 1;
+    std::size_t max_header_bytes = 0;
+    std::size_t max_header_count = 0;
+    std::chrono::milliseconds header_read_timeout{0};
+    std::chrono::milliseconds idle_timeout{0};
+    std::chrono::milliseconds shutdown_timeout{0};
+};
+
+}  // namespace gh::options

@@ -1,0 +1,146 @@
+#include "options/raw_config.hpp"
+
+#include <stdexcept>
+
+#include "options/cfg_file.hpp"
+#include "options/value_parsers.hpp"
+
+namespace gh::options {
+namespace {
+
+struct Pending {
+    std::string origin;
+    std::vector<std::string> values;
+    bool list_seen = false;
+};
+
+void assign(RawConfig& cfg, const FlagSpec& flag, Source source, std::string origin, std::vector<std::string> values) {
+    auto& slot = cfg.values.at(std::string(flag.name));
+    slot.values = std::move(values);
+    slot.source = source;
+    slot.origin = std::move(origin);
+}
+
+std::string pending_message(const std::string& origin, const PendingFlag& p) {
+    return origin + ": not implemented yet (arrives with " + std::string(p.arrives_with) + ")";
+}
+
+void apply_cfg_file(RawConfig& cfg, const std::string& path, const std::string& text) {
+    const auto parsed = parse_cfg(text);
+    if (!parsed.error.empty()) {
+        cfg.errors.push_back("--config " + path + ": " + parsed.error);
+        return;
+    }
+    for (const auto& e : parsed.entries) {
+        const std::string origin = path + ":" + std::to_string(e.line) + " " + e.key;
+        const FlagSpec* flag = find_flag_by_cfg_key(e.key);
+        if (!flag) {
+            if (const auto* p = find_pending_flag_by_cfg_key(e.key)) cfg.errors.push_back(pending_message(origin, *p));
+            else cfg.errors.push_back(origin + ": unknown setting");
+            continue;
+        }
+        if (flag->name == "config") continue;
+        if (e.is_list && flag->type != FlagType::list) {
+            cfg.errors.push_back(origin + ": expects a single value, not a list");
+            continue;
+        }
+        assign(cfg, *flag, Source::cfg_file, origin, e.values);
+    }
+}
+
+void apply_env(RawConfig& cfg, const Environment& env) {
+    for (const auto& flag : flag_table()) {
+        const std::string name = env_name(flag);
+        for (const auto& [k, v] : env) {
+            if (k != name || flag.name == "config") continue;
+            std::vector<std::string> values;
+            if (flag.type == FlagType::list) append_list_items(v, values);
+            else values.push_back(v);
+            assign(cfg, flag, Source::env, name, std::move(values));
+        }
+    }
+    // A pending setting given through the environment is refused too: silently ignoring it would
+    // change the behaviour of a deployment that switched images.
+    for (const auto& [k, v] : env) {
+        if (!k.starts_with("OAUTH2_PROXY_")) continue;
+        std::string key = k.substr(13);
+        for (auto& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (find_flag_by_cfg_key(key)) continue;
+        if (const auto* p = find_pending_flag_by_cfg_key(key)) cfg.errors.push_back(pending_message(k, *p));
+    }
+}
+
+}  // namespace
+
+const RawValue& RawConfig::get(std::string_view flag) const {
+    const auto it = values.find(flag);
+    if (it == values.end()) throw std::logic_error("flag missing from the table: " + std::string(flag));
+    return it->second;
+}
+
+RawConfig collect_raw_config(const std::vector<std::string>& args, const Environment& env,
+                             const std::function<std::optional<std::string>(const std::string&)>& read_file) {
+    RawConfig cfg;
+    for (const auto& flag : flag_table()) {
+        RawValue v;
+        if (!flag.default_value.empty()) v.values.emplace_back(flag.default_value);
+        v.origin = "--" + std::string(flag.name);
+        cfg.values.emplace(std::string(flag.name), std::move(v));
+    }
+
+    // Flags first, so that --config is known before the file is read; applied last (highest precedence).
+    std::map<std::string, Pending, std::less<>> from_flags;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (arg == "--help" || arg == "-h") {
+            cfg.help = true;
+            continue;
+        }
+        if (arg == "--version" || arg == "-version") {
+            cfg.version = true;
+            continue;
+        }
+        if (!arg.starts_with("--") || arg.size() == 2) {
+            cfg.errors.push_back(arg + ": unexpected argument (flags are written --name=value)");
+            continue;
+        }
+        const auto eq = arg.find('=');
+        const std::string name = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+        const FlagSpec* flag = find_flag(name);
+        if (!flag) {
+            if (const auto* p = find_pending_flag(name)) cfg.errors.push_back(pending_message("--" + name, *p));
+            else cfg.errors.push_back("--" + name + ": unknown flag");
+            // Skip a separate value so that it is not reported as a second error.
+            if (eq == std::string::npos && i + 1 < args.size() && !args[i + 1].starts_with("--")) ++i;
+            continue;
+        }
+        std::string value;
+        if (eq != std::string::npos) {
+            value = arg.substr(eq + 1);
+        } else if (flag->type == FlagType::boolean) {
+            value = "true";  // like pflag, a bare boolean flag means true and never takes the next argument
+        } else if (i + 1 < args.size()) {
+            value = args[++i];
+        } else {
+            cfg.errors.push_back("--" + name + ": needs a value");
+            continue;
+        }
+        auto& pending = from_flags[name];
+        pending.origin = "--" + name;
+        if (flag->type == FlagType::list) append_list_items(value, pending.values);
+        else pending.values = {value};
+    }
+
+    std::string config_path;
+    if (auto it = from_flags.find("config"); it != from_flags.end()) config_path = it->second.values.at(0);
+    if (!config_path.empty()) {
+        if (auto text = read_file(config_path)) apply_cfg_file(cfg, config_path, *text);
+        else cfg.errors.push_back("--config: cannot read " + config_path);
+    }
+    apply_env(cfg, env);
+    for (auto& [name, pending] : from_flags)
+        assign(cfg, *find_flag(name), Source::flag, pending.origin, std::move(pending.values));
+    return cfg;
+}
+
+}  // namespace gh::options

@@ -1,0 +1,37 @@
+#pragma once
+// Collects raw values from the three sources with oauth2-proxy's precedence: flag > env > cfg file > default.
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "options/flag_table.hpp"
+
+namespace gh::options {
+
+using Environment = std::vector<std::pair<std::string, std::string>>;
+
+enum class Source { default_value, cfg_file, env, flag };
+
+struct RawValue {
+    std::vector<std::string> values;
+    Source source = Source::default_value;
+    std::string origin;  // how to name it in an error: "--cookie-secret", "OAUTH2_PROXY_COOKIE_SECRET", …
+};
+
+struct RawConfig {
+    std::map<std::string, RawValue, std::less<>> values;  // by flag name; every flag present
+    std::vector<std::string> errors;
+    bool help = false;
+    bool version = false;
+
+    const RawValue& get(std::string_view flag) const;
+};
+
+// `args` excludes the program name. `read_file` loads the --config file (returns nullopt if unreadable).
+RawConfig collect_raw_config(const std::vector<std::string>& args, const Environment& env,
+                             const std::function<std::optional<std::string>(const std::string&)>& read_file);
+
+}  // namespace gh::options
