@@ -107,9 +107,10 @@ void build_cookies(Builder& b, Options& o) {
     o.cookie_domains = b.list("cookie-domain");
     o.cookie_path = b.text("cookie-path");
     if (!o.cookie_path.starts_with('/')) b.fail("cookie-path", "must start with /");
+    const std::size_t errors_before = b.errors.size();
     o.cookie_expire = std::chrono::duration_cast<std::chrono::seconds>(b.duration("cookie-expire"));
+    if (b.errors.size() == errors_before && o.cookie_expire.count() <= 0) b.fail("cookie-expire", "must be positive");
     o.cookie_refresh = std::chrono::duration_cast<std::chrono::seconds>(b.duration("cookie-refresh"));
-    if (o.cookie_expire.count() <= 0 && b.errors.empty()) b.fail("cookie-expire", "must be positive");
     if (o.cookie_refresh.count() > 0 && o.cookie_refresh >= o.cookie_expire)
         b.fail("cookie-refresh", "must be shorter than --cookie-expire");
     o.cookie_secure = b.boolean("cookie-secure");

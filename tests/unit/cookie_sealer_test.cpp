@@ -1,0 +1,89 @@
+#include "session/cookie_sealer.hpp"
+
+#include <gtest/gtest.h>
+
+#include "crypto/base64.hpp"
+#include "test_sessions.hpp"
+
+using namespace gh::session;
+using gh::test::kNow;
+
+namespace {
+const std::string kSecret = "0123456789abcdef0123456789abcdef";
+CookieSealer sealer(std::string name = "_oauth2_proxy", std::string secret = kSecret) {
+    return CookieSealer(gh::crypto::as_bytes(secret), std::move(name));
+}
+}  // namespace
+
+TEST(CookieSealer, SealThenOpenRoundTrips) {
+    const auto s = gh::test::alice();
+    const auto value = sealer().seal(s);
+    Session out;
+    ASSERT_EQ(sealer().open(value, kNow, out), OpenResult::ok);
+    EXPECT_EQ(out, s);
+}
+
+TEST(CookieSealer, ValueIsCookieSafeAndHidesTheContent) {
+    const auto value = sealer().seal(gh::test::alice());
+    EXPECT_EQ(value.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+              std::string::npos);
+    gh::crypto::Bytes raw;
+    ASSERT_TRUE(gh::crypto::base64url_decode(value, raw));
+    const std::string bytes(raw.begin(), raw.end());
+    EXPECT_EQ(bytes.find("alice"), std::string::npos);
+    EXPECT_EQ(bytes.find("at-123"), std::string::npos);
+}
+
+TEST(CookieSealer, RejectsAnyFlippedByte) {
+    const auto value = sealer().seal(gh::test::alice());
+    gh::crypto::Bytes raw;
+    ASSERT_TRUE(gh::crypto::base64url_decode(value, raw));
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        for (std::uint8_t mask : {0x01, 0x80}) {
+            auto tampered = raw;
+            tampered[i] ^= mask;
+            Session out;
+            EXPECT_EQ(sealer().open(gh::crypto::base64url_encode(tampered), kNow, out), OpenResult::tampered)
+                << "byte " << i;
+        }
+    }
+}
+
+TEST(CookieSealer, RejectsEveryFlippedCharacterOfTheCookieText) {
+    const auto value = sealer().seal(gh::test::alice());
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        auto tampered = value;
+        tampered[i] = tampered[i] == 'A' ? 'B' : 'A';
+        Session out;
+        EXPECT_NE(sealer().open(tampered, kNow, out), OpenResult::ok) << "char " << i;
+    }
+}
+
+TEST(CookieSealer, BindsTheCookieName) {
+    const auto value = sealer("_oauth2_proxy_csrf").seal(gh::test::alice());
+    Session out;
+    EXPECT_EQ(sealer("_oauth2_proxy").open(value, kNow, out), OpenResult::tampered);
+}
+
+TEST(CookieSealer, RejectsAnotherSecret) {
+    const auto value = sealer().seal(gh::test::alice());
+    Session out;
+    EXPECT_EQ(sealer("_oauth2_proxy", "fedcba9876543210fedcba9876543210").open(value, kNow, out),
+              OpenResult::tampered);
+}
+
+TEST(CookieSealer, ReportsExpiryAtAndAfterExpiresAt) {
+    auto s = gh::test::alice();
+    const auto value = sealer().seal(s);
+    Session out;
+    EXPECT_EQ(sealer().open(value, s.expires_at - 1, out), OpenResult::ok);
+    EXPECT_EQ(sealer().open(value, s.expires_at, out), OpenResult::expired);
+    EXPECT_EQ(sealer().open(value, s.expires_at + 86400, out), OpenResult::expired);
+}
+
+TEST(CookieSealer, RejectsGarbage) {
+    Session out;
+    EXPECT_EQ(sealer().open("not base64!", kNow, out), OpenResult::malformed);
+    EXPECT_EQ(sealer().open("", kNow, out), OpenResult::tampered);
+    EXPECT_EQ(sealer().open("AAAA", kNow, out), OpenResult::tampered);
+}

@@ -1,0 +1,163 @@
+#include "app/router.hpp"
+
+#include <gtest/gtest.h>
+
+#include "test_options.hpp"
+#include "test_sessions.hpp"
+
+using namespace gh;
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+class RouterTest : public ::testing::Test {
+protected:
+    void configure(std::vector<std::string> extra) {
+        options = std::make_shared<const options::Options>(test::must_parse(test::base_args(std::move(extra))));
+        store = std::make_unique<session::CookieSessionStore>(crypto::as_bytes(options->cookie_secret.reveal()),
+                                                              options->cookie_name);
+        g = std::make_unique<gate::Gate>(options, *store, clock);
+        router = std::make_unique<app::Router>(options, *store, *g);
+    }
+    std::string cookie_for(const session::Session& s) {
+        std::string header;
+        for (const auto& c : store->save(s, session::CookieJar{}, session::CookieAttributes{}, clock.now())) {
+            if (!header.empty()) header += "; ";
+            header += c.substr(0, c.find(';'));
+        }
+        return header;
+    }
+    std::string get(const std::string& target, std::vector<std::pair<std::string, std::string>> headers = {}) {
+        bhttp::request<bhttp::empty_body> m{bhttp::verb::get, target, 11};
+        for (const auto& [k, v] : headers) m.insert(k, v);
+        std::string out;
+        http::Response res(out, true);
+        router->handle(http::Request(m), res);
+        return out;
+    }
+
+    ManualClock clock{test::kNow};
+    std::shared_ptr<const options::Options> options;
+    std::unique_ptr<session::CookieSessionStore> store;
+    std::unique_ptr<gate::Gate> g;
+    std::unique_ptr<app::Router> router;
+};
+
+TEST_F(RouterTest, AuthAllowsWith202AndIdentityHeaders) {
+    configure({"--set-xauthrequest", "--pass-access-token"});
+    const auto out = get("/oauth2/auth", {{"Cookie", cookie_for(test::alice())}});
+    EXPECT_EQ(out.rfind("HTTP/1.1 202 Accepted\r\n", 0), 0u) << out;
+    EXPECT_NE(out.find("X-Auth-Request-User: f3b7c0de-0001\r\n"), std::string::npos);
+    EXPECT_NE(out.find("X-Auth-Request-Email: alice@example.com\r\n"), std::string::npos);
+    EXPECT_NE(out.find("X-Auth-Request-Preferred-Username: alice\r\n"), std::string::npos);
+    EXPECT_NE(out.find("X-Auth-Request-Groups: /platform-team,/dev\r\n"), std::string::npos);
+    EXPECT_NE(out.find("X-Auth-Request-Access-Token: at-123\r\n"), std::string::npos);
+    EXPECT_NE(out.find("GAP-Auth: alice@example.com\r\n"), std::string::npos);
+    EXPECT_NE(out.find("Content-Length: 0\r\n\r\n"), std::string::npos);
+}
+
+TEST_F(RouterTest, AuthOmitsIdentityHeadersWithoutSetXauthrequest) {
+    configure({});
+    const auto out = get("/oauth2/auth", {{"Cookie", cookie_for(test::alice())}});
+    EXPECT_EQ(out.rfind("HTTP/1.1 202", 0), 0u);
+    EXPECT_EQ(out.find("X-Auth-Request-"), std::string::npos);
+}
+
+TEST_F(RouterTest, AuthOmitsAccessTokenWithoutPassAccessToken) {
+    configure({"--set-xauthrequest"});
+    const auto out = get("/oauth2/auth", {{"Cookie", cookie_for(test::alice())}});
+    EXPECT_EQ(out.find("Access-Token"), std::string::npos);
+}
+
+TEST_F(RouterTest, AuthNeverEchoesClientSuppliedIdentity) {
+    configure({"--set-xauthrequest"});
+    const std::vector<std::pair<std::string, std::string>> spoofed{{"X-Auth-Request-User", "mallory"},
+                                                                   {"X-Auth-Request-Email", "mallory@evil.org"},
+                                                                   {"X-Auth-Request-Groups", "/admins"}};
+    auto out = get("/oauth2/auth", spoofed);
+    EXPECT_EQ(out.rfind("HTTP/1.1 401", 0), 0u);
+    EXPECT_EQ(out.find("mallory"), std::string::npos);
+    auto with_session = spoofed;
+    with_session.push_back({"Cookie", cookie_for(test::alice())});
+    out = get("/oauth2/auth", with_session);
+    EXPECT_EQ(out.rfind("HTTP/1.1 202", 0), 0u);
+    EXPECT_EQ(out.find("mallory"), std::string::npos);
+    EXPECT_EQ(out.find("/admins"), std::string::npos);
+}
+
+TEST_F(RouterTest, AuthAnswers401WithoutOrWithBadOrExpiredSession) {
+    configure({});
+    EXPECT_EQ(get("/oauth2/auth").rfind("HTTP/1.1 401", 0), 0u);
+    EXPECT_EQ(get("/oauth2/auth", {{"Cookie", "_oauth2_proxy=garbage"}}).rfind("HTTP/1.1 401", 0), 0u);
+    auto s = test::alice();
+    const auto cookie = cookie_for(s);
+    clock.set(s.expires_at);
+    EXPECT_EQ(get("/oauth2/auth", {{"Cookie", cookie}}).rfind("HTTP/1.1 401", 0), 0u);
+}
+
+TEST_F(RouterTest, AuthAnswers403ForEmailOutsideTheDomains) {
+    configure({"--email-domain=corp.example"});
+    EXPECT_EQ(get("/oauth2/auth", {{"Cookie", cookie_for(test::alice())}}).rfind("HTTP/1.1 403", 0), 0u);
+}
+
+TEST_F(RouterTest, AuthStripsNewlinesFromIdentityValues) {
+    configure({"--set-xauthrequest"});
+    auto s = test::alice();
+    s.preferred_username = "alice\r\nX-Injected: yes";
+    const auto out = get("/oauth2/auth", {{"Cookie", cookie_for(s)}});
+    EXPECT_EQ(out.find("\r\nX-Injected"), std::string::npos);
+}
+
+TEST_F(RouterTest, AuthReadsAChunkedSession) {
+    configure({"--set-xauthrequest"});
+    auto s = test::alice();
+    for (int i = 0; i < 300; ++i) s.groups.push_back("/org/group-" + std::to_string(i));
+    const auto cookie = cookie_for(s);
+    ASSERT_NE(cookie.find("_oauth2_proxy_1="), std::string::npos);
+    const auto out = get("/oauth2/auth", {{"Cookie", cookie}});
+    EXPECT_EQ(out.rfind("HTTP/1.1 202", 0), 0u);
+    EXPECT_NE(out.find("/org/group-299"), std::string::npos);
+}
+
+TEST_F(RouterTest, UserinfoReturnsJsonOr401) {
+    configure({});
+    const auto out = get("/oauth2/userinfo", {{"Cookie", cookie_for(test::alice())}});
+    EXPECT_EQ(out.rfind("HTTP/1.1 200", 0), 0u);
+    EXPECT_NE(out.find(R"("email":"alice@example.com")"), std::string::npos);
+    EXPECT_NE(out.find(R"("preferredUsername":"alice")"), std::string::npos);
+    EXPECT_NE(out.find(R"("groups":["/platform-team","/dev"])"), std::string::npos);
+    EXPECT_NE(out.find(R"("user":"f3b7c0de-0001")"), std::string::npos);
+    EXPECT_EQ(get("/oauth2/userinfo").rfind("HTTP/1.1 401", 0), 0u);
+}
+
+TEST_F(RouterTest, PingAndReadyAnswerOk) {
+    configure({});
+    EXPECT_EQ(get("/ping").rfind("HTTP/1.1 200 OK", 0), 0u);
+    EXPECT_EQ(get("/ready").rfind("HTTP/1.1 200 OK", 0), 0u);
+}
+
+TEST_F(RouterTest, SignOutClearsEveryChunkAndRefusesExternalRedirects) {
+    configure({"--cookie-domain=.example.com"});
+    auto out = get("/oauth2/sign_out?rd=%2Fbye", {{"Cookie", "_oauth2_proxy_0=a; _oauth2_proxy_1=b"}, {"Host", "auth.example.com"}});
+    EXPECT_EQ(out.rfind("HTTP/1.1 302", 0), 0u);
+    EXPECT_NE(out.find("Location: /bye\r\n"), std::string::npos);
+    EXPECT_NE(out.find("Set-Cookie: _oauth2_proxy_0=; Path=/; Domain=.example.com"), std::string::npos);
+    EXPECT_NE(out.find("Set-Cookie: _oauth2_proxy_1=;"), std::string::npos);
+    for (auto rd : {"https://evil.org/", "//evil.org/", "/\\evil.org/"}) {
+        out = get(std::string("/oauth2/sign_out?rd=") + rd);
+        EXPECT_NE(out.find("Location: /\r\n"), std::string::npos) << rd;
+    }
+}
+
+TEST_F(RouterTest, UnknownOauthPathIs404) {
+    configure({});
+    EXPECT_EQ(get("/oauth2/nope").rfind("HTTP/1.1 404", 0), 0u);
+}
+
+TEST_F(RouterTest, HonoursProxyPrefix) {
+    configure({"--proxy-prefix=/sso/"});
+    EXPECT_EQ(get("/sso/auth", {{"Cookie", cookie_for(test::alice())}}).rfind("HTTP/1.1 202", 0), 0u);
+    EXPECT_EQ(get("/oauth2/auth").rfind("HTTP/1.1 401", 0), 0u);  // static upstream path: not signed in
+}
+
+}  // namespace
