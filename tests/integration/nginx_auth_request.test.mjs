@@ -1,0 +1,121 @@
+// nginx auth_request in front of a sample app, Gatehouse as the auth service: allow, deny, and the
+// identity headers the app receives. Sessions are minted with the real session code
+// (gatehouse-mint-session); [sign-in] replaces that with a real login.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { freePort, startGatehouse, mintCookie } from './lib/processes.mjs';
+import { startNginx, authRequestServer } from './lib/nginx.mjs';
+import { startEchoApp } from './lib/echo_app.mjs';
+import { httpGet } from './lib/client.mjs';
+
+const signinUrl = 'https://auth.example.test/oauth2/start';
+
+async function stack(gatehouseFlags) {
+  const appPort = await freePort();
+  const nginxPort = await freePort();
+  const app = await startEchoApp(appPort);
+  const gatehouse = await startGatehouse(gatehouseFlags);
+  const nginx = await startNginx(nginxPort,
+    authRequestServer({ listenPort: nginxPort, gatehousePort: gatehouse.port, appPort, signinUrl }));
+  return {
+    app, gatehouse, nginx, nginxPort,
+    async stop() {
+      await nginx.stop('SIGQUIT');
+      await gatehouse.stop();
+      await new Promise((r) => app.close(r));
+    },
+  };
+}
+
+describe('nginx auth_request with --set-xauthrequest --pass-access-token', () => {
+  let s;
+  before(async () => {
+    s = await stack(['--set-xauthrequest=true', '--pass-access-token=true', '--reverse-proxy=true',
+      '--email-domain=example.com']);
+  });
+  after(async () => { await s?.stop(); });
+
+  test('a request without a session is sent to sign-in with the original URL', async () => {
+    const res = await httpGet(s.nginxPort, '/reports?q=1', { Host: 'app1.example.test' });
+    assert.equal(res.status, 302);
+    assert.equal(res.headers.location, `${signinUrl}?rd=http://app1.example.test/reports?q=1`);
+  });
+
+  test('a valid session reaches the app with the identity headers', async () => {
+    const cookie = mintCookie({ user: 'u-123', email: 'alice@example.com', 'preferred-username': 'alice',
+      groups: '/platform-team,/dev', 'access-token': 'at-xyz' });
+    const res = await httpGet(s.nginxPort, '/reports', { Host: 'app1.example.test', Cookie: cookie });
+    assert.equal(res.status, 200);
+    const seen = JSON.parse(res.body).headers;
+    assert.equal(seen['x-auth-request-user'], 'u-123');
+    assert.equal(seen['x-auth-request-email'], 'alice@example.com');
+    assert.equal(seen['x-auth-request-preferred-username'], 'alice');
+    assert.equal(seen['x-auth-request-groups'], '/platform-team,/dev');
+    assert.equal(seen['x-auth-request-access-token'], 'at-xyz');
+  });
+
+  test('identity headers sent by the client never reach the app as identity', async () => {
+    const spoof = { 'X-Auth-Request-User': 'mallory', 'X-Auth-Request-Email': 'mallory@evil.test',
+      'X-Auth-Request-Groups': '/admins' };
+    const denied = await httpGet(s.nginxPort, '/', { Host: 'app1.example.test', ...spoof });
+    assert.equal(denied.status, 302);
+    const cookie = mintCookie({ user: 'u-1', email: 'bob@example.com' });
+    const res = await httpGet(s.nginxPort, '/', { Host: 'app1.example.test', Cookie: cookie, ...spoof });
+    assert.equal(res.status, 200);
+    const seen = JSON.parse(res.body).headers;
+    assert.equal(seen['x-auth-request-user'], 'u-1');
+    assert.equal(seen['x-auth-request-email'], 'bob@example.com');
+    // The session has no groups, so nginx sends no groups header at all: the client's value is gone.
+    assert.equal(seen['x-auth-request-groups'], undefined);
+  });
+
+  test('an expired session is sent to sign-in', async () => {
+    const cookie = mintCookie({ 'expires-in': '-5' });
+    const res = await httpGet(s.nginxPort, '/', { Host: 'app1.example.test', Cookie: cookie });
+    assert.equal(res.status, 302);
+    await s.gatehouse.waitForOutput(/reason="session expired"/);
+  });
+
+  test('a tampered cookie is sent to sign-in and the reason is logged', async () => {
+    const cookie = mintCookie({ email: 'alice@example.com' });
+    const eq = cookie.indexOf('=');
+    const flipped = cookie.slice(0, eq + 20) + (cookie[eq + 20] === 'A' ? 'B' : 'A') + cookie.slice(eq + 21);
+    const res = await httpGet(s.nginxPort, '/', { Host: 'app1.example.test', Cookie: flipped });
+    assert.equal(res.status, 302);
+    await s.gatehouse.waitForOutput(/reason="session cookie failed authentication"/);
+  });
+
+  test('a user outside --email-domain gets 403, not a sign-in loop', async () => {
+    const cookie = mintCookie({ email: 'eve@elsewhere.test' });
+    const res = await httpGet(s.nginxPort, '/', { Host: 'app1.example.test', Cookie: cookie });
+    assert.equal(res.status, 403);
+    await s.gatehouse.waitForOutput(/status=403 reason="email domain not allowed".*email="eve@elsewhere.test"/);
+  });
+
+  test('a session split into several cookies passes through nginx', async () => {
+    const cookie = mintCookie({ email: 'alice@example.com', 'group-padding': '400' });
+    assert.match(cookie, /_oauth2_proxy_1=/);
+    const res = await httpGet(s.nginxPort, '/', { Host: 'app1.example.test', Cookie: cookie });
+    assert.equal(res.status, 200);
+    assert.match(JSON.parse(res.body).headers['x-auth-request-groups'], /\/padding\/group-399$/);
+  });
+});
+
+describe('nginx auth_request with --allowed-group', () => {
+  let s;
+  before(async () => { s = await stack(['--set-xauthrequest', '--allowed-group=/platform-team']); });
+  after(async () => { await s?.stop(); });
+
+  test('a member passes', async () => {
+    const cookie = mintCookie({ groups: '/dev,/platform-team' });
+    const res = await httpGet(s.nginxPort, '/', { Host: 'app2.example.test', Cookie: cookie });
+    assert.equal(res.status, 200);
+  });
+
+  test('a signed-in non-member gets 403', async () => {
+    const cookie = mintCookie({ groups: '/dev' });
+    const res = await httpGet(s.nginxPort, '/', { Host: 'app2.example.test', Cookie: cookie });
+    assert.equal(res.status, 403);
+    await s.gatehouse.waitForOutput(/reason="not in an allowed group"/);
+  });
+});
