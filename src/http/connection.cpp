@@ -44,7 +44,6 @@ private:
 int status_for_read_error(const boost::system::error_code& ec) {
     if (ec == beast::http::error::header_limit) return 431;
     if (ec == beast::http::error::unexpected_body || ec == beast::http::error::body_limit) return 413;
-    if (ec == beast::error::timeout) return 408;
     return 400;
 }
 
@@ -84,6 +83,12 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg) {
             if (ec == beast::http::error::end_of_stream || ec == asio::error::eof ||
                 ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
                 co_return;
+            if (ec == beast::error::timeout) {
+                // tcp_stream closed the socket when the timer fired: nothing can be written any more.
+                spdlog::info("closed connection: request header not received within {} ms",
+                             w.limits.header_read_timeout.count());
+                co_return;
+            }
             const int status = status_for_read_error(ec);
             spdlog::info("rejected request: {} ({})", ec.message(), status);
             lowest.expires_after(w.limits.header_read_timeout);

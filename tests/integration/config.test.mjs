@@ -1,0 +1,91 @@
+// Configuration as an operator meets it: flags, OAUTH2_PROXY_* variables, a cfg file, and the answer to a
+// bad value (one line naming the flag, exit 2).
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { runGatehouse, startGatehouse, freePort, tempDir, cookieSecret, mintCookie } from './lib/processes.mjs';
+import { httpGet } from './lib/client.mjs';
+
+describe('configuration', () => {
+  test('--version and --help exit 0', async () => {
+    const v = await runGatehouse(['--version']);
+    assert.equal(v.code, 0);
+    assert.match(v.output, /^gatehouse \d+\.\d+\.\d+\n$/);
+    const h = await runGatehouse(['--help']);
+    assert.equal(h.code, 0);
+    assert.match(h.output, /--cookie-secret/);
+    assert.match(h.output, /OAUTH2_PROXY_COOKIE_SECRET/);
+  });
+
+  test('a bad value exits 2 with one line naming the flag', async () => {
+    const port = await freePort();
+    const { code, output } = await runGatehouse(['--oidc-issuer-url=https://idp', '--client-id=a',
+      '--client-secret=b', '--cookie-secret=tooshort', '--email-domain=*', `--http-address=127.0.0.1:${port}`]);
+    assert.equal(code, 2);
+    assert.equal(output, 'gatehouse: --cookie-secret: must be 16, 24 or 32 bytes, raw or base64 (got 8 characters)\n');
+  });
+
+  test('an unimplemented flag is refused by name, never ignored', async () => {
+    const { code, output } = await runGatehouse(['--session-store-type=redis']);
+    assert.equal(code, 2);
+    assert.match(output, /^gatehouse: --session-store-type: 'redis' is not implemented yet/m);
+  });
+
+  test('OAUTH2_PROXY_* variables configure the server', async () => {
+    const port = await freePort();
+    const gh = await startGatehouse([], {
+      port,
+      env: { OAUTH2_PROXY_SET_XAUTHREQUEST: 'true', OAUTH2_PROXY_COOKIE_NAME: '_from_env' },
+    });
+    try {
+      const cookie = mintCookie({ 'cookie-name': '_from_env', user: 'env-user' });
+      const res = await httpGet(port, '/oauth2/auth', { Cookie: cookie });
+      assert.equal(res.status, 202);
+      assert.equal(res.headers['x-auth-request-user'], 'env-user');
+    } finally {
+      await gh.stop();
+    }
+  });
+
+  test('a cfg file in oauth2-proxy format configures the server; flags override it', async () => {
+    const dir = tempDir('cfg');
+    const port = await freePort();
+    const cfg = path.join(dir, 'oauth2-proxy.cfg');
+    fs.writeFileSync(cfg, [
+      'provider = "oidc"',
+      'oidc_issuer_url = "https://idp.example.com"',
+      'client_id = "from-file"',
+      'client_secret = "file-secret"',
+      `cookie_secret = "${cookieSecret}"`,
+      'email_domains = ["example.com"]',
+      `http_address = "127.0.0.1:${port}"`,
+      'set_xauthrequest = true',
+      'cookie_name = "_file_cookie"',
+      '',
+    ].join('\n'));
+    const { Proc, gatehouseBin, waitForPort } = await import('./lib/processes.mjs');
+    const gh = new Proc(gatehouseBin, [`--config=${cfg}`, '--cookie-name=_flag_cookie'], { env: { PATH: process.env.PATH } });
+    try {
+      await waitForPort(port);
+      const ok = await httpGet(port, '/oauth2/auth',
+        { Cookie: mintCookie({ 'cookie-name': '_flag_cookie', email: 'a@example.com', user: 'cfg-user' }) });
+      assert.equal(ok.status, 202);
+      assert.equal(ok.headers['x-auth-request-user'], 'cfg-user');
+      const wrongDomain = await httpGet(port, '/oauth2/auth',
+        { Cookie: mintCookie({ 'cookie-name': '_flag_cookie', email: 'a@other.test' }) });
+      assert.equal(wrongDomain.status, 403);
+    } finally {
+      await gh.stop();
+    }
+  });
+
+  test('a cfg file error names the file and line', async () => {
+    const dir = tempDir('cfg');
+    const cfg = path.join(dir, 'bad.cfg');
+    fs.writeFileSync(cfg, 'client_id = "x"\nemail_domains = ["a" "b"]\n');
+    const { code, output } = await runGatehouse([`--config=${cfg}`]);
+    assert.equal(code, 2);
+    assert.match(output, new RegExp(`^gatehouse: --config ${cfg}: line 2: expected ',' or '\\]' in list email_domains$`, 'm'));
+  });
+});
