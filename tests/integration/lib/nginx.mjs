@@ -81,6 +81,7 @@ export function authRequestServer({ listenPort, gatehousePort, appPort, signinUr
       proxy_set_header X-Auth-Request-Access-Token $gh_token;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
+      proxy_set_header Host $http_host;
       proxy_pass http://app;
     }
   }`;

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what building, testing, the demo and the benchmark need, from Debian's packages and npm.
+# Idempotent: installs only what is missing, so a second run costs a few dpkg queries.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ pkg-config
+  libboost1.81-dev libssl-dev nlohmann-json3-dev libspdlog-dev libgtest-dev
+  nginx-light wrk openssl curl util-linux procps
+)
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -q
+  # nginx's package starts a system nginx on port 80; tests run their own, so keep it from starting.
+  printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+  $sudo chmod +x /usr/sbin/policy-rc.d
+  $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+  $sudo rm -f /usr/sbin/policy-rc.d
+fi
+
+# npm test tools (the integration tests' own dependencies, pinned by the lock file).
+root="$(cd "$(dirname "$0")/.." && pwd)"
+if [ -f "$root/tests/integration/package-lock.json" ] && [ ! -d "$root/tests/integration/node_modules" ]; then
+  (cd "$root/tests/integration" && npm ci --no-audit --no-fund)
+fi
+echo "deps: ready"
