@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <vector>
 #include <stdexcept>
 
 #include "crypto/random.hpp"
@@ -16,30 +17,46 @@ struct CipherCtxDeleter {
 };
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxDeleter>;
 
-// Context allocation and the cipher lookup are the expensive parts of an EVP call; one context
-// per thread, re-initialised per message, keeps the hot path free of heap traffic and locks.
-EVP_CIPHER_CTX* thread_context() {
-    thread_local CipherCtx ctx{EVP_CIPHER_CTX_new()};
-    return ctx.get();
-}
-
 const EVP_CIPHER* aes_256_gcm() {
     // Fetched once: EVP_CIPHER_fetch takes a global lock in OpenSSL 3.
     static EVP_CIPHER* cipher = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
     return cipher;
 }
 
+// Initialising a context with a cipher and key allocates and expands the key schedule; doing it once
+// per thread and key, and only setting the nonce per message, keeps the hot path free of heap traffic
+// and locks. A handful of keys exist per process (session, CSRF, rotation), so a short list suffices.
+struct KeyedContexts {
+    AeadKey key;
+    CipherCtx seal{EVP_CIPHER_CTX_new()};
+    CipherCtx open{EVP_CIPHER_CTX_new()};
+};
+
+KeyedContexts& contexts_for(const AeadKey& key) {
+    thread_local std::vector<std::unique_ptr<KeyedContexts>> cache;
+    for (auto& c : cache)
+        if (c->key == key) return *c;
+    auto c = std::make_unique<KeyedContexts>();
+    c->key = key;
+    if (!c->seal || !c->open ||
+        EVP_EncryptInit_ex2(c->seal.get(), aes_256_gcm(), key.data(), nullptr, nullptr) != 1 ||
+        EVP_DecryptInit_ex2(c->open.get(), aes_256_gcm(), key.data(), nullptr, nullptr) != 1)
+        throw std::runtime_error("AES-256-GCM initialisation failed");
+    cache.push_back(std::move(c));
+    return *cache.back();
+}
+
 }  // namespace
 
 void aead_seal(const AeadKey& key, ByteView plaintext, ByteView associated_data, Bytes& out) {
-    EVP_CIPHER_CTX* ctx = thread_context();
+    EVP_CIPHER_CTX* ctx = contexts_for(key).seal.get();
     const std::size_t start = out.size();
     out.resize(start + kAeadNonceSize + plaintext.size() + kAeadTagSize);
     std::uint8_t* nonce = out.data() + start;
     fill_random({nonce, kAeadNonceSize});
     std::uint8_t* body = nonce + kAeadNonceSize;
     int len = 0;
-    bool ok = EVP_EncryptInit_ex2(ctx, aes_256_gcm(), key.data(), nonce, nullptr) == 1 &&
+    bool ok = EVP_EncryptInit_ex2(ctx, nullptr, nullptr, nonce, nullptr) == 1 &&
               EVP_EncryptUpdate(ctx, nullptr, &len, associated_data.data(),
                                 static_cast<int>(associated_data.size())) == 1 &&
               EVP_EncryptUpdate(ctx, body, &len, plaintext.data(), static_cast<int>(plaintext.size())) ==
@@ -53,7 +70,7 @@ void aead_seal(const AeadKey& key, ByteView plaintext, ByteView associated_data,
 bool aead_open(const AeadKey& key, ByteView sealed, ByteView associated_data, Bytes& out) {
     out.clear();
     if (sealed.size() < kAeadOverhead) return false;
-    EVP_CIPHER_CTX* ctx = thread_context();
+    EVP_CIPHER_CTX* ctx = contexts_for(key).open.get();
     const std::uint8_t* nonce = sealed.data();
     const std::uint8_t* body = nonce + kAeadNonceSize;
     const std::size_t body_size = sealed.size() - kAeadOverhead;
@@ -62,7 +79,7 @@ bool aead_open(const AeadKey& key, ByteView sealed, ByteView associated_data, By
     std::copy_n(body + body_size, kAeadTagSize, tag.begin());
     out.resize(body_size);
     int len = 0;
-    bool ok = EVP_DecryptInit_ex2(ctx, aes_256_gcm(), key.data(), nonce, nullptr) == 1 &&
+    bool ok = EVP_DecryptInit_ex2(ctx, nullptr, nullptr, nonce, nullptr) == 1 &&
               EVP_DecryptUpdate(ctx, nullptr, &len, associated_data.data(),
                                 static_cast<int>(associated_data.size())) == 1 &&
               EVP_DecryptUpdate(ctx, out.data(), &len, body, static_cast<int>(body_size)) == 1 &&

@@ -15,6 +15,9 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include <array>
+#include <memory_resource>
+
 #include "http/worker.hpp"
 
 namespace gh::http {
@@ -62,6 +65,10 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg) {
     beast::flat_buffer buffer(w.limits.max_header_bytes + 4096);
     std::string out;
     out.reserve(1024);
+    // Arena for the header fields of one request, rewound before the next. 8 KB covers the usual
+    // header block; a larger one spills to the heap and is released at the rewind.
+    std::array<std::byte, 8192> arena_storage;
+    std::pmr::monotonic_buffer_resource arena(arena_storage.data(), arena_storage.size());
     for (;;) {
         if (buffer.size() == 0) {
             // Idle between requests: the idle timeout applies, and a drain may close us here.
@@ -75,7 +82,9 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg) {
         }
         // A request has started: the whole header must arrive within the header-read timeout (slowloris).
         lowest.expires_after(w.limits.header_read_timeout);
-        beast::http::request_parser<beast::http::empty_body> parser;
+        arena.release();
+        beast::http::request_parser<beast::http::empty_body, std::pmr::polymorphic_allocator<char>> parser(
+            std::piecewise_construct, std::make_tuple(), std::make_tuple(std::pmr::polymorphic_allocator<char>(&arena)));
         parser.header_limit(static_cast<std::uint32_t>(w.limits.max_header_bytes));
         parser.body_limit(0);
         auto [ec, n] = co_await beast::http::async_read(stream, buffer, parser, kTuple);

@@ -1,7 +1,9 @@
 #pragma once
 // A parsed request as handlers see it: views into the connection's parser, valid until the handler returns.
 #include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/message.hpp>
+#include <memory_resource>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,7 +12,10 @@ namespace gh::http {
 
 class Request {
 public:
-    using Message = boost::beast::http::request<boost::beast::http::empty_body>;
+    // Header fields live in a per-connection arena (see connection.cpp), so parsing a request does not
+    // touch the global heap.
+    using Fields = boost::beast::http::basic_fields<std::pmr::polymorphic_allocator<char>>;
+    using Message = boost::beast::http::request<boost::beast::http::empty_body, Fields>;
 
     explicit Request(const Message& m);
 

@@ -28,7 +28,7 @@ protected:
         return header;
     }
     std::string get(const std::string& target, std::vector<std::pair<std::string, std::string>> headers = {}) {
-        bhttp::request<bhttp::empty_body> m{bhttp::verb::get, target, 11};
+        http::Request::Message m{bhttp::verb::get, target, 11};
         for (const auto& [k, v] : headers) m.insert(k, v);
         std::string out;
         http::Response res(out, true);
