@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # First benchmark: /oauth2/auth with a valid cookie session vs nginx `return 202` with the same headers
 # (the HTTP round-trip limit). Both servers run one worker pinned to the same core, one after the other;
-# wrk runs on the other core. Each case runs three times; the medians and their ratio are printed.
+# wrk runs on the other core. The cases alternate, three runs each; the medians and their ratio are printed.
 # Bounded: 2 cases x 3 runs x DURATION seconds (default 5) plus warm-ups, about 40 s in all.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -38,13 +38,7 @@ measure() {
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-run_case() {
-  local name="$1" url="$2"
-  taskset -c "$client_core" wrk -t1 -c"$connections" -d1s -H "Cookie: $cookie" "$url" >/dev/null  # warm-up
-  : >"$out/$name.runs"
-  for i in $(seq "$runs"); do measure "$url" "$out/$name.$i.txt" >>"$out/$name.runs"; done
-  echo "$(cut -d' ' -f1 "$out/$name.runs" | median) $(cut -d' ' -f2 "$out/$name.runs" | median)"
-}
+warm_up() { taskset -c "$client_core" wrk -t1 -c"$connections" -d1s -H "Cookie: $cookie" "$1" >/dev/null; }
 
 # --- nginx `return 202` baseline
 cat >"$out/nginx/nginx.conf" <<CONF
@@ -74,8 +68,6 @@ taskset -c "$server_core" /usr/sbin/nginx -p "$out/nginx" -c "$out/nginx/nginx.c
 nginx_pid=$!
 pids+=("$nginx_pid")
 wait_port "$nginx_port"
-read -r nginx_rps nginx_p99 < <(run_case nginx "http://127.0.0.1:$nginx_port/oauth2/auth")
-kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true
 
 # --- Gatehouse /oauth2/auth with a valid cookie session
 taskset -c "$server_core" "$build/src/gatehouse" --provider=oidc --oidc-issuer-url=https://idp.example.com \
@@ -87,8 +79,44 @@ pids+=("$gh_pid")
 wait_port "$gh_port"
 status="$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "http://127.0.0.1:$gh_port/oauth2/auth")"
 [ "$status" = 202 ] || { echo "bench: Gatehouse answered $status, not 202, to the benchmark session" >&2; exit 1; }
-read -r gh_rps gh_p99 < <(run_case gatehouse "http://127.0.0.1:$gh_port/oauth2/auth")
-kill "$gh_pid"; wait "$gh_pid" 2>/dev/null || true
+
+# Both servers stay up and the runs alternate, so that the machine's slow drifts hit both cases alike.
+nginx_url="http://127.0.0.1:$nginx_port/oauth2/auth"
+gh_url="http://127.0.0.1:$gh_port/oauth2/auth"
+warm_up "$nginx_url"
+warm_up "$gh_url"
+: >"$out/nginx.runs"
+: >"$out/gatehouse.runs"
+for i in $(seq "$runs"); do
+  measure "$nginx_url" "$out/nginx.$i.txt" >>"$out/nginx.runs"
+  measure "$gh_url" "$out/gatehouse.$i.txt" >>"$out/gatehouse.runs"
+done
+kill "$nginx_pid" "$gh_pid"; wait "$nginx_pid" "$gh_pid" 2>/dev/null || true
+median_of() { cut -d' ' -f"$2" "$out/$1.runs" | median; }
+nginx_rps="$(median_of nginx 1)"; nginx_p99="$(median_of nginx 2)"
+gh_rps="$(median_of gatehouse 1)"; gh_p99="$(median_of gatehouse 2)"
+
+# --- heap allocations per auth request: two runs of different length, the difference divided by the
+# difference in requests, so start-up allocations cancel out.
+allocs_run() {
+  local seconds="$1" count_file="$out/mallocs.$1"
+  GATEHOUSE_MALLOC_COUNT_FILE="$count_file" LD_PRELOAD="$build/bench/libgatehouse_malloc_counter.so" \
+    taskset -c "$server_core" "$build/src/gatehouse" --provider=oidc --oidc-issuer-url=https://idp.example.com \
+    --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
+    --http-address="127.0.0.1:$gh_port" --set-xauthrequest=true --pass-access-token=true --workers=1 \
+    >/dev/null 2>&1 &
+  local pid=$!
+  wait_port "$gh_port"
+  local requests
+  requests="$(taskset -c "$client_core" wrk -t1 -c"$connections" -d"${seconds}s" -H "Cookie: $cookie" \
+    "http://127.0.0.1:$gh_port/oauth2/auth" | awk '/requests in/ {print $1}')"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  echo "$requests $(cat "$count_file")"
+}
+read -r short_requests short_mallocs < <(allocs_run 1)
+read -r long_requests long_mallocs < <(allocs_run 3)
+allocs_per_request="$(awk -v a="$long_mallocs" -v b="$short_mallocs" -v c="$long_requests" -v d="$short_requests" \
+  'BEGIN {printf "%.4f", (a - b) / (c - d)}')"
 
 ratio="$(awk -v a="$gh_rps" -v b="$nginx_rps" 'BEGIN {printf "%.2f", a / b}')"
 {
@@ -96,4 +124,5 @@ ratio="$(awk -v a="$gh_rps" -v b="$nginx_rps" 'BEGIN {printf "%.2f", a / b}')"
   printf "nginx return 202 (baseline)       %-24s %s\n" "$nginx_rps" "$nginx_p99"
   printf "gatehouse /oauth2/auth (cookie)   %-24s %s\n" "$gh_rps" "$gh_p99"
   echo "ratio gatehouse/nginx: $ratio   (target >= 0.70; p99 target <= 2 ms at $connections connections)"
+  echo "heap allocations per /oauth2/auth request: $allocs_per_request"
 } | tee "$out/summary.txt"

@@ -2,6 +2,7 @@
 // order because each read starts from what the previous one left in the buffer.
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -9,13 +10,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
-
-#include <array>
 #include <memory_resource>
 
 #include "http/worker.hpp"
@@ -28,15 +25,24 @@ namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
-// Registers the connection with its worker for the lifetime of the coroutine.
+// Registers the connection with its worker for the lifetime of the coroutine; holds its deadline.
 class Registration {
 public:
     Registration(Worker& w, tcp::socket& s) : worker_(w) {
-        worker_.connections.push_front({&s, false});
+        worker_.connections.push_front({&s});
         it_ = worker_.connections.begin();
     }
-    ~Registration() { worker_.connections.erase(it_); }
+    ~Registration() {
+        worker_.connections.erase(it_);
+        worker_.connection_closed();
+    }
+    Registration(const Registration&) = delete;
+    Registration& operator=(const Registration&) = delete;
+
     void set_idle(bool idle) { it_->idle = idle; }
+    // The next read or write must finish within `timeout`, or the sweeper closes the socket.
+    void arm(std::chrono::milliseconds timeout) { it_->deadline = Worker::Clock::now() + timeout; }
+    bool timed_out() const { return it_->timed_out; }
 
 private:
     Worker& worker_;
@@ -60,7 +66,6 @@ asio::awaitable<void> write_error(Stream& stream, std::string& out, int status, 
 
 template <class Stream>
 asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg) {
-    auto& lowest = beast::get_lowest_layer(stream);
     // Bounded: the parser never lets the buffer grow past the header limit plus one read.
     beast::flat_buffer buffer(w.limits.max_header_bytes + 4096);
     std::string out;
@@ -74,14 +79,14 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg) {
             // Idle between requests: the idle timeout applies, and a drain may close us here.
             if (w.draining) co_return;
             reg.set_idle(true);
-            lowest.expires_after(w.limits.idle_timeout);
+            reg.arm(w.limits.idle_timeout);
             auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
             reg.set_idle(false);
             if (ec) co_return;
             buffer.commit(n);
         }
         // A request has started: the whole header must arrive within the header-read timeout (slowloris).
-        lowest.expires_after(w.limits.header_read_timeout);
+        reg.arm(w.limits.header_read_timeout);
         arena.release();
         beast::http::request_parser<beast::http::empty_body, std::pmr::polymorphic_allocator<char>> parser(
             std::piecewise_construct, std::make_tuple(), std::make_tuple(std::pmr::polymorphic_allocator<char>(&arena)));
@@ -89,18 +94,17 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg) {
         parser.body_limit(0);
         auto [ec, n] = co_await beast::http::async_read(stream, buffer, parser, kTuple);
         if (ec) {
-            if (ec == beast::http::error::end_of_stream || ec == asio::error::eof ||
-                ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
-                co_return;
-            if (ec == beast::error::timeout) {
-                // tcp_stream closed the socket when the timer fired: nothing can be written any more.
+            if (reg.timed_out()) {
+                // The sweeper closed the socket: nothing can be written any more.
                 spdlog::info("closed connection: request header not received within {} ms",
                              w.limits.header_read_timeout.count());
                 co_return;
             }
+            if (ec == beast::http::error::end_of_stream || ec == asio::error::eof ||
+                ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
+                co_return;
             const int status = status_for_read_error(ec);
             spdlog::info("rejected request: {} ({})", ec.message(), status);
-            lowest.expires_after(w.limits.header_read_timeout);
             co_await write_error(stream, out, status, "bad request\n");
             co_return;
         }
@@ -112,28 +116,28 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg) {
         }
         Response res(out, message.keep_alive() && !w.draining);
         w.handler(Request(message), res);
-        lowest.expires_after(w.limits.idle_timeout);
+        // A client that stops reading its answer is closed like an idle one.
+        reg.arm(w.limits.idle_timeout);
         auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(out), kTuple);
         if (wec || !res.keep_alive()) co_return;
     }
 }
 
 asio::awaitable<void> serve_plain(Worker& w, tcp::socket socket) {
-    beast::tcp_stream stream(std::move(socket));
-    Registration reg(w, stream.socket());
-    co_await serve(w, stream, reg);
+    Registration reg(w, socket);
+    co_await serve(w, socket, reg);
     boost::system::error_code ec;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    socket.shutdown(tcp::socket::shutdown_send, ec);
 }
 
 asio::awaitable<void> serve_tls(Worker& w, tcp::socket socket) {
-    beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *w.tls);
-    Registration reg(w, beast::get_lowest_layer(stream).socket());
-    beast::get_lowest_layer(stream).expires_after(w.limits.header_read_timeout);
+    asio::ssl::stream<tcp::socket> stream(std::move(socket), *w.tls);
+    Registration reg(w, stream.next_layer());
+    reg.arm(w.limits.header_read_timeout);
     auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kTuple);
     if (ec) co_return;
     co_await serve(w, stream, reg);
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(1));
+    reg.arm(std::chrono::seconds(1));
     co_await stream.async_shutdown(kTuple);
 }
 

@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/as_tuple.hpp>
+#include <algorithm>
 #include <stdexcept>
 #include <thread>
 
@@ -59,12 +60,32 @@ void Worker::start_accepting() {
     }
 }
 
+void Worker::start_sweeper(std::chrono::milliseconds tick) {
+    asio::co_spawn(
+        io,
+        [this, tick]() -> asio::awaitable<void> {
+            while (!(draining && connections.empty())) {
+                sweep_timer.expires_after(tick);
+                co_await sweep_timer.async_wait(asio::as_tuple(asio::use_awaitable));
+                const auto now = Clock::now();
+                for (auto& c : connections) {
+                    if (c.deadline > now || c.timed_out) continue;
+                    c.timed_out = true;
+                    boost::system::error_code ec;
+                    c.socket->close(ec);  // completes the pending read or write with an error
+                }
+            }
+        },
+        asio::detached);
+}
+
 void Worker::drain() {
     draining = true;
     boost::system::error_code ec;
     for (auto& a : acceptors_) a->acceptor.close(ec);
     for (auto& c : connections)
         if (c.idle && c.socket) c.socket->cancel(ec);
+    connection_closed();
 }
 
 Server::Server(std::vector<Listener> listeners, const TlsFiles& tls, Limits limits, int threads, Handler handler)
@@ -92,7 +113,13 @@ void Server::bind() {
 }
 
 void Server::run_until_signalled() {
-    for (auto& w : workers_) w->start_accepting();
+    // The sweeper's tick bounds how late a timeout fires; a quarter of the shortest one keeps it within 25%.
+    const auto shortest = std::min(limits_.header_read_timeout, limits_.idle_timeout);
+    const auto tick = std::clamp(shortest / 4, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+    for (auto& w : workers_) {
+        w->start_accepting();
+        w->start_sweeper(tick);
+    }
     std::vector<std::thread> threads;
     for (auto& w : workers_) threads.emplace_back([&w] { w->io.run(); });
 

@@ -3,6 +3,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <list>
 #include <memory>
 
@@ -15,24 +17,41 @@ public:
     Worker(const Limits& limits, const Handler& handler, boost::asio::ssl::context* tls)
         : limits(limits), handler(handler), tls(tls) {}
 
-    // A connection's entry in the registry, so that a drain can wake the idle ones.
+    using Clock = std::chrono::steady_clock;
+
+    // A connection's entry in the registry: a drain wakes the idle ones, and the sweeper closes those
+    // whose deadline passed. One periodic timer per worker replaces a timer per connection and operation,
+    // which would cost a timer-queue insert and cancel on every read and write of the hot path.
     struct Connection {
         boost::asio::ip::tcp::socket* socket = nullptr;
         bool idle = false;
+        bool timed_out = false;
+        Clock::time_point deadline = Clock::time_point::max();
     };
 
     void listen(const Listener& l);
     void start_accepting();
+    // Closes connections past their deadline, every `tick`; ends once drained and no connection is left.
+    void start_sweeper(std::chrono::milliseconds tick);
     // Runs on this worker's thread: close the acceptors, close idle keep-alive connections; busy ones
     // close after their current response.
     void drain();
 
-    boost::asio::io_context io{1};
+    // Only this worker's thread touches its sockets (drains are posted to it), so the reactor can skip its
+    // per-descriptor locks; the scheduler keeps its lock because other threads post to it.
+    boost::asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
     const Limits& limits;
     const Handler& handler;
     boost::asio::ssl::context* tls;
     bool draining = false;
     std::list<Connection> connections;
+    // Woken early when a drain leaves nothing to sweep, so shutdown does not wait for a tick.
+    boost::asio::steady_timer sweep_timer{io};
+
+    // Called when a connection ends.
+    void connection_closed() {
+        if (draining && connections.empty()) sweep_timer.cancel();
+    }
 
 private:
     struct Acceptor {
