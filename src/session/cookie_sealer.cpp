@@ -8,16 +8,6 @@
 
 namespace gh::session {
 
-const char* to_string(OpenResult r) {
-    switch (r) {
-        case OpenResult::ok: return "ok";
-        case OpenResult::malformed: return "malformed cookie";
-        case OpenResult::tampered: return "cookie failed authentication";
-        case OpenResult::expired: return "session expired";
-    }
-    return "unknown";
-}
-
 CookieSealer::CookieSealer(crypto::ByteView cookie_secret, std::string cookie_name)
     : cookie_name_(std::move(cookie_name)) {
     const auto derived = crypto::hkdf_sha256(cookie_secret, "gatehouse", "session cookie v1", key_.size());
@@ -34,16 +24,16 @@ std::string CookieSealer::seal(const Session& s) const {
     return crypto::base64url_encode(sealed);
 }
 
-OpenResult CookieSealer::open(std::string_view value, std::int64_t now, Session& out) const {
+LoadResult CookieSealer::open(std::string_view value, std::int64_t now, Session& out) const {
     // Per-thread scratch buffers: the hot path reuses their capacity instead of allocating.
     thread_local crypto::Bytes sealed;
     thread_local crypto::Bytes plain;
-    if (!crypto::base64url_decode(value, sealed)) return OpenResult::malformed;
-    if (!crypto::aead_open(key_, sealed, crypto::as_bytes(cookie_name_), plain)) return OpenResult::tampered;
+    if (!crypto::base64url_decode(value, sealed)) return LoadResult::malformed;
+    if (!crypto::aead_open(key_, sealed, crypto::as_bytes(cookie_name_), plain)) return LoadResult::tampered;
     // A value that authenticates but does not decode was sealed by a different format version.
-    if (!decode_session(plain, out)) return OpenResult::malformed;
-    if (out.expires_at != 0 && out.expires_at <= now) return OpenResult::expired;
-    return OpenResult::ok;
+    if (!decode_session(plain, out)) return LoadResult::malformed;
+    if (out.expires_at != 0 && out.expires_at <= now) return LoadResult::expired;
+    return LoadResult::ok;
 }
 
 }  // namespace gh::session

@@ -4,12 +4,11 @@
 #include <string_view>
 
 #include "crypto/aead.hpp"
+#include "session/load_result.hpp"
 #include "session/session.hpp"
 
 namespace gh::session {
 
-enum class OpenResult { ok, malformed, tampered, expired };
-const char* to_string(OpenResult r);
 
 class CookieSealer {
 public:
@@ -20,8 +19,8 @@ public:
     std::string seal(const Session& s) const;
 
     // Decodes into `out` (reusing its capacity). `now` is Unix seconds; a session whose own
-    // expiry has passed is `expired` even if the browser still sent the cookie.
-    OpenResult open(std::string_view value, std::int64_t now, Session& out) const;
+    // expiry has passed is `expired` even if the browser still sent the cookie. Never `absent`.
+    LoadResult open(std::string_view value, std::int64_t now, Session& out) const;
 
     const std::string& cookie_name() const { return cookie_name_; }
 

@@ -6,17 +6,6 @@
 
 namespace gh::session {
 
-const char* to_string(LoadResult r) {
-    switch (r) {
-        case LoadResult::ok: return "ok";
-        case LoadResult::absent: return "no session cookie";
-        case LoadResult::malformed: return "malformed session cookie";
-        case LoadResult::tampered: return "session cookie failed authentication";
-        case LoadResult::expired: return "session expired";
-    }
-    return "unknown";
-}
-
 CookieSessionStore::CookieSessionStore(crypto::ByteView cookie_secret, std::string cookie_name)
     : sealer_(cookie_secret, std::move(cookie_name)) {}
 
@@ -24,13 +13,7 @@ LoadResult CookieSessionStore::load(const CookieJar& jar, std::int64_t now, Sess
     thread_local std::string scratch;
     const auto value = join_chunks(jar, sealer_.cookie_name(), scratch);
     if (!value || value->empty()) return LoadResult::absent;
-    switch (sealer_.open(*value, now, out)) {
-        case OpenResult::ok: return LoadResult::ok;
-        case OpenResult::malformed: return LoadResult::malformed;
-        case OpenResult::tampered: return LoadResult::tampered;
-        case OpenResult::expired: return LoadResult::expired;
-    }
-    return LoadResult::malformed;
+    return sealer_.open(*value, now, out);
 }
 
 std::vector<std::string> CookieSessionStore::save(const Session& s, const CookieJar& request_cookies,

@@ -9,8 +9,6 @@
 
 namespace gh::session {
 
-enum class LoadResult { ok, absent, malformed, tampered, expired };
-const char* to_string(LoadResult r);
 
 class CookieSessionStore {
 public:

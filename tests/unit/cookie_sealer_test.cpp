@@ -19,7 +19,7 @@ TEST(CookieSealer, SealThenOpenRoundTrips) {
     const auto s = gh::test::alice();
     const auto value = sealer().seal(s);
     Session out;
-    ASSERT_EQ(sealer().open(value, kNow, out), OpenResult::ok);
+    ASSERT_EQ(sealer().open(value, kNow, out), LoadResult::ok);
     EXPECT_EQ(out, s);
 }
 
@@ -43,7 +43,7 @@ TEST(CookieSealer, RejectsAnyFlippedByte) {
             auto tampered = raw;
             tampered[i] ^= mask;
             Session out;
-            EXPECT_EQ(sealer().open(gh::crypto::base64url_encode(tampered), kNow, out), OpenResult::tampered)
+            EXPECT_EQ(sealer().open(gh::crypto::base64url_encode(tampered), kNow, out), LoadResult::tampered)
                 << "byte " << i;
         }
     }
@@ -55,35 +55,35 @@ TEST(CookieSealer, RejectsEveryFlippedCharacterOfTheCookieText) {
         auto tampered = value;
         tampered[i] = tampered[i] == 'A' ? 'B' : 'A';
         Session out;
-        EXPECT_NE(sealer().open(tampered, kNow, out), OpenResult::ok) << "char " << i;
+        EXPECT_NE(sealer().open(tampered, kNow, out), LoadResult::ok) << "char " << i;
     }
 }
 
 TEST(CookieSealer, BindsTheCookieName) {
     const auto value = sealer("_oauth2_proxy_csrf").seal(gh::test::alice());
     Session out;
-    EXPECT_EQ(sealer("_oauth2_proxy").open(value, kNow, out), OpenResult::tampered);
+    EXPECT_EQ(sealer("_oauth2_proxy").open(value, kNow, out), LoadResult::tampered);
 }
 
 TEST(CookieSealer, RejectsAnotherSecret) {
     const auto value = sealer().seal(gh::test::alice());
     Session out;
     EXPECT_EQ(sealer("_oauth2_proxy", "fedcba9876543210fedcba9876543210").open(value, kNow, out),
-              OpenResult::tampered);
+              LoadResult::tampered);
 }
 
 TEST(CookieSealer, ReportsExpiryAtAndAfterExpiresAt) {
     auto s = gh::test::alice();
     const auto value = sealer().seal(s);
     Session out;
-    EXPECT_EQ(sealer().open(value, s.expires_at - 1, out), OpenResult::ok);
-    EXPECT_EQ(sealer().open(value, s.expires_at, out), OpenResult::expired);
-    EXPECT_EQ(sealer().open(value, s.expires_at + 86400, out), OpenResult::expired);
+    EXPECT_EQ(sealer().open(value, s.expires_at - 1, out), LoadResult::ok);
+    EXPECT_EQ(sealer().open(value, s.expires_at, out), LoadResult::expired);
+    EXPECT_EQ(sealer().open(value, s.expires_at + 86400, out), LoadResult::expired);
 }
 
 TEST(CookieSealer, RejectsGarbage) {
     Session out;
-    EXPECT_EQ(sealer().open("not base64!", kNow, out), OpenResult::malformed);
-    EXPECT_EQ(sealer().open("", kNow, out), OpenResult::tampered);
-    EXPECT_EQ(sealer().open("AAAA", kNow, out), OpenResult::tampered);
+    EXPECT_EQ(sealer().open("not base64!", kNow, out), LoadResult::malformed);
+    EXPECT_EQ(sealer().open("", kNow, out), LoadResult::tampered);
+    EXPECT_EQ(sealer().open("AAAA", kNow, out), LoadResult::tampered);
 }

@@ -2,8 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "test_options.hpp"
-#include "test_sessions.hpp"
+#include "test_stack.hpp"
 
 using namespace gh;
 using gate::Reason;
@@ -13,24 +12,18 @@ namespace {
 
 class GateTest : public ::testing::Test {
 protected:
-    void configure(std::vector<std::string> extra) {
-        options = std::make_shared<const options::Options>(test::must_parse(test::base_args(std::move(extra))));
-        store = std::make_unique<session::CookieSessionStore>(crypto::as_bytes(options->cookie_secret.reveal()),
-                                                              options->cookie_name);
-        g = std::make_unique<gate::Gate>(options, *store, clock);
-    }
+    void configure(std::vector<std::string> extra) { stack = std::make_unique<test::Stack>(std::move(extra)); }
     gate::Decision decide_with(const session::Session& s) {
-        const auto set = store->save(s, session::CookieJar{}, session::CookieAttributes{}, clock.now());
-        header = set.front().substr(0, set.front().find(';'));
+        header = stack->cookie_for(s);
+        return decide_with_header();
+    }
+    gate::Decision decide_with_header() {
         session::CookieJar jar;
         jar.add_header(header);
-        return g->decide({&jar}, loaded);
+        return stack->gate.decide({&jar}, loaded);
     }
 
-    ManualClock clock{test::kNow};
-    std::shared_ptr<const options::Options> options;
-    std::unique_ptr<session::CookieSessionStore> store;
-    std::unique_ptr<gate::Gate> g;
+    std::unique_ptr<test::Stack> stack;
     std::string header;
     session::Session loaded;
 };
@@ -45,7 +38,7 @@ TEST_F(GateTest, AllowsAValidSessionAndLoadsIt) {
 TEST_F(GateTest, AsksForSignInWithoutCookie) {
     configure({});
     session::CookieJar jar;
-    const auto d = g->decide({&jar}, loaded);
+    const auto d = stack->gate.decide({&jar}, loaded);
     EXPECT_EQ(d.verdict, Verdict::sign_in_required);
     EXPECT_EQ(d.reason, Reason::no_session);
 }
@@ -53,12 +46,10 @@ TEST_F(GateTest, AsksForSignInWithoutCookie) {
 TEST_F(GateTest, AsksForSignInWhenTheSessionExpired) {
     configure({});
     auto s = test::alice();
-    s.expires_at = clock.now() + 10;
+    s.expires_at = stack->clock.now() + 10;
     decide_with(s);
-    clock.advance(11);
-    session::CookieJar jar;
-    jar.add_header(header);
-    const auto d = g->decide({&jar}, loaded);
+    stack->clock.advance(11);
+    const auto d = decide_with_header();
     EXPECT_EQ(d.verdict, Verdict::sign_in_required);
     EXPECT_EQ(d.reason, Reason::session_expired);
 }
@@ -67,9 +58,7 @@ TEST_F(GateTest, AsksForSignInWhenTheCookieWasTampered) {
     configure({});
     decide_with(test::alice());
     header[header.size() - 5] ^= 1;
-    session::CookieJar jar;
-    jar.add_header(header);
-    EXPECT_EQ(g->decide({&jar}, loaded).reason, Reason::tampered_cookie);
+    EXPECT_EQ(decide_with_header().reason, Reason::tampered_cookie);
 }
 
 TEST_F(GateTest, ForbidsEmailOutsideTheAllowedDomains) {

@@ -2,8 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "test_options.hpp"
-#include "test_sessions.hpp"
+#include "test_stack.hpp"
 
 using namespace gh;
 namespace bhttp = boost::beast::http;
@@ -12,35 +11,18 @@ namespace {
 
 class RouterTest : public ::testing::Test {
 protected:
-    void configure(std::vector<std::string> extra) {
-        options = std::make_shared<const options::Options>(test::must_parse(test::base_args(std::move(extra))));
-        store = std::make_unique<session::CookieSessionStore>(crypto::as_bytes(options->cookie_secret.reveal()),
-                                                              options->cookie_name);
-        g = std::make_unique<gate::Gate>(options, *store, clock);
-        router = std::make_unique<app::Router>(options, *store, *g);
-    }
-    std::string cookie_for(const session::Session& s) {
-        std::string header;
-        for (const auto& c : store->save(s, session::CookieJar{}, session::CookieAttributes{}, clock.now())) {
-            if (!header.empty()) header += "; ";
-            header += c.substr(0, c.find(';'));
-        }
-        return header;
-    }
+    void configure(std::vector<std::string> extra) { stack = std::make_unique<test::Stack>(std::move(extra)); }
+    std::string cookie_for(const session::Session& s) { return stack->cookie_for(s); }
     std::string get(const std::string& target, std::vector<std::pair<std::string, std::string>> headers = {}) {
         http::Request::Message m{bhttp::verb::get, target, 11};
         for (const auto& [k, v] : headers) m.insert(k, v);
         std::string out;
         http::Response res(out, true);
-        router->handle(http::Request(m), res);
+        stack->router.handle(http::Request(m), res);
         return out;
     }
 
-    ManualClock clock{test::kNow};
-    std::shared_ptr<const options::Options> options;
-    std::unique_ptr<session::CookieSessionStore> store;
-    std::unique_ptr<gate::Gate> g;
-    std::unique_ptr<app::Router> router;
+    std::unique_ptr<test::Stack> stack;
 };
 
 TEST_F(RouterTest, AuthAllowsWith202AndIdentityHeaders) {
@@ -91,7 +73,7 @@ TEST_F(RouterTest, AuthAnswers401WithoutOrWithBadOrExpiredSession) {
     EXPECT_EQ(get("/oauth2/auth", {{"Cookie", "_oauth2_proxy=garbage"}}).rfind("HTTP/1.1 401", 0), 0u);
     auto s = test::alice();
     const auto cookie = cookie_for(s);
-    clock.set(s.expires_at);
+    stack->clock.set(s.expires_at);
     EXPECT_EQ(get("/oauth2/auth", {{"Cookie", cookie}}).rfind("HTTP/1.1 401", 0), 0u);
 }
 

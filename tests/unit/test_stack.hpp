@@ -1,0 +1,37 @@
+#pragma once
+// The components behind a request, built from a command line, with a manual clock: for tests of the
+// gate and of the endpoints.
+#include <memory>
+
+#include "app/router.hpp"
+#include "gate/gate.hpp"
+#include "test_options.hpp"
+#include "test_sessions.hpp"
+
+namespace gh::test {
+
+struct Stack {
+    explicit Stack(std::vector<std::string> extra_flags)
+        : options(std::make_shared<const options::Options>(must_parse(base_args(std::move(extra_flags))))),
+          store(crypto::as_bytes(options->cookie_secret.reveal()), options->cookie_name),
+          gate(options, store, clock),
+          router(options, store, gate) {}
+
+    // The Cookie header a browser holding `s` would send.
+    std::string cookie_for(const session::Session& s) const {
+        std::string header;
+        for (const auto& c : store.save(s, session::CookieJar{}, session::CookieAttributes{}, clock.now())) {
+            if (!header.empty()) header += "; ";
+            header += c.substr(0, c.find(';'));
+        }
+        return header;
+    }
+
+    ManualClock clock{kNow};
+    std::shared_ptr<const options::Options> options;
+    session::CookieSessionStore store;
+    gate::Gate gate;
+    app::Router router;
+};
+
+}  // namespace gh::test
