@@ -10,6 +10,7 @@ Router::Router(std::shared_ptr<const options::Options> options, const session::C
     : options_(std::move(options)),
       store_(store),
       gate_(gate),
+      redirects_(options_->whitelist_domains),
       nginx_(gate, options_),
       auth_path_(options_->proxy_prefix + "/auth"),
       userinfo_path_(options_->proxy_prefix + "/userinfo"),
@@ -26,7 +27,7 @@ void Router::handle(const http::Request& req, http::Response& res) const {
         return res.finish("OK");
     }
     if (path == userinfo_path_) return login::handle_userinfo(gate_, req, res);
-    if (path == sign_out_path_) return login::handle_sign_out(*options_, store_, req, res);
+    if (path == sign_out_path_) return login::handle_sign_out(*options_, store_, redirects_, req, res);
     if (path == start_path_ || path == sign_in_path_ || path == callback_path_) {
         res.status(501);
         return res.finish("The OIDC sign-in flow is not implemented yet.\n");

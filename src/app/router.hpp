@@ -2,6 +2,7 @@
 // Maps a request path to its endpoint. Exact matches only: the endpoint set is small and fixed.
 #include <memory>
 
+#include "authz/redirect_validator.hpp"
 #include "doors/nginx_door.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
@@ -20,6 +21,7 @@ private:
     std::shared_ptr<const options::Options> options_;
     const session::CookieSessionStore& store_;
     const gate::Gate& gate_;
+    authz::RedirectValidator redirects_;
     doors::NginxDoor nginx_;
     std::string auth_path_, userinfo_path_, sign_out_path_, start_path_, sign_in_path_, callback_path_;
 };

@@ -3,18 +3,8 @@
 #include "login/cookie_domain.hpp"
 
 namespace gh::login {
-namespace {
-
-bool is_local_path(std::string_view rd) {
-    // "//host" and "/\host" are protocol-relative to browsers: external, so refused.
-    return rd.starts_with('/') && !rd.starts_with("//") && !rd.starts_with("/\\") &&
-           rd.find_first_of("\r\n\t") == std::string_view::npos;
-}
-
-}  // namespace
-
-void handle_sign_out(const options::Options& o, const session::CookieSessionStore& store, const http::Request& req,
-                     http::Response& res) {
+void handle_sign_out(const options::Options& o, const session::CookieSessionStore& store,
+                     const authz::RedirectValidator& redirects, const http::Request& req, http::Response& res) {
     session::CookieJar jar;
     req.for_each("Cookie", [&](std::string_view v) { jar.add_header(v); });
     std::string_view host = req.header("Host");
@@ -23,7 +13,7 @@ void handle_sign_out(const options::Options& o, const session::CookieSessionStor
                                     o.cookie_httponly, o.cookie_samesite};
     std::string rd = http::query_param(req.query(), "rd").value_or("");
     if (rd.empty()) rd = std::string(req.header("X-Auth-Request-Redirect"));
-    if (!is_local_path(rd)) rd = "/";
+    rd = redirects.sanitize(rd);
     res.status(302);
     res.header("Location", rd);
     res.header("Cache-Control", "no-store");

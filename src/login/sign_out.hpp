@@ -1,5 +1,6 @@
 #pragma once
 // GET /oauth2/sign_out: clears every session cookie the browser sent and sends it on.
+#include "authz/redirect_validator.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "options/options.hpp"
@@ -7,9 +8,8 @@
 
 namespace gh::login {
 
-// Until [sign-in] brings --whitelist-domain validation, only a local path is accepted as `rd`;
-// anything else goes to "/" so that sign-out can never be an open redirect.
-void handle_sign_out(const options::Options& o, const session::CookieSessionStore& store, const http::Request& req,
-                     http::Response& res);
+// `rd` (or X-Auth-Request-Redirect) must pass the redirect validator; anything else goes to "/".
+void handle_sign_out(const options::Options& o, const session::CookieSessionStore& store,
+                     const authz::RedirectValidator& redirects, const http::Request& req, http::Response& res);
 
 }  // namespace gh::login

@@ -119,13 +119,15 @@ TEST_F(RouterTest, PingAndReadyAnswerOk) {
 }
 
 TEST_F(RouterTest, SignOutClearsEveryChunkAndRefusesExternalRedirects) {
-    configure({"--cookie-domain=.example.com"});
+    configure({"--cookie-domain=.example.com", "--whitelist-domain=.example.com"});
     auto out = get("/oauth2/sign_out?rd=%2Fbye", {{"Cookie", "_oauth2_proxy_0=a; _oauth2_proxy_1=b"}, {"Host", "auth.example.com"}});
     EXPECT_EQ(out.rfind("HTTP/1.1 302", 0), 0u);
     EXPECT_NE(out.find("Location: /bye\r\n"), std::string::npos);
     EXPECT_NE(out.find("Set-Cookie: _oauth2_proxy_0=; Path=/; Domain=.example.com"), std::string::npos);
     EXPECT_NE(out.find("Set-Cookie: _oauth2_proxy_1=;"), std::string::npos);
-    for (auto rd : {"https://evil.org/", "//evil.org/", "/\\evil.org/"}) {
+    out = get("/oauth2/sign_out?rd=https%3A%2F%2Fapp.example.com%2Fhome");
+    EXPECT_NE(out.find("Location: https://app.example.com/home\r\n"), std::string::npos) << out;
+    for (auto rd : {"https://evil.org/", "//evil.org/", "/\\evil.org/", "https://badexample.com/"}) {
         out = get(std::string("/oauth2/sign_out?rd=") + rd);
         EXPECT_NE(out.find("Location: /\r\n"), std::string::npos) << rd;
     }

@@ -1,0 +1,101 @@
+#include "authz/redirect_validator.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace gh::authz {
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// Browsers silently drop tabs and newlines inside URLs and treat '\' as '/', so "/\t/evil.com" and
+// "/\evil.com" both become "//evil.com". Refusing these characters anywhere closes that family of bypasses.
+bool has_dangerous_characters(std::string_view s) {
+    return std::any_of(s.begin(), s.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u <= 0x20 || u == 0x7f || c == '\\';
+    });
+}
+
+bool is_relative_path(std::string_view s) {
+    // "/x" is local; "//x" is protocol-relative, i.e. another host.
+    return s.size() >= 1 && s[0] == '/' && (s.size() == 1 || s[1] != '/');
+}
+
+bool valid_host_characters(std::string_view host) {
+    if (host.empty() || host.front() == '.' || host.back() == '.' || host.find("..") != std::string_view::npos)
+        return false;
+    return std::all_of(host.begin(), host.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
+    });
+}
+
+bool all_digits(std::string_view s) {
+    return !s.empty() && s.size() <= 5 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+RedirectValidator::RedirectValidator(std::vector<std::string> whitelist) {
+    for (std::string_view w : whitelist) {
+        Entry e;
+        if (w.starts_with('.')) {
+            e.subdomains = true;
+            w.remove_prefix(1);
+        }
+        if (const auto colon = w.rfind(':'); colon != std::string_view::npos) {
+            e.port = std::string(w.substr(colon + 1));
+            w = w.substr(0, colon);
+        }
+        e.host = lower(w);
+        if (!e.host.empty()) entries_.push_back(std::move(e));
+    }
+}
+
+bool RedirectValidator::host_allowed(std::string_view host, std::string_view port, std::string_view scheme) const {
+    const std::string h = lower(host);
+    for (const auto& e : entries_) {
+        // Suffix match only at a label boundary: ".example.com" must not admit "badexample.com".
+        const bool host_ok = h == e.host || (e.subdomains && h.size() > e.host.size() + 1 && h.ends_with(e.host) &&
+                                             h[h.size() - e.host.size() - 1] == '.');
+        if (!host_ok) continue;
+        const std::string_view default_port = scheme == "https" ? "443" : "80";
+        if (e.port == "*" || (e.port.empty() && (port.empty() || port == default_port)) || (!e.port.empty() && port == e.port))
+            return true;
+    }
+    return false;
+}
+
+bool RedirectValidator::is_valid(std::string_view target) const {
+    if (target.empty() || has_dangerous_characters(target)) return false;
+    if (target.front() == '/') return is_relative_path(target);
+
+    const auto sep = target.find("://");
+    if (sep == std::string_view::npos) return false;
+    const std::string scheme = lower(target.substr(0, sep));
+    if (scheme != "http" && scheme != "https") return false;
+    std::string_view rest = target.substr(sep + 3);
+    const auto end = rest.find_first_of("/?#");
+    const std::string_view authority = rest.substr(0, end);
+    // Userinfo ("https://example.com@evil.com") makes the visible host a decoy.
+    if (authority.find('@') != std::string_view::npos) return false;
+    std::string_view host = authority;
+    std::string_view port;
+    if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+        host = authority.substr(0, colon);
+        port = authority.substr(colon + 1);
+        if (!all_digits(port)) return false;
+    }
+    if (!valid_host_characters(host)) return false;
+    return host_allowed(host, port, scheme);
+}
+
+std::string RedirectValidator::sanitize(std::string_view target) const {
+    return is_valid(target) ? std::string(target) : std::string("/");
+}
+
+}  // namespace gh::authz
