@@ -1,0 +1,35 @@
+#pragma once
+// Turns verified ID-token (or userinfo) claims into the identity a session holds.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gh::oidc {
+
+struct ClaimNames {
+    std::string email = "email";
+    std::string groups = "groups";  // may be a dotted path: realm_access.roles
+    std::string user = "sub";
+    bool allow_unverified_email = false;
+};
+
+struct Identity {
+    std::string user;
+    std::string email;
+    std::string preferred_username;
+    std::vector<std::string> groups;
+};
+
+struct IdentityResult {
+    std::optional<Identity> identity;
+    std::string error;
+};
+
+// The claim at a dotted path ("realm_access.roles"), or nullptr. A key that itself contains dots
+// ("https://example.com/groups") is matched whole first.
+const nlohmann::json* find_claim(const nlohmann::json& claims, const std::string& path);
+
+IdentityResult extract_identity(const nlohmann::json& claims, const ClaimNames& names);
+
+}  // namespace gh::oidc

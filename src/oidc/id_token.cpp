@@ -1,0 +1,59 @@
+#include "oidc/id_token.hpp"
+
+#include <algorithm>
+
+#include "crypto/bytes.hpp"
+
+namespace gh::oidc {
+namespace {
+
+std::vector<std::string> audiences(const nlohmann::json& claims) {
+    std::vector<std::string> out;
+    if (!claims.contains("aud")) return out;
+    const auto& aud = claims["aud"];
+    if (aud.is_string()) out.push_back(aud.get<std::string>());
+    else if (aud.is_array())
+        for (const auto& a : aud)
+            if (a.is_string()) out.push_back(a.get<std::string>());
+    return out;
+}
+
+bool numeric(const nlohmann::json& claims, const char* name, std::int64_t& out) {
+    if (!claims.contains(name) || !claims[name].is_number()) return false;
+    out = claims[name].is_number_float() ? static_cast<std::int64_t>(claims[name].get<double>())
+                                         : claims[name].get<std::int64_t>();
+    return true;
+}
+
+}  // namespace
+
+std::string check_id_token_claims(const nlohmann::json& claims, const IdTokenExpectations& expect) {
+    if (!expect.skip_issuer_check && claims.value("iss", "") != expect.issuer)
+        return "issuer '" + claims.value("iss", "") + "' is not '" + expect.issuer + "'";
+    if (!claims.contains("sub") || !claims["sub"].is_string() || claims["sub"].get<std::string>().empty())
+        return "no subject (sub)";
+
+    const auto aud = audiences(claims);
+    auto accepted = [&](const std::string& a) {
+        return a == expect.client_id ||
+               std::find(expect.extra_audiences.begin(), expect.extra_audiences.end(), a) != expect.extra_audiences.end();
+    };
+    if (std::none_of(aud.begin(), aud.end(), accepted)) return "audience does not include the client id";
+    // With several audiences, the authorized party must be us (Core §3.1.3.7 items 4 and 5).
+    const std::string azp = claims.value("azp", "");
+    if ((aud.size() > 1 || !azp.empty()) && azp != expect.client_id && !accepted(azp))
+        return "authorized party (azp) '" + azp + "' is not the client id";
+
+    std::int64_t exp = 0, iat = 0, nbf = 0;
+    if (!numeric(claims, "exp", exp)) return "no expiry (exp)";
+    if (exp + expect.skew <= expect.now) return "token expired";
+    if (numeric(claims, "iat", iat) && iat - expect.skew > expect.now) return "token issued in the future (iat)";
+    if (numeric(claims, "nbf", nbf) && nbf - expect.skew > expect.now) return "token not yet valid (nbf)";
+
+    // The nonce binds the token to the login this browser started: a token from another login is useless.
+    const std::string nonce = claims.value("nonce", "");
+    if (expect.nonce.empty() || !crypto::constant_time_equal(nonce, expect.nonce)) return "nonce does not match";
+    return {};
+}
+
+}  // namespace gh::oidc

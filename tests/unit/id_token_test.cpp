@@ -1,0 +1,110 @@
+#include "oidc/id_token.hpp"
+
+#include <gtest/gtest.h>
+
+#include "oidc/claims.hpp"
+
+using namespace gh::oidc;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr std::int64_t kNow = 1'800'000'000;
+
+json valid_claims() {
+    return {{"iss", "https://idp/realms/internal"}, {"sub", "u-1"}, {"aud", "gatehouse"}, {"exp", kNow + 300},
+            {"iat", kNow - 5}, {"nonce", "n-123"}};
+}
+
+IdTokenExpectations expect() {
+    IdTokenExpectations e;
+    e.issuer = "https://idp/realms/internal";
+    e.client_id = "gatehouse";
+    e.nonce = "n-123";
+    e.now = kNow;
+    return e;
+}
+
+}  // namespace
+
+TEST(IdTokenClaims, AcceptsAValidToken) { EXPECT_EQ(check_id_token_claims(valid_claims(), expect()), ""); }
+
+TEST(IdTokenClaims, RejectsEachBrokenClaim) {
+    auto c = valid_claims();
+    c["iss"] = "https://evil";
+    EXPECT_NE(check_id_token_claims(c, expect()), "");
+    c = valid_claims();
+    c["aud"] = "other-client";
+    EXPECT_EQ(check_id_token_claims(c, expect()), "audience does not include the client id");
+    c = valid_claims();
+    c["exp"] = kNow - 61;
+    EXPECT_EQ(check_id_token_claims(c, expect()), "token expired");
+    c = valid_claims();
+    c["iat"] = kNow + 120;
+    EXPECT_EQ(check_id_token_claims(c, expect()), "token issued in the future (iat)");
+    c = valid_claims();
+    c["nbf"] = kNow + 120;
+    EXPECT_EQ(check_id_token_claims(c, expect()), "token not yet valid (nbf)");
+    c = valid_claims();
+    c["nonce"] = "n-124";
+    EXPECT_EQ(check_id_token_claims(c, expect()), "nonce does not match");
+    c = valid_claims();
+    c.erase("nonce");
+    EXPECT_EQ(check_id_token_claims(c, expect()), "nonce does not match");
+    c = valid_claims();
+    c.erase("exp");
+    EXPECT_EQ(check_id_token_claims(c, expect()), "no expiry (exp)");
+    c = valid_claims();
+    c.erase("sub");
+    EXPECT_EQ(check_id_token_claims(c, expect()), "no subject (sub)");
+}
+
+TEST(IdTokenClaims, ToleratesSmallClockSkew) {
+    auto c = valid_claims();
+    c["exp"] = kNow - 30;
+    c["iat"] = kNow + 30;
+    EXPECT_EQ(check_id_token_claims(c, expect()), "");
+}
+
+TEST(IdTokenClaims, NeedsAzpWhenThereAreSeveralAudiences) {
+    auto c = valid_claims();
+    c["aud"] = json::array({"gatehouse", "other"});
+    EXPECT_NE(check_id_token_claims(c, expect()), "");
+    c["azp"] = "gatehouse";
+    EXPECT_EQ(check_id_token_claims(c, expect()), "");
+    c["azp"] = "other";
+    EXPECT_NE(check_id_token_claims(c, expect()), "");
+}
+
+TEST(IdentityFromClaims, ExtractsUserEmailUsernameAndGroups) {
+    const json claims{{"sub", "u-1"}, {"email", "a@example.com"}, {"email_verified", true},
+                      {"preferred_username", "alice"}, {"groups", {"/dev", "/ops"}}};
+    const auto r = extract_identity(claims, ClaimNames{});
+    ASSERT_TRUE(r.identity) << r.error;
+    EXPECT_EQ(r.identity->user, "u-1");
+    EXPECT_EQ(r.identity->email, "a@example.com");
+    EXPECT_EQ(r.identity->preferred_username, "alice");
+    EXPECT_EQ(r.identity->groups, (std::vector<std::string>{"/dev", "/ops"}));
+}
+
+TEST(IdentityFromClaims, ReadsGroupsFromADottedPath) {
+    const json claims{{"sub", "u-1"}, {"realm_access", {{"roles", {"admin", "user"}}}}};
+    ClaimNames names;
+    names.groups = "realm_access.roles";
+    EXPECT_EQ(extract_identity(claims, names).identity->groups, (std::vector<std::string>{"admin", "user"}));
+    const json namespaced{{"sub", "u-1"}, {"https://example.com/groups", {"g"}}};
+    names.groups = "https://example.com/groups";
+    EXPECT_EQ(extract_identity(namespaced, names).identity->groups, std::vector<std::string>{"g"});
+}
+
+TEST(IdentityFromClaims, RequiresAVerifiedEmailUnlessAllowed) {
+    json claims{{"sub", "u-1"}, {"email", "a@example.com"}, {"email_verified", false}};
+    EXPECT_FALSE(extract_identity(claims, ClaimNames{}).identity);
+    claims.erase("email_verified");
+    EXPECT_FALSE(extract_identity(claims, ClaimNames{}).identity);
+    ClaimNames lax;
+    lax.allow_unverified_email = true;
+    EXPECT_TRUE(extract_identity(claims, lax).identity);
+    claims["email_verified"] = "true";
+    EXPECT_TRUE(extract_identity(claims, ClaimNames{}).identity);
+}
