@@ -2,15 +2,46 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
 #include <thread>
 
 #include "app/router.hpp"
 #include "gate/gate.hpp"
+#include "http/client.hpp"
 #include "http/server.hpp"
+#include "oidc/provider.hpp"
 #include "session/clock.hpp"
 #include "version.hpp"
 
 namespace gh::app {
+
+namespace {
+
+oidc::ProviderConfig provider_config(const options::Options& o) {
+    oidc::ProviderConfig c;
+    c.issuer_url = o.oidc_issuer_url;
+    c.skip_discovery = o.skip_oidc_discovery;
+    c.login_url = o.login_url;
+    c.redeem_url = o.redeem_url;
+    c.jwks_url = o.oidc_jwks_url;
+    c.end_session_url = o.backend_logout_url;
+    c.client_id = o.client_id;
+    c.client_secret = o.client_secret.reveal();
+    c.scope = o.scope;
+    c.prompt = o.prompt;
+    c.code_challenge_method = o.code_challenge_method;
+    c.extra_audiences = o.oidc_extra_audiences;
+    c.skip_issuer_check = o.skip_issuer_verification;
+    c.keycloak_roles = o.keycloak;
+    c.claims.email = o.oidc_email_claim;
+    c.claims.groups = o.oidc_groups_claim;
+    c.claims.allow_unverified_email = o.allow_unverified_email;
+    return c;
+}
+
+}  // namespace
 
 int run(const options::Options& opts) {
     auto options = std::make_shared<const options::Options>(opts);
@@ -18,7 +49,30 @@ int run(const options::Options& opts) {
     const auto& secret = options->cookie_secret.reveal();
     const session::CookieSessionStore store(crypto::as_bytes(secret), options->cookie_name);
     const gate::Gate gate(options, store, clock);
-    const Router router(options, store, gate);
+    std::unique_ptr<http::HttpClient> client;
+    try {
+        client = std::make_unique<http::HttpClient>(
+            http::ClientOptions{options->provider_ca_files, options->ssl_insecure_skip_verify});
+    } catch (const std::exception& e) {
+        spdlog::critical("{}", e.what());
+        return 2;
+    }
+    oidc::Provider provider(provider_config(*options), *client, clock);
+    const Router router(options, store, gate, provider, clock);
+
+    // Discovery runs beside the I/O threads and retries until the IdP answers: Gatehouse starts (and
+    // /ping answers) even when the IdP is down; /ready waits for it.
+    boost::asio::io_context background;
+    boost::asio::co_spawn(background, provider.initialise(), boost::asio::detached);
+    std::thread background_thread([&background] { background.run(); });
+    struct JoinBackground {
+        boost::asio::io_context& io;
+        std::thread& t;
+        ~JoinBackground() {
+            io.stop();
+            t.join();
+        }
+    } join_background{background, background_thread};
 
     std::vector<http::Listener> listeners{{options->http_address.host, options->http_address.port, false}};
     if (options->https_address)
@@ -29,7 +83,7 @@ int run(const options::Options& opts) {
                               options->idle_timeout, options->shutdown_timeout};
     try {
         http::Server server(listeners, {options->tls_cert_file, options->tls_key_file}, limits, threads,
-                            [&router](const http::Request& req, http::Response& res) { router.handle(req, res); });
+                            [&router](const http::Request& req, http::Response& res) { return router.handle(req, res); });
         server.bind();
         spdlog::info("gatehouse {} listening on http://{}:{}{} with {} I/O threads", kVersion,
                      options->http_address.host, options->http_address.port,

@@ -6,12 +6,15 @@
 namespace gh::app {
 
 Router::Router(std::shared_ptr<const options::Options> options, const session::CookieSessionStore& store,
-               const gate::Gate& gate)
+               const gate::Gate& gate, const oidc::Provider& provider, const Clock& clock)
     : options_(std::move(options)),
       store_(store),
       gate_(gate),
+      provider_(provider),
+      clock_(clock),
       redirects_(options_->whitelist_domains),
       nginx_(gate, options_),
+      login_(options_, store, provider, redirects_, clock),
       auth_path_(options_->proxy_prefix + "/auth"),
       userinfo_path_(options_->proxy_prefix + "/userinfo"),
       sign_out_path_(options_->proxy_prefix + "/sign_out"),
@@ -19,19 +22,31 @@ Router::Router(std::shared_ptr<const options::Options> options, const session::C
       sign_in_path_(options_->proxy_prefix + "/sign_in"),
       callback_path_(options_->proxy_prefix + "/callback") {}
 
-void Router::handle(const http::Request& req, http::Response& res) const {
+boost::asio::awaitable<void> Router::handle(const http::Request& req, http::Response& res) const {
+    if (req.path() == callback_path_) {
+        co_await login_.callback(req, res);
+        co_return;
+    }
+    handle_now(req, res);
+}
+
+void Router::handle_now(const http::Request& req, http::Response& res) const {
     const std::string_view path = req.path();
     if (path == auth_path_) return nginx_.handle(req, res);
-    if (path == options_->ping_path || path == options_->ready_path) {
+    if (path == options_->ping_path) {
         res.status(200);
         return res.finish("OK");
     }
-    if (path == userinfo_path_) return login::handle_userinfo(gate_, req, res);
-    if (path == sign_out_path_) return login::handle_sign_out(*options_, store_, redirects_, req, res);
-    if (path == start_path_ || path == sign_in_path_ || path == callback_path_) {
-        res.status(501);
-        return res.finish("The OIDC sign-in flow is not implemented yet.\n");
+    if (path == options_->ready_path) {
+        // Ready once the IdP is discovered and its keys loaded: until then no login can complete.
+        res.status(provider_.ready() ? 200 : 503);
+        return res.finish(provider_.ready() ? "OK" : "waiting for the identity provider\n");
     }
+    if (path == userinfo_path_) return login::handle_userinfo(gate_, req, res);
+    if (path == sign_out_path_)
+        return login::handle_sign_out(*options_, store_, redirects_, provider_, clock_, req, res);
+    if (path == start_path_) return login_.start(req, res);
+    if (path == sign_in_path_) return login_.sign_in(req, res);
     if (path.starts_with(options_->proxy_prefix + "/")) {
         res.status(404);
         return res.finish("Not Found\n");

@@ -79,6 +79,13 @@ std::string base64url_encode(ByteView data) {
     return out;
 }
 
+std::string base64_encode(ByteView data) {
+    std::string out = base64url_encode(data);
+    for (auto& c : out) c = c == '-' ? '+' : c == '_' ? '/' : c;
+    while (out.size() % 4 != 0) out += '=';
+    return out;
+}
+
 bool base64url_decode(std::string_view text, Bytes& out) { return decode_with(kUrlTable, text, out); }
 
 std::optional<Bytes> base64_decode_any(std::string_view text) {

@@ -115,7 +115,7 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg) {
             co_return;
         }
         Response res(out, message.keep_alive() && !w.draining);
-        w.handler(Request(message), res);
+        co_await w.handler(Request(message, !std::is_same_v<Stream, tcp::socket>), res);
         // A client that stops reading its answer is closed like an idle one.
         reg.arm(w.limits.idle_timeout);
         auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(out), kTuple);

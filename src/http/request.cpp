@@ -28,7 +28,8 @@ std::string form_decode(std::string_view s) {
 
 }  // namespace
 
-Request::Request(const Message& m) : m_(m), method_(m.method_string()), target_(m.target()) {
+Request::Request(const Message& m, bool secure)
+    : m_(m), method_(m.method_string()), target_(m.target()), secure_(secure) {
     const auto q = target_.find('?');
     path_ = target_.substr(0, q);
     if (q != std::string_view::npos) query_ = target_.substr(q + 1);

@@ -17,12 +17,14 @@ public:
     using Fields = boost::beast::http::basic_fields<std::pmr::polymorphic_allocator<char>>;
     using Message = boost::beast::http::request<boost::beast::http::empty_body, Fields>;
 
-    explicit Request(const Message& m);
+    // `secure`: the request arrived on the HTTPS listener.
+    explicit Request(const Message& m, bool secure = false);
 
     std::string_view method() const { return method_; }
     std::string_view target() const { return target_; }
     std::string_view path() const { return path_; }    // target before '?'
     std::string_view query() const { return query_; }  // after '?', without it
+    bool secure() const { return secure_; }
 
     // First value of a header (case-insensitive name), empty if absent.
     std::string_view header(std::string_view name) const;
@@ -37,6 +39,7 @@ public:
 private:
     const Message& m_;
     std::string_view method_, target_, path_, query_;
+    bool secure_ = false;
 };
 
 // Value of `key` in an application/x-www-form-urlencoded query, percent-decoded; nullopt when absent.

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/awaitable.hpp>
+
 #include "http/request.hpp"
 #include "http/response.hpp"
 
@@ -35,8 +37,9 @@ struct TlsFiles {
     std::string key_file;
 };
 
-// Called on an I/O thread for every request; must not block.
-using Handler = std::function<void(const Request&, Response&)>;
+// Called on an I/O thread for every request; must not block. A coroutine, so that a handler can wait for
+// an IdP or a session store without holding the thread; most return without suspending.
+using Handler = std::function<boost::asio::awaitable<void>(const Request&, Response&)>;
 
 class Worker;
 

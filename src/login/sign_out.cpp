@@ -1,21 +1,37 @@
 #include "login/sign_out.hpp"
 
-#include "login/cookie_domain.hpp"
+#include "http/form.hpp"
+#include "http/forwarded.hpp"
+#include "login/cookie_attributes.hpp"
 
 namespace gh::login {
+
 void handle_sign_out(const options::Options& o, const session::CookieSessionStore& store,
-                     const authz::RedirectValidator& redirects, const http::Request& req, http::Response& res) {
+                     const authz::RedirectValidator& redirects, const oidc::Provider& provider, const Clock& clock,
+                     const http::Request& req, http::Response& res) {
     session::CookieJar jar;
     req.for_each("Cookie", [&](std::string_view v) { jar.add_header(v); });
-    std::string_view host = req.header("Host");
-    if (o.reverse_proxy && !req.header("X-Forwarded-Host").empty()) host = req.header("X-Forwarded-Host");
-    session::CookieAttributes attrs{choose_cookie_domain(o.cookie_domains, host), o.cookie_path, 0, o.cookie_secure,
-                                    o.cookie_httponly, o.cookie_samesite};
+    const auto origin = http::original_url(req, o.reverse_proxy);
     std::string rd = http::query_param(req.query(), "rd").value_or("");
     if (rd.empty()) rd = std::string(req.header("X-Auth-Request-Redirect"));
     rd = redirects.sanitize(rd);
+
+    std::string location = rd;
+    const auto endpoints = provider.endpoints();
+    if (endpoints && !endpoints->end_session.empty()) {
+        // The IdP ends its own session too, then returns the browser to `rd` (made absolute for it).
+        session::Session s;
+        const bool have_session = store.load(jar, clock.now(), s) == session::LoadResult::ok;
+        std::vector<std::pair<std::string, std::string>> q{
+            {"client_id", o.client_id},
+            {"post_logout_redirect_uri", rd.starts_with('/') ? origin.scheme + "://" + origin.host + rd : rd}};
+        if (have_session && !s.id_token.empty()) q.emplace_back("id_token_hint", s.id_token);
+        const char sep = endpoints->end_session.find('?') == std::string::npos ? '?' : '&';
+        location = endpoints->end_session + sep + http::form_encode(q);
+    }
+    auto attrs = session_cookie_attributes(o, origin.host);
     res.status(302);
-    res.header("Location", rd);
+    res.header("Location", location);
     res.header("Cache-Control", "no-store");
     for (const auto& c : store.clear(jar, attrs)) res.header("Set-Cookie", c);
     res.finish();

@@ -57,7 +57,10 @@ std::optional<int> parse_static_upstream(std::string_view s) {
 
 void build_provider(Builder& b, Options& o, const FileReader& read_file) {
     o.provider = b.text("provider");
-    if (o.provider == "keycloak-oidc") o.provider = "oidc";  // same protocol; Keycloak defaults arrive with [sign-in]
+    if (o.provider == "keycloak-oidc") {
+        o.provider = "oidc";
+        o.keycloak = true;
+    }
     if (o.provider != "oidc") {
         for (auto later : {"google", "github", "azure", "entra-id", "gitlab"})
             if (o.provider == later) {
@@ -88,6 +91,31 @@ void build_provider(Builder& b, Options& o, const FileReader& read_file) {
         if (o.client_secret.empty()) b.fail("client-secret", "missing (or use --client-secret-file)");
     }
     o.oidc_groups_claim = b.text("oidc-groups-claim");
+    o.oidc_email_claim = b.text("oidc-email-claim");
+    o.scope = b.text("scope");
+    if (o.scope.find("openid") == std::string::npos) b.fail("scope", "must include openid");
+    o.redirect_url = b.text("redirect-url");
+    if (!o.redirect_url.empty() && !parse_http_url(o.redirect_url))
+        b.fail("redirect-url", "'" + o.redirect_url + "' is not an http(s) URL");
+    o.skip_oidc_discovery = b.boolean("skip-oidc-discovery");
+    for (auto [flag, field] : {std::pair{"login-url", &o.login_url}, std::pair{"redeem-url", &o.redeem_url},
+                               std::pair{"oidc-jwks-url", &o.oidc_jwks_url},
+                               std::pair{"backend-logout-url", &o.backend_logout_url}}) {
+        *field = b.text(flag);
+        if (!field->empty() && !parse_http_url(*field)) b.fail(flag, "'" + *field + "' is not an http(s) URL");
+        else if (field->empty() && o.skip_oidc_discovery && std::string_view(flag) != "backend-logout-url")
+            b.fail(flag, "missing (required by --skip-oidc-discovery)");
+    }
+    o.oidc_extra_audiences = b.list("oidc-extra-audience");
+    o.allow_unverified_email = b.boolean("insecure-oidc-allow-unverified-email");
+    o.skip_issuer_verification = b.boolean("insecure-oidc-skip-issuer-verification");
+    o.code_challenge_method = b.text("code-challenge-method");
+    if (o.code_challenge_method != "S256" && o.code_challenge_method != "plain")
+        b.fail("code-challenge-method", "'" + o.code_challenge_method + "' must be S256 or plain");
+    o.prompt = b.text("prompt");
+    o.provider_ca_files = b.list("provider-ca-file");
+    o.ssl_insecure_skip_verify = b.boolean("ssl-insecure-skip-verify");
+    o.skip_provider_button = b.boolean("skip-provider-button");
 }
 
 void build_cookies(Builder& b, Options& o) {
@@ -111,6 +139,7 @@ void build_cookies(Builder& b, Options& o) {
     o.cookie_expire = std::chrono::duration_cast<std::chrono::seconds>(b.duration("cookie-expire"));
     if (b.errors.size() == errors_before && o.cookie_expire.count() <= 0) b.fail("cookie-expire", "must be positive");
     o.cookie_refresh = std::chrono::duration_cast<std::chrono::seconds>(b.duration("cookie-refresh"));
+    o.cookie_csrf_expire = std::chrono::duration_cast<std::chrono::seconds>(b.duration("cookie-csrf-expire"));
     if (o.cookie_refresh.count() > 0 && o.cookie_refresh >= o.cookie_expire)
         b.fail("cookie-refresh", "must be shorter than --cookie-expire");
     o.cookie_secure = b.boolean("cookie-secure");

@@ -19,6 +19,24 @@ struct Options {
     std::string client_id;
     Secret client_secret;
     std::string oidc_groups_claim;
+    std::string oidc_email_claim;
+    bool keycloak = false;  // --provider=keycloak-oidc: realm roles become groups "role:<name>"
+    std::string scope;
+    std::string redirect_url;  // empty: derived from each request
+    bool skip_oidc_discovery = false;
+    std::string login_url;
+    std::string redeem_url;
+    std::string oidc_jwks_url;
+    std::string backend_logout_url;
+    std::vector<std::string> oidc_extra_audiences;
+    bool allow_unverified_email = false;
+    bool skip_issuer_verification = false;
+    std::string code_challenge_method;
+    std::string prompt;
+    std::vector<std::string> provider_ca_files;
+    bool ssl_insecure_skip_verify = false;
+    bool skip_provider_button = false;
+    std::chrono::seconds cookie_csrf_expire{0};
 
     // Cookies and sessions
     Secret cookie_secret;  // raw bytes, 16/24/32 long

@@ -17,11 +17,21 @@ CookieSealer::CookieSealer(crypto::ByteView cookie_secret, std::string cookie_na
 std::string CookieSealer::seal(const Session& s) const {
     crypto::Bytes plain;
     encode_session(s, plain);
+    return seal_bytes(plain);
+}
+
+std::string CookieSealer::seal_bytes(crypto::ByteView plain) const {
     crypto::Bytes sealed;
     // The GCM tag covers the cookie name, so a value cannot be replayed under another cookie name
     // (for example a CSRF cookie presented as the session cookie).
     crypto::aead_seal(key_, plain, crypto::as_bytes(cookie_name_), sealed);
     return crypto::base64url_encode(sealed);
+}
+
+bool CookieSealer::open_bytes(std::string_view value, crypto::Bytes& plain) const {
+    crypto::Bytes sealed;
+    return crypto::base64url_decode(value, sealed) &&
+           crypto::aead_open(key_, sealed, crypto::as_bytes(cookie_name_), plain);
 }
 
 LoadResult CookieSealer::open(std::string_view value, std::int64_t now, Session& out) const {

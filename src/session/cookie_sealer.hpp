@@ -22,6 +22,10 @@ public:
     // expiry has passed is `expired` even if the browser still sent the cookie. Never `absent`.
     LoadResult open(std::string_view value, std::int64_t now, Session& out) const;
 
+    // The same sealing for other cookie payloads (the login's CSRF state).
+    std::string seal_bytes(crypto::ByteView plain) const;
+    bool open_bytes(std::string_view value, crypto::Bytes& plain) const;
+
     const std::string& cookie_name() const { return cookie_name_; }
 
 private:

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
 #include "test_stack.hpp"
 
 using namespace gh;
@@ -18,7 +22,9 @@ protected:
         for (const auto& [k, v] : headers) m.insert(k, v);
         std::string out;
         http::Response res(out, true);
-        stack->router.handle(http::Request(m), res);
+        boost::asio::io_context io;
+        boost::asio::co_spawn(io, stack->router.handle(http::Request(m), res), boost::asio::detached);
+        io.run();
         return out;
     }
 
@@ -112,10 +118,24 @@ TEST_F(RouterTest, UserinfoReturnsJsonOr401) {
     EXPECT_EQ(get("/oauth2/userinfo").rfind("HTTP/1.1 401", 0), 0u);
 }
 
-TEST_F(RouterTest, PingAndReadyAnswerOk) {
+TEST_F(RouterTest, PingAnswersOkAndReadyWaitsForTheIdp) {
     configure({});
     EXPECT_EQ(get("/ping").rfind("HTTP/1.1 200 OK", 0), 0u);
-    EXPECT_EQ(get("/ready").rfind("HTTP/1.1 200 OK", 0), 0u);
+    EXPECT_EQ(get("/ready").rfind("HTTP/1.1 503", 0), 0u);
+}
+
+TEST_F(RouterTest, StartAnswers503WhileTheIdpIsUnknown) {
+    configure({});
+    const auto out = get("/oauth2/start?rd=/x");
+    EXPECT_EQ(out.rfind("HTTP/1.1 503", 0), 0u);
+    EXPECT_NE(out.find("Content-Security-Policy: default-src 'none'"), std::string::npos);
+}
+
+TEST_F(RouterTest, CallbackWithoutCsrfCookieIs403) {
+    configure({});
+    const auto out = get("/oauth2/callback?code=abc&state=xyz");
+    EXPECT_EQ(out.rfind("HTTP/1.1 403", 0), 0u);
+    EXPECT_NE(out.find("expired or was opened in another browser"), std::string::npos);
 }
 
 TEST_F(RouterTest, SignOutClearsEveryChunkAndRefusesExternalRedirects) {

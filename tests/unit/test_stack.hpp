@@ -15,7 +15,9 @@ struct Stack {
         : options(std::make_shared<const options::Options>(must_parse(base_args(std::move(extra_flags))))),
           store(crypto::as_bytes(options->cookie_secret.reveal()), options->cookie_name),
           gate(options, store, clock),
-          router(options, store, gate) {}
+          client(http::ClientOptions{}),
+          provider(oidc::ProviderConfig{}, client, clock),
+          router(options, store, gate, provider, clock) {}
 
     // The Cookie header a browser holding `s` would send.
     std::string cookie_for(const session::Session& s) const {
@@ -31,6 +33,8 @@ struct Stack {
     std::shared_ptr<const options::Options> options;
     session::CookieSessionStore store;
     gate::Gate gate;
+    http::HttpClient client;
+    oidc::Provider provider;  // never initialised here: no IdP in unit tests
     app::Router router;
 };
 

@@ -1,0 +1,146 @@
+#include "login/login_flow.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "crypto/bytes.hpp"
+#include "gate/rules.hpp"
+#include "http/form.hpp"
+#include "http/forwarded.hpp"
+#include "login/cookie_attributes.hpp"
+#include "observe/log_text.hpp"
+#include "pages/pages.hpp"
+
+namespace gh::login {
+
+LoginFlow::LoginFlow(std::shared_ptr<const options::Options> options, const session::CookieSessionStore& sessions,
+                     const oidc::Provider& provider, const authz::RedirectValidator& redirects, const Clock& clock)
+    : options_(std::move(options)),
+      sessions_(sessions),
+      provider_(provider),
+      redirects_(redirects),
+      clock_(clock),
+      csrf_(crypto::as_bytes(options_->cookie_secret.reveal()), options_->cookie_name + "_csrf") {}
+
+std::string LoginFlow::requested_redirect(const http::Request& req) const {
+    std::string rd = http::query_param(req.query(), "rd").value_or("");
+    if (rd.empty()) rd = std::string(req.header("X-Auth-Request-Redirect"));
+    if (rd.empty()) return "/";
+    if (!redirects_.is_valid(rd)) {
+        spdlog::info("login: refused redirect target \"{}\"; using /", observe::log_text(rd));
+        return "/";
+    }
+    return rd;
+}
+
+std::string LoginFlow::callback_url(const http::Request& req) const {
+    if (!options_->redirect_url.empty()) return options_->redirect_url;
+    const auto url = http::original_url(req, options_->reverse_proxy);
+    return url.scheme + "://" + url.host + options_->proxy_prefix + "/callback";
+}
+
+void LoginFlow::fail(const http::Request& req, http::Response& res, int status, std::string_view message,
+                     std::string_view log_reason, std::string_view rd) const {
+    spdlog::info("login: failed with {}: {} (host \"{}\")", status, log_reason,
+                 observe::log_text(http::original_url(req, options_->reverse_proxy).host));
+    const std::string retry = options_->proxy_prefix + "/start?rd=" + http::percent_encode(rd.empty() ? "/" : rd);
+    pages::write_error_page(res, status, status == 403 ? "Sign-in refused" : "Sign-in failed", message, retry);
+}
+
+void LoginFlow::sign_in(const http::Request& req, http::Response& res) const {
+    if (options_->skip_provider_button) return start(req, res);
+    pages::write_sign_in_page(res, options_->proxy_prefix + "/start?rd=" + http::percent_encode(requested_redirect(req)));
+}
+
+void LoginFlow::start(const http::Request& req, http::Response& res) const {
+    if (!provider_.ready()) {
+        pages::write_error_page(res, 503, "Sign-in unavailable",
+                                "The identity provider cannot be reached yet. Please try again in a moment.", "");
+        return;
+    }
+    const auto state = new_login_state(requested_redirect(req), callback_url(req),
+                                       clock_.now() + options_->cookie_csrf_expire.count());
+    const auto host = http::original_url(req, options_->reverse_proxy).host;
+    res.status(302);
+    res.header("Location", provider_.authorization_url(state.redirect_uri, state.state, state.nonce, state.code_verifier));
+    res.header("Cache-Control", "no-store");
+    res.header("Set-Cookie", session::format_set_cookie(csrf_.name(), csrf_.seal(state),
+                                                        csrf_cookie_attributes(*options_, host), clock_.now()));
+    res.finish();
+}
+
+boost::asio::awaitable<void> LoginFlow::callback(const http::Request& req, http::Response& res) const {
+    const auto query = req.query();
+    session::CookieJar jar;
+    req.for_each("Cookie", [&](std::string_view v) { jar.add_header(v); });
+    const auto host = http::original_url(req, options_->reverse_proxy).host;
+    const auto login = csrf_.open(jar.get(csrf_.name()).value_or(""), clock_.now());
+    const std::string rd = login ? login->rd : "/";
+
+    if (auto error = http::query_param(query, "error")) {
+        const auto description = http::query_param(query, "error_description").value_or("");
+        fail(req, res, 403, "The identity provider did not sign you in (" + *error + ").",
+             "IdP returned error " + observe::log_text(*error) + ": " + observe::log_text(description), rd);
+        co_return;
+    }
+    if (!login) {
+        fail(req, res, 403, "This sign-in link has expired or was opened in another browser.",
+             "CSRF cookie missing, expired or invalid", "/");
+        co_return;
+    }
+    // State ties the answer to the login this browser started (login CSRF).
+    const auto state = http::query_param(query, "state").value_or("");
+    if (!crypto::constant_time_equal(state, login->state)) {
+        fail(req, res, 403, "This sign-in answer does not belong to your sign-in.", "state does not match the CSRF cookie",
+             rd);
+        co_return;
+    }
+    const auto code = http::query_param(query, "code").value_or("");
+    if (code.empty()) {
+        fail(req, res, 400, "The identity provider sent no authorization code.", "no code in the callback", rd);
+        co_return;
+    }
+    const auto result = co_await provider_.redeem(code, login->code_verifier, login->redirect_uri, login->nonce);
+    if (!result.tokens) {
+        fail(req, res, result.refused ? 403 : 502,
+             result.refused ? "The identity provider's answer could not be accepted."
+                            : "The identity provider could not be reached.",
+             result.error, rd);
+        co_return;
+    }
+    const auto& id = result.tokens->identity;
+    if (!gate::email_domain_allowed(id.email, options_->email_domains)) {
+        fail(req, res, 403, "Your account is not allowed to sign in here.",
+             "email domain not allowed: " + observe::log_text(id.email), "");
+        co_return;
+    }
+    if (!gate::group_allowed(id.groups, options_->allowed_groups)) {
+        fail(req, res, 403, "Your account is not allowed to sign in here.",
+             "not in an allowed group: " + observe::log_text(id.email), "");
+        co_return;
+    }
+
+    const std::int64_t now = clock_.now();
+    session::Session s;
+    s.user = id.user;
+    s.email = id.email;
+    s.preferred_username = id.preferred_username;
+    s.groups = id.groups;
+    s.access_token = result.tokens->access_token;
+    s.id_token = result.tokens->id_token;
+    s.refresh_token = result.tokens->refresh_token;
+    s.created_at = now;
+    s.expires_at = now + options_->cookie_expire.count();
+    s.refresh_after = options_->cookie_refresh.count() > 0 ? now + options_->cookie_refresh.count() : 0;
+
+    spdlog::info("login: signed in user=\"{}\" email=\"{}\" groups={} rd=\"{}\"", observe::log_text(s.user),
+                 observe::log_text(s.email), s.groups.size(), observe::log_text(rd));
+    res.status(302);
+    res.header("Location", rd);
+    res.header("Cache-Control", "no-store");
+    for (const auto& c : sessions_.save(s, jar, session_cookie_attributes(*options_, host), now))
+        res.header("Set-Cookie", c);
+    res.header("Set-Cookie", session::format_clearing_cookie(csrf_.name(), csrf_cookie_attributes(*options_, host)));
+    res.finish();
+}
+
+}  // namespace gh::login

@@ -1,0 +1,43 @@
+#pragma once
+// The OIDC authorization-code flow with PKCE, state and nonce: /oauth2/sign_in, /oauth2/start, /oauth2/callback.
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+
+#include "authz/redirect_validator.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
+#include "login/login_state.hpp"
+#include "oidc/provider.hpp"
+#include "options/options.hpp"
+#include "session/clock.hpp"
+#include "session/cookie_session_store.hpp"
+
+namespace gh::login {
+
+class LoginFlow {
+public:
+    LoginFlow(std::shared_ptr<const options::Options> options, const session::CookieSessionStore& sessions,
+              const oidc::Provider& provider, const authz::RedirectValidator& redirects, const Clock& clock);
+
+    // The sign-in page, or straight to the IdP with --skip-provider-button.
+    void sign_in(const http::Request& req, http::Response& res) const;
+    // Sets the CSRF cookie and sends the browser to the IdP.
+    void start(const http::Request& req, http::Response& res) const;
+    // Checks state, redeems the code, verifies the ID token, sets the session, sends the browser to `rd`.
+    boost::asio::awaitable<void> callback(const http::Request& req, http::Response& res) const;
+
+private:
+    std::string requested_redirect(const http::Request& req) const;
+    std::string callback_url(const http::Request& req) const;
+    void fail(const http::Request& req, http::Response& res, int status, std::string_view message,
+              std::string_view log_reason, std::string_view rd) const;
+
+    std::shared_ptr<const options::Options> options_;
+    const session::CookieSessionStore& sessions_;
+    const oidc::Provider& provider_;
+    const authz::RedirectValidator& redirects_;
+    const Clock& clock_;
+    LoginStateCookie csrf_;
+};
+
+}  // namespace gh::login

@@ -1,0 +1,208 @@
+#include "oidc/provider.hpp"
+
+#include <openssl/sha.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include "crypto/base64.hpp"
+#include "http/form.hpp"
+#include "oidc/id_token.hpp"
+#include "oidc/jws.hpp"
+
+namespace gh::oidc {
+namespace {
+
+namespace asio = boost::asio;
+using json = nlohmann::json;
+
+// An unknown kid may mean the IdP rotated its keys; refetch, but no more often than this, so that
+// tokens with made-up kids cannot make us hammer the IdP.
+constexpr std::int64_t kKeyRefreshInterval = 10;
+
+std::string code_challenge(const std::string& verifier, const std::string& method) {
+    if (method == "plain") return verifier;
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(), digest);
+    return crypto::base64url_encode({digest, sizeof digest});
+}
+
+std::string string_member(const json& j, const char* name) {
+    return j.contains(name) && j[name].is_string() ? j[name].get<std::string>() : std::string{};
+}
+
+std::string summary(const http::ClientResult& r) {
+    if (!r.response) return r.error;
+    std::string body = r.response->body.substr(0, 200);
+    for (auto& c : body)
+        if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+    return "HTTP " + std::to_string(r.response->status) + ": " + body;
+}
+
+// Keycloak puts realm roles in realm_access.roles; oauth2-proxy's keycloak-oidc exposes them as "role:<name>".
+void add_keycloak_roles(const json& claims, Identity& id) {
+    if (const auto* roles = find_claim(claims, "realm_access.roles"); roles && roles->is_array())
+        for (const auto& r : *roles)
+            if (r.is_string()) id.groups.push_back("role:" + r.get<std::string>());
+}
+
+}  // namespace
+
+Provider::Provider(ProviderConfig config, const http::HttpClient& client, const Clock& clock)
+    : config_(std::move(config)), client_(client), clock_(clock) {}
+
+asio::awaitable<std::string> Provider::discover() {
+    auto e = std::make_shared<Endpoints>();
+    e->issuer = config_.issuer_url;
+    if (!config_.skip_discovery) {
+        std::string base = config_.issuer_url;
+        while (base.ends_with('/')) base.pop_back();
+        // Named, not a braced temporary: GCC 12 destroys braced temporaries in a co_await expression twice.
+        http::ClientRequest req{"GET", base + "/.well-known/openid-configuration", {}, {}};
+        const auto r = co_await client_.fetch(std::move(req));
+        if (!r.response || r.response->status != 200) co_return "discovery failed: " + summary(r);
+        const json doc = json::parse(r.response->body, nullptr, false);
+        if (!doc.is_object()) co_return "discovery document is not a JSON object";
+        e->issuer = string_member(doc, "issuer");
+        // OIDC Discovery §4.3: the issuer in the document must be exactly the one we were configured with.
+        if (!config_.skip_issuer_check && e->issuer != config_.issuer_url)
+            co_return "discovery issuer '" + e->issuer + "' is not --oidc-issuer-url '" + config_.issuer_url + "'";
+        e->authorization = string_member(doc, "authorization_endpoint");
+        e->token = string_member(doc, "token_endpoint");
+        e->jwks = string_member(doc, "jwks_uri");
+        e->end_session = string_member(doc, "end_session_endpoint");
+        if (doc.contains("token_endpoint_auth_methods_supported") && doc["token_endpoint_auth_methods_supported"].is_array()) {
+            const auto& methods = doc["token_endpoint_auth_methods_supported"];
+            const bool basic = std::find(methods.begin(), methods.end(), "client_secret_basic") != methods.end();
+            const bool post = std::find(methods.begin(), methods.end(), "client_secret_post") != methods.end();
+            e->token_auth_post = post && !basic;
+        }
+    }
+    if (!config_.login_url.empty()) e->authorization = config_.login_url;
+    if (!config_.redeem_url.empty()) e->token = config_.redeem_url;
+    if (!config_.jwks_url.empty()) e->jwks = config_.jwks_url;
+    if (!config_.end_session_url.empty()) e->end_session = config_.end_session_url;
+    if (e->authorization.empty() || e->token.empty() || e->jwks.empty())
+        co_return "the IdP names no authorization, token or JWKS endpoint";
+    endpoints_.store(std::move(e));
+    co_return std::string{};
+}
+
+asio::awaitable<std::string> Provider::refresh_keys() const {
+    const auto e = endpoints_.load();
+    if (!e) co_return "endpoints unknown";
+    last_key_refresh_.store(clock_.now());
+    http::ClientRequest req{"GET", e->jwks, {}, {}};
+    const auto r = co_await client_.fetch(std::move(req));
+    if (!r.response || r.response->status != 200) co_return "JWKS fetch failed: " + summary(r);
+    try {
+        auto set = std::make_shared<JwkSet>(parse_jwks(r.response->body));
+        for (const auto& why : set->skipped) spdlog::info("oidc: JWKS key skipped: {}", why);
+        if (set->keys.empty()) co_return "JWKS holds no usable signing key";
+        spdlog::info("oidc: loaded {} signing key(s) from {}", set->keys.size(), e->jwks);
+        keys_.store(std::move(set));
+    } catch (const std::exception& ex) {
+        co_return std::string("JWKS unusable: ") + ex.what();
+    }
+    co_return std::string{};
+}
+
+asio::awaitable<void> Provider::initialise() {
+    auto executor = co_await asio::this_coro::executor;
+    std::chrono::milliseconds backoff{500};
+    for (;;) {
+        // (GCC 12 cannot compile co_await inside ?: — hence the plain ifs.)
+        std::string error;
+        if (!endpoints_.load()) error = co_await discover();
+        if (error.empty()) error = co_await refresh_keys();
+        if (error.empty()) break;
+        spdlog::warn("oidc: {}; retrying in {} ms", error, backoff.count());
+        asio::steady_timer timer(executor, backoff);
+        co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(30'000));
+    }
+    spdlog::info("oidc: provider ready (issuer {})", endpoints_.load()->issuer);
+}
+
+std::string Provider::authorization_url(const std::string& redirect_uri, const std::string& state,
+                                        const std::string& nonce, const std::string& code_verifier) const {
+    const auto e = endpoints_.load();
+    std::vector<std::pair<std::string, std::string>> q{
+        {"response_type", "code"}, {"client_id", config_.client_id}, {"redirect_uri", redirect_uri},
+        {"scope", config_.scope},  {"state", state},                 {"nonce", nonce},
+        {"code_challenge", code_challenge(code_verifier, config_.code_challenge_method)},
+        {"code_challenge_method", config_.code_challenge_method}};
+    if (!config_.prompt.empty()) q.emplace_back("prompt", config_.prompt);
+    const char sep = e->authorization.find('?') == std::string::npos ? '?' : '&';
+    return e->authorization + sep + http::form_encode(q);
+}
+
+asio::awaitable<RedeemResult> Provider::redeem(const std::string& code, const std::string& code_verifier,
+                                               const std::string& redirect_uri, const std::string& nonce) const {
+    const auto e = endpoints_.load();
+    if (!e) co_return RedeemResult{std::nullopt, "the IdP is not discovered yet", false};
+    std::vector<std::pair<std::string, std::string>> form{{"grant_type", "authorization_code"},
+                                                          {"code", code},
+                                                          {"redirect_uri", redirect_uri},
+                                                          {"code_verifier", code_verifier}};
+    http::ClientRequest req{"POST", e->token, {{"Content-Type", "application/x-www-form-urlencoded"},
+                                               {"Accept", "application/json"}}, {}};
+    if (e->token_auth_post) {
+        form.emplace_back("client_id", config_.client_id);
+        form.emplace_back("client_secret", config_.client_secret);
+    } else {
+        // RFC 6749 §2.3.1: each part form-encoded before base64.
+        const std::string credentials =
+            http::percent_encode(config_.client_id) + ":" + http::percent_encode(config_.client_secret);
+        req.headers.emplace_back("Authorization", "Basic " + crypto::base64_encode(crypto::as_bytes(credentials)));
+    }
+    req.body = http::form_encode(form);
+    const auto r = co_await client_.fetch(std::move(req));
+    if (!r.response) co_return RedeemResult{std::nullopt, "token endpoint unreachable: " + r.error, false};
+    if (r.response->status != 200) {
+        co_return RedeemResult{std::nullopt, "token endpoint refused the code: " + summary(r),
+                               r.response->status >= 400 && r.response->status < 500};
+    }
+    co_return co_await verify_tokens(r.response->body, nonce);
+}
+
+asio::awaitable<RedeemResult> Provider::verify_tokens(const std::string& body, const std::string& nonce) const {
+    const json tokens = json::parse(body, nullptr, false);
+    if (!tokens.is_object()) co_return RedeemResult{std::nullopt, "token response is not JSON", false};
+    const std::string id_token = string_member(tokens, "id_token");
+    if (id_token.empty()) co_return RedeemResult{std::nullopt, "token response holds no id_token", true};
+
+    auto keys = keys_.load();
+    if (!keys) co_return RedeemResult{std::nullopt, "no signing keys loaded", false};
+    auto verified = verify_jws(id_token, *keys);
+    if (!verified.value && verified.unknown_kid && clock_.now() - last_key_refresh_.load() >= kKeyRefreshInterval) {
+        spdlog::info("oidc: ID token names an unknown key; refetching the JWKS");
+        if (const auto err = co_await refresh_keys(); !err.empty()) spdlog::warn("oidc: {}", err);
+        keys = keys_.load();
+        verified = verify_jws(id_token, *keys);
+    }
+    if (!verified.value) co_return RedeemResult{std::nullopt, "ID token rejected: " + verified.error, true};
+
+    IdTokenExpectations expect;
+    expect.issuer = endpoints_.load()->issuer;
+    expect.client_id = config_.client_id;
+    expect.extra_audiences = config_.extra_audiences;
+    expect.nonce = nonce;
+    expect.now = clock_.now();
+    expect.skip_issuer_check = config_.skip_issuer_check;
+    const auto& claims = verified.value->payload;
+    if (auto why = check_id_token_claims(claims, expect); !why.empty())
+        co_return RedeemResult{std::nullopt, "ID token rejected: " + why, true};
+    auto identity = extract_identity(claims, config_.claims);
+    if (!identity.identity) co_return RedeemResult{std::nullopt, "ID token rejected: " + identity.error, true};
+    if (config_.keycloak_roles) add_keycloak_roles(claims, *identity.identity);
+    co_return RedeemResult{LoginTokens{std::move(*identity.identity), string_member(tokens, "access_token"), id_token,
+                                       string_member(tokens, "refresh_token")},
+                           {}, false};
+}
+
+}  // namespace gh::oidc

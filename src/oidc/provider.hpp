@@ -1,0 +1,90 @@
+#pragma once
+// The OpenID Provider as Gatehouse sees it: endpoints (from discovery or flags), signing keys, and the
+// code-for-tokens exchange. Shared by every I/O thread; its state is swapped atomically, never locked.
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "http/client.hpp"
+#include "oidc/claims.hpp"
+#include "oidc/jwk.hpp"
+#include "session/clock.hpp"
+
+namespace gh::oidc {
+
+struct ProviderConfig {
+    std::string issuer_url;
+    bool skip_discovery = false;
+    std::string login_url, redeem_url, jwks_url, end_session_url;  // overrides / used without discovery
+    std::string client_id;
+    std::string client_secret;
+    std::string scope;
+    std::string prompt;
+    std::string code_challenge_method = "S256";
+    std::vector<std::string> extra_audiences;
+    bool skip_issuer_check = false;
+    bool keycloak_roles = false;
+    ClaimNames claims;
+};
+
+struct Endpoints {
+    std::string issuer;
+    std::string authorization;
+    std::string token;
+    std::string jwks;
+    std::string end_session;
+    bool token_auth_post = false;  // the IdP accepts only client_secret_post
+};
+
+// What a successful login yields.
+struct LoginTokens {
+    Identity identity;
+    std::string access_token;
+    std::string id_token;
+    std::string refresh_token;
+};
+
+struct RedeemResult {
+    std::optional<LoginTokens> tokens;
+    std::string error;     // for the log; never holds a secret or a token
+    bool refused = false;  // the IdP (or the token) said no, as opposed to the IdP being unreachable
+};
+
+class Provider {
+public:
+    Provider(ProviderConfig config, const http::HttpClient& client, const Clock& clock);
+
+    // Runs discovery and fetches the keys, retrying with bounded backoff until both succeed (the IdP may
+    // start after us). Meant for a background thread; returns once ready.
+    boost::asio::awaitable<void> initialise();
+    bool ready() const { return endpoints_.load() != nullptr && keys_.load() != nullptr; }
+    std::shared_ptr<const Endpoints> endpoints() const { return endpoints_.load(); }
+
+    // The IdP URL that starts a login for this browser.
+    std::string authorization_url(const std::string& redirect_uri, const std::string& state, const std::string& nonce,
+                                  const std::string& code_verifier) const;
+
+    // Redeems `code`, verifies the ID token (signature, issuer, audience, times, nonce) and extracts the
+    // identity. Runs on the caller's executor.
+    boost::asio::awaitable<RedeemResult> redeem(const std::string& code, const std::string& code_verifier,
+                                                const std::string& redirect_uri, const std::string& nonce) const;
+
+    const ProviderConfig& config() const { return config_; }
+
+private:
+    boost::asio::awaitable<std::string> discover();
+    boost::asio::awaitable<std::string> refresh_keys() const;
+    boost::asio::awaitable<RedeemResult> verify_tokens(const std::string& body, const std::string& nonce) const;
+
+    ProviderConfig config_;
+    const http::HttpClient& client_;
+    const Clock& clock_;
+    std::atomic<std::shared_ptr<const Endpoints>> endpoints_;
+    mutable std::atomic<std::shared_ptr<const JwkSet>> keys_;
+    mutable std::atomic<std::int64_t> last_key_refresh_{0};
+};
+
+}  // namespace gh::oidc
