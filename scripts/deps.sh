@@ -31,7 +31,11 @@ fi
 
 # npm test tools (the integration tests' own dependencies, pinned by the lock file).
 root="$(cd "$(dirname "$0")/.." && pwd)"
-if [ -f "$root/tests/integration/package-lock.json" ] && [ ! -d "$root/tests/integration/node_modules" ]; then
+# Reinstalled whenever the lock file changes (its hash is kept beside the modules).
+lock="$root/tests/integration/package-lock.json"
+stamp="$root/tests/integration/node_modules/.gatehouse-lock-sha256"
+if [ -f "$lock" ] && [ "$(sha256sum "$lock" | cut -d' ' -f1)" != "$(cat "$stamp" 2>/dev/null)" ]; then
   (cd "$root/tests/integration" && npm ci --no-audit --no-fund)
+  sha256sum "$lock" | cut -d' ' -f1 >"$stamp"
 fi
 echo "deps: ready"

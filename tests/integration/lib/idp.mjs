@@ -1,0 +1,108 @@
+// A real OpenID Provider for the tests and the demo: the npm package oidc-provider, mounted under
+// /realms/internal like a Keycloak realm, with users that have a password, an e-mail and groups, one
+// confidential client, and a minimal login form of our own (oidc-provider leaves the UI to its host).
+import http from 'node:http';
+import { generateKeyPairSync } from 'node:crypto';
+import Provider from 'oidc-provider';
+
+export const realmPath = '/realms/internal';
+
+export const users = {
+  alice: { password: 'alice-password', email: 'alice@gatehouse.test', name: 'Alice Example',
+    groups: ['/platform-team', '/dev'] },
+  bob: { password: 'bob-password', email: 'bob@gatehouse.test', name: 'Bob Example', groups: ['/dev'] },
+};
+
+function escapeHtml(s) {
+  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+}
+
+function loginPage(uid, error) {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Sign in to the internal realm</title></head><body>
+<h1>Internal realm</h1>${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
+<form method="post" action="${realmPath}/interaction/${uid}/login">
+<label>Username <input name="username" autocomplete="username" autofocus></label>
+<label>Password <input name="password" type="password" autocomplete="current-password"></label>
+<button type="submit">Sign in</button></form></body></html>`;
+}
+
+function readForm(req) {
+  return new Promise((resolve) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => resolve(Object.fromEntries(new URLSearchParams(body))));
+  });
+}
+
+// Starts the IdP on 127.0.0.1:port. `clients`: [{ client_id, client_secret, redirect_uris, post_logout_redirect_uris }].
+export async function startIdp({ port, clients }) {
+  const issuer = `http://127.0.0.1:${port}${realmPath}`;
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'realm-key-1', use: 'sig', alg: 'RS256' };
+  const provider = new Provider(issuer, {
+    clients: clients.map((c) => ({ grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic', ...c })),
+    jwks: { keys: [signingKey] },
+    cookies: { keys: ['gatehouse-test-idp-cookie-key'] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username', 'groups'] },
+    // Keycloak puts the scope claims into the ID token too; oidc-provider does so only with this off.
+    conformIdTokenClaims: false,
+    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+    interactions: { url: (ctx, interaction) => `${realmPath}/interaction/${interaction.uid}` },
+    // Consent is implied for this first-party client: grant the requested scopes.
+    loadExistingGrant: async (ctx) => {
+      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
+      grant.addOIDCScope('openid email profile offline_access');
+      await grant.save();
+      return grant;
+    },
+    findAccount: async (ctx, id) => {
+      const u = users[id];
+      if (!u) return undefined;
+      return {
+        accountId: id,
+        claims: async () => ({ sub: id, email: u.email, email_verified: true, name: u.name,
+          preferred_username: id, groups: u.groups }),
+      };
+    },
+  });
+  const callback = provider.callback();
+  const server = http.createServer(async (req, res) => {
+    try {
+      const m = req.url.match(/^\/realms\/internal\/interaction\/([^/?]+)(\/login)?/);
+      if (m) {
+        const details = await provider.interactionDetails(req, res);
+        if (req.method === 'GET') {
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+          return res.end(loginPage(details.uid));
+        }
+        const form = await readForm(req);
+        const user = users[form.username];
+        if (!user || user.password !== form.password) {
+          res.writeHead(401, { 'content-type': 'text/html; charset=utf-8' });
+          return res.end(loginPage(details.uid, 'Invalid username or password.'));
+        }
+        return provider.interactionFinished(req, res, { login: { accountId: form.username } },
+          { mergeWithLastSubmission: false });
+      }
+      if (req.url.startsWith(realmPath)) {
+        req.originalUrl = req.url;
+        req.url = req.url.slice(realmPath.length) || '/';
+        return callback(req, res);
+      }
+      res.writeHead(404).end();
+    } catch (err) {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(String(err));
+    }
+  });
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { issuer, server, provider, close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }) };
+}
+
+// Run standalone (used by `make demo`): node idp.mjs PORT REDIRECT_URI POST_LOGOUT_URI CLIENT_SECRET
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [port, redirectUri, postLogout, secret] = process.argv.slice(2);
+  startIdp({ port: Number(port), clients: [{ client_id: 'gatehouse', client_secret: secret,
+    redirect_uris: [redirectUri], post_logout_redirect_uris: [postLogout] }] })
+    .then(({ issuer }) => console.log(`IdP ready: ${issuer}`));
+}

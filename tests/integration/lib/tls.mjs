@@ -1,0 +1,20 @@
+// A throw-away certificate authority and one server certificate for the test's host names, made with the
+// openssl command line at test time.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { tempDir } from './processes.mjs';
+
+export function makeCertificates(hostNames) {
+  const dir = tempDir('ca');
+  const f = (name) => path.join(dir, name);
+  const run = (...args) => execFileSync('openssl', args, { stdio: 'ignore' });
+  run('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('ca.key'),
+    '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=Gatehouse test CA');
+  run('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('server.key'),
+    '-out', f('server.csr'), '-subj', `/CN=${hostNames[0]}`);
+  fs.writeFileSync(f('san.ext'), `subjectAltName=${hostNames.map((h) => `DNS:${h}`).join(',')}\n`);
+  run('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial',
+    '-out', f('server.pem'), '-days', '2', '-extfile', f('san.ext'));
+  return { dir, ca: fs.readFileSync(f('ca.pem')), caFile: f('ca.pem'), cert: f('server.pem'), key: f('server.key') };
+}
