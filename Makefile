@@ -25,7 +25,7 @@ integration: build
 test: unit integration
 
 demo: build
-	@GATEHOUSE_BUILD_DIR=$(abspath $(BUILD_DIR)) ./scripts/demo.sh
+	@GATEHOUSE_BUILD_DIR=$(abspath $(BUILD_DIR)) node scripts/demo.mjs
 
 bench: build
 	@GATEHOUSE_BUILD_DIR=$(abspath $(BUILD_DIR)) ./bench/run.sh

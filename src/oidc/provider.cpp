@@ -95,7 +95,6 @@ asio::awaitable<std::string> Provider::discover() {
 asio::awaitable<std::string> Provider::refresh_keys() const {
     const auto e = endpoints_.load();
     if (!e) co_return "endpoints unknown";
-    last_key_refresh_.store(clock_.now());
     http::ClientRequest req{"GET", e->jwks, {}, {}};
     const auto r = co_await client_.fetch(std::move(req));
     if (!r.response || r.response->status != 200) co_return "JWKS fetch failed: " + summary(r);
@@ -179,7 +178,11 @@ asio::awaitable<RedeemResult> Provider::verify_tokens(const std::string& body, c
     auto keys = keys_.load();
     if (!keys) co_return RedeemResult{std::nullopt, "no signing keys loaded", false};
     auto verified = verify_jws(id_token, *keys);
-    if (!verified.value && verified.unknown_kid && clock_.now() - last_key_refresh_.load() >= kKeyRefreshInterval) {
+    std::int64_t last = last_key_refresh_.load();
+    const std::int64_t now = clock_.now();
+    // Only the thread that wins the exchange refetches; the others use the keys they have.
+    if (!verified.value && verified.unknown_kid && now - last >= kKeyRefreshInterval &&
+        last_key_refresh_.compare_exchange_strong(last, now)) {
         spdlog::info("oidc: ID token names an unknown key; refetching the JWKS");
         if (const auto err = co_await refresh_keys(); !err.empty()) spdlog::warn("oidc: {}", err);
         keys = keys_.load();

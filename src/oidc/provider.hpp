@@ -84,7 +84,7 @@ private:
     const Clock& clock_;
     std::atomic<std::shared_ptr<const Endpoints>> endpoints_;
     mutable std::atomic<std::shared_ptr<const JwkSet>> keys_;
-    mutable std::atomic<std::int64_t> last_key_refresh_{0};
+    mutable std::atomic<std::int64_t> last_key_refresh_{0};  // of refetches for an unknown kid only
 };
 
 }  // namespace gh::oidc

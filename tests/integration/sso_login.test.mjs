@@ -189,3 +189,23 @@ describe('a tampered ID token', () => {
     await stack.gatehouse.waitForOutput(/ID token rejected: signature does not verify/);
   });
 });
+
+describe('IdP key rotation', () => {
+  let stack;
+  before(async () => { stack = await startSsoStack(); });
+  after(async () => { await stack?.stop(); });
+
+  test('an ID token signed with a new key is accepted after one JWKS refetch', async () => {
+    const { startIdp } = await import('./lib/idp.mjs');
+    const port = Number(new URL(stack.idp.issuer).port);
+    const clients = [{ client_id: 'gatehouse', client_secret: 'gatehouse-client-secret',
+      redirect_uris: [`${stack.base('auth')}/oauth2/callback`] }];
+    await stack.idp.close();
+    // The IdP comes back with a new signing key (a new kid) on the same address.
+    stack.idp = await startIdp({ port, clients, kid: 'realm-key-2' });
+    const b = new Browser({ ca: stack.certs.ca });
+    const [, afterLogin] = await login(b, stack, `${stack.base('app1')}/`);
+    assert.equal(afterLogin.at(-1).status, 200);
+    await stack.gatehouse.waitForOutput(/unknown key; refetching the JWKS/);
+  });
+});

@@ -35,10 +35,10 @@ function readForm(req) {
 }
 
 // Starts the IdP on 127.0.0.1:port. `clients`: [{ client_id, client_secret, redirect_uris, post_logout_redirect_uris }].
-export async function startIdp({ port, clients }) {
+export async function startIdp({ port, clients, kid = 'realm-key-1' }) {
   const issuer = `http://127.0.0.1:${port}${realmPath}`;
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'realm-key-1', use: 'sig', alg: 'RS256' };
+  const signingKey = { ...privateKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' };
   const provider = new Provider(issuer, {
     clients: clients.map((c) => ({ grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic', ...c })),

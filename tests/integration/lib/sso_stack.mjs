@@ -109,7 +109,7 @@ export async function startSsoStack({ port, idpPort, gatehouseFlags = [] } = {})
       await nginx.stop('SIGQUIT');
       await this.gatehouse.stop();  // a test may have swapped in another Gatehouse
       await new Promise((r) => app.close(r));
-      await idp.close();
+      await this.idp.close();
     },
   };
 }

@@ -1,0 +1,39 @@
+#include "http/forwarded.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace gh::http;
+namespace bhttp = boost::beast::http;
+
+namespace {
+Request::Message message(std::vector<std::pair<std::string, std::string>> headers) {
+    Request::Message m{bhttp::verb::get, "/oauth2/start?rd=x", 11};
+    m.set(bhttp::field::host, "gatehouse:4180");
+    for (const auto& [k, v] : headers) m.insert(k, v);
+    return m;
+}
+}  // namespace
+
+TEST(OriginalUrl, IgnoresForwardedHeadersWithoutReverseProxy) {
+    const auto m = message({{"X-Forwarded-Host", "evil.org"}, {"X-Original-URL", "https://evil.org/x"}});
+    const auto u = original_url(Request(m), false);
+    EXPECT_EQ(u.to_string(), "http://gatehouse:4180/oauth2/start?rd=x");
+    EXPECT_EQ(original_url(Request(m, true), false).scheme, "https");
+}
+
+TEST(OriginalUrl, PrefersXOriginalUrlBehindAProxy) {
+    const auto m = message({{"X-Original-URL", "https://app.example.com/a?b=1"},
+                            {"X-Forwarded-Host", "client-supplied.example.com"}});
+    EXPECT_EQ(original_url(Request(m), true).to_string(), "https://app.example.com/a?b=1");
+}
+
+TEST(OriginalUrl, UsesXForwardedProtoHostUriBehindAProxy) {
+    const auto m = message(
+        {{"X-Forwarded-Proto", "https, http"}, {"X-Forwarded-Host", "app.example.com"}, {"X-Forwarded-Uri", "/p?q"}});
+    EXPECT_EQ(original_url(Request(m), true).to_string(), "https://app.example.com/p?q");
+}
+
+TEST(OriginalUrl, FallsBackPieceByPieceAndRefusesOddSchemes) {
+    const auto m = message({{"X-Forwarded-Proto", "javascript"}, {"X-Original-URL", "ftp://x/y"}});
+    EXPECT_EQ(original_url(Request(m), true).to_string(), "http://gatehouse:4180/oauth2/start?rd=x");
+}
