@@ -33,6 +33,7 @@ oidc::ProviderConfig provider_config(const options::Options& o) {
     c.prompt = o.prompt;
     c.code_challenge_method = o.code_challenge_method;
     c.extra_audiences = o.oidc_extra_audiences;
+    c.audience_claims = o.oidc_audience_claims;
     c.skip_issuer_check = o.skip_issuer_verification;
     c.keycloak_roles = o.keycloak;
     c.claims.email = o.oidc_email_claim;

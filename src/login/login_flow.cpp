@@ -38,6 +38,11 @@ std::string LoginFlow::callback_url(const http::Request& req) const {
     return url.scheme + "://" + url.host + options_->proxy_prefix + "/callback";
 }
 
+std::string LoginFlow::csrf_cookie_name(std::string_view state) const {
+    if (!options_->cookie_csrf_per_request) return csrf_.name();
+    return csrf_.name() + "_" + std::string(state.substr(0, 16));
+}
+
 void LoginFlow::fail(const http::Request& req, http::Response& res, int status, std::string_view message,
                      std::string_view log_reason, std::string_view rd) const {
     spdlog::info("login: failed with {}: {} (host \"{}\")", status, log_reason,
@@ -63,7 +68,7 @@ void LoginFlow::start(const http::Request& req, http::Response& res) const {
     res.status(302);
     res.header("Location", provider_.authorization_url(state.redirect_uri, state.state, state.nonce, state.code_verifier));
     res.header("Cache-Control", "no-store");
-    res.header("Set-Cookie", session::format_set_cookie(csrf_.name(), csrf_.seal(state),
+    res.header("Set-Cookie", session::format_set_cookie(csrf_cookie_name(state.state), csrf_.seal(state),
                                                         csrf_cookie_attributes(*options_, host), clock_.now()));
     res.finish();
 }
@@ -73,7 +78,9 @@ boost::asio::awaitable<void> LoginFlow::callback(const http::Request& req, http:
     session::CookieJar jar;
     req.for_each("Cookie", [&](std::string_view v) { jar.add_header(v); });
     const auto host = http::original_url(req, options_->reverse_proxy).host;
-    const auto login = csrf_.open(jar.get(csrf_.name()).value_or(""), clock_.now());
+    const auto state = http::query_param(query, "state").value_or("");
+    const auto csrf_name = csrf_cookie_name(state);
+    const auto login = csrf_.open(jar.get(csrf_name).value_or(""), clock_.now());
     const std::string rd = login ? login->rd : "/";
 
     if (auto error = http::query_param(query, "error")) {
@@ -88,7 +95,6 @@ boost::asio::awaitable<void> LoginFlow::callback(const http::Request& req, http:
         co_return;
     }
     // State ties the answer to the login this browser started (login CSRF).
-    const auto state = http::query_param(query, "state").value_or("");
     if (!crypto::constant_time_equal(state, login->state)) {
         fail(req, res, 403, "This sign-in answer does not belong to your sign-in.", "state does not match the CSRF cookie",
              rd);
@@ -139,7 +145,7 @@ boost::asio::awaitable<void> LoginFlow::callback(const http::Request& req, http:
     res.header("Cache-Control", "no-store");
     for (const auto& c : sessions_.save(s, jar, session_cookie_attributes(*options_, host), now))
         res.header("Set-Cookie", c);
-    res.header("Set-Cookie", session::format_clearing_cookie(csrf_.name(), csrf_cookie_attributes(*options_, host)));
+    res.header("Set-Cookie", session::format_clearing_cookie(csrf_name, csrf_cookie_attributes(*options_, host)));
     res.finish();
 }
 

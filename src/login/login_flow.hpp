@@ -29,6 +29,8 @@ public:
 private:
     std::string requested_redirect(const http::Request& req) const;
     std::string callback_url(const http::Request& req) const;
+    // With --cookie-csrf-per-request each login has its own CSRF cookie, named after its state.
+    std::string csrf_cookie_name(std::string_view state) const;
     void fail(const http::Request& req, http::Response& res, int status, std::string_view message,
               std::string_view log_reason, std::string_view rd) const;
 

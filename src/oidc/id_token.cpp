@@ -7,14 +7,16 @@
 namespace gh::oidc {
 namespace {
 
-std::vector<std::string> audiences(const nlohmann::json& claims) {
+std::vector<std::string> audiences(const nlohmann::json& claims, const std::vector<std::string>& names) {
     std::vector<std::string> out;
-    if (!claims.contains("aud")) return out;
-    const auto& aud = claims["aud"];
-    if (aud.is_string()) out.push_back(aud.get<std::string>());
-    else if (aud.is_array())
-        for (const auto& a : aud)
-            if (a.is_string()) out.push_back(a.get<std::string>());
+    for (const auto& name : names) {
+        if (!claims.contains(name)) continue;
+        const auto& aud = claims[name];
+        if (aud.is_string()) out.push_back(aud.get<std::string>());
+        else if (aud.is_array())
+            for (const auto& a : aud)
+                if (a.is_string()) out.push_back(a.get<std::string>());
+    }
     return out;
 }
 
@@ -33,7 +35,7 @@ std::string check_id_token_claims(const nlohmann::json& claims, const IdTokenExp
     if (!claims.contains("sub") || !claims["sub"].is_string() || claims["sub"].get<std::string>().empty())
         return "no subject (sub)";
 
-    const auto aud = audiences(claims);
+    const auto aud = audiences(claims, expect.audience_claims);
     auto accepted = [&](const std::string& a) {
         return a == expect.client_id ||
                std::find(expect.extra_audiences.begin(), expect.extra_audiences.end(), a) != expect.extra_audiences.end();

@@ -10,6 +10,7 @@ struct IdTokenExpectations {
     std::string issuer;
     std::string client_id;
     std::vector<std::string> extra_audiences;  // --oidc-extra-audience
+    std::vector<std::string> audience_claims{"aud"};  // --oidc-audience-claim
     std::string nonce;                         // from the CSRF cookie of this login
     std::int64_t now = 0;                      // Unix seconds
     std::int64_t skew = 60;                    // clock skew tolerated on exp, iat, nbf

@@ -194,6 +194,7 @@ asio::awaitable<RedeemResult> Provider::verify_tokens(const std::string& body, c
     expect.issuer = endpoints_.load()->issuer;
     expect.client_id = config_.client_id;
     expect.extra_audiences = config_.extra_audiences;
+    expect.audience_claims = config_.audience_claims;
     expect.nonce = nonce;
     expect.now = clock_.now();
     expect.skip_issuer_check = config_.skip_issuer_check;

@@ -25,6 +25,7 @@ struct ProviderConfig {
     std::string prompt;
     std::string code_challenge_method = "S256";
     std::vector<std::string> extra_audiences;
+    std::vector<std::string> audience_claims{"aud"};
     bool skip_issuer_check = false;
     bool keycloak_roles = false;
     ClaimNames claims;

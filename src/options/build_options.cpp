@@ -113,6 +113,10 @@ void build_provider(Builder& b, Options& o, const FileReader& read_file) {
     if (o.code_challenge_method != "S256" && o.code_challenge_method != "plain")
         b.fail("code-challenge-method", "'" + o.code_challenge_method + "' must be S256 or plain");
     o.prompt = b.text("prompt");
+    const std::string approval = b.text("approval-prompt");
+    if (approval != "auto" && approval != "force") b.fail("approval-prompt", "'" + approval + "' must be auto or force");
+    else if (approval == "force" && o.prompt.empty()) o.prompt = "consent";
+    o.oidc_audience_claims = b.list("oidc-audience-claim");
     o.provider_ca_files = b.list("provider-ca-file");
     o.ssl_insecure_skip_verify = b.boolean("ssl-insecure-skip-verify");
     o.skip_provider_button = b.boolean("skip-provider-button");
@@ -140,6 +144,7 @@ void build_cookies(Builder& b, Options& o) {
     if (b.errors.size() == errors_before && o.cookie_expire.count() <= 0) b.fail("cookie-expire", "must be positive");
     o.cookie_refresh = std::chrono::duration_cast<std::chrono::seconds>(b.duration("cookie-refresh"));
     o.cookie_csrf_expire = std::chrono::duration_cast<std::chrono::seconds>(b.duration("cookie-csrf-expire"));
+    o.cookie_csrf_per_request = b.boolean("cookie-csrf-per-request");
     if (o.cookie_refresh.count() > 0 && o.cookie_refresh >= o.cookie_expire)
         b.fail("cookie-refresh", "must be shorter than --cookie-expire");
     o.cookie_secure = b.boolean("cookie-secure");

@@ -37,6 +37,8 @@ struct Options {
     bool ssl_insecure_skip_verify = false;
     bool skip_provider_button = false;
     std::chrono::seconds cookie_csrf_expire{0};
+    bool cookie_csrf_per_request = false;
+    std::vector<std::string> oidc_audience_claims;
 
     // Cookies and sessions
     Secret cookie_secret;  // raw bytes, 16/24/32 long

@@ -209,3 +209,33 @@ describe('IdP key rotation', () => {
     await stack.gatehouse.waitForOutput(/unknown key; refetching the JWKS/);
   });
 });
+
+describe('parallel logins and the provider button', () => {
+  let stack;
+  before(async () => { stack = await startSsoStack({ gatehouseFlags: ['--cookie-csrf-per-request', '--skip-provider-button'] }); });
+  after(async () => { await stack?.stop(); });
+
+  test('with --cookie-csrf-per-request two logins started in two tabs both complete', async () => {
+    const b = new Browser({ ca: stack.certs.ca });
+    const toInteraction = (url) => b.follow(url, { stopAt: (u) => u.includes('/interaction/') });
+    const tabA = await toInteraction(`${stack.base('app1')}/a`);
+    const tabB = await toInteraction(`${stack.base('app2')}/b`);
+    assert.equal(b.cookies.filter((c) => c.name.startsWith('_oauth2_proxy_csrf_')).length, 2);
+    for (const [tab, expected] of [[tabA, `${stack.base('app1')}/a`], [tabB, `${stack.base('app2')}/b`]]) {
+      const form = await b.get(tab.at(-1).location);
+      const action = new URL(form.body.match(/action="([^"]+)"/)[1], form.url).toString();
+      const posted = await b.post(action, { username: 'bob', password: 'bob-password' });
+      const hops = await b.follow(posted.location);
+      const callback = hops.find((h) => h.url.includes('/oauth2/callback'));
+      assert.equal(callback.status, 302);
+      assert.equal(callback.location, expected);
+    }
+  });
+
+  test('with --skip-provider-button /oauth2/sign_in goes straight to the IdP', async () => {
+    const b = new Browser({ ca: stack.certs.ca });
+    const res = await b.get(`${stack.base('auth')}/oauth2/sign_in?rd=/`);
+    assert.equal(res.status, 302);
+    assert.ok(res.location.startsWith(`${stack.idp.issuer}/auth?`));
+  });
+});
