@@ -5,6 +5,7 @@
 import { startSsoStack } from '../tests/integration/lib/sso_stack.mjs';
 import { users } from '../tests/integration/lib/idp.mjs';
 import { Browser } from '../tests/integration/lib/browser.mjs';
+import { login } from '../tests/integration/lib/login_steps.mjs';
 
 const port = Number(process.env.DEMO_PORT ?? 8443);
 const idpPort = Number(process.env.DEMO_IDP_PORT ?? 9000);
@@ -12,11 +13,8 @@ const stack = await startSsoStack({ port, idpPort });
 
 // Self-check: one scripted login, so the demo proves itself before handing over.
 const b = new Browser({ ca: stack.certs.ca });
-const toIdp = await b.follow(`${stack.base('app1')}/`, { stopAt: (u) => u.includes('/interaction/') });
-const form = await b.get(toIdp.at(-1).location);
-const action = new URL(form.body.match(/action="([^"]+)"/)[1], form.url).toString();
-const posted = await b.post(action, { username: 'alice', password: users.alice.password });
-const landed = (await b.follow(posted.location)).at(-1);
+const [, hops] = await login(b, `${stack.base('app1')}/`);
+const landed = hops.at(-1);
 const seen = JSON.parse(landed.body).headers;
 
 console.log(`

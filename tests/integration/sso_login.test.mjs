@@ -7,17 +7,7 @@ import http from 'node:http';
 import { startSsoStack } from './lib/sso_stack.mjs';
 import { Browser } from './lib/browser.mjs';
 import { startGatehouse, freePort } from './lib/processes.mjs';
-
-// Drives the browser from an app URL through the IdP's login form; returns the hops after the login POST.
-async function login(browser, stack, startUrl, user = 'alice', password = `${user}-password`) {
-  const toIdp = await browser.follow(startUrl, { stopAt: (u) => u.includes('/interaction/') });
-  const form = await browser.get(toIdp.at(-1).location);
-  assert.equal(form.status, 200, 'the IdP shows its login form');
-  const action = new URL(form.body.match(/action="([^"]+)"/)[1], form.url).toString();
-  const posted = await browser.post(action, { username: user, password });
-  assert.equal(posted.status, 303);
-  return [toIdp, await browser.follow(posted.location)];
-}
+import { toLoginForm, submitLoginForm, login, loginUntilCallback } from './lib/login_steps.mjs';
 
 describe('single sign-on through nginx with a real OpenID Provider', () => {
   let stack;
@@ -33,7 +23,7 @@ describe('single sign-on through nginx with a real OpenID Provider', () => {
     assert.equal(anonymous.status, 302);
     assert.equal(anonymous.location, `${stack.base('auth')}/oauth2/start?rd=${stack.base('app1')}/dashboard`);
 
-    const [toIdp, afterLogin] = await login(b, stack, app1);
+    const [toIdp, afterLogin] = await login(b, app1);
     const authorize = new URL(toIdp[1].location);
     assert.equal(authorize.origin + authorize.pathname, `${stack.idp.issuer}/auth`);
     assert.equal(authorize.searchParams.get('code_challenge_method'), 'S256');
@@ -81,12 +71,7 @@ describe('single sign-on through nginx with a real OpenID Provider', () => {
   test('a forged state is refused with 403', async () => {
     // A login stopped at the callback, so that the state can be forged.
     const b2 = browser();
-    const toIdp = await b2.follow(`${stack.base('app1')}/`, { stopAt: (u) => u.includes('/interaction/') });
-    const form = await b2.get(toIdp.at(-1).location);
-    const action = new URL(form.body.match(/action="([^"]+)"/)[1], form.url).toString();
-    const posted = await b2.post(action, { username: 'alice', password: 'alice-password' });
-    const toCallback = await b2.follow(posted.location, { stopAt: (u) => u.includes('/oauth2/callback') });
-    const callbackUrl = new URL(toCallback.at(-1).location);
+    const callbackUrl = new URL(await loginUntilCallback(b2, `${stack.base('app1')}/`));
     callbackUrl.searchParams.set('state', 'forged-state-value-forged-state-value-forged');
     const res = await b2.get(callbackUrl.toString());
     assert.equal(res.status, 403);
@@ -97,12 +82,7 @@ describe('single sign-on through nginx with a real OpenID Provider', () => {
 
   test('a replayed authorization code is refused', async () => {
     const b = browser();
-    const toIdp = await b.follow(`${stack.base('app1')}/`, { stopAt: (u) => u.includes('/interaction/') });
-    const form = await b.get(toIdp.at(-1).location);
-    const action = new URL(form.body.match(/action="([^"]+)"/)[1], form.url).toString();
-    const posted = await b.post(action, { username: 'alice', password: 'alice-password' });
-    const toCallback = await b.follow(posted.location, { stopAt: (u) => u.includes('/oauth2/callback') });
-    const callbackUrl = toCallback.at(-1).location;
+    const callbackUrl = await loginUntilCallback(b, `${stack.base('app1')}/`);
     const csrf = { ...b.cookie('_oauth2_proxy_csrf') };
     const first = await b.get(callbackUrl);
     assert.equal(first.status, 302);
@@ -118,7 +98,7 @@ describe('single sign-on through nginx with a real OpenID Provider', () => {
   test('a foreign rd is replaced by / after login', async () => {
     const b = browser();
     const start = `${stack.base('auth')}/oauth2/start?rd=${encodeURIComponent('https://evil.example.org/steal')}`;
-    const [, afterLogin] = await login(b, stack, start);
+    const [, afterLogin] = await login(b, start);
     const callback = afterLogin.find((h) => h.url.includes('/oauth2/callback'));
     assert.equal(callback.location, `${stack.base('auth')}/`);
     await stack.gatehouse.waitForOutput(/refused redirect target "https:\/\/evil.example.org\/steal"/);
@@ -182,7 +162,7 @@ describe('a tampered ID token', () => {
 
   test('is refused and no session is set', async () => {
     const b = new Browser({ ca: stack.certs.ca });
-    const [, afterLogin] = await login(b, stack, `${stack.base('app1')}/`);
+    const [, afterLogin] = await login(b, `${stack.base('app1')}/`);
     const callback = afterLogin.find((h) => h.url.includes('/oauth2/callback'));
     assert.equal(callback.status, 403);
     assert.equal(b.cookie('_oauth2_proxy'), undefined);
@@ -204,7 +184,7 @@ describe('IdP key rotation', () => {
     // The IdP comes back with a new signing key (a new kid) on the same address.
     stack.idp = await startIdp({ port, clients, kid: 'realm-key-2' });
     const b = new Browser({ ca: stack.certs.ca });
-    const [, afterLogin] = await login(b, stack, `${stack.base('app1')}/`);
+    const [, afterLogin] = await login(b, `${stack.base('app1')}/`);
     assert.equal(afterLogin.at(-1).status, 200);
     await stack.gatehouse.waitForOutput(/unknown key; refetching the JWKS/);
   });
@@ -217,15 +197,11 @@ describe('parallel logins and the provider button', () => {
 
   test('with --cookie-csrf-per-request two logins started in two tabs both complete', async () => {
     const b = new Browser({ ca: stack.certs.ca });
-    const toInteraction = (url) => b.follow(url, { stopAt: (u) => u.includes('/interaction/') });
-    const tabA = await toInteraction(`${stack.base('app1')}/a`);
-    const tabB = await toInteraction(`${stack.base('app2')}/b`);
+    const tabA = await toLoginForm(b, `${stack.base('app1')}/a`);
+    const tabB = await toLoginForm(b, `${stack.base('app2')}/b`);
     assert.equal(b.cookies.filter((c) => c.name.startsWith('_oauth2_proxy_csrf_')).length, 2);
     for (const [tab, expected] of [[tabA, `${stack.base('app1')}/a`], [tabB, `${stack.base('app2')}/b`]]) {
-      const form = await b.get(tab.at(-1).location);
-      const action = new URL(form.body.match(/action="([^"]+)"/)[1], form.url).toString();
-      const posted = await b.post(action, { username: 'bob', password: 'bob-password' });
-      const hops = await b.follow(posted.location);
+      const hops = await b.follow(await submitLoginForm(b, tab.at(-1).location, 'bob'));
       const callback = hops.find((h) => h.url.includes('/oauth2/callback'));
       assert.equal(callback.status, 302);
       assert.equal(callback.location, expected);
