@@ -7,6 +7,7 @@
 #include "http/form.hpp"
 #include "http/forwarded.hpp"
 #include "login/cookie_attributes.hpp"
+#include "login/redirect_target.hpp"
 #include "observe/log_text.hpp"
 #include "pages/pages.hpp"
 
@@ -21,9 +22,8 @@ LoginFlow::LoginFlow(std::shared_ptr<const options::Options> options, const sess
       clock_(clock),
       csrf_(crypto::as_bytes(options_->cookie_secret.reveal()), options_->cookie_name + "_csrf") {}
 
-std::string LoginFlow::requested_redirect(const http::Request& req) const {
-    std::string rd = http::query_param(req.query(), "rd").value_or("");
-    if (rd.empty()) rd = std::string(req.header("X-Auth-Request-Redirect"));
+std::string LoginFlow::redirect_target(const http::Request& req) const {
+    const std::string rd = login::requested_redirect(req, options_->reverse_proxy);
     if (rd.empty()) return "/";
     if (!redirects_.is_valid(rd)) {
         spdlog::info("login: refused redirect target \"{}\"; using /", observe::log_text(rd));
@@ -53,7 +53,7 @@ void LoginFlow::fail(const http::Request& req, http::Response& res, int status, 
 
 void LoginFlow::sign_in(const http::Request& req, http::Response& res) const {
     if (options_->skip_provider_button) return start(req, res);
-    pages::write_sign_in_page(res, options_->proxy_prefix + "/start?rd=" + http::percent_encode(requested_redirect(req)));
+    pages::write_sign_in_page(res, options_->proxy_prefix + "/start?rd=" + http::percent_encode(redirect_target(req)));
 }
 
 void LoginFlow::start(const http::Request& req, http::Response& res) const {
@@ -62,7 +62,7 @@ void LoginFlow::start(const http::Request& req, http::Response& res) const {
                                 "The identity provider cannot be reached yet. Please try again in a moment.", "");
         return;
     }
-    const auto state = new_login_state(requested_redirect(req), callback_url(req),
+    const auto state = new_login_state(redirect_target(req), callback_url(req),
                                        clock_.now() + options_->cookie_csrf_expire.count());
     const auto host = http::original_url(req, options_->reverse_proxy).host;
     res.status(302);

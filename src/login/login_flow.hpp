@@ -27,7 +27,8 @@ public:
     boost::asio::awaitable<void> callback(const http::Request& req, http::Response& res) const;
 
 private:
-    std::string requested_redirect(const http::Request& req) const;
+    // The validated redirect target of a login ("/" when none or refused).
+    std::string redirect_target(const http::Request& req) const;
     std::string callback_url(const http::Request& req) const;
     // With --cookie-csrf-per-request each login has its own CSRF cookie, named after its state.
     std::string csrf_cookie_name(std::string_view state) const;

@@ -3,6 +3,7 @@
 #include "http/form.hpp"
 #include "http/forwarded.hpp"
 #include "login/cookie_attributes.hpp"
+#include "login/redirect_target.hpp"
 
 namespace gh::login {
 
@@ -12,9 +13,7 @@ void handle_sign_out(const options::Options& o, const session::CookieSessionStor
     session::CookieJar jar;
     req.for_each("Cookie", [&](std::string_view v) { jar.add_header(v); });
     const auto origin = http::original_url(req, o.reverse_proxy);
-    std::string rd = http::query_param(req.query(), "rd").value_or("");
-    if (rd.empty()) rd = std::string(req.header("X-Auth-Request-Redirect"));
-    rd = redirects.sanitize(rd);
+    const std::string rd = redirects.sanitize(requested_redirect(req, o.reverse_proxy));
 
     std::string location = rd;
     const auto endpoints = provider.endpoints();
