@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <iostream>
 #include <thread>
 
 #include "app/router.hpp"
@@ -55,7 +56,7 @@ int run(const options::Options& opts) {
         client = std::make_unique<http::HttpClient>(
             http::ClientOptions{options->provider_ca_files, options->ssl_insecure_skip_verify});
     } catch (const std::exception& e) {
-        spdlog::critical("{}", e.what());
+        std::cerr << "gatehouse: " << e.what() << "\n";
         return 2;
     }
     oidc::Provider provider(provider_config(*options), *client, clock);
@@ -82,19 +83,27 @@ int run(const options::Options& opts) {
                                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const http::Limits limits{options->max_header_bytes, options->max_header_count, options->header_read_timeout,
                               options->idle_timeout, options->shutdown_timeout};
+    std::unique_ptr<http::Server> server;
     try {
-        http::Server server(listeners, {options->tls_cert_file, options->tls_key_file}, limits, threads,
-                            [&router](const http::Request& req, http::Response& res) { return router.handle(req, res); });
-        server.bind();
+        server = std::make_unique<http::Server>(
+            listeners, http::TlsFiles{options->tls_cert_file, options->tls_key_file}, limits, threads,
+            [&router](const http::Request& req, http::Response& res) { return router.handle(req, res); });
+    } catch (const std::exception& e) {
+        // An unreadable certificate or key is a configuration error: one line naming the flag, exit 2.
+        std::cerr << "gatehouse: " << e.what() << "\n";
+        return 2;
+    }
+    try {
+        server->bind();
         spdlog::info("gatehouse {} listening on http://{}:{}{} with {} I/O threads", kVersion,
                      options->http_address.host, options->http_address.port,
                      options->https_address ? " and https://" + options->https_address->host + ":" +
                                                   std::to_string(options->https_address->port)
                                             : std::string{},
                      threads);
-        server.run_until_signalled();
+        server->run_until_signalled();
     } catch (const std::exception& e) {
-        spdlog::critical("{}", e.what());
+        spdlog::critical("{}", e.what());  // e.g. the address is in use: not a configuration error
         return 1;
     }
     return 0;

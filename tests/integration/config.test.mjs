@@ -26,6 +26,15 @@ describe('configuration', () => {
     assert.equal(output, 'gatehouse: --cookie-secret: must be 16, 24 or 32 bytes, raw or base64 (got 8 characters)\n');
   });
 
+  test('an unreadable TLS certificate exits 2 naming the flag', async () => {
+    const { code, output } = await runGatehouse(['--oidc-issuer-url=https://idp', '--client-id=a', '--client-secret=b',
+      '--cookie-secret=0123456789abcdef', '--email-domain=*', `--http-address=127.0.0.1:${await freePort()}`,
+      `--https-address=127.0.0.1:${await freePort()}`, '--tls-cert-file=/nonexistent/cert.pem',
+      '--tls-key-file=/nonexistent/key.pem']);
+    assert.equal(code, 2);
+    assert.match(output, /^gatehouse: --tls-cert-file: cannot load \/nonexistent\/cert.pem/m);
+  });
+
   test('an unimplemented flag is refused by name, never ignored', async () => {
     const { code, output } = await runGatehouse(['--session-store-type=redis']);
     assert.equal(code, 2);
