@@ -17,7 +17,7 @@ void NginxDoor::handle(const http::Request& req, http::Response& res) const {
     jar.clear();
     req.for_each("Cookie", [](std::string_view v) { jar.add_header(v); });
 
-    const gate::Decision d = gate_.decide({&jar}, session);
+    const gate::Decision d = gate_.decide({&jar, gate::route_rules_from_query(req.query())}, session);
     switch (d.verdict) {
         case gate::Verdict::allow:
             res.status(202);

@@ -11,6 +11,10 @@ const char* to_string(Reason r) {
         case Reason::session_expired: return "session expired";
         case Reason::email_domain_not_allowed: return "email domain not allowed";
         case Reason::group_not_allowed: return "not in an allowed group";
+        case Reason::email_not_in_authenticated_emails: return "email not allowed";
+        case Reason::route_group_not_allowed: return "not in the app's allowed_groups";
+        case Reason::route_email_not_allowed: return "not in the app's allowed_emails";
+        case Reason::route_email_domain_not_allowed: return "email domain not in the app's allowed_email_domains";
     }
     return "unknown";
 }

@@ -17,6 +17,10 @@ enum class Reason {
     session_expired,
     email_domain_not_allowed,
     group_not_allowed,
+    email_not_in_authenticated_emails,
+    route_group_not_allowed,         // allowed_groups on the auth URL
+    route_email_not_allowed,         // allowed_emails on the auth URL
+    route_email_domain_not_allowed,  // allowed_email_domains on the auth URL
 };
 
 const char* to_string(Reason r);

@@ -23,6 +23,7 @@ Decision Gate::decide(const OriginalRequest& request, session::Session& session)
         return {Verdict::forbidden, Reason::email_domain_not_allowed};
     if (!group_allowed(session.groups, options_->allowed_groups))
         return {Verdict::forbidden, Reason::group_not_allowed};
+    if (const Reason r = check_route_rules(request.route, session); r != Reason::allowed) return {Verdict::forbidden, r};
     return {Verdict::allow, Reason::allowed};
 }
 

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "gate/decision.hpp"
+#include "gate/route_rules.hpp"
 #include "options/options.hpp"
 #include "session/clock.hpp"
 #include "session/cookie_session_store.hpp"
@@ -12,6 +13,7 @@ namespace gh::gate {
 // What a door knows about the request it was asked about (grows with [authz] and [doors]).
 struct OriginalRequest {
     const session::CookieJar* cookies = nullptr;
+    RouteRules route;  // per-app rules of this request
 };
 
 class Gate {

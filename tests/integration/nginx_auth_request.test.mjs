@@ -10,13 +10,13 @@ import { httpGet } from './lib/client.mjs';
 
 const signinUrl = 'https://auth.example.test/oauth2/start';
 
-async function stack(gatehouseFlags) {
+async function stack(gatehouseFlags, authQuery = '') {
   const appPort = await freePort();
   const nginxPort = await freePort();
   const app = await startEchoApp(appPort);
   const gatehouse = await startGatehouse(gatehouseFlags);
   const nginx = await startNginx(nginxPort,
-    authRequestServer({ listenPort: nginxPort, gatehousePort: gatehouse.port, appPort, signinUrl }));
+    authRequestServer({ listenPort: nginxPort, gatehousePort: gatehouse.port, appPort, signinUrl, authQuery }));
   return {
     app, gatehouse, nginx, nginxPort,
     async stop() {
@@ -117,5 +117,33 @@ describe('nginx auth_request with --allowed-group', () => {
     const res = await httpGet(s.nginxPort, '/', { Host: 'app2.example.test', Cookie: cookie });
     assert.equal(res.status, 403);
     await s.gatehouse.waitForOutput(/reason="not in an allowed group"/);
+  });
+});
+
+describe('per-app rules as query parameters on the auth URL (ingress-nginx auth-url)', () => {
+  let s;
+  before(async () => {
+    s = await stack(['--set-xauthrequest'], '?allowed_groups=/platform-team,/sre&allowed_email_domains=example.com');
+  });
+  after(async () => { await s?.stop(); });
+
+  test('a user matching every rule passes', async () => {
+    const cookie = mintCookie({ email: 'alice@example.com', groups: '/sre' });
+    const res = await httpGet(s.nginxPort, '/', { Host: 'app3.example.test', Cookie: cookie });
+    assert.equal(res.status, 200);
+  });
+
+  test('a user outside allowed_groups gets 403 with the reason logged', async () => {
+    const cookie = mintCookie({ email: 'bob@example.com', groups: '/dev' });
+    const res = await httpGet(s.nginxPort, '/', { Host: 'app3.example.test', Cookie: cookie });
+    assert.equal(res.status, 403);
+    await s.gatehouse.waitForOutput(/status=403 reason="not in the app's allowed_groups".*email="bob@example.com"/);
+  });
+
+  test('a user in the group but outside allowed_email_domains gets 403', async () => {
+    const cookie = mintCookie({ email: 'carol@contractor.test', groups: '/platform-team' });
+    const res = await httpGet(s.nginxPort, '/', { Host: 'app3.example.test', Cookie: cookie });
+    assert.equal(res.status, 403);
+    await s.gatehouse.waitForOutput(/reason="email domain not in the app's allowed_email_domains"/);
   });
 });

@@ -45,7 +45,7 @@ export function readErrorLog(prefix) {
 
 // The auth_request chain the README recommends: ask Gatehouse, copy the identity headers to the app,
 // send a 401 to sign-in.
-export function authRequestServer({ listenPort, gatehousePort, appPort, signinUrl }) {
+export function authRequestServer({ listenPort, gatehousePort, appPort, signinUrl, authQuery = '' }) {
   return `
   upstream gatehouse { server 127.0.0.1:${gatehousePort}; keepalive 16; }
   upstream app { server 127.0.0.1:${appPort}; keepalive 16; }
@@ -53,7 +53,7 @@ export function authRequestServer({ listenPort, gatehousePort, appPort, signinUr
     listen 127.0.0.1:${listenPort};
     location = /_gatehouse_auth {
       internal;
-      proxy_pass http://gatehouse/oauth2/auth;
+      proxy_pass http://gatehouse/oauth2/auth${authQuery};
       proxy_pass_request_body off;
       proxy_set_header Content-Length "";
       proxy_set_header X-Original-URL $scheme://$http_host$request_uri;

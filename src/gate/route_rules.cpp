@@ -1,0 +1,99 @@
+#include "gate/route_rules.hpp"
+
+#include <cctype>
+#include <string>
+
+namespace gh::gate {
+namespace {
+
+int hex(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// Percent-decodes `item` only when it needs it, into a per-thread buffer (annotations rarely encode, so
+// the common case is a plain view and no copy). The view is valid until the next call on this thread.
+std::string_view decoded(std::string_view item) {
+    if (item.find_first_of("%+") == std::string_view::npos) return item;
+    thread_local std::string buffer;
+    buffer.clear();
+    for (std::size_t i = 0; i < item.size(); ++i) {
+        if (item[i] == '+') buffer += ' ';
+        else if (item[i] == '%' && i + 2 < item.size() && hex(item[i + 1]) >= 0 && hex(item[i + 2]) >= 0) {
+            buffer += static_cast<char>(hex(item[i + 1]) * 16 + hex(item[i + 2]));
+            i += 2;
+        } else {
+            buffer += item[i];
+        }
+    }
+    return buffer;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+            return false;
+    return true;
+}
+
+// True when match(item) holds for one non-empty, trimmed item of a comma list. The list is decoded first,
+// so an encoded comma (%2C) separates items too.
+template <class Match>
+bool any_item(std::string_view list, Match&& match) {
+    list = decoded(list);
+    while (!list.empty()) {
+        const std::size_t comma = list.find(',');
+        std::string_view item = list.substr(0, comma);
+        list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+        if (!item.empty() && match(item)) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+RouteRules route_rules_from_query(std::string_view query) {
+    RouteRules r;
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        const auto eq = pair.find('=');
+        if (eq == std::string_view::npos) continue;
+        const std::string_view key = pair.substr(0, eq), value = pair.substr(eq + 1);
+        if (key == "allowed_groups") r.allowed_groups = value;
+        else if (key == "allowed_emails") r.allowed_emails = value;
+        else if (key == "allowed_email_domains") r.allowed_email_domains = value;
+    }
+    return r;
+}
+
+Reason check_route_rules(const RouteRules& rules, const session::Session& s) {
+    if (!rules.allowed_groups.empty() && !any_item(rules.allowed_groups, [&](std::string_view g) {
+            for (const auto& mine : s.groups)
+                if (mine == g) return true;
+            return false;
+        }))
+        return Reason::route_group_not_allowed;
+    if (!rules.allowed_emails.empty() &&
+        !any_item(rules.allowed_emails, [&](std::string_view e) { return iequals(e, s.email); }))
+        return Reason::route_email_not_allowed;
+    if (!rules.allowed_email_domains.empty()) {
+        const auto at = s.email.rfind('@');
+        const std::string_view domain = at == std::string::npos ? std::string_view{} : std::string_view(s.email).substr(at + 1);
+        if (!any_item(rules.allowed_email_domains, [&](std::string_view d) {
+                if (d == "*") return true;
+                if (d.starts_with('@')) d.remove_prefix(1);
+                return !domain.empty() && iequals(d, domain);
+            }))
+            return Reason::route_email_domain_not_allowed;
+    }
+    return Reason::allowed;
+}
+
+}  // namespace gh::gate
