@@ -2,13 +2,18 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <iostream>
 #include <thread>
 
 #include "app/router.hpp"
+#include "authz/email_list.hpp"
 #include "gate/gate.hpp"
 #include "http/client.hpp"
 #include "http/server.hpp"
@@ -43,6 +48,17 @@ oidc::ProviderConfig provider_config(const options::Options& o) {
     return c;
 }
 
+// Re-reads --authenticated-emails-file when it changes, once a second: cheap (one stat) and portable.
+boost::asio::awaitable<void> watch_email_list(authz::WatchedEmailList& emails) {
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+    for (;;) {
+        timer.expires_after(std::chrono::seconds(1));
+        auto [ec] = co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+        if (ec) co_return;
+        if (auto error = emails.reload_if_changed(); !error.empty()) spdlog::warn("{}; keeping the previous list", error);
+    }
+}
+
 }  // namespace
 
 int run(const options::Options& opts) {
@@ -50,7 +66,15 @@ int run(const options::Options& opts) {
     const SystemClock clock;
     const auto& secret = options->cookie_secret.reveal();
     const session::CookieSessionStore store(crypto::as_bytes(secret), options->cookie_name);
-    const gate::Gate gate(options, store, clock);
+    std::unique_ptr<authz::WatchedEmailList> emails;
+    try {
+        if (!options->authenticated_emails_file.empty())
+            emails = std::make_unique<authz::WatchedEmailList>(options->authenticated_emails_file);
+    } catch (const std::exception& e) {
+        std::cerr << "gatehouse: " << e.what() << "\n";
+        return 2;
+    }
+    const gate::Gate gate(options, store, clock, emails.get());
     std::unique_ptr<http::HttpClient> client;
     try {
         client = std::make_unique<http::HttpClient>(
@@ -66,6 +90,7 @@ int run(const options::Options& opts) {
     // /ping answers) even when the IdP is down; /ready waits for it.
     boost::asio::io_context background;
     boost::asio::co_spawn(background, provider.initialise(), boost::asio::detached);
+    if (emails) boost::asio::co_spawn(background, watch_email_list(*emails), boost::asio::detached);
     std::thread background_thread([&background] { background.run(); });
     struct JoinBackground {
         boost::asio::io_context& io;

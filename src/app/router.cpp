@@ -14,7 +14,7 @@ Router::Router(std::shared_ptr<const options::Options> options, const session::C
       clock_(clock),
       redirects_(options_->whitelist_domains),
       nginx_(gate, options_),
-      login_(options_, store, provider, redirects_, clock),
+      login_(options_, store, provider, redirects_, gate, clock),
       auth_path_(options_->proxy_prefix + "/auth"),
       userinfo_path_(options_->proxy_prefix + "/userinfo"),
       sign_out_path_(options_->proxy_prefix + "/sign_out"),

@@ -5,8 +5,18 @@
 namespace gh::gate {
 
 Gate::Gate(std::shared_ptr<const options::Options> options, const session::CookieSessionStore& sessions,
-           const Clock& clock)
-    : options_(std::move(options)), sessions_(sessions), clock_(clock) {}
+           const Clock& clock, const authz::WatchedEmailList* emails)
+    : options_(std::move(options)), sessions_(sessions), clock_(clock), emails_(emails) {}
+
+Reason Gate::check_identity(std::string_view email, const std::vector<std::string>& groups) const {
+    // oauth2-proxy's rule: a domain match or a listed address lets a user in.
+    if (!email_domain_allowed(email, options_->email_domains)) {
+        if (!emails_) return Reason::email_domain_not_allowed;
+        if (!emails_->contains(email)) return Reason::email_not_in_authenticated_emails;
+    }
+    if (!group_allowed(groups, options_->allowed_groups)) return Reason::group_not_allowed;
+    return Reason::allowed;
+}
 
 Decision Gate::decide(const OriginalRequest& request, session::Session& session) const {
     using session::LoadResult;
@@ -19,10 +29,8 @@ Decision Gate::decide(const OriginalRequest& request, session::Session& session)
     }
     // Signed in but refused is 403, never 401: a 401 would send the user through sign-in again and,
     // with single sign-on, straight back here in a loop.
-    if (!email_domain_allowed(session.email, options_->email_domains))
-        return {Verdict::forbidden, Reason::email_domain_not_allowed};
-    if (!group_allowed(session.groups, options_->allowed_groups))
-        return {Verdict::forbidden, Reason::group_not_allowed};
+    if (const Reason r = check_identity(session.email, session.groups); r != Reason::allowed)
+        return {Verdict::forbidden, r};
     if (const Reason r = check_route_rules(request.route, session); r != Reason::allowed) return {Verdict::forbidden, r};
     return {Verdict::allow, Reason::allowed};
 }

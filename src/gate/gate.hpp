@@ -2,6 +2,7 @@
 // The one decision engine behind every door: who is this, and may they pass?
 #include <memory>
 
+#include "authz/email_list.hpp"
 #include "gate/decision.hpp"
 #include "gate/route_rules.hpp"
 #include "options/options.hpp"
@@ -18,17 +19,22 @@ struct OriginalRequest {
 
 class Gate {
 public:
+    // `emails`: the --authenticated-emails-file list, or nullptr.
     Gate(std::shared_ptr<const options::Options> options, const session::CookieSessionStore& sessions,
-         const Clock& clock);
+         const Clock& clock, const authz::WatchedEmailList* emails = nullptr);
 
     // Loads the session into `session` (reusing its capacity) and decides. Thread-safe; no allocation
     // once `session`'s buffers have grown to size.
     Decision decide(const OriginalRequest& request, session::Session& session) const;
 
+    // The global rules (--email-domain or --authenticated-emails-file, --allowed-group), also applied at login.
+    Reason check_identity(std::string_view email, const std::vector<std::string>& groups) const;
+
 private:
     std::shared_ptr<const options::Options> options_;
     const session::CookieSessionStore& sessions_;
     const Clock& clock_;
+    const authz::WatchedEmailList* emails_;
 };
 
 }  // namespace gh::gate

@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include "crypto/bytes.hpp"
-#include "gate/rules.hpp"
 #include "http/form.hpp"
 #include "http/forwarded.hpp"
 #include "login/cookie_attributes.hpp"
@@ -14,11 +13,13 @@
 namespace gh::login {
 
 LoginFlow::LoginFlow(std::shared_ptr<const options::Options> options, const session::CookieSessionStore& sessions,
-                     const oidc::Provider& provider, const authz::RedirectValidator& redirects, const Clock& clock)
+                     const oidc::Provider& provider, const authz::RedirectValidator& redirects, const gate::Gate& gate,
+                     const Clock& clock)
     : options_(std::move(options)),
       sessions_(sessions),
       provider_(provider),
       redirects_(redirects),
+      gate_(gate),
       clock_(clock),
       csrf_(crypto::as_bytes(options_->cookie_secret.reveal()), options_->cookie_name + "_csrf") {}
 
@@ -114,14 +115,9 @@ boost::asio::awaitable<void> LoginFlow::callback(const http::Request& req, http:
         co_return;
     }
     const auto& id = result.tokens->identity;
-    if (!gate::email_domain_allowed(id.email, options_->email_domains)) {
+    if (const auto why = gate_.check_identity(id.email, id.groups); why != gate::Reason::allowed) {
         fail(req, res, 403, "Your account is not allowed to sign in here.",
-             "email domain not allowed: " + observe::log_text(id.email), "");
-        co_return;
-    }
-    if (!gate::group_allowed(id.groups, options_->allowed_groups)) {
-        fail(req, res, 403, "Your account is not allowed to sign in here.",
-             "not in an allowed group: " + observe::log_text(id.email), "");
+             std::string(gate::to_string(why)) + ": " + observe::log_text(id.email), "");
         co_return;
     }
 

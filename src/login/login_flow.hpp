@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "authz/redirect_validator.hpp"
+#include "gate/gate.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "login/login_state.hpp"
@@ -17,7 +18,8 @@ namespace gh::login {
 class LoginFlow {
 public:
     LoginFlow(std::shared_ptr<const options::Options> options, const session::CookieSessionStore& sessions,
-              const oidc::Provider& provider, const authz::RedirectValidator& redirects, const Clock& clock);
+              const oidc::Provider& provider, const authz::RedirectValidator& redirects, const gate::Gate& gate,
+              const Clock& clock);
 
     // The sign-in page, or straight to the IdP with --skip-provider-button.
     void sign_in(const http::Request& req, http::Response& res) const;
@@ -39,6 +41,7 @@ private:
     const session::CookieSessionStore& sessions_;
     const oidc::Provider& provider_;
     const authz::RedirectValidator& redirects_;
+    const gate::Gate& gate_;
     const Clock& clock_;
     LoginStateCookie csrf_;
 };

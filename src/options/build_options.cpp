@@ -207,7 +207,11 @@ ParseOutcome parse_options(const std::vector<std::string>& args, const Environme
     build_provider(b, o, read_file);
     build_cookies(b, o);
     o.email_domains = b.list("email-domain");
-    if (o.email_domains.empty()) b.fail("email-domain", "missing (use --email-domain=* to allow any)");
+    o.authenticated_emails_file = b.text("authenticated-emails-file");
+    if (o.email_domains.empty() && o.authenticated_emails_file.empty())
+        b.fail("email-domain", "missing (use --email-domain=* to allow any, or --authenticated-emails-file)");
+    else if (!o.authenticated_emails_file.empty() && !read_file(o.authenticated_emails_file))
+        b.fail("authenticated-emails-file", "cannot read " + o.authenticated_emails_file);
     o.allowed_groups = b.list("allowed-group");
     o.whitelist_domains = b.list("whitelist-domain");
     o.set_xauthrequest = b.boolean("set-xauthrequest");

@@ -63,6 +63,8 @@ constexpr std::array kFlags = {
     // Authorization
     FlagSpec{"email-domain", "email_domains", list, "",
              "allowed e-mail domain(s) of signed-in users; * for any"},
+    FlagSpec{"authenticated-emails-file", "authenticated_emails_file", text, "",
+             "file of e-mail addresses (one per line) allowed whatever their domain; re-read when it changes"},
     FlagSpec{"allowed-group", "allowed_groups", list, "", "allow only members of these groups"},
     FlagSpec{"whitelist-domain", "whitelist_domains", list, "",
              "domains allowed as redirect targets after sign-in (.example.com for subdomains)"},
@@ -96,7 +98,7 @@ constexpr std::array kFlags = {
 
 constexpr std::array kPending = {
     PendingFlag{"skip-auth-routes", "[authz]"},        PendingFlag{"skip-auth-regex", "[authz]"},
-    PendingFlag{"skip-auth-preflight", "[authz]"},     PendingFlag{"authenticated-emails-file", "[authz]"},
+    PendingFlag{"skip-auth-preflight", "[authz]"},     
     PendingFlag{"api-route", "[authz]"},               PendingFlag{"policy-file", "[authz]"},
     PendingFlag{"allowed-role", "[authz]"},            PendingFlag{"redis-connection-url", "[sessions]"},
     PendingFlag{"redis-password", "[sessions]"},       PendingFlag{"redis-username", "[sessions]"},

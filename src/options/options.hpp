@@ -54,6 +54,7 @@ struct Options {
 
     // Authorization
     std::vector<std::string> email_domains;
+    std::string authenticated_emails_file;
     std::vector<std::string> allowed_groups;
     std::vector<std::string> whitelist_domains;
 

@@ -3,6 +3,7 @@
 // (gatehouse-mint-session); [sign-in] replaces that with a real login.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { freePort, startGatehouse, mintCookie } from './lib/processes.mjs';
 import { startNginx, authRequestServer } from './lib/nginx.mjs';
 import { startEchoApp } from './lib/echo_app.mjs';
@@ -145,5 +146,33 @@ describe('per-app rules as query parameters on the auth URL (ingress-nginx auth-
     const res = await httpGet(s.nginxPort, '/', { Host: 'app3.example.test', Cookie: cookie });
     assert.equal(res.status, 403);
     await s.gatehouse.waitForOutput(/reason="email domain not in the app's allowed_email_domains"/);
+  });
+});
+
+describe('--authenticated-emails-file', () => {
+  let s;
+  let file;
+  before(async () => {
+    const { tempDir } = await import('./lib/processes.mjs');
+    const path = await import('node:path');
+    file = path.join(tempDir('emails'), 'emails.txt');
+    fs.writeFileSync(file, '# partners allowed in\nguest@partner.test\n');
+    s = await stack(['--email-domain=example.com', `--authenticated-emails-file=${file}`]);
+  });
+  after(async () => { await s?.stop(); });
+
+  test('lets in listed addresses besides --email-domain, and picks up edits without a restart', async () => {
+    const get = (email) => httpGet(s.nginxPort, '/', { Host: 'app.example.test', Cookie: mintCookie({ email }) });
+    assert.equal((await get('alice@example.com')).status, 200);
+    assert.equal((await get('guest@partner.test')).status, 200);
+    assert.equal((await get('other@partner.test')).status, 403);
+    await s.gatehouse.waitForOutput(/status=403 reason="email not allowed".*email="other@partner.test"/);
+    fs.appendFileSync(file, 'other@partner.test\n');
+    const deadline = Date.now() + 5000;
+    let status;
+    while (Date.now() < deadline && (status = (await get('other@partner.test')).status) !== 200) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(status, 200, 'the edited file is used within a few seconds');
   });
 });

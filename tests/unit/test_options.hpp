@@ -32,7 +32,7 @@ inline options::FileReader files(std::map<std::string, std::string> contents) {
 }
 
 inline options::Options must_parse(std::vector<std::string> args, options::Environment env = {}) {
-    auto out = options::parse_options(args, env, files({}));
+    auto out = options::parse_options(args, env, options::read_text_file);
     if (!out.options) throw std::runtime_error(out.errors.empty() ? "no options" : out.errors.front());
     return *out.options;
 }
