@@ -1,6 +1,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "authz/skip_routes.hpp"
 #include "options/parse_options.hpp"
 #include "options/value_parsers.hpp"
 
@@ -213,6 +214,13 @@ ParseOutcome parse_options(const std::vector<std::string>& args, const Environme
     else if (!o.authenticated_emails_file.empty() && !read_file(o.authenticated_emails_file))
         b.fail("authenticated-emails-file", "cannot read " + o.authenticated_emails_file);
     o.allowed_groups = b.list("allowed-group");
+    o.skip_auth_routes = b.list("skip-auth-route");
+    o.skip_auth_preflight = b.boolean("skip-auth-preflight");
+    try {
+        authz::SkipRoutes(o.skip_auth_routes, o.skip_auth_preflight);
+    } catch (const std::invalid_argument& e) {
+        b.fail("skip-auth-route", e.what());
+    }
     o.whitelist_domains = b.list("whitelist-domain");
     o.set_xauthrequest = b.boolean("set-xauthrequest");
     o.pass_access_token = b.boolean("pass-access-token");

@@ -66,6 +66,11 @@ constexpr std::array kFlags = {
     FlagSpec{"authenticated-emails-file", "authenticated_emails_file", text, "",
              "file of e-mail addresses (one per line) allowed whatever their domain; re-read when it changes"},
     FlagSpec{"allowed-group", "allowed_groups", list, "", "allow only members of these groups"},
+    FlagSpec{"skip-auth-route", "skip_auth_routes", list, "",
+             "METHOD=path-regex or path-regex: requests that pass without a session (matched behind --reverse-proxy "
+             "against the original request's normalised path); METHOD!=regex negates",
+             "skip-auth-routes"},
+    FlagSpec{"skip-auth-preflight", "skip_auth_preflight", boolean, "false", "let CORS preflight (OPTIONS) pass"},
     FlagSpec{"whitelist-domain", "whitelist_domains", list, "",
              "domains allowed as redirect targets after sign-in (.example.com for subdomains)"},
     // Forward-auth answer
@@ -97,8 +102,7 @@ constexpr std::array kFlags = {
 };
 
 constexpr std::array kPending = {
-    PendingFlag{"skip-auth-routes", "[authz]"},        PendingFlag{"skip-auth-regex", "[authz]"},
-    PendingFlag{"skip-auth-preflight", "[authz]"},     
+    PendingFlag{"skip-auth-regex", "[authz]"},     
     PendingFlag{"api-route", "[authz]"},               PendingFlag{"policy-file", "[authz]"},
     PendingFlag{"allowed-role", "[authz]"},            PendingFlag{"redis-connection-url", "[sessions]"},
     PendingFlag{"redis-password", "[sessions]"},       PendingFlag{"redis-username", "[sessions]"},
@@ -138,7 +142,7 @@ std::span<const FlagSpec> flag_table() { return kFlags; }
 
 const FlagSpec* find_flag(std::string_view name) {
     for (const auto& f : kFlags)
-        if (f.name == name) return &f;
+        if (f.name == name || (!f.alias.empty() && f.alias == name)) return &f;
     return nullptr;
 }
 

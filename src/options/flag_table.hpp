@@ -15,6 +15,7 @@ struct FlagSpec {
     FlagType type;
     std::string_view default_value;
     std::string_view help;
+    std::string_view alias = {};  // a second accepted command-line name
 };
 
 // Flags Gatehouse implements.

@@ -56,6 +56,8 @@ struct Options {
     std::vector<std::string> email_domains;
     std::string authenticated_emails_file;
     std::vector<std::string> allowed_groups;
+    std::vector<std::string> skip_auth_routes;  // validated: every regex compiles
+    bool skip_auth_preflight = false;
     std::vector<std::string> whitelist_domains;
 
     // Forward-auth answer

@@ -125,7 +125,7 @@ RawConfig collect_raw_config(const std::vector<std::string>& args, const Environ
             cfg.errors.push_back("--" + name + ": needs a value");
             continue;
         }
-        auto& pending = from_flags[name];
+        auto& pending = from_flags[std::string(flag->name)];
         pending.origin = "--" + name;
         if (flag->type == FlagType::list) append_list_items(value, pending.values);
         else pending.values = {value};

@@ -140,21 +140,29 @@ TEST(ParseOptions, EachBadValueIsOneLineNamingItsFlag) {
 
 TEST(ParseOptions, UnknownAndUnimplementedFlagsAreRefusedByName) {
     auto errors = errors_of(base_args({"--no-such-flag=1", "--session-store-type=redis",
-                                       "--redis-connection-url=redis://r:6379", "--skip-auth-routes=GET=^/x"}));
+                                       "--redis-connection-url=redis://r:6379", "--htpasswd-file=/etc/htpasswd"}));
     ASSERT_EQ(errors.size(), 4u);
     EXPECT_EQ(errors[0], "--no-such-flag: unknown flag");
     EXPECT_EQ(errors[1], "--redis-connection-url: not implemented yet (arrives with [sessions])");
-    EXPECT_EQ(errors[2], "--skip-auth-routes: not implemented yet (arrives with [authz])");
+    EXPECT_EQ(errors[2], "--htpasswd-file: not implemented yet (arrives with [machines])");
     EXPECT_EQ(errors[3], "--session-store-type: 'redis' is not implemented yet (arrives with [sessions])");
 }
 
 TEST(ParseOptions, UnimplementedSettingsInEnvAndFileAreRefusedToo) {
     auto errors = errors_of(base_args({"--config=c.cfg"}), {{"OAUTH2_PROXY_REDIS_CONNECTION_URL", "redis://x"}},
-                            {{"c.cfg", "skip_auth_routes = [\"^/x\"]\nbogus_key = 1\n"}});
+                            {{"c.cfg", "htpasswd_file = \"/etc/htpasswd\"\nbogus_key = 1\n"}});
     ASSERT_EQ(errors.size(), 3u);
-    EXPECT_EQ(errors[0], "c.cfg:1 skip_auth_routes: not implemented yet (arrives with [authz])");
+    EXPECT_EQ(errors[0], "c.cfg:1 htpasswd_file: not implemented yet (arrives with [machines])");
     EXPECT_EQ(errors[1], "c.cfg:2 bogus_key: unknown setting");
     EXPECT_EQ(errors[2], "OAUTH2_PROXY_REDIS_CONNECTION_URL: not implemented yet (arrives with [sessions])");
+}
+
+TEST(ParseOptions, SkipAuthRoutesAcceptBothNamesAndRefuseBadRegexes) {
+    auto o = must_parse(base_args({"--skip-auth-route=GET=^/health$", "--skip-auth-routes=^/public/"}));
+    EXPECT_EQ(o.skip_auth_routes, (std::vector<std::string>{"GET=^/health$", "^/public/"}));
+    const auto errors = errors_of(base_args({"--skip-auth-route=GET=^/(unclosed"}));
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].rfind("--skip-auth-route: 'GET=^/(unclosed' is not a valid regular expression", 0), 0u);
 }
 
 TEST(ParseOptions, MissingRequiredSettingsAreNamed) {

@@ -1,0 +1,20 @@
+#pragma once
+// Puts a request path into the one canonical form that public-route rules are matched against, so that an
+// encoding trick cannot make a protected path look like a public one.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gh::authz {
+
+// - percent-encoded unreserved characters are decoded (%41 -> A, %2e -> .); other escapes are kept, upper-cased;
+// - runs of slashes become one;
+// - "." and ".." segments are resolved (RFC 3986 §5.2.4), also when a segment carries ";params" ("..;"),
+//   because servlet containers treat "..;" as "..";
+// - the query is not part of the path.
+// nullopt when the path is ambiguous across servers — it holds a backslash, an encoded slash or backslash
+// (%2F, %5C), a NUL or control character, a malformed escape, or does not start with '/': such a request is never
+// treated as public.
+std::optional<std::string> normalize_path(std::string_view path);
+
+}  // namespace gh::authz

@@ -1,0 +1,60 @@
+// Boost.Regex rather than std::regex: it is several times faster, does not recurse on the stack for long
+// inputs, and it is part of Boost, which the project already depends on.
+#include "authz/skip_routes.hpp"
+
+#include <array>
+#include <stdexcept>
+
+#include "authz/path_normalize.hpp"
+
+namespace gh::authz {
+namespace {
+
+bool is_http_method(std::string_view m) {
+    static constexpr std::array<std::string_view, 9> kMethods{"GET",     "HEAD",  "POST",  "PUT",  "DELETE",
+                                                              "CONNECT", "OPTIONS", "TRACE", "PATCH"};
+    for (auto k : kMethods)
+        if (k == m) return true;
+    return false;
+}
+
+}  // namespace
+
+SkipRoutes::SkipRoutes(const std::vector<std::string>& rules, bool skip_preflight) : skip_preflight_(skip_preflight) {
+    for (const auto& rule : rules) {
+        Route r;
+        std::string pattern = rule;
+        // "GET=^/health" is a method rule; "^/a=b" (no method before '=') is a plain path regex;
+        // "GET!=^/admin" and "!=^/admin" skip what does *not* match.
+        if (const auto eq = rule.find('='); eq != std::string::npos) {
+            std::string before = rule.substr(0, eq);
+            const bool negated = before.ends_with('!');
+            if (negated) before.pop_back();
+            if (before.empty() ? negated : is_http_method(before)) {
+                r.method = before;
+                r.negated = negated;
+                pattern = rule.substr(eq + 1);
+            }
+        }
+        try {
+            r.pattern = boost::regex(pattern, boost::regex::perl);
+        } catch (const boost::regex_error& e) {
+            throw std::invalid_argument("'" + rule + "' is not a valid regular expression (" + e.what() + ")");
+        }
+        routes_.push_back(std::move(r));
+    }
+}
+
+bool SkipRoutes::matches(std::string_view method, std::string_view path) const {
+    if (skip_preflight_ && method == "OPTIONS") return true;
+    if (routes_.empty()) return false;
+    const auto normal = normalize_path(path);
+    if (!normal) return false;
+    for (const auto& r : routes_) {
+        if (!r.method.empty() && r.method != method) continue;
+        if (boost::regex_search(normal->begin(), normal->end(), r.pattern) != r.negated) return true;
+    }
+    return false;
+}
+
+}  // namespace gh::authz

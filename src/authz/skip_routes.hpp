@@ -1,0 +1,33 @@
+#pragma once
+// --skip-auth-routes ("METHOD=path-regex" or "path-regex", oauth2-proxy syntax) and --skip-auth-preflight:
+// requests that pass without a session. Matched against the original request's method and its normalised path.
+#include <boost/regex.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gh::authz {
+
+class SkipRoutes {
+public:
+    // Throws std::invalid_argument naming the bad rule when a regex does not compile.
+    SkipRoutes(const std::vector<std::string>& rules, bool skip_preflight);
+
+    bool empty() const { return routes_.empty() && !skip_preflight_; }
+
+    // True when the original request may pass without authentication. `path` is the raw path (no query);
+    // it is normalised first, and an ambiguous path is never public.
+    bool matches(std::string_view method, std::string_view path) const;
+
+private:
+    struct Route {
+        std::string method;  // empty: any method
+        boost::regex pattern;
+        bool negated = false;
+    };
+    std::vector<Route> routes_;
+    bool skip_preflight_;
+};
+
+}  // namespace gh::authz

@@ -1,0 +1,72 @@
+#include "authz/skip_routes.hpp"
+
+#include <gtest/gtest.h>
+
+#include "authz/path_normalize.hpp"
+
+using gh::authz::normalize_path;
+using gh::authz::SkipRoutes;
+
+TEST(NormalizePath, Table) {
+    const std::vector<std::pair<const char*, const char*>> cases{
+        {"/", "/"},
+        {"/public/x", "/public/x"},
+        {"//public///x", "/public/x"},
+        {"/public/./x", "/public/x"},
+        {"/public/../admin", "/admin"},
+        {"/public/%2e%2e/admin", "/admin"},
+        {"/public/%2E%2E/admin", "/admin"},
+        {"/public/..;/admin", "/admin"},
+        {"/public/..;jsessionid=1/admin", "/admin"},
+        {"/../../admin", "/admin"},
+        {"/%70ublic/x", "/public/x"},
+        {"/a%20b", "/a%20b"},
+        {"/a%3fb", "/a%3Fb"},
+        {"/dir/", "/dir/"},
+        {"/dir/.", "/dir"},
+    };
+    for (const auto& [in, out] : cases) {
+        const auto n = normalize_path(in);
+        ASSERT_TRUE(n) << in;
+        EXPECT_EQ(*n, out) << in;
+    }
+}
+
+TEST(NormalizePath, RefusesAmbiguousPaths) {
+    for (auto bad : {"", "public", "/public\\..\\admin", "/public%2F..%2Fadmin", "/public%5c..%5cadmin",
+                     "/a%00b", "/a\tb", "/a%", "/a%zz", "/a%0a"})
+        EXPECT_FALSE(normalize_path(bad)) << bad;
+}
+
+TEST(SkipRoutes, MatchesMethodAndNormalisedPath) {
+    const SkipRoutes r({"GET=^/health$", "^/public/", "POST!=^/api/"}, false);
+    EXPECT_TRUE(r.matches("GET", "/health"));
+    EXPECT_FALSE(r.matches("DELETE", "/health"));
+    EXPECT_TRUE(r.matches("PUT", "/public/logo.png"));
+    EXPECT_TRUE(r.matches("POST", "/other"));     // negated: POST to anything but /api/
+    EXPECT_FALSE(r.matches("POST", "/api/items"));
+    EXPECT_FALSE(r.matches("OPTIONS", "/admin"));
+}
+
+TEST(SkipRoutes, EncodingTricksCannotReachAProtectedPath) {
+    // Each of these reaches /admin on some server; none may be treated as public.
+    const SkipRoutes r({"^/public/"}, false);
+    for (auto trick : {"/public/../admin", "/public/%2e%2e/admin", "/public/..;/admin", "/public%2F..%2Fadmin",
+                       "/public/..%2Fadmin", "/public\\..\\admin", "/public/%2E%2E%2Fadmin", "//public/../admin"})
+        EXPECT_FALSE(r.matches("GET", trick)) << trick;
+    EXPECT_TRUE(r.matches("GET", "/public/./a"));
+    EXPECT_TRUE(r.matches("GET", "//public//a"));
+    EXPECT_TRUE(r.matches("GET", "/%70ublic/a"));
+}
+
+TEST(SkipRoutes, PreflightOnlyWhenAsked) {
+    EXPECT_TRUE(SkipRoutes({}, true).matches("OPTIONS", "/anything"));
+    EXPECT_FALSE(SkipRoutes({}, false).matches("OPTIONS", "/anything"));
+    EXPECT_TRUE(SkipRoutes({}, false).empty());
+}
+
+TEST(SkipRoutes, PathRegexContainingEqualsIsNotAMethod) {
+    const SkipRoutes r({"^/q=1"}, false);
+    EXPECT_TRUE(r.matches("GET", "/q=1"));
+    EXPECT_THROW(SkipRoutes({"GET=("}, false), std::invalid_argument);
+}
