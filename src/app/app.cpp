@@ -83,6 +83,9 @@ int run(const options::Options& opts) {
         std::cerr << "gatehouse: " << e.what() << "\n";
         return 2;
     }
+    if (!options->skip_auth_routes.empty() && !options->reverse_proxy)
+        spdlog::warn("--skip-auth-route applies to /oauth2/auth only with --reverse-proxy: without it the original "
+                     "request's path is unknown and every auth request needs a session");
     oidc::Provider provider(provider_config(*options), *client, clock);
     const Router router(options, store, gate, provider, clock);
 

@@ -55,7 +55,7 @@ void Router::handle_now(const http::Request& req, http::Response& res) const {
     session::CookieJar jar;
     req.for_each("Cookie", [&](std::string_view v) { jar.add_header(v); });
     session::Session s;
-    const auto d = gate_.decide({&jar, {}}, s);
+    const auto d = gate_.decide({.cookies = &jar, .method = req.method(), .path = req.path()}, s);
     if (d.verdict == gate::Verdict::allow) {
         res.status(options_->static_upstream_status);
         return res.finish("Authenticated\n");

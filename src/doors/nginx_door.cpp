@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "doors/identity_headers.hpp"
+#include "http/forwarded.hpp"
 #include "observe/log_text.hpp"
 
 namespace gh::doors {
@@ -17,11 +18,18 @@ void NginxDoor::handle(const http::Request& req, http::Response& res) const {
     jar.clear();
     req.for_each("Cookie", [](std::string_view v) { jar.add_header(v); });
 
-    const gate::Decision d = gate_.decide({&jar, gate::route_rules_from_query(req.query())}, session);
+    gate::OriginalRequest original{.cookies = &jar, .route = gate::route_rules_from_query(req.query())};
+    if (gate_.has_public_routes()) {
+        const auto target = http::original_target(req, options_->reverse_proxy);
+        original.method = target.method;
+        original.path = target.path;
+    }
+    const gate::Decision d = gate_.decide(original, session);
     switch (d.verdict) {
         case gate::Verdict::allow:
             res.status(202);
-            write_identity_headers(session, *options_, res);
+            // A public route carries no identity: `session` may still hold another request's user.
+            if (d.reason != gate::Reason::public_route) write_identity_headers(session, *options_, res);
             break;
         case gate::Verdict::sign_in_required:
             res.status(401);

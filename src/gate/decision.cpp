@@ -5,6 +5,7 @@ namespace gh::gate {
 const char* to_string(Reason r) {
     switch (r) {
         case Reason::allowed: return "allowed";
+        case Reason::public_route: return "public route";
         case Reason::no_session: return "no session";
         case Reason::malformed_cookie: return "malformed session cookie";
         case Reason::tampered_cookie: return "session cookie failed authentication";

@@ -11,6 +11,7 @@ enum class Verdict {
 // Every denial carries a reason that the log line (and later the metric) uses.
 enum class Reason {
     allowed,
+    public_route,  // --skip-auth-route / --skip-auth-preflight
     no_session,
     malformed_cookie,
     tampered_cookie,

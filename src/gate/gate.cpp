@@ -6,7 +6,11 @@ namespace gh::gate {
 
 Gate::Gate(std::shared_ptr<const options::Options> options, const session::CookieSessionStore& sessions,
            const Clock& clock, const authz::WatchedEmailList* emails)
-    : options_(std::move(options)), sessions_(sessions), clock_(clock), emails_(emails) {}
+    : options_(std::move(options)),
+      sessions_(sessions),
+      clock_(clock),
+      emails_(emails),
+      skip_routes_(options_->skip_auth_routes, options_->skip_auth_preflight) {}
 
 Reason Gate::check_identity(std::string_view email, const std::vector<std::string>& groups) const {
     // oauth2-proxy's rule: a domain match or a listed address lets a user in.
@@ -20,6 +24,9 @@ Reason Gate::check_identity(std::string_view email, const std::vector<std::strin
 
 Decision Gate::decide(const OriginalRequest& request, session::Session& session) const {
     using session::LoadResult;
+    // A public route passes without a session, and without identity: nothing is loaded for it.
+    if (!request.path.empty() || request.method == "OPTIONS")
+        if (skip_routes_.matches(request.method, request.path)) return {Verdict::allow, Reason::public_route};
     switch (sessions_.load(*request.cookies, clock_.now(), session)) {
         case LoadResult::ok: break;
         case LoadResult::absent: return {Verdict::sign_in_required, Reason::no_session};

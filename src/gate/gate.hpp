@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "authz/email_list.hpp"
+#include "authz/skip_routes.hpp"
 #include "gate/decision.hpp"
 #include "gate/route_rules.hpp"
 #include "options/options.hpp"
@@ -15,6 +16,9 @@ namespace gh::gate {
 struct OriginalRequest {
     const session::CookieJar* cookies = nullptr;
     RouteRules route;  // per-app rules of this request
+    // The request the proxy asked about, when known (for public routes); empty path when unknown.
+    std::string_view method;
+    std::string_view path;
 };
 
 class Gate {
@@ -22,6 +26,9 @@ public:
     // `emails`: the --authenticated-emails-file list, or nullptr.
     Gate(std::shared_ptr<const options::Options> options, const session::CookieSessionStore& sessions,
          const Clock& clock, const authz::WatchedEmailList* emails = nullptr);
+
+    // True when public routes are configured, i.e. doors should work out the original method and path.
+    bool has_public_routes() const { return !skip_routes_.empty(); }
 
     // Loads the session into `session` (reusing its capacity) and decides. Thread-safe; no allocation
     // once `session`'s buffers have grown to size.
@@ -35,6 +42,7 @@ private:
     const session::CookieSessionStore& sessions_;
     const Clock& clock_;
     const authz::WatchedEmailList* emails_;
+    authz::SkipRoutes skip_routes_;
 };
 
 }  // namespace gh::gate

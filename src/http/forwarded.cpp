@@ -38,4 +38,20 @@ OriginalUrl original_url(const Request& req, bool trust_forwarded) {
     return out;
 }
 
+OriginalTarget original_target(const Request& req, bool trust_forwarded) {
+    if (!trust_forwarded) return {req.method(), {}};
+    auto path_of = [](std::string_view uri) { return uri.substr(0, uri.find_first_of("?#")); };
+    std::string_view method = req.header("X-Original-Method");
+    if (method.empty()) method = req.header("X-Forwarded-Method");
+    if (method.empty()) method = req.method();
+    if (std::string_view url = req.header("X-Original-URL"); !url.empty()) {
+        const auto sep = url.find("://");
+        if (sep == std::string_view::npos) return {method, {}};
+        url.remove_prefix(sep + 3);
+        const auto slash = url.find_first_of("/?#");
+        return {method, slash == std::string_view::npos || url[slash] != '/' ? "/" : path_of(url.substr(slash))};
+    }
+    return {method, path_of(req.header("X-Forwarded-Uri"))};
+}
+
 }  // namespace gh::http

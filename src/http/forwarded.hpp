@@ -19,4 +19,12 @@ struct OriginalUrl {
 // those headers are ignored: any client can send them.
 OriginalUrl original_url(const Request& req, bool trust_forwarded);
 
+// The original method and path (no query) as views into the request's headers, without allocating: for
+// matching public routes on every auth request. Empty path when the proxy did not say (or is not trusted).
+struct OriginalTarget {
+    std::string_view method;
+    std::string_view path;
+};
+OriginalTarget original_target(const Request& req, bool trust_forwarded);
+
 }  // namespace gh::http

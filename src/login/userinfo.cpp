@@ -8,7 +8,7 @@ void handle_userinfo(const gate::Gate& gate, const http::Request& req, http::Res
     session::CookieJar jar;
     req.for_each("Cookie", [&](std::string_view v) { jar.add_header(v); });
     session::Session s;
-    const auto d = gate.decide({&jar, {}}, s);
+    const auto d = gate.decide({.cookies = &jar}, s);
     if (d.verdict == gate::Verdict::sign_in_required) {
         res.status(401);
         res.header("Cache-Control", "no-store");

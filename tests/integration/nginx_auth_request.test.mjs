@@ -176,3 +176,35 @@ describe('--authenticated-emails-file', () => {
     assert.equal(status, 200, 'the edited file is used within a few seconds');
   });
 });
+
+describe('--skip-auth-route behind nginx', () => {
+  let s;
+  before(async () => {
+    s = await stack(['--reverse-proxy=true', '--set-xauthrequest', '--skip-auth-route=GET=^/public/']);
+  });
+  after(async () => { await s?.stop(); });
+
+  test('a public path passes without a session and without identity headers', async () => {
+    const res = await httpGet(s.nginxPort, '/public/logo.png', { Host: 'app.example.test' });
+    assert.equal(res.status, 200);
+    assert.equal(JSON.parse(res.body).headers['x-auth-request-user'], undefined);
+  });
+
+  test('dot segments and encodings that leave the public prefix are sent to sign-in', async () => {
+    for (const path of ['/public/../admin', '/public/%2e%2e/admin', '/public/..;/admin', '/public%2F..%2Fadmin']) {
+      const res = await httpGet(s.nginxPort, path, { Host: 'app.example.test' });
+      assert.equal(res.status, 302, path);
+    }
+  });
+
+  test('another method on a public path still needs a session', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: s.nginxPort, path: '/public/x', method: 'DELETE',
+        headers: { Host: 'app.example.test' } }, (res) => { res.resume(); resolve(res.statusCode); });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(status, 302);
+  });
+});

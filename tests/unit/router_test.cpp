@@ -161,6 +161,27 @@ TEST_F(RouterTest, SignOutReadsXAuthRequestRedirectOnlyBehindAProxy) {
     EXPECT_NE(get("/oauth2/sign_out", header).find("Location: https://app.example.com/\r\n"), std::string::npos);
 }
 
+TEST_F(RouterTest, PublicRoutesPassWithoutSessionAndWithoutIdentity) {
+    configure({"--reverse-proxy", "--set-xauthrequest", "--skip-auth-route=GET=^/public/"});
+    // A signed-in request first, so this thread's session buffer holds alice.
+    EXPECT_NE(get("/oauth2/auth", {{"Cookie", cookie_for(test::alice())}}).find("X-Auth-Request-User"), std::string::npos);
+    const auto out = get("/oauth2/auth", {{"X-Original-URL", "https://app.example.com/public/logo.png?v=1"},
+                                          {"X-Original-Method", "GET"}});
+    EXPECT_EQ(out.rfind("HTTP/1.1 202", 0), 0u) << out;
+    EXPECT_EQ(out.find("X-Auth-Request"), std::string::npos) << out;
+    EXPECT_EQ(out.find("alice"), std::string::npos);
+    EXPECT_EQ(get("/oauth2/auth", {{"X-Original-URL", "https://app.example.com/public/../admin"}}).rfind("HTTP/1.1 401", 0), 0u);
+    EXPECT_EQ(get("/oauth2/auth", {{"X-Original-URL", "https://app.example.com/public/x"}, {"X-Original-Method", "POST"}})
+                  .rfind("HTTP/1.1 401", 0),
+              0u);
+    EXPECT_EQ(get("/oauth2/auth", {{"X-Forwarded-Uri", "/public/x"}, {"X-Forwarded-Method", "GET"}}).rfind("HTTP/1.1 202", 0), 0u);
+}
+
+TEST_F(RouterTest, PublicRoutesNeedTheProxyToBeTrusted) {
+    configure({"--skip-auth-route=^/public/"});
+    EXPECT_EQ(get("/oauth2/auth", {{"X-Original-URL", "https://app.example.com/public/x"}}).rfind("HTTP/1.1 401", 0), 0u);
+}
+
 TEST_F(RouterTest, UnknownOauthPathIs404) {
     configure({});
     EXPECT_EQ(get("/oauth2/nope").rfind("HTTP/1.1 404", 0), 0u);
