@@ -35,8 +35,9 @@ function readForm(req) {
 }
 
 // Starts the IdP on 127.0.0.1:port. `clients`: [{ client_id, client_secret, redirect_uris, post_logout_redirect_uris }].
-export async function startIdp({ port, clients, kid = 'realm-key-1' }) {
-  const issuer = `http://127.0.0.1:${port}${realmPath}`;
+// `issuer` overrides the public address (an HTTPS front in front of this plain-HTTP server).
+export async function startIdp({ port, clients, kid = 'realm-key-1', issuer: front }) {
+  const issuer = `${front ?? `http://127.0.0.1:${port}`}${realmPath}`;
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const signingKey = { ...privateKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' };
   const provider = new Provider(issuer, {
@@ -66,6 +67,7 @@ export async function startIdp({ port, clients, kid = 'realm-key-1' }) {
       };
     },
   });
+  if (front?.startsWith('https:')) provider.proxy = true;  // trust X-Forwarded-Proto from the TLS front
   const callback = provider.callback();
   const server = http.createServer(async (req, res) => {
     try {

@@ -13,7 +13,8 @@ export function makeCertificates(hostNames) {
     '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=Gatehouse test CA');
   run('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('server.key'),
     '-out', f('server.csr'), '-subj', `/CN=${hostNames[0]}`);
-  fs.writeFileSync(f('san.ext'), `subjectAltName=${hostNames.map((h) => `DNS:${h}`).join(',')}\n`);
+  const san = hostNames.map((h) => (/^[0-9.]+$/.test(h) ? `IP:${h}` : `DNS:${h}`)).join(',');
+  fs.writeFileSync(f('san.ext'), `subjectAltName=${san}\n`);
   run('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial',
     '-out', f('server.pem'), '-days', '2', '-extfile', f('san.ext'));
   return { dir, ca: fs.readFileSync(f('ca.pem')), caFile: f('ca.pem'), cert: f('server.pem'), key: f('server.key') };
