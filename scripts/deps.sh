@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ pkg-config
-  libboost1.81-dev libssl-dev nlohmann-json3-dev libspdlog-dev libgtest-dev
+  libboost1.81-dev libssl-dev nlohmann-json3-dev libspdlog-dev libgtest-dev libyaml-cpp-dev
   nginx-light wrk openssl curl util-linux procps
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

@@ -1,0 +1,70 @@
+#pragma once
+// --policy-file: who may reach which app, per host and path prefix (beyond oauth2-proxy).
+//
+//   rules:
+//     - host: app1.example.com        # exact, or "*.example.com" for every subdomain
+//       path: /admin                  # prefix on segment boundaries; default "/"
+//       methods: [GET, POST]          # optional
+//       allow:                        # any one of these lets a signed-in user in
+//         groups: [/platform-team]
+//         emails: [alice@example.com]
+//         email_domains: [example.com]
+//     - host: app1.example.com
+//       path: /public
+//       public: true                  # no sign-in needed
+//
+// The first rule that matches the request's host, path and method decides. A host named by any rule is denied
+// by default: a request to it that no rule matches is refused. Hosts no rule names are left to the global rules.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "session/session.hpp"
+
+namespace gh::authz {
+
+struct PolicyRule {
+    int line = 0;  // in the file, for explanations
+    std::string host;
+    std::string path = "/";
+    std::vector<std::string> methods;  // empty: any
+    bool is_public = false;
+    std::vector<std::string> groups, emails, email_domains;
+};
+
+enum class PolicyVerdict {
+    not_covered,    // no rule names this host: the global rules decide alone
+    public_access,  // a public rule matched: no sign-in needed
+    needs_user,     // a rule matched: the user must satisfy it (see allows())
+    denied,         // the host is covered but no rule matches this path/method
+};
+
+struct PolicyMatch {
+    PolicyVerdict verdict = PolicyVerdict::not_covered;
+    const PolicyRule* rule = nullptr;
+};
+
+class Policy {
+public:
+    // Parses and compiles; throws std::invalid_argument "line N: …" on the first problem.
+    static Policy parse(std::string_view yaml);
+
+    // `host` may carry a port; `path` must already be normalised (see normalize_path).
+    PolicyMatch match(std::string_view host, std::string_view path, std::string_view method) const;
+    // Whether a signed-in user satisfies a rule that matched.
+    static bool allows(const PolicyRule& rule, const session::Session& s);
+
+    std::size_t rule_count() const { return rules_.size(); }
+    std::size_t host_count() const { return exact_.size() + wildcard_.size(); }
+
+private:
+    std::vector<PolicyRule> rules_;
+    // Per exact host: the indices of every rule that applies to it (its own and matching wildcards), in file order.
+    std::unordered_map<std::string, std::vector<std::size_t>> exact_;
+    // Per wildcard suffix (".example.com"): its rules' indices, for hosts not named exactly.
+    std::vector<std::pair<std::string, std::vector<std::size_t>>> wildcard_;
+};
+
+}  // namespace gh::authz
