@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "app/app.hpp"
+#include "app/policy_cli.hpp"
 #include "options/parse_options.hpp"
 #include "version.hpp"
 
@@ -8,6 +9,7 @@ extern char** environ;
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && args[0] == "policy") return gh::app::run_policy_command({args.begin() + 1, args.end()});
     gh::options::Environment env;
     for (char** e = environ; *e; ++e) {
         const std::string entry(*e);

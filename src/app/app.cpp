@@ -48,14 +48,20 @@ oidc::ProviderConfig provider_config(const options::Options& o) {
     return c;
 }
 
-// Re-reads --authenticated-emails-file when it changes, once a second: cheap (one stat) and portable.
-boost::asio::awaitable<void> watch_email_list(authz::WatchedEmailList& emails) {
+// Re-reads a watched file when it changes, once a second: cheap (one stat) and portable.
+template <class T>
+boost::asio::awaitable<void> watch(authz::WatchedFile<T>& file) {
     boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+    int generation = file.generation();
     for (;;) {
         timer.expires_after(std::chrono::seconds(1));
         auto [ec] = co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
         if (ec) co_return;
-        if (auto error = emails.reload_if_changed(); !error.empty()) spdlog::warn("{}; keeping the previous list", error);
+        if (auto error = file.reload_if_changed(); !error.empty())
+            spdlog::warn("{}; keeping the previous version", error);
+        else if (file.generation() != generation)
+            spdlog::info("reloaded {}", file.path());
+        generation = file.generation();
     }
 }
 
@@ -67,14 +73,22 @@ int run(const options::Options& opts) {
     const auto& secret = options->cookie_secret.reveal();
     const session::CookieSessionStore store(crypto::as_bytes(secret), options->cookie_name);
     std::unique_ptr<authz::WatchedEmailList> emails;
+    std::unique_ptr<authz::WatchedFile<authz::Policy>> policy;
     try {
         if (!options->authenticated_emails_file.empty())
-            emails = std::make_unique<authz::WatchedEmailList>(options->authenticated_emails_file);
+            emails = std::make_unique<authz::WatchedEmailList>("--authenticated-emails-file",
+                                                               options->authenticated_emails_file, &authz::EmailList::parse);
+        if (!options->policy_file.empty())
+            policy = std::make_unique<authz::WatchedFile<authz::Policy>>("--policy-file", options->policy_file,
+                                                                         &authz::Policy::parse);
     } catch (const std::exception& e) {
         std::cerr << "gatehouse: " << e.what() << "\n";
         return 2;
     }
-    const gate::Gate gate(options, store, clock, emails.get());
+    if (policy && !options->reverse_proxy)
+        spdlog::warn("--policy-file applies to /oauth2/auth only with --reverse-proxy (the original host and path "
+                     "come from the proxy's headers)");
+    const gate::Gate gate(options, store, clock, emails.get(), policy.get());
     std::unique_ptr<http::HttpClient> client;
     try {
         client = std::make_unique<http::HttpClient>(
@@ -93,7 +107,8 @@ int run(const options::Options& opts) {
     // /ping answers) even when the IdP is down; /ready waits for it.
     boost::asio::io_context background;
     boost::asio::co_spawn(background, provider.initialise(), boost::asio::detached);
-    if (emails) boost::asio::co_spawn(background, watch_email_list(*emails), boost::asio::detached);
+    if (emails) boost::asio::co_spawn(background, watch(*emails), boost::asio::detached);
+    if (policy) boost::asio::co_spawn(background, watch(*policy), boost::asio::detached);
     std::thread background_thread([&background] { background.run(); });
     struct JoinBackground {
         boost::asio::io_context& io;

@@ -16,14 +16,6 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-std::optional<std::string> read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 }  // namespace
 
 EmailList EmailList::parse(std::string_view text) {
@@ -41,22 +33,5 @@ EmailList EmailList::parse(std::string_view text) {
 }
 
 bool EmailList::contains(std::string_view email) const { return !email.empty() && emails_.contains(lower(email)); }
-
-WatchedEmailList::WatchedEmailList(std::string path) : path_(std::move(path)) {
-    if (auto error = reload_if_changed(); !error.empty()) throw std::runtime_error(error);
-}
-
-std::string WatchedEmailList::reload_if_changed() {
-    struct stat st{};
-    if (::stat(path_.c_str(), &st) != 0) return "--authenticated-emails-file: cannot read " + path_;
-    const std::int64_t mtime = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-    if (mtime == mtime_ns_ && st.st_size == size_ && list_.load()) return {};
-    const auto text = read_file(path_);
-    if (!text) return "--authenticated-emails-file: cannot read " + path_;
-    list_.store(std::make_shared<const EmailList>(EmailList::parse(*text)));
-    mtime_ns_ = mtime;
-    size_ = st.st_size;
-    return {};
-}
 
 }  // namespace gh::authz

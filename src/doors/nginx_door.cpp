@@ -23,6 +23,7 @@ void NginxDoor::handle(const http::Request& req, http::Response& res) const {
         const auto target = http::original_target(req, options_->reverse_proxy);
         original.method = target.method;
         original.path = target.path;
+        original.host = target.host;
     }
     const gate::Decision d = gate_.decide(original, session);
     switch (d.verdict) {

@@ -15,6 +15,8 @@ const char* to_string(Reason r) {
         case Reason::email_not_in_authenticated_emails: return "email not allowed";
         case Reason::route_group_not_allowed: return "not in the app's allowed_groups";
         case Reason::route_email_not_allowed: return "not in the app's allowed_emails";
+        case Reason::policy_no_rule: return "no policy rule covers this path";
+        case Reason::policy_not_allowed: return "the policy rule does not admit this user";
         case Reason::route_email_domain_not_allowed: return "email domain not in the app's allowed_email_domains";
     }
     return "unknown";

@@ -1,22 +1,24 @@
 #include "gate/gate.hpp"
 
+#include "authz/path_normalize.hpp"
 #include "gate/rules.hpp"
 
 namespace gh::gate {
 
 Gate::Gate(std::shared_ptr<const options::Options> options, const session::CookieSessionStore& sessions,
-           const Clock& clock, const authz::WatchedEmailList* emails)
+           const Clock& clock, const authz::WatchedEmailList* emails, const authz::WatchedFile<authz::Policy>* policy)
     : options_(std::move(options)),
       sessions_(sessions),
       clock_(clock),
       emails_(emails),
+      policy_(policy),
       skip_routes_(options_->skip_auth_routes, options_->skip_auth_preflight) {}
 
 Reason Gate::check_identity(std::string_view email, const std::vector<std::string>& groups) const {
     // oauth2-proxy's rule: a domain match or a listed address lets a user in.
     if (!email_domain_allowed(email, options_->email_domains)) {
         if (!emails_) return Reason::email_domain_not_allowed;
-        if (!emails_->contains(email)) return Reason::email_not_in_authenticated_emails;
+        if (!emails_->current()->contains(email)) return Reason::email_not_in_authenticated_emails;
     }
     if (!group_allowed(groups, options_->allowed_groups)) return Reason::group_not_allowed;
     return Reason::allowed;
@@ -27,6 +29,19 @@ Decision Gate::decide(const OriginalRequest& request, session::Session& session)
     // A public route passes without a session, and without identity: nothing is loaded for it.
     if (!request.path.empty() || request.method == "OPTIONS")
         if (skip_routes_.matches(request.method, request.path)) return {Verdict::allow, Reason::public_route};
+    authz::PolicyMatch policy_match;
+    std::shared_ptr<const authz::Policy> policy;  // held so the matched rule outlives a concurrent reload
+    if (policy_ && !request.host.empty() && !request.path.empty()) {
+        policy = policy_->current();
+        thread_local std::string normal;
+        if (auto n = authz::normalize_path(request.path)) {
+            normal = std::move(*n);
+            policy_match = policy->match(request.host, normal, request.method);
+        } else {
+            policy_match.verdict = authz::PolicyVerdict::denied;  // an ambiguous path never reaches a rule
+        }
+        if (policy_match.verdict == authz::PolicyVerdict::public_access) return {Verdict::allow, Reason::public_route};
+    }
     switch (sessions_.load(*request.cookies, clock_.now(), session)) {
         case LoadResult::ok: break;
         case LoadResult::absent: return {Verdict::sign_in_required, Reason::no_session};
@@ -39,6 +54,9 @@ Decision Gate::decide(const OriginalRequest& request, session::Session& session)
     if (const Reason r = check_identity(session.email, session.groups); r != Reason::allowed)
         return {Verdict::forbidden, r};
     if (const Reason r = check_route_rules(request.route, session); r != Reason::allowed) return {Verdict::forbidden, r};
+    if (policy_match.verdict == authz::PolicyVerdict::denied) return {Verdict::forbidden, Reason::policy_no_rule};
+    if (policy_match.verdict == authz::PolicyVerdict::needs_user && !authz::Policy::allows(*policy_match.rule, session))
+        return {Verdict::forbidden, Reason::policy_not_allowed};
     return {Verdict::allow, Reason::allowed};
 }
 

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "authz/email_list.hpp"
+#include "authz/policy.hpp"
 #include "authz/skip_routes.hpp"
 #include "gate/decision.hpp"
 #include "gate/route_rules.hpp"
@@ -16,19 +17,21 @@ namespace gh::gate {
 struct OriginalRequest {
     const session::CookieJar* cookies = nullptr;
     RouteRules route;  // per-app rules of this request
-    // The request the proxy asked about, when known (for public routes); empty path when unknown.
+    // The request the proxy asked about, when known (for public routes and the policy); empty when unknown.
     std::string_view method;
     std::string_view path;
+    std::string_view host;
 };
 
 class Gate {
 public:
-    // `emails`: the --authenticated-emails-file list, or nullptr.
+    // `emails`: the --authenticated-emails-file list, `policy`: the --policy-file; nullptr when not configured.
     Gate(std::shared_ptr<const options::Options> options, const session::CookieSessionStore& sessions,
-         const Clock& clock, const authz::WatchedEmailList* emails = nullptr);
+         const Clock& clock, const authz::WatchedEmailList* emails = nullptr,
+         const authz::WatchedFile<authz::Policy>* policy = nullptr);
 
     // True when public routes are configured, i.e. doors should work out the original method and path.
-    bool has_public_routes() const { return !skip_routes_.empty(); }
+    bool has_public_routes() const { return !skip_routes_.empty() || policy_; }
 
     // Loads the session into `session` (reusing its capacity) and decides. Thread-safe; no allocation
     // once `session`'s buffers have grown to size.
@@ -42,6 +45,7 @@ private:
     const session::CookieSessionStore& sessions_;
     const Clock& clock_;
     const authz::WatchedEmailList* emails_;
+    const authz::WatchedFile<authz::Policy>* policy_;
     authz::SkipRoutes skip_routes_;
 };
 

@@ -39,19 +39,20 @@ OriginalUrl original_url(const Request& req, bool trust_forwarded) {
 }
 
 OriginalTarget original_target(const Request& req, bool trust_forwarded) {
-    if (!trust_forwarded) return {req.method(), {}};
+    if (!trust_forwarded) return {req.method(), {}, {}};
     auto path_of = [](std::string_view uri) { return uri.substr(0, uri.find_first_of("?#")); };
     std::string_view method = req.header("X-Original-Method");
     if (method.empty()) method = req.header("X-Forwarded-Method");
     if (method.empty()) method = req.method();
     if (std::string_view url = req.header("X-Original-URL"); !url.empty()) {
         const auto sep = url.find("://");
-        if (sep == std::string_view::npos) return {method, {}};
+        if (sep == std::string_view::npos) return {method, {}, {}};
         url.remove_prefix(sep + 3);
         const auto slash = url.find_first_of("/?#");
-        return {method, slash == std::string_view::npos || url[slash] != '/' ? "/" : path_of(url.substr(slash))};
+        const std::string_view host = url.substr(0, slash);
+        return {method, slash == std::string_view::npos || url[slash] != '/' ? "/" : path_of(url.substr(slash)), host};
     }
-    return {method, path_of(req.header("X-Forwarded-Uri"))};
+    return {method, path_of(req.header("X-Forwarded-Uri")), first_value(req.header("X-Forwarded-Host"))};
 }
 
 }  // namespace gh::http

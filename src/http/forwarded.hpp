@@ -24,6 +24,7 @@ OriginalUrl original_url(const Request& req, bool trust_forwarded);
 struct OriginalTarget {
     std::string_view method;
     std::string_view path;
+    std::string_view host;  // may carry a port
 };
 OriginalTarget original_target(const Request& req, bool trust_forwarded);
 

@@ -1,6 +1,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "authz/policy.hpp"
 #include "authz/skip_routes.hpp"
 #include "options/parse_options.hpp"
 #include "options/value_parsers.hpp"
@@ -216,6 +217,18 @@ ParseOutcome parse_options(const std::vector<std::string>& args, const Environme
     o.allowed_groups = b.list("allowed-group");
     o.skip_auth_routes = b.list("skip-auth-route");
     o.skip_auth_preflight = b.boolean("skip-auth-preflight");
+    o.policy_file = b.text("policy-file");
+    if (!o.policy_file.empty()) {
+        if (auto text = read_file(o.policy_file); !text) {
+            b.fail("policy-file", "cannot read " + o.policy_file);
+        } else {
+            try {
+                authz::Policy::parse(*text);
+            } catch (const std::invalid_argument& e) {
+                b.fail("policy-file", o.policy_file + ": " + e.what());
+            }
+        }
+    }
     try {
         authz::SkipRoutes(o.skip_auth_routes, o.skip_auth_preflight);
     } catch (const std::invalid_argument& e) {

@@ -71,6 +71,8 @@ constexpr std::array kFlags = {
              "against the original request's normalised path); METHOD!=regex negates",
              "skip-auth-routes"},
     FlagSpec{"skip-auth-preflight", "skip_auth_preflight", boolean, "false", "let CORS preflight (OPTIONS) pass"},
+    FlagSpec{"policy-file", "policy_file", text, "",
+             "YAML rules per host and path (see gatehouse policy check); re-read when it changes"},
     FlagSpec{"whitelist-domain", "whitelist_domains", list, "",
              "domains allowed as redirect targets after sign-in (.example.com for subdomains)"},
     // Forward-auth answer
@@ -103,7 +105,7 @@ constexpr std::array kFlags = {
 
 constexpr std::array kPending = {
     PendingFlag{"skip-auth-regex", "[authz]"},     
-    PendingFlag{"api-route", "[authz]"},               PendingFlag{"policy-file", "[authz]"},
+    PendingFlag{"api-route", "[authz]"},               
     PendingFlag{"allowed-role", "[authz]"},            PendingFlag{"redis-connection-url", "[sessions]"},
     PendingFlag{"redis-password", "[sessions]"},       PendingFlag{"redis-username", "[sessions]"},
     PendingFlag{"redis-use-sentinel", "[sessions]"},   PendingFlag{"redis-sentinel-master-name", "[sessions]"},

@@ -58,6 +58,7 @@ struct Options {
     std::vector<std::string> allowed_groups;
     std::vector<std::string> skip_auth_routes;  // validated: every regex compiles
     bool skip_auth_preflight = false;
+    std::string policy_file;
     std::vector<std::string> whitelist_domains;
 
     // Forward-auth answer

@@ -89,6 +89,26 @@ describe('configuration', () => {
     }
   });
 
+  test('gatehouse policy check and explain', async () => {
+    const dir = tempDir('policy');
+    const file = path.join(dir, 'policy.yaml');
+    fs.writeFileSync(file, 'rules:\n  - host: "*.example.com"\n    path: /admin\n    allow:\n      groups: [/admins]\n');
+    const ok = await runGatehouse(['policy', 'check', file]);
+    assert.equal(ok.code, 0);
+    assert.equal(ok.output, `${file}: OK, 1 rules for 1 hosts\n`);
+    const allow = await runGatehouse(['policy', 'explain', file, '--host', 'app.example.com', '--path', '/admin/x',
+      '--email', 'a@example.com', '--groups', '/admins']);
+    assert.equal(allow.code, 0);
+    assert.match(allow.output, /^allow: rule at line 2 \(host \*\.example\.com, path \/admin\) admits a@example.com$/m);
+    const deny = await runGatehouse(['policy', 'explain', file, '--host=app.example.com', '--path=/other']);
+    assert.equal(deny.code, 1);
+    assert.match(deny.output, /^deny: host app.example.com is covered, but no rule matches GET \/other$/m);
+    fs.writeFileSync(file, 'rules:\n  - host: a.example.com\n    public: yes-please\n');
+    const bad = await runGatehouse(['policy', 'check', file]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.output, new RegExp(`^${file}:3: `));
+  });
+
   test('a cfg file error names the file and line', async () => {
     const dir = tempDir('cfg');
     const cfg = path.join(dir, 'bad.cfg');

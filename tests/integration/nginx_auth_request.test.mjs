@@ -208,3 +208,54 @@ describe('--skip-auth-route behind nginx', () => {
     assert.equal(status, 302);
   });
 });
+
+describe('--policy-file behind nginx', () => {
+  let s;
+  let file;
+  const policy = (adminGroup) => `rules:
+  - host: app.example.test
+    path: /public
+    public: true
+  - host: app.example.test
+    path: /admin
+    allow:
+      groups: [${adminGroup}]
+  - host: app.example.test
+    allow:
+      email_domains: [example.com]
+`;
+  before(async () => {
+    const { tempDir } = await import('./lib/processes.mjs');
+    file = `${tempDir('policy')}/policy.yaml`;
+    fs.writeFileSync(file, policy('/admins'));
+    s = await stack(['--reverse-proxy=true', `--policy-file=${file}`]);
+  });
+  after(async () => { await s?.stop(); });
+
+  const get = (path, email, groups = '') => httpGet(s.nginxPort, path,
+    { Host: 'app.example.test', ...(email ? { Cookie: mintCookie({ email, groups }) } : {}) });
+
+  test('public, group and domain rules each decide their paths; the first match wins', async () => {
+    assert.equal((await get('/public/x')).status, 200);
+    assert.equal((await get('/admin')).status, 302, 'not signed in: sign in first');
+    assert.equal((await get('/admin', 'alice@example.com', '/admins')).status, 200);
+    assert.equal((await get('/admin', 'bob@example.com', '/dev')).status, 403);
+    await s.gatehouse.waitForOutput(/status=403 reason="the policy rule does not admit this user".*email="bob@example.com"/);
+    assert.equal((await get('/reports', 'bob@example.com', '/dev')).status, 200);
+    assert.equal((await get('/reports', 'eve@elsewhere.test')).status, 403);
+  });
+
+  test('an edit takes effect without a restart; a broken edit keeps the last good policy', async () => {
+    fs.writeFileSync(file, policy('/dev'));
+    let status;
+    for (const deadline = Date.now() + 5000; Date.now() < deadline;) {
+      if ((status = (await get('/admin', 'bob@example.com', '/dev')).status) === 200) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(status, 200);
+    await s.gatehouse.waitForOutput(/reloaded .*policy.yaml/);
+    fs.writeFileSync(file, 'rules:\n  - host: app.example.test\n    colour: red\n');
+    await s.gatehouse.waitForOutput(/--policy-file: .*policy.yaml: line 3: unknown key 'colour'.*keeping the previous version/);
+    assert.equal((await get('/admin', 'bob@example.com', '/dev')).status, 200);
+  });
+});

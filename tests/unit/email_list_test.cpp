@@ -25,22 +25,23 @@ TEST(EmailList, ParsesLinesCaseInsensitivelySkippingBlanksAndComments) {
 TEST(WatchedEmailList, ReloadsWhenTheFileChangesAndKeepsTheListWhenItVanishes) {
     const auto path = std::filesystem::temp_directory_path() / ("gatehouse-emails-" + std::to_string(::getpid()));
     std::ofstream(path) << "a@x.test\n";
-    WatchedEmailList watched(path.string());
-    EXPECT_TRUE(watched.contains("a@x.test"));
-    EXPECT_FALSE(watched.contains("b@x.test"));
+    WatchedEmailList watched("--authenticated-emails-file", path.string(), &EmailList::parse);
+    EXPECT_TRUE(watched.current()->contains("a@x.test"));
+    EXPECT_FALSE(watched.current()->contains("b@x.test"));
     std::ofstream(path) << "a@x.test\nb@x.test\n";  // size changes, so no sleep is needed for mtime granularity
     EXPECT_EQ(watched.reload_if_changed(), "");
-    EXPECT_TRUE(watched.contains("b@x.test"));
+    EXPECT_TRUE(watched.current()->contains("b@x.test"));
     std::filesystem::remove(path);
     EXPECT_NE(watched.reload_if_changed(), "");
-    EXPECT_TRUE(watched.contains("b@x.test"));
-    EXPECT_THROW(WatchedEmailList("/nonexistent/emails"), std::runtime_error);
+    EXPECT_TRUE(watched.current()->contains("b@x.test"));
+    EXPECT_THROW(WatchedEmailList("--authenticated-emails-file", "/nonexistent/emails", &EmailList::parse),
+                 std::runtime_error);
 }
 
 TEST(GateWithEmailList, ADomainMatchOrAListedAddressLetsAUserIn) {
     const auto path = std::filesystem::temp_directory_path() / ("gatehouse-emails-gate-" + std::to_string(::getpid()));
     std::ofstream(path) << "guest@partner.test\n";
-    WatchedEmailList watched(path.string());
+    WatchedEmailList watched("--authenticated-emails-file", path.string(), &EmailList::parse);
     gh::test::Stack stack({"--email-domain=example.com", "--authenticated-emails-file=" + path.string()});
     const gh::gate::Gate gate(stack.options, stack.store, stack.clock, &watched);
     using gh::gate::Reason;
