@@ -13,7 +13,8 @@ export const domain = 'gatehouse.test';
 export const hosts = [`auth.${domain}`, `app1.${domain}`, `app2.${domain}`];
 export const clientSecret = 'gatehouse-client-secret';
 
-function ingressServers({ port, gatehousePort, appPort, certs }) {
+// `authQueries`: per app, the query string its auth-url carries (per-app rules), e.g. { app1: '?allowed_groups=/x' }.
+function ingressServers({ port, gatehousePort, appPort, certs, authQueries = {} }) {
   const auth = `https://auth.${domain}:${port}`;
   const tls = `listen 127.0.0.1:${port} ssl; ssl_certificate ${certs.cert}; ssl_certificate_key ${certs.key};`;
   const appServer = (name) => `
@@ -23,7 +24,7 @@ function ingressServers({ port, gatehousePort, appPort, certs }) {
     # nginx.ingress.kubernetes.io/auth-url: http://gatehouse/oauth2/auth
     location = /_external-auth {
       internal;
-      proxy_pass http://gatehouse/oauth2/auth;
+      proxy_pass http://gatehouse/oauth2/auth${authQueries[name] ?? ''};
       proxy_pass_request_body off;
       proxy_set_header Content-Length "";
       proxy_set_header Host auth.${domain};
@@ -84,7 +85,7 @@ function ingressServers({ port, gatehousePort, appPort, certs }) {
   ${appServer('app2')}`;
 }
 
-export async function startSsoStack({ port, idpPort, gatehouseFlags = [] } = {}) {
+export async function startSsoStack({ port, idpPort, gatehouseFlags = [], authQueries } = {}) {
   port = port ?? await freePort();
   idpPort = idpPort ?? await freePort();
   const appPort = await freePort();
@@ -101,7 +102,7 @@ export async function startSsoStack({ port, idpPort, gatehouseFlags = [] } = {})
     `--cookie-domain=.${domain}`, `--whitelist-domain=.${domain}:*`, '--set-xauthrequest=true',
     '--oidc-groups-claim=groups', '--cookie-samesite=lax', ...gatehouseFlags,
   ], { port: gatehousePort });
-  const nginx = await startNginx(port, ingressServers({ port, gatehousePort, appPort, certs }));
+  const nginx = await startNginx(port, ingressServers({ port, gatehousePort, appPort, certs, authQueries }));
   await waitReady(gatehousePort);
   return {
     port, idp, app, gatehouse, nginx, certs, base,
