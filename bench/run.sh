@@ -2,7 +2,7 @@
 # First benchmark: /oauth2/auth with a valid cookie session vs nginx `return 202` with the same headers
 # (the HTTP round-trip limit). Both servers run one worker pinned to the same core, one after the other;
 # wrk runs on the other core. The cases alternate, three runs each; the medians and their ratio are printed.
-# Bounded: 2 cases x 3 runs x DURATION seconds (default 5) plus warm-ups, about 40 s in all.
+# Bounded: 3 cases x 3 runs x DURATION seconds (default 5) plus warm-ups and the allocation count, about 60 s.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${GATEHOUSE_BUILD_DIR:-$root/build}"
@@ -16,6 +16,9 @@ mkdir -p "$out/nginx/logs" "$out/nginx/tmp"
 secret="q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA="
 gh_port=18480
 nginx_port=18481
+policy_port=18482
+# Every case sends the header an ingress sends, so that the policy case costs only its own work.
+original_url="X-Original-URL: https://app537.example.com/reports"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
@@ -29,7 +32,8 @@ cookie="$("$build/tests/tools/gatehouse-mint-session" --cookie-secret="$secret" 
 # One wrk run: prints "requests_per_second p99_ms".
 measure() {
   local url="$1" log="$2"
-  taskset -c "$client_core" wrk -t1 -c"$connections" -d"${duration}s" --latency -H "Cookie: $cookie" "$url" >"$log"
+  taskset -c "$client_core" wrk -t1 -c"$connections" -d"${duration}s" --latency -H "Cookie: $cookie" \
+    -H "$original_url" "$url" >"$log"
   local rps p99
   rps="$(awk '/^Requests\/sec:/ {print $2}' "$log")"
   p99="$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' "$log")"
@@ -38,7 +42,18 @@ measure() {
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-warm_up() { taskset -c "$client_core" wrk -t1 -c"$connections" -d1s -H "Cookie: $cookie" "$1" >/dev/null; }
+warm_up() { taskset -c "$client_core" wrk -t1 -c"$connections" -d1s -H "Cookie: $cookie" -H "$original_url" "$1" >/dev/null; }
+
+# A policy of 1,000 hosts with three rules each; the benchmark request hits host 537's catch-all rule.
+policy_file="$out/policy-1000-hosts.yaml"
+{
+  echo "rules:"
+  for i in $(seq 0 999); do
+    printf '  - host: app%d.example.com\n    path: /public\n    public: true\n' "$i"
+    printf '  - host: app%d.example.com\n    path: /admin\n    allow:\n      groups: [/admins]\n' "$i"
+    printf '  - host: app%d.example.com\n    allow:\n      groups: [/platform-team]\n' "$i"
+  done
+} >"$policy_file"
 
 # --- nginx `return 202` baseline
 cat >"$out/nginx/nginx.conf" <<CONF
@@ -80,36 +95,51 @@ wait_port "$gh_port"
 status="$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "http://127.0.0.1:$gh_port/oauth2/auth")"
 [ "$status" = 202 ] || { echo "bench: Gatehouse answered $status, not 202, to the benchmark session" >&2; exit 1; }
 
-# Both servers stay up and the runs alternate, so that the machine's slow drifts hit both cases alike.
+
+# --- the same Gatehouse with the 1,000-host policy (behind a trusted proxy, as the policy needs)
+taskset -c "$server_core" "$build/src/gatehouse" --provider=oidc --oidc-issuer-url=https://idp.example.com \
+  --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
+  --http-address="127.0.0.1:$policy_port" --set-xauthrequest=true --pass-access-token=true --workers=1 \
+  --reverse-proxy=true --policy-file="$policy_file" >"$out/gatehouse-policy.log" 2>&1 &
+policy_pid=$!
+pids+=("$policy_pid")
+wait_port "$policy_port"
+status="$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" -H "$original_url" "http://127.0.0.1:$policy_port/oauth2/auth")"
+[ "$status" = 202 ] || { echo "bench: the policy case answered $status, not 202" >&2; exit 1; }
+
+# The servers stay up and the runs alternate, so that the machine's slow drifts hit every case alike.
 nginx_url="http://127.0.0.1:$nginx_port/oauth2/auth"
 gh_url="http://127.0.0.1:$gh_port/oauth2/auth"
-warm_up "$nginx_url"
-warm_up "$gh_url"
+policy_url="http://127.0.0.1:$policy_port/oauth2/auth"
+for u in "$nginx_url" "$gh_url" "$policy_url"; do warm_up "$u"; done
 : >"$out/nginx.runs"
 : >"$out/gatehouse.runs"
+: >"$out/policy.runs"
 for i in $(seq "$runs"); do
   measure "$nginx_url" "$out/nginx.$i.txt" >>"$out/nginx.runs"
   measure "$gh_url" "$out/gatehouse.$i.txt" >>"$out/gatehouse.runs"
+  measure "$policy_url" "$out/policy.$i.txt" >>"$out/policy.runs"
 done
-kill "$nginx_pid" "$gh_pid"; wait "$nginx_pid" "$gh_pid" 2>/dev/null || true
+kill "$nginx_pid" "$gh_pid" "$policy_pid"; wait "$nginx_pid" "$gh_pid" "$policy_pid" 2>/dev/null || true
 median_of() { cut -d' ' -f"$2" "$out/$1.runs" | median; }
 nginx_rps="$(median_of nginx 1)"; nginx_p99="$(median_of nginx 2)"
 gh_rps="$(median_of gatehouse 1)"; gh_p99="$(median_of gatehouse 2)"
+policy_rps="$(median_of policy 1)"; policy_p99="$(median_of policy 2)"
 
-# --- heap allocations per auth request: two runs of different length, the difference divided by the
-# difference in requests, so start-up allocations cancel out.
+# --- heap allocations per auth request (with the policy, the heavier path): two runs of different length, the
+# difference divided by the difference in requests, so start-up allocations cancel out.
 allocs_run() {
   local seconds="$1" count_file="$out/mallocs.$1"
   GATEHOUSE_MALLOC_COUNT_FILE="$count_file" LD_PRELOAD="$build/bench/libgatehouse_malloc_counter.so" \
     taskset -c "$server_core" "$build/src/gatehouse" --provider=oidc --oidc-issuer-url=https://idp.example.com \
     --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
     --http-address="127.0.0.1:$gh_port" --set-xauthrequest=true --pass-access-token=true --workers=1 \
-    >/dev/null 2>&1 &
+    --reverse-proxy=true --policy-file="$policy_file" >/dev/null 2>&1 &
   local pid=$!
   wait_port "$gh_port"
   local requests
   requests="$(taskset -c "$client_core" wrk -t1 -c"$connections" -d"${seconds}s" -H "Cookie: $cookie" \
-    "http://127.0.0.1:$gh_port/oauth2/auth" | awk '/requests in/ {print $1}')"
+    -H "$original_url" "http://127.0.0.1:$gh_port/oauth2/auth" | awk '/requests in/ {print $1}')"
   kill "$pid"; wait "$pid" 2>/dev/null || true
   echo "$requests $(cat "$count_file")"
 }
@@ -119,10 +149,13 @@ allocs_per_request="$(awk -v a="$long_mallocs" -v b="$short_mallocs" -v c="$long
   'BEGIN {printf "%.4f", (a - b) / (c - d)}')"
 
 ratio="$(awk -v a="$gh_rps" -v b="$nginx_rps" 'BEGIN {printf "%.2f", a / b}')"
+policy_ratio="$(awk -v a="$policy_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a / b}')"
 {
   echo "case                              req/s (median of $runs)   p99 ms"
   printf "nginx return 202 (baseline)       %-24s %s\n" "$nginx_rps" "$nginx_p99"
   printf "gatehouse /oauth2/auth (cookie)   %-24s %s\n" "$gh_rps" "$gh_p99"
+  printf "gatehouse + 1,000-host policy     %-24s %s\n" "$policy_rps" "$policy_p99"
   echo "ratio gatehouse/nginx: $ratio   (target >= 0.70; p99 target <= 2 ms at $connections connections)"
+  echo "ratio policy/no-policy: $policy_ratio   (target >= 0.90)"
   echo "heap allocations per /oauth2/auth request: $allocs_per_request"
 } | tee "$out/summary.txt"

@@ -1,7 +1,6 @@
 #include "authz/path_normalize.hpp"
 
 #include <cctype>
-#include <vector>
 
 namespace gh::authz {
 namespace {
@@ -20,53 +19,54 @@ std::string_view dot_part(std::string_view segment) { return segment.substr(0, s
 
 }  // namespace
 
-std::optional<std::string> normalize_path(std::string_view path) {
-    if (path.empty() || path.front() != '/') return std::nullopt;
-    std::string decoded;
-    decoded.reserve(path.size());
-    for (std::size_t i = 0; i < path.size(); ++i) {
-        const auto c = static_cast<unsigned char>(path[i]);
-        if (c < 0x20 || c == 0x7f || c == '\\') return std::nullopt;
-        if (c != '%') {
-            decoded += static_cast<char>(c);
-            continue;
-        }
-        if (i + 2 >= path.size() || hex(path[i + 1]) < 0 || hex(path[i + 2]) < 0) return std::nullopt;
-        const auto v = static_cast<unsigned char>(hex(path[i + 1]) * 16 + hex(path[i + 2]));
-        if (v == '/' || v == '\\' || v < 0x20 || v == 0x7f) return std::nullopt;
-        if (unreserved(v)) {
-            decoded += static_cast<char>(v);
-        } else {
-            static constexpr char kHex[] = "0123456789ABCDEF";
-            decoded += '%';
-            decoded += kHex[v >> 4];
-            decoded += kHex[v & 15];
-        }
-        i += 2;
-    }
-
-    std::vector<std::string_view> segments;
-    std::string_view rest = std::string_view(decoded).substr(1);
-    const bool trailing_slash = decoded.size() > 1 && decoded.back() == '/';
-    while (true) {
-        const auto slash = rest.find('/');
-        const std::string_view segment = rest.substr(0, slash);
-        const std::string_view dots = dot_part(segment);
-        if (dots == "..") {
-            if (!segments.empty()) segments.pop_back();
-        } else if (!segment.empty() && dots != ".") {
-            segments.push_back(segment);
-        }
-        if (slash == std::string_view::npos) break;
-        rest.remove_prefix(slash + 1);
-    }
-    std::string out;
-    out.reserve(decoded.size());
-    for (const auto& s : segments) {
+bool normalize_path_into(std::string_view path, std::string& out) {
+    out.clear();
+    if (path.empty() || path.front() != '/') return false;
+    // One pass: decode into a segment, then append it to `out` or, for "." and "..", drop or pop one.
+    // Resolving in place on the output keeps this free of temporary containers.
+    std::size_t i = 1;
+    const bool trailing_slash = path.size() > 1 && path.back() == '/';
+    while (i <= path.size()) {
+        const std::size_t segment_start = out.size();
         out += '/';
-        out += s;
+        for (; i < path.size() && path[i] != '/'; ++i) {
+            const auto c = static_cast<unsigned char>(path[i]);
+            if (c < 0x20 || c == 0x7f || c == '\\') return false;
+            if (c != '%') {
+                out += static_cast<char>(c);
+                continue;
+            }
+            if (i + 2 >= path.size() || hex(path[i + 1]) < 0 || hex(path[i + 2]) < 0) return false;
+            const auto v = static_cast<unsigned char>(hex(path[i + 1]) * 16 + hex(path[i + 2]));
+            if (v == '/' || v == '\\' || v < 0x20 || v == 0x7f) return false;
+            if (unreserved(v)) {
+                out += static_cast<char>(v);
+            } else {
+                static constexpr char kHex[] = "0123456789ABCDEF";
+                out += '%';
+                out += kHex[v >> 4];
+                out += kHex[v & 15];
+            }
+            i += 2;
+        }
+        ++i;  // past the '/'
+        const std::string_view segment = std::string_view(out).substr(segment_start + 1);
+        const std::string_view dots = dot_part(segment);
+        if (segment.empty() || dots == ".") {
+            out.resize(segment_start);
+        } else if (dots == "..") {
+            out.resize(segment_start);
+            const auto parent = out.rfind('/');
+            out.resize(parent == std::string::npos ? 0 : parent);
+        }
     }
     if (out.empty() || trailing_slash) out += '/';
+    return true;
+}
+
+std::optional<std::string> normalize_path(std::string_view path) {
+    std::string out;
+    if (!normalize_path_into(path, out)) return std::nullopt;
     return out;
 }
 

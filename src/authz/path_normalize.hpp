@@ -17,4 +17,8 @@ namespace gh::authz {
 // treated as public.
 std::optional<std::string> normalize_path(std::string_view path);
 
+// The same into `out` (cleared first, its capacity reused): no allocation once `out` has grown. False when the
+// path is ambiguous.
+bool normalize_path_into(std::string_view path, std::string& out);
+
 }  // namespace gh::authz

@@ -48,11 +48,11 @@ SkipRoutes::SkipRoutes(const std::vector<std::string>& rules, bool skip_prefligh
 bool SkipRoutes::matches(std::string_view method, std::string_view path) const {
     if (skip_preflight_ && method == "OPTIONS") return true;
     if (routes_.empty()) return false;
-    const auto normal = normalize_path(path);
-    if (!normal) return false;
+    thread_local std::string normal;
+    if (!normalize_path_into(path, normal)) return false;
     for (const auto& r : routes_) {
         if (!r.method.empty() && r.method != method) continue;
-        if (boost::regex_search(normal->begin(), normal->end(), r.pattern) != r.negated) return true;
+        if (boost::regex_search(normal.cbegin(), normal.cend(), r.pattern) != r.negated) return true;
     }
     return false;
 }

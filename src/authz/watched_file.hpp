@@ -42,14 +42,29 @@ public:
         } catch (const std::invalid_argument& e) {
             return flag_ + ": " + path_ + ": " + e.what();
         }
-        ++generation_;
+        generation_.fetch_add(1, std::memory_order_release);
         return {};
     }
 
     std::shared_ptr<const T> current() const { return current_.load(); }
+
+    // The current version through a per-thread cache: one atomic load per call while the file is unchanged,
+    // so the request path takes no lock (loading an atomic shared_ptr does). The reference is valid until this
+    // thread's next call.
+    const T& current_for_this_thread() const {
+        struct Cache {
+            const WatchedFile* owner = nullptr;
+            int generation = -1;
+            std::shared_ptr<const T> value;
+        };
+        thread_local Cache cache;
+        const int g = generation_.load(std::memory_order_acquire);
+        if (cache.owner != this || cache.generation != g) cache = {this, g, current_.load()};
+        return *cache.value;
+    }
     const std::string& path() const { return path_; }
     // How many versions have been loaded (1 after construction): lets the caller log successful reloads.
-    int generation() const { return generation_; }
+    int generation() const { return generation_.load(); }
 
 private:
     std::string flag_;
@@ -58,7 +73,7 @@ private:
     std::atomic<std::shared_ptr<const T>> current_;
     std::int64_t mtime_ns_ = 0;
     std::int64_t size_ = -1;
-    int generation_ = 0;
+    std::atomic<int> generation_{0};
 };
 
 }  // namespace gh::authz

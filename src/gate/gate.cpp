@@ -18,7 +18,7 @@ Reason Gate::check_identity(std::string_view email, const std::vector<std::strin
     // oauth2-proxy's rule: a domain match or a listed address lets a user in.
     if (!email_domain_allowed(email, options_->email_domains)) {
         if (!emails_) return Reason::email_domain_not_allowed;
-        if (!emails_->current()->contains(email)) return Reason::email_not_in_authenticated_emails;
+        if (!emails_->current_for_this_thread().contains(email)) return Reason::email_not_in_authenticated_emails;
     }
     if (!group_allowed(groups, options_->allowed_groups)) return Reason::group_not_allowed;
     return Reason::allowed;
@@ -30,16 +30,14 @@ Decision Gate::decide(const OriginalRequest& request, session::Session& session)
     if (!request.path.empty() || request.method == "OPTIONS")
         if (skip_routes_.matches(request.method, request.path)) return {Verdict::allow, Reason::public_route};
     authz::PolicyMatch policy_match;
-    std::shared_ptr<const authz::Policy> policy;  // held so the matched rule outlives a concurrent reload
     if (policy_ && !request.host.empty() && !request.path.empty()) {
-        policy = policy_->current();
+        // This thread's snapshot stays alive until its next request, so the matched rule cannot vanish under a reload.
+        const authz::Policy& policy = policy_->current_for_this_thread();
         thread_local std::string normal;
-        if (auto n = authz::normalize_path(request.path)) {
-            normal = std::move(*n);
-            policy_match = policy->match(request.host, normal, request.method);
-        } else {
+        if (authz::normalize_path_into(request.path, normal))
+            policy_match = policy.match(request.host, normal, request.method);
+        else
             policy_match.verdict = authz::PolicyVerdict::denied;  // an ambiguous path never reaches a rule
-        }
         if (policy_match.verdict == authz::PolicyVerdict::public_access) return {Verdict::allow, Reason::public_route};
     }
     switch (sessions_.load(*request.cookies, clock_.now(), session)) {
