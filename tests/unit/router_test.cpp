@@ -22,8 +22,10 @@ protected:
         for (const auto& [k, v] : headers) m.insert(k, v);
         std::string out;
         http::Response res(out, true);
+        // Named: the handler is a lazy coroutine that runs inside io.run(), after a temporary would be gone.
+        const http::Request req(m);
         boost::asio::io_context io;
-        boost::asio::co_spawn(io, stack->router.handle(http::Request(m), res), boost::asio::detached);
+        boost::asio::co_spawn(io, stack->router.handle(req, res), boost::asio::detached);
         io.run();
         return out;
     }
