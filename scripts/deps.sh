@@ -22,11 +22,16 @@ if ((${#missing[@]})); then
   echo "deps: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -q
-  # nginx's package starts a system nginx on port 80; tests run their own, so keep it from starting.
-  printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
-  $sudo chmod +x /usr/sbin/policy-rc.d
+  # nginx's package starts a system nginx on port 80; tests run their own, so keep it from starting
+  # (only with a policy-rc.d of our own: an existing one is left as it is).
+  own_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+    $sudo chmod +x /usr/sbin/policy-rc.d
+    own_policy=1
+  fi
   $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
-  $sudo rm -f /usr/sbin/policy-rc.d
+  [ -z "$own_policy" ] || $sudo rm -f /usr/sbin/policy-rc.d
 fi
 
 # npm test tools (the integration tests' own dependencies, pinned by the lock file).
