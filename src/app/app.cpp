@@ -85,9 +85,6 @@ int run(const options::Options& opts) {
         std::cerr << "gatehouse: " << e.what() << "\n";
         return 2;
     }
-    if (options->cookie_refresh.count() > 0)
-        spdlog::warn("--cookie-refresh: sessions record their refresh time, but refreshing at the IdP arrives with "
-                     "[sessions]; until then a session lasts --cookie-expire");
     if (policy && !options->reverse_proxy)
         spdlog::warn("--policy-file applies to /oauth2/auth only with --reverse-proxy (the original host and path "
                      "come from the proxy's headers)");

@@ -13,7 +13,8 @@ Router::Router(std::shared_ptr<const options::Options> options, const session::C
       provider_(provider),
       clock_(clock),
       redirects_(options_->whitelist_domains),
-      nginx_(gate, options_),
+      refresher_(options_, store, provider, clock),
+      nginx_(gate, options_, options_->cookie_refresh.count() > 0 ? &refresher_ : nullptr),
       login_(options_, store, provider, redirects_, gate, clock),
       auth_path_(options_->proxy_prefix + "/auth"),
       userinfo_path_(options_->proxy_prefix + "/userinfo"),
@@ -23,6 +24,10 @@ Router::Router(std::shared_ptr<const options::Options> options, const session::C
       callback_path_(options_->proxy_prefix + "/callback") {}
 
 boost::asio::awaitable<void> Router::handle(const http::Request& req, http::Response& res) const {
+    if (req.path() == auth_path_) {
+        co_await nginx_.handle(req, res);
+        co_return;
+    }
     if (req.path() == callback_path_) {
         co_await login_.callback(req, res);
         co_return;
@@ -32,7 +37,6 @@ boost::asio::awaitable<void> Router::handle(const http::Request& req, http::Resp
 
 void Router::handle_now(const http::Request& req, http::Response& res) const {
     const std::string_view path = req.path();
-    if (path == auth_path_) return nginx_.handle(req, res);
     if (path == options_->ping_path) {
         res.status(200);
         return res.finish("OK");

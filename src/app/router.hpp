@@ -29,6 +29,7 @@ private:
     const oidc::Provider& provider_;
     const Clock& clock_;
     authz::RedirectValidator redirects_;
+    login::SessionRefresher refresher_;
     doors::NginxDoor nginx_;
     login::LoginFlow login_;
     std::string auth_path_, userinfo_path_, sign_out_path_, start_path_, sign_in_path_, callback_path_;

@@ -8,10 +8,11 @@
 
 namespace gh::doors {
 
-NginxDoor::NginxDoor(const gate::Gate& gate, std::shared_ptr<const options::Options> options)
-    : gate_(gate), options_(std::move(options)) {}
+NginxDoor::NginxDoor(const gate::Gate& gate, std::shared_ptr<const options::Options> options,
+                     const login::SessionRefresher* refresher)
+    : gate_(gate), options_(std::move(options)), refresher_(refresher) {}
 
-void NginxDoor::handle(const http::Request& req, http::Response& res) const {
+boost::asio::awaitable<void> NginxDoor::handle(const http::Request& req, http::Response& res) const {
     // Per-thread: the jar's vector and the session's strings keep their capacity across requests.
     thread_local session::CookieJar jar;
     thread_local session::Session session;
@@ -26,6 +27,12 @@ void NginxDoor::handle(const http::Request& req, http::Response& res) const {
         original.host = target.host;
     }
     const gate::Decision d = gate_.decide(original, session);
+    if (d.verdict == gate::Verdict::allow && d.reason != gate::Reason::public_route && refresher_ &&
+        refresher_->due(session)) {
+        // Copies: the thread-local buffers belong to whichever request runs next while this one waits.
+        co_await allow_after_refresh(req, res, session, jar);
+        co_return;
+    }
     switch (d.verdict) {
         case gate::Verdict::allow:
             res.status(202);
@@ -40,12 +47,44 @@ void NginxDoor::handle(const http::Request& req, http::Response& res) const {
             break;
     }
     res.finish();
-    if (d.verdict != gate::Verdict::allow) {
-        const bool known = d.verdict == gate::Verdict::forbidden;
-        spdlog::info("auth: status={} reason=\"{}\" user=\"{}\" email=\"{}\" url=\"{}\"", res.status_code(),
-                     gate::to_string(d.reason), known ? observe::log_text(session.user) : "",
-                     known ? observe::log_text(session.email) : "", observe::log_text(req.header("X-Original-URL")));
+    if (d.verdict != gate::Verdict::allow) log_denial(req, d, session, res.status_code());
+}
+
+boost::asio::awaitable<void> NginxDoor::allow_after_refresh(const http::Request& req, http::Response& res,
+                                                            session::Session session, session::CookieJar jar) const {
+    std::vector<std::string> set_cookies;
+    const auto host = http::original_url(req, options_->reverse_proxy).host;
+    const auto outcome = co_await refresher_->refresh(session, jar, host, set_cookies);
+    if (outcome == login::RefreshOutcome::refused) {
+        res.status(401);
+        for (const auto& c : set_cookies) res.header("Set-Cookie", c);
+        res.finish();
+        co_return;
     }
+    // The renewed identity must still pass the global and per-app rules.
+    gate::Reason why = gate_.check_identity(session.email, session.groups);
+    if (why == gate::Reason::allowed) why = gate::check_route_rules(gate::route_rules_from_query(req.query()), session);
+    if (why != gate::Reason::allowed) {
+        res.status(403);
+        for (const auto& c : set_cookies) res.header("Set-Cookie", c);
+        res.finish();
+        log_denial(req, {gate::Verdict::forbidden, why}, session, 403);
+        co_return;
+    }
+    res.status(202);
+    write_identity_headers(session, *options_, res);
+    // nginx's auth_request_set sees only the first Set-Cookie: a refreshed session that needs chunks should
+    // live in Redis ([sessions]); the chunks are still all sent for proxies that forward them all.
+    for (const auto& c : set_cookies) res.header("Set-Cookie", c);
+    res.finish();
+}
+
+void NginxDoor::log_denial(const http::Request& req, const gate::Decision& d, const session::Session& s,
+                           int status) const {
+    const bool known = d.verdict == gate::Verdict::forbidden;
+    spdlog::info("auth: status={} reason=\"{}\" user=\"{}\" email=\"{}\" url=\"{}\"", status, gate::to_string(d.reason),
+                 known ? observe::log_text(s.user) : "", known ? observe::log_text(s.email) : "",
+                 observe::log_text(req.header("X-Original-URL")));
 }
 
 }  // namespace gh::doors

@@ -12,6 +12,7 @@ struct IdTokenExpectations {
     std::vector<std::string> extra_audiences;  // --oidc-extra-audience
     std::vector<std::string> audience_claims{"aud"};  // --oidc-audience-claim
     std::string nonce;                         // from the CSRF cookie of this login
+    bool require_nonce = true;                 // false for tokens from a refresh, which carry none
     std::int64_t now = 0;                      // Unix seconds
     std::int64_t skew = 60;                    // clock skew tolerated on exp, iat, nbf
     bool skip_issuer_check = false;            // --insecure-oidc-skip-issuer-verification

@@ -142,12 +142,24 @@ std::string Provider::authorization_url(const std::string& redirect_uri, const s
 
 asio::awaitable<RedeemResult> Provider::redeem(const std::string& code, const std::string& code_verifier,
                                                const std::string& redirect_uri, const std::string& nonce) const {
-    const auto e = endpoints_.load();
-    if (!e) co_return RedeemResult{std::nullopt, "the IdP is not discovered yet", false};
     std::vector<std::pair<std::string, std::string>> form{{"grant_type", "authorization_code"},
                                                           {"code", code},
                                                           {"redirect_uri", redirect_uri},
                                                           {"code_verifier", code_verifier}};
+    co_return co_await call_token_endpoint(std::move(form), nonce, false);
+}
+
+asio::awaitable<RedeemResult> Provider::refresh(const std::string& refresh_token) const {
+    std::vector<std::pair<std::string, std::string>> form{{"grant_type", "refresh_token"},
+                                                          {"refresh_token", refresh_token}};
+    const std::string no_nonce;  // named: GCC 12 mishandles braced temporaries in a co_await call
+    co_return co_await call_token_endpoint(std::move(form), no_nonce, true);
+}
+
+asio::awaitable<RedeemResult> Provider::call_token_endpoint(std::vector<std::pair<std::string, std::string>> form,
+                                                            const std::string& nonce, bool refreshing) const {
+    const auto e = endpoints_.load();
+    if (!e) co_return RedeemResult{std::nullopt, "the IdP is not discovered yet", false};
     http::ClientRequest req{"POST", e->token, {{"Content-Type", "application/x-www-form-urlencoded"},
                                                {"Accept", "application/json"}}, {}};
     if (e->token_auth_post) {
@@ -162,17 +174,23 @@ asio::awaitable<RedeemResult> Provider::redeem(const std::string& code, const st
     req.body = http::form_encode(form);
     const auto r = co_await client_.fetch(std::move(req));
     if (!r.response) co_return RedeemResult{std::nullopt, "token endpoint unreachable: " + r.error, false};
-    if (r.response->status != 200) {
-        co_return RedeemResult{std::nullopt, "token endpoint refused the code: " + summary(r),
+    if (r.response->status != 200)
+        co_return RedeemResult{std::nullopt,
+                               std::string(refreshing ? "token endpoint refused the refresh: "
+                                                      : "token endpoint refused the code: ") + summary(r),
                                r.response->status >= 400 && r.response->status < 500};
-    }
-    co_return co_await verify_tokens(r.response->body, nonce);
+    co_return co_await verify_tokens(r.response->body, nonce, refreshing);
 }
 
-asio::awaitable<RedeemResult> Provider::verify_tokens(const std::string& body, const std::string& nonce) const {
+asio::awaitable<RedeemResult> Provider::verify_tokens(const std::string& body, const std::string& nonce,
+                                                      bool refreshing) const {
     const json tokens = json::parse(body, nullptr, false);
     if (!tokens.is_object()) co_return RedeemResult{std::nullopt, "token response is not JSON", false};
     const std::string id_token = string_member(tokens, "id_token");
+    if (id_token.empty() && refreshing) {
+        LoginTokens t{{}, false, string_member(tokens, "access_token"), {}, string_member(tokens, "refresh_token")};
+        co_return RedeemResult{std::move(t), {}, false};
+    }
     if (id_token.empty()) co_return RedeemResult{std::nullopt, "token response holds no id_token", true};
 
     auto keys = keys_.load();
@@ -196,6 +214,7 @@ asio::awaitable<RedeemResult> Provider::verify_tokens(const std::string& body, c
     expect.extra_audiences = config_.extra_audiences;
     expect.audience_claims = config_.audience_claims;
     expect.nonce = nonce;
+    expect.require_nonce = !refreshing;
     expect.now = clock_.now();
     expect.skip_issuer_check = config_.skip_issuer_check;
     const auto& claims = verified.value->payload;
@@ -204,8 +223,8 @@ asio::awaitable<RedeemResult> Provider::verify_tokens(const std::string& body, c
     auto identity = extract_identity(claims, config_.claims);
     if (!identity.identity) co_return RedeemResult{std::nullopt, "ID token rejected: " + identity.error, true};
     if (config_.keycloak_roles) add_keycloak_roles(claims, *identity.identity);
-    co_return RedeemResult{LoginTokens{std::move(*identity.identity), string_member(tokens, "access_token"), id_token,
-                                       string_member(tokens, "refresh_token")},
+    co_return RedeemResult{LoginTokens{std::move(*identity.identity), true, string_member(tokens, "access_token"),
+                                       id_token, string_member(tokens, "refresh_token")},
                            {}, false};
 }
 

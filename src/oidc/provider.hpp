@@ -43,6 +43,7 @@ struct Endpoints {
 // What a successful login yields.
 struct LoginTokens {
     Identity identity;
+    bool has_identity = true;  // false when a refresh answer carried no ID token: keep the previous identity
     std::string access_token;
     std::string id_token;
     std::string refresh_token;
@@ -73,12 +74,19 @@ public:
     boost::asio::awaitable<RedeemResult> redeem(const std::string& code, const std::string& code_verifier,
                                                 const std::string& redirect_uri, const std::string& nonce) const;
 
+    // Exchanges a refresh token for fresh tokens (RFC 6749 §6). A new ID token, if any, is verified like a
+    // login's, except for the nonce. `refused`: the IdP said no (invalid_grant …), so the session must end.
+    boost::asio::awaitable<RedeemResult> refresh(const std::string& refresh_token) const;
+
     const ProviderConfig& config() const { return config_; }
 
 private:
     boost::asio::awaitable<std::string> discover();
     boost::asio::awaitable<std::string> refresh_keys() const;
-    boost::asio::awaitable<RedeemResult> verify_tokens(const std::string& body, const std::string& nonce) const;
+    boost::asio::awaitable<RedeemResult> call_token_endpoint(std::vector<std::pair<std::string, std::string>> form,
+                                                             const std::string& nonce, bool refreshing) const;
+    boost::asio::awaitable<RedeemResult> verify_tokens(const std::string& body, const std::string& nonce,
+                                                       bool refreshing) const;
 
     ProviderConfig config_;
     const http::HttpClient& client_;

@@ -215,3 +215,41 @@ describe('parallel logins and the provider button', () => {
     assert.ok(res.location.startsWith(`${stack.idp.issuer}/auth?`));
   });
 });
+
+describe('--cookie-refresh', () => {
+  let stack;
+  before(async () => { stack = await startSsoStack({ gatehouseFlags: ['--cookie-refresh=1s'] }); });
+  after(async () => { await stack?.stop(); });
+
+  test('renews the session at the IdP once per period, shared by parallel requests, and ends it when refused', async () => {
+    const b = new Browser({ ca: stack.certs.ca });
+    await login(b, `${stack.base('app1')}/`);
+    const first = b.cookie('_oauth2_proxy').value;
+    await new Promise((r) => setTimeout(r, 1200));
+    // Parallel requests with the same (now due) cookie: one refresh at the IdP, every answer carries the new cookie.
+    const answers = await Promise.all([1, 2, 3, 4, 5, 6].map(() => b.get(`${stack.base('app1')}/asset`)));
+    for (const a of answers) assert.equal(a.status, 200);
+    assert.ok(answers.every((a) => [].concat(a.headers['set-cookie'] ?? []).some((c) => c.startsWith('_oauth2_proxy='))),
+      'every answer carries the renewed cookie');
+    const renewed = b.cookie('_oauth2_proxy').value;
+    assert.notEqual(renewed, first);
+    const logLines = stack.gatehouse.output.match(/refresh: renewed the session/g) ?? [];
+    assert.equal(logLines.length, 6, 'six renewed answers');
+    assert.equal((stack.gatehouse.output.match(/refresh: asking the IdP/g) ?? []).length, 1, 'from one call to the IdP');
+    assert.equal((stack.gatehouse.output.match(/token endpoint refused the refresh/g) ?? []).length, 0);
+    assert.equal(JSON.parse((await b.get(`${stack.base('app1')}/`)).body).headers['x-auth-request-email'],
+      'alice@gatehouse.test');
+
+    // The IdP restarts with a new signing key under the same kid: whatever it answers to the refresh (an
+    // unknown token, or an ID token that no longer verifies), the session must end rather than continue.
+    const { startIdp } = await import('./lib/idp.mjs');
+    const port = Number(new URL(stack.idp.issuer).port);
+    await stack.idp.close();
+    stack.idp = await startIdp({ port, clients: [{ client_id: 'gatehouse', client_secret: 'gatehouse-client-secret',
+      redirect_uris: [`${stack.base('auth')}/oauth2/callback`] }] });
+    await new Promise((r) => setTimeout(r, 1200));
+    const ended = await b.get(`${stack.base('app1')}/`);
+    assert.equal(ended.status, 302, 'sent to sign in again');
+    await stack.gatehouse.waitForOutput(/refresh: .*; ending the session of user "alice"/);
+  });
+});

@@ -57,6 +57,8 @@ export async function startIdp({ port, clients, kid = 'realm-key-1', issuer: fro
       await grant.save();
       return grant;
     },
+    // Every login gets a refresh token (Gatehouse's --cookie-refresh uses it); rotated on each use.
+    issueRefreshToken: async () => true,
     findAccount: async (ctx, id) => {
       const u = users[id];
       if (!u) return undefined;

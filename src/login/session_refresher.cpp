@@ -1,0 +1,136 @@
+#include "login/session_refresher.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/post.hpp>
+#include <algorithm>
+#include <mutex>
+#include <unordered_map>
+
+#include "login/cookie_attributes.hpp"
+#include "observe/log_text.hpp"
+
+namespace gh::login {
+namespace {
+
+namespace asio = boost::asio;
+
+// How long a finished refresh is remembered (at most; less when --cookie-refresh is shorter). Requests that
+// left the browser with the old cookie while the refresh ran arrive later with the old refresh token; IdPs
+// that rotate refresh tokens treat its reuse as theft and revoke the grant, so those requests must get the
+// same answer instead of a second refresh.
+constexpr std::int64_t kFlightMemorySeconds = 30;
+
+// One refresh of one refresh token, shared by every I/O thread. Guarded by its mutex; only the refresh path
+// takes it, never a request that needs no refresh.
+struct Flight {
+    std::mutex mutex;
+    bool done = false;
+    std::int64_t finished_at = 0;
+    oidc::RedeemResult result;
+    std::vector<std::pair<asio::any_io_executor, asio::steady_timer*>> waiters;
+};
+
+struct Flights {
+    std::mutex mutex;
+    std::unordered_map<std::string, std::shared_ptr<Flight>> by_token;
+};
+
+Flights& flights() {
+    static Flights f;
+    return f;
+}
+
+// The flight for `token`, and whether this caller must run it.
+std::pair<std::shared_ptr<Flight>, bool> join_flight(const std::string& token, std::int64_t now, std::int64_t memory) {
+    auto& f = flights();
+    std::lock_guard lock(f.mutex);
+    std::erase_if(f.by_token, [&](const auto& kv) {
+        std::lock_guard l(kv.second->mutex);
+        return kv.second->done && now - kv.second->finished_at >= memory;
+    });
+    auto [it, inserted] = f.by_token.try_emplace(token, nullptr);
+    if (inserted) it->second = std::make_shared<Flight>();
+    return {it->second, inserted};
+}
+
+}  // namespace
+
+SessionRefresher::SessionRefresher(std::shared_ptr<const options::Options> options,
+                                   const session::CookieSessionStore& store, const oidc::Provider& provider,
+                                   const Clock& clock)
+    : options_(std::move(options)), store_(store), provider_(provider), clock_(clock) {}
+
+bool SessionRefresher::due(const session::Session& s) const {
+    return options_->cookie_refresh.count() > 0 && s.refresh_after != 0 && clock_.now() >= s.refresh_after &&
+           !s.refresh_token.empty();
+}
+
+asio::awaitable<RefreshOutcome> SessionRefresher::refresh(session::Session& s, const session::CookieJar& jar,
+                                                          std::string host,
+                                                          std::vector<std::string>& set_cookies) const {
+    auto executor = co_await asio::this_coro::executor;
+    const std::string token = s.refresh_token;
+    const std::int64_t memory = std::clamp<std::int64_t>(options_->cookie_refresh.count() / 2, 1, kFlightMemorySeconds);
+    auto [flight, leader] = join_flight(token, clock_.now(), memory);
+    if (leader) {
+        spdlog::info("refresh: asking the IdP to renew the session of user \"{}\"", observe::log_text(s.user));
+        auto result = co_await provider_.refresh(token);
+        std::lock_guard lock(flight->mutex);
+        flight->result = std::move(result);
+        flight->done = true;
+        flight->finished_at = clock_.now();
+        // Wake the waiters on their own threads: a timer is only touched by its executor.
+        for (auto& [ex, timer] : flight->waiters) asio::post(ex, [t = timer] { t->cancel(); });
+        flight->waiters.clear();
+    } else {
+        asio::steady_timer wake(executor, asio::steady_timer::time_point::max());
+        bool wait = false;
+        {
+            std::lock_guard lock(flight->mutex);
+            if (!flight->done) {
+                flight->waiters.emplace_back(executor, &wake);
+                wait = true;
+            }
+        }
+        if (wait) co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+
+    const auto attrs = session_cookie_attributes(*options_, host);
+    oidc::RedeemResult r;
+    {
+        std::lock_guard lock(flight->mutex);
+        r = flight->result;
+    }
+    if (!r.tokens) {
+        if (!r.refused) {
+            spdlog::warn("refresh: {}; keeping the session for now (user \"{}\")", r.error, observe::log_text(s.user));
+            co_return RefreshOutcome::unavailable;
+        }
+        spdlog::info("refresh: {}; ending the session of user \"{}\"", r.error, observe::log_text(s.user));
+        set_cookies = store_.clear(jar, attrs);
+        co_return RefreshOutcome::refused;
+    }
+    const std::int64_t now = clock_.now();
+    const auto& t = *r.tokens;
+    if (t.has_identity) {
+        s.user = t.identity.user;
+        s.email = t.identity.email;
+        s.preferred_username = t.identity.preferred_username;
+        s.groups = t.identity.groups;
+    }
+    if (!t.access_token.empty()) s.access_token = t.access_token;
+    if (!t.id_token.empty()) s.id_token = t.id_token;
+    if (!t.refresh_token.empty()) s.refresh_token = t.refresh_token;  // rotated by the IdP
+    s.refresh_after = now + options_->cookie_refresh.count();
+    s.expires_at = now + options_->cookie_expire.count();
+    set_cookies = store_.save(s, jar, attrs, now);
+    spdlog::info("refresh: renewed the session of user \"{}\"", observe::log_text(s.user));
+    co_return RefreshOutcome::refreshed;
+}
+
+}  // namespace gh::login

@@ -1,0 +1,42 @@
+#pragma once
+// --cookie-refresh: a session older than the refresh period is renewed at the IdP with its refresh token
+// during /oauth2/auth, and the renewed cookie rides on the auth answer (ingress-nginx forwards it with
+// auth-always-set-cookie). Concurrent requests of one session share one refresh, whichever threads serve them.
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "oidc/provider.hpp"
+#include "options/options.hpp"
+#include "session/clock.hpp"
+#include "session/cookie_session_store.hpp"
+
+namespace gh::login {
+
+enum class RefreshOutcome {
+    refreshed,    // `s` holds the new tokens; `set_cookies` stores them
+    refused,      // the IdP refused: the session is over; `set_cookies` clears it
+    unavailable,  // the IdP could not be reached: keep using the current session, try again next time
+};
+
+class SessionRefresher {
+public:
+    SessionRefresher(std::shared_ptr<const options::Options> options, const session::CookieSessionStore& store,
+                     const oidc::Provider& provider, const Clock& clock);
+
+    bool due(const session::Session& s) const;
+
+    // `host` picks the cookie domain; `jar` is the request's cookies (to clear stale chunks).
+    boost::asio::awaitable<RefreshOutcome> refresh(session::Session& s, const session::CookieJar& jar,
+                                                   std::string host, std::vector<std::string>& set_cookies) const;
+
+private:
+    std::shared_ptr<const options::Options> options_;
+    const session::CookieSessionStore& store_;
+    const oidc::Provider& provider_;
+    const Clock& clock_;
+};
+
+}  // namespace gh::login
