@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "app/router.hpp"
+#include "app/session_store_factory.hpp"
 #include "authz/email_list.hpp"
 #include "gate/gate.hpp"
 #include "http/client.hpp"
@@ -70,8 +71,6 @@ boost::asio::awaitable<void> watch(authz::WatchedFile<T>& file) {
 int run(const options::Options& opts) {
     auto options = std::make_shared<const options::Options>(opts);
     const SystemClock clock;
-    const auto& secret = options->cookie_secret.reveal();
-    const session::CookieSessionStore store(crypto::as_bytes(secret), options->cookie_name);
     std::unique_ptr<authz::WatchedEmailList> emails;
     std::unique_ptr<authz::WatchedFile<authz::Policy>> policy;
     try {
@@ -88,7 +87,6 @@ int run(const options::Options& opts) {
     if (policy && !options->reverse_proxy)
         spdlog::warn("--policy-file applies to /oauth2/auth only with --reverse-proxy (the original host and path "
                      "come from the proxy's headers)");
-    const gate::Gate gate(options, store, clock, emails.get(), policy.get());
     std::unique_ptr<http::HttpClient> client;
     try {
         client = std::make_unique<http::HttpClient>(
@@ -101,7 +99,6 @@ int run(const options::Options& opts) {
         spdlog::warn("--skip-auth-route applies to /oauth2/auth only with --reverse-proxy: without it the original "
                      "request's path is unknown and every auth request needs a session");
     oidc::Provider provider(provider_config(*options), *client, clock);
-    const Router router(options, store, gate, provider, clock);
 
     // Discovery runs beside the I/O threads and retries until the IdP answers: Gatehouse starts (and
     // /ping answers) even when the IdP is down; /ready waits for it.
@@ -124,26 +121,40 @@ int run(const options::Options& opts) {
         listeners.push_back({options->https_address->host, options->https_address->port, true});
     const int threads = options->workers > 0 ? options->workers
                                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    const http::Limits limits{options->max_header_bytes, options->max_header_count, options->header_read_timeout,
-                              options->idle_timeout, options->shutdown_timeout};
+    http::Limits limits{options->max_header_bytes, options->max_header_count, options->header_read_timeout,
+                        options->idle_timeout, options->shutdown_timeout};
+    limits.body_paths = {options->proxy_prefix + "/backchannel_logout"};
+    // The server comes first: the Redis store keeps a client on each of its I/O threads. The router comes
+    // last, so the handler reaches it through this pointer.
+    const Router* router = nullptr;
     std::unique_ptr<http::Server> server;
     try {
         server = std::make_unique<http::Server>(
             listeners, http::TlsFiles{options->tls_cert_file, options->tls_key_file}, limits, threads,
-            [&router](const http::Request& req, http::Response& res) { return router.handle(req, res); });
+            [&router](const http::Request& req, http::Response& res) { return router->handle(req, res); });
     } catch (const std::exception& e) {
         // An unreadable certificate or key is a configuration error: one line naming the flag, exit 2.
         std::cerr << "gatehouse: " << e.what() << "\n";
         return 2;
     }
+    BuiltSessionStore sessions;
+    try {
+        sessions = make_session_store(*options, server->executors());
+    } catch (const std::exception& e) {
+        std::cerr << "gatehouse: " << e.what() << "\n";
+        return 2;
+    }
+    const gate::Gate gate(options, *sessions.store, clock, emails.get(), policy.get());
+    const Router routes(options, *sessions.store, gate, provider, clock, sessions.ready);
+    router = &routes;
     try {
         server->bind();
-        spdlog::info("gatehouse {} listening on http://{}:{}{} with {} I/O threads", kVersion,
+        spdlog::info("gatehouse {} listening on http://{}:{}{} with {} I/O threads, {} sessions", kVersion,
                      options->http_address.host, options->http_address.port,
                      options->https_address ? " and https://" + options->https_address->host + ":" +
                                                   std::to_string(options->https_address->port)
                                             : std::string{},
-                     threads);
+                     threads, options->session_store_type);
         server->run_until_signalled();
     } catch (const std::exception& e) {
         spdlog::critical("{}", e.what());  // e.g. the address is in use: not a configuration error

@@ -1,17 +1,20 @@
 #include "app/router.hpp"
 
+#include "login/backchannel_logout.hpp"
 #include "login/sign_out.hpp"
 #include "login/userinfo.hpp"
 
 namespace gh::app {
 
-Router::Router(std::shared_ptr<const options::Options> options, const session::CookieSessionStore& store,
-               const gate::Gate& gate, const oidc::Provider& provider, const Clock& clock)
+Router::Router(std::shared_ptr<const options::Options> options, const session::SessionStore& store,
+               const gate::Gate& gate, const oidc::Provider& provider, const Clock& clock,
+               std::function<bool()> store_ready)
     : options_(std::move(options)),
       store_(store),
       gate_(gate),
       provider_(provider),
       clock_(clock),
+      store_ready_(std::move(store_ready)),
       redirects_(options_->whitelist_domains),
       refresher_(options_, store, provider, clock),
       nginx_(gate, options_, options_->cookie_refresh.count() > 0 ? &refresher_ : nullptr),
@@ -21,18 +24,27 @@ Router::Router(std::shared_ptr<const options::Options> options, const session::C
       sign_out_path_(options_->proxy_prefix + "/sign_out"),
       start_path_(options_->proxy_prefix + "/start"),
       sign_in_path_(options_->proxy_prefix + "/sign_in"),
-      callback_path_(options_->proxy_prefix + "/callback") {}
+      callback_path_(options_->proxy_prefix + "/callback"),
+      backchannel_logout_path_(options_->proxy_prefix + "/backchannel_logout") {}
 
 boost::asio::awaitable<void> Router::handle(const http::Request& req, http::Response& res) const {
-    if (req.path() == auth_path_) {
+    const std::string_view path = req.path();
+    if (path == auth_path_) {
         co_await nginx_.handle(req, res);
-        co_return;
-    }
-    if (req.path() == callback_path_) {
+    } else if (path == callback_path_) {
         co_await login_.callback(req, res);
-        co_return;
+    } else if (path == userinfo_path_) {
+        co_await login::handle_userinfo(gate_, req, res);
+    } else if (path == sign_out_path_) {
+        co_await login::handle_sign_out(*options_, store_, redirects_, provider_, clock_, req, res);
+    } else if (path == backchannel_logout_path_) {
+        co_await login::handle_backchannel_logout(provider_, store_, req, res);
+    } else if (!path.starts_with(options_->proxy_prefix + "/") && path != options_->ping_path &&
+               path != options_->ready_path) {
+        co_await static_upstream(req, res);
+    } else {
+        handle_now(req, res);
     }
-    handle_now(req, res);
 }
 
 void Router::handle_now(const http::Request& req, http::Response& res) const {
@@ -42,30 +54,43 @@ void Router::handle_now(const http::Request& req, http::Response& res) const {
         return res.finish("OK");
     }
     if (path == options_->ready_path) {
-        // Ready once the IdP is discovered and its keys loaded: until then no login can complete.
-        res.status(provider_.ready() ? 200 : 503);
-        return res.finish(provider_.ready() ? "OK" : "waiting for the identity provider\n");
+        // Ready once the IdP is discovered and its keys loaded (until then no login can complete) and the
+        // session store answers.
+        const bool idp = provider_.ready();
+        const bool store = !store_ready_ || store_ready_();
+        res.status(idp && store ? 200 : 503);
+        return res.finish(idp && store ? "OK" : !idp ? "waiting for the identity provider\n" : "waiting for the session store\n");
     }
-    if (path == userinfo_path_) return login::handle_userinfo(gate_, req, res);
-    if (path == sign_out_path_)
-        return login::handle_sign_out(*options_, store_, redirects_, provider_, clock_, req, res);
     if (path == start_path_) return login_.start(req, res);
     if (path == sign_in_path_) return login_.sign_in(req, res);
-    if (path.starts_with(options_->proxy_prefix + "/")) {
-        res.status(404);
-        return res.finish("Not Found\n");
-    }
-    // Anything else goes to the static upstream, for signed-in users only (oauth2-proxy's --upstream=static://).
+    res.status(404);
+    res.finish("Not Found\n");
+}
+
+boost::asio::awaitable<void> Router::static_upstream(const http::Request& req, http::Response& res) const {
     session::CookieJar jar;
     req.for_each("Cookie", [&](std::string_view v) { jar.add_header(v); });
     session::Session s;
-    const auto d = gate_.decide({.cookies = &jar, .method = req.method(), .path = req.path()}, s);
-    if (d.verdict == gate::Verdict::allow) {
-        res.status(options_->static_upstream_status);
-        return res.finish("Authenticated\n");
+    const gate::OriginalRequest original{.cookies = &jar, .method = req.method(), .path = req.path()};
+    const auto d = co_await gate_.decide(original, s);
+    switch (d.verdict) {
+        case gate::Verdict::allow:
+            res.status(options_->static_upstream_status);
+            res.finish("Authenticated\n");
+            break;
+        case gate::Verdict::forbidden:
+            res.status(403);
+            res.finish("Forbidden\n");
+            break;
+        case gate::Verdict::unavailable:
+            res.status(503);
+            res.finish("Service Unavailable\n");
+            break;
+        case gate::Verdict::sign_in_required:
+            res.status(401);
+            res.finish("Unauthorized\n");
+            break;
     }
-    res.status(d.verdict == gate::Verdict::forbidden ? 403 : 401);
-    res.finish(d.verdict == gate::Verdict::forbidden ? "Forbidden\n" : "Unauthorized\n");
 }
 
 }  // namespace gh::app

@@ -12,13 +12,7 @@ NginxDoor::NginxDoor(const gate::Gate& gate, std::shared_ptr<const options::Opti
                      const login::SessionRefresher* refresher)
     : gate_(gate), options_(std::move(options)), refresher_(refresher) {}
 
-boost::asio::awaitable<void> NginxDoor::handle(const http::Request& req, http::Response& res) const {
-    // Per-thread: the jar's vector and the session's strings keep their capacity across requests.
-    thread_local session::CookieJar jar;
-    thread_local session::Session session;
-    jar.clear();
-    req.for_each("Cookie", [](std::string_view v) { jar.add_header(v); });
-
+gate::OriginalRequest NginxDoor::original_request(const http::Request& req, const session::CookieJar& jar) const {
     gate::OriginalRequest original{.cookies = &jar, .route = gate::route_rules_from_query(req.query())};
     if (gate_.has_public_routes()) {
         const auto target = http::original_target(req, options_->reverse_proxy);
@@ -26,13 +20,46 @@ boost::asio::awaitable<void> NginxDoor::handle(const http::Request& req, http::R
         original.path = target.path;
         original.host = target.host;
     }
-    const gate::Decision d = gate_.decide(original, session);
-    if (d.verdict == gate::Verdict::allow && d.reason != gate::Reason::public_route && refresher_ &&
+    return original;
+}
+
+boost::asio::awaitable<void> NginxDoor::handle(const http::Request& req, http::Response& res) const {
+    // Per-thread: the jar's vector and the session's strings keep their capacity across requests.
+    thread_local session::CookieJar jar;
+    thread_local session::Session session;
+    jar.clear();
+    req.for_each("Cookie", [](std::string_view v) { jar.add_header(v); });
+
+    const auto d = gate_.decide_now(original_request(req, jar), session);
+    if (!d) {
+        co_await handle_with_store(req, res);
+        co_return;
+    }
+    if (d->verdict == gate::Verdict::allow && d->reason != gate::Reason::public_route && refresher_ &&
         refresher_->due(session)) {
         // Copies: the thread-local buffers belong to whichever request runs next while this one waits.
         co_await allow_after_refresh(req, res, session, jar);
         co_return;
     }
+    answer(req, res, *d, session);
+}
+
+boost::asio::awaitable<void> NginxDoor::handle_with_store(const http::Request& req, http::Response& res) const {
+    session::CookieJar jar;
+    req.for_each("Cookie", [&jar](std::string_view v) { jar.add_header(v); });
+    session::Session session;
+    const gate::OriginalRequest original = original_request(req, jar);
+    const gate::Decision d = co_await gate_.decide(original, session);
+    if (d.verdict == gate::Verdict::allow && d.reason != gate::Reason::public_route && refresher_ &&
+        refresher_->due(session)) {
+        co_await allow_after_refresh(req, res, std::move(session), std::move(jar));
+        co_return;
+    }
+    answer(req, res, d, session);
+}
+
+void NginxDoor::answer(const http::Request& req, http::Response& res, const gate::Decision& d,
+                       const session::Session& session) const {
     switch (d.verdict) {
         case gate::Verdict::allow:
             res.status(202);
@@ -44,6 +71,10 @@ boost::asio::awaitable<void> NginxDoor::handle(const http::Request& req, http::R
             break;
         case gate::Verdict::forbidden:
             res.status(403);
+            break;
+        case gate::Verdict::unavailable:
+            // Fail closed: nginx turns any status but 2xx/401/403 from the auth request into a 500.
+            res.status(503);
             break;
     }
     res.finish();
@@ -74,7 +105,7 @@ boost::asio::awaitable<void> NginxDoor::allow_after_refresh(const http::Request&
     res.status(202);
     write_identity_headers(session, *options_, res);
     // nginx's auth_request_set sees only the first Set-Cookie: a refreshed session that needs chunks should
-    // live in Redis ([sessions]); the chunks are still all sent for proxies that forward them all.
+    // live in Redis (--session-store-type=redis); the chunks are still all sent for proxies that forward them all.
     for (const auto& c : set_cookies) res.header("Set-Cookie", c);
     res.finish();
 }

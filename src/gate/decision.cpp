@@ -10,6 +10,8 @@ const char* to_string(Reason r) {
         case Reason::malformed_cookie: return "malformed session cookie";
         case Reason::tampered_cookie: return "session cookie failed authentication";
         case Reason::session_expired: return "session expired";
+        case Reason::session_not_found: return "session not in the store (signed out, revoked or expired)";
+        case Reason::session_store_unavailable: return "session store unavailable";
         case Reason::email_domain_not_allowed: return "email domain not allowed";
         case Reason::group_not_allowed: return "not in an allowed group";
         case Reason::email_not_in_authenticated_emails: return "email not allowed";

@@ -6,6 +6,7 @@ enum class Verdict {
     allow,             // signed in and allowed
     sign_in_required,  // no valid session: send the user to sign in
     forbidden,         // signed in, but this user may not pass
+    unavailable,       // the session store cannot be asked: fail closed with a 5xx
 };
 
 // Every denial carries a reason that the log line (and later the metric) uses.
@@ -16,6 +17,8 @@ enum class Reason {
     malformed_cookie,
     tampered_cookie,
     session_expired,
+    session_not_found,          // a valid ticket whose Redis session is gone
+    session_store_unavailable,  // Redis down or too slow
     email_domain_not_allowed,
     group_not_allowed,
     email_not_in_authenticated_emails,

@@ -5,8 +5,8 @@
 
 namespace gh::gate {
 
-Gate::Gate(std::shared_ptr<const options::Options> options, const session::CookieSessionStore& sessions,
-           const Clock& clock, const authz::WatchedEmailList* emails, const authz::WatchedFile<authz::Policy>* policy)
+Gate::Gate(std::shared_ptr<const options::Options> options, const session::SessionStore& sessions, const Clock& clock,
+           const authz::WatchedEmailList* emails, const authz::WatchedFile<authz::Policy>* policy)
     : options_(std::move(options)),
       sessions_(sessions),
       clock_(clock),
@@ -24,38 +24,66 @@ Reason Gate::check_identity(std::string_view email, const std::vector<std::strin
     return Reason::allowed;
 }
 
-Decision Gate::decide(const OriginalRequest& request, session::Session& session) const {
-    using session::LoadResult;
+std::optional<Decision> Gate::before_session(const OriginalRequest& request, authz::PolicyMatch& match) const {
     // A public route passes without a session, and without identity: nothing is loaded for it.
     if (!request.path.empty() || request.method == "OPTIONS")
-        if (skip_routes_.matches(request.method, request.path)) return {Verdict::allow, Reason::public_route};
-    authz::PolicyMatch policy_match;
+        if (skip_routes_.matches(request.method, request.path)) return Decision{Verdict::allow, Reason::public_route};
     if (policy_ && !request.host.empty() && !request.path.empty()) {
-        // This thread's snapshot stays alive until its next request, so the matched rule cannot vanish under a reload.
+        // This thread's snapshot stays alive until its next call here, so the matched rule cannot vanish
+        // under a reload while it is used (decide() matches again after waiting for the store).
         const authz::Policy& policy = policy_->current_for_this_thread();
         thread_local std::string normal;
         if (authz::normalize_path_into(request.path, normal))
-            policy_match = policy.match(request.host, normal, request.method);
+            match = policy.match(request.host, normal, request.method);
         else
-            policy_match.verdict = authz::PolicyVerdict::denied;  // an ambiguous path never reaches a rule
-        if (policy_match.verdict == authz::PolicyVerdict::public_access) return {Verdict::allow, Reason::public_route};
+            match.verdict = authz::PolicyVerdict::denied;  // an ambiguous path never reaches a rule
+        if (match.verdict == authz::PolicyVerdict::public_access) return Decision{Verdict::allow, Reason::public_route};
     }
-    switch (sessions_.load(*request.cookies, clock_.now(), session)) {
+    return std::nullopt;
+}
+
+Decision Gate::with_session(const OriginalRequest& request, const authz::PolicyMatch& match,
+                            session::LoadResult loaded, const session::Session& session) const {
+    using session::LoadResult;
+    switch (loaded) {
         case LoadResult::ok: break;
         case LoadResult::absent: return {Verdict::sign_in_required, Reason::no_session};
         case LoadResult::malformed: return {Verdict::sign_in_required, Reason::malformed_cookie};
         case LoadResult::tampered: return {Verdict::sign_in_required, Reason::tampered_cookie};
         case LoadResult::expired: return {Verdict::sign_in_required, Reason::session_expired};
+        case LoadResult::not_found: return {Verdict::sign_in_required, Reason::session_not_found};
+        case LoadResult::unavailable: return {Verdict::unavailable, Reason::session_store_unavailable};
     }
     // Signed in but refused is 403, never 401: a 401 would send the user through sign-in again and,
     // with single sign-on, straight back here in a loop.
     if (const Reason r = check_identity(session.email, session.groups); r != Reason::allowed)
         return {Verdict::forbidden, r};
     if (const Reason r = check_route_rules(request.route, session); r != Reason::allowed) return {Verdict::forbidden, r};
-    if (policy_match.verdict == authz::PolicyVerdict::denied) return {Verdict::forbidden, Reason::policy_no_rule};
-    if (policy_match.verdict == authz::PolicyVerdict::needs_user && !authz::Policy::allows(*policy_match.rule, session))
+    if (match.verdict == authz::PolicyVerdict::denied) return {Verdict::forbidden, Reason::policy_no_rule};
+    if (match.verdict == authz::PolicyVerdict::needs_user && !authz::Policy::allows(*match.rule, session))
         return {Verdict::forbidden, Reason::policy_not_allowed};
     return {Verdict::allow, Reason::allowed};
+}
+
+std::optional<Decision> Gate::decide_now(const OriginalRequest& request, session::Session& session) const {
+    authz::PolicyMatch match;
+    if (auto d = before_session(request, match)) return d;
+    const auto loaded = sessions_.load_now(*request.cookies, clock_.now(), session);
+    if (!loaded) return std::nullopt;
+    return with_session(request, match, *loaded, session);
+}
+
+boost::asio::awaitable<Decision> Gate::decide(const OriginalRequest& request, session::Session& session) const {
+    authz::PolicyMatch match;
+    if (auto d = before_session(request, match)) co_return *d;
+    auto loaded = sessions_.load_now(*request.cookies, clock_.now(), session);
+    if (!loaded) {
+        loaded = co_await sessions_.load(*request.cookies, clock_.now(), session);
+        // Other requests of this thread ran meanwhile and may have moved it to a newer policy snapshot.
+        match = {};
+        if (auto d = before_session(request, match)) co_return *d;
+    }
+    co_return with_session(request, match, *loaded, session);
 }
 
 }  // namespace gh::gate

@@ -1,6 +1,8 @@
 #pragma once
 // The one decision engine behind every door: who is this, and may they pass?
+#include <boost/asio/awaitable.hpp>
 #include <memory>
+#include <optional>
 
 #include "authz/email_list.hpp"
 #include "authz/policy.hpp"
@@ -9,11 +11,11 @@
 #include "gate/route_rules.hpp"
 #include "options/options.hpp"
 #include "session/clock.hpp"
-#include "session/cookie_session_store.hpp"
+#include "session/session_store.hpp"
 
 namespace gh::gate {
 
-// What a door knows about the request it was asked about (grows with [authz] and [doors]).
+// What a door knows about the request it was asked about.
 struct OriginalRequest {
     const session::CookieJar* cookies = nullptr;
     RouteRules route;  // per-app rules of this request
@@ -26,23 +28,32 @@ struct OriginalRequest {
 class Gate {
 public:
     // `emails`: the --authenticated-emails-file list, `policy`: the --policy-file; nullptr when not configured.
-    Gate(std::shared_ptr<const options::Options> options, const session::CookieSessionStore& sessions,
-         const Clock& clock, const authz::WatchedEmailList* emails = nullptr,
-         const authz::WatchedFile<authz::Policy>* policy = nullptr);
+    Gate(std::shared_ptr<const options::Options> options, const session::SessionStore& sessions, const Clock& clock,
+         const authz::WatchedEmailList* emails = nullptr, const authz::WatchedFile<authz::Policy>* policy = nullptr);
 
     // True when public routes are configured, i.e. doors should work out the original method and path.
     bool has_public_routes() const { return !skip_routes_.empty() || policy_; }
 
-    // Loads the session into `session` (reusing its capacity) and decides. Thread-safe; no allocation
-    // once `session`'s buffers have grown to size.
-    Decision decide(const OriginalRequest& request, session::Session& session) const;
+    // Decides without suspending when the request alone tells (cookie sessions, cached Redis sessions,
+    // public routes, bad tickets): the hot path, with no allocation once `session`'s buffers have grown.
+    // nullopt: the session must come from the store; call decide().
+    std::optional<Decision> decide_now(const OriginalRequest& request, session::Session& session) const;
+    // Decides, asking the session store when needed. `request`'s views must stay valid until it returns.
+    boost::asio::awaitable<Decision> decide(const OriginalRequest& request, session::Session& session) const;
 
     // The global rules (--email-domain or --authenticated-emails-file, --allowed-group), also applied at login.
     Reason check_identity(std::string_view email, const std::vector<std::string>& groups) const;
 
+    const session::SessionStore& sessions() const { return sessions_; }
+
 private:
+    // A decision when the request is public (or the policy refuses its path outright); otherwise fills `match`.
+    std::optional<Decision> before_session(const OriginalRequest& request, authz::PolicyMatch& match) const;
+    Decision with_session(const OriginalRequest& request, const authz::PolicyMatch& match, session::LoadResult loaded,
+                          const session::Session& session) const;
+
     std::shared_ptr<const options::Options> options_;
-    const session::CookieSessionStore& sessions_;
+    const session::SessionStore& sessions_;
     const Clock& clock_;
     const authz::WatchedEmailList* emails_;
     const authz::WatchedFile<authz::Policy>* policy_;

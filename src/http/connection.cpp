@@ -49,6 +49,13 @@ private:
     std::list<Worker::Connection>::iterator it_;
 };
 
+bool accepts_body(const Limits& limits, std::string_view target) {
+    const std::string_view path = target.substr(0, target.find('?'));
+    for (const auto& p : limits.body_paths)
+        if (p == path) return true;
+    return false;
+}
+
 // The answer to a request that could not be parsed; the connection closes after it.
 int status_for_read_error(const boost::system::error_code& ec) {
     if (ec == beast::http::error::header_limit) return 431;
@@ -88,11 +95,18 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg) {
         // A request has started: the whole header must arrive within the header-read timeout (slowloris).
         reg.arm(w.limits.header_read_timeout);
         arena.release();
-        beast::http::request_parser<beast::http::empty_body, std::pmr::polymorphic_allocator<char>> parser(
+        beast::http::request_parser<beast::http::string_body, std::pmr::polymorphic_allocator<char>> parser(
             std::piecewise_construct, std::make_tuple(), std::make_tuple(std::pmr::polymorphic_allocator<char>(&arena)));
         parser.header_limit(static_cast<std::uint32_t>(w.limits.max_header_bytes));
-        parser.body_limit(0);
-        auto [ec, n] = co_await beast::http::async_read(stream, buffer, parser, kTuple);
+        parser.body_limit(w.limits.body_paths.empty() ? 0 : w.limits.max_body_bytes);
+        auto [ec, n] = co_await beast::http::async_read_header(stream, buffer, parser, kTuple);
+        if (!ec && !parser.is_done()) {
+            // A body: read it only where one is expected.
+            if (accepts_body(w.limits, parser.get().target()))
+                std::tie(ec, n) = co_await beast::http::async_read(stream, buffer, parser, kTuple);
+            else
+                ec = beast::http::error::unexpected_body;
+        }
         if (ec) {
             if (reg.timed_out()) {
                 // The sweeper closed the socket: nothing can be written any more.

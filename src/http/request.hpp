@@ -1,6 +1,6 @@
 #pragma once
 // A parsed request as handlers see it: views into the connection's parser, valid until the handler returns.
-#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/message.hpp>
 #include <memory_resource>
@@ -15,7 +15,9 @@ public:
     // Header fields live in a per-connection arena (see connection.cpp), so parsing a request does not
     // touch the global heap.
     using Fields = boost::beast::http::basic_fields<std::pmr::polymorphic_allocator<char>>;
-    using Message = boost::beast::http::request<boost::beast::http::empty_body, Fields>;
+    // Bodies are refused (413) except on the few paths that take one (Limits::body_paths), so the string
+    // stays empty, unallocated, on every other request.
+    using Message = boost::beast::http::request<boost::beast::http::string_body, Fields>;
 
     // `secure`: the request arrived on the HTTPS listener.
     explicit Request(const Message& m, bool secure = false);
@@ -25,6 +27,7 @@ public:
     std::string_view path() const { return path_; }    // target before '?'
     std::string_view query() const { return query_; }  // after '?', without it
     bool secure() const { return secure_; }
+    std::string_view body() const { return m_.body(); }
 
     // First value of a header (case-insensitive name), empty if absent.
     std::string_view header(std::string_view name) const;

@@ -75,8 +75,17 @@ void Worker::start_sweeper(std::chrono::milliseconds tick) {
                     c.socket->close(ec);  // completes the pending read or write with an error
                 }
             }
+            // Drained: no request is left. Clients that live on this thread (Redis connections) would keep
+            // run() going forever, so stop it here.
+            io.stop();
         },
         asio::detached);
+}
+
+std::vector<asio::any_io_executor> Server::executors() const {
+    std::vector<asio::any_io_executor> out;
+    for (const auto& w : workers_) out.push_back(w->io.get_executor());
+    return out;
 }
 
 void Worker::drain() {

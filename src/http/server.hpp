@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
 #include "http/request.hpp"
@@ -24,6 +25,10 @@ struct Limits {
     std::chrono::milliseconds header_read_timeout{10'000};
     std::chrono::milliseconds idle_timeout{120'000};
     std::chrono::milliseconds shutdown_timeout{10'000};
+    // Paths that accept a request body (the back-channel logout), up to max_body_bytes; every other
+    // request with a body gets 413.
+    std::vector<std::string> body_paths;
+    std::size_t max_body_bytes = 64 * 1024;
 };
 
 struct Listener {
@@ -47,6 +52,9 @@ class Server {
 public:
     Server(std::vector<Listener> listeners, const TlsFiles& tls, Limits limits, int threads, Handler handler);
     ~Server();
+
+    // The I/O threads' executors, one per thread, for clients that each thread keeps of its own (Redis).
+    std::vector<boost::asio::any_io_executor> executors() const;
 
     // Binds every listener; throws std::runtime_error naming the address when one cannot be bound.
     void bind();

@@ -12,7 +12,7 @@
 
 namespace gh::login {
 
-LoginFlow::LoginFlow(std::shared_ptr<const options::Options> options, const session::CookieSessionStore& sessions,
+LoginFlow::LoginFlow(std::shared_ptr<const options::Options> options, const session::SessionStore& sessions,
                      const oidc::Provider& provider, const authz::RedirectValidator& redirects, const gate::Gate& gate,
                      const Clock& clock)
     : options_(std::move(options)),
@@ -127,6 +127,7 @@ boost::asio::awaitable<void> LoginFlow::callback(const http::Request& req, http:
     s.email = id.email;
     s.preferred_username = id.preferred_username;
     s.groups = id.groups;
+    s.idp_session_id = id.idp_session_id;
     s.access_token = result.tokens->access_token;
     s.id_token = result.tokens->id_token;
     s.refresh_token = result.tokens->refresh_token;
@@ -134,13 +135,19 @@ boost::asio::awaitable<void> LoginFlow::callback(const http::Request& req, http:
     s.expires_at = now + options_->cookie_expire.count();
     s.refresh_after = options_->cookie_refresh.count() > 0 ? now + options_->cookie_refresh.count() : 0;
 
+    const auto attrs = session_cookie_attributes(*options_, host);
+    const auto saved = co_await sessions_.create(s, jar, attrs, now);
+    if (!saved.ok()) {
+        fail(req, res, 503, "Your session could not be stored. Please try again in a moment.",
+             "session store: " + saved.error, rd);
+        co_return;
+    }
     spdlog::info("login: signed in user=\"{}\" email=\"{}\" groups={} rd=\"{}\"", observe::log_text(s.user),
                  observe::log_text(s.email), s.groups.size(), observe::log_text(rd));
     res.status(302);
     res.header("Location", rd);
     res.header("Cache-Control", "no-store");
-    for (const auto& c : sessions_.save(s, jar, session_cookie_attributes(*options_, host), now))
-        res.header("Set-Cookie", c);
+    for (const auto& c : saved.set_cookies) res.header("Set-Cookie", c);
     res.header("Set-Cookie", session::format_clearing_cookie(csrf_name, csrf_cookie_attributes(*options_, host)));
     res.finish();
 }

@@ -11,13 +11,13 @@
 #include "oidc/provider.hpp"
 #include "options/options.hpp"
 #include "session/clock.hpp"
-#include "session/cookie_session_store.hpp"
+#include "session/session_store.hpp"
 
 namespace gh::login {
 
 class LoginFlow {
 public:
-    LoginFlow(std::shared_ptr<const options::Options> options, const session::CookieSessionStore& sessions,
+    LoginFlow(std::shared_ptr<const options::Options> options, const session::SessionStore& sessions,
               const oidc::Provider& provider, const authz::RedirectValidator& redirects, const gate::Gate& gate,
               const Clock& clock);
 
@@ -38,7 +38,7 @@ private:
               std::string_view log_reason, std::string_view rd) const;
 
     std::shared_ptr<const options::Options> options_;
-    const session::CookieSessionStore& sessions_;
+    const session::SessionStore& sessions_;
     const oidc::Provider& provider_;
     const authz::RedirectValidator& redirects_;
     const gate::Gate& gate_;

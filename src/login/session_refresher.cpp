@@ -61,7 +61,7 @@ std::pair<std::shared_ptr<Flight>, bool> join_flight(const std::string& token, s
 }  // namespace
 
 SessionRefresher::SessionRefresher(std::shared_ptr<const options::Options> options,
-                                   const session::CookieSessionStore& store, const oidc::Provider& provider,
+                                   const session::SessionStore& store, const oidc::Provider& provider,
                                    const Clock& clock)
     : options_(std::move(options)), store_(store), provider_(provider), clock_(clock) {}
 
@@ -112,7 +112,7 @@ asio::awaitable<RefreshOutcome> SessionRefresher::refresh(session::Session& s, c
             co_return RefreshOutcome::unavailable;
         }
         spdlog::info("refresh: {}; ending the session of user \"{}\"", r.error, observe::log_text(s.user));
-        set_cookies = store_.clear(jar, attrs);
+        set_cookies = co_await store_.destroy(jar, attrs);
         co_return RefreshOutcome::refused;
     }
     const std::int64_t now = clock_.now();
@@ -122,13 +122,20 @@ asio::awaitable<RefreshOutcome> SessionRefresher::refresh(session::Session& s, c
         s.email = t.identity.email;
         s.preferred_username = t.identity.preferred_username;
         s.groups = t.identity.groups;
+        if (!t.identity.idp_session_id.empty()) s.idp_session_id = t.identity.idp_session_id;
     }
     if (!t.access_token.empty()) s.access_token = t.access_token;
     if (!t.id_token.empty()) s.id_token = t.id_token;
     if (!t.refresh_token.empty()) s.refresh_token = t.refresh_token;  // rotated by the IdP
     s.refresh_after = now + options_->cookie_refresh.count();
     s.expires_at = now + options_->cookie_expire.count();
-    set_cookies = store_.save(s, jar, attrs, now);
+    auto saved = co_await store_.update(s, jar, attrs, now);
+    if (!saved.ok()) {
+        spdlog::warn("refresh: the renewed session of user \"{}\" could not be stored: {}", observe::log_text(s.user),
+                     saved.error);
+        co_return RefreshOutcome::unavailable;
+    }
+    set_cookies = std::move(saved.set_cookies);
     spdlog::info("refresh: renewed the session of user \"{}\"", observe::log_text(s.user));
     co_return RefreshOutcome::refreshed;
 }

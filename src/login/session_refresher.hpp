@@ -11,19 +11,19 @@
 #include "oidc/provider.hpp"
 #include "options/options.hpp"
 #include "session/clock.hpp"
-#include "session/cookie_session_store.hpp"
+#include "session/session_store.hpp"
 
 namespace gh::login {
 
 enum class RefreshOutcome {
     refreshed,    // `s` holds the new tokens; `set_cookies` stores them
     refused,      // the IdP refused: the session is over; `set_cookies` clears it
-    unavailable,  // the IdP could not be reached: keep using the current session, try again next time
+    unavailable,  // the IdP (or the session store) could not be reached: keep using the current session, try again next time
 };
 
 class SessionRefresher {
 public:
-    SessionRefresher(std::shared_ptr<const options::Options> options, const session::CookieSessionStore& store,
+    SessionRefresher(std::shared_ptr<const options::Options> options, const session::SessionStore& store,
                      const oidc::Provider& provider, const Clock& clock);
 
     bool due(const session::Session& s) const;
@@ -34,7 +34,7 @@ public:
 
 private:
     std::shared_ptr<const options::Options> options_;
-    const session::CookieSessionStore& store_;
+    const session::SessionStore& store_;
     const oidc::Provider& provider_;
     const Clock& clock_;
 };

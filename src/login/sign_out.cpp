@@ -7,9 +7,10 @@
 
 namespace gh::login {
 
-void handle_sign_out(const options::Options& o, const session::CookieSessionStore& store,
-                     const authz::RedirectValidator& redirects, const oidc::Provider& provider, const Clock& clock,
-                     const http::Request& req, http::Response& res) {
+boost::asio::awaitable<void> handle_sign_out(const options::Options& o, const session::SessionStore& store,
+                                             const authz::RedirectValidator& redirects,
+                                             const oidc::Provider& provider, const Clock& clock,
+                                             const http::Request& req, http::Response& res) {
     session::CookieJar jar;
     req.for_each("Cookie", [&](std::string_view v) { jar.add_header(v); });
     const auto origin = http::original_url(req, o.reverse_proxy);
@@ -20,7 +21,9 @@ void handle_sign_out(const options::Options& o, const session::CookieSessionStor
     if (endpoints && !endpoints->end_session.empty()) {
         // The IdP ends its own session too, then returns the browser to `rd` (made absolute for it).
         session::Session s;
-        const bool have_session = store.load(jar, clock.now(), s) == session::LoadResult::ok;
+        auto loaded = store.load_now(jar, clock.now(), s);
+        if (!loaded) loaded = co_await store.load(jar, clock.now(), s);
+        const bool have_session = *loaded == session::LoadResult::ok;
         std::vector<std::pair<std::string, std::string>> q{
             {"client_id", o.client_id},
             {"post_logout_redirect_uri", rd.starts_with('/') ? origin.scheme + "://" + origin.host + rd : rd}};
@@ -32,7 +35,8 @@ void handle_sign_out(const options::Options& o, const session::CookieSessionStor
     res.status(302);
     res.header("Location", location);
     res.header("Cache-Control", "no-store");
-    for (const auto& c : store.clear(jar, attrs)) res.header("Set-Cookie", c);
+    const auto clearing = co_await store.destroy(jar, attrs);
+    for (const auto& c : clearing) res.header("Set-Cookie", c);
     res.finish();
 }
 

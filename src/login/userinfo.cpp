@@ -4,16 +4,18 @@
 
 namespace gh::login {
 
-void handle_userinfo(const gate::Gate& gate, const http::Request& req, http::Response& res) {
+boost::asio::awaitable<void> handle_userinfo(const gate::Gate& gate, const http::Request& req, http::Response& res) {
     session::CookieJar jar;
     req.for_each("Cookie", [&](std::string_view v) { jar.add_header(v); });
     session::Session s;
-    const auto d = gate.decide({.cookies = &jar}, s);
-    if (d.verdict == gate::Verdict::sign_in_required) {
-        res.status(401);
+    const gate::OriginalRequest original{.cookies = &jar};
+    const auto d = co_await gate.decide(original, s);
+    if (d.verdict == gate::Verdict::sign_in_required || d.verdict == gate::Verdict::unavailable) {
+        const bool down = d.verdict == gate::Verdict::unavailable;
+        res.status(down ? 503 : 401);
         res.header("Cache-Control", "no-store");
-        res.finish("Unauthorized\n");
-        return;
+        res.finish(down ? "Service Unavailable\n" : "Unauthorized\n");
+        co_return;
     }
     nlohmann::json body = {{"user", s.user}, {"email", s.email}};
     if (!s.groups.empty()) body["groups"] = s.groups;

@@ -30,6 +30,7 @@ IdentityResult extract_identity(const nlohmann::json& claims, const ClaimNames& 
     }
     if (const auto* p = find_claim(claims, "preferred_username"); p && p->is_string())
         id.preferred_username = p->get<std::string>();
+    if (const auto it = claims.find("sid"); it != claims.end() && it->is_string()) id.idp_session_id = it->get<std::string>();
     if (const auto* groups = find_claim(claims, names.groups)) {
         if (groups->is_string()) id.groups.push_back(groups->get<std::string>());
         else if (groups->is_array())

@@ -19,6 +19,7 @@ struct Identity {
     std::string email;
     std::string preferred_username;
     std::vector<std::string> groups;
+    std::string idp_session_id;  // `sid` (OIDC Front/Back-Channel Logout), when the IdP sends one
 };
 
 struct IdentityResult {

@@ -182,6 +182,36 @@ asio::awaitable<RedeemResult> Provider::call_token_endpoint(std::vector<std::pai
     co_return co_await verify_tokens(r.response->body, nonce, refreshing);
 }
 
+asio::awaitable<JwsResult> Provider::verify_signature(const std::string& jwt) const {
+    auto keys = keys_.load();
+    if (!keys) co_return JwsResult{std::nullopt, "no signing keys loaded"};
+    auto verified = verify_jws(jwt, *keys);
+    std::int64_t last = last_key_refresh_.load();
+    const std::int64_t now = clock_.now();
+    // Only the thread that wins the exchange refetches; the others use the keys they have.
+    if (!verified.value && verified.unknown_kid && now - last >= kKeyRefreshInterval &&
+        last_key_refresh_.compare_exchange_strong(last, now)) {
+        spdlog::info("oidc: a token names an unknown key; refetching the JWKS");
+        if (const auto err = co_await refresh_keys(); !err.empty()) spdlog::warn("oidc: {}", err);
+        keys = keys_.load();
+        verified = verify_jws(jwt, *keys);
+    }
+    co_return verified;
+}
+
+asio::awaitable<LogoutTokenResult> Provider::verify_logout_token(const std::string& jwt) const {
+    const auto endpoints = endpoints_.load();
+    if (!endpoints || !keys_.load()) co_return LogoutTokenResult{.error = "the identity provider is not discovered yet"};
+    const auto verified = co_await verify_signature(jwt);
+    if (!verified.value) co_return LogoutTokenResult{.error = "signature: " + verified.error};
+    LogoutTokenExpectations expect;
+    expect.issuer = endpoints->issuer;
+    expect.client_id = config_.client_id;
+    expect.now = clock_.now();
+    expect.skip_issuer_check = config_.skip_issuer_check;
+    co_return check_logout_token(verified.value->payload, expect);
+}
+
 asio::awaitable<RedeemResult> Provider::verify_tokens(const std::string& body, const std::string& nonce,
                                                       bool refreshing) const {
     const json tokens = json::parse(body, nullptr, false);
@@ -193,19 +223,8 @@ asio::awaitable<RedeemResult> Provider::verify_tokens(const std::string& body, c
     }
     if (id_token.empty()) co_return RedeemResult{std::nullopt, "token response holds no id_token", true};
 
-    auto keys = keys_.load();
-    if (!keys) co_return RedeemResult{std::nullopt, "no signing keys loaded", false};
-    auto verified = verify_jws(id_token, *keys);
-    std::int64_t last = last_key_refresh_.load();
-    const std::int64_t now = clock_.now();
-    // Only the thread that wins the exchange refetches; the others use the keys they have.
-    if (!verified.value && verified.unknown_kid && now - last >= kKeyRefreshInterval &&
-        last_key_refresh_.compare_exchange_strong(last, now)) {
-        spdlog::info("oidc: ID token names an unknown key; refetching the JWKS");
-        if (const auto err = co_await refresh_keys(); !err.empty()) spdlog::warn("oidc: {}", err);
-        keys = keys_.load();
-        verified = verify_jws(id_token, *keys);
-    }
+    if (!keys_.load()) co_return RedeemResult{std::nullopt, "no signing keys loaded", false};
+    const auto verified = co_await verify_signature(id_token);
     if (!verified.value) co_return RedeemResult{std::nullopt, "ID token rejected: " + verified.error, true};
 
     IdTokenExpectations expect;

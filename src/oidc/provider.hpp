@@ -11,6 +11,8 @@
 #include "http/client.hpp"
 #include "oidc/claims.hpp"
 #include "oidc/jwk.hpp"
+#include "oidc/jws.hpp"
+#include "oidc/logout_token.hpp"
 #include "session/clock.hpp"
 
 namespace gh::oidc {
@@ -78,6 +80,10 @@ public:
     // login's, except for the nonce. `refused`: the IdP said no (invalid_grant …), so the session must end.
     boost::asio::awaitable<RedeemResult> refresh(const std::string& refresh_token) const;
 
+    // A back-channel logout token: signature with the IdP's keys, then the claims of OIDC Back-Channel
+    // Logout 1.0 §2.6.
+    boost::asio::awaitable<LogoutTokenResult> verify_logout_token(const std::string& jwt) const;
+
     const ProviderConfig& config() const { return config_; }
 
 private:
@@ -85,6 +91,8 @@ private:
     boost::asio::awaitable<std::string> refresh_keys() const;
     boost::asio::awaitable<RedeemResult> call_token_endpoint(std::vector<std::pair<std::string, std::string>> form,
                                                              const std::string& nonce, bool refreshing) const;
+    // Verifies a JWT's signature with the IdP's keys, refetching them (rate-limited) for an unknown kid.
+    boost::asio::awaitable<JwsResult> verify_signature(const std::string& jwt) const;
     boost::asio::awaitable<RedeemResult> verify_tokens(const std::string& body, const std::string& nonce,
                                                        bool refreshing) const;
 

@@ -4,6 +4,7 @@
 #include "authz/policy.hpp"
 #include "authz/skip_routes.hpp"
 #include "options/parse_options.hpp"
+#include "redis/endpoint.hpp"
 #include "options/value_parsers.hpp"
 
 namespace gh::options {
@@ -124,6 +125,52 @@ void build_provider(Builder& b, Options& o, const FileReader& read_file) {
     o.skip_provider_button = b.boolean("skip-provider-button");
 }
 
+// The password part of a URL never reaches an error message.
+std::string redis_url_for_message(std::string_view url) {
+    const auto scheme_end = url.find("://");
+    const auto at = url.rfind('@');
+    if (scheme_end == std::string_view::npos || at == std::string_view::npos || at < scheme_end) return std::string(url);
+    return std::string(url.substr(0, scheme_end + 3)) + "***@" + std::string(url.substr(at + 1));
+}
+
+void check_redis_urls(Builder& b, std::string_view flag, const std::vector<std::string>& urls) {
+    for (const auto& url : urls) {
+        std::string why;
+        if (!redis::parse_endpoint(url, why)) b.fail(flag, "'" + redis_url_for_message(url) + "' " + why);
+    }
+}
+
+void build_redis(Builder& b, RedisOptions& r) {
+    r.connection_url = b.text("redis-connection-url");
+    r.username = b.text("redis-username");
+    r.password = Secret(b.text("redis-password"));
+    r.use_sentinel = b.boolean("redis-use-sentinel");
+    r.sentinel_master_name = b.text("redis-sentinel-master-name");
+    r.sentinel_urls = b.list("redis-sentinel-connection-urls");
+    r.sentinel_password = Secret(b.text("redis-sentinel-password"));
+    r.use_cluster = b.boolean("redis-use-cluster");
+    r.cluster_urls = b.list("redis-cluster-connection-urls");
+    r.ca_path = b.text("redis-ca-path");
+    r.insecure_skip_tls_verify = b.boolean("redis-insecure-skip-tls-verify");
+    r.idle_timeout = std::chrono::seconds(b.integer("redis-connection-idle-timeout", 0, 86400));
+    r.timeout = b.duration("redis-timeout");
+    if (r.timeout.count() <= 0) b.fail("redis-timeout", "must be positive");
+    if (r.use_sentinel && r.use_cluster)
+        b.fail("redis-use-cluster", "cannot be combined with --redis-use-sentinel");
+    if (r.use_sentinel) {
+        if (r.sentinel_master_name.empty()) b.fail("redis-sentinel-master-name", "missing (required by --redis-use-sentinel)");
+        if (r.sentinel_urls.empty())
+            b.fail("redis-sentinel-connection-urls", "missing (required by --redis-use-sentinel)");
+        check_redis_urls(b, "redis-sentinel-connection-urls", r.sentinel_urls);
+    } else if (r.use_cluster) {
+        if (r.cluster_urls.empty()) b.fail("redis-cluster-connection-urls", "missing (required by --redis-use-cluster)");
+        check_redis_urls(b, "redis-cluster-connection-urls", r.cluster_urls);
+    } else if (r.connection_url.empty()) {
+        b.fail("redis-connection-url", "missing (required by --session-store-type=redis)");
+    }
+    if (!r.connection_url.empty()) check_redis_urls(b, "redis-connection-url", {r.connection_url});
+}
+
 void build_cookies(Builder& b, Options& o) {
     const std::string secret = b.text("cookie-secret");
     if (secret.empty()) b.fail("cookie-secret", "missing");
@@ -158,8 +205,9 @@ void build_cookies(Builder& b, Options& o) {
     else if (samesite == "none") o.cookie_samesite = session::SameSite::none;
     else b.fail("cookie-samesite", "'" + samesite + "' must be lax, strict, none or empty");
     o.session_store_type = b.text("session-store-type");
+    o.session_cache_ttl = b.duration("session-cache-ttl");
     if (o.session_store_type == "redis")
-        b.fail("session-store-type", "'redis' is not implemented yet (arrives with [sessions])");
+        build_redis(b, o.redis);
     else if (o.session_store_type != "cookie")
         b.fail("session-store-type", "'" + o.session_store_type + "' must be cookie or redis");
 }

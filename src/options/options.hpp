@@ -12,6 +12,23 @@
 
 namespace gh::options {
 
+// --redis-*: where the Redis session store is. URLs are checked at parse time.
+struct RedisOptions {
+    std::string connection_url;  // standalone
+    std::string username;        // overrides the URLs' user
+    Secret password;             // overrides the URLs' password
+    bool use_sentinel = false;
+    std::string sentinel_master_name;
+    std::vector<std::string> sentinel_urls;
+    Secret sentinel_password;
+    bool use_cluster = false;
+    std::vector<std::string> cluster_urls;
+    std::string ca_path;
+    bool insecure_skip_tls_verify = false;
+    std::chrono::milliseconds timeout{1000};       // --redis-timeout
+    std::chrono::milliseconds idle_timeout{0};     // --redis-connection-idle-timeout
+};
+
 struct Options {
     // Provider
     std::string provider;
@@ -51,6 +68,8 @@ struct Options {
     bool cookie_httponly = true;
     session::SameSite cookie_samesite = session::SameSite::unset;
     std::string session_store_type;
+    std::chrono::milliseconds session_cache_ttl{0};  // --session-cache-ttl (Redis sessions only)
+    RedisOptions redis;
 
     // Authorization
     std::vector<std::string> email_domains;

@@ -3,32 +3,45 @@
 #include <string>
 #include <vector>
 
-#include "session/cookie_jar.hpp"
 #include "session/cookie_sealer.hpp"
-#include "session/set_cookie.hpp"
+#include "session/session_store.hpp"
 
 namespace gh::session {
 
-
-class CookieSessionStore {
+class CookieSessionStore final : public SessionStore {
 public:
     CookieSessionStore(crypto::ByteView cookie_secret, std::string cookie_name);
 
-    // Reads the session the request carries into `out` (reusing its capacity).
-    LoadResult load(const CookieJar& jar, std::int64_t now, Session& out) const;
+    const std::string& cookie_name() const override { return sealer_.cookie_name(); }
+
+    // Never nullopt: everything is in the cookie.
+    std::optional<LoadResult> load_now(const CookieJar& jar, std::int64_t now, Session& out) const override;
+    boost::asio::awaitable<LoadResult> load(const CookieJar& jar, std::int64_t now, Session& out) const override;
+    boost::asio::awaitable<SaveResult> create(const Session& s, const CookieJar& request_cookies,
+                                              const CookieAttributes& attrs, std::int64_t now) const override;
+    boost::asio::awaitable<SaveResult> update(const Session& s, const CookieJar& request_cookies,
+                                              const CookieAttributes& attrs, std::int64_t now) const override;
+    boost::asio::awaitable<std::vector<std::string>> destroy(const CookieJar& request_cookies,
+                                                             const CookieAttributes& attrs) const override;
+    // A cookie session cannot be ended from here: not supported.
+    boost::asio::awaitable<RevokeResult> revoke(std::string sub, std::string sid) const override;
 
     // Set-Cookie values that store `s`, plus clearing cookies for chunks of the old value that the
     // new one no longer uses (otherwise a stale NAME_2 would be glued onto a shorter new value).
     std::vector<std::string> save(const Session& s, const CookieJar& request_cookies, const CookieAttributes& attrs,
                                   std::int64_t now) const;
 
-    // Set-Cookie values that delete every cookie of this session the request carried.
-    std::vector<std::string> clear(const CookieJar& request_cookies, const CookieAttributes& attrs) const;
-
-    const std::string& cookie_name() const { return sealer_.cookie_name(); }
-
 private:
     CookieSealer sealer_;
 };
+
+// Set-Cookie values that store `value` under `name` (chunked when long), clearing the request's chunks of
+// `name` that the new value does not overwrite. Shared by both stores.
+std::vector<std::string> cookies_for_value(const std::string& name, std::string_view value,
+                                           const CookieJar& request_cookies, const CookieAttributes& attrs,
+                                           std::int64_t now);
+// Set-Cookie values that delete every cookie of `name` the request carried.
+std::vector<std::string> clearing_cookies(const std::string& name, const CookieJar& request_cookies,
+                                          const CookieAttributes& attrs);
 
 }  // namespace gh::session

@@ -14,6 +14,7 @@ struct Session {
     std::string access_token;
     std::string id_token;
     std::string refresh_token;
+    std::string idp_session_id;  // the ID token's `sid`: what a back-channel logout names
     std::int64_t created_at = 0;
     std::int64_t expires_at = 0;
     std::int64_t refresh_after = 0;  // 0: never refresh

@@ -3,7 +3,8 @@
 namespace gh::session {
 namespace {
 
-constexpr std::uint8_t kFormatVersion = 1;
+// 2 added the IdP session id; a version-1 cookie reads as malformed, so its user signs in again.
+constexpr std::uint8_t kFormatVersion = 2;
 constexpr std::uint64_t kMaxGroups = 4096;
 
 void put_varint(std::uint64_t v, crypto::Bytes& out) {
@@ -72,6 +73,7 @@ void encode_session(const Session& s, crypto::Bytes& out) {
     put_string(s.access_token, out);
     put_string(s.id_token, out);
     put_string(s.refresh_token, out);
+    put_string(s.idp_session_id, out);
     put_time(s.created_at, out);
     put_time(s.expires_at, out);
     put_time(s.refresh_after, out);
@@ -87,7 +89,7 @@ bool decode_session(crypto::ByteView in, Session& out) {
     out.groups.resize(group_count);
     for (auto& g : out.groups)
         if (!r.string(g)) return false;
-    return r.string(out.access_token) && r.string(out.id_token) && r.string(out.refresh_token) &&
+    return r.string(out.access_token) && r.string(out.id_token) && r.string(out.refresh_token) && r.string(out.idp_session_id) &&
            r.time(out.created_at) && r.time(out.expires_at) && r.time(out.refresh_after) && r.at_end();
 }
 

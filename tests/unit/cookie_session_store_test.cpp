@@ -32,7 +32,7 @@ TEST(CookieSessionStore, SavedSessionLoadsBack) {
     CookieJar jar;
     jar.add_header(header);
     Session out;
-    ASSERT_EQ(store.load(jar, kNow, out), LoadResult::ok);
+    ASSERT_EQ(store.load_now(jar, kNow, out), LoadResult::ok);
     EXPECT_EQ(out, gh::test::alice());
 }
 
@@ -47,7 +47,7 @@ TEST(CookieSessionStore, LargeSessionIsChunkedAndLoadsBack) {
     CookieJar jar;
     jar.add_header(header);
     Session out;
-    ASSERT_EQ(store.load(jar, kNow, out), LoadResult::ok);
+    ASSERT_EQ(store.load_now(jar, kNow, out), LoadResult::ok);
     EXPECT_EQ(out.groups.size(), s.groups.size());
 }
 
@@ -67,14 +67,14 @@ TEST(CookieSessionStore, SavingASmallerSessionClearsStaleChunks) {
 TEST(CookieSessionStore, ReportsAbsentTamperedAndExpired) {
     CookieSessionStore store(gh::crypto::as_bytes(kSecret), "_oauth2_proxy");
     Session out;
-    EXPECT_EQ(store.load(CookieJar{}, kNow, out), LoadResult::absent);
+    EXPECT_EQ(store.load_now(CookieJar{}, kNow, out), LoadResult::absent);
     CookieJar bad;
     bad.add_header("_oauth2_proxy=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
-    EXPECT_EQ(store.load(bad, kNow, out), LoadResult::tampered);
+    EXPECT_EQ(store.load_now(bad, kNow, out), LoadResult::tampered);
     const auto header = cookie_header_from(store.save(gh::test::alice(), CookieJar{}, CookieAttributes{}, kNow));
     CookieJar jar;
     jar.add_header(header);
-    EXPECT_EQ(store.load(jar, gh::test::alice().expires_at + 1, out), LoadResult::expired);
+    EXPECT_EQ(store.load_now(jar, gh::test::alice().expires_at + 1, out), LoadResult::expired);
 }
 
 TEST(SetCookie, WritesTheConfiguredAttributes) {

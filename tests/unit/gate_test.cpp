@@ -20,7 +20,7 @@ protected:
     gate::Decision decide_with_header() {
         session::CookieJar jar;
         jar.add_header(header);
-        return stack->gate.decide({.cookies = &jar}, loaded);
+        return *stack->gate.decide_now({.cookies = &jar}, loaded);
     }
 
     std::unique_ptr<test::Stack> stack;
@@ -38,7 +38,7 @@ TEST_F(GateTest, AllowsAValidSessionAndLoadsIt) {
 TEST_F(GateTest, AsksForSignInWithoutCookie) {
     configure({});
     session::CookieJar jar;
-    const auto d = stack->gate.decide({.cookies = &jar}, loaded);
+    const auto d = *stack->gate.decide_now({.cookies = &jar}, loaded);
     EXPECT_EQ(d.verdict, Verdict::sign_in_required);
     EXPECT_EQ(d.reason, Reason::no_session);
 }

@@ -139,22 +139,53 @@ TEST(ParseOptions, EachBadValueIsOneLineNamingItsFlag) {
 }
 
 TEST(ParseOptions, UnknownAndUnimplementedFlagsAreRefusedByName) {
-    auto errors = errors_of(base_args({"--no-such-flag=1", "--session-store-type=redis",
-                                       "--redis-connection-url=redis://r:6379", "--htpasswd-file=/etc/htpasswd"}));
-    ASSERT_EQ(errors.size(), 4u);
+    auto errors = errors_of(base_args({"--no-such-flag=1", "--banner=hello", "--htpasswd-file=/etc/htpasswd"}));
+    ASSERT_EQ(errors.size(), 3u);
     EXPECT_EQ(errors[0], "--no-such-flag: unknown flag");
-    EXPECT_EQ(errors[1], "--redis-connection-url: not implemented yet (arrives with [sessions])");
+    EXPECT_EQ(errors[1], "--banner: not implemented yet (arrives with [pages])");
     EXPECT_EQ(errors[2], "--htpasswd-file: not implemented yet (arrives with [machines])");
-    EXPECT_EQ(errors[3], "--session-store-type: 'redis' is not implemented yet (arrives with [sessions])");
 }
 
 TEST(ParseOptions, UnimplementedSettingsInEnvAndFileAreRefusedToo) {
-    auto errors = errors_of(base_args({"--config=c.cfg"}), {{"OAUTH2_PROXY_REDIS_CONNECTION_URL", "redis://x"}},
+    auto errors = errors_of(base_args({"--config=c.cfg"}), {{"OAUTH2_PROXY_BANNER", "hello"}},
                             {{"c.cfg", "htpasswd_file = \"/etc/htpasswd\"\nbogus_key = 1\n"}});
     ASSERT_EQ(errors.size(), 3u);
     EXPECT_EQ(errors[0], "c.cfg:1 htpasswd_file: not implemented yet (arrives with [machines])");
     EXPECT_EQ(errors[1], "c.cfg:2 bogus_key: unknown setting");
-    EXPECT_EQ(errors[2], "OAUTH2_PROXY_REDIS_CONNECTION_URL: not implemented yet (arrives with [sessions])");
+    EXPECT_EQ(errors[2], "OAUTH2_PROXY_BANNER: not implemented yet (arrives with [pages])");
+}
+
+TEST(ParseOptions, RedisStoreNeedsOneValidTopology) {
+    EXPECT_EQ(errors_of(base_args({"--session-store-type=redis"})),
+              (std::vector<std::string>{"--redis-connection-url: missing (required by --session-store-type=redis)"}));
+    EXPECT_EQ(errors_of(base_args({"--session-store-type=redis", "--redis-connection-url=http://user:pw@r:6379"})),
+              (std::vector<std::string>{
+                  "--redis-connection-url: 'http://***@r:6379' must start with redis:// or rediss://"}));
+    EXPECT_EQ(errors_of(base_args({"--session-store-type=redis", "--redis-use-sentinel=true"})),
+              (std::vector<std::string>{
+                  "--redis-sentinel-master-name: missing (required by --redis-use-sentinel)",
+                  "--redis-sentinel-connection-urls: missing (required by --redis-use-sentinel)"}));
+    EXPECT_EQ(errors_of(base_args({"--session-store-type=redis", "--redis-use-cluster=true",
+                                   "--redis-cluster-connection-urls=redis://a:70000"})),
+              (std::vector<std::string>{"--redis-cluster-connection-urls: 'redis://a:70000' has a bad port"}));
+    EXPECT_EQ(errors_of(base_args({"--session-store-type=redis", "--redis-connection-url=redis://r",
+                                   "--redis-timeout=0s"})),
+              (std::vector<std::string>{"--redis-timeout: must be positive"}));
+}
+
+TEST(ParseOptions, RedisSettingsFromFlagsEnvAndFile) {
+    const auto o = must_parse(base_args({"--session-store-type=redis", "--redis-connection-url=rediss://r:6380/2",
+                                         "--redis-password=pw", "--session-cache-ttl=5s", "--redis-timeout=250ms"}));
+    EXPECT_EQ(o.session_store_type, "redis");
+    EXPECT_EQ(o.redis.connection_url, "rediss://r:6380/2");
+    EXPECT_EQ(o.redis.password.reveal(), "pw");
+    EXPECT_EQ(o.session_cache_ttl, std::chrono::seconds(5));
+    EXPECT_EQ(o.redis.timeout, std::chrono::milliseconds(250));
+    const auto sentinel = must_parse(base_args({"--session-store-type=redis", "--redis-use-sentinel=true",
+                                                "--redis-sentinel-master-name=mymaster",
+                                                "--redis-sentinel-connection-urls=redis://s1:26379",
+                                                "--redis-sentinel-connection-urls=redis://s2:26379"}));
+    EXPECT_EQ(sentinel.redis.sentinel_urls.size(), 2u);
 }
 
 TEST(ParseOptions, SkipAuthRoutesAcceptBothNamesAndRefuseBadRegexes) {

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "app/router.hpp"
+#include "session/cookie_session_store.hpp"
 #include "gate/gate.hpp"
 #include "test_options.hpp"
 #include "test_sessions.hpp"

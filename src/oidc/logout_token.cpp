@@ -1,0 +1,50 @@
+#include "oidc/logout_token.hpp"
+
+namespace gh::oidc {
+namespace {
+
+constexpr const char* kBackChannelLogoutEvent = "http://schemas.openid.net/event/backchannel-logout";
+
+bool has_audience(const nlohmann::json& aud, const std::string& client_id) {
+    if (aud.is_string()) return aud.get<std::string>() == client_id;
+    if (!aud.is_array()) return false;
+    for (const auto& a : aud)
+        if (a.is_string() && a.get<std::string>() == client_id) return true;
+    return false;
+}
+
+std::string string_claim(const nlohmann::json& claims, const char* name) {
+    const auto it = claims.find(name);
+    return it != claims.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
+}  // namespace
+
+LogoutTokenResult check_logout_token(const nlohmann::json& claims, const LogoutTokenExpectations& expect) {
+    LogoutTokenResult r;
+    if (!claims.is_object()) return {.error = "claims are not a JSON object"};
+    if (!expect.skip_issuer_check && string_claim(claims, "iss") != expect.issuer)
+        return {.error = "issuer '" + string_claim(claims, "iss") + "' is not '" + expect.issuer + "'"};
+    if (const auto aud = claims.find("aud"); aud == claims.end() || !has_audience(*aud, expect.client_id))
+        return {.error = "audience does not include the client id"};
+    const auto iat = claims.find("iat");
+    if (iat == claims.end() || !iat->is_number()) return {.error = "no issued-at time (iat)"};
+    const auto issued = iat->get<std::int64_t>();
+    if (issued - expect.skew > expect.now) return {.error = "issued in the future (iat)"};
+    if (expect.now - issued > expect.max_age) return {.error = "issued too long ago (iat)"};
+    if (const auto exp = claims.find("exp"); exp != claims.end() && (!exp->is_number() || exp->get<std::int64_t>() + expect.skew <= expect.now))
+        return {.error = "expired (exp)"};
+    // The events claim tells a logout token from an ID token that someone replays at this endpoint ...
+    const auto events = claims.find("events");
+    if (events == claims.end() || !events->is_object() || !events->contains(kBackChannelLogoutEvent) ||
+        !(*events)[kBackChannelLogoutEvent].is_object())
+        return {.error = "no back-channel logout event in the events claim"};
+    // ... and so does the absence of a nonce (§2.4: a logout token must not carry one).
+    if (claims.contains("nonce")) return {.error = "carries a nonce, as only an ID token does"};
+    r.sub = string_claim(claims, "sub");
+    r.sid = string_claim(claims, "sid");
+    if (r.sub.empty() && r.sid.empty()) return {.error = "names neither a subject (sub) nor a session (sid)"};
+    return r;
+}
+
+}  // namespace gh::oidc

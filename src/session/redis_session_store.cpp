@@ -1,0 +1,305 @@
+#include "session/redis_session_store.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <boost/asio/this_coro.hpp>
+
+#include "crypto/aead.hpp"
+#include "crypto/base64.hpp"
+#include "crypto/hkdf.hpp"
+#include "crypto/random.hpp"
+#include "session/cookie_chunks.hpp"
+#include "session/cookie_session_store.hpp"
+#include "session/session_codec.hpp"
+
+namespace gh::session {
+namespace {
+
+namespace asio = boost::asio;
+
+std::atomic<std::uint64_t> next_store_id{1};
+
+// The calling thread's entry of the store it used last: lets load_now reach this thread's cache without
+// knowing its executor.
+struct Shortcut {
+    std::uint64_t store = 0;
+    RedisSessionStore::PerThread* slot = nullptr;
+};
+thread_local Shortcut shortcut;
+
+// Redis trouble is said once a second per thread at most: an outage must not flood the log.
+void warn_throttled(std::string_view what) {
+    thread_local std::chrono::steady_clock::time_point last{};
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last < std::chrono::seconds(1)) return;
+    last = now;
+    spdlog::warn("session store: {}", what);
+}
+
+std::string ttl_milliseconds(const Session& s, std::int64_t now) {
+    return std::to_string(std::max<std::int64_t>(1, s.expires_at - now) * 1000);
+}
+
+}  // namespace
+
+struct RedisSessionStore::Ticket {
+    static constexpr std::uint8_t kTag = 0x80;  // never a session codec version: a cookie session is not a ticket
+    std::array<std::uint8_t, 16> id{};
+    std::array<std::uint8_t, 32> secret{};
+
+    static Ticket random() {
+        Ticket t;
+        crypto::fill_random(t.id);
+        crypto::fill_random(t.secret);
+        return t;
+    }
+    static bool decode(crypto::ByteView in, Ticket& t) {
+        if (in.size() != 1 + t.id.size() + t.secret.size() || in[0] != kTag) return false;
+        std::copy_n(in.begin() + 1, t.id.size(), t.id.begin());
+        std::copy_n(in.begin() + 1 + static_cast<std::ptrdiff_t>(t.id.size()), t.secret.size(), t.secret.begin());
+        return true;
+    }
+    crypto::Bytes encode() const {
+        crypto::Bytes out{kTag};
+        out.insert(out.end(), id.begin(), id.end());
+        out.insert(out.end(), secret.begin(), secret.end());
+        return out;
+    }
+    std::string_view raw_id() const { return {reinterpret_cast<const char*>(id.data()), id.size()}; }
+    std::string id_text() const { return crypto::base64url_encode(id); }
+    // The session's own key: Redis holds only what this ticket's secret can open.
+    crypto::AeadKey value_key() const {
+        const auto derived = crypto::hkdf_sha256(secret, "gatehouse", "redis session v1", crypto::kAeadKeySize);
+        crypto::AeadKey key{};
+        std::copy(derived.begin(), derived.end(), key.begin());
+        return key;
+    }
+};
+
+struct RedisSessionStore::PerThread {
+    asio::any_io_executor executor;
+    std::unique_ptr<redis::Client> client;
+    SessionCache cache;
+};
+
+enum class TicketRead { ok, absent, malformed, tampered };
+
+namespace {
+
+TicketRead read_ticket(const CookieSealer& sealer, const CookieJar& jar, RedisSessionStore::Ticket& t);
+
+}  // namespace
+
+RedisSessionStore::RedisSessionStore(crypto::ByteView cookie_secret, std::string cookie_name,
+                                     const std::vector<asio::any_io_executor>& executors,
+                                     const ClientFactory& make_client, RedisStoreSettings settings)
+    : sealer_(cookie_secret, std::move(cookie_name)),
+      index_secret_(crypto::hkdf_sha256(cookie_secret, "gatehouse", "redis session index v1", 32)),
+      id_(next_store_id++) {
+    for (const auto& ex : executors)
+        threads_.push_back(std::unique_ptr<PerThread>(
+            new PerThread{ex, make_client(ex), SessionCache(settings.cache_ttl, settings.cache_entries)}));
+}
+
+RedisSessionStore::~RedisSessionStore() = default;
+
+bool RedisSessionStore::connected() const {
+    for (const auto& t : threads_)
+        if (!t->client->connected()) return false;
+    return !threads_.empty();
+}
+
+RedisSessionStore::PerThread* RedisSessionStore::find(const asio::any_io_executor& executor) const {
+    for (const auto& t : threads_)
+        if (t->executor == executor) {
+            shortcut = {id_, t.get()};
+            return t.get();
+        }
+    return nullptr;
+}
+
+RedisSessionStore::PerThread* RedisSessionStore::this_threads() const {
+    return shortcut.store == id_ ? shortcut.slot : nullptr;
+}
+
+std::string RedisSessionStore::session_key(std::string_view id) const {
+    return sealer_.cookie_name() + ":session:" + std::string(id);
+}
+
+std::string RedisSessionStore::index_key(std::string_view kind, std::string_view value) const {
+    // Keyed hashes: Redis shows which sessions belong together, never whose they are.
+    std::string label(kind);
+    label += ':';
+    label += value;
+    const auto digest = crypto::hkdf_sha256(index_secret_, "gatehouse", label, 18);
+    return sealer_.cookie_name() + ":" + std::string(kind) + ":" + crypto::base64url_encode(digest);
+}
+
+namespace {
+
+TicketRead read_ticket(const CookieSealer& sealer, const CookieJar& jar, RedisSessionStore::Ticket& t) {
+    thread_local std::string scratch;
+    thread_local crypto::Bytes plain;
+    const auto value = join_chunks(jar, sealer.cookie_name(), scratch);
+    if (!value || value->empty()) return TicketRead::absent;
+    if (!sealer.open_bytes(*value, plain)) return TicketRead::tampered;
+    return RedisSessionStore::Ticket::decode(plain, t) ? TicketRead::ok : TicketRead::malformed;
+}
+
+LoadResult to_load_result(TicketRead r) {
+    switch (r) {
+        case TicketRead::absent: return LoadResult::absent;
+        case TicketRead::malformed: return LoadResult::malformed;
+        case TicketRead::tampered: return LoadResult::tampered;
+        case TicketRead::ok: break;
+    }
+    return LoadResult::ok;
+}
+
+}  // namespace
+
+std::optional<LoadResult> RedisSessionStore::load_now(const CookieJar& jar, std::int64_t now, Session& out) const {
+    Ticket t;
+    if (const auto r = read_ticket(sealer_, jar, t); r != TicketRead::ok) return to_load_result(r);
+    PerThread* here = this_threads();
+    if (!here || !here->cache.enabled() || !here->cache.get(t.raw_id(), SessionCache::Clock::now(), out))
+        return std::nullopt;
+    return out.expires_at != 0 && out.expires_at <= now ? LoadResult::expired : LoadResult::ok;
+}
+
+asio::awaitable<LoadResult> RedisSessionStore::load(const CookieJar& jar, std::int64_t now, Session& out) const {
+    Ticket t;
+    if (const auto r = read_ticket(sealer_, jar, t); r != TicketRead::ok) co_return to_load_result(r);
+    PerThread* here = find(co_await asio::this_coro::executor);
+    if (!here) {
+        spdlog::error("session store: called from a thread without a Redis client");
+        co_return LoadResult::unavailable;
+    }
+    if (here->cache.enabled() && here->cache.get(t.raw_id(), SessionCache::Clock::now(), out))
+        co_return out.expires_at != 0 && out.expires_at <= now ? LoadResult::expired : LoadResult::ok;
+
+    const std::string key = session_key(t.id_text());
+    const std::array<std::string_view, 2> get{"GET", key};
+    const auto r = co_await here->client->execute(key, get);
+    if (!r.ok() || r.reply.is_error()) {
+        warn_throttled("cannot read a session: " + (r.ok() ? r.reply.text : r.failure));
+        co_return LoadResult::unavailable;
+    }
+    if (r.reply.is_nil()) co_return LoadResult::not_found;
+    thread_local crypto::Bytes plain;
+    if (!crypto::aead_open(t.value_key(), crypto::as_bytes(r.reply.text), crypto::as_bytes(key), plain)) {
+        // Only someone who can write to Redis gets here: say so.
+        spdlog::warn("session store: the session under {} does not open with its ticket", key);
+        co_return LoadResult::tampered;
+    }
+    if (!decode_session(plain, out)) co_return LoadResult::malformed;
+    if (out.expires_at != 0 && out.expires_at <= now) co_return LoadResult::expired;
+    here->cache.put(t.raw_id(), out, SessionCache::Clock::now());
+    co_return LoadResult::ok;
+}
+
+asio::awaitable<SaveResult> RedisSessionStore::store(PerThread& here, const Ticket& t, const Session& s,
+                                                     const CookieJar& jar, const CookieAttributes& attrs,
+                                                     std::int64_t now, bool must_exist) const {
+    const std::string id = t.id_text();
+    const std::string key = session_key(id);
+    const std::string ttl = ttl_milliseconds(s, now);
+    if (!must_exist) {
+        // Indexed before it exists, so a back-channel logout can never miss a session that exists.
+        std::vector<std::string> indexes;
+        if (!s.user.empty()) indexes.push_back(index_key("sub", s.user));
+        if (!s.idp_session_id.empty()) indexes.push_back(index_key("sid", s.idp_session_id));
+        for (const auto& index : indexes) {
+            const std::array<std::string_view, 3> add{"SADD", index, id};
+            const std::array<std::string_view, 3> expire{"PEXPIRE", index, ttl};
+            auto added = co_await here.client->execute(index, add);
+            if (added.ok() && !added.reply.is_error()) added = co_await here.client->execute(index, expire);
+            if (!added.ok() || added.reply.is_error())
+                co_return SaveResult{{}, "cannot index the session: " + (added.ok() ? added.reply.text : added.failure)};
+        }
+    }
+    crypto::Bytes plain;
+    encode_session(s, plain);
+    crypto::Bytes sealed;
+    // The Redis key is authenticated with the value: a value moved under another key does not open.
+    crypto::aead_seal(t.value_key(), plain, crypto::as_bytes(key), sealed);
+    const std::string_view value(reinterpret_cast<const char*>(sealed.data()), sealed.size());
+    // A refresh writes only over a session that still exists: a revocation that raced it wins.
+    const std::array<std::string_view, 6> set{"SET", key, value, "PX", ttl, must_exist ? "XX" : "NX"};
+    const auto r = co_await here.client->execute(key, set);
+    if (!r.ok() || r.reply.is_error())
+        co_return SaveResult{{}, "cannot store the session: " + (r.ok() ? r.reply.text : r.failure)};
+    if (r.reply.is_nil())
+        co_return SaveResult{{}, must_exist ? "the session ended while it was being refreshed" : "ticket collision"};
+    here.cache.put(t.raw_id(), s, SessionCache::Clock::now());
+    co_return SaveResult{cookies_for_value(sealer_.cookie_name(), sealer_.seal_bytes(t.encode()), jar, attrs, now), {}};
+}
+
+asio::awaitable<SaveResult> RedisSessionStore::create(const Session& s, const CookieJar& request_cookies,
+                                                      const CookieAttributes& attrs, std::int64_t now) const {
+    PerThread* here = find(co_await asio::this_coro::executor);
+    if (!here) co_return SaveResult{{}, "called from a thread without a Redis client"};
+    // A new login forgets the session the browser had before (another user's, perhaps).
+    Ticket old;
+    if (read_ticket(sealer_, request_cookies, old) == TicketRead::ok) {
+        const std::string old_key = session_key(old.id_text());
+        const std::array<std::string_view, 2> del{"DEL", old_key};
+        co_await here->client->execute(old_key, del);
+        here->cache.erase(old.raw_id());
+    }
+    const Ticket t = Ticket::random();
+    co_return co_await store(*here, t, s, request_cookies, attrs, now, false);
+}
+
+asio::awaitable<SaveResult> RedisSessionStore::update(const Session& s, const CookieJar& request_cookies,
+                                                      const CookieAttributes& attrs, std::int64_t now) const {
+    Ticket t;
+    if (read_ticket(sealer_, request_cookies, t) != TicketRead::ok) co_return co_await create(s, request_cookies, attrs, now);
+    PerThread* here = find(co_await asio::this_coro::executor);
+    if (!here) co_return SaveResult{{}, "called from a thread without a Redis client"};
+    co_return co_await store(*here, t, s, request_cookies, attrs, now, true);
+}
+
+asio::awaitable<std::vector<std::string>> RedisSessionStore::destroy(const CookieJar& request_cookies,
+                                                                     const CookieAttributes& attrs) const {
+    auto cookies = clearing_cookies(sealer_.cookie_name(), request_cookies, attrs);
+    Ticket t;
+    if (read_ticket(sealer_, request_cookies, t) != TicketRead::ok) co_return cookies;
+    PerThread* here = find(co_await asio::this_coro::executor);
+    if (!here) co_return cookies;
+    here->cache.erase(t.raw_id());
+    const std::string key = session_key(t.id_text());
+    const std::array<std::string_view, 2> del{"DEL", key};
+    const auto r = co_await here->client->execute(key, del);
+    if (!r.ok() || r.reply.is_error())
+        spdlog::warn("sign-out: the session could not be deleted from Redis ({}); it ends when it expires",
+                     r.ok() ? r.reply.text : r.failure);
+    co_return cookies;
+}
+
+asio::awaitable<RevokeResult> RedisSessionStore::revoke(std::string sub, std::string sid) const {
+    PerThread* here = find(co_await asio::this_coro::executor);
+    if (!here) co_return RevokeResult{.error = "called from a thread without a Redis client"};
+    const std::string index = sid.empty() ? index_key("sub", sub) : index_key("sid", sid);
+    const std::array<std::string_view, 2> members{"SMEMBERS", index};
+    const auto listed = co_await here->client->execute(index, members);
+    if (!listed.ok() || listed.reply.type != redis::Reply::Type::array)
+        co_return RevokeResult{.error = listed.ok() ? listed.reply.text : listed.failure};
+    RevokeResult result;
+    for (const auto& member : listed.reply.elements) {
+        const std::string key = session_key(member.text);
+        const std::array<std::string_view, 2> del{"DEL", key};
+        const auto r = co_await here->client->execute(key, del);
+        if (!r.ok() || r.reply.is_error()) co_return RevokeResult{.ended = result.ended, .error = r.ok() ? r.reply.text : r.failure};
+        result.ended += static_cast<std::size_t>(r.reply.integer);
+        crypto::Bytes raw;
+        if (crypto::base64url_decode(member.text, raw))
+            here->cache.erase(std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()));
+    }
+    const std::array<std::string_view, 2> del_index{"DEL", index};
+    co_await here->client->execute(index, del_index);
+    co_return result;
+}
+
+}  // namespace gh::session
