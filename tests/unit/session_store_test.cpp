@@ -1,0 +1,276 @@
+// One conformance suite for every SessionStore, then what only the Redis store promises. The Redis store
+// runs against a real redis-server.
+#include <gtest/gtest.h>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "redis/single_client.hpp"
+#include "redis_server.hpp"
+#include "session/cookie_session_store.hpp"
+#include "session/redis_session_store.hpp"
+#include "test_sessions.hpp"
+
+using namespace gh;
+using session::LoadResult;
+namespace asio = boost::asio;
+
+namespace {
+
+const std::string kSecret = "0123456789abcdef0123456789abcdef";
+
+session::CookieJar jar_from(const std::vector<std::string>& set_cookies, std::string& header) {
+    header.clear();
+    for (const auto& c : set_cookies) {
+        const std::string pair = c.substr(0, c.find(';'));
+        if (pair.ends_with('=')) continue;  // a clearing cookie
+        if (!header.empty()) header += "; ";
+        header += pair;
+    }
+    session::CookieJar jar;
+    jar.add_header(header);
+    return jar;
+}
+
+session::RedisSessionStore::ClientFactory client_for(const test::RedisServer& server) {
+    return [url = server.url()](asio::any_io_executor ex) -> std::unique_ptr<redis::Client> {
+        redis::ConnectionOptions o;
+        std::string why;
+        o.endpoint = *redis::parse_endpoint(url, why);
+        o.timeout = std::chrono::milliseconds(300);
+        return std::make_unique<redis::SingleClient>(ex, o);
+    };
+}
+
+struct CookieStore {
+    static constexpr bool kServerSide = false;
+    asio::io_context io;
+    session::CookieSessionStore store{crypto::as_bytes(kSecret), "_gh"};
+};
+
+struct RedisStore {
+    static constexpr bool kServerSide = true;
+    test::RedisServer server;
+    asio::io_context io;
+    session::RedisSessionStore store{crypto::as_bytes(kSecret), "_gh", {io.get_executor()}, client_for(server), {}};
+};
+
+template <class Fixture>
+class SessionStoreConformance : public ::testing::Test {
+protected:
+    LoadResult load(const session::CookieJar& jar, std::int64_t now, session::Session& out) {
+        return test::run_on(f.io, f.store.load(jar, now, out));
+    }
+    session::SaveResult create(const session::Session& s, const session::CookieJar& jar) {
+        return test::run_on(f.io, f.store.create(s, jar, attrs, test::kNow));
+    }
+    Fixture f;
+    session::CookieAttributes attrs;
+    std::string header;
+};
+
+using Stores = ::testing::Types<CookieStore, RedisStore>;
+TYPED_TEST_SUITE(SessionStoreConformance, Stores);
+
+TYPED_TEST(SessionStoreConformance, ACreatedSessionLoadsBack) {
+    const auto saved = this->create(test::alice(), {});
+    ASSERT_TRUE(saved.ok()) << saved.error;
+    const auto jar = jar_from(saved.set_cookies, this->header);
+    session::Session out;
+    EXPECT_EQ(this->load(jar, test::kNow, out), LoadResult::ok);
+    EXPECT_EQ(out, test::alice());
+}
+
+TYPED_TEST(SessionStoreConformance, NoCookieIsAbsentAndAForeignCookieIsNotASession) {
+    session::Session out;
+    EXPECT_EQ(this->load(session::CookieJar{}, test::kNow, out), LoadResult::absent);
+    session::CookieJar other;
+    other.add_header("_gh=not-sealed-by-us");
+    EXPECT_NE(this->load(other, test::kNow, out), LoadResult::ok);
+}
+
+TYPED_TEST(SessionStoreConformance, EveryFlippedCharacterOfTheCookieIsRefused) {
+    const auto saved = this->create(test::alice(), {});
+    jar_from(saved.set_cookies, this->header);
+    const std::size_t value_start = this->header.find('=') + 1;
+    for (std::size_t i = value_start; i < this->header.size(); i += 3) {
+        std::string tampered = this->header;
+        tampered[i] = tampered[i] == 'A' ? 'B' : 'A';
+        session::CookieJar jar;
+        jar.add_header(tampered);
+        session::Session out;
+        const auto r = this->load(jar, test::kNow, out);
+        EXPECT_TRUE(r == LoadResult::tampered || r == LoadResult::malformed) << "position " << i;
+    }
+}
+
+TYPED_TEST(SessionStoreConformance, ASessionPastItsExpiryIsExpired) {
+    const auto saved = this->create(test::alice(), {});
+    const auto jar = jar_from(saved.set_cookies, this->header);
+    session::Session out;
+    EXPECT_EQ(this->load(jar, test::alice().expires_at, out), LoadResult::expired);
+}
+
+TYPED_TEST(SessionStoreConformance, AnUpdateIsWhatLoadsNext) {
+    const auto saved = this->create(test::alice(), {});
+    const auto jar = jar_from(saved.set_cookies, this->header);
+    auto renewed = test::alice();
+    renewed.access_token = "at-renewed";
+    const auto updated = test::run_on(this->f.io, this->f.store.update(renewed, jar, this->attrs, test::kNow));
+    ASSERT_TRUE(updated.ok()) << updated.error;
+    std::string header2;
+    const auto jar2 = jar_from(updated.set_cookies, header2);
+    session::Session out;
+    EXPECT_EQ(this->load(jar2, test::kNow, out), LoadResult::ok);
+    EXPECT_EQ(out.access_token, "at-renewed");
+    if constexpr (TypeParam::kServerSide) {
+        // Same ticket: the cookie from before the refresh sees the renewed session too.
+        EXPECT_EQ(this->load(jar, test::kNow, out), LoadResult::ok);
+        EXPECT_EQ(out.access_token, "at-renewed");
+    }
+}
+
+TYPED_TEST(SessionStoreConformance, DestroyClearsTheCookiesAndServerSideTheSessionToo) {
+    const auto saved = this->create(test::alice(), {});
+    const auto jar = jar_from(saved.set_cookies, this->header);
+    const auto cleared = test::run_on(this->f.io, this->f.store.destroy(jar, this->attrs));
+    ASSERT_EQ(cleared.size(), 1u);
+    EXPECT_NE(cleared[0].find("Max-Age=0"), std::string::npos);
+    session::Session out;
+    // A copy of the cookie, kept by someone else, no longer works where the session lives server-side.
+    EXPECT_EQ(this->load(jar, test::kNow, out), TypeParam::kServerSide ? LoadResult::not_found : LoadResult::ok);
+}
+
+// What only the Redis store promises.
+class RedisSessionStoreTest : public ::testing::Test {
+protected:
+    session::SaveResult create(session::RedisSessionStore& store, const session::Session& s) {
+        return test::run_on(io, store.create(s, {}, attrs, test::kNow));
+    }
+    redis::Result raw(std::vector<std::string> args) {
+        return test::run_on(io, [&]() -> asio::awaitable<redis::Result> {
+            std::vector<std::string_view> views(args.begin(), args.end());
+            co_return co_await inspector.execute(views);
+        }());
+    }
+
+    test::RedisServer server;
+    asio::io_context io;
+    session::CookieAttributes attrs;
+    redis::Connection inspector{io.get_executor(), [this] {
+                                    redis::ConnectionOptions o;
+                                    std::string why;
+                                    o.endpoint = *redis::parse_endpoint(server.url(), why);
+                                    return o;
+                                }()};
+};
+
+TEST_F(RedisSessionStoreTest, RedisAloneCannotReadASessionNorTellWhoseItIs) {
+    session::RedisSessionStore store(crypto::as_bytes(kSecret), "_gh", {io.get_executor()}, client_for(server), {});
+    auto s = test::alice();
+    s.idp_session_id = "idp-session-1";
+    ASSERT_TRUE(create(store, s).ok());
+    const auto keys = raw({"KEYS", "*"});
+    ASSERT_EQ(keys.reply.elements.size(), 3u);  // the session, the user's index, the IdP session's index
+    for (const auto& key : keys.reply.elements) {
+        EXPECT_EQ(key.text.find(s.user), std::string::npos) << key.text;
+        EXPECT_EQ(key.text.find("idp-session-1"), std::string::npos) << key.text;
+        if (key.text.find(":session:") == std::string::npos) continue;
+        const auto value = raw({"GET", key.text});
+        for (const std::string secret : {s.email, s.access_token, s.refresh_token, s.id_token})
+            EXPECT_EQ(value.reply.text.find(secret), std::string::npos) << "Redis holds " << secret << " in clear";
+        // The session expires in Redis when it expires for the browser.
+        const auto ttl = raw({"PTTL", key.text});
+        EXPECT_GT(ttl.reply.integer, (s.expires_at - test::kNow - 5) * 1000);
+        EXPECT_LE(ttl.reply.integer, (s.expires_at - test::kNow) * 1000);
+    }
+}
+
+TEST_F(RedisSessionStoreTest, RevokeEndsEverySessionOfTheUserOrOfTheIdpSession) {
+    session::RedisSessionStore store(crypto::as_bytes(kSecret), "_gh", {io.get_executor()}, client_for(server), {});
+    auto laptop = test::alice(), phone = test::alice(), bob = test::alice();
+    laptop.idp_session_id = "sid-laptop";
+    phone.idp_session_id = "sid-phone";
+    bob.user = "bob-sub";
+    bob.idp_session_id = "sid-bob";
+    std::string h1, h2, h3;
+    const auto laptop_jar = jar_from(create(store, laptop).set_cookies, h1);
+    const auto phone_jar = jar_from(create(store, phone).set_cookies, h2);
+    const auto bob_jar = jar_from(create(store, bob).set_cookies, h3);
+    session::Session out;
+
+    auto r = test::run_on(io, store.revoke("", "sid-laptop"));
+    EXPECT_TRUE(r.error.empty()) << r.error;
+    EXPECT_EQ(r.ended, 1u);
+    EXPECT_EQ(test::run_on(io, store.load(laptop_jar, test::kNow, out)), LoadResult::not_found);
+    EXPECT_EQ(test::run_on(io, store.load(phone_jar, test::kNow, out)), LoadResult::ok);
+
+    r = test::run_on(io, store.revoke(test::alice().user, ""));
+    EXPECT_EQ(r.ended, 1u);  // the phone; the laptop session was already gone
+    EXPECT_EQ(test::run_on(io, store.load(phone_jar, test::kNow, out)), LoadResult::not_found);
+    EXPECT_EQ(test::run_on(io, store.load(bob_jar, test::kNow, out)), LoadResult::ok);
+}
+
+TEST_F(RedisSessionStoreTest, TwoStoresWithTheSameSecretShareSessionsAsReplicasDo) {
+    session::RedisSessionStore a(crypto::as_bytes(kSecret), "_gh", {io.get_executor()}, client_for(server), {});
+    session::RedisSessionStore b(crypto::as_bytes(kSecret), "_gh", {io.get_executor()}, client_for(server), {});
+    std::string header;
+    const auto jar = jar_from(create(a, test::alice()).set_cookies, header);
+    session::Session out;
+    EXPECT_EQ(test::run_on(io, b.load(jar, test::kNow, out)), LoadResult::ok);
+    test::run_on(io, b.destroy(jar, attrs));
+    EXPECT_EQ(test::run_on(io, a.load(jar, test::kNow, out)), LoadResult::not_found);
+}
+
+TEST_F(RedisSessionStoreTest, TheLocalCacheNeverOutlivesItsTtl) {
+    using namespace std::chrono_literals;
+    session::RedisSessionStore store(crypto::as_bytes(kSecret), "_gh", {io.get_executor()}, client_for(server),
+                                     {.cache_ttl = 300ms});
+    std::string header;
+    const auto jar = jar_from(create(store, test::alice()).set_cookies, header);
+    session::Session out;
+    // Cached by create on this thread: answered without Redis.
+    EXPECT_EQ(store.load_now(jar, test::kNow, out), LoadResult::ok);
+    // Revoked elsewhere (here: straight in Redis): the cache may still answer within its TTL ...
+    raw({"FLUSHALL"});
+    EXPECT_EQ(store.load_now(jar, test::kNow, out), LoadResult::ok);
+    // ... but never after it.
+    std::this_thread::sleep_for(350ms);
+    EXPECT_EQ(store.load_now(jar, test::kNow, out), std::nullopt);
+    EXPECT_EQ(test::run_on(io, store.load(jar, test::kNow, out)), LoadResult::not_found);
+}
+
+TEST_F(RedisSessionStoreTest, WithoutCacheEveryLoadAsksRedis) {
+    session::RedisSessionStore store(crypto::as_bytes(kSecret), "_gh", {io.get_executor()}, client_for(server), {});
+    std::string header;
+    const auto jar = jar_from(create(store, test::alice()).set_cookies, header);
+    session::Session out;
+    EXPECT_EQ(store.load_now(jar, test::kNow, out), std::nullopt);
+}
+
+TEST_F(RedisSessionStoreTest, RedisDownFailsClosedAndComesBack) {
+    session::RedisSessionStore store(crypto::as_bytes(kSecret), "_gh", {io.get_executor()}, client_for(server), {});
+    std::string header;
+    const auto jar = jar_from(create(store, test::alice()).set_cookies, header);
+    session::Session out;
+    server.pause();
+    EXPECT_EQ(test::run_on(io, store.load(jar, test::kNow, out)), LoadResult::unavailable);
+    EXPECT_FALSE(test::run_on(io, store.create(test::alice(), {}, attrs, test::kNow)).ok());
+    server.resume();
+    LoadResult r = LoadResult::unavailable;
+    for (int i = 0; i < 20 && r == LoadResult::unavailable; ++i) r = test::run_on(io, store.load(jar, test::kNow, out));
+    EXPECT_EQ(r, LoadResult::ok);
+}
+
+TEST_F(RedisSessionStoreTest, ARefreshDoesNotResurrectARevokedSession) {
+    session::RedisSessionStore store(crypto::as_bytes(kSecret), "_gh", {io.get_executor()}, client_for(server), {});
+    std::string header;
+    const auto jar = jar_from(create(store, test::alice()).set_cookies, header);
+    raw({"FLUSHALL"});
+    const auto updated = test::run_on(io, store.update(test::alice(), jar, attrs, test::kNow));
+    EXPECT_FALSE(updated.ok());
+    session::Session out;
+    EXPECT_EQ(test::run_on(io, store.load(jar, test::kNow, out)), LoadResult::not_found);
+}
+
+}  // namespace
