@@ -10,8 +10,10 @@ namespace gh::login {
 namespace {
 
 // §2.8: an error answers 400, optionally with an OAuth-style JSON error; never cached.
-void refuse(http::Response& res, int status, std::string_view error, std::string_view description) {
+void refuse(http::Response& res, int status, std::string_view error, std::string_view description,
+            std::string_view allow = {}) {
     res.status(status);
+    if (!allow.empty()) res.header("Allow", allow);
     res.header("Cache-Control", "no-store");
     const nlohmann::json body = {{"error", error}, {"error_description", description}};
     res.finish(body.dump() + "\n", "application/json");
@@ -23,8 +25,7 @@ boost::asio::awaitable<void> handle_backchannel_logout(const oidc::Provider& pro
                                                        const session::SessionStore& store, const http::Request& req,
                                                        http::Response& res) {
     if (req.method() != "POST") {
-        res.header("Allow", "POST");
-        refuse(res, 405, "invalid_request", "use POST");
+        refuse(res, 405, "invalid_request", "use POST", "POST");
         co_return;
     }
     const std::string_view type = req.header("Content-Type");

@@ -48,7 +48,8 @@ export async function startIdp({ port, clients, kid = 'realm-key-1', issuer: fro
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username', 'groups'] },
     // Keycloak puts the scope claims into the ID token too; oidc-provider does so only with this off.
     conformIdTokenClaims: false,
-    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true },
+      backchannelLogout: { enabled: true } },
     interactions: { url: (ctx, interaction) => `${realmPath}/interaction/${interaction.uid}` },
     // Consent is implied for this first-party client: grant the requested scopes.
     loadExistingGrant: async (ctx) => {

@@ -85,7 +85,8 @@ function ingressServers({ port, gatehousePort, appPort, certs, authQueries = {} 
   ${appServer('app2')}`;
 }
 
-export async function startSsoStack({ port, idpPort, gatehouseFlags = [], authQueries } = {}) {
+// `clientExtras`: more client metadata for the IdP (backchannel_logout_uri …), given Gatehouse's port.
+export async function startSsoStack({ port, idpPort, gatehouseFlags = [], authQueries, clientExtras = () => ({}) } = {}) {
   port = port ?? await freePort();
   idpPort = idpPort ?? await freePort();
   const appPort = await freePort();
@@ -94,7 +95,8 @@ export async function startSsoStack({ port, idpPort, gatehouseFlags = [], authQu
   const base = (h) => `https://${h}.${domain}:${port}`;
   const idp = await startIdp({ port: idpPort, clients: [{ client_id: 'gatehouse', client_secret: clientSecret,
     redirect_uris: [`${base('auth')}/oauth2/callback`],
-    post_logout_redirect_uris: [`${base('app1')}/`, `${base('app2')}/`, `${base('auth')}/`] }] });
+    post_logout_redirect_uris: [`${base('app1')}/`, `${base('app2')}/`, `${base('auth')}/`],
+    ...clientExtras(gatehousePort) }] });
   const app = await startEchoApp(appPort);
   const gatehouse = await startGatehouse([
     '--provider=keycloak-oidc', `--oidc-issuer-url=${idp.issuer}`, '--client-id=gatehouse',
