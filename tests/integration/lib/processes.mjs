@@ -105,3 +105,13 @@ export function mintCookie(opts = {}) {
   for (const [k, v] of Object.entries(opts)) args.push(`--${k}=${v}`);
   return execFileSync(mintBin, args, { encoding: 'utf8' }).trim();
 }
+
+// Mints `count` sessions straight into Redis (as --session-store-type=redis stores them); returns their
+// cookie values (the tickets). `cluster`: the URL is a cluster node.
+export function mintRedisSessions(url, count, { cluster = false, ...opts } = {}) {
+  const args = [`--cookie-secret=${cookieSecret}`, `--${cluster ? 'redis-cluster-url' : 'redis-url'}=${url}`,
+    `--count=${count}`];
+  for (const [k, v] of Object.entries(opts)) args.push(`--${k}=${v}`);
+  return execFileSync(mintBin, args, { encoding: 'utf8' }).trim().split('\n')
+    .map((line) => line.slice(line.indexOf('=') + 1));
+}
