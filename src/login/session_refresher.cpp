@@ -65,8 +65,10 @@ SessionRefresher::SessionRefresher(std::shared_ptr<const options::Options> optio
                                    const Clock& clock)
     : options_(std::move(options)), store_(store), provider_(provider), clock_(clock) {}
 
+// Strictly after: times are whole seconds, so `>=` could renew a session made late in one second at the very
+// start of the next, long before it is --cookie-refresh old.
 bool SessionRefresher::due(const session::Session& s) const {
-    return options_->cookie_refresh.count() > 0 && s.refresh_after != 0 && clock_.now() >= s.refresh_after &&
+    return options_->cookie_refresh.count() > 0 && s.refresh_after != 0 && clock_.now() > s.refresh_after &&
            !s.refresh_token.empty();
 }
 

@@ -176,3 +176,49 @@ describe('Redis sessions, end to end', () => {
     }
   });
 });
+
+describe('--cookie-refresh with Redis sessions', () => {
+  let redis;
+  let stack;
+  before(async () => {
+    redis = await startRedis();
+    stack = await startSsoStack({ gatehouseFlags: ['--session-store-type=redis', `--redis-connection-url=${redis.url}`,
+      '--cookie-refresh=1s'] });
+  });
+  after(async () => {
+    await stack?.stop();
+    await redis?.stop();
+  });
+
+  test('renews the stored session once for parallel requests; the same ticket sees it; a refused refresh ends it', async () => {
+    const b = new Browser({ ca: stack.certs.ca });
+    await login(b, `${stack.base('app1')}/`);
+    const ticket = b.cookie('_oauth2_proxy').value;
+    const key = redis.cli('KEYS', '_oauth2_proxy:session:*');
+    const before = redis.cli('GET', key);
+    await new Promise((r) => setTimeout(r, 2100));  // due: whole seconds, strictly older than 1 s
+    const answers = await Promise.all([1, 2, 3, 4, 5, 6].map(() => b.get(`${stack.base('app1')}/asset`)));
+    for (const a of answers) assert.equal(a.status, 200);
+    assert.equal((stack.gatehouse.output.match(/refresh: asking the IdP/g) ?? []).length, 1,
+      `one call to the IdP:\n${stack.gatehouse.output.match(/^.*(refresh|auth):.*$/gm)?.join('\n')}`);
+    assert.notEqual(redis.cli('GET', key), before, 'the stored session was renewed in place');
+    assert.equal(redis.cli('KEYS', '_oauth2_proxy:session:*'), key, 'under the same ticket');
+    // A copy of the cookie from before the refresh is the same ticket: it sees the renewed session, not due.
+    const copy = await httpGet(stack.gatehouse.port, '/oauth2/auth', { cookie: `_oauth2_proxy=${ticket}` });
+    assert.equal(copy.status, 202);
+    assert.equal((stack.gatehouse.output.match(/refresh: asking the IdP/g) ?? []).length, 1, 'the copy needs no refresh');
+
+    // The IdP forgets its grants (restart with new keys): the next refresh is refused and the session ends,
+    // in Redis too.
+    const { startIdp } = await import('./lib/idp.mjs');
+    const port = Number(new URL(stack.idp.issuer).port);
+    await stack.idp.close();
+    stack.idp = await startIdp({ port, clients: [{ client_id: 'gatehouse', client_secret: 'gatehouse-client-secret',
+      redirect_uris: [`${stack.base('auth')}/oauth2/callback`] }] });
+    await new Promise((r) => setTimeout(r, 2100));  // due: whole seconds, strictly older than 1 s
+    const ended = await b.get(`${stack.base('app1')}/`);
+    assert.equal(ended.status, 302, 'sent to sign in again');
+    await stack.gatehouse.waitForOutput(/refresh: .*; ending the session of user "alice"/);
+    assert.equal(redis.cli('EXISTS', key), '0', 'the session is gone from Redis');
+  });
+});

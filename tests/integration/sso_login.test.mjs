@@ -225,7 +225,7 @@ describe('--cookie-refresh', () => {
     const b = new Browser({ ca: stack.certs.ca });
     await login(b, `${stack.base('app1')}/`);
     const first = b.cookie('_oauth2_proxy').value;
-    await new Promise((r) => setTimeout(r, 1200));
+    await new Promise((r) => setTimeout(r, 2100));  // due: whole seconds, strictly older than 1 s
     // Parallel requests with the same (now due) cookie: one refresh at the IdP, every answer carries the new cookie.
     const answers = await Promise.all([1, 2, 3, 4, 5, 6].map(() => b.get(`${stack.base('app1')}/asset`)));
     for (const a of answers) assert.equal(a.status, 200);
@@ -247,7 +247,7 @@ describe('--cookie-refresh', () => {
     await stack.idp.close();
     stack.idp = await startIdp({ port, clients: [{ client_id: 'gatehouse', client_secret: 'gatehouse-client-secret',
       redirect_uris: [`${stack.base('auth')}/oauth2/callback`] }] });
-    await new Promise((r) => setTimeout(r, 1200));
+    await new Promise((r) => setTimeout(r, 2100));  // due: whole seconds, strictly older than 1 s
     const ended = await b.get(`${stack.base('app1')}/`);
     assert.equal(ended.status, 302, 'sent to sign in again');
     await stack.gatehouse.waitForOutput(/refresh: .*; ending the session of user "alice"/);
