@@ -17,6 +17,9 @@ secret="q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA="
 gh_port=18480
 nginx_port=18481
 policy_port=18482
+redis_port=18483
+redis_gh_port=18484
+cached_gh_port=18485
 # Every case sends the header an ingress sends, so that the policy case costs only its own work.
 original_url="X-Original-URL: https://app537.example.com/reports"
 pids=()
@@ -31,8 +34,8 @@ cookie="$("$build/tests/tools/gatehouse-mint-session" --cookie-secret="$secret" 
 
 # One wrk run: prints "requests_per_second p99_ms".
 measure() {
-  local url="$1" log="$2"
-  taskset -c "$client_core" wrk -t1 -c"$connections" -d"${duration}s" --latency -H "Cookie: $cookie" \
+  local url="$1" log="$2" session="${3:-$cookie}"
+  taskset -c "$client_core" wrk -t1 -c"$connections" -d"${duration}s" --latency -H "Cookie: $session" \
     -H "$original_url" "$url" >"$log"
   local rps p99
   rps="$(awk '/^Requests\/sec:/ {print $2}' "$log")"
@@ -42,7 +45,9 @@ measure() {
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-warm_up() { taskset -c "$client_core" wrk -t1 -c"$connections" -d1s -H "Cookie: $cookie" -H "$original_url" "$1" >/dev/null; }
+warm_up() {
+  taskset -c "$client_core" wrk -t1 -c"$connections" -d1s -H "Cookie: ${2:-$cookie}" -H "$original_url" "$1" >/dev/null
+}
 
 # A policy of 1,000 hosts with three rules each; the benchmark request hits host 537's catch-all rule.
 policy_file="$out/policy-1000-hosts.yaml"
@@ -107,24 +112,56 @@ wait_port "$policy_port"
 status="$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" -H "$original_url" "http://127.0.0.1:$policy_port/oauth2/auth")"
 [ "$status" = 202 ] || { echo "bench: the policy case answered $status, not 202" >&2; exit 1; }
 
+# --- Redis sessions: redis-server on the server's core too (in production it runs elsewhere; here its CPU
+# time is charged to the Redis cases, which makes their ratios conservative), Gatehouse without and with the
+# per-thread session cache.
+taskset -c "$server_core" redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+  --dir "$out" --loglevel warning >"$out/redis.log" 2>&1 &
+redis_pid=$!
+pids+=("$redis_pid")
+wait_port "$redis_port"
+redis_cookie="$("$build/tests/tools/gatehouse-mint-session" --cookie-secret="$secret" --user=bench-user-0001 \
+  --email=alice@example.com --preferred-username=alice --groups=/platform-team,/dev --access-token=at-bench \
+  --expires-in=86400 --redis-url="redis://127.0.0.1:$redis_port")"
+start_redis_gatehouse() {
+  local port="$1"; shift
+  taskset -c "$server_core" "$build/src/gatehouse" --provider=oidc --oidc-issuer-url=https://idp.example.com \
+    --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
+    --http-address="127.0.0.1:$port" --set-xauthrequest=true --pass-access-token=true --workers=1 \
+    --session-store-type=redis --redis-connection-url="redis://127.0.0.1:$redis_port" "$@" \
+    >"$out/gatehouse-redis-$port.log" 2>&1 &
+  pids+=("$!")
+  wait_port "$port"
+  status="$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $redis_cookie" "http://127.0.0.1:$port/oauth2/auth")"
+  [ "$status" = 202 ] || { echo "bench: the Redis case on $port answered $status, not 202" >&2; exit 1; }
+}
+start_redis_gatehouse "$redis_gh_port"
+start_redis_gatehouse "$cached_gh_port" --session-cache-ttl=10s
+
 # The servers stay up and the runs alternate, so that the machine's slow drifts hit every case alike.
 nginx_url="http://127.0.0.1:$nginx_port/oauth2/auth"
 gh_url="http://127.0.0.1:$gh_port/oauth2/auth"
 policy_url="http://127.0.0.1:$policy_port/oauth2/auth"
+redis_url="http://127.0.0.1:$redis_gh_port/oauth2/auth"
+cached_url="http://127.0.0.1:$cached_gh_port/oauth2/auth"
 for u in "$nginx_url" "$gh_url" "$policy_url"; do warm_up "$u"; done
-: >"$out/nginx.runs"
-: >"$out/gatehouse.runs"
-: >"$out/policy.runs"
+for u in "$redis_url" "$cached_url"; do warm_up "$u" "$redis_cookie"; done
+for c in nginx gatehouse policy redis cached; do : >"$out/$c.runs"; done
 for i in $(seq "$runs"); do
   measure "$nginx_url" "$out/nginx.$i.txt" >>"$out/nginx.runs"
   measure "$gh_url" "$out/gatehouse.$i.txt" >>"$out/gatehouse.runs"
   measure "$policy_url" "$out/policy.$i.txt" >>"$out/policy.runs"
+  measure "$redis_url" "$out/redis.$i.txt" "$redis_cookie" >>"$out/redis.runs"
+  measure "$cached_url" "$out/cached.$i.txt" "$redis_cookie" >>"$out/cached.runs"
 done
-kill "$nginx_pid" "$gh_pid" "$policy_pid"; wait "$nginx_pid" "$gh_pid" "$policy_pid" 2>/dev/null || true
+cleanup
+pids=()
 median_of() { cut -d' ' -f"$2" "$out/$1.runs" | median; }
 nginx_rps="$(median_of nginx 1)"; nginx_p99="$(median_of nginx 2)"
 gh_rps="$(median_of gatehouse 1)"; gh_p99="$(median_of gatehouse 2)"
 policy_rps="$(median_of policy 1)"; policy_p99="$(median_of policy 2)"
+redis_rps="$(median_of redis 1)"; redis_p99="$(median_of redis 2)"
+cached_rps="$(median_of cached 1)"; cached_p99="$(median_of cached 2)"
 
 # --- heap allocations per auth request (with the policy, the heavier path): two runs of different length, the
 # difference divided by the difference in requests, so start-up allocations cancel out.
@@ -150,12 +187,18 @@ allocs_per_request="$(awk -v a="$long_mallocs" -v b="$short_mallocs" -v c="$long
 
 ratio="$(awk -v a="$gh_rps" -v b="$nginx_rps" 'BEGIN {printf "%.2f", a / b}')"
 policy_ratio="$(awk -v a="$policy_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a / b}')"
+redis_ratio="$(awk -v a="$redis_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a / b}')"
+cached_ratio="$(awk -v a="$cached_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a / b}')"
 {
   echo "case                              req/s (median of $runs)   p99 ms"
   printf "nginx return 202 (baseline)       %-24s %s\n" "$nginx_rps" "$nginx_p99"
   printf "gatehouse /oauth2/auth (cookie)   %-24s %s\n" "$gh_rps" "$gh_p99"
   printf "gatehouse + 1,000-host policy     %-24s %s\n" "$policy_rps" "$policy_p99"
+  printf "gatehouse, Redis sessions         %-24s %s\n" "$redis_rps" "$redis_p99"
+  printf "gatehouse, Redis + local cache    %-24s %s\n" "$cached_rps" "$cached_p99"
   echo "ratio gatehouse/nginx: $ratio   (target >= 0.70; p99 target <= 2 ms at $connections connections)"
   echo "ratio policy/no-policy: $policy_ratio   (target >= 0.90)"
+  echo "ratio Redis/cookie: $redis_ratio   (target >= 0.50)"
+  echo "ratio Redis with cache/cookie: $cached_ratio   (target >= 0.90)"
   echo "heap allocations per /oauth2/auth request: $allocs_per_request"
 } | tee "$out/summary.txt"

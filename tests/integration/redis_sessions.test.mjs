@@ -5,7 +5,8 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSsoStack } from './lib/sso_stack.mjs';
 import { Browser } from './lib/browser.mjs';
-import { startGatehouse, baseFlags } from './lib/processes.mjs';
+import { startGatehouse, baseFlags, runGatehouse, freePort, mintRedisSessions } from './lib/processes.mjs';
+import { makeCertificates } from './lib/tls.mjs';
 import { login } from './lib/login_steps.mjs';
 import { httpGet } from './lib/client.mjs';
 import { startRedis } from './lib/redis.mjs';
@@ -220,5 +221,58 @@ describe('--cookie-refresh with Redis sessions', () => {
     assert.equal(ended.status, 302, 'sent to sign in again');
     await stack.gatehouse.waitForOutput(/refresh: .*; ending the session of user "alice"/);
     assert.equal(redis.cli('EXISTS', key), '0', 'the session is gone from Redis');
+  });
+});
+
+describe('rediss:// (Redis over TLS)', () => {
+  let redis;
+  let certs;
+  let tlsPort;
+  const started = [];
+  before(async () => {
+    certs = makeCertificates(['localhost', '127.0.0.1']);
+    tlsPort = await freePort();
+    // A plain port beside the TLS one, only for the test to mint sessions with.
+    redis = await startRedis(['--tls-port', String(tlsPort), '--tls-cert-file', certs.cert,
+      '--tls-key-file', certs.key, '--tls-ca-cert-file', certs.caFile, '--tls-auth-clients', 'no']);
+  });
+  after(async () => {
+    for (const g of started) await g.stop();
+    await redis?.stop();
+  });
+  const start = async (flags) => {
+    const g = await startGatehouse(['--session-store-type=redis', '--redis-timeout=500ms', ...flags]);
+    started.push(g);
+    return g;
+  };
+
+  test('verifies the server against --redis-ca-path, and sessions work over TLS', async () => {
+    const g = await start([`--redis-connection-url=rediss://localhost:${tlsPort}`, `--redis-ca-path=${certs.caFile}`]);
+    const [ticket] = mintRedisSessions(redis.url, 1);
+    const answer = await httpGet(g.port, '/oauth2/auth', { cookie: `_oauth2_proxy=${ticket}` });
+    assert.equal(answer.status, 202);
+    await g.waitForOutput(/redis: connected to localhost:\d+/);
+  });
+
+  test('refuses a server its CA does not vouch for, fails closed, and says why', async () => {
+    const g = await start([`--redis-connection-url=rediss://localhost:${tlsPort}`]);
+    const [ticket] = mintRedisSessions(redis.url, 1);
+    const answer = await httpGet(g.port, '/oauth2/auth', { cookie: `_oauth2_proxy=${ticket}` });
+    assert.equal(answer.status, 503);
+    await g.waitForOutput(/redis: cannot connect to localhost:\d+: TLS handshake failed: certificate verify failed/);
+  });
+
+  test('--redis-insecure-skip-tls-verify connects without checking', async () => {
+    const g = await start([`--redis-connection-url=rediss://localhost:${tlsPort}`,
+      '--redis-insecure-skip-tls-verify=true']);
+    const [ticket] = mintRedisSessions(redis.url, 1);
+    assert.equal((await httpGet(g.port, '/oauth2/auth', { cookie: `_oauth2_proxy=${ticket}` })).status, 202);
+  });
+
+  test('an unreadable --redis-ca-path is a configuration error', async () => {
+    const { code, output } = await runGatehouse([...baseFlags(await freePort()), '--session-store-type=redis',
+      `--redis-connection-url=rediss://localhost:${tlsPort}`, '--redis-ca-path=/nonexistent/ca.pem']);
+    assert.equal(code, 2);
+    assert.match(output, /^gatehouse: --redis-ca-path: cannot load \/nonexistent\/ca.pem/m);
   });
 });
