@@ -56,6 +56,27 @@ describe('Redis Sentinel', () => {
   });
 });
 
+describe('Redis Sentinel with passwords', () => {
+  let group;
+  let gatehouse;
+  before(async () => {
+    group = await startSentinelGroup({ name: 'locked', password: 'data-pw', sentinelPassword: 'sentinel-pw' });
+  });
+  after(async () => {
+    await gatehouse?.stop();
+    await group?.stop();
+  });
+
+  test('--redis-password reaches the master, --redis-sentinel-password the sentinels', async () => {
+    gatehouse = await startGatehouse(['--session-store-type=redis', '--redis-use-sentinel=true',
+      '--redis-sentinel-master-name=locked', '--redis-password=data-pw', '--redis-sentinel-password=sentinel-pw',
+      ...group.sentinels.map((s) => `--redis-sentinel-connection-urls=${s.url}`)]);
+    const tickets = mintRedisSessions(group.master.url, 3);
+    assert.deepEqual(await statuses(gatehouse, tickets), [202, 202, 202]);
+    assert.doesNotMatch(gatehouse.output, /data-pw|sentinel-pw/, 'no password in the log');
+  });
+});
+
 describe('Redis Cluster', () => {
   let cluster;
   let gatehouse;

@@ -12,7 +12,7 @@ export class RedisServer {
     this.dir = dir;
   }
 
-  get url() { return `redis://127.0.0.1:${this.port}`; }
+  get url() { return `redis://${this.password ? `:${this.password}@` : ''}127.0.0.1:${this.port}`; }
 
   async start() {
     this.proc = new Proc('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '',
@@ -34,7 +34,8 @@ export class RedisServer {
 
   // redis-cli against this server.
   cli(...args) {
-    return execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(this.port), ...args], { encoding: 'utf8' }).trim();
+    const auth = this.password ? ['-a', this.password, '--no-auth-warning'] : [];
+    return execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(this.port), ...auth, ...args], { encoding: 'utf8' }).trim();
   }
 }
 
@@ -44,10 +45,13 @@ export async function startRedis(args = [], { port } = {}) {
 }
 
 // One master, one replica and three sentinels watching them under `name`. Sentinels notice a dead master
-// after `downAfterMs` and fail over at once.
-export async function startSentinelGroup({ name = 'gatehouse-master', downAfterMs = 1000 } = {}) {
-  const master = await startRedis();
-  const replica = await startRedis(['--replicaof', '127.0.0.1', String(master.port)]);
+// after `downAfterMs` and fail over at once. `password`: the data nodes' requirepass; `sentinelPassword`:
+// the sentinels' own.
+export async function startSentinelGroup({ name = 'gatehouse-master', downAfterMs = 1000, password, sentinelPassword } = {}) {
+  const auth = password ? ['--requirepass', password, '--masterauth', password] : [];
+  const master = await startRedis(auth);
+  const replica = await startRedis(['--replicaof', '127.0.0.1', String(master.port), ...auth]);
+  if (password) master.password = replica.password = password;
   const sentinels = [];
   for (let i = 0; i < 3; ++i) {
     const port = await freePort();
@@ -58,7 +62,9 @@ export async function startSentinelGroup({ name = 'gatehouse-master', downAfterM
       `sentinel monitor ${name} 127.0.0.1 ${master.port} 2`,
       `sentinel down-after-milliseconds ${name} ${downAfterMs}`,
       `sentinel failover-timeout ${name} 5000`,
-      `sentinel parallel-syncs ${name} 1`, '',
+      `sentinel parallel-syncs ${name} 1`,
+      ...(password ? [`sentinel auth-pass ${name} ${password}`] : []),
+      ...(sentinelPassword ? [`requirepass ${sentinelPassword}`] : []), '',
     ].join('\n'));
     const proc = new Proc('redis-sentinel', [conf]);
     await waitForPort(port);
@@ -68,7 +74,8 @@ export async function startSentinelGroup({ name = 'gatehouse-master', downAfterM
     name, master, replica, sentinels,
     // The master the sentinels name now.
     currentMaster() {
-      const out = execFileSync('redis-cli', ['-p', String(sentinels[0].port), 'SENTINEL', 'get-master-addr-by-name', name],
+      const out = execFileSync('redis-cli', ['-p', String(sentinels[0].port), ...(sentinelPassword ? ['-a', sentinelPassword, '--no-auth-warning'] : []),
+        'SENTINEL', 'get-master-addr-by-name', name],
         { encoding: 'utf8' }).trim().split('\n');
       return Number(out[1]);
     },
