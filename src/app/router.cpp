@@ -59,7 +59,9 @@ void Router::handle_now(const http::Request& req, http::Response& res) const {
         const bool idp = provider_.ready();
         const bool store = !store_ready_ || store_ready_();
         res.status(idp && store ? 200 : 503);
-        return res.finish(idp && store ? "OK" : !idp ? "waiting for the identity provider\n" : "waiting for the session store\n");
+        if (idp && store) return res.finish("OK");
+        return res.finish(std::string(idp ? "" : "waiting for the identity provider\n") +
+                          (store ? "" : "waiting for the session store\n"));
     }
     if (path == start_path_) return login_.start(req, res);
     if (path == sign_in_path_) return login_.sign_in(req, res);

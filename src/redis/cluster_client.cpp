@@ -46,6 +46,13 @@ bool parse_redirection(std::string_view text, std::uint16_t& slot, std::string& 
 ClusterClient::ClusterClient(asio::any_io_executor executor, ConnectionOptions options, std::vector<Endpoint> seeds)
     : executor_(std::move(executor)), options_(std::move(options)), seeds_(std::move(seeds)) {
     for (const auto& s : seeds_) node(s.host, s.port);
+    // Read the slot map now rather than on the first request: /ready reports this client connected only once
+    // it knows the map, and a readiness probe would otherwise wait for traffic that never comes.
+    refresh_in_background();
+}
+
+void ClusterClient::refresh_in_background() {
+    asio::co_spawn(executor_, [this]() -> asio::awaitable<void> { co_await refresh_topology(); }, asio::detached);
 }
 
 ClusterClient::~ClusterClient() = default;
@@ -144,8 +151,7 @@ asio::awaitable<Result> ClusterClient::execute(std::string_view key, Command com
         }
         if (!result.ok()) {
             // The node may be gone for good (failover, removed): read the map again in the background.
-            asio::co_spawn(executor_, [this]() -> asio::awaitable<void> { co_await refresh_topology(); },
-                           asio::detached);
+            refresh_in_background();
             co_return result;
         }
         const bool moved = result.reply.is_error_kind("MOVED");
@@ -157,8 +163,7 @@ asio::awaitable<Result> ClusterClient::execute(std::string_view key, Command com
         if (moved) {
             // The slot lives there now; others may have moved with it, so re-read the whole map soon.
             slots_[to_slot] = target;
-            asio::co_spawn(executor_, [this]() -> asio::awaitable<void> { co_await refresh_topology(); },
-                           asio::detached);
+            refresh_in_background();
         } else {
             asking = true;
         }

@@ -26,6 +26,8 @@ public:
     boost::asio::awaitable<bool> refresh_topology();
 
 private:
+    // Lifetime: the client outlives its executor's run (it is destroyed after the I/O threads stop).
+    void refresh_in_background();
     Connection& node(const std::string& host, std::uint16_t port);
     Connection* owner_of(std::uint16_t slot);
 

@@ -90,6 +90,18 @@ describe('Redis Cluster', () => {
     await cluster?.stop();
   });
 
+  test('ready without traffic: the slot map is read at start', async () => {
+    // No IdP runs in this test, so /ready stays 503 for it; the store must drop out of its answer by itself.
+    const deadline = Date.now() + 5000;
+    let ready;
+    do {
+      ready = await httpGet(gatehouse.port, '/ready');
+      await sleep(50);
+    } while (/session store/.test(ready.body) && Date.now() < deadline);
+    assert.match(ready.body, /waiting for the identity provider/);
+    assert.doesNotMatch(ready.body, /session store/);
+  });
+
   test('sessions spread over every master and each is found on its slot', async () => {
     const tickets = mintRedisSessions(cluster.nodes[1].url, 30, { cluster: true });
     for (const n of cluster.nodes) assert.ok(Number(n.cli('DBSIZE')) > 0, `node ${n.port} holds some keys`);
