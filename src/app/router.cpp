@@ -17,9 +17,12 @@ Router::Router(std::shared_ptr<const options::Options> options, const session::S
       store_ready_(std::move(store_ready)),
       redirects_(options_->whitelist_domains),
       refresher_(options_, store, provider, clock),
-      nginx_(gate, options_, options_->cookie_refresh.count() > 0 ? &refresher_ : nullptr),
+      nginx_door_(doors::DoorKind::nginx, gate, options_, options_->cookie_refresh.count() > 0 ? &refresher_ : nullptr),
+      forward_auth_door_(doors::DoorKind::forward_auth, gate, options_,
+                         options_->cookie_refresh.count() > 0 ? &refresher_ : nullptr),
+      envoy_door_(doors::DoorKind::envoy_http, gate, options_,
+                  options_->cookie_refresh.count() > 0 ? &refresher_ : nullptr),
       login_(options_, store, provider, redirects_, gate, clock),
-      auth_path_(options_->proxy_prefix + "/auth"),
       userinfo_path_(options_->proxy_prefix + "/userinfo"),
       sign_out_path_(options_->proxy_prefix + "/sign_out"),
       start_path_(options_->proxy_prefix + "/start"),
@@ -29,8 +32,12 @@ Router::Router(std::shared_ptr<const options::Options> options, const session::S
 
 boost::asio::awaitable<void> Router::handle(const http::Request& req, http::Response& res) const {
     const std::string_view path = req.path();
-    if (path == auth_path_) {
-        co_await nginx_.handle(req, res);
+    if (nginx_door_.serves(path)) {
+        co_await nginx_door_.handle(req, res);
+    } else if (forward_auth_door_.serves(path)) {
+        co_await forward_auth_door_.handle(req, res);
+    } else if (envoy_door_.serves(path)) {
+        co_await envoy_door_.handle(req, res);
     } else if (path == callback_path_) {
         co_await login_.callback(req, res);
     } else if (path == userinfo_path_) {

@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "authz/redirect_validator.hpp"
-#include "doors/nginx_door.hpp"
+#include "doors/http_door.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "login/login_flow.hpp"
@@ -37,9 +37,9 @@ private:
     std::function<bool()> store_ready_;
     authz::RedirectValidator redirects_;
     login::SessionRefresher refresher_;
-    doors::NginxDoor nginx_;
+    doors::HttpDoor nginx_door_, forward_auth_door_, envoy_door_;
     login::LoginFlow login_;
-    std::string auth_path_, userinfo_path_, sign_out_path_, start_path_, sign_in_path_, callback_path_,
+    std::string userinfo_path_, sign_out_path_, start_path_, sign_in_path_, callback_path_,
         backchannel_logout_path_;
 };
 

@@ -1,0 +1,164 @@
+#include "doors/http_door.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "doors/identity_headers.hpp"
+#include "doors/sign_in_redirect.hpp"
+#include "observe/log_text.hpp"
+
+namespace gh::doors {
+namespace {
+
+std::string door_path(DoorKind kind, const std::string& prefix) {
+    switch (kind) {
+        case DoorKind::nginx: return prefix + "/auth";
+        case DoorKind::forward_auth: return prefix + "/forward_auth";
+        case DoorKind::envoy_http: return prefix + "/envoy";
+    }
+    return prefix + "/auth";
+}
+
+// "https, http" from a chain of proxies: the first is what the client used.
+std::string_view first_value(std::string_view v) { return v.substr(0, v.find(',')); }
+
+}  // namespace
+
+HttpDoor::HttpDoor(DoorKind kind, const gate::Gate& gate, std::shared_ptr<const options::Options> options,
+                   const login::SessionRefresher* refresher)
+    : kind_(kind),
+      gate_(gate),
+      options_(std::move(options)),
+      refresher_(refresher),
+      path_(door_path(kind, options_->proxy_prefix)) {}
+
+bool HttpDoor::serves(std::string_view request_path) const {
+    if (kind_ != DoorKind::envoy_http) return request_path == path_;
+    // Envoy appends the original path to its path_prefix.
+    return request_path.starts_with(path_) && (request_path.size() == path_.size() || request_path[path_.size()] == '/');
+}
+
+gate::OriginalRequest HttpDoor::original_request(const http::Request& req, const session::CookieJar& jar) const {
+    gate::OriginalRequest original{.cookies = &jar};
+    if (kind_ == DoorKind::envoy_http) {
+        // The request line is the original request, under our prefix; Envoy is the caller, not the client.
+        std::string_view path = req.path().substr(path_.size());
+        original.method = req.method();
+        original.path = path.empty() ? std::string_view("/") : path;
+        original.host = req.header("Host");
+        return original;
+    }
+    original.route = gate::route_rules_from_query(req.query());
+    if (gate_.has_public_routes()) {
+        const auto target = http::original_target(req, options_->reverse_proxy);
+        original.method = target.method;
+        original.path = target.path;
+        original.host = target.host;
+    }
+    return original;
+}
+
+http::OriginalUrl HttpDoor::original_url(const http::Request& req) const {
+    if (kind_ != DoorKind::envoy_http) return http::original_url(req, options_->reverse_proxy);
+    const std::string_view proto = first_value(req.header("X-Forwarded-Proto"));
+    std::string uri(req.target().substr(path_.size()));
+    if (uri.empty() || uri.front() != '/') uri.insert(0, "/");
+    return {proto == "http" ? "http" : "https", std::string(req.header("Host")), std::move(uri)};
+}
+
+boost::asio::awaitable<void> HttpDoor::handle(const http::Request& req, http::Response& res) const {
+    // Per-thread: the jar's vector and the session's strings keep their capacity across requests.
+    thread_local session::CookieJar jar;
+    thread_local session::Session session;
+    jar.clear();
+    req.for_each("Cookie", [](std::string_view v) { jar.add_header(v); });
+
+    const auto d = gate_.decide_now(original_request(req, jar), session);
+    if (!d) {
+        co_await handle_with_store(req, res);
+        co_return;
+    }
+    if (d->verdict == gate::Verdict::allow && d->reason != gate::Reason::public_route && refresher_ &&
+        refresher_->due(session)) {
+        // Copies: the thread-local buffers belong to whichever request runs next while this one waits.
+        co_await allow_after_refresh(req, res, session, jar);
+        co_return;
+    }
+    answer(req, res, *d, session);
+}
+
+boost::asio::awaitable<void> HttpDoor::handle_with_store(const http::Request& req, http::Response& res) const {
+    session::CookieJar jar;
+    req.for_each("Cookie", [&jar](std::string_view v) { jar.add_header(v); });
+    session::Session session;
+    const gate::OriginalRequest original = original_request(req, jar);
+    const gate::Decision d = co_await gate_.decide(original, session);
+    if (d.verdict == gate::Verdict::allow && d.reason != gate::Reason::public_route && refresher_ &&
+        refresher_->due(session)) {
+        co_await allow_after_refresh(req, res, std::move(session), std::move(jar));
+        co_return;
+    }
+    answer(req, res, d, session);
+}
+
+void HttpDoor::answer(const http::Request& req, http::Response& res, const gate::Decision& d,
+                      const session::Session& session, const std::vector<std::string>& set_cookies) const {
+    switch (d.verdict) {
+        case gate::Verdict::allow:
+            res.status(kind_ == DoorKind::nginx ? 202 : 200);
+            // A public route carries no identity: `session` may still hold another request's user.
+            if (d.reason != gate::Reason::public_route) write_identity_headers(session, *options_, res);
+            break;
+        case gate::Verdict::sign_in_required:
+            if (kind_ == DoorKind::nginx || wants_api_answer(req.header("Accept"), req.header("X-Requested-With"))) {
+                res.status(401);
+            } else {
+                const auto url = original_url(req);
+                res.status(302);
+                res.header("Location", sign_in_location(*options_, url.scheme, url.host, url.to_string()));
+                res.header("Cache-Control", "no-store");
+            }
+            break;
+        case gate::Verdict::forbidden:
+            res.status(403);
+            break;
+        case gate::Verdict::unavailable:
+            // Fail closed: nginx turns any status but 2xx/401/403 from the auth request into a 500; Traefik,
+            // Caddy and Envoy pass it on.
+            res.status(503);
+            break;
+    }
+    // nginx's auth_request_set sees only the first Set-Cookie: a refreshed session that needs chunks should
+    // live in Redis (--session-store-type=redis); the chunks are still all sent for proxies that forward them all.
+    for (const auto& c : set_cookies) res.header("Set-Cookie", c);
+    res.finish();
+    if (d.verdict != gate::Verdict::allow) log_denial(req, d, session, res.status_code());
+}
+
+boost::asio::awaitable<void> HttpDoor::allow_after_refresh(const http::Request& req, http::Response& res,
+                                                           session::Session session, session::CookieJar jar) const {
+    std::vector<std::string> set_cookies;
+    const auto host = original_url(req).host;
+    const auto outcome = co_await refresher_->refresh(session, jar, host, set_cookies);
+    if (outcome == login::RefreshOutcome::refused) {
+        answer(req, res, {gate::Verdict::sign_in_required, gate::Reason::session_expired}, session, set_cookies);
+        co_return;
+    }
+    // The renewed identity must still pass the global and per-app rules.
+    gate::Reason why = gate_.check_identity(session.email, session.groups);
+    if (why == gate::Reason::allowed && kind_ != DoorKind::envoy_http)
+        why = gate::check_route_rules(gate::route_rules_from_query(req.query()), session);
+    const gate::Decision d = why == gate::Reason::allowed ? gate::Decision{gate::Verdict::allow, why}
+                                                          : gate::Decision{gate::Verdict::forbidden, why};
+    answer(req, res, d, session, set_cookies);
+}
+
+void HttpDoor::log_denial(const http::Request& req, const gate::Decision& d, const session::Session& s,
+                          int status) const {
+    const bool known = d.verdict == gate::Verdict::forbidden;
+    spdlog::info("auth: status={} reason=\"{}\" user=\"{}\" email=\"{}\" url=\"{}\"", status, gate::to_string(d.reason),
+                 known ? observe::log_text(s.user) : "", known ? observe::log_text(s.email) : "",
+                 observe::log_text(kind_ == DoorKind::nginx ? std::string(req.header("X-Original-URL"))
+                                                            : original_url(req).to_string()));
+}
+
+}  // namespace gh::doors
