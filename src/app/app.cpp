@@ -14,6 +14,7 @@
 
 #include "app/router.hpp"
 #include "app/session_store_factory.hpp"
+#include "doors/envoy_grpc/grpc_server.hpp"
 #include "authz/email_list.hpp"
 #include "gate/gate.hpp"
 #include "http/client.hpp"
@@ -147,6 +148,18 @@ int run(const options::Options& opts) {
     const gate::Gate gate(options, *sessions.store, clock, emails.get(), policy.get());
     const Router routes(options, *sessions.store, gate, provider, clock, sessions.ready);
     router = &routes;
+    std::unique_ptr<doors::envoy_grpc::GrpcServer> grpc;
+    if (!options->grpc_address.empty()) {
+        try {
+            grpc = std::make_unique<doors::envoy_grpc::GrpcServer>(gate, options, routes.refresher(),
+                                                                   server->executors());
+        } catch (const std::exception& e) {
+            std::cerr << "gatehouse: " << e.what() << "\n";
+            return 2;
+        }
+        spdlog::info("gRPC ext_authz and health on {}{}", options->grpc_address, options->grpc_tls ? " (TLS)" : " (h2c)");
+        server->on_signal([&grpc, &options] { grpc->shutdown(options->shutdown_timeout); });
+    }
     try {
         server->bind();
         spdlog::info("gatehouse {} listening on http://{}:{}{} with {} I/O threads, {} sessions", kVersion,

@@ -23,6 +23,11 @@ public:
     // Most endpoints answer without suspending; the OIDC callback waits for the IdP, Redis sessions for Redis.
     boost::asio::awaitable<void> handle(const http::Request& req, http::Response& res) const;
 
+    // Renews sessions past --cookie-refresh; nullptr when refresh is off (for the gRPC door).
+    const login::SessionRefresher* refresher() const {
+        return options_->cookie_refresh.count() > 0 ? &refresher_ : nullptr;
+    }
+
 private:
     // Endpoints that never wait.
     void handle_now(const http::Request& req, http::Response& res) const;

@@ -138,6 +138,7 @@ void Server::run_until_signalled() {
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
         if (ec) return;
         spdlog::info("received signal {}, draining (up to {} ms)", signal, limits_.shutdown_timeout.count());
+        if (on_signal_) on_signal_();
         for (auto& w : workers_) asio::post(w->io, [&w] { w->drain(); });
         deadline.expires_after(limits_.shutdown_timeout);
         deadline.async_wait([&](const boost::system::error_code& e) {

@@ -56,6 +56,10 @@ public:
     // The I/O threads' executors, one per thread, for clients that each thread keeps of its own (Redis).
     std::vector<boost::asio::any_io_executor> executors() const;
 
+    // Called once, on the control thread, when SIGTERM or SIGINT arrives and before the HTTP drain starts:
+    // other listeners (gRPC) stop first, while the I/O threads still finish the calls they were given.
+    void on_signal(std::function<void()> hook) { on_signal_ = std::move(hook); }
+
     // Binds every listener; throws std::runtime_error naming the address when one cannot be bound.
     void bind();
     // Serves until SIGTERM or SIGINT, then stops accepting, lets in-flight requests finish (up to
@@ -67,6 +71,7 @@ private:
     std::shared_ptr<boost::asio::ssl::context> tls_;
     Limits limits_;
     Handler handler_;
+    std::function<void()> on_signal_;
     std::vector<std::unique_ptr<Worker>> workers_;
 };
 

@@ -234,6 +234,16 @@ void build_server(Builder& b, Options& o) {
         if (!field->starts_with('/')) b.fail(flag, "must start with /");
     }
     while (o.proxy_prefix.size() > 1 && o.proxy_prefix.ends_with('/')) o.proxy_prefix.pop_back();
+    o.grpc_address = b.text("grpc-address");
+    o.grpc_tls = b.boolean("grpc-tls");
+    if (!o.grpc_address.empty() && !parse_listen_address(o.grpc_address))
+        b.fail("grpc-address", "'" + o.grpc_address + "' is not host:port");
+    if (o.grpc_tls && (o.tls_cert_file.empty() || o.tls_key_file.empty())) {
+        o.tls_cert_file = b.text("tls-cert-file");
+        o.tls_key_file = b.text("tls-key-file");
+        if (o.tls_cert_file.empty() || o.tls_key_file.empty())
+            b.fail("grpc-tls", "needs --tls-cert-file and --tls-key-file");
+    }
     o.workers = static_cast<int>(b.integer("workers", 0, 256));
     o.max_header_bytes = static_cast<std::size_t>(b.integer("max-header-bytes", 1024, 1 << 20));
     o.max_header_count = static_cast<std::size_t>(b.integer("max-header-count", 8, 10000));

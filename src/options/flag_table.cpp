@@ -122,6 +122,9 @@ constexpr std::array kFlags = {
     FlagSpec{"idle-timeout", "idle_timeout", duration, "120s", "keep-alive connection idle timeout"},
     FlagSpec{"shutdown-timeout", "shutdown_timeout", duration, "10s",
              "how long SIGTERM waits for in-flight requests"},
+    FlagSpec{"grpc-address", "grpc_address", text, "",
+             "host:port for Envoy ext_authz over gRPC (Contour, Istio, Envoy Gateway) and grpc.health.v1; empty: off"},
+    FlagSpec{"grpc-tls", "grpc_tls", boolean, "false", "serve gRPC over TLS with --tls-cert-file/--tls-key-file (else h2c)"},
     FlagSpec{"config", "config", text, "", "cfg file in oauth2-proxy's format"},
 };
 
@@ -144,7 +147,7 @@ constexpr std::array kPending = {
     PendingFlag{"google-admin-email", "[proxy-mode]"}, PendingFlag{"google-service-account-json", "[proxy-mode]"},
     PendingFlag{"github-org", "[proxy-mode]"},         PendingFlag{"github-team", "[proxy-mode]"},
     PendingFlag{"github-user", "[proxy-mode]"},        PendingFlag{"gitlab-group", "[proxy-mode]"},
-    PendingFlag{"azure-tenant", "[proxy-mode]"},       PendingFlag{"grpc-address", "[doors]"},
+    PendingFlag{"azure-tenant", "[proxy-mode]"},
 };
 
 std::string to_cfg_key(std::string_view name) {

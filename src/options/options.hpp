@@ -87,6 +87,8 @@ struct Options {
     int static_upstream_status = 200;  // from --upstream=static://CODE
 
     // Server
+    std::string grpc_address;  // --grpc-address; empty: no gRPC listener
+    bool grpc_tls = false;
     ListenAddress http_address;
     std::optional<ListenAddress> https_address;
     std::string tls_cert_file;

@@ -1,0 +1,116 @@
+#include "doors/envoy_grpc/check_translation.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "doors/identity_headers.hpp"
+
+namespace gh::doors::envoy_grpc {
+namespace {
+
+using envoy::config::core::v3::HeaderValueOption;
+
+bool lower_case_equals(std::string_view key, std::string_view lower) {
+    return key.size() == lower.size() && std::equal(key.begin(), key.end(), lower.begin(), [](char a, char b) {
+               return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
+}
+
+// Every value of `name` must reach the gate; with encode_raw_headers Envoy sends header_map instead of headers.
+void read_headers(const envoy::service::auth::v3::AttributeContext::HttpRequest& http, CheckView& view) {
+    auto take = [&view](std::string_view key, std::string_view value) {
+        if (lower_case_equals(key, "cookie")) view.cookie = value;
+        else if (lower_case_equals(key, "accept")) view.accept = value;
+        else if (lower_case_equals(key, "x-requested-with")) view.x_requested_with = value;
+        if (key.size() >= 8) {
+            std::string lower(key);
+            std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+            if (is_identity_header(lower)) view.client_identity_headers.push_back(key);
+        }
+    };
+    for (const auto& [key, value] : http.headers()) take(key, value);
+    for (const auto& h : http.header_map().headers())
+        take(h.key(), h.raw_value().empty() ? std::string_view(h.value()) : std::string_view(h.raw_value()));
+}
+
+void add_header(google::protobuf::RepeatedPtrField<HeaderValueOption>& list, std::string_view key,
+                std::string_view value, bool overwrite) {
+    auto* option = list.Add();
+    option->mutable_header()->set_key(std::string(key));
+    option->mutable_header()->set_value(std::string(value));
+    // Envoy versions differ in which of the two they read: say the same in both.
+    option->mutable_append()->set_value(!overwrite);
+    option->set_append_action(overwrite ? HeaderValueOption::OVERWRITE_IF_EXISTS_OR_ADD
+                                        : HeaderValueOption::APPEND_IF_EXISTS_OR_ADD);
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    return out;
+}
+
+}  // namespace
+
+bool read_check_request(const CheckRequest& request, CheckView& view) {
+    if (!request.has_attributes() || !request.attributes().has_request() ||
+        !request.attributes().request().has_http()) {
+        view.problem = "no HTTP request in the CheckRequest";
+        return false;
+    }
+    const auto& http = request.attributes().request().http();
+    view.method = http.method();
+    view.scheme = http.scheme().empty() ? std::string_view("https") : std::string_view(http.scheme());
+    view.host = http.host();
+    view.path_and_query = http.path();
+    view.path = view.path_and_query.substr(0, view.path_and_query.find_first_of("?#"));
+    read_headers(http, view);
+    if (view.host.empty()) {
+        view.problem = "no host in the CheckRequest";
+        return false;
+    }
+    if (view.path.empty() || view.path.front() != '/') {
+        view.problem = "no absolute path in the CheckRequest";
+        return false;
+    }
+    const auto& context = request.attributes().context_extensions();
+    auto context_value = [&context](const char* key) {
+        const auto it = context.find(key);
+        return it == context.end() ? std::string_view{} : std::string_view(it->second);
+    };
+    view.route.allowed_groups = context_value("allowed_groups");
+    view.route.allowed_emails = context_value("allowed_emails");
+    view.route.allowed_email_domains = context_value("allowed_email_domains");
+    return true;
+}
+
+void write_allow(const session::Session* s, const options::Options& o, const CheckView& view,
+                 const std::vector<std::string>& set_cookies, CheckResponse& response) {
+    response.mutable_status()->set_code(kOk);
+    auto* ok = response.mutable_ok_response();
+    std::vector<std::string> ours;
+    if (s)
+        for_each_identity_header(*s, o, [&](std::string_view name, std::string_view value) {
+            ours.push_back(lower(name));
+            add_header(*ok->mutable_headers(), ours.back(), value, true);
+        });
+    // A client-sent look-alike that we do not overwrite must not reach the app either.
+    for (const auto name : view.client_identity_headers) {
+        const std::string l = lower(name);
+        if (std::find(ours.begin(), ours.end(), l) == ours.end()) ok->add_headers_to_remove(l);
+    }
+    for (const auto& c : set_cookies) add_header(*ok->mutable_response_headers_to_add(), "set-cookie", c, false);
+}
+
+void write_denial(int http_status, GrpcCode grpc_code, std::string_view location, std::string_view body,
+                  const std::vector<std::string>& set_cookies, CheckResponse& response) {
+    response.mutable_status()->set_code(grpc_code);
+    auto* denied = response.mutable_denied_response();
+    denied->mutable_status()->set_code(static_cast<envoy::type::v3::StatusCode>(http_status));
+    if (!location.empty()) add_header(*denied->mutable_headers(), "location", location, true);
+    add_header(*denied->mutable_headers(), "cache-control", "no-store", true);
+    for (const auto& c : set_cookies) add_header(*denied->mutable_headers(), "set-cookie", c, false);
+    denied->set_body(std::string(body));
+}
+
+}  // namespace gh::doors::envoy_grpc

@@ -1,0 +1,39 @@
+#pragma once
+// envoy.service.auth.v3.Authorization/Check on gRPC's callback API. A cookie session is decided on the gRPC
+// thread that received the call; a call that must wait (Redis, a refresh at the IdP) moves to one of the HTTP
+// server's I/O threads, whose Redis clients and event loops serve it, and finishes from there.
+#include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+#include <vector>
+
+#include "doors/envoy_grpc/check_translation.hpp"
+#include "envoy/service/auth/v3/external_auth.grpc.pb.h"
+#include "gate/gate.hpp"
+#include "login/session_refresher.hpp"
+
+namespace gh::doors::envoy_grpc {
+
+class ExtAuthzService final : public envoy::service::auth::v3::Authorization::CallbackService {
+public:
+    ExtAuthzService(const gate::Gate& gate, std::shared_ptr<const options::Options> options,
+                    const login::SessionRefresher* refresher, std::vector<boost::asio::any_io_executor> workers);
+
+    grpc::ServerUnaryReactor* Check(grpc::CallbackServerContext* context, const CheckRequest* request,
+                                    CheckResponse* response) override;
+
+private:
+    boost::asio::awaitable<void> check_with_store(const CheckRequest* request, CheckResponse* response) const;
+    void answer(const CheckView& view, const gate::Decision& d, const session::Session& s,
+                const std::vector<std::string>& set_cookies, CheckResponse& response) const;
+    bool needs_refresh(const gate::Decision& d, const session::Session& s) const;
+
+    const gate::Gate& gate_;
+    std::shared_ptr<const options::Options> options_;
+    const login::SessionRefresher* refresher_;
+    std::vector<boost::asio::any_io_executor> workers_;
+    mutable std::atomic<std::size_t> next_worker_{0};
+};
+
+}  // namespace gh::doors::envoy_grpc

@@ -1,0 +1,31 @@
+#pragma once
+// The gRPC listener (--grpc-address): ext_authz Check and the standard grpc.health.v1 service, h2c or TLS
+// (--grpc-tls with --tls-cert-file/--tls-key-file). gRPC runs its own threads; no gRPC header leaks out of here.
+#include <boost/asio/any_io_executor.hpp>
+#include <chrono>
+#include <memory>
+#include <vector>
+
+#include "gate/gate.hpp"
+#include "login/session_refresher.hpp"
+
+namespace gh::doors::envoy_grpc {
+
+class GrpcServer {
+public:
+    // Listens and starts serving; throws std::runtime_error naming the flag when it cannot.
+    // `workers`: the HTTP server's I/O threads, where calls that wait for Redis or the IdP are finished.
+    GrpcServer(const gate::Gate& gate, std::shared_ptr<const options::Options> options,
+               const login::SessionRefresher* refresher, std::vector<boost::asio::any_io_executor> workers);
+    ~GrpcServer();
+
+    int port() const;
+    // Stops accepting calls and waits for those in flight, up to `deadline`.
+    void shutdown(std::chrono::milliseconds deadline);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gh::doors::envoy_grpc
