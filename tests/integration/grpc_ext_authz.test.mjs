@@ -3,7 +3,10 @@
 // CheckRequest encoded field by field the way Envoy lays it out, extra fields included.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGatehouse, freePort, mintCookie } from './lib/processes.mjs';
+import grpc from '@grpc/grpc-js';
+import { startGatehouse, freePort, mintCookie, mintRedisSessions } from './lib/processes.mjs';
+import { startRedis } from './lib/redis.mjs';
+import { makeCertificates } from './lib/tls.mjs';
 import { extAuthzClient, checkRequest, envoyWireCheckRequest } from './lib/ext_authz_client.mjs';
 
 const header = (list, name) => list.find((h) => h.header.key === name);
@@ -109,5 +112,58 @@ describe('gRPC ext_authz door', () => {
     assert.equal(header(res.ok_response.headers, 'x-auth-request-user').header.value, 'alice-sub');
     const anonymous = await client.checkRaw(envoyWireCheckRequest({ host: 'app.example.com', path: '/wire' }));
     assert.equal(anonymous.denied_response.status.code, 'Found');
+  });
+});
+
+describe('gRPC ext_authz door with Redis sessions and TLS', () => {
+  let redis;
+  let gatehouse;
+  let client;
+  let certs;
+  before(async () => {
+    certs = makeCertificates(['localhost', '127.0.0.1']);
+    redis = await startRedis();
+    const grpcPort = await freePort();
+    gatehouse = await startGatehouse([`--grpc-address=127.0.0.1:${grpcPort}`, '--grpc-tls=true',
+      `--tls-cert-file=${certs.cert}`, `--tls-key-file=${certs.key}`, '--set-xauthrequest=true',
+      '--session-store-type=redis', `--redis-connection-url=${redis.url}`, '--redis-timeout=300ms']);
+    await gatehouse.waitForOutput(/gRPC ext_authz and health on .* \(TLS\)/);
+    client = extAuthzClient(grpcPort, grpc.credentials.createSsl(certs.ca));
+  });
+  after(async () => {
+    client?.close();
+    await gatehouse?.stop();
+    await redis?.stop();
+  });
+
+  test('a Redis session is judged on an I/O thread and answered over TLS', async () => {
+    const [ticket] = mintRedisSessions(redis.url, 1, { user: 'redis-user', email: 'r@example.com' });
+    const res = await client.check(checkRequest({ headers: { cookie: `_oauth2_proxy=${ticket}` } }));
+    assert.equal(res.status.code, 0);
+    assert.equal(header(res.ok_response.headers, 'x-auth-request-user').header.value, 'redis-user');
+  });
+
+  test('Redis stopped: denied 503 with UNAVAILABLE, never allowed; then back', async () => {
+    const [ticket] = mintRedisSessions(redis.url, 1);
+    redis.pause();
+    try {
+      const res = await client.check(checkRequest({ headers: { cookie: `_oauth2_proxy=${ticket}` } }));
+      assert.equal(res.status.code, 14);
+      assert.equal(res.denied_response.status.code, 'ServiceUnavailable');
+    } finally {
+      redis.resume();
+    }
+    let code = -1;
+    for (let i = 0; i < 40 && code !== 0; ++i) {
+      code = (await client.check(checkRequest({ headers: { cookie: `_oauth2_proxy=${ticket}` } }))).status.code;
+      if (code !== 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(code, 0);
+  });
+
+  test('a plaintext client cannot talk to the TLS listener', async () => {
+    const plain = extAuthzClient(Number(gatehouse.output.match(/gRPC ext_authz and health on 127.0.0.1:(\d+)/)[1]));
+    await assert.rejects(plain.health(), (e) => e.code === grpc.status.UNAVAILABLE);
+    plain.close();
   });
 });
