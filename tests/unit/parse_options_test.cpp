@@ -219,3 +219,11 @@ TEST(Secret, NeverPrintsItsValue) {
     os << Secret("hunter2");
     EXPECT_EQ(os.str(), "***");
 }
+
+TEST(ParseOptions, GrpcListenerSettings) {
+    EXPECT_EQ(must_parse(base_args({"--grpc-address=0.0.0.0:4181"})).grpc_address, "0.0.0.0:4181");
+    EXPECT_EQ(errors_of(base_args({"--grpc-address=nope"})),
+              (std::vector<std::string>{"--grpc-address: 'nope' is not host:port"}));
+    EXPECT_EQ(errors_of(base_args({"--grpc-address=127.0.0.1:4181", "--grpc-tls=true"})),
+              (std::vector<std::string>{"--grpc-tls: needs --tls-cert-file and --tls-key-file"}));
+}

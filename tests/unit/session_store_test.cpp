@@ -177,7 +177,7 @@ TEST_F(RedisSessionStoreTest, RedisAloneCannotReadASessionNorTellWhoseItIs) {
         EXPECT_EQ(key.text.find("idp-session-1"), std::string::npos) << key.text;
         if (key.text.find(":session:") == std::string::npos) continue;
         const auto value = raw({"GET", key.text});
-        for (const std::string secret : {s.email, s.access_token, s.refresh_token, s.id_token})
+        for (const auto& secret : {s.email, s.access_token, s.refresh_token, s.id_token})
             EXPECT_EQ(value.reply.text.find(secret), std::string::npos) << "Redis holds " << secret << " in clear";
         // The session expires in Redis when it expires for the browser.
         const auto ttl = raw({"PTTL", key.text});

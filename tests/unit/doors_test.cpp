@@ -1,0 +1,105 @@
+// The pieces every door shares (browser or program, where to sign in) and the ext_authz translation.
+#include <gtest/gtest.h>
+
+#include "doors/envoy_grpc/check_translation.hpp"
+#include "doors/sign_in_redirect.hpp"
+#include "test_options.hpp"
+#include "test_sessions.hpp"
+
+using namespace gh;
+using namespace gh::doors;
+
+TEST(SignInRedirect, ProgramsAskForJsonOrSayTheyAreXhr) {
+    EXPECT_TRUE(wants_api_answer("application/json", ""));
+    EXPECT_TRUE(wants_api_answer("application/json, text/plain, */*", ""));
+    EXPECT_TRUE(wants_api_answer("", "XMLHttpRequest"));
+    EXPECT_FALSE(wants_api_answer("text/html,application/xhtml+xml,application/json;q=0.9", ""));
+    EXPECT_FALSE(wants_api_answer("*/*", ""));
+    EXPECT_FALSE(wants_api_answer("", ""));
+}
+
+TEST(SignInRedirect, GoesToTheCentralAuthHostWhenThereIsOne) {
+    auto o = test::must_parse(test::base_args({}));
+    EXPECT_EQ(sign_in_location(o, "https", "app.example.com", "https://app.example.com/a?b=c"),
+              "https://app.example.com/oauth2/start?rd=https%3A%2F%2Fapp.example.com%2Fa%3Fb%3Dc");
+    o = test::must_parse(test::base_args({"--redirect-url=https://auth.example.com/oauth2/callback"}));
+    EXPECT_EQ(sign_in_location(o, "https", "app.example.com", "https://app.example.com/"),
+              "https://auth.example.com/oauth2/start?rd=https%3A%2F%2Fapp.example.com%2F");
+}
+
+namespace {
+
+envoy_grpc::CheckRequest request_with(std::initializer_list<std::pair<const char*, const char*>> headers) {
+    envoy_grpc::CheckRequest r;
+    auto* http = r.mutable_attributes()->mutable_request()->mutable_http();
+    http->set_method("GET");
+    http->set_host("app.example.com");
+    http->set_path("/reports?x=1");
+    for (const auto& [k, v] : headers) (*http->mutable_headers())[k] = v;
+    return r;
+}
+
+}  // namespace
+
+TEST(CheckTranslation, ReadsWhatTheGateNeeds) {
+    auto r = request_with({{"cookie", "_oauth2_proxy=abc"}, {"accept", "application/json"}});
+    (*r.mutable_attributes()->mutable_context_extensions())["allowed_groups"] = "/admins";
+    envoy_grpc::CheckView v;
+    ASSERT_TRUE(envoy_grpc::read_check_request(r, v));
+    EXPECT_EQ(v.path, "/reports");
+    EXPECT_EQ(v.path_and_query, "/reports?x=1");
+    EXPECT_EQ(v.scheme, "https");
+    EXPECT_EQ(v.cookie, "_oauth2_proxy=abc");
+    EXPECT_EQ(v.accept, "application/json");
+    EXPECT_EQ(v.route.allowed_groups, "/admins");
+}
+
+TEST(CheckTranslation, ReadsRawHeaderMapsToo) {
+    envoy_grpc::CheckRequest r = request_with({});
+    auto* h = r.mutable_attributes()->mutable_request()->mutable_http()->mutable_header_map()->add_headers();
+    h->set_key("cookie");
+    h->set_raw_value("_oauth2_proxy=raw");
+    envoy_grpc::CheckView v;
+    ASSERT_TRUE(envoy_grpc::read_check_request(r, v));
+    EXPECT_EQ(v.cookie, "_oauth2_proxy=raw");
+}
+
+TEST(CheckTranslation, RefusesRequestsWithoutHostOrAbsolutePath) {
+    envoy_grpc::CheckView v;
+    EXPECT_FALSE(envoy_grpc::read_check_request(envoy_grpc::CheckRequest{}, v));
+    auto r = request_with({});
+    r.mutable_attributes()->mutable_request()->mutable_http()->set_path("reports");
+    envoy_grpc::CheckView v2;
+    EXPECT_FALSE(envoy_grpc::read_check_request(r, v2));
+    EXPECT_EQ(v2.problem, "no absolute path in the CheckRequest");
+}
+
+TEST(CheckTranslation, AllowOverwritesOurHeadersAndRemovesOtherLookAlikes) {
+    const auto o = test::must_parse(test::base_args({"--set-xauthrequest=true"}));
+    auto r = request_with({{"X-Auth-Request-User", "mallory"}, {"x-auth-request-access-token", "stolen"}});
+    envoy_grpc::CheckView v;
+    ASSERT_TRUE(envoy_grpc::read_check_request(r, v));
+    envoy_grpc::CheckResponse res;
+    const auto s = test::alice();
+    envoy_grpc::write_allow(&s, o, v, {"_oauth2_proxy=new; Path=/"}, res);
+    EXPECT_EQ(res.status().code(), 0);
+    bool user_overwritten = false;
+    for (const auto& h : res.ok_response().headers()) {
+        EXPECT_EQ(h.append_action(), envoy::config::core::v3::HeaderValueOption::OVERWRITE_IF_EXISTS_OR_ADD);
+        EXPECT_FALSE(h.append().value());
+        if (h.header().key() == "x-auth-request-user") user_overwritten = h.header().value() == s.user;
+    }
+    EXPECT_TRUE(user_overwritten);
+    ASSERT_EQ(res.ok_response().headers_to_remove_size(), 1);
+    EXPECT_EQ(res.ok_response().headers_to_remove(0), "x-auth-request-access-token");
+    ASSERT_EQ(res.ok_response().response_headers_to_add_size(), 1);
+    EXPECT_EQ(res.ok_response().response_headers_to_add(0).header().key(), "set-cookie");
+}
+
+TEST(CheckTranslation, DenialCarriesTheHttpStatusAndLocation) {
+    envoy_grpc::CheckResponse res;
+    envoy_grpc::write_denial(302, envoy_grpc::kUnauthenticated, "https://a/oauth2/start", {}, {}, res);
+    EXPECT_EQ(res.status().code(), 16);
+    EXPECT_EQ(res.denied_response().status().code(), 302);
+    EXPECT_EQ(res.denied_response().headers(0).header().key(), "location");
+}
