@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# First benchmark: /oauth2/auth with a valid cookie session vs nginx `return 202` with the same headers
-# (the HTTP round-trip limit). Both servers run one worker pinned to the same core, one after the other;
-# wrk runs on the other core. The cases alternate, three runs each; the medians and their ratio are printed.
-# Bounded: 3 cases x 3 runs x DURATION seconds (default 5) plus warm-ups and the allocation count, about 60 s.
+# The benchmark: /oauth2/auth with a valid cookie session vs nginx `return 202` with the same headers (the HTTP
+# round-trip limit), plus a 1,000-host policy, Redis sessions without and with the local cache, and the gRPC
+# ext_authz door. Every server runs pinned to one core, the load generator (wrk, or our gRPC client) on the other.
+# The cases alternate, three runs each; medians and ratios are printed.
+# Bounded: 6 cases x 3 runs x DURATION seconds (default 5) plus warm-ups and the allocation count, about 2 minutes.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${GATEHOUSE_BUILD_DIR:-$root/build}"
@@ -20,6 +21,8 @@ policy_port=18482
 redis_port=18483
 redis_gh_port=18484
 cached_gh_port=18485
+grpc_http_port=18486
+grpc_port=18487
 # Every case sends the header an ingress sends, so that the policy case costs only its own work.
 original_url="X-Original-URL: https://app537.example.com/reports"
 pids=()
@@ -138,6 +141,23 @@ start_redis_gatehouse() {
 start_redis_gatehouse "$redis_gh_port"
 start_redis_gatehouse "$cached_gh_port" --session-cache-ttl=10s
 
+# --- the ext_authz gRPC door (h2c), driven by our bounded C++ client (wrk speaks only HTTP/1.1): 32 calls in
+# flight over 4 connections, the same cookie session.
+taskset -c "$server_core" "$build/src/gatehouse" --provider=oidc --oidc-issuer-url=https://idp.example.com \
+  --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
+  --http-address="127.0.0.1:$grpc_http_port" --grpc-address="127.0.0.1:$grpc_port" --set-xauthrequest=true \
+  --pass-access-token=true --workers=1 >"$out/gatehouse-grpc.log" 2>&1 &
+pids+=("$!")
+wait_port "$grpc_port"
+measure_grpc() {
+  taskset -c "$client_core" "$build/bench/gatehouse-grpc-load" --target="127.0.0.1:$grpc_port" --cookie="$cookie" \
+    --seconds="$1" --concurrency="$connections" --channels=4 >"$2"
+  local allowed
+  allowed="$(cut -d' ' -f3 "$2")"
+  [ "$allowed" = "1.0000" ] || { echo "bench: the gRPC door allowed only $allowed of the calls" >&2; exit 1; }
+  cut -d' ' -f1,2 "$2"
+}
+
 # The servers stay up and the runs alternate, so that the machine's slow drifts hit every case alike.
 nginx_url="http://127.0.0.1:$nginx_port/oauth2/auth"
 gh_url="http://127.0.0.1:$gh_port/oauth2/auth"
@@ -146,13 +166,15 @@ redis_url="http://127.0.0.1:$redis_gh_port/oauth2/auth"
 cached_url="http://127.0.0.1:$cached_gh_port/oauth2/auth"
 for u in "$nginx_url" "$gh_url" "$policy_url"; do warm_up "$u"; done
 for u in "$redis_url" "$cached_url"; do warm_up "$u" "$redis_cookie"; done
-for c in nginx gatehouse policy redis cached; do : >"$out/$c.runs"; done
+measure_grpc 1 "$out/grpc.warmup.txt" >/dev/null
+for c in nginx gatehouse policy redis cached grpc; do : >"$out/$c.runs"; done
 for i in $(seq "$runs"); do
   measure "$nginx_url" "$out/nginx.$i.txt" >>"$out/nginx.runs"
   measure "$gh_url" "$out/gatehouse.$i.txt" >>"$out/gatehouse.runs"
   measure "$policy_url" "$out/policy.$i.txt" >>"$out/policy.runs"
   measure "$redis_url" "$out/redis.$i.txt" "$redis_cookie" >>"$out/redis.runs"
   measure "$cached_url" "$out/cached.$i.txt" "$redis_cookie" >>"$out/cached.runs"
+  measure_grpc "$duration" "$out/grpc.$i.txt" >>"$out/grpc.runs"
 done
 cleanup
 pids=()
@@ -162,6 +184,7 @@ gh_rps="$(median_of gatehouse 1)"; gh_p99="$(median_of gatehouse 2)"
 policy_rps="$(median_of policy 1)"; policy_p99="$(median_of policy 2)"
 redis_rps="$(median_of redis 1)"; redis_p99="$(median_of redis 2)"
 cached_rps="$(median_of cached 1)"; cached_p99="$(median_of cached 2)"
+grpc_rps="$(median_of grpc 1)"; grpc_p99="$(median_of grpc 2)"
 
 # --- heap allocations per auth request (with the policy, the heavier path): two runs of different length, the
 # difference divided by the difference in requests, so start-up allocations cancel out.
@@ -189,6 +212,7 @@ ratio="$(awk -v a="$gh_rps" -v b="$nginx_rps" 'BEGIN {printf "%.2f", a / b}')"
 policy_ratio="$(awk -v a="$policy_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a / b}')"
 redis_ratio="$(awk -v a="$redis_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a / b}')"
 cached_ratio="$(awk -v a="$cached_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a / b}')"
+grpc_ratio="$(awk -v a="$grpc_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a / b}')"
 {
   echo "case                              req/s (median of $runs)   p99 ms"
   printf "nginx return 202 (baseline)       %-24s %s\n" "$nginx_rps" "$nginx_p99"
@@ -196,9 +220,11 @@ cached_ratio="$(awk -v a="$cached_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a /
   printf "gatehouse + 1,000-host policy     %-24s %s\n" "$policy_rps" "$policy_p99"
   printf "gatehouse, Redis sessions         %-24s %s\n" "$redis_rps" "$redis_p99"
   printf "gatehouse, Redis + local cache    %-24s %s\n" "$cached_rps" "$cached_p99"
+  printf "gatehouse, gRPC ext_authz Check   %-24s %s\n" "$grpc_rps" "$grpc_p99"
   echo "ratio gatehouse/nginx: $ratio   (target >= 0.70; p99 target <= 2 ms at $connections connections)"
   echo "ratio policy/no-policy: $policy_ratio   (target >= 0.90)"
   echo "ratio Redis/cookie: $redis_ratio   (target >= 0.50)"
   echo "ratio Redis with cache/cookie: $cached_ratio   (target >= 0.90)"
+  echo "ratio gRPC/HTTP: $grpc_ratio   (target >= 0.50)"
   echo "heap allocations per /oauth2/auth request: $allocs_per_request"
 } | tee "$out/summary.txt"
