@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libssl-dev nlohmann-json3-dev libspdlog-dev libgtest-dev libyaml-cpp-dev
   nginx-light wrk openssl curl util-linux procps
   libhiredis-dev redis-server redis-sentinel redis-tools
-  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler caddy
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler caddy chromium
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -14,6 +14,7 @@
 
 #include "app/router.hpp"
 #include "app/session_store_factory.hpp"
+#include "pages/pages.hpp"
 #include "doors/envoy_grpc/grpc_server.hpp"
 #include "authz/email_list.hpp"
 #include "gate/gate.hpp"
@@ -75,6 +76,11 @@ int run(const options::Options& opts) {
     std::unique_ptr<authz::WatchedEmailList> emails;
     std::unique_ptr<authz::WatchedFile<authz::Policy>> policy;
     try {
+        pages::configure({.provider_name = options->provider_display_name,
+                          .banner = options->banner,
+                          .footer = options->footer,
+                          .custom_templates_dir = options->custom_templates_dir,
+                          .version = kVersion});
         if (!options->authenticated_emails_file.empty())
             emails = std::make_unique<authz::WatchedEmailList>("--authenticated-emails-file",
                                                                options->authenticated_emails_file, &authz::EmailList::parse);

@@ -1,5 +1,7 @@
 #include "login/login_flow.hpp"
 
+#include "http/request_id.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include "crypto/bytes.hpp"
@@ -46,10 +48,15 @@ std::string LoginFlow::csrf_cookie_name(std::string_view state) const {
 
 void LoginFlow::fail(const http::Request& req, http::Response& res, int status, std::string_view message,
                      std::string_view log_reason, std::string_view rd) const {
-    spdlog::info("login: failed with {}: {} (host \"{}\")", status, log_reason,
-                 observe::log_text(http::original_url(req, options_->reverse_proxy).host));
+    const std::string id = http::request_id(req);
+    spdlog::info("login: failed with {}: {} (host \"{}\") request_id={}", status, log_reason,
+                 observe::log_text(http::original_url(req, options_->reverse_proxy).host), id);
     const std::string retry = options_->proxy_prefix + "/start?rd=" + http::percent_encode(rd.empty() ? "/" : rd);
-    pages::write_error_page(res, status, status == 403 ? "Sign-in refused" : "Sign-in failed", message, retry);
+    pages::write_error_page(res, {.status = status,
+                                  .title = status == 403 ? "Sign-in refused" : "Sign-in failed",
+                                  .message = message,
+                                  .request_id = id,
+                                  .retry_url = retry});
 }
 
 void LoginFlow::sign_in(const http::Request& req, http::Response& res) const {
@@ -59,8 +66,14 @@ void LoginFlow::sign_in(const http::Request& req, http::Response& res) const {
 
 void LoginFlow::start(const http::Request& req, http::Response& res) const {
     if (!provider_.ready()) {
-        pages::write_error_page(res, 503, "Sign-in unavailable",
-                                "The identity provider cannot be reached yet. Please try again in a moment.", "");
+        const std::string id = http::request_id(req);
+        spdlog::warn("login: cannot start: the identity provider is not discovered yet request_id={}", id);
+        pages::write_error_page(res, {.status = 503,
+                                      .title = "Sign-in unavailable",
+                                      .message = "The identity provider cannot be reached yet. Please try again in a moment.",
+                                      .request_id = id,
+                                      .retry_url = options_->proxy_prefix + "/start?rd=" +
+                                                   http::percent_encode(redirect_target(req))});
         return;
     }
     const auto state = new_login_state(redirect_target(req), callback_url(req),

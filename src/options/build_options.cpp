@@ -234,6 +234,10 @@ void build_server(Builder& b, Options& o) {
         if (!field->starts_with('/')) b.fail(flag, "must start with /");
     }
     while (o.proxy_prefix.size() > 1 && o.proxy_prefix.ends_with('/')) o.proxy_prefix.pop_back();
+    o.provider_display_name = b.text("provider-display-name");
+    o.banner = b.text("banner");
+    o.footer = b.text("footer");
+    o.custom_templates_dir = b.text("custom-templates-dir");
     o.grpc_address = b.text("grpc-address");
     o.grpc_tls = b.boolean("grpc-tls");
     if (!o.grpc_address.empty() && !parse_listen_address(o.grpc_address))

@@ -86,6 +86,12 @@ struct Options {
     bool reverse_proxy = false;
     int static_upstream_status = 200;  // from --upstream=static://CODE
 
+    // Pages
+    std::string provider_display_name;
+    std::string banner;
+    std::string footer;
+    std::string custom_templates_dir;
+
     // Server
     std::string grpc_address;  // --grpc-address; empty: no gRPC listener
     bool grpc_tls = false;

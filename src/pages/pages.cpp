@@ -1,63 +1,159 @@
 #include "pages/pages.hpp"
 
-#include <string>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+
+#include "pages/template.hpp"
 
 namespace gh::pages {
 namespace {
 
-std::string escape_html(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
+// One stylesheet for every page, inline (the CSP allows no other source). Colours meet WCAG AA contrast; the
+// layout is a single column that fits a phone.
+constexpr std::string_view kStyle =
+    "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;background:#f4f5f7;color:#1d1f23;margin:0;"
+    "display:flex;min-height:100vh;align-items:center;justify-content:center;line-height:1.5}"
+    "main{background:#fff;border-radius:8px;padding:2rem;margin:1rem;max-width:30rem;width:100%;"
+    "box-shadow:0 1px 4px #0003;box-sizing:border-box}"
+    "h1{font-size:1.4rem;margin-top:0}.status{color:#4a4f57;font-size:.9rem;margin:0}"
+    ".button{display:inline-block;background:#1a56b0;color:#fff;padding:.65rem 1.3rem;border-radius:4px;"
+    "text-decoration:none;border:0;font-size:1rem;cursor:pointer}.button:focus{outline:3px solid #f0b400}"
+    ".secondary{background:#fff;color:#1a56b0;border:1px solid #1a56b0}.actions a{margin:0 .5rem .5rem 0}"
+    ".who{background:#eef3fb;border-radius:4px;padding:.6rem .9rem}footer{font-size:.8rem;color:#4a4f57;"
+    "margin-top:1.5rem}code{font-size:.85rem}";
+
+constexpr std::string_view kSignIn =
+    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{{.Title}}</title>"
+    "<style>{{.Style}}</style></head><body><main>"
+    "<h1>{{.Title}}</h1>{{.Banner}}"
+    "<p><a class=\"button\" href=\"{{.SignInURL}}\">Sign in with {{.ProviderName}}</a></p>"
+    "<footer>{{.Footer}}</footer></main></body></html>\n";
+
+constexpr std::string_view kError =
+    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{{.Title}}</title>"
+    "<style>{{.Style}}</style></head><body><main>"
+    "<p class=\"status\">Error {{.StatusCode}}</p><h1>{{.Title}}</h1><p>{{.Message}}</p>{{.Identity}}{{.Actions}}"
+    "<footer>{{.RequestIDLine}}{{.Footer}}</footer></main></body></html>\n";
+
+constexpr std::string_view kSignedOut =
+    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{{.Title}}</title>"
+    "<style>{{.Style}}</style></head><body><main>"
+    "<h1>{{.Title}}</h1><p>You have been signed out.</p>"
+    "<p><a class=\"button\" href=\"{{.SignInURL}}\">Sign in again</a></p>"
+    "<footer>{{.Footer}}</footer></main></body></html>\n";
+
+struct Loaded {
+    PageSettings settings;
+    std::string sign_in{kSignIn}, error{kError}, signed_out{kSignedOut};
+};
+
+// Set once by configure() before any I/O thread runs, then only read.
+std::shared_ptr<const Loaded>& loaded() {
+    static std::shared_ptr<const Loaded> l = std::make_shared<const Loaded>();
+    return l;
 }
 
-std::string layout(std::string_view title, const std::string& body) {
-    return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-           "<title>" + escape_html(title) + "</title><style>"
-           "body{font-family:system-ui,sans-serif;background:#f4f5f7;color:#1d1f23;margin:0;display:flex;"
-           "min-height:100vh;align-items:center;justify-content:center}"
-           "main{background:#fff;border-radius:8px;padding:2rem;max-width:28rem;box-shadow:0 1px 4px #0002}"
-           "h1{font-size:1.4rem;margin-top:0}a.button{display:inline-block;background:#1f5fbf;color:#fff;"
-           "padding:.6rem 1.2rem;border-radius:4px;text-decoration:none}"
-           "</style></head><body><main>" + body + "</main></body></html>\n";
+const std::set<std::string, std::less<>> kRaw{"Style", "Banner", "Footer", "Identity", "Actions", "RequestIDLine"};
+
+TemplateValues common(const Loaded& l, std::string_view title) {
+    return {{"Title", std::string(title)},
+            {"Style", std::string(kStyle)},
+            {"Footer", l.settings.footer == "-" ? std::string{} : l.settings.footer},
+            {"Version", l.settings.version},
+            {"ProviderName", l.settings.provider_name}};
 }
 
 void security_headers(http::Response& res) {
-    res.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'");
+    res.header("Content-Security-Policy",
+               "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; "
+               "form-action 'self'; base-uri 'none'");
     res.header("X-Frame-Options", "DENY");
     res.header("X-Content-Type-Options", "nosniff");
     res.header("Referrer-Policy", "no-referrer");
+    // Pages name the signed-in user: never stored by a browser or a shared cache.
     res.header("Cache-Control", "no-store");
+}
+
+std::string read_template(const std::string& dir, const char* name, std::string fallback) {
+    const auto path = std::filesystem::path(dir) / name;
+    if (!std::filesystem::exists(path)) return fallback;
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("--custom-templates-dir: cannot read " + path.string());
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::string link(std::string_view href, std::string_view text, bool secondary) {
+    return "<a class=\"button" + std::string(secondary ? " secondary" : "") + "\" href=\"" + escape_html(href) + "\">" +
+           escape_html(text) + "</a>";
 }
 
 }  // namespace
 
-void write_error_page(http::Response& res, int status, std::string_view title, std::string_view message,
-                      std::string_view retry_url) {
-    std::string body = "<h1>" + escape_html(title) + "</h1><p>" + escape_html(message) + "</p>";
-    if (!retry_url.empty()) body += "<p><a class=\"button\" href=\"" + escape_html(retry_url) + "\">Try again</a></p>";
-    res.status(status);
-    security_headers(res);
-    res.finish(layout(title, body), "text/html; charset=utf-8");
+void configure(const PageSettings& settings) {
+    auto l = std::make_shared<Loaded>();
+    l->settings = settings;
+    if (!settings.custom_templates_dir.empty()) {
+        if (!std::filesystem::is_directory(settings.custom_templates_dir))
+            throw std::runtime_error("--custom-templates-dir: " + settings.custom_templates_dir + " is not a directory");
+        l->sign_in = read_template(settings.custom_templates_dir, "sign_in.html", l->sign_in);
+        l->error = read_template(settings.custom_templates_dir, "error.html", l->error);
+        l->signed_out = read_template(settings.custom_templates_dir, "signed_out.html", l->signed_out);
+    }
+    loaded() = std::move(l);
 }
 
-void write_sign_in_page(http::Response& res, std::string_view start_url) {
-    const std::string body = "<h1>Sign in</h1><p>This application is protected. Sign in to continue.</p>"
-                             "<p><a class=\"button\" href=\"" + escape_html(start_url) + "\">Sign in with OpenID Connect</a></p>";
+void write_error_page(http::Response& res, const ErrorPage& page) {
+    const auto l = loaded();
+    auto values = common(*l, page.title);
+    values["StatusCode"] = std::to_string(page.status);
+    values["Message"] = std::string(page.message);
+    values["RequestID"] = std::string(page.request_id);
+    values["SignedInAs"] = std::string(page.signed_in_as);
+    values["App"] = std::string(page.app);
+    if (!page.request_id.empty())
+        values["RequestIDLine"] = "<p>Request ID: <code>" + escape_html(page.request_id) + "</code></p>";
+    if (!page.signed_in_as.empty()) {
+        std::string who = "<p class=\"who\">Signed in as <strong>" + escape_html(page.signed_in_as) + "</strong>";
+        if (!page.app.empty()) who += "; <strong>" + escape_html(page.app) + "</strong> does not let this account in";
+        values["Identity"] = who + ".</p>";
+    }
+    std::string actions;
+    if (!page.retry_url.empty()) actions += link(page.retry_url, "Try again", false);
+    if (!page.switch_account_url.empty()) actions += link(page.switch_account_url, "Use another account", false);
+    if (!page.sign_out_url.empty()) actions += link(page.sign_out_url, "Sign out", true);
+    if (!actions.empty()) values["Actions"] = "<p class=\"actions\">" + actions + "</p>";
+    res.status(page.status);
+    security_headers(res);
+    res.finish(render(l->error, values, kRaw), "text/html; charset=utf-8");
+}
+
+void write_sign_in_page(http::Response& res, std::string_view start_url, int status) {
+    const auto l = loaded();
+    auto values = common(*l, "Sign in");
+    values["SignInURL"] = std::string(start_url);
+    values["Banner"] = l->settings.banner == "-" ? std::string{}
+                       : l->settings.banner.empty() ? "<p>This application is protected. Sign in to continue.</p>"
+                                                    : l->settings.banner;
+    res.status(status);
+    security_headers(res);
+    res.finish(render(l->sign_in, values, kRaw), "text/html; charset=utf-8");
+}
+
+void write_signed_out_page(http::Response& res, std::string_view sign_in_url) {
+    const auto l = loaded();
+    auto values = common(*l, "Signed out");
+    values["SignInURL"] = std::string(sign_in_url);
     res.status(200);
     security_headers(res);
-    res.finish(layout("Sign in", body), "text/html; charset=utf-8");
+    res.finish(render(l->signed_out, values, kRaw), "text/html; charset=utf-8");
 }
 
 }  // namespace gh::pages

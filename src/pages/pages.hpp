@@ -1,17 +1,44 @@
 #pragma once
-// The few HTML pages Gatehouse shows people: sign-in and errors. Self-contained (no external assets), with
-// headers that keep them out of frames and caches. [pages] turns these into full templates.
+// The pages people see: sign-in, errors (with who is signed in and what to do next), signed out. Templates are
+// built in; --custom-templates-dir replaces any of sign_in.html, error.html, signed_out.html (oauth2-proxy's
+// names for the first two). No external assets; headers keep every page out of frames and caches.
+#include <string>
 #include <string_view>
 
 #include "http/response.hpp"
 
 namespace gh::pages {
 
-// `retry_url` (may be empty) becomes a "Try again" link.
-void write_error_page(http::Response& res, int status, std::string_view title, std::string_view message,
-                      std::string_view retry_url);
+struct PageSettings {
+    std::string provider_name = "OpenID Connect";  // --provider-display-name
+    std::string banner;                            // --banner: HTML above the sign-in button; "-" for none
+    std::string footer;                            // --footer: HTML at the bottom of every page; "-" for none
+    std::string custom_templates_dir;              // --custom-templates-dir
+    std::string version;
+};
+
+// Loads the templates once, before the I/O threads start. Throws std::runtime_error naming
+// --custom-templates-dir when a file there cannot be read.
+void configure(const PageSettings& settings);
+
+struct ErrorPage {
+    int status = 500;
+    std::string_view title;
+    std::string_view message;
+    std::string_view request_id;  // also in the log line of the failure
+    std::string_view retry_url;   // "Try again" (a failed sign-in: the original rd)
+    // A signed-in user refused by an app (403): who they are, which app, how to sign out or switch account.
+    std::string_view signed_in_as;
+    std::string_view app;
+    std::string_view sign_out_url;
+    std::string_view switch_account_url;
+};
+
+void write_error_page(http::Response& res, const ErrorPage& page);
 
 // A page with one button that starts the login at `start_url`.
-void write_sign_in_page(http::Response& res, std::string_view start_url);
+void write_sign_in_page(http::Response& res, std::string_view start_url, int status = 200);
+
+void write_signed_out_page(http::Response& res, std::string_view sign_in_url);
 
 }  // namespace gh::pages

@@ -36,9 +36,9 @@ describe('configuration', () => {
   });
 
   test('an unimplemented flag is refused by name, never ignored', async () => {
-    const { code, output } = await runGatehouse(['--banner=hello']);
+    const { code, output } = await runGatehouse(['--skip-jwt-bearer-tokens=true']);
     assert.equal(code, 2);
-    assert.match(output, /^gatehouse: --banner: not implemented yet \(arrives with \[pages\]\)/m);
+    assert.match(output, /^gatehouse: --skip-jwt-bearer-tokens: not implemented yet \(arrives with \[machines\]\)/m);
   });
 
   test('OAUTH2_PROXY_* variables configure the server', async () => {

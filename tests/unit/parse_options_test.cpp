@@ -139,20 +139,20 @@ TEST(ParseOptions, EachBadValueIsOneLineNamingItsFlag) {
 }
 
 TEST(ParseOptions, UnknownAndUnimplementedFlagsAreRefusedByName) {
-    auto errors = errors_of(base_args({"--no-such-flag=1", "--banner=hello", "--htpasswd-file=/etc/htpasswd"}));
+    auto errors = errors_of(base_args({"--no-such-flag=1", "--skip-jwt-bearer-tokens=true", "--htpasswd-file=/etc/htpasswd"}));
     ASSERT_EQ(errors.size(), 3u);
     EXPECT_EQ(errors[0], "--no-such-flag: unknown flag");
-    EXPECT_EQ(errors[1], "--banner: not implemented yet (arrives with [pages])");
+    EXPECT_EQ(errors[1], "--skip-jwt-bearer-tokens: not implemented yet (arrives with [machines])");
     EXPECT_EQ(errors[2], "--htpasswd-file: not implemented yet (arrives with [machines])");
 }
 
 TEST(ParseOptions, UnimplementedSettingsInEnvAndFileAreRefusedToo) {
-    auto errors = errors_of(base_args({"--config=c.cfg"}), {{"OAUTH2_PROXY_BANNER", "hello"}},
+    auto errors = errors_of(base_args({"--config=c.cfg"}), {{"OAUTH2_PROXY_SKIP_JWT_BEARER_TOKENS", "true"}},
                             {{"c.cfg", "htpasswd_file = \"/etc/htpasswd\"\nbogus_key = 1\n"}});
     ASSERT_EQ(errors.size(), 3u);
     EXPECT_EQ(errors[0], "c.cfg:1 htpasswd_file: not implemented yet (arrives with [machines])");
     EXPECT_EQ(errors[1], "c.cfg:2 bogus_key: unknown setting");
-    EXPECT_EQ(errors[2], "OAUTH2_PROXY_BANNER: not implemented yet (arrives with [pages])");
+    EXPECT_EQ(errors[2], "OAUTH2_PROXY_SKIP_JWT_BEARER_TOKENS: not implemented yet (arrives with [machines])");
 }
 
 TEST(ParseOptions, RedisStoreNeedsOneValidTopology) {
