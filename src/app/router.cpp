@@ -3,6 +3,7 @@
 #include "login/backchannel_logout.hpp"
 #include "login/sign_out.hpp"
 #include "login/userinfo.hpp"
+#include "pages/pages.hpp"
 
 namespace gh::app {
 
@@ -28,7 +29,8 @@ Router::Router(std::shared_ptr<const options::Options> options, const session::S
       start_path_(options_->proxy_prefix + "/start"),
       sign_in_path_(options_->proxy_prefix + "/sign_in"),
       callback_path_(options_->proxy_prefix + "/callback"),
-      backchannel_logout_path_(options_->proxy_prefix + "/backchannel_logout") {}
+      backchannel_logout_path_(options_->proxy_prefix + "/backchannel_logout"),
+      signed_out_path_(options_->proxy_prefix + "/signed_out") {}
 
 boost::asio::awaitable<void> Router::handle(const http::Request& req, http::Response& res) const {
     const std::string_view path = req.path();
@@ -71,6 +73,7 @@ void Router::handle_now(const http::Request& req, http::Response& res) const {
                           (store ? "" : "waiting for the session store\n"));
     }
     if (path == start_path_) return login_.start(req, res);
+    if (path == signed_out_path_) return pages::write_signed_out_page(res, start_path_ + "?rd=%2F");
     if (path == sign_in_path_) return login_.sign_in(req, res);
     res.status(404);
     res.finish("Not Found\n");

@@ -45,7 +45,7 @@ private:
     doors::HttpDoor nginx_door_, forward_auth_door_, envoy_door_;
     login::LoginFlow login_;
     std::string userinfo_path_, sign_out_path_, start_path_, sign_in_path_, callback_path_,
-        backchannel_logout_path_;
+        backchannel_logout_path_, signed_out_path_;
 };
 
 }  // namespace gh::app

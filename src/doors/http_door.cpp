@@ -4,6 +4,9 @@
 
 #include "doors/identity_headers.hpp"
 #include "doors/sign_in_redirect.hpp"
+#include "http/form.hpp"
+#include "http/request_id.hpp"
+#include "pages/pages.hpp"
 #include "observe/log_text.hpp"
 
 namespace gh::doors {
@@ -119,8 +122,13 @@ void HttpDoor::answer(const http::Request& req, http::Response& res, const gate:
             }
             break;
         case gate::Verdict::forbidden:
-            res.status(403);
-            break;
+            if (kind_ == DoorKind::nginx) {
+                res.status(403);  // nginx never shows an auth body; see the error_page 403 recipe in the README
+                break;
+            }
+            write_forbidden_page(req, res, session, set_cookies);
+            log_denial(req, d, session, 403);
+            return;
         case gate::Verdict::unavailable:
             // Fail closed: nginx turns any status but 2xx/401/403 from the auth request into a 500; Traefik,
             // Caddy and Envoy pass it on.
@@ -150,6 +158,30 @@ boost::asio::awaitable<void> HttpDoor::allow_after_refresh(const http::Request& 
     const gate::Decision d = why == gate::Reason::allowed ? gate::Decision{gate::Verdict::allow, why}
                                                           : gate::Decision{gate::Verdict::forbidden, why};
     answer(req, res, d, session, set_cookies);
+}
+
+void HttpDoor::write_forbidden_page(const http::Request& req, http::Response& res, const session::Session& session,
+                                    const std::vector<std::string>& set_cookies) const {
+    // Who is signed in, which app refused, and the ways out; never which rule refused (that would tell a
+    // stranger about the policy).
+    const auto url = original_url(req);
+    const std::string& prefix = options_->proxy_prefix;
+    const std::string auth_origin = [&] {
+        const std::string start = sign_in_location(*options_, url.scheme, url.host, "");
+        return start.substr(0, start.find(prefix + "/start"));
+    }();
+    const std::string id = http::request_id(req);
+    const std::string switch_account = auth_origin + prefix + "/sign_out?rd=" + http::percent_encode(url.to_string());
+    const std::string sign_out = auth_origin + prefix + "/sign_out";
+    pages::write_error_page(res, {.status = 403,
+                                  .title = "Access denied",
+                                  .message = "Your account is signed in, but it may not use this application.",
+                                  .request_id = id,
+                                  .signed_in_as = session.email.empty() ? session.user : session.email,
+                                  .app = url.host,
+                                  .sign_out_url = sign_out,
+                                  .switch_account_url = switch_account,
+                                  .set_cookies = set_cookies});
 }
 
 void HttpDoor::log_denial(const http::Request& req, const gate::Decision& d, const session::Session& s,

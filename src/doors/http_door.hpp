@@ -43,6 +43,8 @@ private:
                                                      session::Session session, session::CookieJar jar) const;
     void answer(const http::Request& req, http::Response& res, const gate::Decision& d,
                 const session::Session& session, const std::vector<std::string>& set_cookies = {}) const;
+    void write_forbidden_page(const http::Request& req, http::Response& res, const session::Session& session,
+                              const std::vector<std::string>& set_cookies) const;
     void log_denial(const http::Request& req, const gate::Decision& d, const session::Session& s, int status) const;
 
     DoorKind kind_;

@@ -132,6 +132,7 @@ void write_error_page(http::Response& res, const ErrorPage& page) {
     if (!actions.empty()) values["Actions"] = "<p class=\"actions\">" + actions + "</p>";
     res.status(page.status);
     security_headers(res);
+    for (const auto& c : page.set_cookies) res.header("Set-Cookie", c);
     res.finish(render(l->error, values, kRaw), "text/html; charset=utf-8");
 }
 

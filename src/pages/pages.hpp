@@ -2,6 +2,7 @@
 // The pages people see: sign-in, errors (with who is signed in and what to do next), signed out. Templates are
 // built in; --custom-templates-dir replaces any of sign_in.html, error.html, signed_out.html (oauth2-proxy's
 // names for the first two). No external assets; headers keep every page out of frames and caches.
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,7 @@ struct ErrorPage {
     std::string_view app;
     std::string_view sign_out_url;
     std::string_view switch_account_url;
+    std::span<const std::string> set_cookies;  // a session renewed on the way here
 };
 
 void write_error_page(http::Response& res, const ErrorPage& page);

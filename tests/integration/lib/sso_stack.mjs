@@ -43,9 +43,22 @@ function ingressServers({ port, gatehousePort, appPort, certs, authQueries = {} 
     location @signin {
       return 302 ${auth}/oauth2/start?rd=$scheme://$http_host$request_uri;
     }
+    # Show Gatehouse's 403 page (who is signed in, sign out, switch account) instead of nginx's: ask the
+    # forward_auth door, whose answer body is that page.
+    location = /_gatehouse-forbidden {
+      internal;
+      proxy_pass http://gatehouse/oauth2/forward_auth${authQueries[name] ?? ''};
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_set_header Host auth.${domain};
+      proxy_set_header X-Original-URL $scheme://$http_host$request_uri;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
     location / {
       auth_request /_external-auth;
       error_page 401 = @signin;
+      error_page 403 /_gatehouse-forbidden;
       auth_request_set $auth_cookie $upstream_http_set_cookie;
       add_header Set-Cookie $auth_cookie;
       # nginx.ingress.kubernetes.io/auth-response-headers: X-Auth-Request-User, -Email, -Groups, -Preferred-Username
@@ -95,14 +108,16 @@ export async function startSsoStack({ port, idpPort, gatehouseFlags = [], authQu
   const base = (h) => `https://${h}.${domain}:${port}`;
   const idp = await startIdp({ port: idpPort, clients: [{ client_id: 'gatehouse', client_secret: clientSecret,
     redirect_uris: [`${base('auth')}/oauth2/callback`],
-    post_logout_redirect_uris: [`${base('app1')}/`, `${base('app2')}/`, `${base('auth')}/`],
+    post_logout_redirect_uris: [`${base('app1')}/`, `${base('app2')}/`, `${base('auth')}/`,
+      `${base('auth')}/oauth2/signed_out`],
     ...clientExtras(gatehousePort) }] });
   const app = await startEchoApp(appPort);
   const gatehouse = await startGatehouse([
     '--provider=keycloak-oidc', `--oidc-issuer-url=${idp.issuer}`, '--client-id=gatehouse',
     `--client-secret=${clientSecret}`, '--reverse-proxy=true', '--cookie-secure=true',
     `--cookie-domain=.${domain}`, `--whitelist-domain=.${domain}:*`, '--set-xauthrequest=true',
-    '--oidc-groups-claim=groups', '--cookie-samesite=lax', ...gatehouseFlags,
+    '--oidc-groups-claim=groups', '--cookie-samesite=lax', `--redirect-url=${base('auth')}/oauth2/callback`,
+    ...gatehouseFlags,
   ], { port: gatehousePort });
   const nginx = await startNginx(port, ingressServers({ port, gatehousePort, appPort, certs, authQueries }));
   await waitReady(gatehousePort);
