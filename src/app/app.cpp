@@ -144,6 +144,13 @@ int run(const options::Options& opts) {
         std::cerr << "gatehouse: " << e.what() << "\n";
         return 2;
     }
+    server->on_handler_error([](const http::Request&, http::Response& res, const std::string& id) {
+        pages::write_error_page(res, {.status = 500,
+                                      .title = "Something went wrong",
+                                      .message = "Gatehouse could not answer this request. If it happens again, "
+                                                 "give the request ID below to your administrators.",
+                                      .request_id = id});
+    });
     BuiltSessionStore sessions;
     try {
         sessions = make_session_store(*options, server->executors());

@@ -15,6 +15,7 @@
 #include <boost/beast/http/read.hpp>
 #include <memory_resource>
 
+#include "http/request_id.hpp"
 #include "http/worker.hpp"
 
 namespace gh::http {
@@ -129,7 +130,27 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg) {
             co_return;
         }
         Response res(out, message.keep_alive() && !w.draining);
-        co_await w.handler(Request(message, !std::is_same_v<Stream, tcp::socket>), res);
+        const Request request(message, !std::is_same_v<Stream, tcp::socket>);
+        std::string failure;
+        try {
+            co_await w.handler(request, res);
+        } catch (const std::exception& e) {
+            failure = e.what();
+        }
+        if (!failure.empty()) {
+            // A bug must cost one answer, never the worker thread (an exception leaving this coroutine would
+            // end io_context::run): log it with an id the error page shows too.
+            const std::string id = request_id(request);
+            spdlog::error("request failed: {} request_id={}: {}", request.method(), id, failure);
+            res.reset();
+            res.close_after();
+            if (w.on_error) {
+                w.on_error(request, res, id);
+            } else {
+                res.status(500);
+                res.finish("Internal Server Error\nRequest ID: " + id + "\n");
+            }
+        }
         // A client that stops reading its answer is closed like an idle one.
         reg.arm(w.limits.idle_timeout);
         auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(out), kTuple);

@@ -19,6 +19,12 @@ public:
     // close-delimited auth answer stops nginx from reusing its upstream connection.
     void finish(std::string_view body = {}, std::string_view content_type = "text/plain; charset=utf-8");
 
+    // Drops whatever was written, to answer differently (an error after a handler started its answer).
+    void reset() {
+        out_.clear();
+        status_ = 0;
+    }
+
     bool keep_alive() const { return keep_alive_; }
     void close_after() { keep_alive_ = false; }
     int status_code() const { return status_; }

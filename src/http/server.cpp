@@ -111,7 +111,7 @@ Server::Server(std::vector<Listener> listeners, const TlsFiles& tls, Limits limi
         tls_->use_private_key_file(tls.key_file, asio::ssl::context::pem, ec);
         if (ec) throw std::runtime_error("--tls-key-file: cannot load " + tls.key_file + ": " + ec.message());
     }
-    for (int i = 0; i < threads; ++i) workers_.push_back(std::make_unique<Worker>(limits_, handler_, tls_.get()));
+    for (int i = 0; i < threads; ++i) workers_.push_back(std::make_unique<Worker>(limits_, handler_, on_error_, tls_.get()));
 }
 
 Server::~Server() = default;

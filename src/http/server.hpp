@@ -46,6 +46,9 @@ struct TlsFiles {
 // an IdP or a session store without holding the thread; most return without suspending.
 using Handler = std::function<boost::asio::awaitable<void>(const Request&, Response&)>;
 
+// Writes the answer for a request whose handler threw (after the failure was logged with `request_id`).
+using ErrorWriter = std::function<void(const Request&, Response&, const std::string& request_id)>;
+
 class Worker;
 
 class Server {
@@ -59,6 +62,8 @@ public:
     // Called once, on the control thread, when SIGTERM or SIGINT arrives and before the HTTP drain starts:
     // other listeners (gRPC) stop first, while the I/O threads still finish the calls they were given.
     void on_signal(std::function<void()> hook) { on_signal_ = std::move(hook); }
+    // The 500 page for a handler that threw; a plain-text 500 when unset. Set before run_until_signalled.
+    void on_handler_error(ErrorWriter writer) { on_error_ = std::move(writer); }
 
     // Binds every listener; throws std::runtime_error naming the address when one cannot be bound.
     void bind();
@@ -72,6 +77,7 @@ private:
     Limits limits_;
     Handler handler_;
     std::function<void()> on_signal_;
+    ErrorWriter on_error_;
     std::vector<std::unique_ptr<Worker>> workers_;
 };
 

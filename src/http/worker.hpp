@@ -14,8 +14,8 @@ namespace gh::http {
 
 class Worker {
 public:
-    Worker(const Limits& limits, const Handler& handler, boost::asio::ssl::context* tls)
-        : limits(limits), handler(handler), tls(tls) {}
+    Worker(const Limits& limits, const Handler& handler, const ErrorWriter& on_error, boost::asio::ssl::context* tls)
+        : limits(limits), handler(handler), on_error(on_error), tls(tls) {}
 
     using Clock = std::chrono::steady_clock;
 
@@ -42,6 +42,7 @@ public:
     boost::asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
     const Limits& limits;
     const Handler& handler;
+    const ErrorWriter& on_error;
     boost::asio::ssl::context* tls;
     bool draining = false;
     std::list<Connection> connections;

@@ -22,7 +22,8 @@ boost::asio::awaitable<void> handle_userinfo(const gate::Gate& gate, const http:
     if (!s.preferred_username.empty()) body["preferredUsername"] = s.preferred_username;
     res.status(200);
     res.header("Cache-Control", "no-store");
-    res.finish(body.dump() + "\n", "application/json");
+    // Claims are the IdP's bytes: invalid UTF-8 is replaced rather than thrown on.
+    res.finish(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", "application/json");
 }
 
 }  // namespace gh::login

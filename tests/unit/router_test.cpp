@@ -158,7 +158,7 @@ TEST_F(RouterTest, SignOutClearsEveryChunkAndRefusesExternalRedirects) {
 TEST_F(RouterTest, SignOutReadsXAuthRequestRedirectOnlyBehindAProxy) {
     configure({"--whitelist-domain=.example.com"});
     const std::vector<std::pair<std::string, std::string>> header{{"X-Auth-Request-Redirect", "https://app.example.com/"}};
-    EXPECT_NE(get("/oauth2/sign_out", header).find("Location: /\r\n"), std::string::npos);
+    EXPECT_NE(get("/oauth2/sign_out", header).find("Location: /oauth2/signed_out\r\n"), std::string::npos);
     configure({"--whitelist-domain=.example.com", "--reverse-proxy"});
     EXPECT_NE(get("/oauth2/sign_out", header).find("Location: https://app.example.com/\r\n"), std::string::npos);
 }
