@@ -3,7 +3,7 @@
 // IdP's back-channel logout end them everywhere; Redis trouble fails closed and heals by itself.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSsoStack } from './lib/sso_stack.mjs';
+import { startSsoStack, restartIdpForgettingGrants } from './lib/sso_stack.mjs';
 import { Browser } from './lib/browser.mjs';
 import { startGatehouse, baseFlags, runGatehouse, freePort, mintRedisSessions } from './lib/processes.mjs';
 import { makeCertificates } from './lib/tls.mjs';
@@ -211,11 +211,7 @@ describe('--cookie-refresh with Redis sessions', () => {
 
     // The IdP forgets its grants (restart with new keys): the next refresh is refused and the session ends,
     // in Redis too.
-    const { startIdp } = await import('./lib/idp.mjs');
-    const port = Number(new URL(stack.idp.issuer).port);
-    await stack.idp.close();
-    stack.idp = await startIdp({ port, clients: [{ client_id: 'gatehouse', client_secret: 'gatehouse-client-secret',
-      redirect_uris: [`${stack.base('auth')}/oauth2/callback`] }] });
+    await restartIdpForgettingGrants(stack);
     await new Promise((r) => setTimeout(r, 2100));  // due: whole seconds, strictly older than 1 s
     const ended = await b.get(`${stack.base('app1')}/`);
     assert.equal(ended.status, 302, 'sent to sign in again');

@@ -4,7 +4,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { startSsoStack } from './lib/sso_stack.mjs';
+import { startSsoStack, restartIdpForgettingGrants } from './lib/sso_stack.mjs';
 import { Browser } from './lib/browser.mjs';
 import { startGatehouse, freePort } from './lib/processes.mjs';
 import { toLoginForm, submitLoginForm, login, loginUntilCallback } from './lib/login_steps.mjs';
@@ -242,11 +242,7 @@ describe('--cookie-refresh', () => {
 
     // The IdP restarts with a new signing key under the same kid: whatever it answers to the refresh (an
     // unknown token, or an ID token that no longer verifies), the session must end rather than continue.
-    const { startIdp } = await import('./lib/idp.mjs');
-    const port = Number(new URL(stack.idp.issuer).port);
-    await stack.idp.close();
-    stack.idp = await startIdp({ port, clients: [{ client_id: 'gatehouse', client_secret: 'gatehouse-client-secret',
-      redirect_uris: [`${stack.base('auth')}/oauth2/callback`] }] });
+    await restartIdpForgettingGrants(stack);
     await new Promise((r) => setTimeout(r, 2100));  // due: whole seconds, strictly older than 1 s
     const ended = await b.get(`${stack.base('app1')}/`);
     assert.equal(ended.status, 302, 'sent to sign in again');

@@ -132,6 +132,15 @@ export async function startSsoStack({ port, idpPort, gatehouseFlags = [], authQu
   };
 }
 
+// Restarts the stack's IdP on the same port with a new signing key under the same kid and no memory of its
+// grants: every refresh token Gatehouse holds is now unknown there.
+export async function restartIdpForgettingGrants(stack) {
+  const port = Number(new URL(stack.idp.issuer).port);
+  await stack.idp.close();
+  stack.idp = await startIdp({ port, clients: [{ client_id: 'gatehouse', client_secret: clientSecret,
+    redirect_uris: [`${stack.base('auth')}/oauth2/callback`] }] });
+}
+
 async function waitReady(gatehousePort, timeoutMs = 15000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
