@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 # Test files run one at a time on Node 20+ (timing tests share 2 cores); Node 18 lacks the flag.
 NODE_TEST_FLAGS ?= $(shell node -e 'process.stdout.write(+process.versions.node.split(".")[0] >= 20 ? "--test-concurrency=1" : "")' 2>/dev/null)
 
-.PHONY: all deps build test unit integration demo bench clean
+.PHONY: all deps build test unit integration test-asan test-tsan demo bench clean
 
 all: build
 
@@ -24,6 +24,13 @@ integration: build
 
 test: unit integration
 
+# The whole suite against AddressSanitizer + UndefinedBehaviorSanitizer, or ThreadSanitizer (own build folders).
+test-asan: deps
+	@./scripts/test-sanitized.sh asan
+
+test-tsan: deps
+	@./scripts/test-sanitized.sh tsan
+
 demo: build
 	@GATEHOUSE_BUILD_DIR=$(abspath $(BUILD_DIR)) node scripts/demo.mjs
 
@@ -31,4 +38,4 @@ bench: build
 	@GATEHOUSE_BUILD_DIR=$(abspath $(BUILD_DIR)) ./bench/run.sh
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-asan build-tsan
