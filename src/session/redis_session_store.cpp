@@ -1,5 +1,7 @@
 #include "session/redis_session_store.hpp"
 
+#include "session/ticket.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -8,7 +10,6 @@
 #include "crypto/aead.hpp"
 #include "crypto/base64.hpp"
 #include "crypto/hkdf.hpp"
-#include "crypto/random.hpp"
 #include "session/cookie_chunks.hpp"
 #include "session/cookie_session_store.hpp"
 #include "session/session_codec.hpp"
@@ -43,40 +44,6 @@ std::string ttl_milliseconds(const Session& s, std::int64_t now) {
 
 }  // namespace
 
-struct RedisSessionStore::Ticket {
-    static constexpr std::uint8_t kTag = 0x80;  // never a session codec version: a cookie session is not a ticket
-    std::array<std::uint8_t, 16> id{};
-    std::array<std::uint8_t, 32> secret{};
-
-    static Ticket random() {
-        Ticket t;
-        crypto::fill_random(t.id);
-        crypto::fill_random(t.secret);
-        return t;
-    }
-    static bool decode(crypto::ByteView in, Ticket& t) {
-        if (in.size() != 1 + t.id.size() + t.secret.size() || in[0] != kTag) return false;
-        std::copy_n(in.begin() + 1, t.id.size(), t.id.begin());
-        std::copy_n(in.begin() + 1 + static_cast<std::ptrdiff_t>(t.id.size()), t.secret.size(), t.secret.begin());
-        return true;
-    }
-    crypto::Bytes encode() const {
-        crypto::Bytes out{kTag};
-        out.insert(out.end(), id.begin(), id.end());
-        out.insert(out.end(), secret.begin(), secret.end());
-        return out;
-    }
-    std::string_view raw_id() const { return {reinterpret_cast<const char*>(id.data()), id.size()}; }
-    std::string id_text() const { return crypto::base64url_encode(id); }
-    // The session's own key: Redis holds only what this ticket's secret can open.
-    crypto::AeadKey value_key() const {
-        const auto derived = crypto::hkdf_sha256(secret, "gatehouse", "redis session v1", crypto::kAeadKeySize);
-        crypto::AeadKey key{};
-        std::copy(derived.begin(), derived.end(), key.begin());
-        return key;
-    }
-};
-
 struct RedisSessionStore::PerThread {
     asio::any_io_executor executor;
     std::unique_ptr<redis::Client> client;
@@ -87,7 +54,7 @@ enum class TicketRead { ok, absent, malformed, tampered };
 
 namespace {
 
-TicketRead read_ticket(const CookieSealer& sealer, const CookieJar& jar, RedisSessionStore::Ticket& t);
+TicketRead read_ticket(const CookieSealer& sealer, const CookieJar& jar, Ticket& t);
 
 }  // namespace
 
@@ -138,13 +105,13 @@ std::string RedisSessionStore::index_key(std::string_view kind, std::string_view
 
 namespace {
 
-TicketRead read_ticket(const CookieSealer& sealer, const CookieJar& jar, RedisSessionStore::Ticket& t) {
+TicketRead read_ticket(const CookieSealer& sealer, const CookieJar& jar, Ticket& t) {
     thread_local std::string scratch;
     thread_local crypto::Bytes plain;
     const auto value = join_chunks(jar, sealer.cookie_name(), scratch);
     if (!value || value->empty()) return TicketRead::absent;
     if (!sealer.open_bytes(*value, plain)) return TicketRead::tampered;
-    return RedisSessionStore::Ticket::decode(plain, t) ? TicketRead::ok : TicketRead::malformed;
+    return Ticket::decode(plain, t) ? TicketRead::ok : TicketRead::malformed;
 }
 
 LoadResult to_load_result(TicketRead r) {

@@ -17,6 +17,8 @@
 
 namespace gh::session {
 
+struct Ticket;
+
 struct RedisStoreSettings {
     std::chrono::milliseconds cache_ttl{0};  // --session-cache-ttl; 0: off
     std::size_t cache_entries = 10'000;      // per thread
@@ -48,7 +50,6 @@ public:
     // True when every thread's client is connected (for /ready).
     bool connected() const;
 
-    struct Ticket;
     struct PerThread;
 
 private:
