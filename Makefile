@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 # Test files run one at a time on Node 20+ (timing tests share 2 cores); Node 18 lacks the flag.
 NODE_TEST_FLAGS ?= $(shell node -e 'process.stdout.write(+process.versions.node.split(".")[0] >= 20 ? "--test-concurrency=1" : "")' 2>/dev/null)
 
-.PHONY: all deps build test unit integration test-asan test-tsan demo bench clean
+.PHONY: all deps build test unit integration test-asan test-tsan fuzz demo bench clean
 
 all: build
 
@@ -31,6 +31,10 @@ test-asan: deps
 test-tsan: deps
 	@./scripts/test-sanitized.sh tsan
 
+# libFuzzer targets (clang, ASan), each run for FUZZ_SECONDS (default 60).
+fuzz: deps
+	@./scripts/fuzz.sh
+
 demo: build
 	@GATEHOUSE_BUILD_DIR=$(abspath $(BUILD_DIR)) node scripts/demo.mjs
 
@@ -38,4 +42,4 @@ bench: build
 	@GATEHOUSE_BUILD_DIR=$(abspath $(BUILD_DIR)) ./bench/run.sh
 
 clean:
-	rm -rf $(BUILD_DIR) build-asan build-tsan
+	rm -rf $(BUILD_DIR) build-asan build-tsan build-fuzz

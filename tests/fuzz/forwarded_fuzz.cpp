@@ -1,0 +1,41 @@
+// The proxy's view of the original request (X-Original-URL, X-Forwarded-*) and the path normaliser that public
+// routes and the policy match against. Input: header values separated by newlines.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "authz/path_normalize.hpp"
+#include "http/forwarded.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string text(reinterpret_cast<const char*>(data), size);
+    std::vector<std::string> values;
+    std::size_t start = 0;
+    for (;;) {
+        const auto nl = text.find('\n', start);
+        values.push_back(text.substr(start, nl == std::string::npos ? std::string::npos : nl - start));
+        if (nl == std::string::npos || values.size() == 6) break;
+        start = nl + 1;
+    }
+    values.resize(6);
+    static const char* names[] = {"X-Original-URL", "X-Forwarded-Host", "X-Forwarded-Uri", "X-Forwarded-Proto",
+                                  "X-Original-Method", "Host"};
+    gh::http::Request::Message m{boost::beast::http::verb::get, "/oauth2/auth", 11};
+    try {
+        for (std::size_t i = 0; i < values.size(); ++i)
+            if (!values[i].empty()) m.set(names[i], values[i]);
+    } catch (const std::exception&) {
+        return 0;  // Beast refuses values a parser would never produce
+    }
+    const gh::http::Request req(m);
+    for (const bool trusted : {false, true}) {
+        (void)gh::http::original_url(req, trusted).to_string();
+        const auto target = gh::http::original_target(req, trusted);
+        std::string normal;
+        if (gh::authz::normalize_path_into(target.path, normal)) {
+            // A normalised path is absolute and never climbs out through dot segments.
+            if (!normal.starts_with('/') || normal.find("/../") != std::string::npos) __builtin_trap();
+        }
+    }
+    return 0;
+}
