@@ -9,6 +9,7 @@ packages=(
   nginx-light wrk openssl curl util-linux procps
   libhiredis-dev redis-server redis-sentinel redis-tools
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler caddy chromium
+  clang libclang-rt-14-dev
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

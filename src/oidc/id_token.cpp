@@ -20,6 +20,13 @@ std::vector<std::string> audiences(const nlohmann::json& claims, const std::vect
     return out;
 }
 
+// A string claim, or "" when it is absent or of another type (json::value would throw on a number: found by
+// the jws fuzzer, tests/fuzz/corpus/jws/regression-numeric-azp).
+std::string string_claim(const nlohmann::json& claims, const char* name) {
+    const auto it = claims.find(name);
+    return it != claims.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
 bool numeric(const nlohmann::json& claims, const char* name, std::int64_t& out) {
     if (!claims.contains(name) || !claims[name].is_number()) return false;
     out = claims[name].is_number_float() ? static_cast<std::int64_t>(claims[name].get<double>())
@@ -30,8 +37,10 @@ bool numeric(const nlohmann::json& claims, const char* name, std::int64_t& out) 
 }  // namespace
 
 std::string check_id_token_claims(const nlohmann::json& claims, const IdTokenExpectations& expect) {
-    if (!expect.skip_issuer_check && claims.value("iss", "") != expect.issuer)
-        return "issuer '" + claims.value("iss", "") + "' is not '" + expect.issuer + "'";
+    // A signed payload that is not an object would make every lookup below throw (found by the jws fuzzer).
+    if (!claims.is_object()) return "claims are not a JSON object";
+    if (!expect.skip_issuer_check && string_claim(claims, "iss") != expect.issuer)
+        return "issuer '" + string_claim(claims, "iss") + "' is not '" + expect.issuer + "'";
     if (!claims.contains("sub") || !claims["sub"].is_string() || claims["sub"].get<std::string>().empty())
         return "no subject (sub)";
 
@@ -42,7 +51,7 @@ std::string check_id_token_claims(const nlohmann::json& claims, const IdTokenExp
     };
     if (std::none_of(aud.begin(), aud.end(), accepted)) return "audience does not include the client id";
     // With several audiences, the authorized party must be us (Core §3.1.3.7 items 4 and 5).
-    const std::string azp = claims.value("azp", "");
+    const std::string azp = string_claim(claims, "azp");
     if ((aud.size() > 1 || !azp.empty()) && azp != expect.client_id && !accepted(azp))
         return "authorized party (azp) '" + azp + "' is not the client id";
 
@@ -54,7 +63,7 @@ std::string check_id_token_claims(const nlohmann::json& claims, const IdTokenExp
 
     // The nonce binds the token to the login this browser started: a token from another login is useless.
     if (!expect.require_nonce) return {};
-    const std::string nonce = claims.value("nonce", "");
+    const std::string nonce = string_claim(claims, "nonce");
     if (expect.nonce.empty() || !crypto::constant_time_equal(nonce, expect.nonce)) return "nonce does not match";
     return {};
 }

@@ -114,7 +114,9 @@ JwsResult verify_jws(std::string_view compact, const JwkSet& keys) {
     if (!crypto::base64url_decode(compact.substr(dot2 + 1), signature) || signature.empty())
         return fail("malformed JWS signature");
 
-    const std::string alg_name = header->value("alg", "");
+    // Not json::value: it throws when `alg` is there but not a string.
+    const auto alg_it = header->find("alg");
+    const std::string alg_name = alg_it != header->end() && alg_it->is_string() ? alg_it->get<std::string>() : "";
     const Algorithm* alg = find_algorithm(alg_name);
     if (!alg) return fail("algorithm '" + alg_name + "' is not accepted");
     if (header->contains("crit")) return fail("unsupported critical header parameters");

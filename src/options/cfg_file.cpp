@@ -12,7 +12,9 @@ public:
     int line() const { return line_; }
     bool done() const { return pos_ >= text_.size(); }
     char peek() const { return done() ? '\0' : text_[pos_]; }
+    // At the end it stays there (found by the cfg_file fuzzer: a trailing backslash read past the end).
     void advance() {
+        if (done()) return;
         if (text_[pos_++] == '\n') ++line_;
     }
     // Skips blanks and comments; crosses newlines only when `multiline`.
@@ -45,6 +47,7 @@ bool read_string(Cursor& c, std::string& out, std::string& error) {
         char ch = c.peek();
         c.advance();
         if (quote == '"' && ch == '\\') {
+            if (c.done()) break;  // "unterminated string" below
             const char esc = c.peek();
             c.advance();
             switch (esc) {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "oidc/claims.hpp"
 #include "oidc/id_token.hpp"
 #include "oidc/jwk.hpp"
 #include "oidc/jws.hpp"
@@ -26,6 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         expect.nonce = "n";
         expect.now = 1'800'000'000;
         (void)gh::oidc::check_id_token_claims(claims, expect);
+        (void)gh::oidc::extract_identity(claims, gh::oidc::ClaimNames{});
         (void)gh::oidc::check_logout_token(claims, {.issuer = "https://idp", .client_id = "gatehouse", .now = 1'800'000'000});
     }
     return 0;

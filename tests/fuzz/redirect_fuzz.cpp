@@ -1,6 +1,7 @@
 // Redirect validation (open redirects): whatever comes in, what goes out is the input itself (judged safe) or
 // the fallback "/"; a kept absolute URL names a whitelisted host, a kept relative one stays on this host.
 #include <cstdint>
+#include <cctype>
 #include <string>
 
 #include "authz/redirect_validator.hpp"
@@ -12,7 +13,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (out != "/" && out != input) __builtin_trap();
     if (out == input && out != "/") {
         const bool relative = out.starts_with('/') && !out.starts_with("//") && !out.starts_with("/\\");
-        const bool absolute = out.starts_with("https://") || out.starts_with("http://");
+        std::string scheme = out.substr(0, out.find(':'));
+        for (auto& ch : scheme) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        const bool absolute = (scheme == "https" || scheme == "http") && out.find("://") == scheme.size();
         if (!relative && !absolute) __builtin_trap();
         for (const char c : out)
             if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) __builtin_trap();  // no header splitting

@@ -31,3 +31,9 @@ TEST(CfgFile, ReportsTheLineOfAnError) {
     EXPECT_EQ(parse_cfg("a = [\"x\" \"y\"]").error, "line 1: expected ',' or ']' in list a");
     EXPECT_NE(parse_cfg("a = \"x\" junk").error, "");
 }
+
+TEST(CfgFile, ABackslashAtTheVeryEndIsAnErrorNotAnOverRead) {
+    // Found by the cfg_file fuzzer (tests/fuzz/corpus/cfg_file/regression-trailing-backslash).
+    const auto r = gh::options::parse_cfg("email_domains = [\"exmai\\\\\\");
+    EXPECT_FALSE(r.error.empty());
+}

@@ -108,3 +108,25 @@ TEST(IdentityFromClaims, RequiresAVerifiedEmailUnlessAllowed) {
     claims["email_verified"] = "true";
     EXPECT_TRUE(extract_identity(claims, ClaimNames{}).identity);
 }
+
+TEST(IdToken, ClaimsThatAreNotAnObjectAreRefusedNotThrownOn) {
+    // Found by the jws fuzzer (tests/fuzz/corpus/jws/regression-non-object-claims).
+    gh::oidc::IdTokenExpectations e;
+    e.issuer = "https://idp";
+    e.client_id = "gatehouse";
+    for (const auto& claims : {nlohmann::json(0), nlohmann::json::array(), nlohmann::json("x")})
+        EXPECT_EQ(gh::oidc::check_id_token_claims(claims, e), "claims are not a JSON object");
+}
+
+TEST(IdToken, ClaimsOfTheWrongTypeAreRefusedNotThrownOn) {
+    // Found by the jws fuzzer (tests/fuzz/corpus/jws/regression-numeric-azp): "azp" as a number.
+    gh::oidc::IdTokenExpectations e;
+    e.issuer = "https://idp";
+    e.client_id = "gatehouse";
+    e.now = 1'800'000'000;
+    const nlohmann::json claims = {{"iss", "https://idp"}, {"aud", "gatehouse"}, {"sub", "a"}, {"azp", 1800000000},
+                                   {"exp", 1'900'000'000}, {"nonce", 7}};
+    EXPECT_NE(gh::oidc::check_id_token_claims(claims, e), "");
+    const nlohmann::json numeric_iss = {{"iss", 5}, {"sub", "a"}};
+    EXPECT_EQ(gh::oidc::check_id_token_claims(numeric_iss, e), "issuer '' is not 'https://idp'");
+}

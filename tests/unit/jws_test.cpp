@@ -113,3 +113,10 @@ TEST(Jwks, SkipsUnusableKeysAndKeepsTheRest) {
     EXPECT_THROW(parse_jwks("{}"), std::runtime_error);
     EXPECT_THROW(parse_jwks("not json"), std::runtime_error);
 }
+
+TEST(Jws, AnAlgThatIsNotAStringIsRefusedNotThrownOn) {
+    // {"alg":1,"kid":"r1"}.{"sub":"a"}.sig: json::value would throw on the number.
+    const auto r = gh::oidc::verify_jws("eyJhbGciOjEsImtpZCI6InIxIn0.eyJzdWIiOiJhIn0.c2ln", gh::oidc::JwkSet{});
+    EXPECT_FALSE(r.value);
+    EXPECT_EQ(r.error, "algorithm '' is not accepted");
+}
