@@ -128,8 +128,13 @@ int run(const options::Options& opts) {
         listeners.push_back({options->https_address->host, options->https_address->port, true});
     const int threads = options->workers > 0 ? options->workers
                                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    http::Limits limits{options->max_header_bytes, options->max_header_count, options->header_read_timeout,
-                        options->idle_timeout, options->shutdown_timeout};
+    http::Limits limits{.max_header_bytes = options->max_header_bytes,
+                        .max_header_count = options->max_header_count,
+                        .max_url_length = options->max_url_length,
+                        .max_connections = options->max_connections,
+                        .header_read_timeout = options->header_read_timeout,
+                        .idle_timeout = options->idle_timeout,
+                        .shutdown_timeout = options->shutdown_timeout};
     limits.body_paths = {options->proxy_prefix + "/backchannel_logout"};
     // The server comes first: the Redis store keeps a client on each of its I/O threads. The router comes
     // last, so the handler reaches it through this pointer.
@@ -144,6 +149,8 @@ int run(const options::Options& opts) {
         std::cerr << "gatehouse: " << e.what() << "\n";
         return 2;
     }
+    server->trust_proxies(
+        http::ProxyTrust(options->reverse_proxy, options->trusted_ips, options->real_client_ip_header));
     server->on_handler_error([](const http::Request&, http::Response& res, const std::string& id) {
         pages::write_error_page(res, {.status = 500,
                                       .title = "Something went wrong",

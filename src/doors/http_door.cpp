@@ -5,6 +5,7 @@
 #include "doors/identity_headers.hpp"
 #include "doors/sign_in_redirect.hpp"
 #include "http/form.hpp"
+#include "http/proxy_trust.hpp"
 #include "http/request_id.hpp"
 #include "pages/pages.hpp"
 #include "observe/log_text.hpp"
@@ -52,7 +53,7 @@ gate::OriginalRequest HttpDoor::original_request(const http::Request& req, const
     }
     original.route = gate::route_rules_from_query(req.query());
     if (gate_.has_public_routes()) {
-        const auto target = http::original_target(req, options_->reverse_proxy);
+        const auto target = http::original_target(req, req.via_trusted_proxy());
         original.method = target.method;
         original.path = target.path;
         original.host = target.host;
@@ -61,7 +62,7 @@ gate::OriginalRequest HttpDoor::original_request(const http::Request& req, const
 }
 
 http::OriginalUrl HttpDoor::original_url(const http::Request& req) const {
-    if (kind_ != DoorKind::envoy_http) return http::original_url(req, options_->reverse_proxy);
+    if (kind_ != DoorKind::envoy_http) return http::original_url(req, req.via_trusted_proxy());
     const std::string_view proto = first_value(req.header("X-Forwarded-Proto"));
     std::string uri(req.target().substr(path_.size()));
     if (uri.empty() || uri.front() != '/') uri.insert(0, "/");
@@ -187,7 +188,8 @@ void HttpDoor::write_forbidden_page(const http::Request& req, http::Response& re
 void HttpDoor::log_denial(const http::Request& req, const gate::Decision& d, const session::Session& s,
                           int status) const {
     const bool known = d.verdict == gate::Verdict::forbidden;
-    spdlog::info("auth: status={} reason=\"{}\" user=\"{}\" email=\"{}\" url=\"{}\"", status, gate::to_string(d.reason),
+    spdlog::info("auth: status={} reason=\"{}\" client={} user=\"{}\" email=\"{}\" url=\"{}\"", status,
+                 gate::to_string(d.reason), http::client_ip(req),
                  known ? observe::log_text(s.user) : "", known ? observe::log_text(s.email) : "",
                  observe::log_text(kind_ == DoorKind::nginx ? std::string(req.header("X-Original-URL"))
                                                             : original_url(req).to_string()));

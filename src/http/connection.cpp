@@ -35,6 +35,7 @@ public:
     }
     ~Registration() {
         worker_.connections.erase(it_);
+        worker_.open_connections.fetch_sub(1, std::memory_order_relaxed);
         worker_.connection_closed();
     }
     Registration(const Registration&) = delete;
@@ -73,7 +74,7 @@ asio::awaitable<void> write_error(Stream& stream, std::string& out, int status, 
 }
 
 template <class Stream>
-asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg) {
+asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const Peer& peer) {
     // Bounded: the parser never lets the buffer grow past the header limit plus one read.
     beast::flat_buffer buffer(w.limits.max_header_bytes + 4096);
     std::string out;
@@ -129,8 +130,14 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg) {
             co_await write_error(stream, out, 431, "too many header fields\n");
             co_return;
         }
+        if (message.target().size() > w.limits.max_url_length) {
+            spdlog::info("rejected request: URL of {} bytes is longer than --max-url-length={} (414)",
+                         message.target().size(), w.limits.max_url_length);
+            co_await write_error(stream, out, 414, "URL too long\n");
+            co_return;
+        }
         Response res(out, message.keep_alive() && !w.draining);
-        const Request request(message, !std::is_same_v<Stream, tcp::socket>);
+        const Request request(message, !std::is_same_v<Stream, tcp::socket>, peer);
         std::string failure;
         try {
             co_await w.handler(request, res);
@@ -158,9 +165,16 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg) {
     }
 }
 
+Peer peer_of(const Worker& w, const tcp::socket& socket) {
+    boost::system::error_code ec;
+    const auto endpoint = socket.remote_endpoint(ec);
+    return w.trust.peer(ec ? asio::ip::address{} : endpoint.address());
+}
+
 asio::awaitable<void> serve_plain(Worker& w, tcp::socket socket) {
     Registration reg(w, socket);
-    co_await serve(w, socket, reg);
+    const Peer peer = peer_of(w, socket);
+    co_await serve(w, socket, reg, peer);
     boost::system::error_code ec;
     socket.shutdown(tcp::socket::shutdown_send, ec);
 }
@@ -168,10 +182,11 @@ asio::awaitable<void> serve_plain(Worker& w, tcp::socket socket) {
 asio::awaitable<void> serve_tls(Worker& w, tcp::socket socket) {
     asio::ssl::stream<tcp::socket> stream(std::move(socket), *w.tls);
     Registration reg(w, stream.next_layer());
+    const Peer peer = peer_of(w, stream.next_layer());
     reg.arm(w.limits.header_read_timeout);
     auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kTuple);
     if (ec) co_return;
-    co_await serve(w, stream, reg);
+    co_await serve(w, stream, reg, peer);
     reg.arm(std::chrono::seconds(1));
     co_await stream.async_shutdown(kTuple);
 }

@@ -4,8 +4,8 @@
 
 namespace gh::http {
 
-Request::Request(const Message& m, bool secure)
-    : m_(m), method_(m.method_string()), target_(m.target()), secure_(secure) {
+Request::Request(const Message& m, bool secure, Peer peer)
+    : m_(m), method_(m.method_string()), target_(m.target()), secure_(secure), peer_(peer) {
     const auto q = target_.find('?');
     path_ = target_.substr(0, q);
     if (q != std::string_view::npos) query_ = target_.substr(q + 1);

@@ -1,5 +1,6 @@
 #pragma once
 // A parsed request as handlers see it: views into the connection's parser, valid until the handler returns.
+#include <boost/asio/ip/address.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/message.hpp>
@@ -9,6 +10,15 @@
 #include <string_view>
 
 namespace gh::http {
+
+class ProxyTrust;
+
+// Who sent the request on its connection, and whether that peer is a proxy trusted to speak for the client.
+struct Peer {
+    boost::asio::ip::address address;
+    bool trusted_proxy = false;
+    const ProxyTrust* trust = nullptr;  // how the decision was made (for the client address in logs)
+};
 
 class Request {
 public:
@@ -20,13 +30,17 @@ public:
     using Message = boost::beast::http::request<boost::beast::http::string_body, Fields>;
 
     // `secure`: the request arrived on the HTTPS listener.
-    explicit Request(const Message& m, bool secure = false);
+    explicit Request(const Message& m, bool secure = false, Peer peer = {});
 
     std::string_view method() const { return method_; }
     std::string_view target() const { return target_; }
     std::string_view path() const { return path_; }    // target before '?'
     std::string_view query() const { return query_; }  // after '?', without it
     bool secure() const { return secure_; }
+    const Peer& peer() const { return peer_; }
+    // Forwarded headers (X-Forwarded-*, X-Original-URL, X-Auth-Request-Redirect, X-Real-IP) may be believed:
+    // --reverse-proxy is on and the peer is one of the --trusted-ip proxies (any peer when none are listed).
+    bool via_trusted_proxy() const { return peer_.trusted_proxy; }
     std::string_view body() const { return m_.body(); }
 
     // First value of a header (case-insensitive name), empty if absent.
@@ -43,6 +57,7 @@ private:
     const Message& m_;
     std::string_view method_, target_, path_, query_;
     bool secure_ = false;
+    Peer peer_;
 };
 
 // Value of `key` in an application/x-www-form-urlencoded query, percent-decoded; nullopt when absent.

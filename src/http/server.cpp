@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include <sys/resource.h>
+
 #include "http/worker.hpp"
 
 namespace gh::http {
@@ -52,12 +54,32 @@ void Worker::start_accepting() {
                         co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
                         continue;
                     }
+                    if (!admit(socket)) continue;
                     socket.set_option(tcp::no_delay(true), ec);
                     spawn_connection(*this, std::move(socket), acc->tls);
                 }
             },
             asio::detached);
     }
+}
+
+bool Worker::admit(tcp::socket& socket) {
+    if (open_connections.fetch_add(1, std::memory_order_relaxed) < limits.max_connections) return true;
+    open_connections.fetch_sub(1, std::memory_order_relaxed);
+    // A clear answer rather than a silent reset; the send buffer of a new socket is empty, so this
+    // non-blocking write completes at once or not at all.
+    static constexpr std::string_view kBusy =
+        "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+    boost::system::error_code ec;
+    socket.non_blocking(true, ec);
+    socket.write_some(asio::buffer(kBusy), ec);
+    socket.close(ec);
+    // One line a second at most: a flood must not turn into a flood of log lines.
+    if (const auto now = Clock::now(); now - last_refusal_log_ >= std::chrono::seconds(1)) {
+        last_refusal_log_ = now;
+        spdlog::warn("refused a connection: --max-connections={} reached (answered 503)", limits.max_connections);
+    }
+    return false;
 }
 
 void Worker::start_sweeper(std::chrono::milliseconds tick) {
@@ -111,12 +133,30 @@ Server::Server(std::vector<Listener> listeners, const TlsFiles& tls, Limits limi
         tls_->use_private_key_file(tls.key_file, asio::ssl::context::pem, ec);
         if (ec) throw std::runtime_error("--tls-key-file: cannot load " + tls.key_file + ": " + ec.message());
     }
-    for (int i = 0; i < threads; ++i) workers_.push_back(std::make_unique<Worker>(limits_, handler_, on_error_, tls_.get()));
+    for (int i = 0; i < threads; ++i) workers_.push_back(
+            std::make_unique<Worker>(limits_, handler_, on_error_, trust_, open_connections_, tls_.get()));
 }
 
 Server::~Server() = default;
 
+// Each connection is a descriptor: lift the soft limit to the hard one, and say so when --max-connections
+// still does not fit (the kernel, not Gatehouse, would then refuse connections, without an answer).
+static void raise_descriptor_limit(std::size_t max_connections) {
+    rlimit lim{};
+    if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+    if (lim.rlim_cur < lim.rlim_max) {
+        lim.rlim_cur = lim.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &lim);
+        ::getrlimit(RLIMIT_NOFILE, &lim);
+    }
+    constexpr std::size_t kReserve = 256;  // listeners, IdP and Redis clients, gRPC, files
+    if (lim.rlim_cur != RLIM_INFINITY && max_connections + kReserve > lim.rlim_cur)
+        spdlog::warn("--max-connections={} does not fit the open-file limit {} (ulimit -n); raise the limit or "
+                     "lower the flag", max_connections, static_cast<std::size_t>(lim.rlim_cur));
+}
+
 void Server::bind() {
+    raise_descriptor_limit(limits_.max_connections);
     for (auto& w : workers_)
         for (const auto& l : listeners_) w->listen(l);
 }

@@ -1,6 +1,7 @@
 #pragma once
 // HTTP/1.1 server: N I/O threads, each with its own io_context and its own SO_REUSEPORT acceptor,
 // so the hot path shares nothing between threads.
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -10,6 +11,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include "http/proxy_trust.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
 
@@ -20,8 +22,12 @@ class context;
 namespace gh::http {
 
 struct Limits {
+    // 32 KB holds four 4 KB cookie chunks with room for the usual headers.
     std::size_t max_header_bytes = 32 * 1024;
     std::size_t max_header_count = 100;
+    std::size_t max_url_length = 8 * 1024;  // request target; 414 beyond
+    // Open connections over all I/O threads; one more is answered 503 and closed at once.
+    std::size_t max_connections = 16 * 1024;
     std::chrono::milliseconds header_read_timeout{10'000};
     std::chrono::milliseconds idle_timeout{120'000};
     std::chrono::milliseconds shutdown_timeout{10'000};
@@ -64,6 +70,8 @@ public:
     void on_signal(std::function<void()> hook) { on_signal_ = std::move(hook); }
     // The 500 page for a handler that threw; a plain-text 500 when unset. Set before run_until_signalled.
     void on_handler_error(ErrorWriter writer) { on_error_ = std::move(writer); }
+    // Which peers' forwarded headers requests may believe (none by default). Set before run_until_signalled.
+    void trust_proxies(ProxyTrust trust) { trust_ = std::move(trust); }
 
     // Binds every listener; throws std::runtime_error naming the address when one cannot be bound.
     void bind();
@@ -78,6 +86,9 @@ private:
     Handler handler_;
     std::function<void()> on_signal_;
     ErrorWriter on_error_;
+    ProxyTrust trust_;
+    // Shared by the I/O threads: touched once per connection, never per request.
+    std::atomic<std::size_t> open_connections_{0};
     std::vector<std::unique_ptr<Worker>> workers_;
 };
 

@@ -14,8 +14,9 @@ namespace gh::http {
 
 class Worker {
 public:
-    Worker(const Limits& limits, const Handler& handler, const ErrorWriter& on_error, boost::asio::ssl::context* tls)
-        : limits(limits), handler(handler), on_error(on_error), tls(tls) {}
+    Worker(const Limits& limits, const Handler& handler, const ErrorWriter& on_error, const ProxyTrust& trust,
+           std::atomic<std::size_t>& open_connections, boost::asio::ssl::context* tls)
+        : limits(limits), handler(handler), on_error(on_error), trust(trust), open_connections(open_connections), tls(tls) {}
 
     using Clock = std::chrono::steady_clock;
 
@@ -43,6 +44,8 @@ public:
     const Limits& limits;
     const Handler& handler;
     const ErrorWriter& on_error;
+    const ProxyTrust& trust;
+    std::atomic<std::size_t>& open_connections;  // over all workers, for Limits::max_connections
     boost::asio::ssl::context* tls;
     bool draining = false;
     std::list<Connection> connections;
@@ -55,6 +58,11 @@ public:
     }
 
 private:
+    // Counts the new connection; false (and the socket answered 503 and closed) past max_connections.
+    bool admit(boost::asio::ip::tcp::socket& socket);
+
+    Clock::time_point last_refusal_log_{};
+
     struct Acceptor {
         boost::asio::ip::tcp::acceptor acceptor;
         bool tls;
@@ -62,7 +70,7 @@ private:
     std::vector<std::unique_ptr<Acceptor>> acceptors_;
 };
 
-// Serves one accepted connection until it closes (connection.cpp).
+// Serves one accepted connection until it closes (connection.cpp); it was counted in open_connections.
 void spawn_connection(Worker& worker, boost::asio::ip::tcp::socket socket, bool tls);
 
 }  // namespace gh::http

@@ -7,6 +7,7 @@
 #include "crypto/bytes.hpp"
 #include "http/form.hpp"
 #include "http/forwarded.hpp"
+#include "http/proxy_trust.hpp"
 #include "login/cookie_attributes.hpp"
 #include "login/redirect_target.hpp"
 #include "observe/log_text.hpp"
@@ -26,10 +27,11 @@ LoginFlow::LoginFlow(std::shared_ptr<const options::Options> options, const sess
       csrf_(crypto::as_bytes(options_->cookie_secret.reveal()), options_->cookie_name + "_csrf") {}
 
 std::string LoginFlow::redirect_target(const http::Request& req) const {
-    const std::string rd = login::requested_redirect(req, options_->reverse_proxy);
+    const std::string rd = login::requested_redirect(req, req.via_trusted_proxy());
     if (rd.empty()) return "/";
     if (!redirects_.is_valid(rd)) {
-        spdlog::info("login: refused redirect target \"{}\"; using /", observe::log_text(rd));
+        spdlog::info("login: refused redirect target \"{}\"; using / client={}", observe::log_text(rd),
+                     http::client_ip(req));
         return "/";
     }
     return rd;
@@ -37,7 +39,7 @@ std::string LoginFlow::redirect_target(const http::Request& req) const {
 
 std::string LoginFlow::callback_url(const http::Request& req) const {
     if (!options_->redirect_url.empty()) return options_->redirect_url;
-    const auto url = http::original_url(req, options_->reverse_proxy);
+    const auto url = http::original_url(req, req.via_trusted_proxy());
     return url.scheme + "://" + url.host + options_->proxy_prefix + "/callback";
 }
 
@@ -49,8 +51,8 @@ std::string LoginFlow::csrf_cookie_name(std::string_view state) const {
 void LoginFlow::fail(const http::Request& req, http::Response& res, int status, std::string_view message,
                      std::string_view log_reason, std::string_view rd) const {
     const std::string id = http::request_id(req);
-    spdlog::info("login: failed with {}: {} (host \"{}\") request_id={}", status, log_reason,
-                 observe::log_text(http::original_url(req, options_->reverse_proxy).host), id);
+    spdlog::info("login: failed with {}: {} (host \"{}\") client={} request_id={}", status, log_reason,
+                 observe::log_text(http::original_url(req, req.via_trusted_proxy()).host), http::client_ip(req), id);
     const std::string retry = options_->proxy_prefix + "/start?rd=" + http::percent_encode(rd.empty() ? "/" : rd);
     pages::write_error_page(res, {.status = status,
                                   .title = status == 403 ? "Sign-in refused" : "Sign-in failed",
@@ -78,7 +80,7 @@ void LoginFlow::start(const http::Request& req, http::Response& res) const {
     }
     const auto state = new_login_state(redirect_target(req), callback_url(req),
                                        clock_.now() + options_->cookie_csrf_expire.count());
-    const auto host = http::original_url(req, options_->reverse_proxy).host;
+    const auto host = http::original_url(req, req.via_trusted_proxy()).host;
     res.status(302);
     res.header("Location", provider_.authorization_url(state.redirect_uri, state.state, state.nonce, state.code_verifier));
     res.header("Cache-Control", "no-store");
@@ -91,7 +93,7 @@ boost::asio::awaitable<void> LoginFlow::callback(const http::Request& req, http:
     const auto query = req.query();
     session::CookieJar jar;
     req.for_each("Cookie", [&](std::string_view v) { jar.add_header(v); });
-    const auto host = http::original_url(req, options_->reverse_proxy).host;
+    const auto host = http::original_url(req, req.via_trusted_proxy()).host;
     const auto state = http::query_param(query, "state").value_or("");
     const auto csrf_name = csrf_cookie_name(state);
     const auto login = csrf_.open(jar.get(csrf_name).value_or(""), clock_.now());

@@ -13,10 +13,10 @@ boost::asio::awaitable<void> handle_sign_out(const options::Options& o, const se
                                              const http::Request& req, http::Response& res) {
     session::CookieJar jar;
     req.for_each("Cookie", [&](std::string_view v) { jar.add_header(v); });
-    const auto origin = http::original_url(req, o.reverse_proxy);
+    const auto origin = http::original_url(req, req.via_trusted_proxy());
     // Without an rd the browser ends on the signed-out page (register <auth host><prefix>/signed_out as a
     // post-logout redirect URI at the IdP).
-    const std::string requested = requested_redirect(req, o.reverse_proxy);
+    const std::string requested = requested_redirect(req, req.via_trusted_proxy());
     const std::string rd = requested.empty() ? o.proxy_prefix + "/signed_out" : redirects.sanitize(requested);
 
     std::string location = rd;

@@ -1,3 +1,4 @@
+#include <boost/beast/core/string.hpp>
 #include <fstream>
 #include <sstream>
 
@@ -212,6 +213,21 @@ void build_cookies(Builder& b, Options& o) {
         b.fail("session-store-type", "'" + o.session_store_type + "' must be cookie or redis");
 }
 
+void build_trust(Builder& b, Options& o) {
+    for (const auto& text : b.list("trusted-ip")) {
+        if (auto range = http::IpRange::parse(text)) o.trusted_ips.push_back(*range);
+        else b.fail("trusted-ip", "'" + text + "' is not an IP address or CIDR range (10.0.0.0/8, fd00::/8)");
+    }
+    if (!o.trusted_ips.empty() && !o.reverse_proxy)
+        b.fail("trusted-ip", "needs --reverse-proxy: it lists the proxies whose forwarded headers are trusted "
+                             "(unlike oauth2-proxy's, these addresses never skip sign-in)");
+    const std::string header = b.text("real-client-ip-header");
+    for (const char* known : {"X-Real-IP", "X-Forwarded-For", "X-ProxyUser-IP"})
+        if (boost::beast::iequals(header, known)) o.real_client_ip_header = known;
+    if (o.real_client_ip_header.empty())
+        b.fail("real-client-ip-header", "'" + header + "' must be X-Real-IP, X-Forwarded-For or X-ProxyUser-IP");
+}
+
 void build_server(Builder& b, Options& o) {
     if (auto a = parse_listen_address(b.text("http-address"))) o.http_address = *a;
     else b.fail("http-address", "'" + b.text("http-address") + "' is not host:port");
@@ -251,6 +267,10 @@ void build_server(Builder& b, Options& o) {
     o.workers = static_cast<int>(b.integer("workers", 0, 256));
     o.max_header_bytes = static_cast<std::size_t>(b.integer("max-header-bytes", 1024, 1 << 20));
     o.max_header_count = static_cast<std::size_t>(b.integer("max-header-count", 8, 10000));
+    o.max_url_length = static_cast<std::size_t>(b.integer("max-url-length", 256, 1 << 20));
+    o.max_connections = static_cast<std::size_t>(b.integer("max-connections", 1, 1 << 22));
+    if (o.max_url_length > o.max_header_bytes)
+        b.fail("max-url-length", "cannot be longer than --max-header-bytes (the URL is part of the header block)");
     o.header_read_timeout = b.duration("header-read-timeout");
     o.idle_timeout = b.duration("idle-timeout");
     o.shutdown_timeout = b.duration("shutdown-timeout");
@@ -300,6 +320,7 @@ ParseOutcome parse_options(const std::vector<std::string>& args, const Environme
     o.set_xauthrequest = b.boolean("set-xauthrequest");
     o.pass_access_token = b.boolean("pass-access-token");
     o.reverse_proxy = b.boolean("reverse-proxy");
+    build_trust(b, o);
     build_server(b, o);
 
     out.errors.insert(out.errors.end(), b.errors.begin(), b.errors.end());

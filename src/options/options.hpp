@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "crypto/bytes.hpp"
+#include "http/ip_range.hpp"
 #include "options/secret.hpp"
 #include "options/value_parsers.hpp"
 #include "session/set_cookie.hpp"
@@ -84,6 +85,8 @@ struct Options {
     bool set_xauthrequest = false;
     bool pass_access_token = false;
     bool reverse_proxy = false;
+    std::vector<http::IpRange> trusted_ips;  // --trusted-ip: the proxies allowed to send forwarded headers
+    std::string real_client_ip_header;       // canonical spelling
     int static_upstream_status = 200;  // from --upstream=static://CODE
 
     // Pages
@@ -105,6 +108,8 @@ struct Options {
     int workers = 1;
     std::size_t max_header_bytes = 0;
     std::size_t max_header_count = 0;
+    std::size_t max_url_length = 0;
+    std::size_t max_connections = 0;
     std::chrono::milliseconds header_read_timeout{0};
     std::chrono::milliseconds idle_timeout{0};
     std::chrono::milliseconds shutdown_timeout{0};

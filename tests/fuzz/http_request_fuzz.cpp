@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     boost::system::error_code ec;
     parser.put(boost::asio::buffer(data, size), ec);
     if (ec || !parser.is_header_done()) return 0;
-    const gh::http::Request req(parser.get());
+    const gh::http::Request req(parser.get(), false, stack->peer());
     std::string out;
     gh::http::Response res(out, true);
     boost::asio::io_context io;

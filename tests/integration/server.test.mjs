@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import https from 'node:https';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { startGatehouse, mintCookie, freePort, tempDir } from './lib/processes.mjs';
+import { startGatehouse, runGatehouse, baseFlags, mintCookie, freePort, tempDir } from './lib/processes.mjs';
 import { connect, get } from './lib/raw_http.mjs';
 
 describe('HTTP/1.1 behaviour and limits', () => {
@@ -102,6 +102,113 @@ describe('HTTP/1.1 behaviour and limits', () => {
     const r = await c.responses(1);
     assert.equal(r[0].headers.connection, 'close');
     assert.equal(await c.waitClosed(), true);
+  });
+});
+
+describe('request limits at their defaults', () => {
+  let gh;
+  before(async () => { gh = await startGatehouse(['--set-xauthrequest']); });
+  after(async () => { await gh?.stop(); });
+
+  test('a session cookie in four 4 KB chunks fits the default header limits', async () => {
+    const cookie = mintCookie({ user: 'many-groups', 'group-padding': 620 });
+    const chunks = cookie.split('; ');
+    assert.equal(chunks.length, 4);
+    assert.ok(chunks.every((c) => c.length > 3000), chunks.map((c) => c.length).join(' '));
+    const c = await connect(gh.port);
+    c.write(get('/oauth2/auth', { Cookie: cookie, 'User-Agent': 'Mozilla/5.0 '.repeat(20),
+      Accept: 'text/html,application/xhtml+xml', 'X-Original-URL': `https://app.example.com/${'p'.repeat(2000)}` }));
+    const [r] = await c.responses(1);
+    assert.equal(r.status, 202);
+    assert.equal(r.headers['x-auth-request-user'], 'many-groups');
+    c.close();
+  });
+
+  test('refuses a URL over --max-url-length (8192) with 414 and closes', async () => {
+    const ok = await connect(gh.port);
+    ok.write(get(`/oauth2/auth?${'a'.repeat(8000)}`));
+    assert.equal((await ok.responses(1))[0].status, 401);
+    ok.close();
+    const c = await connect(gh.port);
+    c.write(get(`/oauth2/auth?${'a'.repeat(8200)}`));
+    assert.equal((await c.responses(1))[0].status, 414);
+    assert.equal(await c.waitClosed(), true);
+    await gh.waitForOutput(/rejected request: URL of 8213 bytes is longer than --max-url-length=8192 \(414\)/);
+  });
+});
+
+describe('--max-connections', () => {
+  test('answers one connection too many with 503, logs it once, and admits again when one closes', async () => {
+    const gh = await startGatehouse(['--max-connections=4', '--workers=2']);
+    try {
+      const open = [];
+      for (let i = 0; i < 4; i++) {
+        const c = await connect(gh.port);
+        c.write(get('/ping'));
+        assert.equal((await c.responses(1))[0].status, 200);
+        open.push(c);
+      }
+      const extra = [];
+      for (let i = 0; i < 3; i++) {
+        const c = await connect(gh.port);
+        const [r] = await c.responses(1);
+        assert.equal(r.status, 503);
+        assert.equal(r.headers['retry-after'], '1');
+        assert.equal(await c.waitClosed(), true);
+        extra.push(c);
+      }
+      await gh.waitForOutput(/refused a connection: --max-connections=4 reached \(answered 503\)/);
+      // At most one line a second per I/O thread, whatever the number of refusals.
+      assert.ok((gh.output.match(/refused a connection/g) ?? []).length <= 2, gh.output);
+      open.shift().close();
+      await new Promise((r) => setTimeout(r, 100));
+      const again = await connect(gh.port);
+      again.write(get('/ping'));
+      assert.equal((await again.responses(1))[0].status, 200);
+      again.close();
+      for (const c of open) c.close();
+    } finally {
+      await gh.stop();
+    }
+  });
+});
+
+describe('--reverse-proxy with --trusted-ip', () => {
+  const forwarded = { 'X-Original-URL': 'https://app.example.com/public/x', 'X-Real-IP': '203.0.113.50' };
+
+  test('a peer outside --trusted-ip cannot use forwarded headers, and is logged by its own address', async () => {
+    const gh = await startGatehouse(['--reverse-proxy', '--trusted-ip=10.0.0.0/8', '--skip-auth-route=^/public/']);
+    try {
+      const c = await connect(gh.port);
+      c.write(get('/oauth2/auth', forwarded));
+      assert.equal((await c.responses(1))[0].status, 401);
+      c.close();
+      await gh.waitForOutput(/auth: status=401 reason="no session" client=127\.0\.0\.1 /);
+      assert.doesNotMatch(gh.output, /203\.0\.113\.50/);
+    } finally {
+      await gh.stop();
+    }
+  });
+
+  test('a peer inside --trusted-ip is believed, and the client address comes from --real-client-ip-header', async () => {
+    const gh = await startGatehouse(['--reverse-proxy', '--trusted-ip=127.0.0.0/8', '--skip-auth-route=^/public/']);
+    try {
+      const c = await connect(gh.port);
+      c.write(get('/oauth2/auth', forwarded));
+      assert.equal((await c.responses(1))[0].status, 202);
+      c.write(get('/oauth2/auth', { ...forwarded, 'X-Original-URL': 'https://app.example.com/private' }));
+      assert.equal((await c.responses(2))[1].status, 401);
+      c.close();
+      await gh.waitForOutput(/auth: status=401 reason="no session" client=203\.0\.113\.50 /);
+    } finally {
+      await gh.stop();
+    }
+  });
+
+  test('--trusted-ip without --reverse-proxy is a configuration error naming the flag', async () => {
+    const { code, output } = await runGatehouse([...baseFlags(1), '--trusted-ip=10.0.0.0/8']);
+    assert.equal(code, 2);
+    assert.match(output, /^gatehouse: --trusted-ip: needs --reverse-proxy/m);
   });
 });
 

@@ -220,6 +220,32 @@ TEST(Secret, NeverPrintsItsValue) {
     EXPECT_EQ(os.str(), "***");
 }
 
+TEST(ParseOptions, TrustedProxiesAndClientIpHeader) {
+    const auto o = must_parse(base_args({"--reverse-proxy", "--trusted-ip=10.0.0.0/8,fd00::/8", "--trusted-ip=192.0.2.1",
+                                         "--real-client-ip-header=x-forwarded-for"}));
+    EXPECT_EQ(o.trusted_ips.size(), 3u);
+    EXPECT_EQ(o.real_client_ip_header, "X-Forwarded-For");
+    EXPECT_EQ(must_parse(base_args()).real_client_ip_header, "X-Real-IP");
+    EXPECT_EQ(errors_of(base_args({"--reverse-proxy", "--trusted-ip=10.0.0.0/33"})),
+              (std::vector<std::string>{"--trusted-ip: '10.0.0.0/33' is not an IP address or CIDR range (10.0.0.0/8, fd00::/8)"}));
+    const auto without = errors_of(base_args({"--trusted-ip=10.0.0.0/8"}));
+    ASSERT_EQ(without.size(), 1u);
+    EXPECT_EQ(without[0].rfind("--trusted-ip: needs --reverse-proxy", 0), 0u) << without[0];
+    EXPECT_EQ(errors_of(base_args({"--real-client-ip-header=X-Client"})),
+              (std::vector<std::string>{"--real-client-ip-header: 'X-Client' must be X-Real-IP, X-Forwarded-For or X-ProxyUser-IP"}));
+}
+
+TEST(ParseOptions, RequestLimits) {
+    const auto o = must_parse(base_args());
+    EXPECT_EQ(o.max_header_bytes, 32768u);  // four 4 KB cookie chunks and the usual headers fit
+    EXPECT_EQ(o.max_url_length, 8192u);
+    EXPECT_EQ(o.max_connections, 16384u);
+    EXPECT_EQ(errors_of(base_args({"--max-header-bytes=4096", "--max-url-length=8192"})),
+              (std::vector<std::string>{"--max-url-length: cannot be longer than --max-header-bytes (the URL is part of the header block)"}));
+    EXPECT_EQ(errors_of(base_args({"--max-connections=0"})),
+              (std::vector<std::string>{"--max-connections: '0' must be a whole number from 1 to 4194304"}));
+}
+
 TEST(ParseOptions, GrpcListenerSettings) {
     EXPECT_EQ(must_parse(base_args({"--grpc-address=0.0.0.0:4181"})).grpc_address, "0.0.0.0:4181");
     EXPECT_EQ(errors_of(base_args({"--grpc-address=nope"})),

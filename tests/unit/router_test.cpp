@@ -23,7 +23,7 @@ protected:
         std::string out;
         http::Response res(out, true);
         // Named: the handler is a lazy coroutine that runs inside io.run(), after a temporary would be gone.
-        const http::Request req(m);
+        const http::Request req(m, false, stack->peer(peer_address));
         boost::asio::io_context io;
         boost::asio::co_spawn(io, stack->router.handle(req, res), boost::asio::detached);
         io.run();
@@ -31,6 +31,7 @@ protected:
     }
 
     std::unique_ptr<test::Stack> stack;
+    std::string peer_address = "127.0.0.1";
 };
 
 TEST_F(RouterTest, AuthAllowsWith202AndIdentityHeaders) {
@@ -182,6 +183,25 @@ TEST_F(RouterTest, PublicRoutesPassWithoutSessionAndWithoutIdentity) {
 TEST_F(RouterTest, PublicRoutesNeedTheProxyToBeTrusted) {
     configure({"--skip-auth-route=^/public/"});
     EXPECT_EQ(get("/oauth2/auth", {{"X-Original-URL", "https://app.example.com/public/x"}}).rfind("HTTP/1.1 401", 0), 0u);
+}
+
+TEST_F(RouterTest, TrustedIpLimitsWhoseForwardedHeadersCount) {
+    configure({"--reverse-proxy", "--trusted-ip=10.0.0.0/8", "--skip-auth-route=^/public/",
+               "--whitelist-domain=.example.com"});
+    const std::vector<std::pair<std::string, std::string>> public_url{
+        {"X-Original-URL", "https://app.example.com/public/x"}};
+    peer_address = "10.1.2.3";
+    EXPECT_EQ(get("/oauth2/auth", public_url).rfind("HTTP/1.1 202", 0), 0u);
+    peer_address = "::ffff:10.1.2.3";
+    EXPECT_EQ(get("/oauth2/auth", public_url).rfind("HTTP/1.1 202", 0), 0u);
+    // The same headers from a client that reached Gatehouse directly: ignored, so a session is needed.
+    peer_address = "192.0.2.44";
+    EXPECT_EQ(get("/oauth2/auth", public_url).rfind("HTTP/1.1 401", 0), 0u);
+    const std::vector<std::pair<std::string, std::string>> redirect{
+        {"X-Auth-Request-Redirect", "https://app.example.com/"}};
+    EXPECT_NE(get("/oauth2/sign_out", redirect).find("Location: /oauth2/signed_out\r\n"), std::string::npos);
+    peer_address = "10.1.2.3";
+    EXPECT_NE(get("/oauth2/sign_out", redirect).find("Location: https://app.example.com/\r\n"), std::string::npos);
 }
 
 TEST_F(RouterTest, UnknownOauthPathIs404) {

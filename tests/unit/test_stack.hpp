@@ -6,6 +6,7 @@
 #include "app/router.hpp"
 #include "session/cookie_session_store.hpp"
 #include "gate/gate.hpp"
+#include "http/proxy_trust.hpp"
 #include "test_options.hpp"
 #include "test_sessions.hpp"
 
@@ -18,7 +19,14 @@ struct Stack {
           gate(options, store, clock),
           client(http::ClientOptions{}),
           provider(oidc::ProviderConfig{}, client, clock),
-          router(options, store, gate, provider, clock) {}
+          router(options, store, gate, provider, clock),
+          trust(options->reverse_proxy, options->trusted_ips, options->real_client_ip_header) {}
+
+    // A request's peer as the server would record it: `address` on a connection judged by the options'
+    // --reverse-proxy and --trusted-ip.
+    http::Peer peer(const std::string& address = "127.0.0.1") const {
+        return trust.peer(boost::asio::ip::make_address(address));
+    }
 
     // The Cookie header a browser holding `s` would send.
     std::string cookie_for(const session::Session& s) const {
@@ -37,6 +45,7 @@ struct Stack {
     http::HttpClient client;
     oidc::Provider provider;  // never initialised here: no IdP in unit tests
     app::Router router;
+    http::ProxyTrust trust;
 };
 
 }  // namespace gh::test
