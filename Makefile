@@ -20,7 +20,9 @@ unit: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 integration: build
+	@rm -rf $(BUILD_DIR)/test-output/gatehouse-logs $(BUILD_DIR)/test-output/secrets-used.txt
 	@GATEHOUSE_BUILD_DIR=$(abspath $(BUILD_DIR)) node --test $(NODE_TEST_FLAGS) tests/integration/
+	@node tests/integration/check_logs_for_secrets.mjs $(BUILD_DIR)/test-output
 
 test: unit integration
 

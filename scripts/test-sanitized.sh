@@ -20,7 +20,7 @@ mkdir -p "$reports"
 export ASAN_OPTIONS="log_path=$reports/asan:detect_leaks=1"
 export UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1"
 # Uninstrumented system libraries (OpenSSL, gRPC) are outside TSan's view; their internals are not ours to judge.
-export TSAN_OPTIONS="log_path=$reports/tsan:second_deadlock_stack=1"
+export TSAN_OPTIONS="log_path=$reports/tsan:second_deadlock_stack=1:suppressions=$root/scripts/tsan-suppressions.txt"
 # The integration tests start Gatehouse with a clean environment: a wrapper carries the options along.
 wrapper="$build/gatehouse-sanitized"
 cat >"$wrapper" <<WRAP
@@ -32,7 +32,9 @@ chmod +x "$wrapper"
 
 status=0
 (cd "$build" && ctest --output-on-failure -j "$(nproc)") || status=1
+rm -rf "$build/test-output/gatehouse-logs" "$build/test-output/secrets-used.txt"
 GATEHOUSE_BUILD_DIR="$build" GATEHOUSE_BIN="$wrapper" node --test --test-concurrency=1 "$root/tests/integration/" || status=1
+node "$root/tests/integration/check_logs_for_secrets.mjs" "$build/test-output" || status=1
 if compgen -G "$reports/*" >/dev/null; then
   echo "test-$kind: sanitizer reports:" >&2
   for f in "$reports"/*; do echo "--- $f" >&2; head -40 "$f" >&2; done

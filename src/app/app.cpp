@@ -71,6 +71,10 @@ boost::asio::awaitable<void> watch(authz::WatchedFile<T>& file) {
 }  // namespace
 
 int run(const options::Options& opts) {
+    // spdlog makes its registry on first use; do it here, before any thread starts, so that no two threads
+    // race to make it (spdlog is an uninstrumented library, so ThreadSanitizer cannot see its guard).
+    spdlog::set_level(spdlog::level::info);
+    for (const auto& w : opts.warnings) spdlog::warn("{}", w);
     auto options = std::make_shared<const options::Options>(opts);
     const SystemClock clock;
     std::unique_ptr<authz::WatchedEmailList> emails;

@@ -52,7 +52,7 @@ std::shared_ptr<asio::ssl::context> tls_context(const options::RedisOptions& r) 
 }  // namespace
 
 BuiltSessionStore make_session_store(const options::Options& o, const std::vector<asio::any_io_executor>& executors) {
-    const auto secret = crypto::as_bytes(o.cookie_secret.reveal());
+    const session::CookieSecrets secret = options::cookie_secrets(o);
     if (o.session_store_type != "redis")
         return {std::make_unique<session::CookieSessionStore>(secret, o.cookie_name), {}};
 

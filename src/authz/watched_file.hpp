@@ -3,7 +3,6 @@
 // always see one whole, valid version, swapped atomically; a reload that fails keeps the previous version.
 #include <sys/stat.h>
 
-#include <atomic>
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -11,6 +10,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "concurrent/published.hpp"
 
 namespace gh::authz {
 
@@ -30,7 +31,7 @@ public:
         struct stat st{};
         if (::stat(path_.c_str(), &st) != 0) return flag_ + ": cannot read " + path_;
         const std::int64_t mtime = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-        if (mtime == mtime_ns_ && st.st_size == size_ && current_.load()) return {};
+        if (mtime == mtime_ns_ && st.st_size == size_ && current_.published()) return {};
         mtime_ns_ = mtime;
         size_ = st.st_size;
         std::ifstream in(path_, std::ios::binary);
@@ -38,42 +39,29 @@ public:
         std::ostringstream text;
         text << in.rdbuf();
         try {
-            current_.store(std::make_shared<const T>(parse_(text.str())));
+            current_.publish(std::make_shared<const T>(parse_(text.str())));
         } catch (const std::invalid_argument& e) {
             return flag_ + ": " + path_ + ": " + e.what();
         }
-        generation_.fetch_add(1, std::memory_order_release);
         return {};
     }
 
     std::shared_ptr<const T> current() const { return current_.load(); }
 
-    // The current version through a per-thread cache: one atomic load per call while the file is unchanged,
-    // so the request path takes no lock (loading an atomic shared_ptr does). The reference is valid until this
-    // thread's next call.
-    const T& current_for_this_thread() const {
-        struct Cache {
-            const WatchedFile* owner = nullptr;
-            int generation = -1;
-            std::shared_ptr<const T> value;
-        };
-        thread_local Cache cache;
-        const int g = generation_.load(std::memory_order_acquire);
-        if (cache.owner != this || cache.generation != g) cache = {this, g, current_.load()};
-        return *cache.value;
-    }
+    // The current version through a per-thread cache (no lock while the file is unchanged). The reference is
+    // valid until this thread's next call.
+    const T& current_for_this_thread() const { return *current_.for_this_thread(); }
     const std::string& path() const { return path_; }
     // How many versions have been loaded (1 after construction): lets the caller log successful reloads.
-    int generation() const { return generation_.load(); }
+    int generation() const { return static_cast<int>(current_.generation()); }
 
 private:
     std::string flag_;
     std::string path_;
     std::function<T(std::string_view)> parse_;
-    std::atomic<std::shared_ptr<const T>> current_;
+    concurrent::Published<T> current_;
     std::int64_t mtime_ns_ = 0;
     std::int64_t size_ = -1;
-    std::atomic<int> generation_{0};
 };
 
 }  // namespace gh::authz

@@ -6,7 +6,8 @@
 
 namespace gh::gate {
 
-// True when `email`'s domain is one of `domains` (case-insensitive), or `domains` holds "*".
+// True when `email` is a well-formed address whose domain is one of `domains` (case-insensitive), or
+// `domains` holds "*".
 bool email_domain_allowed(std::string_view email, const std::vector<std::string>& domains);
 
 // True when `allowed` is empty, or `groups` and `allowed` share a member (exact match).

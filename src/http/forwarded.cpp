@@ -25,6 +25,14 @@ bool parse_absolute(std::string_view url, OriginalUrl& out) {
     return !out.host.empty();
 }
 
+// True when `name` appears at most once. Two values for the original request are ambiguous: which one a
+// proxy or an app would use differs (Envoy CVE-2021-32777, via Pomerium CVE-2021-39206), so neither is used.
+bool at_most_once(const Request& req, std::string_view name) {
+    int seen = 0;
+    req.for_each(name, [&seen](std::string_view) { ++seen; });
+    return seen <= 1;
+}
+
 }  // namespace
 
 OriginalUrl original_url(const Request& req, bool trust_forwarded) {
@@ -40,6 +48,8 @@ OriginalUrl original_url(const Request& req, bool trust_forwarded) {
 
 OriginalTarget original_target(const Request& req, bool trust_forwarded) {
     if (!trust_forwarded) return {req.method(), {}, {}};
+    for (const char* name : {"X-Original-URL", "X-Forwarded-Uri", "X-Original-Method", "X-Forwarded-Method"})
+        if (!at_most_once(req, name)) return {req.method(), {}, {}};
     auto path_of = [](std::string_view uri) { return uri.substr(0, uri.find_first_of("?#")); };
     std::string_view method = req.header("X-Original-Method");
     if (method.empty()) method = req.header("X-Forwarded-Method");

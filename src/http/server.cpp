@@ -165,6 +165,11 @@ void Server::run_until_signalled() {
     // The sweeper's tick bounds how late a timeout fires; a quarter of the shortest one keeps it within 25%.
     const auto shortest = std::min(limits_.header_read_timeout, limits_.idle_timeout);
     const auto tick = std::clamp(shortest / 4, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+    // The signal handler is in place before the first request is served: a SIGTERM that follows an answer
+    // must drain, never kill.
+    asio::io_context control;
+    asio::signal_set signals(control, SIGTERM, SIGINT);
+    asio::steady_timer deadline(control);
     for (auto& w : workers_) {
         w->start_accepting();
         w->start_sweeper(tick);
@@ -172,9 +177,6 @@ void Server::run_until_signalled() {
     std::vector<std::thread> threads;
     for (auto& w : workers_) threads.emplace_back([&w] { w->io.run(); });
 
-    asio::io_context control;
-    asio::signal_set signals(control, SIGTERM, SIGINT);
-    asio::steady_timer deadline(control);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
         if (ec) return;
         spdlog::info("received signal {}, draining (up to {} ms)", signal, limits_.shutdown_timeout.count());

@@ -42,7 +42,7 @@ boost::asio::awaitable<void> handle_backchannel_logout(const oidc::Provider& pro
     }
     const auto checked = co_await provider.verify_logout_token(*token);
     if (!checked.ok()) {
-        spdlog::warn("backchannel logout: refused a logout token: {}", checked.error);
+        spdlog::warn("backchannel logout: refused a logout token: {}", observe::log_text(checked.error));
         refuse(res, 400, "invalid_request", "the logout token is not valid");
         co_return;
     }

@@ -24,7 +24,7 @@ LoginFlow::LoginFlow(std::shared_ptr<const options::Options> options, const sess
       redirects_(redirects),
       gate_(gate),
       clock_(clock),
-      csrf_(crypto::as_bytes(options_->cookie_secret.reveal()), options_->cookie_name + "_csrf") {}
+      csrf_(options::cookie_secrets(*options_), options_->cookie_name + "_csrf") {}
 
 std::string LoginFlow::redirect_target(const http::Request& req) const {
     const std::string rd = login::requested_redirect(req, req.via_trusted_proxy());
@@ -51,7 +51,7 @@ std::string LoginFlow::csrf_cookie_name(std::string_view state) const {
 void LoginFlow::fail(const http::Request& req, http::Response& res, int status, std::string_view message,
                      std::string_view log_reason, std::string_view rd) const {
     const std::string id = http::request_id(req);
-    spdlog::info("login: failed with {}: {} (host \"{}\") client={} request_id={}", status, log_reason,
+    spdlog::info("login: failed with {}: {} (host \"{}\") client={} request_id={}", status, observe::log_text(log_reason),
                  observe::log_text(http::original_url(req, req.via_trusted_proxy()).host), http::client_ip(req), id);
     const std::string retry = options_->proxy_prefix + "/start?rd=" + http::percent_encode(rd.empty() ? "/" : rd);
     pages::write_error_page(res, {.status = status,

@@ -11,8 +11,8 @@ LoginState new_login_state(std::string rd, std::string redirect_uri, std::int64_
                       std::move(redirect_uri), expires_at};
 }
 
-LoginStateCookie::LoginStateCookie(crypto::ByteView cookie_secret, std::string cookie_name)
-    : sealer_(cookie_secret, std::move(cookie_name)) {}
+LoginStateCookie::LoginStateCookie(const session::CookieSecrets& cookie_secrets, std::string cookie_name)
+    : sealer_(cookie_secrets, std::move(cookie_name)) {}
 
 std::string LoginStateCookie::seal(const LoginState& s) const {
     const std::string plain = nlohmann::json{{"s", s.state},  {"n", s.nonce},         {"v", s.code_verifier},

@@ -23,7 +23,7 @@ LoginState new_login_state(std::string rd, std::string redirect_uri, std::int64_
 
 class LoginStateCookie {
 public:
-    LoginStateCookie(crypto::ByteView cookie_secret, std::string cookie_name);
+    LoginStateCookie(const session::CookieSecrets& cookie_secrets, std::string cookie_name);
     std::string seal(const LoginState& s) const;
     // nullopt when absent, tampered, malformed or expired.
     std::optional<LoginState> open(std::string_view value, std::int64_t now) const;

@@ -110,10 +110,11 @@ asio::awaitable<RefreshOutcome> SessionRefresher::refresh(session::Session& s, c
     }
     if (!r.tokens) {
         if (!r.refused) {
-            spdlog::warn("refresh: {}; keeping the session for now (user \"{}\")", r.error, observe::log_text(s.user));
+            spdlog::warn("refresh: {}; keeping the session for now (user \"{}\")", observe::log_text(r.error),
+                         observe::log_text(s.user));
             co_return RefreshOutcome::unavailable;
         }
-        spdlog::info("refresh: {}; ending the session of user \"{}\"", r.error, observe::log_text(s.user));
+        spdlog::info("refresh: {}; ending the session of user \"{}\"", observe::log_text(r.error), observe::log_text(s.user));
         set_cookies = co_await store_.destroy(jar, attrs);
         co_return RefreshOutcome::refused;
     }

@@ -88,7 +88,7 @@ asio::awaitable<std::string> Provider::discover() {
     if (!config_.end_session_url.empty()) e->end_session = config_.end_session_url;
     if (e->authorization.empty() || e->token.empty() || e->jwks.empty())
         co_return "the IdP names no authorization, token or JWKS endpoint";
-    endpoints_.store(std::move(e));
+    endpoints_.publish(std::move(e));
     co_return std::string{};
 }
 
@@ -103,7 +103,7 @@ asio::awaitable<std::string> Provider::refresh_keys() const {
         for (const auto& why : set->skipped) spdlog::info("oidc: JWKS key skipped: {}", why);
         if (set->keys.empty()) co_return "JWKS holds no usable signing key";
         spdlog::info("oidc: loaded {} signing key(s) from {}", set->keys.size(), e->jwks);
-        keys_.store(std::move(set));
+        keys_.publish(std::move(set));
     } catch (const std::exception& ex) {
         co_return std::string("JWKS unusable: ") + ex.what();
     }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "concurrent/published.hpp"
 #include "http/client.hpp"
 #include "oidc/claims.hpp"
 #include "oidc/jwk.hpp"
@@ -64,7 +65,7 @@ public:
     // Runs discovery and fetches the keys, retrying with bounded backoff until both succeed (the IdP may
     // start after us). Meant for a background thread; returns once ready.
     boost::asio::awaitable<void> initialise();
-    bool ready() const { return endpoints_.load() != nullptr && keys_.load() != nullptr; }
+    bool ready() const { return endpoints_.published() && keys_.published(); }
     std::shared_ptr<const Endpoints> endpoints() const { return endpoints_.load(); }
 
     // The IdP URL that starts a login for this browser.
@@ -99,8 +100,8 @@ private:
     ProviderConfig config_;
     const http::HttpClient& client_;
     const Clock& clock_;
-    std::atomic<std::shared_ptr<const Endpoints>> endpoints_;
-    mutable std::atomic<std::shared_ptr<const JwkSet>> keys_;
+    concurrent::Published<Endpoints> endpoints_;
+    mutable concurrent::Published<JwkSet> keys_;
     mutable std::atomic<std::int64_t> last_key_refresh_{0};  // of refetches for an unknown kid only
 };
 

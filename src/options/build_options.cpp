@@ -59,6 +59,30 @@ std::optional<int> parse_static_upstream(std::string_view s) {
     return static_cast<int>(*code);
 }
 
+// A secret given inline or as a file (--X or --X-file, not both); the file's trailing newline is not part of
+// it. Empty when missing or unreadable (the error is recorded).
+std::string secret_value(Builder& b, const FileReader& read_file, std::string_view flag, bool required) {
+    const std::string file_flag = std::string(flag) + "-file";
+    const std::string file = b.text(file_flag);
+    if (b.given(flag) && !file.empty()) {
+        b.fail(file_flag, "give either --" + std::string(flag) + " or --" + file_flag + ", not both");
+        return {};
+    }
+    if (file.empty()) {
+        std::string value = b.text(flag);
+        if (value.empty() && required) b.fail(flag, "missing (or use --" + file_flag + ")");
+        return value;
+    }
+    auto content = read_file(file);
+    if (!content) {
+        b.fail(file_flag, "cannot read " + file);
+        return {};
+    }
+    while (!content->empty() && (content->back() == '\n' || content->back() == '\r')) content->pop_back();
+    if (content->empty()) b.fail(file_flag, file + " is empty");
+    return *content;
+}
+
 void build_provider(Builder& b, Options& o, const FileReader& read_file) {
     o.provider = b.text("provider");
     if (o.provider == "keycloak-oidc") {
@@ -79,21 +103,7 @@ void build_provider(Builder& b, Options& o, const FileReader& read_file) {
         b.fail("oidc-issuer-url", "'" + o.oidc_issuer_url + "' is not an http(s) URL");
     o.client_id = b.text("client-id");
     if (o.client_id.empty()) b.fail("client-id", "missing");
-    const std::string secret_file = b.text("client-secret-file");
-    if (b.given("client-secret") && !secret_file.empty()) {
-        b.fail("client-secret-file", "give either --client-secret or --client-secret-file, not both");
-    } else if (!secret_file.empty()) {
-        auto content = read_file(secret_file);
-        if (!content) b.fail("client-secret-file", "cannot read " + secret_file);
-        else {
-            while (!content->empty() && (content->back() == '\n' || content->back() == '\r')) content->pop_back();
-            if (content->empty()) b.fail("client-secret-file", secret_file + " is empty");
-            o.client_secret = Secret(*content);
-        }
-    } else {
-        o.client_secret = Secret(b.text("client-secret"));
-        if (o.client_secret.empty()) b.fail("client-secret", "missing (or use --client-secret-file)");
-    }
+    o.client_secret = Secret(secret_value(b, read_file, "client-secret", true));
     o.oidc_groups_claim = b.text("oidc-groups-claim");
     o.oidc_email_claim = b.text("oidc-email-claim");
     o.scope = b.text("scope");
@@ -172,14 +182,23 @@ void build_redis(Builder& b, RedisOptions& r) {
     if (!r.connection_url.empty()) check_redis_urls(b, "redis-connection-url", {r.connection_url});
 }
 
-void build_cookies(Builder& b, Options& o) {
-    const std::string secret = b.text("cookie-secret");
-    if (secret.empty()) b.fail("cookie-secret", "missing");
-    else if (auto bytes = parse_cookie_secret(secret))
-        o.cookie_secret = Secret(std::string(bytes->begin(), bytes->end()));
-    else
-        b.fail("cookie-secret", "must be 16, 24 or 32 bytes, raw or base64 (got " + std::to_string(secret.size()) +
-                                    " characters)");
+// Never echoes the value: only its length.
+std::optional<Secret> cookie_secret_of(Builder& b, std::string_view flag, const std::string& value) {
+    if (auto bytes = parse_cookie_secret(value)) return Secret(std::string(bytes->begin(), bytes->end()));
+    b.fail(flag, "must be 16, 24 or 32 bytes, raw or base64 (got " + std::to_string(value.size()) + " characters)");
+    return std::nullopt;
+}
+
+void build_cookies(Builder& b, Options& o, const FileReader& read_file) {
+    const std::size_t errors_before_secret = b.errors.size();
+    const std::string secret = secret_value(b, read_file, "cookie-secret", true);
+    if (!secret.empty() && b.errors.size() == errors_before_secret) {
+        if (auto s = cookie_secret_of(b, b.text("cookie-secret-file").empty() ? "cookie-secret" : "cookie-secret-file",
+                                      secret))
+            o.cookie_secret = *s;
+    }
+    for (const auto& previous : b.list("cookie-secret-previous"))
+        if (auto s = cookie_secret_of(b, "cookie-secret-previous", previous)) o.previous_cookie_secrets.push_back(*s);
     o.cookie_name = b.text("cookie-name");
     for (char c : o.cookie_name)
         if (static_cast<unsigned char>(c) <= ' ' || std::string_view("()<>@,;:\\\"/[]?={}").find(c) != std::string_view::npos) {
@@ -213,14 +232,24 @@ void build_cookies(Builder& b, Options& o) {
         b.fail("session-store-type", "'" + o.session_store_type + "' must be cookie or redis");
 }
 
+// --trusted-proxy-ip is oauth2-proxy's (7.15) name for the proxies whose forwarded headers count. oauth2-proxy's
+// --trusted-ip lets addresses skip sign-in, which Gatehouse never does; given here it is read as a proxy list,
+// so a migrated setting fails closed (users sign in) instead of opening a hole, and a warning says so.
 void build_trust(Builder& b, Options& o) {
-    for (const auto& text : b.list("trusted-ip")) {
-        if (auto range = http::IpRange::parse(text)) o.trusted_ips.push_back(*range);
-        else b.fail("trusted-ip", "'" + text + "' is not an IP address or CIDR range (10.0.0.0/8, fd00::/8)");
+    for (const char* flag : {"trusted-proxy-ip", "trusted-ip"}) {
+        for (const auto& text : b.list(flag)) {
+            if (auto range = http::IpRange::parse(text)) o.trusted_ips.push_back(*range);
+            else b.fail(flag, "'" + text + "' is not an IP address or CIDR range (10.0.0.0/8, fd00::/8)");
+        }
+        if (!b.list(flag).empty() && !o.reverse_proxy)
+            b.fail(flag, "needs --reverse-proxy: it lists the proxies whose forwarded headers are trusted");
     }
-    if (!o.trusted_ips.empty() && !o.reverse_proxy)
-        b.fail("trusted-ip", "needs --reverse-proxy: it lists the proxies whose forwarded headers are trusted "
-                             "(unlike oauth2-proxy's, these addresses never skip sign-in)");
+    if (!b.list("trusted-ip").empty())
+        o.warnings.push_back("--trusted-ip is read as --trusted-proxy-ip (proxies whose forwarded headers are "
+                             "trusted); unlike oauth2-proxy, Gatehouse lets no address skip sign-in");
+    if (o.reverse_proxy && o.trusted_ips.empty())
+        o.warnings.push_back("--reverse-proxy without --trusted-proxy-ip believes forwarded headers from any peer; "
+                             "list your proxies' addresses so that nobody else can speak for a client");
     const std::string header = b.text("real-client-ip-header");
     for (const char* known : {"X-Real-IP", "X-Forwarded-For", "X-ProxyUser-IP"})
         if (boost::beast::iequals(header, known)) o.real_client_ip_header = known;
@@ -289,7 +318,7 @@ ParseOutcome parse_options(const std::vector<std::string>& args, const Environme
     Builder b(raw);
     Options o;
     build_provider(b, o, read_file);
-    build_cookies(b, o);
+    build_cookies(b, o, read_file);
     o.email_domains = b.list("email-domain");
     o.authenticated_emails_file = b.text("authenticated-emails-file");
     if (o.email_domains.empty() && o.authenticated_emails_file.empty())

@@ -56,6 +56,9 @@ constexpr std::array kFlags = {
     // Cookies and sessions
     FlagSpec{"cookie-secret", "cookie_secret", text, "",
              "seed for the session cookie key: 16, 24 or 32 bytes, raw or base64"},
+    FlagSpec{"cookie-secret-file", "cookie_secret_file", text, "", "file holding the cookie secret"},
+    FlagSpec{"cookie-secret-previous", "cookie_secrets_previous", list, "",
+             "earlier cookie secrets that still open sessions (repeatable): rotate without signing anyone out"},
     FlagSpec{"cookie-name", "cookie_name", text, "_oauth2_proxy", "name of the session cookie"},
     FlagSpec{"cookie-domain", "cookie_domains", list, "",
              "cookie domain(s); the most specific one matching the request host is used"},
@@ -110,9 +113,10 @@ constexpr std::array kFlags = {
              "with --set-xauthrequest, also X-Auth-Request-Access-Token"},
     FlagSpec{"reverse-proxy", "reverse_proxy", boolean, "false",
              "trust X-Forwarded-*, X-Original-URL and X-Real-IP from the proxy in front"},
+    FlagSpec{"trusted-proxy-ip", "trusted_proxy_ips", list, "",
+             "with --reverse-proxy: only these proxies (IP or CIDR) may send forwarded headers (default: any peer)"},
     FlagSpec{"trusted-ip", "trusted_ips", list, "",
-             "with --reverse-proxy: only these proxies (IP or CIDR) may send forwarded headers; unlike oauth2-proxy, "
-             "never a way around sign-in"},
+             "read as --trusted-proxy-ip; unlike oauth2-proxy's, these addresses never skip sign-in"},
     FlagSpec{"real-client-ip-header", "real_client_ip_header", text, "X-Real-IP",
              "header naming the client's address behind a trusted proxy, for logs: X-Real-IP, X-Forwarded-For or "
              "X-ProxyUser-IP"},

@@ -9,6 +9,7 @@
 #include "http/ip_range.hpp"
 #include "options/secret.hpp"
 #include "options/value_parsers.hpp"
+#include "session/cookie_secrets.hpp"
 #include "session/set_cookie.hpp"
 
 namespace gh::options {
@@ -60,6 +61,7 @@ struct Options {
 
     // Cookies and sessions
     Secret cookie_secret;  // raw bytes, 16/24/32 long
+    std::vector<Secret> previous_cookie_secrets;  // --cookie-secret-previous, raw bytes
     std::string cookie_name;
     std::vector<std::string> cookie_domains;
     std::string cookie_path;
@@ -85,7 +87,7 @@ struct Options {
     bool set_xauthrequest = false;
     bool pass_access_token = false;
     bool reverse_proxy = false;
-    std::vector<http::IpRange> trusted_ips;  // --trusted-ip: the proxies allowed to send forwarded headers
+    std::vector<http::IpRange> trusted_ips;  // --trusted-proxy-ip (and --trusted-ip): proxies that may send forwarded headers
     std::string real_client_ip_header;       // canonical spelling
     int static_upstream_status = 200;  // from --upstream=static://CODE
 
@@ -113,6 +115,20 @@ struct Options {
     std::chrono::milliseconds header_read_timeout{0};
     std::chrono::milliseconds idle_timeout{0};
     std::chrono::milliseconds shutdown_timeout{0};
+
+    // Settings that are valid but probably not what the operator meant; logged once at start.
+    std::vector<std::string> warnings;
 };
+
+// The cookie secrets as the session stores and the login's CSRF cookie take them.
+inline session::CookieSecrets cookie_secrets(const Options& o) {
+    std::vector<crypto::Bytes> previous;
+    for (const auto& p : o.previous_cookie_secrets) {
+        const auto bytes = crypto::as_bytes(p.reveal());
+        previous.emplace_back(bytes.begin(), bytes.end());
+    }
+    const auto current = crypto::as_bytes(o.cookie_secret.reveal());
+    return {crypto::Bytes(current.begin(), current.end()), std::move(previous)};
+}
 
 }  // namespace gh::options

@@ -8,10 +8,28 @@
 
 namespace gh::session {
 
-CookieSealer::CookieSealer(crypto::ByteView cookie_secret, std::string cookie_name)
-    : cookie_name_(std::move(cookie_name)) {
-    const auto derived = crypto::hkdf_sha256(cookie_secret, "gatehouse", "session cookie v1", key_.size());
-    std::copy(derived.begin(), derived.end(), key_.begin());
+namespace {
+
+crypto::AeadKey derive_key(crypto::ByteView secret) {
+    crypto::AeadKey key{};
+    const auto derived = crypto::hkdf_sha256(secret, "gatehouse", "session cookie v1", key.size());
+    std::copy(derived.begin(), derived.end(), key.begin());
+    return key;
+}
+
+}  // namespace
+
+CookieSealer::CookieSealer(const CookieSecrets& secrets, std::string cookie_name)
+    : key_(derive_key(secrets.current)), cookie_name_(std::move(cookie_name)) {
+    for (const auto& old : secrets.previous) previous_keys_.push_back(derive_key(old));
+}
+
+bool CookieSealer::open_sealed(crypto::ByteView sealed, crypto::Bytes& plain) const {
+    const auto aad = crypto::as_bytes(cookie_name_);
+    if (crypto::aead_open(key_, sealed, aad, plain)) return true;
+    for (const auto& key : previous_keys_)
+        if (crypto::aead_open(key, sealed, aad, plain)) return true;
+    return false;
 }
 
 std::string CookieSealer::seal(const Session& s) const {
@@ -30,8 +48,7 @@ std::string CookieSealer::seal_bytes(crypto::ByteView plain) const {
 
 bool CookieSealer::open_bytes(std::string_view value, crypto::Bytes& plain) const {
     crypto::Bytes sealed;
-    return crypto::base64url_decode(value, sealed) &&
-           crypto::aead_open(key_, sealed, crypto::as_bytes(cookie_name_), plain);
+    return crypto::base64url_decode(value, sealed) && open_sealed(sealed, plain);
 }
 
 LoadResult CookieSealer::open(std::string_view value, std::int64_t now, Session& out) const {
@@ -39,7 +56,7 @@ LoadResult CookieSealer::open(std::string_view value, std::int64_t now, Session&
     thread_local crypto::Bytes sealed;
     thread_local crypto::Bytes plain;
     if (!crypto::base64url_decode(value, sealed)) return LoadResult::malformed;
-    if (!crypto::aead_open(key_, sealed, crypto::as_bytes(cookie_name_), plain)) return LoadResult::tampered;
+    if (!open_sealed(sealed, plain)) return LoadResult::tampered;
     // A value that authenticates but does not decode was sealed by a different format version.
     if (!decode_session(plain, out)) return LoadResult::malformed;
     if (out.expires_at != 0 && out.expires_at <= now) return LoadResult::expired;

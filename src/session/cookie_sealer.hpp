@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "crypto/aead.hpp"
+#include "session/cookie_secrets.hpp"
 #include "session/load_result.hpp"
 #include "session/session.hpp"
 
@@ -12,9 +13,10 @@ namespace gh::session {
 
 class CookieSealer {
 public:
-    // `cookie_secret` is the raw secret of --cookie-secret; the AEAD key is derived from it with HKDF
-    // so the same secret never keys two different purposes.
-    CookieSealer(crypto::ByteView cookie_secret, std::string cookie_name);
+    // The raw secrets of --cookie-secret and --cookie-secret-previous; AEAD keys are derived from them with
+    // HKDF so the same secret never keys two different purposes. Seals with the current one; opens with
+    // any (the current one first, so the common case costs one attempt).
+    CookieSealer(const CookieSecrets& secrets, std::string cookie_name);
 
     std::string seal(const Session& s) const;
 
@@ -29,7 +31,10 @@ public:
     const std::string& cookie_name() const { return cookie_name_; }
 
 private:
+    bool open_sealed(crypto::ByteView sealed, crypto::Bytes& plain) const;
+
     crypto::AeadKey key_{};
+    std::vector<crypto::AeadKey> previous_keys_;
     std::string cookie_name_;
 };
 

@@ -26,8 +26,8 @@ std::vector<std::string> clearing_cookies(const std::string& name, const CookieJ
     return headers;
 }
 
-CookieSessionStore::CookieSessionStore(crypto::ByteView cookie_secret, std::string cookie_name)
-    : sealer_(cookie_secret, std::move(cookie_name)) {}
+CookieSessionStore::CookieSessionStore(const CookieSecrets& cookie_secrets, std::string cookie_name)
+    : sealer_(cookie_secrets, std::move(cookie_name)) {}
 
 std::optional<LoadResult> CookieSessionStore::load_now(const CookieJar& jar, std::int64_t now, Session& out) const {
     thread_local std::string scratch;

@@ -10,7 +10,7 @@ namespace gh::session {
 
 class CookieSessionStore final : public SessionStore {
 public:
-    CookieSessionStore(crypto::ByteView cookie_secret, std::string cookie_name);
+    CookieSessionStore(const CookieSecrets& cookie_secrets, std::string cookie_name);
 
     const std::string& cookie_name() const override { return sealer_.cookie_name(); }
 

@@ -56,13 +56,21 @@ namespace {
 
 TicketRead read_ticket(const CookieSealer& sealer, const CookieJar& jar, Ticket& t);
 
+// One index secret per cookie secret, the current one first.
+std::vector<crypto::Bytes> index_secrets_for(const CookieSecrets& secrets) {
+    std::vector<crypto::Bytes> out{crypto::hkdf_sha256(secrets.current, "gatehouse", "redis session index v1", 32)};
+    for (const auto& old : secrets.previous)
+        out.push_back(crypto::hkdf_sha256(old, "gatehouse", "redis session index v1", 32));
+    return out;
+}
+
 }  // namespace
 
-RedisSessionStore::RedisSessionStore(crypto::ByteView cookie_secret, std::string cookie_name,
+RedisSessionStore::RedisSessionStore(const CookieSecrets& cookie_secrets, std::string cookie_name,
                                      const std::vector<asio::any_io_executor>& executors,
                                      const ClientFactory& make_client, RedisStoreSettings settings)
-    : sealer_(cookie_secret, std::move(cookie_name)),
-      index_secret_(crypto::hkdf_sha256(cookie_secret, "gatehouse", "redis session index v1", 32)),
+    : sealer_(cookie_secrets, std::move(cookie_name)),
+      index_secrets_(index_secrets_for(cookie_secrets)),
       id_(next_store_id++) {
     for (const auto& ex : executors)
         threads_.push_back(std::unique_ptr<PerThread>(
@@ -94,12 +102,12 @@ std::string RedisSessionStore::session_key(std::string_view id) const {
     return sealer_.cookie_name() + ":session:" + std::string(id);
 }
 
-std::string RedisSessionStore::index_key(std::string_view kind, std::string_view value) const {
+std::string RedisSessionStore::index_key(std::string_view kind, std::string_view value, std::size_t secret) const {
     // Keyed hashes: Redis shows which sessions belong together, never whose they are.
     std::string label(kind);
     label += ':';
     label += value;
-    const auto digest = crypto::hkdf_sha256(index_secret_, "gatehouse", label, 18);
+    const auto digest = crypto::hkdf_sha256(index_secrets_.at(secret), "gatehouse", label, 18);
     return sealer_.cookie_name() + ":" + std::string(kind) + ":" + crypto::base64url_encode(digest);
 }
 
@@ -248,24 +256,28 @@ asio::awaitable<std::vector<std::string>> RedisSessionStore::destroy(const Cooki
 asio::awaitable<RevokeResult> RedisSessionStore::revoke(std::string sub, std::string sid) const {
     PerThread* here = find(co_await asio::this_coro::executor);
     if (!here) co_return RevokeResult{.error = "called from a thread without a Redis client"};
-    const std::string index = sid.empty() ? index_key("sub", sub) : index_key("sid", sid);
-    const std::array<std::string_view, 2> members{"SMEMBERS", index};
-    const auto listed = co_await here->client->execute(index, members);
-    if (!listed.ok() || listed.reply.type != redis::Reply::Type::array)
-        co_return RevokeResult{.error = listed.ok() ? listed.reply.text : listed.failure};
     RevokeResult result;
-    for (const auto& member : listed.reply.elements) {
-        const std::string key = session_key(member.text);
-        const std::array<std::string_view, 2> del{"DEL", key};
-        const auto r = co_await here->client->execute(key, del);
-        if (!r.ok() || r.reply.is_error()) co_return RevokeResult{.ended = result.ended, .error = r.ok() ? r.reply.text : r.failure};
-        result.ended += static_cast<std::size_t>(r.reply.integer);
-        crypto::Bytes raw;
-        if (crypto::base64url_decode(member.text, raw))
-            here->cache.erase(std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()));
+    // Sessions created before a secret rotation sit in indexes named under the previous secrets.
+    for (std::size_t secret = 0; secret < index_secrets_.size(); ++secret) {
+        const std::string index = sid.empty() ? index_key("sub", sub, secret) : index_key("sid", sid, secret);
+        const std::array<std::string_view, 2> members{"SMEMBERS", index};
+        const auto listed = co_await here->client->execute(index, members);
+        if (!listed.ok() || listed.reply.type != redis::Reply::Type::array)
+            co_return RevokeResult{.ended = result.ended, .error = listed.ok() ? listed.reply.text : listed.failure};
+        for (const auto& member : listed.reply.elements) {
+            const std::string key = session_key(member.text);
+            const std::array<std::string_view, 2> del{"DEL", key};
+            const auto r = co_await here->client->execute(key, del);
+            if (!r.ok() || r.reply.is_error())
+                co_return RevokeResult{.ended = result.ended, .error = r.ok() ? r.reply.text : r.failure};
+            result.ended += static_cast<std::size_t>(r.reply.integer);
+            crypto::Bytes raw;
+            if (crypto::base64url_decode(member.text, raw))
+                here->cache.erase(std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()));
+        }
+        const std::array<std::string_view, 2> del_index{"DEL", index};
+        co_await here->client->execute(index, del_index);
     }
-    const std::array<std::string_view, 2> del_index{"DEL", index};
-    co_await here->client->execute(index, del_index);
     co_return result;
 }
 

@@ -30,7 +30,7 @@ public:
 
     // One client (made by `make_client`) for each executor in `executors`: the I/O threads that will call
     // this store. Their executors must outlive the store.
-    RedisSessionStore(crypto::ByteView cookie_secret, std::string cookie_name,
+    RedisSessionStore(const CookieSecrets& cookie_secrets, std::string cookie_name,
                       const std::vector<boost::asio::any_io_executor>& executors, const ClientFactory& make_client,
                       RedisStoreSettings settings);
     ~RedisSessionStore() override;
@@ -56,12 +56,14 @@ private:
     PerThread* find(const boost::asio::any_io_executor& executor) const;
     PerThread* this_threads() const;
     std::string session_key(std::string_view id) const;
-    std::string index_key(std::string_view kind, std::string_view value) const;
+    // The index of `kind` (sub or sid) for `value`, named under index secret number `secret` (0: current).
+    std::string index_key(std::string_view kind, std::string_view value, std::size_t secret = 0) const;
     boost::asio::awaitable<SaveResult> store(PerThread& here, const Ticket& t, const Session& s, const CookieJar& jar,
                                              const CookieAttributes& attrs, std::int64_t now, bool must_exist) const;
 
     CookieSealer sealer_;
-    crypto::Bytes index_secret_;  // keys the hashes that name the per-user and per-IdP-session indexes
+    // Key the hashes that name the per-user and per-IdP-session indexes: the current one, then previous ones.
+    std::vector<crypto::Bytes> index_secrets_;
     std::uint64_t id_;            // tells this store's per-thread shortcut from another store's
     std::vector<std::unique_ptr<PerThread>> threads_;
 };

@@ -46,7 +46,7 @@ describe('Caddy forward_auth with a real OpenID Provider', () => {
     await login(b, `${stack.base('app1')}/`);
     const res = await b.get(`${stack.base('app2')}/`);
     assert.equal(res.status, 403);
-    await stack.gatehouse.waitForOutput(/auth: status=403 reason="not in the app's allowed_groups" user="alice"/);
+    await stack.gatehouse.waitForOutput(/auth: status=403 reason="not in the app's allowed_groups" client=127\.0\.0\.1 user="alice"/);
   });
 
   test('identity headers a client sends never reach the app as the identity', async () => {

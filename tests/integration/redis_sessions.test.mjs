@@ -5,7 +5,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSsoStack, restartIdpForgettingGrants } from './lib/sso_stack.mjs';
 import { Browser } from './lib/browser.mjs';
-import { startGatehouse, baseFlags, runGatehouse, freePort, mintRedisSessions } from './lib/processes.mjs';
+import { startGatehouse, baseFlags, runGatehouse, freePort, mintRedisSessions, waitForReady } from './lib/processes.mjs';
 import { makeCertificates } from './lib/tls.mjs';
 import { login } from './lib/login_steps.mjs';
 import { httpGet } from './lib/client.mjs';
@@ -65,6 +65,7 @@ describe('Redis sessions, end to end', () => {
     const flags = stack.gatehouse.child.spawnargs.slice(1 + baseFlags(port).length);
     await stack.gatehouse.stop();
     stack.gatehouse = await startGatehouse(flags, { port });
+    await waitForReady(port);
     const page = await b.get(`${stack.base('app1')}/after-restart`);
     assert.equal(page.status, 200);
     assert.equal(JSON.parse(page.body).headers['x-auth-request-user'], 'alice');

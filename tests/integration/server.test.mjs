@@ -173,11 +173,11 @@ describe('--max-connections', () => {
   });
 });
 
-describe('--reverse-proxy with --trusted-ip', () => {
+describe('--reverse-proxy with --trusted-proxy-ip', () => {
   const forwarded = { 'X-Original-URL': 'https://app.example.com/public/x', 'X-Real-IP': '203.0.113.50' };
 
-  test('a peer outside --trusted-ip cannot use forwarded headers, and is logged by its own address', async () => {
-    const gh = await startGatehouse(['--reverse-proxy', '--trusted-ip=10.0.0.0/8', '--skip-auth-route=^/public/']);
+  test('a peer outside --trusted-proxy-ip cannot use forwarded headers, and is logged by its own address', async () => {
+    const gh = await startGatehouse(['--reverse-proxy', '--trusted-proxy-ip=10.0.0.0/8', '--skip-auth-route=^/public/']);
     try {
       const c = await connect(gh.port);
       c.write(get('/oauth2/auth', forwarded));
@@ -190,8 +190,8 @@ describe('--reverse-proxy with --trusted-ip', () => {
     }
   });
 
-  test('a peer inside --trusted-ip is believed, and the client address comes from --real-client-ip-header', async () => {
-    const gh = await startGatehouse(['--reverse-proxy', '--trusted-ip=127.0.0.0/8', '--skip-auth-route=^/public/']);
+  test('a peer inside --trusted-proxy-ip is believed, and the client address comes from --real-client-ip-header', async () => {
+    const gh = await startGatehouse(['--reverse-proxy', '--trusted-proxy-ip=127.0.0.0/8', '--skip-auth-route=^/public/']);
     try {
       const c = await connect(gh.port);
       c.write(get('/oauth2/auth', forwarded));
@@ -205,10 +205,23 @@ describe('--reverse-proxy with --trusted-ip', () => {
     }
   });
 
-  test('--trusted-ip without --reverse-proxy is a configuration error naming the flag', async () => {
-    const { code, output } = await runGatehouse([...baseFlags(1), '--trusted-ip=10.0.0.0/8']);
+  test('--trusted-proxy-ip without --reverse-proxy is a configuration error naming the flag', async () => {
+    const { code, output } = await runGatehouse([...baseFlags(1), '--trusted-proxy-ip=10.0.0.0/8']);
     assert.equal(code, 2);
-    assert.match(output, /^gatehouse: --trusted-ip: needs --reverse-proxy/m);
+    assert.match(output, /^gatehouse: --trusted-proxy-ip: needs --reverse-proxy/m);
+  });
+
+  test("oauth2-proxy's --trusted-ip is read as a proxy list, never as a way around sign-in, and says so", async () => {
+    const gh = await startGatehouse(['--reverse-proxy', '--trusted-ip=127.0.0.1']);
+    try {
+      await gh.waitForOutput(/--trusted-ip is read as --trusted-proxy-ip/);
+      const c = await connect(gh.port);
+      c.write(get('/oauth2/auth'));
+      assert.equal((await c.responses(1))[0].status, 401);
+      c.close();
+    } finally {
+      await gh.stop();
+    }
   });
 });
 

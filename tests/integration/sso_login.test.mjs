@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startSsoStack, restartIdpForgettingGrants } from './lib/sso_stack.mjs';
 import { Browser } from './lib/browser.mjs';
-import { startGatehouse, freePort } from './lib/processes.mjs';
+import { startGatehouse, freePort, waitForReady } from './lib/processes.mjs';
 import { toLoginForm, submitLoginForm, login, loginUntilCallback } from './lib/login_steps.mjs';
 
 describe('single sign-on through nginx with a real OpenID Provider', () => {
@@ -154,6 +154,7 @@ describe('a tampered ID token', () => {
       '--whitelist-domain=.gatehouse.test:*', '--skip-oidc-discovery', `--login-url=${stack.idp.issuer}/auth`,
       `--redeem-url=http://127.0.0.1:${port}/token`, `--oidc-jwks-url=${stack.idp.issuer}/jwks`,
     ], { port: gatehouse.port });
+    await waitForReady(gatehouse.port);
   });
   after(async () => {
     await new Promise((r) => tamperer?.close(r));

@@ -72,6 +72,27 @@ TEST(CookieSealer, RejectsAnotherSecret) {
               LoadResult::tampered);
 }
 
+TEST(CookieSealer, ARotatedSecretStillOpensOldCookiesAndSealsWithTheNewOne) {
+    const std::string old_secret = kSecret, new_secret = "fedcba9876543210fedcba9876543210";
+    const auto b = [](const std::string& s) { return gh::crypto::Bytes(s.begin(), s.end()); };
+    const CookieSealer rotated(CookieSecrets(b(new_secret), {b("another-old-secret-of-32-bytes!!"), b(old_secret)}),
+                               "_oauth2_proxy");
+    const auto old_cookie = sealer().seal(gh::test::alice());
+    Session out;
+    EXPECT_EQ(rotated.open(old_cookie, kNow, out), LoadResult::ok);
+    EXPECT_EQ(out, gh::test::alice());
+    // New cookies are sealed with the new secret only: a replica still on the old secret cannot open them,
+    // one that knows only the new secret can.
+    const auto new_cookie = rotated.seal(gh::test::alice());
+    EXPECT_EQ(sealer().open(new_cookie, kNow, out), LoadResult::tampered);
+    EXPECT_EQ(sealer("_oauth2_proxy", new_secret).open(new_cookie, kNow, out), LoadResult::ok);
+    // Once the old secret is dropped from the previous list, its cookies are refused.
+    EXPECT_EQ(sealer("_oauth2_proxy", new_secret).open(old_cookie, kNow, out), LoadResult::tampered);
+    // The login's CSRF payloads rotate the same way.
+    gh::crypto::Bytes plain;
+    EXPECT_TRUE(rotated.open_bytes(sealer().seal_bytes(b("state")), plain));
+}
+
 TEST(CookieSealer, ReportsExpiryAtAndAfterExpiresAt) {
     auto s = gh::test::alice();
     const auto value = sealer().seal(s);

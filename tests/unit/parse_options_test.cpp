@@ -125,6 +125,32 @@ TEST(ParseOptions, ReadsClientSecretFileWithoutTrailingNewline) {
     EXPECT_EQ(out.options->client_secret.reveal(), "very-secret");
 }
 
+TEST(ParseOptions, CookieSecretFromAFileAndPreviousSecretsForRotation) {
+    const std::string secret32 = "0123456789abcdef0123456789abcdef";
+    auto out = parse_options({"--oidc-issuer-url=https://idp", "--client-id=a", "--client-secret=b",
+                              "--cookie-secret-file=/run/cookie", "--cookie-secret-previous=fedcba9876543210",
+                              "--email-domain=*"},
+                             {{"OAUTH2_PROXY_COOKIE_SECRETS_PREVIOUS", "ignored-when-the-flag-is-given"}},
+                             files({{"/run/cookie", secret32 + "\n"}}));
+    ASSERT_TRUE(out.options) << (out.errors.empty() ? "" : out.errors.front());
+    EXPECT_EQ(out.options->cookie_secret.reveal(), secret32);
+    ASSERT_EQ(out.options->previous_cookie_secrets.size(), 1u);
+    EXPECT_EQ(out.options->previous_cookie_secrets[0].reveal(), "fedcba9876543210");
+    const auto ring = cookie_secrets(*out.options);
+    EXPECT_EQ(ring.previous.size(), 1u);
+
+    // Both ways at once, an unreadable file, a bad previous secret: one line each, never the value.
+    EXPECT_EQ(errors_of({"--oidc-issuer-url=https://idp", "--client-id=a", "--client-secret=b", "--email-domain=*",
+                         "--cookie-secret=" + secret32, "--cookie-secret-file=/run/cookie"}),
+              (std::vector<std::string>{"--cookie-secret-file: give either --cookie-secret or --cookie-secret-file, not both"}));
+    EXPECT_EQ(errors_of({"--oidc-issuer-url=https://idp", "--client-id=a", "--client-secret=b", "--email-domain=*",
+                         "--cookie-secret-file=/nonexistent/cookie"}),
+              (std::vector<std::string>{"--cookie-secret-file: cannot read /nonexistent/cookie"}));
+    const auto bad = errors_of(base_args({"--cookie-secret-previous=not-a-valid-secret-XYZ"}));
+    EXPECT_EQ(bad, (std::vector<std::string>{
+                       "--cookie-secret-previous: must be 16, 24 or 32 bytes, raw or base64 (got 22 characters)"}));
+}
+
 TEST(ParseOptions, EachBadValueIsOneLineNamingItsFlag) {
     const auto errors = errors_of(base_args({"--cookie-secret=short", "--cookie-expire=7x", "--http-address=nope",
                                              "--cookie-samesite=sometimes", "--provider=myidp",
@@ -198,7 +224,7 @@ TEST(ParseOptions, SkipAuthRoutesAcceptBothNamesAndRefuseBadRegexes) {
 
 TEST(ParseOptions, MissingRequiredSettingsAreNamed) {
     const auto errors = errors_of({});
-    EXPECT_NE(std::find(errors.begin(), errors.end(), "--cookie-secret: missing"), errors.end());
+    EXPECT_NE(std::find(errors.begin(), errors.end(), "--cookie-secret: missing (or use --cookie-secret-file)"), errors.end());
     EXPECT_NE(std::find(errors.begin(), errors.end(), "--client-id: missing"), errors.end());
 }
 
@@ -221,16 +247,26 @@ TEST(Secret, NeverPrintsItsValue) {
 }
 
 TEST(ParseOptions, TrustedProxiesAndClientIpHeader) {
-    const auto o = must_parse(base_args({"--reverse-proxy", "--trusted-ip=10.0.0.0/8,fd00::/8", "--trusted-ip=192.0.2.1",
-                                         "--real-client-ip-header=x-forwarded-for"}));
+    const auto o = must_parse(base_args({"--reverse-proxy", "--trusted-proxy-ip=10.0.0.0/8,fd00::/8",
+                                         "--trusted-proxy-ip=192.0.2.1", "--real-client-ip-header=x-forwarded-for"}));
     EXPECT_EQ(o.trusted_ips.size(), 3u);
+    EXPECT_TRUE(o.warnings.empty());
+    // oauth2-proxy's --trusted-ip (addresses that skip sign-in) is read as a proxy list, with a warning.
+    const auto legacy = must_parse(base_args({"--reverse-proxy", "--trusted-ip=10.0.0.0/8"}));
+    EXPECT_EQ(legacy.trusted_ips.size(), 1u);
+    ASSERT_EQ(legacy.warnings.size(), 1u);
+    EXPECT_NE(legacy.warnings[0].find("Gatehouse lets no address skip sign-in"), std::string::npos);
+    // --reverse-proxy that trusts every peer is allowed, as in oauth2-proxy, but called out.
+    const auto open = must_parse(base_args({"--reverse-proxy"}));
+    ASSERT_EQ(open.warnings.size(), 1u);
+    EXPECT_NE(open.warnings[0].find("without --trusted-proxy-ip"), std::string::npos);
     EXPECT_EQ(o.real_client_ip_header, "X-Forwarded-For");
     EXPECT_EQ(must_parse(base_args()).real_client_ip_header, "X-Real-IP");
     EXPECT_EQ(errors_of(base_args({"--reverse-proxy", "--trusted-ip=10.0.0.0/33"})),
               (std::vector<std::string>{"--trusted-ip: '10.0.0.0/33' is not an IP address or CIDR range (10.0.0.0/8, fd00::/8)"}));
-    const auto without = errors_of(base_args({"--trusted-ip=10.0.0.0/8"}));
+    const auto without = errors_of(base_args({"--trusted-proxy-ip=10.0.0.0/8"}));
     ASSERT_EQ(without.size(), 1u);
-    EXPECT_EQ(without[0].rfind("--trusted-ip: needs --reverse-proxy", 0), 0u) << without[0];
+    EXPECT_EQ(without[0].rfind("--trusted-proxy-ip: needs --reverse-proxy", 0), 0u) << without[0];
     EXPECT_EQ(errors_of(base_args({"--real-client-ip-header=X-Client"})),
               (std::vector<std::string>{"--real-client-ip-header: 'X-Client' must be X-Real-IP, X-Forwarded-For or X-ProxyUser-IP"}));
 }

@@ -89,7 +89,7 @@ TEST(ProxyTrust, ForwardedForIsReadFromTheRightSkippingTrustedProxies) {
     // The client wrote "1.1.1.1" itself; nginx appended what it saw; an inner proxy appended itself.
     const auto m = message({{"X-Forwarded-For", "1.1.1.1, 203.0.113.50"}, {"X-Forwarded-For", "10.0.0.9"}});
     EXPECT_EQ(client_ip(Request(m, false, trust.peer(addr("10.0.0.5")))), "203.0.113.50");
-    // Without --trusted-ip, the rightmost hop is what the proxy in front saw.
+    // Without --trusted-proxy-ip, the rightmost hop is what the proxy in front saw.
     const ProxyTrust any(true, {}, "X-Forwarded-For");
     const auto one = message({{"X-Forwarded-For", "1.1.1.1, 203.0.113.50"}});
     EXPECT_EQ(client_ip(Request(one, false, any.peer(addr("10.0.0.5")))), "203.0.113.50");

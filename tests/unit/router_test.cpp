@@ -185,8 +185,8 @@ TEST_F(RouterTest, PublicRoutesNeedTheProxyToBeTrusted) {
     EXPECT_EQ(get("/oauth2/auth", {{"X-Original-URL", "https://app.example.com/public/x"}}).rfind("HTTP/1.1 401", 0), 0u);
 }
 
-TEST_F(RouterTest, TrustedIpLimitsWhoseForwardedHeadersCount) {
-    configure({"--reverse-proxy", "--trusted-ip=10.0.0.0/8", "--skip-auth-route=^/public/",
+TEST_F(RouterTest, TrustedProxyIpLimitsWhoseForwardedHeadersCount) {
+    configure({"--reverse-proxy", "--trusted-proxy-ip=10.0.0.0/8", "--skip-auth-route=^/public/",
                "--whitelist-domain=.example.com"});
     const std::vector<std::pair<std::string, std::string>> public_url{
         {"X-Original-URL", "https://app.example.com/public/x"}};

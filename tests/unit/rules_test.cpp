@@ -17,6 +17,18 @@ TEST(EmailDomainAllowed, MatchesDomainCaseInsensitivelyOrStar) {
     EXPECT_FALSE(email_domain_allowed("", {"example.com"}));
 }
 
+// oauth2-proxy GHSA-c5c4-8r6x-56w3 (CVE-2026-40574): "attacker@evil.com@company.com" passed a company.com
+// domain rule. An address that is not well formed passes no domain rule.
+TEST(EmailDomainAllowed, RefusesAddressesThatAreNotWellFormed) {
+    const std::vector<std::string> company{"company.com"};
+    EXPECT_TRUE(email_domain_allowed("first.last+tag@company.com", company));
+    for (const char* bad : {"attacker@evil.com@company.com", "\"attacker@evil.com\"@company.com", "a b@company.com",
+                            "a@company.com ", "a@company.com\n", "a\t@company.com", "@company.com", "a@@company.com",
+                            "a@company..com", "a@.company.com", "a@company.com.", "a@comp_any.com", "a@company.com/x",
+                            "a<b>@company.com", "a\\@company.com"})
+        EXPECT_FALSE(email_domain_allowed(bad, company)) << bad;
+}
+
 TEST(GroupAllowed, NeedsOneSharedGroupWhenAnyAreConfigured) {
     EXPECT_TRUE(group_allowed({}, {}));
     EXPECT_TRUE(group_allowed({"/dev", "/ops"}, {"/ops"}));

@@ -211,6 +211,26 @@ TEST_F(RedisSessionStoreTest, RevokeEndsEverySessionOfTheUserOrOfTheIdpSession) 
     EXPECT_EQ(test::run_on(io, store.load(bob_jar, test::kNow, out)), LoadResult::ok);
 }
 
+TEST_F(RedisSessionStoreTest, AfterASecretRotationOldTicketsOpenAndRevocationFindsOldSessions) {
+    const std::string new_secret = "fedcba9876543210fedcba9876543210";
+    const auto bytes = [](const std::string& s) { return crypto::Bytes(s.begin(), s.end()); };
+    session::RedisSessionStore before(crypto::as_bytes(kSecret), "_gh", {io.get_executor()}, client_for(server), {});
+    session::RedisSessionStore after(session::CookieSecrets(bytes(new_secret), {bytes(kSecret)}), "_gh",
+                                     {io.get_executor()}, client_for(server), {});
+    std::string h1, h2;
+    const auto old_jar = jar_from(create(before, test::alice()).set_cookies, h1);
+    const auto new_jar = jar_from(create(after, test::alice()).set_cookies, h2);
+    session::Session out;
+    EXPECT_EQ(test::run_on(io, after.load(old_jar, test::kNow, out)), LoadResult::ok);
+    EXPECT_EQ(test::run_on(io, after.load(new_jar, test::kNow, out)), LoadResult::ok);
+    // Signing the user out everywhere ends the session made before the rotation too.
+    const auto r = test::run_on(io, after.revoke(test::alice().user, ""));
+    EXPECT_TRUE(r.error.empty()) << r.error;
+    EXPECT_EQ(r.ended, 2u);
+    EXPECT_EQ(test::run_on(io, after.load(old_jar, test::kNow, out)), LoadResult::not_found);
+    EXPECT_EQ(test::run_on(io, after.load(new_jar, test::kNow, out)), LoadResult::not_found);
+}
+
 TEST_F(RedisSessionStoreTest, TwoStoresWithTheSameSecretShareSessionsAsReplicasDo) {
     session::RedisSessionStore a(crypto::as_bytes(kSecret), "_gh", {io.get_executor()}, client_for(server), {});
     session::RedisSessionStore b(crypto::as_bytes(kSecret), "_gh", {io.get_executor()}, client_for(server), {});

@@ -3,6 +3,7 @@
 // test CA, and redirects followed one hop at a time so each step can be asserted.
 import http from 'node:http';
 import https from 'node:https';
+import { registerSecret } from './processes.mjs';
 
 export class Browser {
   constructor({ ca, resolve = () => '127.0.0.1' } = {}) {
@@ -37,6 +38,8 @@ export class Browser {
         if (key === 'secure') c.secure = true;
         if (key === 'max-age' && Number(v) <= 0) expired = true;
       }
+      // Gatehouse's session and CSRF cookies are credentials: none may show up in its logs.
+      if (c.name.startsWith('_oauth2_proxy') && c.value) registerSecret(c.value);
       this.cookies = this.cookies.filter((o) => !(o.name === c.name && o.domain === c.domain && o.path === c.path));
       if (!expired) this.cookies.push(c);
     }

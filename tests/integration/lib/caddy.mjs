@@ -4,7 +4,7 @@
 // this stack is also the stand-in for Traefik (not packaged for Debian).
 import fs from 'node:fs';
 import path from 'node:path';
-import { Proc, freePort, startGatehouse, tempDir, waitForPort } from './processes.mjs';
+import { Proc, freePort, startGatehouse, tempDir, waitForPort, waitForReady } from './processes.mjs';
 import { startEchoApp } from './echo_app.mjs';
 import { startIdp } from './idp.mjs';
 import { makeCertificates } from './tls.mjs';
@@ -64,12 +64,7 @@ export async function startCaddyStack({ gatehouseFlags = [], authQueries = {} } 
     waitForPort(port),
     caddy.exited.then(({ code }) => { throw new Error(`caddy exited with ${code}:\n${caddy.output}`); }),
   ]);
-  const deadline = Date.now() + 15000;
-  while (Date.now() < deadline) {
-    const ok = await fetch(`http://127.0.0.1:${gatehousePort}/ready`).then((r) => r.status === 200, () => false);
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitForReady(gatehousePort);
   return {
     port, idp, app, gatehouse, caddy, certs, base,
     async stop() {

@@ -13,6 +13,53 @@ export const gatehouseBin = process.env.GATEHOUSE_BIN ?? path.join(buildDir, 'sr
 export const mintBin = path.join(buildDir, 'tests/tools/gatehouse-mint-session');
 export const cookieSecret = 'q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=';
 
+// Every Gatehouse log of the run is kept here, and every secret the tests gave it is listed beside them:
+// after the suite, tests/integration/check_logs_for_secrets.mjs proves that no log holds any of them.
+export const testOutputDir = path.join(buildDir, 'test-output');
+export const gatehouseLogDir = path.join(testOutputDir, 'gatehouse-logs');
+const secretsFile = path.join(testOutputDir, 'secrets-used.txt');
+
+// Records values that must never appear in a Gatehouse log (one per line; values with line breaks are
+// recorded line by line).
+export function registerSecret(...values) {
+  const lines = values.flatMap((v) => String(v ?? '').split(/\r?\n/)).filter((v) => v.length >= 6);
+  if (lines.length === 0) return;
+  fs.mkdirSync(testOutputDir, { recursive: true });
+  fs.appendFileSync(secretsFile, lines.join('\n') + '\n');
+}
+
+const secretFlags = ['--client-secret', '--cookie-secret', '--cookie-secret-previous', '--cookie-secrets-previous', '--redis-password',
+  '--redis-sentinel-password'];
+const secretFileFlags = ['--client-secret-file', '--cookie-secret-file'];
+const urlFlags = ['--redis-connection-url', '--redis-sentinel-connection-urls', '--redis-cluster-connection-urls'];
+
+// The secrets in a Gatehouse command line: secret flags, the contents of secret files, URL passwords.
+function registerSecretsOf(args, env) {
+  const all = [...args, ...Object.entries(env).map(([k, v]) => `--${k.replace(/^OAUTH2_PROXY_/, '').toLowerCase().replaceAll('_', '-')}=${v}`)];
+  for (const arg of all) {
+    const eq = arg.indexOf('=');
+    if (eq < 0) continue;
+    const [flag, value] = [arg.slice(0, eq), arg.slice(eq + 1)];
+    if (secretFlags.includes(flag) || secretFlags.includes(flag.replace(/s$/, ''))) registerSecret(...value.split(','));
+    if (secretFileFlags.includes(flag)) {
+      try { registerSecret(fs.readFileSync(value, 'utf8').trim()); } catch { /* a test of an unreadable file */ }
+    }
+    if (urlFlags.includes(flag)) {
+      for (const url of value.split(',')) {
+        const password = url.match(/^rediss?:\/\/[^:@/]*:([^@/]+)@/)?.[1];
+        if (password) registerSecret(decodeURIComponent(password));
+      }
+    }
+  }
+}
+
+function keepLog(proc, name) {
+  proc.exited.then(() => {
+    fs.mkdirSync(gatehouseLogDir, { recursive: true });
+    fs.writeFileSync(path.join(gatehouseLogDir, `${name}-${proc.pid}.log`), proc.output);
+  });
+}
+
 export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -73,9 +120,12 @@ export class Proc {
 export function baseFlags(port, extraFlags = []) {
   const flags = [
     '--provider=oidc', '--oidc-issuer-url=https://idp.example.com', '--client-id=gatehouse',
-    '--client-secret=test-secret', `--cookie-secret=${cookieSecret}`,
-    `--http-address=127.0.0.1:${port}`, '--workers=2',
+    '--client-secret=test-secret', `--http-address=127.0.0.1:${port}`, '--workers=2',
   ];
+  // The test's own cookie secret (inline or as a file) replaces the default one.
+  if (!extraFlags.some((f) => f.startsWith('--cookie-secret=') || f.startsWith('--cookie-secret-file='))) {
+    flags.push(`--cookie-secret=${cookieSecret}`);
+  }
   // List flags accumulate, so the permissive default is left out when a test sets its own domains.
   if (!extraFlags.some((f) => f.startsWith('--email-domain'))) flags.push('--email-domain=*');
   return flags;
@@ -83,7 +133,10 @@ export function baseFlags(port, extraFlags = []) {
 
 export async function startGatehouse(extraFlags = [], { env = {}, port } = {}) {
   port = port ?? await freePort();
-  const proc = new Proc(gatehouseBin, [...baseFlags(port, extraFlags), ...extraFlags], { env: { PATH: process.env.PATH, ...env } });
+  const args = [...baseFlags(port, extraFlags), ...extraFlags];
+  registerSecretsOf(args, env);
+  const proc = new Proc(gatehouseBin, args, { env: { PATH: process.env.PATH, ...env } });
+  keepLog(proc, 'gatehouse');
   proc.port = port;
   await Promise.race([
     waitForPort(port),
@@ -92,10 +145,24 @@ export async function startGatehouse(extraFlags = [], { env = {}, port } = {}) {
   return proc;
 }
 
+// Waits until /ready answers 200: the IdP is discovered and its keys loaded, so a login can start. Slow
+// builds (sanitizers) take longer than the port does to open.
+export async function waitForReady(port, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.status === 200, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`Gatehouse on port ${port} never became ready (IdP discovery)`);
+}
+
 // Runs gatehouse to completion (for config errors, --version …).
 export function runGatehouse(args, env = {}) {
   return new Promise((resolve) => {
+    registerSecretsOf(args, env);
     const p = new Proc(gatehouseBin, args, { env: { PATH: process.env.PATH, ...env } });
+    keepLog(p, 'gatehouse-run');
     p.exited.then(({ code }) => resolve({ code, output: p.output }));
   });
 }
@@ -103,7 +170,10 @@ export function runGatehouse(args, env = {}) {
 export function mintCookie(opts = {}) {
   const args = [`--cookie-secret=${cookieSecret}`];
   for (const [k, v] of Object.entries(opts)) args.push(`--${k}=${v}`);
-  return execFileSync(mintBin, args, { encoding: 'utf8' }).trim();
+  const cookie = execFileSync(mintBin, args, { encoding: 'utf8' }).trim();
+  // A session cookie is a bearer credential: it must not reach a log either.
+  registerSecret(...cookie.split('; ').map((c) => c.slice(c.indexOf('=') + 1)));
+  return cookie;
 }
 
 // Mints `count` sessions straight into Redis (as --session-store-type=redis stores them); returns their
@@ -112,6 +182,8 @@ export function mintRedisSessions(url, count, { cluster = false, ...opts } = {})
   const args = [`--cookie-secret=${cookieSecret}`, `--${cluster ? 'redis-cluster-url' : 'redis-url'}=${url}`,
     `--count=${count}`];
   for (const [k, v] of Object.entries(opts)) args.push(`--${k}=${v}`);
-  return execFileSync(mintBin, args, { encoding: 'utf8' }).trim().split('\n')
+  const tickets = execFileSync(mintBin, args, { encoding: 'utf8' }).trim().split('\n')
     .map((line) => line.slice(line.indexOf('=') + 1));
+  registerSecret(...tickets);
+  return tickets;
 }

@@ -58,8 +58,9 @@ export function parseResponses(text) {
   }
 }
 
+// A GET request; a header whose value is an array is sent once per element.
 export function get(path, headers = {}) {
   let req = `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n`;
-  for (const [k, v] of Object.entries(headers)) req += `${k}: ${v}\r\n`;
+  for (const [k, v] of Object.entries(headers)) for (const value of [].concat(v)) req += `${k}: ${value}\r\n`;
   return `${req}\r\n`;
 }

@@ -3,7 +3,7 @@
 //   nginx TLS: auth.gatehouse.test (Gatehouse's endpoints), app1/app2.gatehouse.test (sample app behind
 //   auth_request, configured the way the ingress-nginx annotations auth-url, auth-signin and
 //   auth-response-headers configure it).
-import { freePort, startGatehouse } from './processes.mjs';
+import { freePort, startGatehouse, waitForReady } from './processes.mjs';
 import { startNginx } from './nginx.mjs';
 import { startEchoApp } from './echo_app.mjs';
 import { startIdp } from './idp.mjs';
@@ -120,7 +120,7 @@ export async function startSsoStack({ port, idpPort, gatehouseFlags = [], authQu
     ...gatehouseFlags,
   ], { port: gatehousePort });
   const nginx = await startNginx(port, ingressServers({ port, gatehousePort, appPort, certs, authQueries }));
-  await waitReady(gatehousePort);
+  await waitForReady(gatehousePort);
   return {
     port, idp, app, gatehouse, nginx, certs, base,
     async stop() {
@@ -141,12 +141,3 @@ export async function restartIdpForgettingGrants(stack) {
     redirect_uris: [`${stack.base('auth')}/oauth2/callback`] }] });
 }
 
-async function waitReady(gatehousePort, timeoutMs = 15000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await fetch(`http://127.0.0.1:${gatehousePort}/ready`).then((r) => r.status === 200, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('Gatehouse never became ready (IdP discovery)');
-}
