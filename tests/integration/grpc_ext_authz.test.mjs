@@ -73,7 +73,7 @@ describe('gRPC ext_authz door', () => {
     assert.equal(denied.denied_response.status.code, 'Forbidden');
     const allowed = await client.check(checkRequest({ headers: { cookie: alice() }, context: { allowed_groups: '/admins,/dev' } }));
     assert.equal(allowed.status.code, 0);
-    await gatehouse.waitForOutput(/auth: door=grpc status=403 reason="not in the app's allowed_groups" user="alice-sub"/);
+    await gatehouse.waitForOutput(/auth: door=grpc status=403 reason="not in the app's allowed_groups" client=- user="alice-sub"/);
   });
 
   test('a public route passes without a session and carries no identity', async () => {
@@ -112,6 +112,8 @@ describe('gRPC ext_authz door', () => {
     assert.equal(header(res.ok_response.headers, 'x-auth-request-user').header.value, 'alice-sub');
     const anonymous = await client.checkRaw(envoyWireCheckRequest({ host: 'app.example.com', path: '/wire' }));
     assert.equal(anonymous.denied_response.status.code, 'Found');
+    // The client address Envoy reports (attributes.source.address) is in the auth log line.
+    await gatehouse.waitForOutput(/auth: door=grpc status=302 reason="no session" client=10\.1\.2\.3 /);
   });
 });
 

@@ -59,6 +59,7 @@ bool read_check_request(const CheckRequest& request, CheckView& view) {
         return false;
     }
     const auto& http = request.attributes().request().http();
+    view.client = request.attributes().source().address().socket_address().address();
     view.method = http.method();
     view.scheme = http.scheme().empty() ? std::string_view("https") : std::string_view(http.scheme());
     view.host = http.host();

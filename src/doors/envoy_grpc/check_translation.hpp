@@ -25,6 +25,7 @@ struct CheckView {
     std::string_view path;            // without the query: what public routes and the policy match
     std::string_view path_and_query;  // for the sign-in redirect's rd
     std::string_view cookie, accept, x_requested_with;
+    std::string_view client;  // the downstream address Envoy reports (attributes.source), for logs
     gate::RouteRules route;  // from context_extensions (Contour authPolicy.context, Istio, Envoy per-route)
     std::vector<std::string_view> client_identity_headers;  // names a client sent that look like ours
     std::string_view problem;                                // set when the request cannot be judged

@@ -118,8 +118,9 @@ void ExtAuthzService::answer(const CheckView& view, const gate::Decision& d, con
             break;
     }
     const bool known = d.verdict == gate::Verdict::forbidden;
-    spdlog::info("auth: door=grpc status={} reason=\"{}\" user=\"{}\" email=\"{}\" url=\"{}\"", status,
-                 gate::to_string(d.reason), known ? observe::log_text(s.user) : "",
+    spdlog::info("auth: door=grpc status={} reason=\"{}\" client={} user=\"{}\" email=\"{}\" url=\"{}\"", status,
+                 gate::to_string(d.reason), view.client.empty() ? "-" : observe::log_text(view.client, 64),
+                 known ? observe::log_text(s.user) : "",
                  known ? observe::log_text(s.email) : "", observe::log_text(url_of(view)));
 }
 
