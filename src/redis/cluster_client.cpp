@@ -58,9 +58,11 @@ void ClusterClient::refresh_in_background() {
 ClusterClient::~ClusterClient() = default;
 
 bool ClusterClient::connected() const {
-    if (!known_) return false;
-    for (const auto* c : slots_)
+    if (!known_.load(std::memory_order_acquire)) return false;
+    for (const auto& slot : slots_) {
+        const Connection* c = slot.load(std::memory_order_relaxed);
         if (!c || !c->connected()) return false;
+    }
     return true;
 }
 
@@ -79,7 +81,7 @@ Connection& ClusterClient::node(const std::string& host, std::uint16_t port) {
 }
 
 Connection* ClusterClient::owner_of(std::uint16_t slot) {
-    if (slots_[slot]) return slots_[slot];
+    if (Connection* c = slots_[slot].load(std::memory_order_relaxed)) return c;
     // Unknown slot (map not read yet, or a hole): any node answers with MOVED to the right one.
     for (auto& [name, c] : nodes_)
         if (c->connected()) return c.get();
@@ -87,7 +89,7 @@ Connection* ClusterClient::owner_of(std::uint16_t slot) {
 }
 
 asio::awaitable<bool> ClusterClient::refresh_topology() {
-    if (refreshing_) co_return known_;
+    if (refreshing_) co_return known_.load(std::memory_order_relaxed);
     refreshing_ = true;
     const std::array<std::string_view, 2> ask{"CLUSTER", "SLOTS"};
     // Connected nodes first, then the seeds; the map is replaced only by a complete answer.
@@ -119,8 +121,8 @@ asio::awaitable<bool> ClusterClient::refresh_topology() {
             for (auto s = first; s <= last; ++s) fresh[static_cast<std::size_t>(s)] = &owner;
         }
         if (!valid) continue;
-        slots_ = fresh;
-        known_ = true;
+        for (std::size_t i = 0; i < fresh.size(); ++i) slots_[i].store(fresh[i], std::memory_order_relaxed);
+        known_.store(true, std::memory_order_release);
         done = true;
         break;
     }
@@ -130,7 +132,7 @@ asio::awaitable<bool> ClusterClient::refresh_topology() {
 }
 
 asio::awaitable<Result> ClusterClient::execute(std::string_view key, Command command) {
-    if (!known_) co_await refresh_topology();
+    if (!known_.load(std::memory_order_relaxed)) co_await refresh_topology();
     const std::uint16_t slot = key_slot(key);
     Connection* target = owner_of(slot);
     bool asking = false;
@@ -162,7 +164,7 @@ asio::awaitable<Result> ClusterClient::execute(std::string_view key, Command com
         target = &node(host, port);
         if (moved) {
             // The slot lives there now; others may have moved with it, so re-read the whole map soon.
-            slots_[to_slot] = target;
+            slots_[to_slot].store(target, std::memory_order_relaxed);
             refresh_in_background();
         } else {
             asking = true;

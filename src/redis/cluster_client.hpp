@@ -2,6 +2,7 @@
 // Redis Cluster: each command goes to the master that owns its key's slot. The slot map comes from
 // CLUSTER SLOTS and follows MOVED (slot moved for good: update the map and refresh it) and ASK (slot
 // being migrated: ask the target node this once, after ASKING).
+#include <atomic>
 #include <array>
 #include <memory>
 #include <unordered_map>
@@ -35,8 +36,11 @@ private:
     ConnectionOptions options_;
     std::vector<Endpoint> seeds_;
     std::unordered_map<std::string, std::unique_ptr<Connection>> nodes_;  // by host:port
-    std::array<Connection*, kClusterSlots> slots_{};                       // null: unknown
-    bool known_ = false;
+    // Written on this client's thread only; atomic (relaxed: a plain load on the hot path) because
+    // connected() reads them from other threads for /ready. The Connections they point to live as long as
+    // the client (nodes_ never shrinks).
+    std::array<std::atomic<Connection*>, kClusterSlots> slots_{};  // null: unknown
+    std::atomic<bool> known_{false};
     bool refreshing_ = false;
 };
 

@@ -1,5 +1,6 @@
 #include "redis/connection.hpp"
 
+#include <atomic>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -108,6 +109,8 @@ struct Connection::State : std::enable_shared_from_this<State> {
     ConnectionOptions options;
     std::string address;
     std::shared_ptr<Link> link;  // the connected link; null while (re)connecting
+    // Mirrors `link != nullptr` for readers on other threads (/ready asks every thread's connections).
+    std::atomic<bool> up{false};
     bool closed = false;
     std::string outbox;           // commands not yet handed to the link's writer
     std::deque<Pending> pending;  // every command still without its reply, oldest first
@@ -130,6 +133,7 @@ struct Connection::State : std::enable_shared_from_this<State> {
         if (!link || link.get() != l) return;
         link->close();
         link.reset();
+        up.store(false, std::memory_order_release);
         if (!closed) spdlog::warn("{}: connection to {} lost: {}", options.name, address, why);
         last_failure = why;
         fail_all(options.name + " " + address + ": " + why);
@@ -168,6 +172,7 @@ struct Connection::State : std::enable_shared_from_this<State> {
     }
 
     void note_connected() {
+        up.store(true, std::memory_order_release);
         if (failing)
             spdlog::info("{}: connected again to {}", options.name, address);
         else
@@ -422,7 +427,7 @@ Connection::Connection(asio::any_io_executor executor, ConnectionOptions options
 
 Connection::~Connection() { state_->close(); }
 
-bool Connection::connected() const { return state_->link != nullptr; }
+bool Connection::connected() const { return state_->up.load(std::memory_order_acquire); }
 
 std::string Connection::address() const { return state_->address; }
 

@@ -61,6 +61,7 @@ public:
     // the command it applies to); one result each.
     boost::asio::awaitable<std::vector<Result>> execute_all(std::span<const Command> commands);
 
+    // Safe from any thread (the others may only ask, for /ready).
     bool connected() const;
     // Where it is (or was last) connected: host:port.
     std::string address() const;
