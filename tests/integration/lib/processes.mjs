@@ -131,12 +131,17 @@ export function baseFlags(port, extraFlags = []) {
   return flags;
 }
 
-export async function startGatehouse(extraFlags = [], { env = {}, port } = {}) {
-  port = port ?? await freePort();
-  const args = [...baseFlags(port, extraFlags), ...extraFlags];
+// Gatehouse with exactly `args`: its secrets are recorded and its log kept, as for every Gatehouse of the suite.
+export function spawnGatehouse(args, env = {}) {
   registerSecretsOf(args, env);
   const proc = new Proc(gatehouseBin, args, { env: { PATH: process.env.PATH, ...env } });
   keepLog(proc, 'gatehouse');
+  return proc;
+}
+
+export async function startGatehouse(extraFlags = [], { env = {}, port } = {}) {
+  port = port ?? await freePort();
+  const proc = spawnGatehouse([...baseFlags(port, extraFlags), ...extraFlags], env);
   proc.port = port;
   await Promise.race([
     waitForPort(port),
