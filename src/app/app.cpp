@@ -20,6 +20,7 @@
 #include "gate/gate.hpp"
 #include "http/client.hpp"
 #include "http/server.hpp"
+#include "observe/metrics.hpp"
 #include "oidc/provider.hpp"
 #include "session/clock.hpp"
 #include "version.hpp"
@@ -74,6 +75,11 @@ int run(const options::Options& opts) {
     // spdlog makes its registry on first use; do it here, before any thread starts, so that no two threads
     // race to make it (spdlog is an uninstrumented library, so ThreadSanitizer cannot see its guard).
     spdlog::set_level(spdlog::level::info);
+    {
+        std::vector<std::string> reasons;
+        for (std::size_t r = 0; r < gate::kReasonCount; ++r) reasons.emplace_back(gate::metric_name(static_cast<gate::Reason>(r)));
+        observe::name_reasons(std::move(reasons));
+    }
     for (const auto& w : opts.warnings) spdlog::warn("{}", w);
     auto options = std::make_shared<const options::Options>(opts);
     const SystemClock clock;
@@ -130,6 +136,24 @@ int run(const options::Options& opts) {
     std::vector<http::Listener> listeners{{options->http_address.host, options->http_address.port, false}};
     if (options->https_address)
         listeners.push_back({options->https_address->host, options->https_address->port, true});
+    // /metrics on its own listener, so that scrapes never share a port (or an exposure) with the auth traffic.
+    const http::Server* metrics_source = nullptr;
+    if (options->metrics_address) {
+        listeners.push_back({options->metrics_address->host, options->metrics_address->port, false,
+                             [&metrics_source](const http::Request& req, http::Response& res) -> boost::asio::awaitable<void> {
+                                 if (req.path() != "/metrics") {
+                                     res.status(404);
+                                     res.finish("Not Found\n");
+                                     co_return;
+                                 }
+                                 res.status(200);
+                                 const observe::Gauges gauges{
+                                     .connections_active = metrics_source ? metrics_source->open_connections() : 0,
+                                     .version = kVersion};
+                                 res.finish(observe::render_prometheus(gauges), "text/plain; version=0.0.4; charset=utf-8");
+                                 co_return;
+                             }});
+    }
     const int threads = options->workers > 0 ? options->workers
                                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     http::Limits limits{.max_header_bytes = options->max_header_bytes,
@@ -153,6 +177,7 @@ int run(const options::Options& opts) {
         std::cerr << "gatehouse: " << e.what() << "\n";
         return 2;
     }
+    metrics_source = server.get();
     server->trust_proxies(
         http::ProxyTrust(options->reverse_proxy, options->trusted_ips, options->real_client_ip_header));
     server->on_handler_error([](const http::Request&, http::Response& res, const std::string& id) {

@@ -1,5 +1,7 @@
 #include "app/router.hpp"
 
+#include <chrono>
+
 #include "login/backchannel_logout.hpp"
 #include "login/sign_out.hpp"
 #include "login/userinfo.hpp"
@@ -32,28 +34,42 @@ Router::Router(std::shared_ptr<const options::Options> options, const session::S
       backchannel_logout_path_(options_->proxy_prefix + "/backchannel_logout"),
       signed_out_path_(options_->proxy_prefix + "/signed_out") {}
 
+observe::Endpoint Router::endpoint_of(std::string_view path) const {
+    using E = observe::Endpoint;
+    if (nginx_door_.serves(path)) return E::auth;
+    if (forward_auth_door_.serves(path)) return E::forward_auth;
+    if (envoy_door_.serves(path)) return E::envoy_http;
+    if (path == callback_path_) return E::callback;
+    if (path == userinfo_path_) return E::userinfo;
+    if (path == sign_out_path_) return E::sign_out;
+    if (path == backchannel_logout_path_) return E::backchannel_logout;
+    if (path == start_path_) return E::start;
+    if (path == sign_in_path_) return E::sign_in;
+    if (path == options_->ping_path) return E::ping;
+    if (path == options_->ready_path) return E::ready;
+    if (!path.starts_with(options_->proxy_prefix + "/")) return E::upstream;
+    return E::other;
+}
+
 boost::asio::awaitable<void> Router::handle(const http::Request& req, http::Response& res) const {
-    const std::string_view path = req.path();
-    if (nginx_door_.serves(path)) {
-        co_await nginx_door_.handle(req, res);
-    } else if (forward_auth_door_.serves(path)) {
-        co_await forward_auth_door_.handle(req, res);
-    } else if (envoy_door_.serves(path)) {
-        co_await envoy_door_.handle(req, res);
-    } else if (path == callback_path_) {
-        co_await login_.callback(req, res);
-    } else if (path == userinfo_path_) {
-        co_await login::handle_userinfo(gate_, req, res);
-    } else if (path == sign_out_path_) {
-        co_await login::handle_sign_out(*options_, store_, redirects_, provider_, clock_, req, res);
-    } else if (path == backchannel_logout_path_) {
-        co_await login::handle_backchannel_logout(provider_, store_, req, res);
-    } else if (!path.starts_with(options_->proxy_prefix + "/") && path != options_->ping_path &&
-               path != options_->ready_path) {
-        co_await static_upstream(req, res);
-    } else {
-        handle_now(req, res);
+    const auto started = std::chrono::steady_clock::now();
+    const observe::Endpoint endpoint = endpoint_of(req.path());
+    switch (endpoint) {
+        case observe::Endpoint::auth: co_await nginx_door_.handle(req, res); break;
+        case observe::Endpoint::forward_auth: co_await forward_auth_door_.handle(req, res); break;
+        case observe::Endpoint::envoy_http: co_await envoy_door_.handle(req, res); break;
+        case observe::Endpoint::callback: co_await login_.callback(req, res); break;
+        case observe::Endpoint::userinfo: co_await login::handle_userinfo(gate_, req, res); break;
+        case observe::Endpoint::sign_out:
+            co_await login::handle_sign_out(*options_, store_, redirects_, provider_, clock_, req, res);
+            break;
+        case observe::Endpoint::backchannel_logout:
+            co_await login::handle_backchannel_logout(provider_, store_, req, res);
+            break;
+        case observe::Endpoint::upstream: co_await static_upstream(req, res); break;
+        default: handle_now(req, res); break;
     }
+    observe::count_request(endpoint, res.status_code(), std::chrono::steady_clock::now() - started);
 }
 
 void Router::handle_now(const http::Request& req, http::Response& res) const {

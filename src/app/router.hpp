@@ -9,6 +9,7 @@
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "login/login_flow.hpp"
+#include "observe/metrics.hpp"
 #include "options/options.hpp"
 #include "session/session_store.hpp"
 
@@ -29,6 +30,7 @@ public:
     }
 
 private:
+    observe::Endpoint endpoint_of(std::string_view path) const;
     // Endpoints that never wait.
     void handle_now(const http::Request& req, http::Response& res) const;
     // Anything outside the proxy prefix: oauth2-proxy's --upstream=static://, for signed-in users only.

@@ -9,6 +9,7 @@
 #include "http/request_id.hpp"
 #include "pages/pages.hpp"
 #include "observe/log_text.hpp"
+#include "observe/metrics.hpp"
 
 namespace gh::doors {
 namespace {
@@ -106,6 +107,7 @@ boost::asio::awaitable<void> HttpDoor::handle_with_store(const http::Request& re
 
 void HttpDoor::answer(const http::Request& req, http::Response& res, const gate::Decision& d,
                       const session::Session& session, const std::vector<std::string>& set_cookies) const {
+    observe::count_decision(static_cast<std::size_t>(d.reason));
     switch (d.verdict) {
         case gate::Verdict::allow:
             res.status(kind_ == DoorKind::nginx ? 202 : 200);

@@ -24,4 +24,26 @@ const char* to_string(Reason r) {
     return "unknown";
 }
 
+const char* metric_name(Reason r) {
+    switch (r) {
+        case Reason::allowed: return "allowed";
+        case Reason::public_route: return "public_route";
+        case Reason::no_session: return "no_session";
+        case Reason::malformed_cookie: return "malformed_cookie";
+        case Reason::tampered_cookie: return "tampered_cookie";
+        case Reason::session_expired: return "session_expired";
+        case Reason::session_not_found: return "session_not_found";
+        case Reason::session_store_unavailable: return "session_store_unavailable";
+        case Reason::email_domain_not_allowed: return "email_domain_not_allowed";
+        case Reason::group_not_allowed: return "group_not_allowed";
+        case Reason::email_not_in_authenticated_emails: return "email_not_in_authenticated_emails";
+        case Reason::route_group_not_allowed: return "route_group_not_allowed";
+        case Reason::route_email_not_allowed: return "route_email_not_allowed";
+        case Reason::route_email_domain_not_allowed: return "route_email_domain_not_allowed";
+        case Reason::policy_no_rule: return "policy_no_rule";
+        case Reason::policy_not_allowed: return "policy_not_allowed";
+    }
+    return "unknown";
+}
+
 }  // namespace gh::gate

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 // What the gate decided about one request, and why. Each door maps it to its own protocol.
 namespace gh::gate {
 
@@ -29,7 +30,11 @@ enum class Reason {
     policy_not_allowed,              // the matching --policy-file rule does not admit this user
 };
 
+inline constexpr std::size_t kReasonCount = static_cast<std::size_t>(Reason::policy_not_allowed) + 1;
+
 const char* to_string(Reason r);
+// The reason as a metric label: the enumerator's name.
+const char* metric_name(Reason r);
 
 struct Decision {
     Verdict verdict = Verdict::sign_in_required;

@@ -74,7 +74,7 @@ asio::awaitable<void> write_error(Stream& stream, std::string& out, int status, 
 }
 
 template <class Stream>
-asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const Peer& peer) {
+asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const Peer& peer, const Handler& handler) {
     // Bounded: the parser never lets the buffer grow past the header limit plus one read.
     beast::flat_buffer buffer(w.limits.max_header_bytes + 4096);
     std::string out;
@@ -140,7 +140,7 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const 
         const Request request(message, !std::is_same_v<Stream, tcp::socket>, peer);
         std::string failure;
         try {
-            co_await w.handler(request, res);
+            co_await handler(request, res);
         } catch (const std::exception& e) {
             failure = e.what();
         }
@@ -171,31 +171,31 @@ Peer peer_of(const Worker& w, const tcp::socket& socket) {
     return w.trust.peer(ec ? asio::ip::address{} : endpoint.address());
 }
 
-asio::awaitable<void> serve_plain(Worker& w, tcp::socket socket) {
+asio::awaitable<void> serve_plain(Worker& w, tcp::socket socket, const Handler& handler) {
     Registration reg(w, socket);
     const Peer peer = peer_of(w, socket);
-    co_await serve(w, socket, reg, peer);
+    co_await serve(w, socket, reg, peer, handler);
     boost::system::error_code ec;
     socket.shutdown(tcp::socket::shutdown_send, ec);
 }
 
-asio::awaitable<void> serve_tls(Worker& w, tcp::socket socket) {
+asio::awaitable<void> serve_tls(Worker& w, tcp::socket socket, const Handler& handler) {
     asio::ssl::stream<tcp::socket> stream(std::move(socket), *w.tls);
     Registration reg(w, stream.next_layer());
     const Peer peer = peer_of(w, stream.next_layer());
     reg.arm(w.limits.header_read_timeout);
     auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kTuple);
     if (ec) co_return;
-    co_await serve(w, stream, reg, peer);
+    co_await serve(w, stream, reg, peer, handler);
     reg.arm(std::chrono::seconds(1));
     co_await stream.async_shutdown(kTuple);
 }
 
 }  // namespace
 
-void spawn_connection(Worker& worker, tcp::socket socket, bool tls) {
-    if (tls) asio::co_spawn(worker.io, serve_tls(worker, std::move(socket)), asio::detached);
-    else asio::co_spawn(worker.io, serve_plain(worker, std::move(socket)), asio::detached);
+void spawn_connection(Worker& worker, tcp::socket socket, bool tls, const Handler& handler) {
+    if (tls) asio::co_spawn(worker.io, serve_tls(worker, std::move(socket), handler), asio::detached);
+    else asio::co_spawn(worker.io, serve_plain(worker, std::move(socket), handler), asio::detached);
 }
 
 }  // namespace gh::http

@@ -26,7 +26,7 @@ void Worker::listen(const Listener& l) {
     const auto address = asio::ip::make_address(l.host, ec);
     if (ec) throw std::runtime_error("cannot listen on " + l.host + ":" + std::to_string(l.port) + ": bad address");
     const tcp::endpoint endpoint(address, l.port);
-    auto a = std::make_unique<Acceptor>(Acceptor{tcp::acceptor(io), l.tls});
+    auto a = std::make_unique<Acceptor>(Acceptor{tcp::acceptor(io), l.tls, l.handler ? &l.handler : &handler});
     a->acceptor.open(endpoint.protocol());
     a->acceptor.set_option(asio::socket_base::reuse_address(true));
     // Every worker binds the same port; the kernel spreads new connections across them.
@@ -56,7 +56,7 @@ void Worker::start_accepting() {
                     }
                     if (!admit(socket)) continue;
                     socket.set_option(tcp::no_delay(true), ec);
-                    spawn_connection(*this, std::move(socket), acc->tls);
+                    spawn_connection(*this, std::move(socket), acc->tls, *acc->handler);
                 }
             },
             asio::detached);

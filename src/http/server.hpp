@@ -37,11 +37,7 @@ struct Limits {
     std::size_t max_body_bytes = 64 * 1024;
 };
 
-struct Listener {
-    std::string host;
-    std::uint16_t port = 0;
-    bool tls = false;
-};
+
 
 struct TlsFiles {
     std::string cert_file;
@@ -54,6 +50,14 @@ using Handler = std::function<boost::asio::awaitable<void>(const Request&, Respo
 
 // Writes the answer for a request whose handler threw (after the failure was logged with `request_id`).
 using ErrorWriter = std::function<void(const Request&, Response&, const std::string& request_id)>;
+
+// An address to serve on. `handler`: its own handler (the --metrics-address listener); empty: the server's.
+struct Listener {
+    std::string host;
+    std::uint16_t port = 0;
+    bool tls = false;
+    Handler handler;
+};
 
 class Worker;
 
@@ -70,6 +74,8 @@ public:
     void on_signal(std::function<void()> hook) { on_signal_ = std::move(hook); }
     // The 500 page for a handler that threw; a plain-text 500 when unset. Set before run_until_signalled.
     void on_handler_error(ErrorWriter writer) { on_error_ = std::move(writer); }
+    // Open client connections over all I/O threads (a gauge for /metrics).
+    std::size_t open_connections() const { return open_connections_.load(std::memory_order_relaxed); }
     // Which peers' forwarded headers requests may believe (none by default). Set before run_until_signalled.
     void trust_proxies(ProxyTrust trust) { trust_ = std::move(trust); }
 

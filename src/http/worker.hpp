@@ -66,11 +66,12 @@ private:
     struct Acceptor {
         boost::asio::ip::tcp::acceptor acceptor;
         bool tls;
+        const Handler* handler;  // the listener's own, or the server's
     };
     std::vector<std::unique_ptr<Acceptor>> acceptors_;
 };
 
 // Serves one accepted connection until it closes (connection.cpp); it was counted in open_connections.
-void spawn_connection(Worker& worker, boost::asio::ip::tcp::socket socket, bool tls);
+void spawn_connection(Worker& worker, boost::asio::ip::tcp::socket socket, bool tls, const Handler& handler);
 
 }  // namespace gh::http

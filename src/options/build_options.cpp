@@ -268,6 +268,10 @@ void build_server(Builder& b, Options& o) {
         if (o.tls_cert_file.empty()) b.fail("tls-cert-file", "missing (required by --https-address)");
         if (o.tls_key_file.empty()) b.fail("tls-key-file", "missing (required by --https-address)");
     }
+    if (const auto metrics = b.text("metrics-address"); !metrics.empty()) {
+        if (auto a = parse_listen_address(metrics)) o.metrics_address = *a;
+        else b.fail("metrics-address", "'" + metrics + "' is not host:port");
+    }
     for (const auto& up : b.list("upstream")) {
         if (auto code = parse_static_upstream(up)) o.static_upstream_status = *code;
         else if (up.starts_with("static://")) b.fail("upstream", "'" + up + "' needs an HTTP status code");

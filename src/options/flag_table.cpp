@@ -123,6 +123,8 @@ constexpr std::array kFlags = {
     FlagSpec{"upstream", "upstreams", list, "", "upstream(s); forward-auth deployments use static://200"},
     // Server
     FlagSpec{"http-address", "http_address", text, "0.0.0.0:4180", "address to serve HTTP on"},
+    FlagSpec{"metrics-address", "metrics_address", text, "",
+             "address to serve Prometheus metrics on (/metrics), apart from the auth traffic (off when empty)"},
     FlagSpec{"https-address", "https_address", text, "", "address to serve HTTPS on (off when empty)"},
     FlagSpec{"tls-cert-file", "tls_cert_file", text, "", "TLS certificate (PEM) for --https-address"},
     FlagSpec{"tls-key-file", "tls_key_file", text, "", "TLS private key (PEM) for --https-address"},
@@ -154,7 +156,7 @@ constexpr std::array kPending = {
     PendingFlag{"skip-jwt-bearer-tokens", "[machines]"},
     PendingFlag{"extra-jwt-issuers", "[machines]"},    PendingFlag{"htpasswd-file", "[machines]"},
     PendingFlag{"htpasswd-user-group", "[machines]"},  PendingFlag{"display-htpasswd-form", "[machines]"},
-    PendingFlag{"metrics-address", "[ops]"},
+
     PendingFlag{"logging-format", "[ops]"},            PendingFlag{"standard-logging", "[ops]"},
     PendingFlag{"request-logging", "[ops]"},           PendingFlag{"auth-logging", "[ops]"},
     PendingFlag{"silence-ping-logging", "[ops]"},      PendingFlag{"ping-user-agent", "[ops]"},

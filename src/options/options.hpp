@@ -102,6 +102,7 @@ struct Options {
     bool grpc_tls = false;
     ListenAddress http_address;
     std::optional<ListenAddress> https_address;
+    std::optional<ListenAddress> metrics_address;  // --metrics-address
     std::string tls_cert_file;
     std::string tls_key_file;
     std::string proxy_prefix;

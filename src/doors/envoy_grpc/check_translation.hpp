@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 // Envoy's CheckRequest in, CheckResponse out: the translation between the ext_authz messages and what the
 // gate needs and decides. Pure functions over the generated types, so they are tested without a server.
 #include <string>
@@ -26,6 +27,7 @@ struct CheckView {
     std::string_view path_and_query;  // for the sign-in redirect's rd
     std::string_view cookie, accept, x_requested_with;
     std::string_view client;  // the downstream address Envoy reports (attributes.source), for logs
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();  // for the latency metric
     gate::RouteRules route;  // from context_extensions (Contour authPolicy.context, Istio, Envoy per-route)
     std::vector<std::string_view> client_identity_headers;  // names a client sent that look like ours
     std::string_view problem;                                // set when the request cannot be judged

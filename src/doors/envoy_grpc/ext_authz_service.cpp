@@ -6,6 +6,7 @@
 
 #include "doors/sign_in_redirect.hpp"
 #include "observe/log_text.hpp"
+#include "observe/metrics.hpp"
 
 namespace gh::doors::envoy_grpc {
 namespace {
@@ -54,7 +55,7 @@ grpc::ServerUnaryReactor* ExtAuthzService::Check(grpc::CallbackServerContext* co
     }
     // The request and response stay alive until Finish, so the I/O thread can work on them in place.
     const auto& worker = workers_[next_worker_.fetch_add(1, std::memory_order_relaxed) % workers_.size()];
-    asio::co_spawn(worker, check_with_store(request, response), [reactor](std::exception_ptr e) {
+    asio::co_spawn(worker, check_with_store(request, response, view.started), [reactor](std::exception_ptr e) {
         if (!e) return reactor->Finish(grpc::Status::OK);
         try {
             std::rethrow_exception(e);
@@ -66,9 +67,11 @@ grpc::ServerUnaryReactor* ExtAuthzService::Check(grpc::CallbackServerContext* co
     return reactor;
 }
 
-asio::awaitable<void> ExtAuthzService::check_with_store(const CheckRequest* request, CheckResponse* response) const {
+asio::awaitable<void> ExtAuthzService::check_with_store(const CheckRequest* request, CheckResponse* response,
+                                                        std::chrono::steady_clock::time_point started) const {
     CheckView view;
     read_check_request(*request, view);
+    view.started = started;
     session::CookieJar jar;
     if (!view.cookie.empty()) jar.add_header(view.cookie);
     session::Session session;
@@ -117,6 +120,8 @@ void ExtAuthzService::answer(const CheckView& view, const gate::Decision& d, con
             write_denial(503, kUnavailable, {}, "Service Unavailable\n", set_cookies, response);
             break;
     }
+    observe::count_decision(static_cast<std::size_t>(d.reason));
+    observe::count_request(observe::Endpoint::envoy_grpc, status, std::chrono::steady_clock::now() - view.started);
     const bool known = d.verdict == gate::Verdict::forbidden;
     spdlog::info("auth: door=grpc status={} reason=\"{}\" client={} user=\"{}\" email=\"{}\" url=\"{}\"", status,
                  gate::to_string(d.reason), view.client.empty() ? "-" : observe::log_text(view.client, 64),

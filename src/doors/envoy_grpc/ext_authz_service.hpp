@@ -24,7 +24,8 @@ public:
                                     CheckResponse* response) override;
 
 private:
-    boost::asio::awaitable<void> check_with_store(const CheckRequest* request, CheckResponse* response) const;
+    boost::asio::awaitable<void> check_with_store(const CheckRequest* request, CheckResponse* response,
+                                                   std::chrono::steady_clock::time_point started) const;
     void answer(const CheckView& view, const gate::Decision& d, const session::Session& s,
                 const std::vector<std::string>& set_cookies, CheckResponse& response) const;
     bool needs_refresh(const gate::Decision& d, const session::Session& s) const;

@@ -1,0 +1,49 @@
+#pragma once
+// Counters and histograms for /metrics (Prometheus text format). Every thread that answers requests writes
+// its own shard and a scrape sums the shards, so recording takes no lock and shares no cache line: a shard's
+// values are written only by its own thread (relaxed atomics, so that the scraping thread may read them).
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gh::observe {
+
+enum class Endpoint : std::uint8_t {
+    auth,                // /oauth2/auth (nginx)
+    forward_auth,        // /oauth2/forward_auth (Traefik, Caddy)
+    envoy_http,          // /oauth2/envoy/... (Envoy HTTP ext_authz)
+    envoy_grpc,          // ext_authz Check over gRPC
+    start,
+    sign_in,
+    callback,
+    sign_out,
+    userinfo,
+    backchannel_logout,
+    ping,
+    ready,
+    upstream,            // anything else: --upstream=static://
+    other,
+    count_
+};
+
+// Records one answer. The three auth doors and the gRPC door also feed the auth latency histogram.
+void count_request(Endpoint endpoint, int status, std::chrono::nanoseconds elapsed);
+
+// Records one authorization decision by its reason (gate::Reason as an index below max_reasons).
+inline constexpr std::size_t kMaxReasons = 32;
+void count_decision(std::size_t reason);
+
+// Names of the decision reasons, by index; set once at start-up, before any thread records.
+void name_reasons(std::vector<std::string> names);
+
+struct Gauges {
+    std::uint64_t connections_active = 0;
+    std::string version;
+};
+
+// The whole exposition, summed over every shard.
+std::string render_prometheus(const Gauges& gauges);
+
+}  // namespace gh::observe
