@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "app/app.hpp"
+#include "app/doctor_cli.hpp"
 #include "app/policy_cli.hpp"
 #include "options/parse_options.hpp"
 #include "version.hpp"
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
         const auto eq = entry.find('=');
         if (eq != std::string::npos) env.emplace_back(entry.substr(0, eq), entry.substr(eq + 1));
     }
+    if (!args.empty() && args[0] == "doctor") return gh::app::run_doctor_command({args.begin() + 1, args.end()}, env);
     const auto outcome = gh::options::parse_options(args, env, gh::options::read_text_file);
     if (!outcome.errors.empty()) {
         for (const auto& e : outcome.errors) std::cerr << "gatehouse: " << e << "\n";

@@ -4,6 +4,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -12,6 +13,7 @@
 #include <iostream>
 #include <thread>
 
+#include "app/provider_config.hpp"
 #include "app/router.hpp"
 #include "app/session_store_factory.hpp"
 #include "pages/pages.hpp"
@@ -20,6 +22,7 @@
 #include "gate/gate.hpp"
 #include "http/client.hpp"
 #include "http/server.hpp"
+#include "observe/logs.hpp"
 #include "observe/metrics.hpp"
 #include "oidc/provider.hpp"
 #include "session/clock.hpp"
@@ -29,28 +32,6 @@ namespace gh::app {
 
 namespace {
 
-oidc::ProviderConfig provider_config(const options::Options& o) {
-    oidc::ProviderConfig c;
-    c.issuer_url = o.oidc_issuer_url;
-    c.skip_discovery = o.skip_oidc_discovery;
-    c.login_url = o.login_url;
-    c.redeem_url = o.redeem_url;
-    c.jwks_url = o.oidc_jwks_url;
-    c.end_session_url = o.backend_logout_url;
-    c.client_id = o.client_id;
-    c.client_secret = o.client_secret.reveal();
-    c.scope = o.scope;
-    c.prompt = o.prompt;
-    c.code_challenge_method = o.code_challenge_method;
-    c.extra_audiences = o.oidc_extra_audiences;
-    c.audience_claims = o.oidc_audience_claims;
-    c.skip_issuer_check = o.skip_issuer_verification;
-    c.keycloak_roles = o.keycloak;
-    c.claims.email = o.oidc_email_claim;
-    c.claims.groups = o.oidc_groups_claim;
-    c.claims.allow_unverified_email = o.allow_unverified_email;
-    return c;
-}
 
 // Re-reads a watched file when it changes, once a second: cheap (one stat) and portable.
 template <class T>
@@ -69,12 +50,32 @@ boost::asio::awaitable<void> watch(authz::WatchedFile<T>& file) {
     }
 }
 
+// SIGHUP re-reads the files that may change (--authenticated-emails-file, --policy-file) at once, without
+// waiting for the once-a-second check; connections and sessions are untouched.
+boost::asio::awaitable<void> reload_on_hangup(boost::asio::signal_set& hangup, authz::WatchedEmailList* emails,
+                                              authz::WatchedFile<authz::Policy>* policy) {
+    for (;;) {
+        auto [ec, signal] = co_await hangup.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+        if (ec) co_return;
+        if (!emails && !policy) {
+            spdlog::info("received SIGHUP: no --authenticated-emails-file or --policy-file to re-read");
+            continue;
+        }
+        const auto reload = [](auto& file) {
+            if (auto error = file.reload(); !error.empty()) spdlog::warn("SIGHUP: {}; keeping the previous version", error);
+            else spdlog::info("SIGHUP: reloaded {}", file.path());
+        };
+        if (emails) reload(*emails);
+        if (policy) reload(*policy);
+    }
+}
+
 }  // namespace
 
 int run(const options::Options& opts) {
     // spdlog makes its registry on first use; do it here, before any thread starts, so that no two threads
     // race to make it (spdlog is an uninstrumented library, so ThreadSanitizer cannot see its guard).
-    spdlog::set_level(spdlog::level::info);
+    observe::configure_logs(opts.logs);
     {
         std::vector<std::string> reasons;
         for (std::size_t r = 0; r < gate::kReasonCount; ++r) reasons.emplace_back(gate::metric_name(static_cast<gate::Reason>(r)));
@@ -123,6 +124,9 @@ int run(const options::Options& opts) {
     boost::asio::co_spawn(background, provider.initialise(), boost::asio::detached);
     if (emails) boost::asio::co_spawn(background, watch(*emails), boost::asio::detached);
     if (policy) boost::asio::co_spawn(background, watch(*policy), boost::asio::detached);
+    // Installed before any thread runs, so that an early SIGHUP is handled rather than ending the process.
+    boost::asio::signal_set hangup(background, SIGHUP);
+    boost::asio::co_spawn(background, reload_on_hangup(hangup, emails.get(), policy.get()), boost::asio::detached);
     std::thread background_thread([&background] { background.run(); });
     struct JoinBackground {
         boost::asio::io_context& io;

@@ -1,10 +1,14 @@
 #include "app/router.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "login/backchannel_logout.hpp"
 #include "login/sign_out.hpp"
 #include "login/userinfo.hpp"
+#include "http/proxy_trust.hpp"
+#include "http/request_id.hpp"
+#include "observe/logs.hpp"
 #include "pages/pages.hpp"
 
 namespace gh::app {
@@ -53,7 +57,8 @@ observe::Endpoint Router::endpoint_of(std::string_view path) const {
 
 boost::asio::awaitable<void> Router::handle(const http::Request& req, http::Response& res) const {
     const auto started = std::chrono::steady_clock::now();
-    const observe::Endpoint endpoint = endpoint_of(req.path());
+    observe::Endpoint endpoint = endpoint_of(req.path());
+    if (endpoint == observe::Endpoint::upstream && is_ping_user_agent(req)) endpoint = observe::Endpoint::ping;
     switch (endpoint) {
         case observe::Endpoint::auth: co_await nginx_door_.handle(req, res); break;
         case observe::Endpoint::forward_auth: co_await forward_auth_door_.handle(req, res); break;
@@ -67,17 +72,50 @@ boost::asio::awaitable<void> Router::handle(const http::Request& req, http::Resp
             co_await login::handle_backchannel_logout(provider_, store_, req, res);
             break;
         case observe::Endpoint::upstream: co_await static_upstream(req, res); break;
+        case observe::Endpoint::ping:
+            res.status(200);
+            res.finish("OK");
+            break;
         default: handle_now(req, res); break;
     }
-    observe::count_request(endpoint, res.status_code(), std::chrono::steady_clock::now() - started);
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    observe::count_request(endpoint, res.status_code(), elapsed);
+    if (observe::request_logging_on() && wants_request_line(req, endpoint)) log_request(req, res, endpoint, elapsed);
+}
+
+bool Router::is_ping_user_agent(const http::Request& req) const {
+    return !options_->ping_user_agent.empty() && req.header("User-Agent") == options_->ping_user_agent;
+}
+
+bool Router::wants_request_line(const http::Request& req, observe::Endpoint endpoint) const {
+    if (options_->silence_ping_logging && (endpoint == observe::Endpoint::ping || endpoint == observe::Endpoint::ready))
+        return false;
+    const auto& excluded = options_->exclude_logging_paths;
+    return std::find(excluded.begin(), excluded.end(), req.path()) == excluded.end();
+}
+
+void Router::log_request(const http::Request& req, const http::Response& res, observe::Endpoint endpoint,
+                         std::chrono::nanoseconds elapsed) const {
+    // The callback's query holds the authorization code: a credential until redeemed, so never logged.
+    const std::string_view uri = endpoint == observe::Endpoint::callback && !req.query().empty()
+                                     ? std::string_view("<callback, query withheld>")
+                                     : req.target();
+    const std::string client = http::client_ip(req);
+    observe::log_request({.client = client,
+                          .request_id = http::request_id(req),
+                          .user = res.log_user(),
+                          .host = req.header("Host"),
+                          .method = req.method(),
+                          .uri = uri,
+                          .protocol = req.protocol(),
+                          .user_agent = req.header("User-Agent"),
+                          .status = res.status_code(),
+                          .response_size = res.body_size(),
+                          .duration = elapsed});
 }
 
 void Router::handle_now(const http::Request& req, http::Response& res) const {
     const std::string_view path = req.path();
-    if (path == options_->ping_path) {
-        res.status(200);
-        return res.finish("OK");
-    }
     if (path == options_->ready_path) {
         // Ready once the IdP is discovered and its keys loaded (until then no login can complete) and the
         // session store answers.

@@ -1,6 +1,7 @@
 #pragma once
 // Maps a request path to its endpoint. Exact matches only: the endpoint set is small and fixed.
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 
@@ -31,6 +32,11 @@ public:
 
 private:
     observe::Endpoint endpoint_of(std::string_view path) const;
+    // --ping-user-agent: a load balancer's health check, answered like --ping-path outside the proxy prefix.
+    bool is_ping_user_agent(const http::Request& req) const;
+    bool wants_request_line(const http::Request& req, observe::Endpoint endpoint) const;
+    void log_request(const http::Request& req, const http::Response& res, observe::Endpoint endpoint,
+                     std::chrono::nanoseconds elapsed) const;
     // Endpoints that never wait.
     void handle_now(const http::Request& req, http::Response& res) const;
     // Anything outside the proxy prefix: oauth2-proxy's --upstream=static://, for signed-in users only.

@@ -46,6 +46,12 @@ public:
         return {};
     }
 
+    // Re-reads the file whatever its modification time says (SIGHUP: the operator knows it changed).
+    std::string reload() {
+        mtime_ns_ = -1;
+        return reload_if_changed();
+    }
+
     std::shared_ptr<const T> current() const { return current_.load(); }
 
     // The current version through a per-thread cache (no lock while the file is unchanged). The reference is

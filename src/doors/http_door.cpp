@@ -9,6 +9,7 @@
 #include "http/request_id.hpp"
 #include "pages/pages.hpp"
 #include "observe/log_text.hpp"
+#include "observe/logs.hpp"
 #include "observe/metrics.hpp"
 
 namespace gh::doors {
@@ -112,7 +113,10 @@ void HttpDoor::answer(const http::Request& req, http::Response& res, const gate:
         case gate::Verdict::allow:
             res.status(kind_ == DoorKind::nginx ? 202 : 200);
             // A public route carries no identity: `session` may still hold another request's user.
-            if (d.reason != gate::Reason::public_route) write_identity_headers(session, *options_, res);
+            if (d.reason != gate::Reason::public_route) {
+                write_identity_headers(session, *options_, res);
+                res.log_user(session.email.empty() ? session.user : session.email);
+            }
             break;
         case gate::Verdict::sign_in_required:
             if (kind_ == DoorKind::nginx || wants_api_answer(req.header("Accept"), req.header("X-Requested-With"))) {
@@ -125,6 +129,7 @@ void HttpDoor::answer(const http::Request& req, http::Response& res, const gate:
             }
             break;
         case gate::Verdict::forbidden:
+            res.log_user(session.email.empty() ? session.user : session.email);
             if (kind_ == DoorKind::nginx) {
                 res.status(403);  // nginx never shows an auth body; see the error_page 403 recipe in the README
                 break;
@@ -173,7 +178,7 @@ void HttpDoor::write_forbidden_page(const http::Request& req, http::Response& re
         const std::string start = sign_in_location(*options_, url.scheme, url.host, "");
         return start.substr(0, start.find(prefix + "/start"));
     }();
-    const std::string id = http::request_id(req);
+    const std::string id(http::request_id(req));
     const std::string switch_account = auth_origin + prefix + "/sign_out?rd=" + http::percent_encode(url.to_string());
     const std::string sign_out = auth_origin + prefix + "/sign_out";
     pages::write_error_page(res, {.status = 403,
@@ -189,12 +194,27 @@ void HttpDoor::write_forbidden_page(const http::Request& req, http::Response& re
 
 void HttpDoor::log_denial(const http::Request& req, const gate::Decision& d, const session::Session& s,
                           int status) const {
+    if (!observe::auth_logging_on()) return;
+    // Who is known only when refused as signed in; a 401 has no trustworthy identity.
     const bool known = d.verdict == gate::Verdict::forbidden;
-    spdlog::info("auth: status={} reason=\"{}\" client={} user=\"{}\" email=\"{}\" url=\"{}\"", status,
-                 gate::to_string(d.reason), http::client_ip(req),
-                 known ? observe::log_text(s.user) : "", known ? observe::log_text(s.email) : "",
-                 observe::log_text(kind_ == DoorKind::nginx ? std::string(req.header("X-Original-URL"))
-                                                            : original_url(req).to_string()));
+    const std::string_view user = known ? std::string_view(s.email.empty() ? s.user : s.email) : std::string_view{};
+    const auto url = original_url(req);
+    const std::string_view path = std::string_view(url.uri).substr(0, url.uri.find('?'));
+    const std::string client = http::client_ip(req);
+    const std::string message = fmt::format(
+        "auth: status={} reason=\"{}\" client={} user=\"{}\" email=\"{}\" host=\"{}\" path=\"{}\"", status,
+        gate::to_string(d.reason), client, known ? observe::log_text(s.user) : "", known ? observe::log_text(s.email) : "",
+        observe::log_text(url.host), observe::log_text(path));
+    observe::log_auth({.status = d.verdict == gate::Verdict::unavailable ? observe::AuthStatus::error
+                                                                         : observe::AuthStatus::failure,
+                       .client = client,
+                       .request_id = http::request_id(req),
+                       .user = user,
+                       .message = message,
+                       .reason = gate::metric_name(d.reason),
+                       .http_status = status,
+                       .host = url.host,
+                       .path = path});
 }
 
 }  // namespace gh::doors

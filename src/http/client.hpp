@@ -26,6 +26,7 @@ struct ClientResponse {
     int status = 0;
     std::string content_type;
     std::string body;
+    std::string date;  // the Date header: the server's clock (gatehouse doctor compares it with ours)
 };
 
 struct ClientResult {

@@ -147,7 +147,7 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const 
         if (!failure.empty()) {
             // A bug must cost one answer, never the worker thread (an exception leaving this coroutine would
             // end io_context::run): log it with an id the error page shows too.
-            const std::string id = request_id(request);
+            const std::string id(request_id(request));
             spdlog::error("request failed: {} request_id={}: {}", request.method(), id, failure);
             res.reset();
             res.close_after();

@@ -4,6 +4,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/message.hpp>
+#include <array>
 #include <memory_resource>
 #include <optional>
 #include <string>
@@ -42,6 +43,8 @@ public:
     // --reverse-proxy is on and the peer is one of the --trusted-ip proxies (any peer when none are listed).
     bool via_trusted_proxy() const { return peer_.trusted_proxy; }
     std::string_view body() const { return m_.body(); }
+    // "HTTP/1.1" or "HTTP/1.0", for the request log.
+    std::string_view protocol() const { return m_.version() == 10 ? "HTTP/1.0" : "HTTP/1.1"; }
 
     // First value of a header (case-insensitive name), empty if absent.
     std::string_view header(std::string_view name) const;
@@ -54,10 +57,16 @@ public:
     }
 
 private:
+    friend std::string_view request_id(const Request& req);
+
     const Message& m_;
     std::string_view method_, target_, path_, query_;
     bool secure_ = false;
     Peer peer_;
+    // The request id, chosen on first use (request_id.hpp) and kept so that every line and page of this
+    // request carries the same one.
+    mutable std::array<char, 64> id_{};
+    mutable std::size_t id_size_ = 0;
 };
 
 // Value of `key` in an application/x-www-form-urlencoded query, percent-decoded; nullopt when absent.

@@ -54,6 +54,7 @@ void Response::finish(std::string_view body, std::string_view content_type) {
     out_.append(digits, end);
     out_.append("\r\n\r\n");
     out_.append(body);
+    body_size_ = body.size();
 }
 
 }  // namespace gh::http

@@ -1,6 +1,8 @@
 #pragma once
 // Serialises a response straight into the connection's reusable output buffer: no header map, no
 // per-request allocation once the buffer has grown.
+#include <algorithm>
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -23,16 +25,28 @@ public:
     void reset() {
         out_.clear();
         status_ = 0;
+        body_size_ = 0;
     }
 
     bool keep_alive() const { return keep_alive_; }
     void close_after() { keep_alive_ = false; }
     int status_code() const { return status_; }
+    std::size_t body_size() const { return body_size_; }
+
+    // Who the answer is for, for the request log (cut to 128 bytes); empty when nobody is signed in.
+    void log_user(std::string_view user) {
+        user_size_ = std::min(user.size(), user_.size());
+        std::copy_n(user.begin(), user_size_, user_.begin());
+    }
+    std::string_view log_user() const { return {user_.data(), user_size_}; }
 
 private:
     std::string& out_;
     bool keep_alive_;
     int status_ = 0;
+    std::size_t body_size_ = 0;
+    std::array<char, 128> user_{};
+    std::size_t user_size_ = 0;
 };
 
 std::string_view reason_phrase(int code);

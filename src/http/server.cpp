@@ -10,6 +10,8 @@
 #include <boost/asio/as_tuple.hpp>
 #include <algorithm>
 #include <stdexcept>
+
+#include "observe/log_lines.hpp"
 #include <thread>
 
 #include <sys/resource.h>
@@ -175,7 +177,11 @@ void Server::run_until_signalled() {
         w->start_sweeper(tick);
     }
     std::vector<std::thread> threads;
-    for (auto& w : workers_) threads.emplace_back([&w] { w->io.run(); });
+    for (auto& w : workers_)
+        threads.emplace_back([&w] {
+            const observe::GatherLogLines batch_log_lines(w->io);
+            w->io.run();
+        });
 
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
         if (ec) return;

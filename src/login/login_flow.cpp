@@ -11,6 +11,7 @@
 #include "login/cookie_attributes.hpp"
 #include "login/redirect_target.hpp"
 #include "observe/log_text.hpp"
+#include "observe/logs.hpp"
 #include "pages/pages.hpp"
 
 namespace gh::login {
@@ -50,9 +51,18 @@ std::string LoginFlow::csrf_cookie_name(std::string_view state) const {
 
 void LoginFlow::fail(const http::Request& req, http::Response& res, int status, std::string_view message,
                      std::string_view log_reason, std::string_view rd) const {
-    const std::string id = http::request_id(req);
-    spdlog::info("login: failed with {}: {} (host \"{}\") client={} request_id={}", status, observe::log_text(log_reason),
-                 observe::log_text(http::original_url(req, req.via_trusted_proxy()).host), http::client_ip(req), id);
+    const std::string id(http::request_id(req));
+    const std::string client = http::client_ip(req);
+    const std::string host = http::original_url(req, req.via_trusted_proxy()).host;
+    const std::string line = fmt::format("login: failed with {}: {} (host \"{}\") client={} request_id={}", status,
+                                         observe::log_text(log_reason), observe::log_text(host), client, id);
+    // A refusal by the rules is a failure; anything else (IdP, store, tampering) an error to look at.
+    observe::log_auth({.status = status == 403 ? observe::AuthStatus::failure : observe::AuthStatus::error,
+                       .client = client,
+                       .request_id = id,
+                       .message = line,
+                       .http_status = status,
+                       .host = host});
     const std::string retry = options_->proxy_prefix + "/start?rd=" + http::percent_encode(rd.empty() ? "/" : rd);
     pages::write_error_page(res, {.status = status,
                                   .title = status == 403 ? "Sign-in refused" : "Sign-in failed",
@@ -68,7 +78,7 @@ void LoginFlow::sign_in(const http::Request& req, http::Response& res) const {
 
 void LoginFlow::start(const http::Request& req, http::Response& res) const {
     if (!provider_.ready()) {
-        const std::string id = http::request_id(req);
+        const std::string id(http::request_id(req));
         spdlog::warn("login: cannot start: the identity provider is not discovered yet request_id={}", id);
         pages::write_error_page(res, {.status = 503,
                                       .title = "Sign-in unavailable",
@@ -157,8 +167,17 @@ boost::asio::awaitable<void> LoginFlow::callback(const http::Request& req, http:
              "session store: " + saved.error, rd);
         co_return;
     }
-    spdlog::info("login: signed in user=\"{}\" email=\"{}\" groups={} rd=\"{}\"", observe::log_text(s.user),
-                 observe::log_text(s.email), s.groups.size(), observe::log_text(rd));
+    const std::string line = fmt::format("login: signed in user=\"{}\" email=\"{}\" groups={} rd=\"{}\"",
+                                         observe::log_text(s.user), observe::log_text(s.email), s.groups.size(),
+                                         observe::log_text(rd));
+    const std::string client = http::client_ip(req);
+    observe::log_auth({.status = observe::AuthStatus::success,
+                       .client = client,
+                       .request_id = http::request_id(req),
+                       .user = s.email.empty() ? s.user : s.email,
+                       .message = line,
+                       .http_status = 302});
+    res.log_user(s.email.empty() ? s.user : s.email);
     res.status(302);
     res.header("Location", rd);
     res.header("Cache-Control", "no-store");

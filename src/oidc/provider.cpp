@@ -110,6 +110,12 @@ asio::awaitable<std::string> Provider::refresh_keys() const {
     co_return std::string{};
 }
 
+asio::awaitable<std::string> Provider::try_once() {
+    std::string error = co_await discover();
+    if (error.empty()) error = co_await refresh_keys();
+    co_return error;
+}
+
 asio::awaitable<void> Provider::initialise() {
     auto executor = co_await asio::this_coro::executor;
     std::chrono::milliseconds backoff{500};

@@ -66,6 +66,9 @@ public:
     // start after us). Meant for a background thread; returns once ready.
     boost::asio::awaitable<void> initialise();
     bool ready() const { return endpoints_.published() && keys_.published(); }
+    // One attempt at what initialise() retries: discovery, then the keys. Returns why it failed, or empty.
+    // For `gatehouse doctor`, which must judge the IdP exactly as the server would.
+    boost::asio::awaitable<std::string> try_once();
     std::shared_ptr<const Endpoints> endpoints() const { return endpoints_.load(); }
 
     // The IdP URL that starts a login for this browser.

@@ -257,6 +257,32 @@ void build_trust(Builder& b, Options& o) {
         b.fail("real-client-ip-header", "'" + header + "' must be X-Real-IP, X-Forwarded-For or X-ProxyUser-IP");
 }
 
+void build_logs(Builder& b, Options& o) {
+    const std::string format = b.text("logging-format");
+    if (format == "json") o.logs.json = true;
+    else if (format != "text") b.fail("logging-format", "'" + format + "' must be text or json");
+    o.logs.standard = b.boolean("standard-logging");
+    o.logs.request = b.boolean("request-logging");
+    o.logs.auth = b.boolean("auth-logging");
+    o.logs.local_time = b.boolean("logging-local-time");
+    const struct {
+        const char* flag;
+        std::string* field;
+        std::span<const std::string_view> fields;
+    } templates[] = {{"standard-logging-format", &o.logs.standard_format, observe::standard_fields()},
+                     {"request-logging-format", &o.logs.request_format, observe::request_fields()},
+                     {"auth-logging-format", &o.logs.auth_format, observe::auth_fields()}};
+    for (const auto& t : templates) {
+        *t.field = b.text(t.flag);
+        if (const auto problem = observe::check_format(*t.field, t.fields); !problem.empty()) b.fail(t.flag, problem);
+    }
+    o.silence_ping_logging = b.boolean("silence-ping-logging");
+    o.exclude_logging_paths = b.list("exclude-logging-path");
+    for (const auto& p : o.exclude_logging_paths)
+        if (!p.starts_with('/')) b.fail("exclude-logging-path", "'" + p + "' must start with /");
+    o.ping_user_agent = b.text("ping-user-agent");
+}
+
 void build_server(Builder& b, Options& o) {
     if (auto a = parse_listen_address(b.text("http-address"))) o.http_address = *a;
     else b.fail("http-address", "'" + b.text("http-address") + "' is not host:port");
@@ -355,6 +381,7 @@ ParseOutcome parse_options(const std::vector<std::string>& args, const Environme
     o.reverse_proxy = b.boolean("reverse-proxy");
     build_trust(b, o);
     build_server(b, o);
+    build_logs(b, o);
 
     out.errors.insert(out.errors.end(), b.errors.begin(), b.errors.end());
     if (out.errors.empty()) out.options = std::move(o);

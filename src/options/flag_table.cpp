@@ -146,6 +146,28 @@ constexpr std::array kFlags = {
     FlagSpec{"grpc-address", "grpc_address", text, "",
              "host:port for Envoy ext_authz over gRPC (Contour, Istio, Envoy Gateway) and grpc.health.v1; empty: off"},
     FlagSpec{"grpc-tls", "grpc_tls", boolean, "false", "serve gRPC over TLS with --tls-cert-file/--tls-key-file (else h2c)"},
+    // Logs
+    FlagSpec{"logging-format", "logging_format", text, "text",
+             "text (oauth2-proxy's line formats) or json (one object per line)"},
+    FlagSpec{"standard-logging", "standard_logging", boolean, "true",
+             "log start-up, IdP and session-store events (false: warnings and errors only)"},
+    FlagSpec{"standard-logging-format", "standard_logging_format", text, "[{{.Timestamp}}] [{{.File}}] {{.Message}}",
+             "template of standard lines; fields Timestamp, File (the level), Message"},
+    FlagSpec{"request-logging", "request_logging", boolean, "true", "log one line per answered request"},
+    FlagSpec{"request-logging-format", "request_logging_format", text,
+             "{{.Client}} - {{.RequestID}} - {{.Username}} [{{.Timestamp}}] {{.Host}} {{.RequestMethod}} {{.Upstream}} "
+             "{{.RequestURI}} {{.Protocol}} {{.UserAgent}} {{.StatusCode}} {{.ResponseSize}} {{.RequestDuration}}",
+             "template of request lines (oauth2-proxy's fields)"},
+    FlagSpec{"auth-logging", "auth_logging", boolean, "true", "log refusals with their reason, sign-ins and sign-in failures"},
+    FlagSpec{"auth-logging-format", "auth_logging_format", text,
+             "{{.Client}} - {{.RequestID}} - {{.Username}} [{{.Timestamp}}] [{{.Status}}] {{.Message}}",
+             "template of auth lines; fields Client, RequestID, Username, Timestamp, Status, Message"},
+    FlagSpec{"silence-ping-logging", "silence_ping_logging", boolean, "false",
+             "no request lines for --ping-path, --ready-path and --ping-user-agent health checks"},
+    FlagSpec{"exclude-logging-path", "exclude_logging_paths", list, "", "paths that get no request line"},
+    FlagSpec{"logging-local-time", "logging_local_time", boolean, "true", "text timestamps in local time (else UTC)"},
+    FlagSpec{"ping-user-agent", "ping_user_agent", text, "",
+             "a User-Agent answered like --ping-path on any path outside --proxy-prefix (load-balancer health checks)"},
     FlagSpec{"config", "config", text, "", "cfg file in oauth2-proxy's format"},
 };
 
@@ -157,9 +179,6 @@ constexpr std::array kPending = {
     PendingFlag{"extra-jwt-issuers", "[machines]"},    PendingFlag{"htpasswd-file", "[machines]"},
     PendingFlag{"htpasswd-user-group", "[machines]"},  PendingFlag{"display-htpasswd-form", "[machines]"},
 
-    PendingFlag{"logging-format", "[ops]"},            PendingFlag{"standard-logging", "[ops]"},
-    PendingFlag{"request-logging", "[ops]"},           PendingFlag{"auth-logging", "[ops]"},
-    PendingFlag{"silence-ping-logging", "[ops]"},      PendingFlag{"ping-user-agent", "[ops]"},
     PendingFlag{"pass-user-headers", "[proxy-mode]"},  PendingFlag{"pass-authorization-header", "[proxy-mode]"},
     PendingFlag{"set-authorization-header", "[proxy-mode]"}, PendingFlag{"pass-basic-auth", "[proxy-mode]"},
     PendingFlag{"pass-host-header", "[proxy-mode]"},   PendingFlag{"google-group", "[proxy-mode]"},

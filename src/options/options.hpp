@@ -7,6 +7,7 @@
 
 #include "crypto/bytes.hpp"
 #include "http/ip_range.hpp"
+#include "observe/logs.hpp"
 #include "options/secret.hpp"
 #include "options/value_parsers.hpp"
 #include "session/cookie_secrets.hpp"
@@ -116,6 +117,12 @@ struct Options {
     std::chrono::milliseconds header_read_timeout{0};
     std::chrono::milliseconds idle_timeout{0};
     std::chrono::milliseconds shutdown_timeout{0};
+
+    // Logs
+    observe::LogSettings logs;
+    bool silence_ping_logging = false;
+    std::vector<std::string> exclude_logging_paths;
+    std::string ping_user_agent;  // --ping-user-agent; empty: none
 
     // Settings that are valid but probably not what the operator meant; logged once at start.
     std::vector<std::string> warnings;

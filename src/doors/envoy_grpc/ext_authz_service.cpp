@@ -6,6 +6,7 @@
 
 #include "doors/sign_in_redirect.hpp"
 #include "observe/log_text.hpp"
+#include "observe/logs.hpp"
 #include "observe/metrics.hpp"
 
 namespace gh::doors::envoy_grpc {
@@ -37,7 +38,9 @@ grpc::ServerUnaryReactor* ExtAuthzService::Check(grpc::CallbackServerContext* co
     auto* reactor = context->DefaultReactor();
     CheckView view;
     if (!read_check_request(*request, view)) {
-        spdlog::info("auth: door=grpc status=403 reason=\"malformed CheckRequest: {}\"", view.problem);
+        const std::string message =
+            fmt::format("auth: door=grpc status=403 reason=\"malformed CheckRequest: {}\"", observe::log_text(view.problem));
+        observe::log_auth({.status = observe::AuthStatus::failure, .message = message, .http_status = 403});
         write_denial(403, kInvalidArgument, {}, "Forbidden\n", {}, *response);
         reactor->Finish(grpc::Status::OK);
         return reactor;
@@ -99,7 +102,7 @@ void ExtAuthzService::answer(const CheckView& view, const gate::Decision& d, con
             // A public route carries no identity (`s` may hold another request's user); client-sent
             // look-alikes are removed all the same.
             write_allow(d.reason == gate::Reason::public_route ? nullptr : &s, *options_, view, set_cookies, response);
-            return;
+            break;
         case gate::Verdict::sign_in_required:
             if (wants_api_answer(view.accept, view.x_requested_with)) {
                 status = 401;
@@ -122,11 +125,35 @@ void ExtAuthzService::answer(const CheckView& view, const gate::Decision& d, con
     }
     observe::count_decision(static_cast<std::size_t>(d.reason));
     observe::count_request(observe::Endpoint::envoy_grpc, status, std::chrono::steady_clock::now() - view.started);
-    const bool known = d.verdict == gate::Verdict::forbidden;
-    spdlog::info("auth: door=grpc status={} reason=\"{}\" client={} user=\"{}\" email=\"{}\" url=\"{}\"", status,
-                 gate::to_string(d.reason), view.client.empty() ? "-" : observe::log_text(view.client, 64),
-                 known ? observe::log_text(s.user) : "",
-                 known ? observe::log_text(s.email) : "", observe::log_text(url_of(view)));
+    // The user is known when the session was read: allowed (not as a public route) or refused as signed in.
+    const bool known = d.verdict == gate::Verdict::forbidden ||
+                       (d.verdict == gate::Verdict::allow && d.reason != gate::Reason::public_route);
+    const std::string_view user = known ? std::string_view(s.email.empty() ? s.user : s.email) : std::string_view{};
+    const std::string_view client = view.client.empty() ? std::string_view("-") : view.client;
+    observe::log_request({.client = client,
+                          .user = user,
+                          .host = view.host,
+                          .method = view.method,
+                          .uri = view.path_and_query,
+                          .protocol = "gRPC",
+                          .status = status,
+                          .duration = std::chrono::steady_clock::now() - view.started});
+    if (d.verdict == gate::Verdict::allow || !observe::auth_logging_on()) return;
+    const std::string message = fmt::format(
+        "auth: door=grpc status={} reason=\"{}\" client={} user=\"{}\" email=\"{}\" host=\"{}\" path=\"{}\"",
+        status, gate::to_string(d.reason), observe::log_text(client, 64),
+        d.verdict == gate::Verdict::forbidden ? observe::log_text(s.user) : "",
+        d.verdict == gate::Verdict::forbidden ? observe::log_text(s.email) : "", observe::log_text(view.host),
+        observe::log_text(view.path));
+    observe::log_auth({.status = d.verdict == gate::Verdict::unavailable ? observe::AuthStatus::error
+                                                                         : observe::AuthStatus::failure,
+                       .client = client,
+                       .user = d.verdict == gate::Verdict::forbidden ? user : std::string_view{},
+                       .message = message,
+                       .reason = gate::metric_name(d.reason),
+                       .http_status = status,
+                       .host = view.host,
+                       .path = view.path});
 }
 
 }  // namespace gh::doors::envoy_grpc
