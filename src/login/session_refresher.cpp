@@ -13,6 +13,7 @@
 
 #include "login/cookie_attributes.hpp"
 #include "observe/log_text.hpp"
+#include "observe/metrics.hpp"
 
 namespace gh::login {
 namespace {
@@ -112,10 +113,12 @@ asio::awaitable<RefreshOutcome> SessionRefresher::refresh(session::Session& s, c
         if (!r.refused) {
             spdlog::warn("refresh: {}; keeping the session for now (user \"{}\")", observe::log_text(r.error),
                          observe::log_text(s.user));
+            observe::count_refresh(observe::RefreshOutcome::kept);
             co_return RefreshOutcome::unavailable;
         }
         spdlog::info("refresh: {}; ending the session of user \"{}\"", observe::log_text(r.error), observe::log_text(s.user));
         set_cookies = co_await store_.destroy(jar, attrs);
+        observe::count_refresh(observe::RefreshOutcome::refused);
         co_return RefreshOutcome::refused;
     }
     const std::int64_t now = clock_.now();
@@ -136,10 +139,12 @@ asio::awaitable<RefreshOutcome> SessionRefresher::refresh(session::Session& s, c
     if (!saved.ok()) {
         spdlog::warn("refresh: the renewed session of user \"{}\" could not be stored: {}", observe::log_text(s.user),
                      saved.error);
+        observe::count_refresh(observe::RefreshOutcome::kept);
         co_return RefreshOutcome::unavailable;
     }
     set_cookies = std::move(saved.set_cookies);
     spdlog::info("refresh: renewed the session of user \"{}\"", observe::log_text(s.user));
+    observe::count_refresh(observe::RefreshOutcome::renewed);
     co_return RefreshOutcome::refreshed;
 }
 

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdio>
 #include <atomic>
+#include <string_view>
 #include <memory>
 #include <mutex>
 
@@ -23,17 +24,47 @@ constexpr std::size_t kOtherStatus = kStatuses.size();
 constexpr std::array kLatencyBounds = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
                                        0.01,    0.025,  0.05,    0.1,    0.25,   0.5,    1.0, 2.5};
 
+constexpr std::array kStoreOperationNames = {"load", "save", "delete", "revoke"};
+static_assert(kStoreOperationNames.size() == static_cast<std::size_t>(StoreOperation::count_));
+constexpr std::array kIdpCallNames = {"discovery", "jwks", "token", "refresh"};
+static_assert(kIdpCallNames.size() == static_cast<std::size_t>(IdpCall::count_));
+constexpr std::array kRefreshOutcomeNames = {"renewed", "refused", "kept"};
+static_assert(kRefreshOutcomeNames.size() == static_cast<std::size_t>(RefreshOutcome::count_));
+
 using Counter = std::atomic<std::uint64_t>;
 
 // Only the owning thread writes: a load and a store, no read-modify-write, no lock prefix.
 inline void bump(Counter& c, std::uint64_t by = 1) { c.store(c.load(std::memory_order_relaxed) + by, std::memory_order_relaxed); }
 
+struct Histogram {
+    std::array<Counter, kLatencyBounds.size() + 1> buckets{};  // not cumulative; the last is +Inf
+    Counter sum_ns{0};
+    Counter count{0};
+
+    void record(std::chrono::nanoseconds elapsed) {
+        const double seconds = std::chrono::duration<double>(elapsed).count();
+        std::size_t bucket = 0;
+        while (bucket < kLatencyBounds.size() && seconds > kLatencyBounds[bucket]) ++bucket;
+        bump(buckets[bucket]);
+        bump(sum_ns, static_cast<std::uint64_t>(elapsed.count() > 0 ? elapsed.count() : 0));
+        bump(count);
+    }
+    void add(const Histogram& other) {
+        for (std::size_t i = 0; i < buckets.size(); ++i) bump(buckets[i], other.buckets[i].load(std::memory_order_relaxed));
+        bump(sum_ns, other.sum_ns.load(std::memory_order_relaxed));
+        bump(count, other.count.load(std::memory_order_relaxed));
+    }
+};
+
 struct Shard {
     std::array<std::array<Counter, kStatuses.size() + 1>, kEndpointNames.size()> requests{};
     std::array<Counter, kMaxReasons> decisions{};
-    std::array<Counter, kLatencyBounds.size() + 1> latency_buckets{};  // not cumulative; the last is +Inf
-    Counter latency_sum_ns{0};
-    Counter latency_count{0};
+    Histogram auth_latency;
+    std::array<Histogram, kStoreOperationNames.size()> store_latency;
+    std::array<Counter, kStoreOperationNames.size()> store_errors{};
+    std::array<Histogram, kIdpCallNames.size()> idp_latency;
+    std::array<Counter, kIdpCallNames.size()> idp_errors{};
+    std::array<Counter, kRefreshOutcomeNames.size()> refreshes{};
 };
 
 struct Registry {
@@ -74,19 +105,42 @@ std::string number(double v) {
     return buf;
 }
 
+// One histogram's series; `labels` (without braces) go before `le`.
+void render_histogram(std::string& out, std::string_view name, const std::string& labels, const Histogram& h) {
+    const std::string prefix = labels.empty() ? std::string{} : labels + ",";
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < h.buckets.size(); ++i) {
+        cumulative += h.buckets[i].load();
+        out += std::string(name) + "_bucket{" + prefix + "le=\"";
+        out += i < kLatencyBounds.size() ? number(kLatencyBounds[i]) : "+Inf";
+        out += "\"} " + std::to_string(cumulative) + "\n";
+    }
+    const std::string braces = labels.empty() ? std::string{} : "{" + labels + "}";
+    out += std::string(name) + "_sum" + braces + " " + number(h.sum_ns.load() / 1e9) + "\n";
+    out += std::string(name) + "_count" + braces + " " + std::to_string(h.count.load()) + "\n";
+}
+
 }  // namespace
 
 void count_request(Endpoint endpoint, int status, std::chrono::nanoseconds elapsed) {
     Shard& s = this_threads_shard();
     bump(s.requests[static_cast<std::size_t>(endpoint)][status_index(status)]);
-    if (!is_auth(endpoint)) return;
-    const double seconds = std::chrono::duration<double>(elapsed).count();
-    std::size_t bucket = 0;
-    while (bucket < kLatencyBounds.size() && seconds > kLatencyBounds[bucket]) ++bucket;
-    bump(s.latency_buckets[bucket]);
-    bump(s.latency_sum_ns, static_cast<std::uint64_t>(elapsed.count() > 0 ? elapsed.count() : 0));
-    bump(s.latency_count);
+    if (is_auth(endpoint)) s.auth_latency.record(elapsed);
 }
+
+void time_session_store(StoreOperation op, std::chrono::nanoseconds elapsed, bool failed) {
+    Shard& s = this_threads_shard();
+    s.store_latency[static_cast<std::size_t>(op)].record(elapsed);
+    if (failed) bump(s.store_errors[static_cast<std::size_t>(op)]);
+}
+
+void time_idp_call(IdpCall call, std::chrono::nanoseconds elapsed, bool failed) {
+    Shard& s = this_threads_shard();
+    s.idp_latency[static_cast<std::size_t>(call)].record(elapsed);
+    if (failed) bump(s.idp_errors[static_cast<std::size_t>(call)]);
+}
+
+void count_refresh(RefreshOutcome outcome) { bump(this_threads_shard().refreshes[static_cast<std::size_t>(outcome)]); }
 
 void count_decision(std::size_t reason) {
     if (reason < kMaxReasons) bump(this_threads_shard().decisions[reason]);
@@ -111,10 +165,17 @@ std::string render_prometheus(const Gauges& gauges) {
                     bump(total.requests[e][c], s->requests[e][c].load(std::memory_order_relaxed));
             for (std::size_t i = 0; i < kMaxReasons; ++i)
                 bump(total.decisions[i], s->decisions[i].load(std::memory_order_relaxed));
-            for (std::size_t i = 0; i < total.latency_buckets.size(); ++i)
-                bump(total.latency_buckets[i], s->latency_buckets[i].load(std::memory_order_relaxed));
-            bump(total.latency_sum_ns, s->latency_sum_ns.load(std::memory_order_relaxed));
-            bump(total.latency_count, s->latency_count.load(std::memory_order_relaxed));
+            total.auth_latency.add(s->auth_latency);
+            for (std::size_t i = 0; i < kStoreOperationNames.size(); ++i) {
+                total.store_latency[i].add(s->store_latency[i]);
+                bump(total.store_errors[i], s->store_errors[i].load(std::memory_order_relaxed));
+            }
+            for (std::size_t i = 0; i < kIdpCallNames.size(); ++i) {
+                total.idp_latency[i].add(s->idp_latency[i]);
+                bump(total.idp_errors[i], s->idp_errors[i].load(std::memory_order_relaxed));
+            }
+            for (std::size_t i = 0; i < kRefreshOutcomeNames.size(); ++i)
+                bump(total.refreshes[i], s->refreshes[i].load(std::memory_order_relaxed));
         }
     }
     std::string out;
@@ -138,15 +199,33 @@ std::string render_prometheus(const Gauges& gauges) {
                std::to_string(total.decisions[i].load()) + "\n";
     out += "# HELP gatehouse_auth_request_duration_seconds Time to answer an auth request (every door).\n"
            "# TYPE gatehouse_auth_request_duration_seconds histogram\n";
-    std::uint64_t cumulative = 0;
-    for (std::size_t i = 0; i < total.latency_buckets.size(); ++i) {
-        cumulative += total.latency_buckets[i].load();
-        out += "gatehouse_auth_request_duration_seconds_bucket{le=\"";
-        out += i < kLatencyBounds.size() ? number(kLatencyBounds[i]) : "+Inf";
-        out += "\"} " + std::to_string(cumulative) + "\n";
-    }
-    out += "gatehouse_auth_request_duration_seconds_sum " + number(total.latency_sum_ns.load() / 1e9) + "\n";
-    out += "gatehouse_auth_request_duration_seconds_count " + std::to_string(total.latency_count.load()) + "\n";
+    render_histogram(out, "gatehouse_auth_request_duration_seconds", "", total.auth_latency);
+    out += "# HELP gatehouse_session_store_duration_seconds Session-store (Redis) round trips, by operation.\n"
+           "# TYPE gatehouse_session_store_duration_seconds histogram\n";
+    for (std::size_t i = 0; i < kStoreOperationNames.size(); ++i)
+        render_histogram(out, "gatehouse_session_store_duration_seconds",
+                         std::string("operation=\"") + kStoreOperationNames[i] + "\"", total.store_latency[i]);
+    out += "# HELP gatehouse_session_store_errors_total Session-store round trips that failed, by operation.\n"
+           "# TYPE gatehouse_session_store_errors_total counter\n";
+    for (std::size_t i = 0; i < kStoreOperationNames.size(); ++i)
+        out += std::string("gatehouse_session_store_errors_total{operation=\"") + kStoreOperationNames[i] + "\"} " +
+               std::to_string(total.store_errors[i].load()) + "\n";
+    out += "# HELP gatehouse_idp_request_duration_seconds Calls to the identity provider, by endpoint.\n"
+           "# TYPE gatehouse_idp_request_duration_seconds histogram\n";
+    for (std::size_t i = 0; i < kIdpCallNames.size(); ++i)
+        render_histogram(out, "gatehouse_idp_request_duration_seconds",
+                         std::string("call=\"") + kIdpCallNames[i] + "\"", total.idp_latency[i]);
+    out += "# HELP gatehouse_idp_errors_total Calls to the identity provider without an answer or with a server "
+           "error, by endpoint.\n"
+           "# TYPE gatehouse_idp_errors_total counter\n";
+    for (std::size_t i = 0; i < kIdpCallNames.size(); ++i)
+        out += std::string("gatehouse_idp_errors_total{call=\"") + kIdpCallNames[i] + "\"} " +
+               std::to_string(total.idp_errors[i].load()) + "\n";
+    out += "# HELP gatehouse_session_refreshes_total Session refreshes (--cookie-refresh), by outcome.\n"
+           "# TYPE gatehouse_session_refreshes_total counter\n";
+    for (std::size_t i = 0; i < kRefreshOutcomeNames.size(); ++i)
+        out += std::string("gatehouse_session_refreshes_total{outcome=\"") + kRefreshOutcomeNames[i] + "\"} " +
+               std::to_string(total.refreshes[i].load()) + "\n";
     out += "# HELP gatehouse_connections_active Open client connections.\n"
            "# TYPE gatehouse_connections_active gauge\n"
            "gatehouse_connections_active " + std::to_string(gauges.connections_active) + "\n";

@@ -35,6 +35,19 @@ void count_request(Endpoint endpoint, int status, std::chrono::nanoseconds elaps
 inline constexpr std::size_t kMaxReasons = 32;
 void count_decision(std::size_t reason);
 
+// Session-store round trips (Redis commands), by what the store was doing.
+enum class StoreOperation : std::uint8_t { load, save, remove, revoke, count_ };
+void time_session_store(StoreOperation op, std::chrono::nanoseconds elapsed, bool failed);
+
+// Calls to the IdP, by endpoint. `failed`: no answer, or a server error.
+enum class IdpCall : std::uint8_t { discovery, jwks, token, refresh, count_ };
+void time_idp_call(IdpCall call, std::chrono::nanoseconds elapsed, bool failed);
+
+// Session refreshes (--cookie-refresh) by outcome: renewed; refused by the IdP (the session ends); kept
+// because the IdP or the store could not be reached (the session stays until it expires).
+enum class RefreshOutcome : std::uint8_t { renewed, refused, kept, count_ };
+void count_refresh(RefreshOutcome outcome);
+
 // Names of the decision reasons, by index; set once at start-up, before any thread records.
 void name_reasons(std::vector<std::string> names);
 

@@ -63,7 +63,7 @@ asio::awaitable<std::string> Provider::discover() {
         while (base.ends_with('/')) base.pop_back();
         // Named, not a braced temporary: GCC 12 destroys braced temporaries in a co_await expression twice.
         http::ClientRequest req{"GET", base + "/.well-known/openid-configuration", {}, {}};
-        const auto r = co_await client_.fetch(std::move(req));
+        const auto r = co_await timed_fetch(observe::IdpCall::discovery, std::move(req));
         if (!r.response || r.response->status != 200) co_return "discovery failed: " + summary(r);
         const json doc = json::parse(r.response->body, nullptr, false);
         if (!doc.is_object()) co_return "discovery document is not a JSON object";
@@ -96,7 +96,7 @@ asio::awaitable<std::string> Provider::refresh_keys() const {
     const auto e = endpoints_.load();
     if (!e) co_return "endpoints unknown";
     http::ClientRequest req{"GET", e->jwks, {}, {}};
-    const auto r = co_await client_.fetch(std::move(req));
+    const auto r = co_await timed_fetch(observe::IdpCall::jwks, std::move(req));
     if (!r.response || r.response->status != 200) co_return "JWKS fetch failed: " + summary(r);
     try {
         auto set = std::make_shared<JwkSet>(parse_jwks(r.response->body));
@@ -108,6 +108,13 @@ asio::awaitable<std::string> Provider::refresh_keys() const {
         co_return std::string("JWKS unusable: ") + ex.what();
     }
     co_return std::string{};
+}
+
+asio::awaitable<http::ClientResult> Provider::timed_fetch(observe::IdpCall call, http::ClientRequest req) const {
+    const auto started = std::chrono::steady_clock::now();
+    http::ClientResult r = co_await client_.fetch(std::move(req));
+    observe::time_idp_call(call, std::chrono::steady_clock::now() - started, !r.response || r.response->status >= 500);
+    co_return r;
 }
 
 asio::awaitable<std::string> Provider::try_once() {
@@ -178,7 +185,7 @@ asio::awaitable<RedeemResult> Provider::call_token_endpoint(std::vector<std::pai
         req.headers.emplace_back("Authorization", "Basic " + crypto::base64_encode(crypto::as_bytes(credentials)));
     }
     req.body = http::form_encode(form);
-    const auto r = co_await client_.fetch(std::move(req));
+    const auto r = co_await timed_fetch(refreshing ? observe::IdpCall::refresh : observe::IdpCall::token, std::move(req));
     if (!r.response) co_return RedeemResult{std::nullopt, "token endpoint unreachable: " + r.error, false};
     if (r.response->status != 200)
         co_return RedeemResult{std::nullopt,

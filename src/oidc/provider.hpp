@@ -10,6 +10,7 @@
 
 #include "concurrent/published.hpp"
 #include "http/client.hpp"
+#include "observe/metrics.hpp"
 #include "oidc/claims.hpp"
 #include "oidc/jwk.hpp"
 #include "oidc/jws.hpp"
@@ -91,6 +92,8 @@ public:
     const ProviderConfig& config() const { return config_; }
 
 private:
+    // One call to the IdP, timed for /metrics (gatehouse_idp_request_duration_seconds).
+    boost::asio::awaitable<http::ClientResult> timed_fetch(observe::IdpCall call, http::ClientRequest req) const;
     boost::asio::awaitable<std::string> discover();
     boost::asio::awaitable<std::string> refresh_keys() const;
     boost::asio::awaitable<RedeemResult> call_token_endpoint(std::vector<std::pair<std::string, std::string>> form,

@@ -1,5 +1,7 @@
 #include "session/redis_session_store.hpp"
 
+#include "observe/metrics.hpp"
+
 #include "session/ticket.hpp"
 
 #include <spdlog/spdlog.h>
@@ -143,6 +145,19 @@ std::optional<LoadResult> RedisSessionStore::load_now(const CookieJar& jar, std:
     return out.expires_at != 0 && out.expires_at <= now ? LoadResult::expired : LoadResult::ok;
 }
 
+namespace {
+
+// One Redis command of a store operation, timed for /metrics (gatehouse_session_store_duration_seconds).
+asio::awaitable<redis::Result> timed(redis::Client& client, observe::StoreOperation op, std::string_view key,
+                                     redis::Command command) {
+    const auto started = std::chrono::steady_clock::now();
+    redis::Result r = co_await client.execute(key, command);
+    observe::time_session_store(op, std::chrono::steady_clock::now() - started, !r.ok() || r.reply.is_error());
+    co_return r;
+}
+
+}  // namespace
+
 asio::awaitable<LoadResult> RedisSessionStore::load(const CookieJar& jar, std::int64_t now, Session& out) const {
     Ticket t;
     if (const auto r = read_ticket(sealer_, jar, t); r != TicketRead::ok) co_return to_load_result(r);
@@ -156,7 +171,7 @@ asio::awaitable<LoadResult> RedisSessionStore::load(const CookieJar& jar, std::i
 
     const std::string key = session_key(t.id_text());
     const std::array<std::string_view, 2> get{"GET", key};
-    const auto r = co_await here->client->execute(key, get);
+    const auto r = co_await timed(*here->client, observe::StoreOperation::load, key, get);
     if (!r.ok() || r.reply.is_error()) {
         warn_throttled("cannot read a session: " + (r.ok() ? r.reply.text : r.failure));
         co_return LoadResult::unavailable;
@@ -188,8 +203,9 @@ asio::awaitable<SaveResult> RedisSessionStore::store(PerThread& here, const Tick
         for (const auto& index : indexes) {
             const std::array<std::string_view, 3> add{"SADD", index, id};
             const std::array<std::string_view, 3> expire{"PEXPIRE", index, ttl};
-            auto added = co_await here.client->execute(index, add);
-            if (added.ok() && !added.reply.is_error()) added = co_await here.client->execute(index, expire);
+            auto added = co_await timed(*here.client, observe::StoreOperation::save, index, add);
+            if (added.ok() && !added.reply.is_error())
+                added = co_await timed(*here.client, observe::StoreOperation::save, index, expire);
             if (!added.ok() || added.reply.is_error())
                 co_return SaveResult{{}, "cannot index the session: " + (added.ok() ? added.reply.text : added.failure)};
         }
@@ -202,7 +218,7 @@ asio::awaitable<SaveResult> RedisSessionStore::store(PerThread& here, const Tick
     const std::string_view value(reinterpret_cast<const char*>(sealed.data()), sealed.size());
     // A refresh writes only over a session that still exists: a revocation that raced it wins.
     const std::array<std::string_view, 6> set{"SET", key, value, "PX", ttl, must_exist ? "XX" : "NX"};
-    const auto r = co_await here.client->execute(key, set);
+    const auto r = co_await timed(*here.client, observe::StoreOperation::save, key, set);
     if (!r.ok() || r.reply.is_error())
         co_return SaveResult{{}, "cannot store the session: " + (r.ok() ? r.reply.text : r.failure)};
     if (r.reply.is_nil())
@@ -220,7 +236,7 @@ asio::awaitable<SaveResult> RedisSessionStore::create(const Session& s, const Co
     if (read_ticket(sealer_, request_cookies, old) == TicketRead::ok) {
         const std::string old_key = session_key(old.id_text());
         const std::array<std::string_view, 2> del{"DEL", old_key};
-        co_await here->client->execute(old_key, del);
+        co_await timed(*here->client, observe::StoreOperation::save, old_key, del);
         here->cache.erase(old.raw_id());
     }
     const Ticket t = Ticket::random();
@@ -246,7 +262,7 @@ asio::awaitable<std::vector<std::string>> RedisSessionStore::destroy(const Cooki
     here->cache.erase(t.raw_id());
     const std::string key = session_key(t.id_text());
     const std::array<std::string_view, 2> del{"DEL", key};
-    const auto r = co_await here->client->execute(key, del);
+    const auto r = co_await timed(*here->client, observe::StoreOperation::remove, key, del);
     if (!r.ok() || r.reply.is_error())
         spdlog::warn("sign-out: the session could not be deleted from Redis ({}); it ends when it expires",
                      r.ok() ? r.reply.text : r.failure);
@@ -261,13 +277,13 @@ asio::awaitable<RevokeResult> RedisSessionStore::revoke(std::string sub, std::st
     for (std::size_t secret = 0; secret < index_secrets_.size(); ++secret) {
         const std::string index = sid.empty() ? index_key("sub", sub, secret) : index_key("sid", sid, secret);
         const std::array<std::string_view, 2> members{"SMEMBERS", index};
-        const auto listed = co_await here->client->execute(index, members);
+        const auto listed = co_await timed(*here->client, observe::StoreOperation::revoke, index, members);
         if (!listed.ok() || listed.reply.type != redis::Reply::Type::array)
             co_return RevokeResult{.ended = result.ended, .error = listed.ok() ? listed.reply.text : listed.failure};
         for (const auto& member : listed.reply.elements) {
             const std::string key = session_key(member.text);
             const std::array<std::string_view, 2> del{"DEL", key};
-            const auto r = co_await here->client->execute(key, del);
+            const auto r = co_await timed(*here->client, observe::StoreOperation::revoke, key, del);
             if (!r.ok() || r.reply.is_error())
                 co_return RevokeResult{.ended = result.ended, .error = r.ok() ? r.reply.text : r.failure};
             result.ended += static_cast<std::size_t>(r.reply.integer);
@@ -276,7 +292,7 @@ asio::awaitable<RevokeResult> RedisSessionStore::revoke(std::string sub, std::st
                 here->cache.erase(std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()));
         }
         const std::array<std::string_view, 2> del_index{"DEL", index};
-        co_await here->client->execute(index, del_index);
+        co_await timed(*here->client, observe::StoreOperation::revoke, index, del_index);
     }
     co_return result;
 }

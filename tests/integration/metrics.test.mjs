@@ -2,7 +2,8 @@
 // the auth latency histogram, open connections and the version; nothing of it on the auth port.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGatehouse, runGatehouse, baseFlags, mintCookie, freePort } from './lib/processes.mjs';
+import { startGatehouse, runGatehouse, baseFlags, mintCookie, mintRedisSessions, freePort } from './lib/processes.mjs';
+import { startRedis } from './lib/redis.mjs';
 import { connect, get } from './lib/raw_http.mjs';
 
 const sample = (text, series) => {
@@ -43,11 +44,41 @@ describe('--metrics-address', () => {
     c.close();
   });
 
+  test('IdP calls are timed and their failures counted (the IdP here cannot be reached)', async () => {
+    await gh.waitForOutput(/discovery failed/);
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    assert.ok(sample(text, 'gatehouse_idp_request_duration_seconds_count{call="discovery"}') >= 1);
+    assert.ok(sample(text, 'gatehouse_idp_errors_total{call="discovery"}') >= 1);
+    assert.equal(sample(text, 'gatehouse_idp_errors_total{call="token"}'), 0);
+    assert.equal(sample(text, 'gatehouse_session_refreshes_total{outcome="renewed"}'), 0);
+  });
+
   test('the metrics listener serves /metrics only, and the auth port never serves metrics', async () => {
     assert.equal((await fetch(`http://127.0.0.1:${metricsPort}/oauth2/auth`)).status, 404);
     const onAuthPort = await fetch(`http://127.0.0.1:${gh.port}/metrics`);
     assert.notEqual(onAuthPort.status, 200);
     assert.doesNotMatch(await onAuthPort.text(), /gatehouse_/);
+  });
+
+  test('Redis round trips are timed by operation', async () => {
+    const redis = await startRedis();
+    const port = await freePort();
+    const withRedis = await startGatehouse([`--metrics-address=127.0.0.1:${port}`, '--session-store-type=redis',
+      `--redis-connection-url=${redis.url}`]);
+    try {
+      const [ticket] = mintRedisSessions(redis.url, 1, { user: 'r', email: 'r@example.com' });
+      const c = await connect(withRedis.port);
+      c.write(get('/oauth2/auth', { Cookie: `_oauth2_proxy=${ticket}` }) + get('/oauth2/auth', { Cookie: '_oauth2_proxy=nonsense' }));
+      assert.deepEqual((await c.responses(2)).map((r) => r.status), [202, 401]);
+      c.close();
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      assert.equal(sample(text, 'gatehouse_session_store_duration_seconds_count{operation="load"}'), 1);  // the tampered one never reaches Redis
+      assert.equal(sample(text, 'gatehouse_session_store_errors_total{operation="load"}'), 0);
+      assert.ok(sample(text, 'gatehouse_session_store_duration_seconds_sum{operation="load"}') > 0);
+    } finally {
+      await withRedis.stop();
+      await redis.stop();
+    }
   });
 
   test('a bad --metrics-address is a one-line configuration error', async () => {

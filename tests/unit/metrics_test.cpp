@@ -68,3 +68,29 @@ TEST(Metrics, DecisionsAreNamedAndGaugesShown) {
         start = nl + 1;
     }
 }
+
+TEST(Metrics, SessionStoreIdpAndRefreshSeriesCarryTheirLabels) {
+    const auto before = render_prometheus({});
+    const auto at = [](const std::string& text, const std::string& series) { return std::max(0.0, sample(text, series)); };
+    time_session_store(StoreOperation::load, 400us, false);
+    time_session_store(StoreOperation::load, 2ms, true);
+    time_idp_call(IdpCall::token, 80ms, false);
+    time_idp_call(IdpCall::discovery, 1s, true);
+    count_refresh(RefreshOutcome::kept);
+    const auto text = render_prometheus({});
+    const std::string load = "gatehouse_session_store_duration_seconds";
+    EXPECT_EQ(at(text, load + "_count{operation=\"load\"}"), at(before, load + "_count{operation=\"load\"}") + 2);
+    EXPECT_EQ(at(text, load + "_bucket{operation=\"load\",le=\"0.0005\"}"),
+              at(before, load + "_bucket{operation=\"load\",le=\"0.0005\"}") + 1);
+    EXPECT_EQ(at(text, "gatehouse_session_store_errors_total{operation=\"load\"}"),
+              at(before, "gatehouse_session_store_errors_total{operation=\"load\"}") + 1);
+    EXPECT_EQ(at(text, "gatehouse_session_store_errors_total{operation=\"save\"}"),
+              at(before, "gatehouse_session_store_errors_total{operation=\"save\"}"));
+    EXPECT_EQ(at(text, "gatehouse_idp_request_duration_seconds_count{call=\"token\"}"),
+              at(before, "gatehouse_idp_request_duration_seconds_count{call=\"token\"}") + 1);
+    EXPECT_EQ(at(text, "gatehouse_idp_errors_total{call=\"discovery\"}"),
+              at(before, "gatehouse_idp_errors_total{call=\"discovery\"}") + 1);
+    EXPECT_EQ(at(text, "gatehouse_session_refreshes_total{outcome=\"kept\"}"),
+              at(before, "gatehouse_session_refreshes_total{outcome=\"kept\"}") + 1);
+    EXPECT_NE(text.find("gatehouse_session_refreshes_total{outcome=\"renewed\"} "), std::string::npos);
+}
