@@ -16,12 +16,18 @@ std::string help_text() {
         std::string left = "  --" + std::string(f.name);
         if (f.type != FlagType::boolean) left += f.type == FlagType::list ? " strings" : " value";
         out << left;
-        for (std::size_t i = left.size(); i < 40; ++i) out << ' ';
+        // A name too long for its column gets the description on the next line.
+        if (left.size() >= 39) out << "\n" << std::string(40, ' ');
+        for (std::size_t i = left.size(); i < 40 && left.size() < 39; ++i) out << ' ';
         out << f.help;
         if (!f.default_value.empty()) out << " (default " << f.default_value << ")";
         out << "\n" << std::string(40, ' ') << env_name(f) << ", cfg " << f.cfg_key << "\n";
     }
-    out << "  --version                             print the version\n";
+    out << "  --version                             print the version\n\n"
+        << "gatehouse doctor [these flags] --protected-url URL ... [--sample-token-file FILE] [--offline] [--strict]\n"
+        << "    checks a configuration for the classic forward-auth mistakes, each with its fix\n"
+        << "gatehouse policy check FILE | policy explain FILE --host H --path P ...\n"
+        << "    validates a --policy-file, or shows which rule decides a request\n";
     return out.str();
 }
 

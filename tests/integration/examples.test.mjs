@@ -44,3 +44,26 @@ test('the door paths the examples use are served', async () => {
     await gh.stop();
   }
 });
+
+test('there is an example for every controller: ingress-nginx, Traefik, Contour, Envoy Gateway, Istio, Caddy', () => {
+  const docs = files('.yaml').flatMap((f) => parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJS()));
+  const kinds = new Set(docs.map((d) => d.kind));
+  for (const k of ['Middleware', 'IngressRoute', 'ExtensionService', 'HTTPProxy', 'SecurityPolicy', 'AuthorizationPolicy'])
+    assert.ok(kinds.has(k), k);
+  const nginx = docs.filter((d) => d.kind === 'Ingress' && d.metadata.annotations?.['nginx.ingress.kubernetes.io/auth-url']);
+  assert.ok(nginx.length >= 2);
+  for (const ing of nginx) {
+    const a = ing.metadata.annotations;
+    assert.match(a['nginx.ingress.kubernetes.io/auth-url'], /\/oauth2\/auth(\?|$)/);
+    assert.match(a['nginx.ingress.kubernetes.io/auth-signin'], /\/oauth2\/start\?rd=/);
+    assert.match(a['nginx.ingress.kubernetes.io/auth-response-headers'], /X-Auth-Request-Email/);
+  }
+  // A cache keyed by the session cookie, every chunk of it, so one user's answer never serves another.
+  const cached = nginx.find((d) => d.metadata.annotations['nginx.ingress.kubernetes.io/auth-cache-key']);
+  assert.match(cached.metadata.annotations['nginx.ingress.kubernetes.io/auth-cache-key'], /\$cookie__oauth2_proxy.*\$cookie__oauth2_proxy_0.*\$cookie__oauth2_proxy_1/);
+  assert.ok(cached.metadata.annotations['nginx.ingress.kubernetes.io/auth-cache-duration']);
+  const istio = docs.find((d) => d.kind === 'AuthorizationPolicy');
+  assert.equal(istio.spec.action, 'CUSTOM');
+  assert.ok(docs.some((d) => d.kind === 'IstioOperator' && JSON.stringify(d).includes('envoyExtAuthzGrpc')));
+  assert.ok(fs.existsSync(path.join(examples, 'caddy/Caddyfile')));
+});
