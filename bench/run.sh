@@ -12,6 +12,8 @@ connections="${CONNECTIONS:-32}"
 runs="${RUNS:-3}"
 server_core="${SERVER_CORE:-0}"
 client_core="${CLIENT_CORE:-1}"
+# Further flags for every Gatehouse, to compare settings (e.g. GATEHOUSE_FLAGS=--request-logging=false).
+read -r -a extra_flags <<<"${GATEHOUSE_FLAGS:-}"
 out="$root/bench/output"
 mkdir -p "$out/nginx/logs" "$out/nginx/tmp"
 secret="q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA="
@@ -95,7 +97,7 @@ wait_port "$nginx_port"
 # --- Gatehouse /oauth2/auth with a valid cookie session
 taskset -c "$server_core" "$build/src/gatehouse" --provider=oidc --oidc-issuer-url=https://idp.example.com \
   --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
-  --http-address="127.0.0.1:$gh_port" --set-xauthrequest=true --pass-access-token=true --workers=1 \
+  --http-address="127.0.0.1:$gh_port" --set-xauthrequest=true --pass-access-token=true --workers=1 "${extra_flags[@]}" \
   >"$out/gatehouse.log" 2>&1 &
 gh_pid=$!
 pids+=("$gh_pid")
@@ -107,7 +109,7 @@ status="$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "http://12
 # --- the same Gatehouse with the 1,000-host policy (behind a trusted proxy, as the policy needs)
 taskset -c "$server_core" "$build/src/gatehouse" --provider=oidc --oidc-issuer-url=https://idp.example.com \
   --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
-  --http-address="127.0.0.1:$policy_port" --set-xauthrequest=true --pass-access-token=true --workers=1 \
+  --http-address="127.0.0.1:$policy_port" --set-xauthrequest=true --pass-access-token=true --workers=1 "${extra_flags[@]}" \
   --reverse-proxy=true --policy-file="$policy_file" >"$out/gatehouse-policy.log" 2>&1 &
 policy_pid=$!
 pids+=("$policy_pid")
@@ -130,7 +132,7 @@ start_redis_gatehouse() {
   local port="$1"; shift
   taskset -c "$server_core" "$build/src/gatehouse" --provider=oidc --oidc-issuer-url=https://idp.example.com \
     --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
-    --http-address="127.0.0.1:$port" --set-xauthrequest=true --pass-access-token=true --workers=1 \
+    --http-address="127.0.0.1:$port" --set-xauthrequest=true --pass-access-token=true --workers=1 "${extra_flags[@]}" \
     --session-store-type=redis --redis-connection-url="redis://127.0.0.1:$redis_port" "$@" \
     >"$out/gatehouse-redis-$port.log" 2>&1 &
   pids+=("$!")
@@ -146,7 +148,7 @@ start_redis_gatehouse "$cached_gh_port" --session-cache-ttl=10s
 taskset -c "$server_core" "$build/src/gatehouse" --provider=oidc --oidc-issuer-url=https://idp.example.com \
   --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
   --http-address="127.0.0.1:$grpc_http_port" --grpc-address="127.0.0.1:$grpc_port" --set-xauthrequest=true \
-  --pass-access-token=true --workers=1 >"$out/gatehouse-grpc.log" 2>&1 &
+  --pass-access-token=true --workers=1 "${extra_flags[@]}" >"$out/gatehouse-grpc.log" 2>&1 &
 pids+=("$!")
 wait_port "$grpc_port"
 measure_grpc() {
@@ -193,7 +195,7 @@ allocs_run() {
   GATEHOUSE_MALLOC_COUNT_FILE="$count_file" LD_PRELOAD="$build/bench/libgatehouse_malloc_counter.so" \
     taskset -c "$server_core" "$build/src/gatehouse" --provider=oidc --oidc-issuer-url=https://idp.example.com \
     --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
-    --http-address="127.0.0.1:$gh_port" --set-xauthrequest=true --pass-access-token=true --workers=1 \
+    --http-address="127.0.0.1:$gh_port" --set-xauthrequest=true --pass-access-token=true --workers=1 "${extra_flags[@]}" \
     --reverse-proxy=true --policy-file="$policy_file" >/dev/null 2>&1 &
   local pid=$!
   wait_port "$gh_port"

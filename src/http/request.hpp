@@ -65,7 +65,7 @@ private:
     Peer peer_;
     // The request id, chosen on first use (request_id.hpp) and kept so that every line and page of this
     // request carries the same one.
-    mutable std::array<char, 64> id_{};
+    mutable std::array<char, 64> id_;  // only the first id_size_ bytes are ever read
     mutable std::size_t id_size_ = 0;
 };
 

@@ -45,7 +45,7 @@ private:
     bool keep_alive_;
     int status_ = 0;
     std::size_t body_size_ = 0;
-    std::array<char, 128> user_{};
+    std::array<char, 128> user_;  // only the first user_size_ bytes are ever read
     std::size_t user_size_ = 0;
 };
 

@@ -1,9 +1,13 @@
 #include "observe/log_text.hpp"
 
+#include <algorithm>
+
 namespace gh::observe {
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
+
+bool needs_escape(unsigned char c) { return c < 0x20 || c == 0x7f || c == '"' || c == '\\'; }
 
 // Length of the well-formed UTF-8 sequence at the start of `s`, or 0 (RFC 3629: no overlongs, no
 // surrogates, nothing past U+10FFFF).
@@ -32,8 +36,14 @@ std::size_t utf8_sequence(std::string_view s) {
 void append_log_text(std::string& out, std::string_view s, std::size_t max) {
     const bool cut = s.size() > max;
     if (cut) s = s.substr(0, max);
+    // Most values (hosts, paths, user agents) need no escape: appended in one piece.
+    if (std::none_of(s.begin(), s.end(), [](char c) { return needs_escape(static_cast<unsigned char>(c)); })) {
+        out += s;
+        if (cut) out += "...";
+        return;
+    }
     for (unsigned char c : s) {
-        if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+        if (needs_escape(c)) {
             out += "\\x";
             out += kHex[c >> 4];
             out += kHex[c & 15];

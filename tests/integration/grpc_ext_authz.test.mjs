@@ -71,9 +71,12 @@ describe('gRPC ext_authz door', () => {
     const denied = await client.check(checkRequest({ headers: { cookie: alice() }, context: { allowed_groups: '/admins' } }));
     assert.equal(denied.status.code, 7);
     assert.equal(denied.denied_response.status.code, 'Forbidden');
-    const allowed = await client.check(checkRequest({ headers: { cookie: alice() }, context: { allowed_groups: '/admins,/dev' } }));
+    const allowed = await client.check(checkRequest({ headers: { cookie: alice(), 'user-agent': 'grpc-test/1' },
+      context: { allowed_groups: '/admins,/dev' }, id: 'envoy-req-7' }));
     assert.equal(allowed.status.code, 0);
     await gatehouse.waitForOutput(/auth: door=grpc status=403 reason="not in the app's allowed_groups" client=- user="alice-sub"/);
+    // The request log has the gRPC door's answers too, with Envoy's request id and the user.
+    await gatehouse.waitForOutput(/^- - envoy-req-7 - alice@example\.com \[[^\]]+\] app\.example\.com GET - "\/" gRPC "grpc-test\/1" 200 0 \d+\.\d{3}$/m);
   });
 
   test('a public route passes without a session and carries no identity', async () => {

@@ -22,6 +22,7 @@ void read_headers(const envoy::service::auth::v3::AttributeContext::HttpRequest&
         if (lower_case_equals(key, "cookie")) view.cookie = value;
         else if (lower_case_equals(key, "accept")) view.accept = value;
         else if (lower_case_equals(key, "x-requested-with")) view.x_requested_with = value;
+        else if (lower_case_equals(key, "user-agent")) view.user_agent = value;
         if (key.size() >= 8) {
             std::string lower(key);
             std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -61,6 +62,7 @@ bool read_check_request(const CheckRequest& request, CheckView& view) {
     const auto& http = request.attributes().request().http();
     view.client = request.attributes().source().address().socket_address().address();
     view.method = http.method();
+    view.request_id = http.id();  // Envoy's x-request-id
     view.scheme = http.scheme().empty() ? std::string_view("https") : std::string_view(http.scheme());
     view.host = http.host();
     view.path_and_query = http.path();

@@ -27,6 +27,7 @@ struct CheckView {
     std::string_view path_and_query;  // for the sign-in redirect's rd
     std::string_view cookie, accept, x_requested_with;
     std::string_view client;  // the downstream address Envoy reports (attributes.source), for logs
+    std::string_view request_id, user_agent;  // for the request log
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();  // for the latency metric
     gate::RouteRules route;  // from context_extensions (Contour authPolicy.context, Istio, Envoy per-route)
     std::vector<std::string_view> client_identity_headers;  // names a client sent that look like ours

@@ -131,11 +131,13 @@ void ExtAuthzService::answer(const CheckView& view, const gate::Decision& d, con
     const std::string_view user = known ? std::string_view(s.email.empty() ? s.user : s.email) : std::string_view{};
     const std::string_view client = view.client.empty() ? std::string_view("-") : view.client;
     observe::log_request({.client = client,
+                          .request_id = view.request_id,
                           .user = user,
                           .host = view.host,
                           .method = view.method,
                           .uri = view.path_and_query,
                           .protocol = "gRPC",
+                          .user_agent = view.user_agent,
                           .status = status,
                           .duration = std::chrono::steady_clock::now() - view.started});
     if (d.verdict == gate::Verdict::allow || !observe::auth_logging_on()) return;
@@ -148,6 +150,7 @@ void ExtAuthzService::answer(const CheckView& view, const gate::Decision& d, con
     observe::log_auth({.status = d.verdict == gate::Verdict::unavailable ? observe::AuthStatus::error
                                                                          : observe::AuthStatus::failure,
                        .client = client,
+                       .request_id = view.request_id,
                        .user = d.verdict == gate::Verdict::forbidden ? user : std::string_view{},
                        .message = message,
                        .reason = gate::metric_name(d.reason),

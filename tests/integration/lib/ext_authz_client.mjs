@@ -31,8 +31,8 @@ export function extAuthzClient(port, credentials = grpc.credentials.createInsecu
 
 // A CheckRequest as plain data, the way Envoy fills it for an HTTP request.
 export function checkRequest({ method = 'GET', host = 'app.example.com', path = '/', scheme = 'https', headers = {},
-  context = {} } = {}) {
-  return { attributes: { request: { http: { id: '1', method, host, path, scheme, protocol: 'HTTP/1.1',
+  context = {}, id = '1' } = {}) {
+  return { attributes: { request: { http: { id, method, host, path, scheme, protocol: 'HTTP/1.1',
     headers: { ':authority': host, ':method': method, ':path': path, ...headers } } },
   context_extensions: context } };
 }
