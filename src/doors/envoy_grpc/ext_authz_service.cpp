@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 
 #include "doors/sign_in_redirect.hpp"
+#include "observe/log_lines.hpp"
 #include "observe/log_text.hpp"
 #include "observe/logs.hpp"
 #include "observe/metrics.hpp"
@@ -36,6 +37,7 @@ bool ExtAuthzService::needs_refresh(const gate::Decision& d, const session::Sess
 grpc::ServerUnaryReactor* ExtAuthzService::Check(grpc::CallbackServerContext* context, const CheckRequest* request,
                                                  CheckResponse* response) {
     auto* reactor = context->DefaultReactor();
+    observe::gather_log_lines_on_pool_thread();  // once per gRPC thread: its log lines are batched too
     CheckView view;
     if (!read_check_request(*request, view)) {
         const std::string message =
