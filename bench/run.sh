@@ -16,6 +16,9 @@ client_core="${CLIENT_CORE:-1}"
 read -r -a extra_flags <<<"${GATEHOUSE_FLAGS:-}"
 out="$root/bench/output"
 mkdir -p "$out/nginx/logs" "$out/nginx/tmp"
+# Gatehouse logs every request (as it does by default). Its logs are opened for appending and emptied before
+# each round, so that a run keeps at most one round's lines on disk (tens of MB), not all of them.
+rm -f "$out"/gatehouse*.log
 secret="q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA="
 gh_port=18480
 nginx_port=18481
@@ -25,6 +28,8 @@ redis_gh_port=18484
 cached_gh_port=18485
 grpc_http_port=18486
 grpc_port=18487
+chain_gh_port=18488
+chain_stub_port=18489
 # Every case sends the header an ingress sends, so that the policy case costs only its own work.
 original_url="X-Original-URL: https://app537.example.com/reports"
 pids=()
@@ -94,23 +99,87 @@ nginx_pid=$!
 pids+=("$nginx_pid")
 wait_port "$nginx_port"
 
+# --- the whole nginx auth_request chain, as a protected app sees it: a front nginx asks the auth service on every
+# request (keep-alive upstream connections, as ingress-nginx keeps them), then answers from the app (here a
+# static file of the same nginx). One front asks Gatehouse, the other an nginx stub that returns 202 with
+# the same headers: the ratio is what Gatehouse costs a protected request, compared with the cheapest possible
+# auth service. Both fronts and Gatehouse share the server core.
+mkdir -p "$out/chain/logs" "$out/chain/tmp" "$out/chain/www"
+printf 'app\n' >"$out/chain/www/app"
+cat >"$out/chain/nginx.conf" <<CONF
+daemon off; master_process off; worker_processes 1;
+pid $out/chain/nginx.pid; error_log $out/chain/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $out/chain/tmp/body; proxy_temp_path $out/chain/tmp/proxy;
+  fastcgi_temp_path $out/chain/tmp/fastcgi; uwsgi_temp_path $out/chain/tmp/uwsgi; scgi_temp_path $out/chain/tmp/scgi;
+  upstream gatehouse { server 127.0.0.1:$gh_port; keepalive 64; }
+  upstream stub { server 127.0.0.1:$nginx_port; keepalive 64; }
+  server {
+    listen 127.0.0.1:$chain_gh_port;
+    location = /_auth {
+      internal;
+      proxy_pass http://gatehouse/oauth2/auth;
+      proxy_http_version 1.1; proxy_set_header Connection "";
+      proxy_pass_request_body off; proxy_set_header Content-Length "";
+      proxy_set_header X-Original-URL \$scheme://\$http_host\$request_uri;
+    }
+    location / {
+      auth_request /_auth;
+      auth_request_set \$user \$upstream_http_x_auth_request_user;
+      auth_request_set \$email \$upstream_http_x_auth_request_email;
+      add_header X-User \$user always;
+      add_header X-Email \$email always;
+      root $out/chain/www;  # a static file: served in the content phase, after auth_request (a return would skip it)
+    }
+  }
+  server {
+    listen 127.0.0.1:$chain_stub_port;
+    location = /_auth {
+      internal;
+      proxy_pass http://stub/oauth2/auth;
+      proxy_http_version 1.1; proxy_set_header Connection "";
+      proxy_pass_request_body off; proxy_set_header Content-Length "";
+      proxy_set_header X-Original-URL \$scheme://\$http_host\$request_uri;
+    }
+    location / {
+      auth_request /_auth;
+      auth_request_set \$user \$upstream_http_x_auth_request_user;
+      auth_request_set \$email \$upstream_http_x_auth_request_email;
+      add_header X-User \$user always;
+      add_header X-Email \$email always;
+      root $out/chain/www;  # a static file: served in the content phase, after auth_request (a return would skip it)
+    }
+  }
+}
+CONF
+taskset -c "$server_core" /usr/sbin/nginx -p "$out/chain" -c "$out/chain/nginx.conf" &
+pids+=("$!")
+wait_port "$chain_gh_port"
+
 # --- Gatehouse /oauth2/auth with a valid cookie session
 taskset -c "$server_core" "$build/src/gatehouse" --provider=oidc --oidc-issuer-url=https://idp.example.com \
   --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
   --http-address="127.0.0.1:$gh_port" --set-xauthrequest=true --pass-access-token=true --workers=1 "${extra_flags[@]}" \
-  >"$out/gatehouse.log" 2>&1 &
+  >>"$out/gatehouse.log" 2>&1 &
 gh_pid=$!
 pids+=("$gh_pid")
 wait_port "$gh_port"
 status="$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "http://127.0.0.1:$gh_port/oauth2/auth")"
 [ "$status" = 202 ] || { echo "bench: Gatehouse answered $status, not 202, to the benchmark session" >&2; exit 1; }
+user="$(curl -s -D - -o /dev/null -H "Cookie: $cookie" "http://127.0.0.1:$chain_gh_port/app" | tr -d '\r' | awk -F': ' 'tolower($1) == "x-user" {print $2}')"
+[ "$user" = bench-user-0001 ] || { echo "bench: the nginx chain with Gatehouse did not pass the user on ($user)" >&2; exit 1; }
+status="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$chain_gh_port/app")"
+[ "$status" = 401 ] || { echo "bench: the nginx chain let a request without a session through ($status)" >&2; exit 1; }
 
 
 # --- the same Gatehouse with the 1,000-host policy (behind a trusted proxy, as the policy needs)
 taskset -c "$server_core" "$build/src/gatehouse" --provider=oidc --oidc-issuer-url=https://idp.example.com \
   --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
   --http-address="127.0.0.1:$policy_port" --set-xauthrequest=true --pass-access-token=true --workers=1 "${extra_flags[@]}" \
-  --reverse-proxy=true --policy-file="$policy_file" >"$out/gatehouse-policy.log" 2>&1 &
+  --reverse-proxy=true --policy-file="$policy_file" >>"$out/gatehouse-policy.log" 2>&1 &
 policy_pid=$!
 pids+=("$policy_pid")
 wait_port "$policy_port"
@@ -134,7 +203,7 @@ start_redis_gatehouse() {
     --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
     --http-address="127.0.0.1:$port" --set-xauthrequest=true --pass-access-token=true --workers=1 "${extra_flags[@]}" \
     --session-store-type=redis --redis-connection-url="redis://127.0.0.1:$redis_port" "$@" \
-    >"$out/gatehouse-redis-$port.log" 2>&1 &
+    >>"$out/gatehouse-redis-$port.log" 2>&1 &
   pids+=("$!")
   wait_port "$port"
   status="$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $redis_cookie" "http://127.0.0.1:$port/oauth2/auth")"
@@ -148,7 +217,7 @@ start_redis_gatehouse "$cached_gh_port" --session-cache-ttl=10s
 taskset -c "$server_core" "$build/src/gatehouse" --provider=oidc --oidc-issuer-url=https://idp.example.com \
   --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
   --http-address="127.0.0.1:$grpc_http_port" --grpc-address="127.0.0.1:$grpc_port" --set-xauthrequest=true \
-  --pass-access-token=true --workers=1 "${extra_flags[@]}" >"$out/gatehouse-grpc.log" 2>&1 &
+  --pass-access-token=true --workers=1 "${extra_flags[@]}" >>"$out/gatehouse-grpc.log" 2>&1 &
 pids+=("$!")
 wait_port "$grpc_port"
 measure_grpc() {
@@ -169,14 +238,20 @@ cached_url="http://127.0.0.1:$cached_gh_port/oauth2/auth"
 for u in "$nginx_url" "$gh_url" "$policy_url"; do warm_up "$u"; done
 for u in "$redis_url" "$cached_url"; do warm_up "$u" "$redis_cookie"; done
 measure_grpc 1 "$out/grpc.warmup.txt" >/dev/null
-for c in nginx gatehouse policy redis cached grpc; do : >"$out/$c.runs"; done
+chain_gh_url="http://127.0.0.1:$chain_gh_port/app"
+chain_stub_url="http://127.0.0.1:$chain_stub_port/app"
+for u in "$chain_gh_url" "$chain_stub_url"; do warm_up "$u"; done
+for c in nginx gatehouse policy redis cached grpc chain_stub chain_gh; do : >"$out/$c.runs"; done
 for i in $(seq "$runs"); do
+  for f in "$out"/gatehouse*.log; do : >"$f"; done
   measure "$nginx_url" "$out/nginx.$i.txt" >>"$out/nginx.runs"
   measure "$gh_url" "$out/gatehouse.$i.txt" >>"$out/gatehouse.runs"
   measure "$policy_url" "$out/policy.$i.txt" >>"$out/policy.runs"
   measure "$redis_url" "$out/redis.$i.txt" "$redis_cookie" >>"$out/redis.runs"
   measure "$cached_url" "$out/cached.$i.txt" "$redis_cookie" >>"$out/cached.runs"
   measure_grpc "$duration" "$out/grpc.$i.txt" >>"$out/grpc.runs"
+  measure "$chain_stub_url" "$out/chain_stub.$i.txt" >>"$out/chain_stub.runs"
+  measure "$chain_gh_url" "$out/chain_gh.$i.txt" >>"$out/chain_gh.runs"
 done
 cleanup
 pids=()
@@ -187,6 +262,8 @@ policy_rps="$(median_of policy 1)"; policy_p99="$(median_of policy 2)"
 redis_rps="$(median_of redis 1)"; redis_p99="$(median_of redis 2)"
 cached_rps="$(median_of cached 1)"; cached_p99="$(median_of cached 2)"
 grpc_rps="$(median_of grpc 1)"; grpc_p99="$(median_of grpc 2)"
+chain_stub_rps="$(median_of chain_stub 1)"; chain_stub_p99="$(median_of chain_stub 2)"
+chain_gh_rps="$(median_of chain_gh 1)"; chain_gh_p99="$(median_of chain_gh 2)"
 
 # --- heap allocations per auth request (with the policy, the heavier path): two runs of different length, the
 # difference divided by the difference in requests, so start-up allocations cancel out.
@@ -215,6 +292,7 @@ policy_ratio="$(awk -v a="$policy_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a /
 redis_ratio="$(awk -v a="$redis_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a / b}')"
 cached_ratio="$(awk -v a="$cached_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a / b}')"
 grpc_ratio="$(awk -v a="$grpc_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a / b}')"
+chain_ratio="$(awk -v a="$chain_gh_rps" -v b="$chain_stub_rps" 'BEGIN {printf "%.2f", a / b}')"
 {
   echo "case                              req/s (median of $runs)   p99 ms"
   printf "nginx return 202 (baseline)       %-24s %s\n" "$nginx_rps" "$nginx_p99"
@@ -223,10 +301,13 @@ grpc_ratio="$(awk -v a="$grpc_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a / b}'
   printf "gatehouse, Redis sessions         %-24s %s\n" "$redis_rps" "$redis_p99"
   printf "gatehouse, Redis + local cache    %-24s %s\n" "$cached_rps" "$cached_p99"
   printf "gatehouse, gRPC ext_authz Check   %-24s %s\n" "$grpc_rps" "$grpc_p99"
+  printf "nginx chain, auth = nginx stub    %-24s %s\n" "$chain_stub_rps" "$chain_stub_p99"
+  printf "nginx chain, auth = gatehouse     %-24s %s\n" "$chain_gh_rps" "$chain_gh_p99"
   echo "ratio gatehouse/nginx: $ratio   (target >= 0.70; p99 target <= 2 ms at $connections connections)"
   echo "ratio policy/no-policy: $policy_ratio   (target >= 0.90)"
   echo "ratio Redis/cookie: $redis_ratio   (target >= 0.50)"
   echo "ratio Redis with cache/cookie: $cached_ratio   (target >= 0.90)"
   echo "ratio gRPC/HTTP: $grpc_ratio   (target >= 0.50)"
+  echo "ratio nginx chain with gatehouse/with stub: $chain_ratio   (target >= 0.90)"
   echo "heap allocations per /oauth2/auth request: $allocs_per_request"
 } | tee "$out/summary.txt"
