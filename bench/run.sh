@@ -287,6 +287,30 @@ read -r long_requests long_mallocs < <(allocs_run 3)
 allocs_per_request="$(awk -v a="$long_mallocs" -v b="$short_mallocs" -v c="$long_requests" -v d="$short_requests" \
   'BEGIN {printf "%.4f", (a - b) / (c - d)}')"
 
+# --- instructions per auth request (cookie session, request log on): callgrind counts instructions, a figure that
+# does not move with the machine's noise. Two runs of different length on one keep-alive connection (curl with the
+# URL repeated), the difference divided by the difference in requests, so start-up and shutdown cancel out.
+instructions_run() {
+  local count="$1" file="$out/callgrind.$1"
+  valgrind --tool=callgrind --callgrind-out-file="$file" "$build/src/gatehouse" --provider=oidc \
+    --oidc-issuer-url=https://idp.example.com --client-id=bench --client-secret=bench --cookie-secret="$secret" \
+    --email-domain=example.com --http-address="127.0.0.1:$gh_port" --set-xauthrequest=true --pass-access-token=true \
+    --workers=1 "${extra_flags[@]}" >/dev/null 2>&1 &
+  local pid=$!
+  for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$gh_port") 2>/dev/null && break; sleep 0.1; done
+  local urls=()
+  for _ in $(seq "$count"); do urls+=("http://127.0.0.1:$gh_port/oauth2/auth"); done
+  curl -s -o /dev/null -H "Cookie: $cookie" "${urls[@]}"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  awk '/^(summary|totals):/ {print $2; exit}' "$file"
+}
+instructions_per_request="n/a (valgrind missing)"
+if command -v valgrind >/dev/null; then
+  short_ir="$(instructions_run 1000)"
+  long_ir="$(instructions_run 3000)"
+  instructions_per_request="$(awk -v a="$long_ir" -v b="$short_ir" 'BEGIN {printf "%.0f", (a - b) / 2000}')"
+fi
+
 ratio="$(awk -v a="$gh_rps" -v b="$nginx_rps" 'BEGIN {printf "%.2f", a / b}')"
 policy_ratio="$(awk -v a="$policy_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a / b}')"
 redis_ratio="$(awk -v a="$redis_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a / b}')"
@@ -310,4 +334,5 @@ chain_ratio="$(awk -v a="$chain_gh_rps" -v b="$chain_stub_rps" 'BEGIN {printf "%
   echo "ratio gRPC/HTTP: $grpc_ratio   (target >= 0.50)"
   echo "ratio nginx chain with gatehouse/with stub: $chain_ratio   (target >= 0.90)"
   echo "heap allocations per /oauth2/auth request: $allocs_per_request"
+  echo "instructions per /oauth2/auth request (callgrind, cookie session, request log on): $instructions_per_request"
 } | tee "$out/summary.txt"

@@ -10,7 +10,7 @@ packages=(
   libhiredis-dev redis-server redis-sentinel redis-tools
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler caddy chromium
   clang libclang-rt-14-dev
-  golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev
+  golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev valgrind
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
