@@ -311,6 +311,29 @@ if command -v valgrind >/dev/null; then
   instructions_per_request="$(awk -v a="$long_ir" -v b="$short_ir" 'BEGIN {printf "%.0f", (a - b) / 2000}')"
 fi
 
+# --- resident memory with 10,000 idle keep-alive connections, each of which has been served one request.
+idle_count="${IDLE_CONNECTIONS:-10000}"
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+taskset -c "$server_core" "$build/src/gatehouse" --provider=oidc --oidc-issuer-url=https://idp.example.com \
+  --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
+  --http-address="127.0.0.1:$gh_port" --set-xauthrequest=true --workers=1 "${extra_flags[@]}" >/dev/null 2>&1 &
+idle_pid=$!
+pids+=("$idle_pid")
+wait_port "$gh_port"
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+idle_rss_before="$(rss_kib "$idle_pid")"
+taskset -c "$client_core" node "$root/bench/idle_connections.mjs" "$gh_port" "$idle_count" 3000 "$cookie" \
+  >"$out/idle.txt" &
+idle_client=$!
+for _ in $(seq 600); do grep -q '^open=' "$out/idle.txt" 2>/dev/null && break; sleep 0.1; done
+sleep 0.5
+idle_rss="$(rss_kib "$idle_pid")"
+idle_open="$(cat "$out/idle.txt")"
+wait "$idle_client" || true
+kill "$idle_pid"; wait "$idle_pid" 2>/dev/null || true
+idle_mib="$(awk -v a="$idle_rss" 'BEGIN {printf "%.1f", a / 1024}')"
+idle_per_connection="$(awk -v a="$idle_rss" -v b="$idle_rss_before" -v n="$idle_count" 'BEGIN {printf "%.1f", (a - b) / n}')"
+
 ratio="$(awk -v a="$gh_rps" -v b="$nginx_rps" 'BEGIN {printf "%.2f", a / b}')"
 policy_ratio="$(awk -v a="$policy_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a / b}')"
 redis_ratio="$(awk -v a="$redis_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a / b}')"
@@ -335,4 +358,5 @@ chain_ratio="$(awk -v a="$chain_gh_rps" -v b="$chain_stub_rps" 'BEGIN {printf "%
   echo "ratio nginx chain with gatehouse/with stub: $chain_ratio   (target >= 0.90)"
   echo "heap allocations per /oauth2/auth request: $allocs_per_request"
   echo "instructions per /oauth2/auth request (callgrind, cookie session, request log on): $instructions_per_request"
+  echo "resident memory with $idle_count idle keep-alive connections: $idle_mib MiB ($idle_per_connection KiB per connection; $idle_open)   (target <= 64 MiB)"
 } | tee "$out/summary.txt"
