@@ -287,52 +287,16 @@ read -r long_requests long_mallocs < <(allocs_run 3)
 allocs_per_request="$(awk -v a="$long_mallocs" -v b="$short_mallocs" -v c="$long_requests" -v d="$short_requests" \
   'BEGIN {printf "%.4f", (a - b) / (c - d)}')"
 
-# --- instructions per auth request (cookie session, request log on): callgrind counts instructions, a figure that
-# does not move with the machine's noise. Two runs of different length on one keep-alive connection (curl with the
-# URL repeated), the difference divided by the difference in requests, so start-up and shutdown cancel out.
-instructions_run() {
-  local count="$1" file="$out/callgrind.$1"
-  valgrind --tool=callgrind --callgrind-out-file="$file" "$build/src/gatehouse" --provider=oidc \
-    --oidc-issuer-url=https://idp.example.com --client-id=bench --client-secret=bench --cookie-secret="$secret" \
-    --email-domain=example.com --http-address="127.0.0.1:$gh_port" --set-xauthrequest=true --pass-access-token=true \
-    --workers=1 "${extra_flags[@]}" >/dev/null 2>&1 &
-  local pid=$!
-  for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$gh_port") 2>/dev/null && break; sleep 0.1; done
-  local urls=()
-  for _ in $(seq "$count"); do urls+=("http://127.0.0.1:$gh_port/oauth2/auth"); done
-  curl -s -o /dev/null -H "Cookie: $cookie" "${urls[@]}"
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-  awk '/^(summary|totals):/ {print $2; exit}' "$file"
-}
+# --- instructions per auth request (callgrind; bench/instructions.sh says how).
 instructions_per_request="n/a (valgrind missing)"
 if command -v valgrind >/dev/null; then
-  short_ir="$(instructions_run 1000)"
-  long_ir="$(instructions_run 3000)"
-  instructions_per_request="$(awk -v a="$long_ir" -v b="$short_ir" 'BEGIN {printf "%.0f", (a - b) / 2000}')"
+  instructions_per_request="$("$root/bench/instructions.sh" "$build" "$gh_port" "$secret" "$cookie" "${extra_flags[@]}")"
 fi
 
 # --- resident memory with 10,000 idle keep-alive connections, each of which has been served one request.
 idle_count="${IDLE_CONNECTIONS:-10000}"
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-taskset -c "$server_core" "$build/src/gatehouse" --provider=oidc --oidc-issuer-url=https://idp.example.com \
-  --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
-  --http-address="127.0.0.1:$gh_port" --set-xauthrequest=true --workers=1 "${extra_flags[@]}" >/dev/null 2>&1 &
-idle_pid=$!
-pids+=("$idle_pid")
-wait_port "$gh_port"
-rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
-idle_rss_before="$(rss_kib "$idle_pid")"
-taskset -c "$client_core" node "$root/bench/idle_connections.mjs" "$gh_port" "$idle_count" 3000 "$cookie" \
-  >"$out/idle.txt" &
-idle_client=$!
-for _ in $(seq 600); do grep -q '^open=' "$out/idle.txt" 2>/dev/null && break; sleep 0.1; done
-sleep 0.5
-idle_rss="$(rss_kib "$idle_pid")"
-idle_open="$(cat "$out/idle.txt")"
-wait "$idle_client" || true
-kill "$idle_pid"; wait "$idle_pid" 2>/dev/null || true
-idle_mib="$(awk -v a="$idle_rss" 'BEGIN {printf "%.1f", a / 1024}')"
-idle_per_connection="$(awk -v a="$idle_rss" -v b="$idle_rss_before" -v n="$idle_count" 'BEGIN {printf "%.1f", (a - b) / n}')"
+read -r idle_mib idle_per_connection _ idle_open < <("$root/bench/idle_memory.sh" "$build" "$gh_port" "$secret" \
+  "$cookie" "$server_core" "$client_core" "$idle_count" "${extra_flags[@]}")
 
 ratio="$(awk -v a="$gh_rps" -v b="$nginx_rps" 'BEGIN {printf "%.2f", a / b}')"
 policy_ratio="$(awk -v a="$policy_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a / b}')"

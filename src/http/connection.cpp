@@ -16,6 +16,7 @@
 #include <memory_resource>
 
 #include "http/request_id.hpp"
+#include "http/request_scratch.hpp"
 #include "http/worker.hpp"
 
 namespace gh::http {
@@ -73,27 +74,53 @@ asio::awaitable<void> write_error(Stream& stream, std::string& out, int status, 
     co_await asio::async_write(stream, asio::buffer(out), kTuple);
 }
 
+// Reads what a plain connection has already received, without waiting; would_block when nothing is there yet,
+// and then the scratch has been given back, so that a connection waiting for its next request holds no request
+// memory. The wait itself (for readability, without a buffer) is the caller's.
+boost::system::error_code read_available(tcp::socket& socket, ScratchPool& pool, ScratchPool::Lease& scratch) {
+    if (!scratch.held()) scratch.take(pool);
+    boost::system::error_code ec;
+    const std::size_t n = socket.read_some(scratch->buffer.prepare(4096), ec);
+    if (ec == asio::error::would_block) scratch.give_back();
+    else scratch->buffer.commit(n);
+    return ec;
+}
+
+// A TLS stream keeps its scratch between requests: OpenSSL may already hold decrypted bytes that a readiness wait
+// on the socket would never report.
+asio::awaitable<boost::system::error_code> read_next(asio::ssl::stream<tcp::socket>& stream, ScratchPool& pool,
+                                                     ScratchPool::Lease& scratch) {
+    if (!scratch.held()) scratch.take(pool);
+    auto [ec, n] = co_await stream.async_read_some(scratch->buffer.prepare(4096), kTuple);
+    scratch->buffer.commit(n);
+    co_return ec;
+}
+
 template <class Stream>
 asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const Peer& peer, const Handler& handler) {
-    // Bounded: the parser never lets the buffer grow past the header limit plus one read.
-    beast::flat_buffer buffer(w.limits.max_header_bytes + 4096);
-    std::string out;
-    out.reserve(1024);
-    // Arena for the header fields of one request, rewound before the next. 8 KB covers the usual
-    // header block; a larger one spills to the heap and is released at the rewind.
-    std::array<std::byte, 8192> arena_storage;
-    std::pmr::monotonic_buffer_resource arena(arena_storage.data(), arena_storage.size());
+    ScratchPool::Lease scratch;
     for (;;) {
-        if (buffer.size() == 0) {
+        if (!scratch.held() || scratch->buffer.size() == 0) {
             // Idle between requests: the idle timeout applies, and a drain may close us here.
             if (w.draining) co_return;
             reg.set_idle(true);
             reg.arm(w.limits.idle_timeout);
-            auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
+            boost::system::error_code ec;
+            if constexpr (std::is_same_v<Stream, tcp::socket>) {
+                // One read attempt, then the reactor: the same system calls as an asynchronous read.
+                while ((ec = read_available(stream, w.scratch_pool, scratch)) == asio::error::would_block) {
+                    std::tie(ec) = co_await stream.async_wait(tcp::socket::wait_read, kTuple);
+                    if (ec) break;
+                }
+            } else {
+                ec = co_await read_next(stream, w.scratch_pool, scratch);
+            }
             reg.set_idle(false);
             if (ec) co_return;
-            buffer.commit(n);
         }
+        beast::flat_buffer& buffer = scratch->buffer;
+        std::string& out = scratch->out;
+        std::pmr::monotonic_buffer_resource& arena = scratch->arena;
         // A request has started: the whole header must arrive within the header-read timeout (slowloris).
         reg.arm(w.limits.header_read_timeout);
         arena.release();
@@ -173,6 +200,10 @@ Peer peer_of(const Worker& w, const tcp::socket& socket) {
 
 asio::awaitable<void> serve_plain(Worker& w, tcp::socket socket, const Handler& handler) {
     Registration reg(w, socket);
+    // read_available must never block the thread.
+    boost::system::error_code nb;
+    socket.non_blocking(true, nb);
+    if (nb) co_return;
     const Peer peer = peer_of(w, socket);
     co_await serve(w, socket, reg, peer, handler);
     boost::system::error_code ec;

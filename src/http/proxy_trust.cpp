@@ -32,7 +32,7 @@ bool ProxyTrust::trusts(const boost::asio::ip::address& peer) const {
 }
 
 std::string ProxyTrust::client_ip(const Request& req) const {
-    const std::string direct = unmapped(req.peer().address).to_string();
+    const std::string direct(req.peer().address_text());
     if (!req.via_trusted_proxy()) return direct;
     if (!boost::beast::iequals(client_ip_header_, "X-Forwarded-For")) {
         const auto a = parse_address(req.header(client_ip_header_));
@@ -57,7 +57,7 @@ std::string ProxyTrust::client_ip(const Request& req) const {
 
 std::string client_ip(const Request& req) {
     const Peer& p = req.peer();
-    if (!p.trust) return p.address.is_unspecified() ? "-" : unmapped(p.address).to_string();
+    if (!p.trust) return p.address.is_unspecified() ? "-" : std::string(p.address_text());
     return p.trust->client_ip(req);
 }
 

@@ -1,8 +1,18 @@
 #include "http/request.hpp"
 
+#include <algorithm>
+
 #include "http/form.hpp"
+#include "http/ip_range.hpp"
 
 namespace gh::http {
+
+Peer::Peer(const boost::asio::ip::address& a, bool trusted, const ProxyTrust* t)
+    : address(a), trusted_proxy(trusted), trust(t) {
+    const std::string s = unmapped(a).to_string();
+    text_size_ = static_cast<std::uint8_t>(std::min(s.size(), text_.size()));
+    std::copy_n(s.begin(), text_size_, text_.begin());
+}
 
 Request::Request(const Message& m, bool secure, Peer peer)
     : m_(m), method_(m.method_string()), target_(m.target()), secure_(secure), peer_(peer) {

@@ -5,6 +5,7 @@
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/message.hpp>
 #include <array>
+#include <cstdint>
 #include <memory_resource>
 #include <optional>
 #include <string>
@@ -16,9 +17,20 @@ class ProxyTrust;
 
 // Who sent the request on its connection, and whether that peer is a proxy trusted to speak for the client.
 struct Peer {
+    Peer() = default;
+    Peer(const boost::asio::ip::address& a, bool trusted, const ProxyTrust* t);
+
     boost::asio::ip::address address;
     bool trusted_proxy = false;
     const ProxyTrust* trust = nullptr;  // how the decision was made (for the client address in logs)
+
+    // The address as text ("" for none), formatted once per connection: every request's log line wants it, and
+    // formatting it costs as much as the rest of the line.
+    std::string_view address_text() const { return {text_.data(), text_size_}; }
+
+private:
+    std::array<char, 48> text_{};  // an IPv6 address in text is at most 45 characters
+    std::uint8_t text_size_ = 0;
 };
 
 class Request {

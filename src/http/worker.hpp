@@ -8,6 +8,7 @@
 #include <list>
 #include <memory>
 
+#include "http/request_scratch.hpp"
 #include "http/server.hpp"
 
 namespace gh::http {
@@ -16,7 +17,16 @@ class Worker {
 public:
     Worker(const Limits& limits, const Handler& handler, const ErrorWriter& on_error, const ProxyTrust& trust,
            std::atomic<std::size_t>& open_connections, boost::asio::ssl::context* tls)
-        : limits(limits), handler(handler), on_error(on_error), trust(trust), open_connections(open_connections), tls(tls) {}
+        : scratch_pool(limits.max_header_bytes + 4096, kMaxFreeScratches),
+          limits(limits),
+          handler(handler),
+          on_error(on_error),
+          trust(trust),
+          open_connections(open_connections),
+          tls(tls) {}
+
+    // Scratches kept for reuse: more than the requests one thread has in progress at once under load.
+    static constexpr std::size_t kMaxFreeScratches = 128;
 
     using Clock = std::chrono::steady_clock;
 
@@ -37,6 +47,10 @@ public:
     // Runs on this worker's thread: close the acceptors, close idle keep-alive connections; busy ones
     // close after their current response.
     void drain();
+
+    // Lent to a connection while it reads and answers a request. Declared before `io`: destroying `io` ends the
+    // connections' coroutines, whose leases give their scratch back to it.
+    ScratchPool scratch_pool;
 
     // Only this worker's thread touches its sockets (drains are posted to it), so the reactor can skip its
     // per-descriptor locks; the scheduler keeps its lock because other threads post to it.

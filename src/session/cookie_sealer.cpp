@@ -1,9 +1,11 @@
 #include "session/cookie_sealer.hpp"
 
 #include <algorithm>
+#include <atomic>
 
 #include "crypto/base64.hpp"
 #include "crypto/hkdf.hpp"
+#include "session/opened_cookies.hpp"
 #include "session/session_codec.hpp"
 
 namespace gh::session {
@@ -17,10 +19,15 @@ crypto::AeadKey derive_key(crypto::ByteView secret) {
     return key;
 }
 
+std::uint64_t next_sealer_id() {
+    static std::atomic<std::uint64_t> last{0};
+    return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
 }  // namespace
 
 CookieSealer::CookieSealer(const CookieSecrets& secrets, std::string cookie_name)
-    : key_(derive_key(secrets.current)), cookie_name_(std::move(cookie_name)) {
+    : id_(next_sealer_id()), key_(derive_key(secrets.current)), cookie_name_(std::move(cookie_name)) {
     for (const auto& old : secrets.previous) previous_keys_.push_back(derive_key(old));
 }
 
@@ -55,10 +62,14 @@ LoadResult CookieSealer::open(std::string_view value, std::int64_t now, Session&
     // Per-thread scratch buffers: the hot path reuses their capacity instead of allocating.
     thread_local crypto::Bytes sealed;
     thread_local crypto::Bytes plain;
-    if (!crypto::base64url_decode(value, sealed)) return LoadResult::malformed;
-    if (!open_sealed(sealed, plain)) return LoadResult::tampered;
-    // A value that authenticates but does not decode was sealed by a different format version.
-    if (!decode_session(plain, out)) return LoadResult::malformed;
+    thread_local OpenedCookies opened;
+    if (!opened.find(id_, value, out)) {
+        if (!crypto::base64url_decode(value, sealed)) return LoadResult::malformed;
+        if (!open_sealed(sealed, plain)) return LoadResult::tampered;
+        // A value that authenticates but does not decode was sealed by a different format version.
+        if (!decode_session(plain, out)) return LoadResult::malformed;
+        opened.remember(id_, value, out);
+    }
     if (out.expires_at != 0 && out.expires_at <= now) return LoadResult::expired;
     return LoadResult::ok;
 }

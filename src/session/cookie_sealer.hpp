@@ -1,5 +1,6 @@
 #pragma once
 // Turns a Session into an opaque cookie value and back: encode, AES-256-GCM seal, base64url.
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,8 @@ public:
 private:
     bool open_sealed(crypto::ByteView sealed, crypto::Bytes& plain) const;
 
+    // Tells this sealer's entries in the per-thread OpenedCookies from another's (other keys, other name).
+    std::uint64_t id_;
     crypto::AeadKey key_{};
     std::vector<crypto::AeadKey> previous_keys_;
     std::string cookie_name_;

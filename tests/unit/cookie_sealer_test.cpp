@@ -108,3 +108,68 @@ TEST(CookieSealer, RejectsGarbage) {
     EXPECT_EQ(sealer().open("", kNow, out), LoadResult::tampered);
     EXPECT_EQ(sealer().open("AAAA", kNow, out), LoadResult::tampered);
 }
+
+// A thread remembers the sessions it opened (OpenedCookies); none of the checks above may be skipped for a value
+// that thread has already seen, and what one sealer opened never answers for another.
+TEST(CookieSealer, AValueOpenedBeforeOpensAgainToTheSameSession) {
+    const auto s = sealer();
+    const auto value = s.seal(gh::test::alice());
+    Session first, second;
+    ASSERT_EQ(s.open(value, kNow, first), LoadResult::ok);
+    second.user = "left over from an earlier request";
+    second.groups = {"/a", "/b", "/c", "/d"};
+    ASSERT_EQ(s.open(value, kNow, second), LoadResult::ok);
+    EXPECT_EQ(second, gh::test::alice());
+}
+
+TEST(CookieSealer, EveryFlippedCharacterIsRefusedAfterTheGenuineValueWasOpened) {
+    const auto s = sealer();
+    const auto value = s.seal(gh::test::alice());
+    Session out;
+    ASSERT_EQ(s.open(value, kNow, out), LoadResult::ok);
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        auto tampered = value;
+        tampered[i] = tampered[i] == 'A' ? 'B' : 'A';
+        EXPECT_NE(s.open(tampered, kNow, out), LoadResult::ok) << "char " << i;
+    }
+    EXPECT_NE(s.open(value + "A", kNow, out), LoadResult::ok);
+    EXPECT_NE(s.open(value.substr(1), kNow, out), LoadResult::ok);
+    EXPECT_EQ(s.open(value, kNow, out), LoadResult::ok);
+}
+
+TEST(CookieSealer, AValueOneSealerOpenedIsStillRefusedByAnotherSecretOrCookieName) {
+    const auto genuine = sealer();
+    const auto value = genuine.seal(gh::test::alice());
+    Session out;
+    ASSERT_EQ(genuine.open(value, kNow, out), LoadResult::ok);
+    EXPECT_EQ(sealer("_oauth2_proxy", "fedcba9876543210fedcba9876543210").open(value, kNow, out),
+              LoadResult::tampered);
+    EXPECT_EQ(sealer("_oauth2_proxy_csrf").open(value, kNow, out), LoadResult::tampered);
+}
+
+TEST(CookieSealer, ExpiryIsCheckedOnEveryOpenNotOnlyTheFirst) {
+    const auto s = sealer();
+    const auto session = gh::test::alice();
+    const auto value = s.seal(session);
+    Session out;
+    EXPECT_EQ(s.open(value, session.expires_at - 1, out), LoadResult::ok);
+    EXPECT_EQ(s.open(value, session.expires_at, out), LoadResult::expired);
+    EXPECT_EQ(s.open(value, session.expires_at - 1, out), LoadResult::ok);
+}
+
+TEST(CookieSealer, ManyUsersOnOneThreadEachGetTheirOwnSession) {
+    // More users than the per-thread table has slots: collisions overwrite, never mix up.
+    const auto s = sealer();
+    std::vector<std::string> values;
+    for (int i = 0; i < 1500; ++i) {
+        auto session = gh::test::alice();
+        session.user = "user-" + std::to_string(i);
+        values.push_back(s.seal(session));
+    }
+    Session out;
+    for (int round = 0; round < 2; ++round)
+        for (int i = 0; i < 1500; ++i) {
+            ASSERT_EQ(s.open(values[i], kNow, out), LoadResult::ok);
+            ASSERT_EQ(out.user, "user-" + std::to_string(i));
+        }
+}

@@ -1,0 +1,66 @@
+// The worker's pool of request scratch memory: reused, rewound, and bounded.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+#include "http/request_scratch.hpp"
+
+using gh::http::RequestScratch;
+using gh::http::ScratchPool;
+
+TEST(ScratchPool, AGivenBackScratchIsLentAgainEmpty) {
+    ScratchPool pool(16384, 4);
+    RequestScratch* first = nullptr;
+    {
+        ScratchPool::Lease lease;
+        lease.take(pool);
+        first = &*lease;
+        auto b = lease->buffer.prepare(100);
+        std::memset(b.data(), 'x', b.size());
+        lease->buffer.commit(100);
+        lease->out = "HTTP/1.1 202 Accepted\r\n";
+        // A header block larger than the arena spills to the heap; the rewind at give-back releases it.
+        void* spilled = lease->arena.allocate(20000);
+        ASSERT_NE(spilled, nullptr);
+    }
+    EXPECT_EQ(pool.free_count(), 1u);
+    ScratchPool::Lease again;
+    again.take(pool);
+    EXPECT_EQ(&*again, first) << "the same memory is reused, not allocated again";
+    EXPECT_EQ(again->buffer.size(), 0u);
+    EXPECT_TRUE(again->out.empty());
+    EXPECT_EQ(pool.free_count(), 0u);
+}
+
+TEST(ScratchPool, KeepsAtMostMaxFreeAfterABurst) {
+    ScratchPool pool(16384, 3);
+    {
+        std::vector<ScratchPool::Lease> burst(10);
+        for (auto& l : burst) l.take(pool);
+        for (auto& l : burst) EXPECT_TRUE(l.held());
+    }
+    EXPECT_EQ(pool.free_count(), 3u) << "the other seven were freed";
+}
+
+TEST(ScratchPool, TheReadBufferIsBoundedByTheHeaderLimit) {
+    ScratchPool pool(8192, 1);
+    ScratchPool::Lease lease;
+    lease.take(pool);
+    EXPECT_EQ(lease->buffer.max_size(), 8192u);
+    EXPECT_THROW(lease->buffer.prepare(8193), std::length_error);
+}
+
+TEST(ScratchPool, GiveBackIsIdempotentAndTakeReplacesTheHeldScratch) {
+    ScratchPool pool(4096, 4);
+    ScratchPool::Lease lease;
+    EXPECT_FALSE(lease.held());
+    lease.give_back();
+    EXPECT_EQ(pool.free_count(), 0u);
+    lease.take(pool);
+    lease.take(pool);  // the first one goes back before the second is taken
+    EXPECT_EQ(pool.free_count(), 0u);
+    lease.give_back();
+    lease.give_back();
+    EXPECT_EQ(pool.free_count(), 1u);
+}
