@@ -32,11 +32,11 @@ start() {  # start PORT WORKERS TASKSET_CORES
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 ticks_per_second="$(getconf CLK_TCK)"
 # run PID PORT WRK_CORES WRK_THREADS: prints "rps cpu_us_per_request parallelism"
-run() {
+run() {  # (connections: $5)
   local pid="$1" url="http://127.0.0.1:$2/oauth2/auth" log="$out/scaling-$2.txt"
   local before after
   before="$(cpu_ticks "$pid")"
-  taskset -c "$3" wrk -t"$4" -c32 -d"${duration}s" -H "Cookie: $cookie" "$url" >"$log"
+  taskset -c "$3" wrk -t"$4" -c"$5" -d"${duration}s" -H "Cookie: $cookie" "$url" >"$log"
   after="$(cpu_ticks "$pid")"
   awk -v t="$((after - before))" -v hz="$ticks_per_second" -v d="$duration" '
     /requests in/ {n = $1} /^Requests\/sec:/ {rps = $2}
@@ -54,8 +54,8 @@ taskset -c 0,1 wrk -t2 -c32 -d1s -H "Cookie: $cookie" "http://127.0.0.1:$two_por
 : >"$out/scaling-1.runs"
 : >"$out/scaling-2.runs"
 for _ in $(seq "$runs"); do
-  run "$one_pid" "$one_port" 1 1 >>"$out/scaling-1.runs"
-  run "$two_pid" "$two_port" 0,1 2 >>"$out/scaling-2.runs"
+  run "$one_pid" "$one_port" 1 1 32 >>"$out/scaling-1.runs"
+  run "$two_pid" "$two_port" 0,1 2 64 >>"$out/scaling-2.runs"
   : >"$out/gatehouse-scaling-1.log"
   : >"$out/gatehouse-scaling-2.log"
 done

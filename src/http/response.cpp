@@ -1,5 +1,6 @@
 #include "http/response.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace gh::http {
@@ -40,8 +41,13 @@ void Response::status(int code) {
 void Response::header(std::string_view name, std::string_view value) {
     out_.append(name);
     out_.append(": ");
-    for (char c : value)
-        if (c != '\r' && c != '\n' && c != '\0') out_.push_back(c);
+    const auto forbidden = [](char c) { return c == '\r' || c == '\n' || c == '\0'; };
+    if (std::none_of(value.begin(), value.end(), forbidden)) {
+        out_.append(value);  // the usual case, in one piece
+    } else {
+        for (char c : value)
+            if (!forbidden(c)) out_.push_back(c);
+    }
     out_.append("\r\n");
 }
 

@@ -5,7 +5,7 @@
 
 #include "crypto/base64.hpp"
 #include "crypto/hkdf.hpp"
-#include "session/opened_cookies.hpp"
+#include "session/opened_values.hpp"
 #include "session/session_codec.hpp"
 
 namespace gh::session {
@@ -54,7 +54,7 @@ std::string CookieSealer::seal_bytes(crypto::ByteView plain) const {
 }
 
 bool CookieSealer::open_bytes(std::string_view value, crypto::Bytes& plain) const {
-    crypto::Bytes sealed;
+    thread_local crypto::Bytes sealed;
     return crypto::base64url_decode(value, sealed) && open_sealed(sealed, plain);
 }
 

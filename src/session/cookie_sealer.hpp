@@ -30,6 +30,8 @@ public:
     bool open_bytes(std::string_view value, crypto::Bytes& plain) const;
 
     const std::string& cookie_name() const { return cookie_name_; }
+    // Unique in the process: names this sealer (its keys and cookie name) in the per-thread OpenedValues tables.
+    std::uint64_t id() const { return id_; }
 
 private:
     bool open_sealed(crypto::ByteView sealed, crypto::Bytes& plain) const;

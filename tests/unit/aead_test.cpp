@@ -55,3 +55,18 @@ TEST(ConstantTimeEqual, ComparesContentAndLength) {
     EXPECT_FALSE(constant_time_equal("abc", "abd"));
     EXPECT_FALSE(constant_time_equal("abc", "abcd"));
 }
+
+TEST(ConstantTimeEqual, FindsADifferenceInAnyByteOfAnyLength) {
+    // Lengths around the 8-byte steps, a difference in every position and every bit.
+    for (std::size_t n = 0; n <= 40; ++n) {
+        std::string a(n, '\0');
+        for (std::size_t i = 0; i < n; ++i) a[i] = static_cast<char>('a' + i % 26);
+        EXPECT_TRUE(constant_time_equal(a, std::string(a))) << n;
+        for (std::size_t i = 0; i < n; ++i)
+            for (int bit = 0; bit < 8; ++bit) {
+                std::string b = a;
+                b[i] = static_cast<char>(b[i] ^ (1 << bit));
+                ASSERT_FALSE(constant_time_equal(a, b)) << "length " << n << " byte " << i << " bit " << bit;
+            }
+    }
+}

@@ -91,7 +91,10 @@ TYPED_TEST(SessionStoreConformance, NoCookieIsAbsentAndAForeignCookieIsNotASessi
 
 TYPED_TEST(SessionStoreConformance, EveryFlippedCharacterOfTheCookieIsRefused) {
     const auto saved = this->create(test::alice(), {});
-    jar_from(saved.set_cookies, this->header);
+    const auto genuine = jar_from(saved.set_cookies, this->header);
+    // Opened once first, so this thread remembers the genuine value (OpenedValues): a lookalike must still fail.
+    session::Session first;
+    ASSERT_EQ(this->load(genuine, test::kNow, first), LoadResult::ok);
     const std::size_t value_start = this->header.find('=') + 1;
     for (std::size_t i = value_start; i < this->header.size(); i += 3) {
         std::string tampered = this->header;

@@ -1,5 +1,5 @@
-// The per-thread table of opened session cookies: exact matches only, per sealer, bounded.
-#include "session/opened_cookies.hpp"
+// The per-thread tables of opened cookie values: exact matches only, per sealer, bounded.
+#include "session/opened_values.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 using gh::session::OpenedCookies;
 using gh::session::Session;
 
-TEST(OpenedCookies, AnswersOnlyForTheSameValueAndTheSameSealer) {
+TEST(OpenedValues, AnswersOnlyForTheSameValueAndTheSameSealer) {
     OpenedCookies opened;
     const std::string value = "nonce-and-ciphertext-and-TAGTAGTAGTAG";
     Session out;
@@ -23,14 +23,14 @@ TEST(OpenedCookies, AnswersOnlyForTheSameValueAndTheSameSealer) {
     EXPECT_FALSE(opened.find(1, "x" + value, out)) << "longer, same tail";
 }
 
-TEST(OpenedCookies, ShortValuesAreNeverRemembered) {
+TEST(OpenedValues, ShortValuesAreNeverRemembered) {
     OpenedCookies opened;
     Session out;
     opened.remember(1, "short", gh::test::alice());
     EXPECT_FALSE(opened.find(1, "short", out));
 }
 
-TEST(OpenedCookies, ASlotTakenByAnotherValueNoLongerAnswersForTheFirst) {
+TEST(OpenedValues, ASlotTakenByAnotherValueNoLongerAnswersForTheFirst) {
     OpenedCookies opened;
     const std::string first = "first-value-same-tail-12345678";
     const std::string second = "second-value-same-tail-12345678";  // same last 8 characters
