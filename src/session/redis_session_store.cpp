@@ -183,13 +183,24 @@ asio::awaitable<LoadResult> RedisSessionStore::load(const CookieJar& jar, std::i
         co_return LoadResult::unavailable;
     }
     if (r.reply.is_nil()) co_return LoadResult::not_found;
-    thread_local crypto::Bytes plain;
-    if (!crypto::aead_open(t.value_key(), crypto::as_bytes(r.reply.text), crypto::as_bytes(key), plain)) {
-        // Only someone who can write to Redis gets here: say so.
-        spdlog::warn("session store: the session under {} does not open with its ticket", key);
-        co_return LoadResult::tampered;
+    // Redis answered; what it answered may be what this thread opened before with the same ticket. Then the
+    // session is the same too, and the key derivation, the AES open and the decode are skipped (Redis is still
+    // asked every time, so a revocation or an update is seen at once).
+    thread_local std::string opened_from;  // the ticket's secret and id, then the stored value
+    thread_local OpenedValues<Session, 512> opened;
+    opened_from.assign(reinterpret_cast<const char*>(t.secret.data()), t.secret.size());
+    opened_from.append(t.raw_id());
+    opened_from.append(r.reply.text);
+    if (!opened.find(sealer_.id(), opened_from, out)) {
+        thread_local crypto::Bytes plain;
+        if (!crypto::aead_open(t.value_key(), crypto::as_bytes(r.reply.text), crypto::as_bytes(key), plain)) {
+            // Only someone who can write to Redis gets here: say so.
+            spdlog::warn("session store: the session under {} does not open with its ticket", key);
+            co_return LoadResult::tampered;
+        }
+        if (!decode_session(plain, out)) co_return LoadResult::malformed;
+        opened.remember(sealer_.id(), opened_from, out);
     }
-    if (!decode_session(plain, out)) co_return LoadResult::malformed;
     if (out.expires_at != 0 && out.expires_at <= now) co_return LoadResult::expired;
     here->cache.put(t.raw_id(), out, SessionCache::Clock::now());
     co_return LoadResult::ok;

@@ -189,6 +189,51 @@ TEST_F(RedisSessionStoreTest, RedisAloneCannotReadASessionNorTellWhoseItIs) {
     }
 }
 
+// This thread remembers what it opened from Redis (OpenedValues): only exactly the same stored bytes under the
+// same ticket may skip the open; anything else written into Redis is opened, and refused, again.
+TEST_F(RedisSessionStoreTest, AStoredValueChangedInRedisIsOpenedAgainEvenAfterTheGenuineOneWas) {
+    session::RedisSessionStore store(crypto::as_bytes(kSecret), "_gh", {io.get_executor()}, client_for(server), {});
+    std::string alice_header, bob_header;
+    const auto alice_jar = jar_from(create(store, test::alice()).set_cookies, alice_header);
+    auto bob = test::alice();
+    bob.user = "bob";
+    bob.email = "bob@example.com";
+    const auto bob_jar = jar_from(create(store, bob).set_cookies, bob_header);
+    session::Session out;
+    ASSERT_EQ(test::run_on(io, store.load(alice_jar, test::kNow, out)), LoadResult::ok);
+    ASSERT_EQ(test::run_on(io, store.load(bob_jar, test::kNow, out)), LoadResult::ok);
+
+    const auto keys = raw({"KEYS", "*:session:*"}).reply.elements;
+    ASSERT_EQ(keys.size(), 2u);
+    std::string alice_key = keys[0].text, bob_key = keys[1].text;
+    // Which key is whose: the one that stops Alice's cookie from loading when it is deleted is hers.
+    const std::string first_value = raw({"GET", alice_key}).reply.text;
+    raw({"DEL", alice_key});
+    const bool first_is_alices = test::run_on(io, store.load(alice_jar, test::kNow, out)) == LoadResult::not_found;
+    raw({"SET", alice_key, first_value});
+    if (!first_is_alices) std::swap(alice_key, bob_key);
+    const std::string genuine = raw({"GET", alice_key}).reply.text;
+    const std::string bobs = raw({"GET", bob_key}).reply.text;
+    ASSERT_EQ(test::run_on(io, store.load(alice_jar, test::kNow, out)), LoadResult::ok);
+    ASSERT_EQ(out.user, test::alice().user);
+
+    // Bob's sealed session copied under Alice's key does not open with her ticket.
+    raw({"SET", alice_key, bobs});
+    EXPECT_EQ(test::run_on(io, store.load(alice_jar, test::kNow, out)), LoadResult::tampered);
+    // Nor does her own value with any byte changed.
+    for (std::size_t i = 0; i < genuine.size(); i += 7) {
+        std::string tampered = genuine;
+        tampered[i] = static_cast<char>(tampered[i] ^ 0x01);
+        raw({"SET", alice_key, tampered});
+        EXPECT_EQ(test::run_on(io, store.load(alice_jar, test::kNow, out)), LoadResult::tampered) << "byte " << i;
+    }
+    raw({"SET", alice_key, genuine});
+    EXPECT_EQ(test::run_on(io, store.load(alice_jar, test::kNow, out)), LoadResult::ok);
+    EXPECT_EQ(out.user, test::alice().user);
+    EXPECT_EQ(test::run_on(io, store.load(bob_jar, test::kNow, out)), LoadResult::ok);
+    EXPECT_EQ(out.user, "bob");
+}
+
 TEST_F(RedisSessionStoreTest, RevokeEndsEverySessionOfTheUserOrOfTheIdpSession) {
     session::RedisSessionStore store(crypto::as_bytes(kSecret), "_gh", {io.get_executor()}, client_for(server), {});
     auto laptop = test::alice(), phone = test::alice(), bob = test::alice();
