@@ -58,7 +58,7 @@ void start_call(Slot& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::map<std::string, std::string> args{{"seconds", "5"}, {"concurrency", "32"}, {"channels", "4"}};
+    std::map<std::string, std::string> args{{"seconds", "5"}, {"concurrency", "32"}, {"channels", "4"}, {"print", "rate"}};
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         const auto eq = a.find('=');
@@ -120,6 +120,10 @@ int main(int argc, char** argv) {
     for (const auto& s : slots) {
         all.insert(all.end(), s.latencies_ms.begin(), s.latencies_ms.end());
         allowed += s.allowed;
+    }
+    if (args["print"] == "count") {  // every call the server answered, warm-ups included (instruction counts)
+        std::printf("%zu\n", all.size() + stubs.size());
+        return 0;
     }
     std::sort(all.begin(), all.end());
     const float p99 = all.empty() ? 0 : all[static_cast<std::size_t>(static_cast<double>(all.size() - 1) * 0.99)];

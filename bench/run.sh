@@ -16,9 +16,13 @@ client_core="${CLIENT_CORE:-1}"
 read -r -a extra_flags <<<"${GATEHOUSE_FLAGS:-}"
 out="$root/bench/output"
 mkdir -p "$out/nginx/logs" "$out/nginx/tmp"
-# Gatehouse logs every request (as it does by default). Its logs are opened for appending and emptied before
-# each round, so that a run keeps at most one round's lines on disk (tens of MB), not all of them.
+# Gatehouse logs every request (as it does by default), into files on tmpfs: like the pipe a container runtime
+# reads, each write(2) is paid, but no disk writeback of hundreds of MB lands on whichever case happens to run
+# when the kernel flushes (it did: one case at half speed in some runs, full speed in others). The files are
+# opened for appending and emptied before each round, so a run keeps at most one round's lines (tens of MB).
 rm -f "$out"/gatehouse*.log
+logs="$(mktemp -d /dev/shm/gatehouse-bench.XXXXXX)"
+export BENCH_LOG_DIR="$logs"
 secret="q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA="
 gh_port=18480
 nginx_port=18481
@@ -34,7 +38,8 @@ scaling_port=18490  # and 18491
 # Every case sends the header an ingress sends, so that the policy case costs only its own work.
 original_url="X-Original-URL: https://app537.example.com/reports"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+stop_servers() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() { stop_servers; rm -rf "$logs"; }
 trap cleanup EXIT INT TERM
 
 wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
@@ -164,7 +169,7 @@ wait_port "$chain_gh_port"
 taskset -c "$server_core" "$build/src/gatehouse" --provider=oidc --oidc-issuer-url=https://idp.example.com \
   --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
   --http-address="127.0.0.1:$gh_port" --set-xauthrequest=true --pass-access-token=true --workers=1 "${extra_flags[@]}" \
-  >>"$out/gatehouse.log" 2>&1 &
+  >>"$logs/gatehouse.log" 2>&1 &
 gh_pid=$!
 pids+=("$gh_pid")
 wait_port "$gh_port"
@@ -180,7 +185,7 @@ status="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$chain_gh_por
 taskset -c "$server_core" "$build/src/gatehouse" --provider=oidc --oidc-issuer-url=https://idp.example.com \
   --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
   --http-address="127.0.0.1:$policy_port" --set-xauthrequest=true --pass-access-token=true --workers=1 "${extra_flags[@]}" \
-  --reverse-proxy=true --policy-file="$policy_file" >>"$out/gatehouse-policy.log" 2>&1 &
+  --reverse-proxy=true --policy-file="$policy_file" >>"$logs/gatehouse-policy.log" 2>&1 &
 policy_pid=$!
 pids+=("$policy_pid")
 wait_port "$policy_port"
@@ -204,7 +209,7 @@ start_redis_gatehouse() {
     --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
     --http-address="127.0.0.1:$port" --set-xauthrequest=true --pass-access-token=true --workers=1 "${extra_flags[@]}" \
     --session-store-type=redis --redis-connection-url="redis://127.0.0.1:$redis_port" "$@" \
-    >>"$out/gatehouse-redis-$port.log" 2>&1 &
+    >>"$logs/gatehouse-redis-$port.log" 2>&1 &
   pids+=("$!")
   wait_port "$port"
   status="$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $redis_cookie" "http://127.0.0.1:$port/oauth2/auth")"
@@ -218,7 +223,7 @@ start_redis_gatehouse "$cached_gh_port" --session-cache-ttl=10s
 taskset -c "$server_core" "$build/src/gatehouse" --provider=oidc --oidc-issuer-url=https://idp.example.com \
   --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
   --http-address="127.0.0.1:$grpc_http_port" --grpc-address="127.0.0.1:$grpc_port" --set-xauthrequest=true \
-  --pass-access-token=true --workers=1 "${extra_flags[@]}" >>"$out/gatehouse-grpc.log" 2>&1 &
+  --pass-access-token=true --workers=1 "${extra_flags[@]}" >>"$logs/gatehouse-grpc.log" 2>&1 &
 pids+=("$!")
 wait_port "$grpc_port"
 measure_grpc() {
@@ -244,7 +249,7 @@ chain_stub_url="http://127.0.0.1:$chain_stub_port/app"
 for u in "$chain_gh_url" "$chain_stub_url"; do warm_up "$u"; done
 for c in nginx gatehouse policy redis cached grpc chain_stub chain_gh; do : >"$out/$c.runs"; done
 for i in $(seq "$runs"); do
-  for f in "$out"/gatehouse*.log; do : >"$f"; done
+  for f in "$logs"/gatehouse*.log; do : >"$f"; done
   measure "$nginx_url" "$out/nginx.$i.txt" >>"$out/nginx.runs"
   measure "$gh_url" "$out/gatehouse.$i.txt" >>"$out/gatehouse.runs"
   measure "$policy_url" "$out/policy.$i.txt" >>"$out/policy.runs"
@@ -254,7 +259,7 @@ for i in $(seq "$runs"); do
   measure "$chain_stub_url" "$out/chain_stub.$i.txt" >>"$out/chain_stub.runs"
   measure "$chain_gh_url" "$out/chain_gh.$i.txt" >>"$out/chain_gh.runs"
 done
-cleanup
+stop_servers
 pids=()
 median_of() { cut -d' ' -f"$2" "$out/$1.runs" | median; }
 nginx_rps="$(median_of nginx 1)"; nginx_p99="$(median_of nginx 2)"

@@ -16,6 +16,7 @@ build="$1" port="$2" secret="$3" cookie="$4" duration="$5" runs="$6"
 shift 6
 flags=("$@")
 out="$root/bench/output"
+logs="${BENCH_LOG_DIR:-$out}"  # run.sh puts the logs on tmpfs (see there)
 mkdir -p "$out"
 one_port="$port" two_port="$((port + 1))"
 pids=()
@@ -24,7 +25,7 @@ start() {  # start PORT WORKERS TASKSET_CORES
   taskset -c "$3" "$build/src/gatehouse" --provider=oidc --oidc-issuer-url=https://idp.example.com \
     --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
     --http-address="127.0.0.1:$1" --set-xauthrequest=true --pass-access-token=true --workers="$2" "${flags[@]}" \
-    >>"$out/gatehouse-scaling-$2.log" 2>&1 &
+    >>"$logs/gatehouse-scaling-$2.log" 2>&1 &
   pids+=("$!")
   for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done
   return 1
@@ -44,7 +45,7 @@ run() {  # (connections: $5)
 }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-rm -f "$out"/gatehouse-scaling-*.log
+rm -f "$logs"/gatehouse-scaling-*.log
 start "$one_port" 1 0
 one_pid="${pids[-1]}"
 start "$two_port" 2 0,1
@@ -56,8 +57,8 @@ taskset -c 0,1 wrk -t2 -c32 -d1s -H "Cookie: $cookie" "http://127.0.0.1:$two_por
 for _ in $(seq "$runs"); do
   run "$one_pid" "$one_port" 1 1 32 >>"$out/scaling-1.runs"
   run "$two_pid" "$two_port" 0,1 2 64 >>"$out/scaling-2.runs"
-  : >"$out/gatehouse-scaling-1.log"
-  : >"$out/gatehouse-scaling-2.log"
+  : >"$logs/gatehouse-scaling-1.log"
+  : >"$logs/gatehouse-scaling-2.log"
 done
 rps1="$(awk '{print $1}' "$out/scaling-1.runs" | median)"
 rps2="$(awk '{print $1}' "$out/scaling-2.runs" | median)"

@@ -1,7 +1,7 @@
 #include "doors/envoy_grpc/check_translation.hpp"
 
 #include <algorithm>
-#include <cctype>
+#include <array>
 
 #include "doors/identity_headers.hpp"
 
@@ -10,10 +10,25 @@ namespace {
 
 using envoy::config::core::v3::HeaderValueOption;
 
+// ASCII only, by hand: header names are ASCII tokens, and std::tolower consults the locale for every character
+// (a few hundred calls per Check).
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 bool lower_case_equals(std::string_view key, std::string_view lower) {
-    return key.size() == lower.size() && std::equal(key.begin(), key.end(), lower.begin(), [](char a, char b) {
-               return std::tolower(static_cast<unsigned char>(a)) == b;
-           });
+    return key.size() == lower.size() &&
+           std::equal(key.begin(), key.end(), lower.begin(), [](char a, char b) { return ascii_lower(a) == b; });
+}
+
+// Lower-cases `name` into `buffer`, or into `spill` when longer (a client may send any name).
+using NameBuffer = std::array<char, 64>;
+std::string_view lower_into(std::string_view name, NameBuffer& buffer, std::string& spill) {
+    char* out = buffer.data();
+    if (name.size() > buffer.size()) {
+        spill.resize(name.size());
+        out = spill.data();
+    }
+    std::transform(name.begin(), name.end(), out, ascii_lower);
+    return {out, name.size()};
 }
 
 // Every value of `name` must reach the gate; with encode_raw_headers Envoy sends header_map instead of headers.
@@ -24,9 +39,9 @@ void read_headers(const envoy::service::auth::v3::AttributeContext::HttpRequest&
         else if (lower_case_equals(key, "x-requested-with")) view.x_requested_with = value;
         else if (lower_case_equals(key, "user-agent")) view.user_agent = value;
         if (key.size() >= 8) {
-            std::string lower(key);
-            std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-            if (is_identity_header(lower)) view.client_identity_headers.push_back(key);
+            NameBuffer buffer;
+            std::string spill;
+            if (is_identity_header(lower_into(key, buffer, spill))) view.client_identity_headers.push_back(key);
         }
     };
     for (const auto& [key, value] : http.headers()) take(key, value);
@@ -37,18 +52,12 @@ void read_headers(const envoy::service::auth::v3::AttributeContext::HttpRequest&
 void add_header(google::protobuf::RepeatedPtrField<HeaderValueOption>& list, std::string_view key,
                 std::string_view value, bool overwrite) {
     auto* option = list.Add();
-    option->mutable_header()->set_key(std::string(key));
-    option->mutable_header()->set_value(std::string(value));
+    option->mutable_header()->set_key(key.data(), key.size());
+    option->mutable_header()->set_value(value.data(), value.size());
     // Envoy versions differ in which of the two they read: say the same in both.
     option->mutable_append()->set_value(!overwrite);
     option->set_append_action(overwrite ? HeaderValueOption::OVERWRITE_IF_EXISTS_OR_ADD
                                         : HeaderValueOption::APPEND_IF_EXISTS_OR_ADD);
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
 }
 
 }  // namespace
@@ -91,16 +100,25 @@ void write_allow(const session::Session* s, const options::Options& o, const Che
                  const std::vector<std::string>& set_cookies, CheckResponse& response) {
     response.mutable_status()->set_code(kOk);
     auto* ok = response.mutable_ok_response();
-    std::vector<std::string> ours;
+    // The names we set, lower-cased as HTTP/2 wants them, in buffers of this frame (no allocation).
+    std::array<NameBuffer, 8> buffers;
+    std::array<std::string_view, 8> ours;
+    std::size_t count = 0;
     if (s)
         for_each_identity_header(*s, o, [&](std::string_view name, std::string_view value) {
-            ours.push_back(lower(name));
-            add_header(*ok->mutable_headers(), ours.back(), value, true);
+            std::string unused;  // our names are short
+            ours.at(count) = lower_into(name, buffers.at(count), unused);
+            add_header(*ok->mutable_headers(), ours[count], value, true);
+            ++count;
         });
     // A client-sent look-alike that we do not overwrite must not reach the app either.
     for (const auto name : view.client_identity_headers) {
-        const std::string l = lower(name);
-        if (std::find(ours.begin(), ours.end(), l) == ours.end()) ok->add_headers_to_remove(l);
+        NameBuffer buffer;
+        std::string spill;
+        const std::string_view lower = lower_into(name, buffer, spill);
+        if (std::find(ours.begin(), ours.begin() + static_cast<std::ptrdiff_t>(count), lower) ==
+            ours.begin() + static_cast<std::ptrdiff_t>(count))
+            ok->add_headers_to_remove(lower.data(), lower.size());
     }
     for (const auto& c : set_cookies) add_header(*ok->mutable_response_headers_to_add(), "set-cookie", c, false);
 }
