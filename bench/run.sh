@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# The benchmark: /oauth2/auth with a valid cookie session vs nginx `return 202` with the same headers (the HTTP
-# round-trip limit), plus a 1,000-host policy, Redis sessions without and with the local cache, and the gRPC
-# ext_authz door. Every server runs pinned to one core, the load generator (wrk, or our gRPC client) on the other.
-# The cases alternate, three runs each; medians and ratios are printed.
-# Bounded: 6 cases x 3 runs x DURATION seconds (default 5) plus warm-ups and the allocation count, about 2 minutes.
+# The benchmark (bench/RESULTS.md has the figures and how to read them). Side by side, in one run:
+#   /oauth2/auth with a cookie session vs nginx `return 202` with the same headers (the HTTP round-trip limit);
+#   a 1,000-host policy; Redis sessions without and with the local cache; the gRPC ext_authz door (our client,
+#   bench/grpc_load.cpp); the whole nginx auth_request chain with Gatehouse vs with an nginx 202 stub.
+# Every server runs pinned to one core, the load generator (wrk, or our gRPC client) on the other. RUNS rounds,
+# each measuring every case twice (A B … B A); per-round ratios, medians printed. Then: heap allocations and
+# instructions per request (callgrind, also for a gRPC Check), 2 I/O threads vs 1 (bench/scaling.sh), resident
+# memory with 10,000 idle connections (bench/idle_memory.sh).
+# Bounded: 8 cases x RUNS x DURATION seconds (default 3 x 5 s) plus the rest, about 4 minutes.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${GATEHOUSE_BUILD_DIR:-$root/build}"
 duration="${DURATION:-5}"
+# Each round measures every case twice, in order and then in reverse (A B … B A), for half the duration each
+# time: a drift of the machine's speed during the round then weighs on every case alike.
+slice="$(( duration > 1 ? duration / 2 : 1 ))"
 connections="${CONNECTIONS:-32}"
 runs="${RUNS:-3}"
 server_core="${SERVER_CORE:-0}"
@@ -51,7 +58,7 @@ cookie="$("$build/tests/tools/gatehouse-mint-session" --cookie-secret="$secret" 
 # One wrk run: prints "requests_per_second p99_ms".
 measure() {
   local url="$1" log="$2" session="${3:-$cookie}"
-  taskset -c "$client_core" wrk -t1 -c"$connections" -d"${duration}s" --latency -H "Cookie: $session" \
+  taskset -c "$client_core" wrk -t1 -c"$connections" -d"${slice}s" --latency -H "Cookie: $session" \
     -H "$original_url" "$url" >"$log"
   local rps p99
   rps="$(awk '/^Requests\/sec:/ {print $2}' "$log")"
@@ -247,17 +254,29 @@ measure_grpc 1 "$out/grpc.warmup.txt" >/dev/null
 chain_gh_url="http://127.0.0.1:$chain_gh_port/app"
 chain_stub_url="http://127.0.0.1:$chain_stub_port/app"
 for u in "$chain_gh_url" "$chain_stub_url"; do warm_up "$u"; done
-for c in nginx gatehouse policy redis cached grpc chain_stub chain_gh; do : >"$out/$c.runs"; done
+cases=(nginx gatehouse policy redis cached grpc chain_stub chain_gh)
+run_case() {  # run_case CASE ROUND: prints "req/s p99_ms"
+  case "$1" in
+    nginx) measure "$nginx_url" "$out/nginx.$2.txt" ;;
+    gatehouse) measure "$gh_url" "$out/gatehouse.$2.txt" ;;
+    policy) measure "$policy_url" "$out/policy.$2.txt" ;;
+    redis) measure "$redis_url" "$out/redis.$2.txt" "$redis_cookie" ;;
+    cached) measure "$cached_url" "$out/cached.$2.txt" "$redis_cookie" ;;
+    grpc) measure_grpc "$slice" "$out/grpc.$2.txt" ;;
+    chain_stub) measure "$chain_stub_url" "$out/chain_stub.$2.txt" ;;
+    chain_gh) measure "$chain_gh_url" "$out/chain_gh.$2.txt" ;;
+  esac
+}
+for c in "${cases[@]}"; do : >"$out/$c.runs"; done
 for i in $(seq "$runs"); do
   for f in "$logs"/gatehouse*.log; do : >"$f"; done
-  measure "$nginx_url" "$out/nginx.$i.txt" >>"$out/nginx.runs"
-  measure "$gh_url" "$out/gatehouse.$i.txt" >>"$out/gatehouse.runs"
-  measure "$policy_url" "$out/policy.$i.txt" >>"$out/policy.runs"
-  measure "$redis_url" "$out/redis.$i.txt" "$redis_cookie" >>"$out/redis.runs"
-  measure "$cached_url" "$out/cached.$i.txt" "$redis_cookie" >>"$out/cached.runs"
-  measure_grpc "$duration" "$out/grpc.$i.txt" >>"$out/grpc.runs"
-  measure "$chain_stub_url" "$out/chain_stub.$i.txt" >>"$out/chain_stub.runs"
-  measure "$chain_gh_url" "$out/chain_gh.$i.txt" >>"$out/chain_gh.runs"
+  for c in "${cases[@]}"; do run_case "$c" "$i" >"$out/$c.first"; done
+  for ((k = ${#cases[@]} - 1; k >= 0; k--)); do
+    c="${cases[k]}"
+    # The round's figure for a case: the mean of its two halves.
+    run_case "$c" "$i" | awk -v f="$(cat "$out/$c.first")" '{split(f, a, " "); printf "%.2f %.3f\n", (a[1] + $1) / 2, (a[2] + $2) / 2}' \
+      >>"$out/$c.runs"
+  done
 done
 stop_servers
 pids=()
@@ -295,8 +314,11 @@ allocs_per_request="$(awk -v a="$long_mallocs" -v b="$short_mallocs" -v c="$long
 
 # --- instructions per auth request (callgrind; bench/instructions.sh says how).
 instructions_per_request="n/a (valgrind missing)"
+grpc_instructions_per_check="n/a"
 if command -v valgrind >/dev/null; then
   instructions_per_request="$("$root/bench/instructions.sh" "$build" "$gh_port" "$secret" "$cookie" "${extra_flags[@]}")"
+  grpc_instructions_per_check="$("$root/bench/grpc_instructions.sh" "$build" "$grpc_http_port" "$grpc_port" "$secret" \
+    "$cookie" "${extra_flags[@]}")"
 fi
 
 # --- two I/O threads against one (bench/scaling.sh says what is measured on a two-core machine, and why).
@@ -308,14 +330,18 @@ idle_count="${IDLE_CONNECTIONS:-10000}"
 read -r idle_mib idle_per_connection _ idle_open < <("$root/bench/idle_memory.sh" "$build" "$gh_port" "$secret" \
   "$cookie" "$server_core" "$client_core" "$idle_count" "${extra_flags[@]}")
 
-ratio="$(awk -v a="$gh_rps" -v b="$nginx_rps" 'BEGIN {printf "%.2f", a / b}')"
-policy_ratio="$(awk -v a="$policy_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a / b}')"
-redis_ratio="$(awk -v a="$redis_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a / b}')"
-cached_ratio="$(awk -v a="$cached_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a / b}')"
-grpc_ratio="$(awk -v a="$grpc_rps" -v b="$gh_rps" 'BEGIN {printf "%.2f", a / b}')"
-chain_ratio="$(awk -v a="$chain_gh_rps" -v b="$chain_stub_rps" 'BEGIN {printf "%.2f", a / b}')"
+# Ratios: each round's own (the two cases measured minutes apart would carry the machine's drift), then the median.
+round_ratio() {
+  paste -d' ' "$out/$1.runs" "$out/$2.runs" | awk '{printf "%.4f\n", $1 / $3}' | median | awk '{printf "%.2f", $1}'
+}
+ratio="$(round_ratio gatehouse nginx)"
+policy_ratio="$(round_ratio policy gatehouse)"
+redis_ratio="$(round_ratio redis gatehouse)"
+cached_ratio="$(round_ratio cached gatehouse)"
+grpc_ratio="$(round_ratio grpc gatehouse)"
+chain_ratio="$(round_ratio chain_gh chain_stub)"
 {
-  echo "case                              req/s (median of $runs)   p99 ms"
+  echo "case                              req/s (median of $runs rounds)   p99 ms"
   printf "nginx return 202 (baseline)       %-24s %s\n" "$nginx_rps" "$nginx_p99"
   printf "gatehouse /oauth2/auth (cookie)   %-24s %s\n" "$gh_rps" "$gh_p99"
   printf "gatehouse + 1,000-host policy     %-24s %s\n" "$policy_rps" "$policy_p99"
@@ -324,6 +350,7 @@ chain_ratio="$(awk -v a="$chain_gh_rps" -v b="$chain_stub_rps" 'BEGIN {printf "%
   printf "gatehouse, gRPC ext_authz Check   %-24s %s\n" "$grpc_rps" "$grpc_p99"
   printf "nginx chain, auth = nginx stub    %-24s %s\n" "$chain_stub_rps" "$chain_stub_p99"
   printf "nginx chain, auth = gatehouse     %-24s %s\n" "$chain_gh_rps" "$chain_gh_p99"
+  echo "ratios: the median of the $runs rounds' own ratios"
   echo "ratio gatehouse/nginx: $ratio   (target >= 0.90; p99 target <= 1 ms at $connections connections)"
   echo "ratio policy/no-policy: $policy_ratio   (target >= 0.90)"
   echo "ratio Redis/cookie: $redis_ratio   (target >= 0.50)"
@@ -332,6 +359,7 @@ chain_ratio="$(awk -v a="$chain_gh_rps" -v b="$chain_stub_rps" 'BEGIN {printf "%
   echo "ratio nginx chain with gatehouse/with stub: $chain_ratio   (target >= 0.90)"
   echo "heap allocations per /oauth2/auth request: $allocs_per_request"
   echo "instructions per /oauth2/auth request (callgrind, cookie session, request log on): $instructions_per_request"
+  echo "instructions per gRPC Check (callgrind, same session, allowed): $grpc_instructions_per_check"
   echo "2 I/O threads vs 1 (32 connections per thread): $scale_rps2 vs $scale_rps1 req/s sharing 2 cores with wrk; server CPU per request $scale_cpu2 vs $scale_cpu1 µs, parallelism $scale_parallel"
   echo "projected scaling with the load generator elsewhere: $scale_projected   (target >= 1.7)"
   echo "resident memory with $idle_count idle keep-alive connections: $idle_mib MiB ($idle_per_connection KiB per connection; $idle_open)   (target <= 64 MiB)"
