@@ -24,6 +24,7 @@
 #include "http/server.hpp"
 #include "observe/logs.hpp"
 #include "observe/metrics.hpp"
+#include "machines/bearer_tokens.hpp"
 #include "oidc/provider.hpp"
 #include "session/clock.hpp"
 #include "version.hpp"
@@ -117,11 +118,23 @@ int run(const options::Options& opts) {
         spdlog::warn("--skip-auth-route applies to /oauth2/auth only with --reverse-proxy: without it the original "
                      "request's path is unknown and every auth request needs a session");
     oidc::Provider provider(provider_config(*options), *client, clock);
+    // --extra-jwt-issuers: each discovered like the login's IdP, for its keys (bearer tokens only).
+    std::vector<std::unique_ptr<oidc::Provider>> extra_issuers;
+    for (const auto& extra : options->extra_jwt_issuers)
+        extra_issuers.push_back(std::make_unique<oidc::Provider>(jwt_issuer_config(*options, extra), *client, clock));
+    std::unique_ptr<machines::BearerTokens> bearer;
+    if (options->skip_jwt_bearer_tokens) {
+        std::vector<machines::BearerTokens::Issuer> issuers{{&provider, login_audiences(*options)}};
+        for (std::size_t i = 0; i < extra_issuers.size(); ++i)
+            issuers.push_back({extra_issuers[i].get(), {options->extra_jwt_issuers[i].audience}});
+        bearer = std::make_unique<machines::BearerTokens>(std::move(issuers), clock);
+    }
 
     // Discovery runs beside the I/O threads and retries until the IdP answers: Gatehouse starts (and
     // /ping answers) even when the IdP is down; /ready waits for it.
     boost::asio::io_context background;
     boost::asio::co_spawn(background, provider.initialise(), boost::asio::detached);
+    for (const auto& extra : extra_issuers) boost::asio::co_spawn(background, extra->initialise(), boost::asio::detached);
     if (emails) boost::asio::co_spawn(background, watch(*emails), boost::asio::detached);
     if (policy) boost::asio::co_spawn(background, watch(*policy), boost::asio::detached);
     // Installed before any thread runs, so that an early SIGHUP is handled rather than ending the process.
@@ -198,7 +211,7 @@ int run(const options::Options& opts) {
         std::cerr << "gatehouse: " << e.what() << "\n";
         return 2;
     }
-    const gate::Gate gate(options, *sessions.store, clock, emails.get(), policy.get());
+    const gate::Gate gate(options, *sessions.store, clock, emails.get(), policy.get(), bearer.get());
     const Router routes(options, *sessions.store, gate, provider, clock, sessions.ready);
     router = &routes;
     std::unique_ptr<doors::envoy_grpc::GrpcServer> grpc;

@@ -1,6 +1,18 @@
 #include "app/provider_config.hpp"
 
 namespace gh::app {
+namespace {
+
+// How claims become an identity: the same for the login's IdP and every bearer token issuer.
+void map_claims(const options::Options& o, oidc::ProviderConfig& c) {
+    c.audience_claims = o.oidc_audience_claims;
+    c.keycloak_roles = o.keycloak;
+    c.claims.email = o.oidc_email_claim;
+    c.claims.groups = o.oidc_groups_claim;
+    c.claims.allow_unverified_email = o.allow_unverified_email;
+}
+
+}  // namespace
 
 oidc::ProviderConfig provider_config(const options::Options& o) {
     oidc::ProviderConfig c;
@@ -16,13 +28,24 @@ oidc::ProviderConfig provider_config(const options::Options& o) {
     c.prompt = o.prompt;
     c.code_challenge_method = o.code_challenge_method;
     c.extra_audiences = o.oidc_extra_audiences;
-    c.audience_claims = o.oidc_audience_claims;
     c.skip_issuer_check = o.skip_issuer_verification;
-    c.keycloak_roles = o.keycloak;
-    c.claims.email = o.oidc_email_claim;
-    c.claims.groups = o.oidc_groups_claim;
-    c.claims.allow_unverified_email = o.allow_unverified_email;
+    map_claims(o, c);
     return c;
+}
+
+oidc::ProviderConfig jwt_issuer_config(const options::Options& o, const options::Options::JwtIssuer& issuer) {
+    oidc::ProviderConfig c;
+    c.issuer_url = issuer.issuer;
+    c.client_id = issuer.audience;
+    c.keys_only = true;
+    map_claims(o, c);
+    return c;
+}
+
+std::vector<std::string> login_audiences(const options::Options& o) {
+    std::vector<std::string> audiences{o.client_id};
+    audiences.insert(audiences.end(), o.oidc_extra_audiences.begin(), o.oidc_extra_audiences.end());
+    return audiences;
 }
 
 }  // namespace gh::app

@@ -7,4 +7,10 @@ namespace gh::app {
 
 oidc::ProviderConfig provider_config(const options::Options& o);
 
+// One of --extra-jwt-issuers, as a provider that is only discovered and keyed (bearer tokens, never a login).
+oidc::ProviderConfig jwt_issuer_config(const options::Options& o, const options::Options::JwtIssuer& issuer);
+
+// The audiences a bearer token from the login's IdP may carry: the client id and --oidc-extra-audience.
+std::vector<std::string> login_audiences(const options::Options& o);
+
 }  // namespace gh::app

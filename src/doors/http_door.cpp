@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "doors/bearer_challenge.hpp"
 #include "doors/identity_headers.hpp"
 #include "doors/sign_in_redirect.hpp"
 #include "http/form.hpp"
@@ -44,7 +45,8 @@ bool HttpDoor::serves(std::string_view request_path) const {
 }
 
 gate::OriginalRequest HttpDoor::original_request(const http::Request& req, const session::CookieJar& jar) const {
-    gate::OriginalRequest original{.cookies = &jar};
+    // nginx, Traefik, Caddy and Envoy pass the client's Authorization header on to the auth request.
+    gate::OriginalRequest original{.cookies = &jar, .authorization = req.header("Authorization")};
     if (kind_ == DoorKind::envoy_http) {
         // The request line is the original request, under our prefix; Envoy is the caller, not the client.
         std::string_view path = req.path().substr(path_.size());
@@ -119,8 +121,13 @@ void HttpDoor::answer(const http::Request& req, http::Response& res, const gate:
             }
             break;
         case gate::Verdict::sign_in_required:
-            if (kind_ == DoorKind::nginx || wants_api_answer(req.header("Accept"), req.header("X-Requested-With"))) {
+            // A client that presented a bearer token is a program: 401 with the challenge, never a redirect.
+            if (kind_ == DoorKind::nginx || is_bearer_refusal(d.reason) ||
+                wants_api_answer(req.header("Accept"), req.header("X-Requested-With"))) {
                 res.status(401);
+                // nginx passes a 401's WWW-Authenticate on to the client; the other proxies pass the whole answer.
+                if (const auto challenge = bearer_challenge(*options_, d); !challenge.empty())
+                    res.header("WWW-Authenticate", challenge);
             } else {
                 const auto url = original_url(req);
                 res.status(302);
@@ -129,6 +136,11 @@ void HttpDoor::answer(const http::Request& req, http::Response& res, const gate:
             }
             break;
         case gate::Verdict::forbidden:
+            if (is_bearer_refusal(d.reason)) {  // --bearer-token-login-fallback=false: 403, no identity
+                res.status(403);
+                res.header("WWW-Authenticate", bearer_challenge(*options_, d));
+                break;
+            }
             res.log_user(session.email.empty() ? session.user : session.email);
             if (kind_ == DoorKind::nginx) {
                 res.status(403);  // nginx never shows an auth body; see the error_page 403 recipe in the README
@@ -195,16 +207,17 @@ void HttpDoor::write_forbidden_page(const http::Request& req, http::Response& re
 void HttpDoor::log_denial(const http::Request& req, const gate::Decision& d, const session::Session& s,
                           int status) const {
     if (!observe::auth_logging_on()) return;
-    // Who is known only when refused as signed in; a 401 has no trustworthy identity.
-    const bool known = d.verdict == gate::Verdict::forbidden;
+    // Who is known only when refused as signed in; a 401 (or a refused bearer token) has no trustworthy identity.
+    const bool known = d.verdict == gate::Verdict::forbidden && !is_bearer_refusal(d.reason);
     const std::string_view user = known ? std::string_view(s.email.empty() ? s.user : s.email) : std::string_view{};
     const auto url = original_url(req);
     const std::string_view path = std::string_view(url.uri).substr(0, url.uri.find('?'));
     const std::string client = http::client_ip(req);
-    const std::string message = fmt::format(
+    std::string message = fmt::format(
         "auth: status={} reason=\"{}\" client={} user=\"{}\" email=\"{}\" host=\"{}\" path=\"{}\"", status,
         gate::to_string(d.reason), client, known ? observe::log_text(s.user) : "", known ? observe::log_text(s.email) : "",
         observe::log_text(url.host), observe::log_text(path));
+    if (!d.detail.empty()) message += " detail=\"" + observe::log_text(d.detail) + "\"";
     observe::log_auth({.status = d.verdict == gate::Verdict::unavailable ? observe::AuthStatus::error
                                                                          : observe::AuthStatus::failure,
                        .client = client,

@@ -20,6 +20,9 @@ const char* to_string(Reason r) {
         case Reason::policy_no_rule: return "no policy rule covers this path";
         case Reason::policy_not_allowed: return "the policy rule does not admit this user";
         case Reason::route_email_domain_not_allowed: return "email domain not in the app's allowed_email_domains";
+        case Reason::bearer_token_invalid: return "bearer token not valid";
+        case Reason::bearer_token_expired: return "bearer token expired";
+        case Reason::bearer_issuer_unavailable: return "bearer token issuer's keys not loaded";
     }
     return "unknown";
 }
@@ -42,6 +45,9 @@ const char* metric_name(Reason r) {
         case Reason::route_email_domain_not_allowed: return "route_email_domain_not_allowed";
         case Reason::policy_no_rule: return "policy_no_rule";
         case Reason::policy_not_allowed: return "policy_not_allowed";
+        case Reason::bearer_token_invalid: return "bearer_token_invalid";
+        case Reason::bearer_token_expired: return "bearer_token_expired";
+        case Reason::bearer_issuer_unavailable: return "bearer_issuer_unavailable";
     }
     return "unknown";
 }

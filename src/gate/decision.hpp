@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <string>
 // What the gate decided about one request, and why. Each door maps it to its own protocol.
 namespace gh::gate {
 
@@ -28,9 +29,12 @@ enum class Reason {
     route_email_domain_not_allowed,  // allowed_email_domains on the auth URL
     policy_no_rule,                  // --policy-file names the host, but no rule covers this path/method
     policy_not_allowed,              // the matching --policy-file rule does not admit this user
+    bearer_token_invalid,            // --skip-jwt-bearer-tokens: the token did not verify
+    bearer_token_expired,            // --skip-jwt-bearer-tokens: the token verified once, and has expired since
+    bearer_issuer_unavailable,       // --skip-jwt-bearer-tokens: the token's issuer's keys are not loaded yet
 };
 
-inline constexpr std::size_t kReasonCount = static_cast<std::size_t>(Reason::policy_not_allowed) + 1;
+inline constexpr std::size_t kReasonCount = static_cast<std::size_t>(Reason::bearer_issuer_unavailable) + 1;
 
 const char* to_string(Reason r);
 // The reason as a metric label: the enumerator's name.
@@ -39,6 +43,7 @@ const char* metric_name(Reason r);
 struct Decision {
     Verdict verdict = Verdict::sign_in_required;
     Reason reason = Reason::no_session;
+    std::string detail;  // more than the reason says, for the log (why a bearer token failed); usually empty
 };
 
 }  // namespace gh::gate

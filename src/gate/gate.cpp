@@ -6,13 +6,15 @@
 namespace gh::gate {
 
 Gate::Gate(std::shared_ptr<const options::Options> options, const session::SessionStore& sessions, const Clock& clock,
-           const authz::WatchedEmailList* emails, const authz::WatchedFile<authz::Policy>* policy)
+           const authz::WatchedEmailList* emails, const authz::WatchedFile<authz::Policy>* policy,
+           const BearerVerifier* bearer)
     : options_(std::move(options)),
       sessions_(sessions),
       clock_(clock),
       emails_(emails),
       policy_(policy),
-      skip_routes_(options_->skip_auth_routes, options_->skip_auth_preflight) {}
+      skip_routes_(options_->skip_auth_routes, options_->skip_auth_preflight),
+      bearer_(bearer) {}
 
 Reason Gate::check_identity(std::string_view email, const std::vector<std::string>& groups) const {
     // oauth2-proxy's rule: a domain match or a listed address lets a user in.
@@ -65,9 +67,41 @@ Decision Gate::with_session(const OriginalRequest& request, const authz::PolicyM
     return {Verdict::allow, Reason::allowed};
 }
 
+std::string_view Gate::bearer_token(const OriginalRequest& request) const {
+    return bearer_ ? bearer_token_of(request.authorization) : std::string_view{};
+}
+
+Decision Gate::with_bearer(const OriginalRequest& request, const authz::PolicyMatch& match, const BearerCheck& checked,
+                           std::optional<session::LoadResult> loaded, const session::Session& session) const {
+    using Outcome = BearerCheck::Outcome;
+    // The token decides, or, when it failed and the fallback is on, a valid session cookie does.
+    if (checked.outcome == Outcome::ok || loaded == session::LoadResult::ok)
+        return with_session(request, match, session::LoadResult::ok, session);
+    switch (checked.outcome) {
+        case Outcome::unavailable: return {Verdict::unavailable, Reason::bearer_issuer_unavailable, checked.error};
+        case Outcome::expired:
+            return {options_->bearer_token_login_fallback ? Verdict::sign_in_required : Verdict::forbidden,
+                    Reason::bearer_token_expired, checked.error};
+        case Outcome::ok:
+        case Outcome::invalid: break;
+    }
+    // oauth2-proxy's --bearer-token-login-fallback=false: a request that presents a bad token is refused outright.
+    return {options_->bearer_token_login_fallback ? Verdict::sign_in_required : Verdict::forbidden,
+            Reason::bearer_token_invalid, checked.error};
+}
+
 std::optional<Decision> Gate::decide_now(const OriginalRequest& request, session::Session& session) const {
     authz::PolicyMatch match;
     if (auto d = before_session(request, match)) return d;
+    if (const auto token = bearer_token(request); !token.empty()) {
+        const auto checked = bearer_->find_now(token, session);
+        if (!checked) return std::nullopt;
+        if (checked->outcome == BearerCheck::Outcome::ok || !options_->bearer_token_login_fallback)
+            return with_bearer(request, match, *checked, std::nullopt, session);
+        const auto loaded = sessions_.load_now(*request.cookies, clock_.now(), session);
+        if (!loaded) return std::nullopt;
+        return with_bearer(request, match, *checked, loaded, session);
+    }
     const auto loaded = sessions_.load_now(*request.cookies, clock_.now(), session);
     if (!loaded) return std::nullopt;
     return with_session(request, match, *loaded, session);
@@ -76,6 +110,19 @@ std::optional<Decision> Gate::decide_now(const OriginalRequest& request, session
 boost::asio::awaitable<Decision> Gate::decide(const OriginalRequest& request, session::Session& session) const {
     authz::PolicyMatch match;
     if (auto d = before_session(request, match)) co_return *d;
+    if (const auto token = bearer_token(request); !token.empty()) {
+        auto checked = bearer_->find_now(token, session);
+        if (!checked) checked = co_await bearer_->verify(token, session);
+        std::optional<session::LoadResult> loaded;
+        if (checked->outcome != BearerCheck::Outcome::ok && options_->bearer_token_login_fallback) {
+            loaded = sessions_.load_now(*request.cookies, clock_.now(), session);
+            if (!loaded) loaded = co_await sessions_.load(*request.cookies, clock_.now(), session);
+        }
+        // Other requests of this thread ran meanwhile and may have moved it to a newer policy snapshot.
+        match = {};
+        if (auto d = before_session(request, match)) co_return *d;
+        co_return with_bearer(request, match, *checked, loaded, session);
+    }
     auto loaded = sessions_.load_now(*request.cookies, clock_.now(), session);
     if (!loaded) {
         loaded = co_await sessions_.load(*request.cookies, clock_.now(), session);

@@ -7,6 +7,7 @@
 #include "authz/email_list.hpp"
 #include "authz/policy.hpp"
 #include "authz/skip_routes.hpp"
+#include "gate/bearer.hpp"
 #include "gate/decision.hpp"
 #include "gate/route_rules.hpp"
 #include "options/options.hpp"
@@ -23,13 +24,17 @@ struct OriginalRequest {
     std::string_view method;
     std::string_view path;
     std::string_view host;
+    // The Authorization header's value: a bearer token there authenticates the request (--skip-jwt-bearer-tokens).
+    std::string_view authorization;
 };
 
 class Gate {
 public:
     // `emails`: the --authenticated-emails-file list, `policy`: the --policy-file; nullptr when not configured.
+    // `bearer`: verifies bearer tokens (--skip-jwt-bearer-tokens); nullptr when off.
     Gate(std::shared_ptr<const options::Options> options, const session::SessionStore& sessions, const Clock& clock,
-         const authz::WatchedEmailList* emails = nullptr, const authz::WatchedFile<authz::Policy>* policy = nullptr);
+         const authz::WatchedEmailList* emails = nullptr, const authz::WatchedFile<authz::Policy>* policy = nullptr,
+         const BearerVerifier* bearer = nullptr);
 
     // True when public routes are configured, i.e. doors should work out the original method and path.
     bool has_public_routes() const { return !skip_routes_.empty() || policy_; }
@@ -51,6 +56,12 @@ private:
     std::optional<Decision> before_session(const OriginalRequest& request, authz::PolicyMatch& match) const;
     Decision with_session(const OriginalRequest& request, const authz::PolicyMatch& match, session::LoadResult loaded,
                           const session::Session& session) const;
+    // The token of a request that carries one and may be authenticated by it; empty otherwise.
+    std::string_view bearer_token(const OriginalRequest& request) const;
+    // After a bearer token was checked: allowed or refused by it, unless it failed and
+    // --bearer-token-login-fallback lets the session cookie decide (`loaded`: that cookie's session).
+    Decision with_bearer(const OriginalRequest& request, const authz::PolicyMatch& match, const BearerCheck& checked,
+                         std::optional<session::LoadResult> loaded, const session::Session& session) const;
 
     std::shared_ptr<const options::Options> options_;
     const session::SessionStore& sessions_;
@@ -58,6 +69,7 @@ private:
     const authz::WatchedEmailList* emails_;
     const authz::WatchedFile<authz::Policy>* policy_;
     authz::SkipRoutes skip_routes_;
+    const BearerVerifier* bearer_;
 };
 
 }  // namespace gh::gate

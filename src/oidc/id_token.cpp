@@ -3,38 +3,9 @@
 #include <algorithm>
 
 #include "crypto/bytes.hpp"
+#include "oidc/claim_values.hpp"
 
 namespace gh::oidc {
-namespace {
-
-std::vector<std::string> audiences(const nlohmann::json& claims, const std::vector<std::string>& names) {
-    std::vector<std::string> out;
-    for (const auto& name : names) {
-        if (!claims.contains(name)) continue;
-        const auto& aud = claims[name];
-        if (aud.is_string()) out.push_back(aud.get<std::string>());
-        else if (aud.is_array())
-            for (const auto& a : aud)
-                if (a.is_string()) out.push_back(a.get<std::string>());
-    }
-    return out;
-}
-
-// A string claim, or "" when it is absent or of another type (json::value would throw on a number: found by
-// the jws fuzzer, tests/fuzz/corpus/jws/regression-numeric-azp).
-std::string string_claim(const nlohmann::json& claims, const char* name) {
-    const auto it = claims.find(name);
-    return it != claims.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
-
-bool numeric(const nlohmann::json& claims, const char* name, std::int64_t& out) {
-    if (!claims.contains(name) || !claims[name].is_number()) return false;
-    out = claims[name].is_number_float() ? static_cast<std::int64_t>(claims[name].get<double>())
-                                         : claims[name].get<std::int64_t>();
-    return true;
-}
-
-}  // namespace
 
 std::string check_id_token_claims(const nlohmann::json& claims, const IdTokenExpectations& expect) {
     // A signed payload that is not an object would make every lookup below throw (found by the jws fuzzer).
@@ -56,10 +27,10 @@ std::string check_id_token_claims(const nlohmann::json& claims, const IdTokenExp
         return "authorized party (azp) '" + azp + "' is not the client id";
 
     std::int64_t exp = 0, iat = 0, nbf = 0;
-    if (!numeric(claims, "exp", exp)) return "no expiry (exp)";
+    if (!numeric_claim(claims, "exp", exp)) return "no expiry (exp)";
     if (exp + expect.skew <= expect.now) return "token expired";
-    if (numeric(claims, "iat", iat) && iat - expect.skew > expect.now) return "token issued in the future (iat)";
-    if (numeric(claims, "nbf", nbf) && nbf - expect.skew > expect.now) return "token not yet valid (nbf)";
+    if (numeric_claim(claims, "iat", iat) && iat - expect.skew > expect.now) return "token issued in the future (iat)";
+    if (numeric_claim(claims, "nbf", nbf) && nbf - expect.skew > expect.now) return "token not yet valid (nbf)";
 
     // The nonce binds the token to the login this browser started: a token from another login is useless.
     if (!expect.require_nonce) return {};

@@ -1,5 +1,7 @@
 #include "oidc/logout_token.hpp"
 
+#include "oidc/claim_values.hpp"
+
 namespace gh::oidc {
 namespace {
 
@@ -11,11 +13,6 @@ bool has_audience(const nlohmann::json& aud, const std::string& client_id) {
     for (const auto& a : aud)
         if (a.is_string() && a.get<std::string>() == client_id) return true;
     return false;
-}
-
-std::string string_claim(const nlohmann::json& claims, const char* name) {
-    const auto it = claims.find(name);
-    return it != claims.end() && it->is_string() ? it->get<std::string>() : std::string{};
 }
 
 }  // namespace

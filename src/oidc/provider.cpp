@@ -11,6 +11,8 @@
 
 #include "crypto/base64.hpp"
 #include "http/form.hpp"
+#include "oidc/bearer_token.hpp"
+#include "oidc/claim_values.hpp"
 #include "oidc/id_token.hpp"
 #include "oidc/jws.hpp"
 
@@ -86,7 +88,8 @@ asio::awaitable<std::string> Provider::discover() {
     if (!config_.redeem_url.empty()) e->token = config_.redeem_url;
     if (!config_.jwks_url.empty()) e->jwks = config_.jwks_url;
     if (!config_.end_session_url.empty()) e->end_session = config_.end_session_url;
-    if (e->authorization.empty() || e->token.empty() || e->jwks.empty())
+    if (config_.keys_only && e->jwks.empty()) co_return "the issuer names no JWKS endpoint";
+    if (!config_.keys_only && (e->authorization.empty() || e->token.empty() || e->jwks.empty()))
         co_return "the IdP names no authorization, token or JWKS endpoint";
     endpoints_.publish(std::move(e));
     co_return std::string{};
@@ -223,6 +226,29 @@ asio::awaitable<LogoutTokenResult> Provider::verify_logout_token(const std::stri
     expect.now = clock_.now();
     expect.skip_issuer_check = config_.skip_issuer_check;
     co_return check_logout_token(verified.value->payload, expect);
+}
+
+asio::awaitable<BearerResult> Provider::verify_bearer(const std::string& jwt,
+                                                      const std::vector<std::string>& audiences) const {
+    const auto endpoints = endpoints_.load();
+    if (!endpoints || !keys_.load())
+        co_return BearerResult{.error = "the issuer's keys are not loaded yet", .unavailable = true};
+    const auto verified = co_await verify_signature(jwt);
+    if (!verified.value) co_return BearerResult{.error = "signature: " + verified.error};
+    const auto& claims = verified.value->payload;
+    BearerExpectations expect;
+    expect.issuer = endpoints->issuer;
+    expect.audiences = audiences;
+    expect.audience_claims = config_.audience_claims;
+    expect.now = clock_.now();
+    if (auto why = check_bearer_claims(claims, expect); !why.empty()) co_return BearerResult{.error = std::move(why)};
+    auto identity = extract_identity(claims, config_.claims);
+    if (!identity.identity) co_return BearerResult{.error = std::move(identity.error)};
+    if (config_.keycloak_roles) add_keycloak_roles(claims, *identity.identity);
+    BearerResult r{.identity = std::move(identity.identity)};
+    numeric_claim(claims, "exp", r.expires_at);
+    numeric_claim(claims, "iat", r.issued_at);
+    co_return r;
 }
 
 asio::awaitable<RedeemResult> Provider::verify_tokens(const std::string& body, const std::string& nonce,

@@ -33,6 +33,7 @@ struct ProviderConfig {
     bool skip_issuer_check = false;
     bool keycloak_roles = false;
     ClaimNames claims;
+    bool keys_only = false;  // an issuer of bearer tokens only (--extra-jwt-issuers): no login endpoints needed
 };
 
 struct Endpoints {
@@ -57,6 +58,15 @@ struct RedeemResult {
     std::optional<LoginTokens> tokens;
     std::string error;     // for the log; never holds a secret or a token
     bool refused = false;  // the IdP (or the token) said no, as opposed to the IdP being unreachable
+};
+
+// A verified bearer token (--skip-jwt-bearer-tokens).
+struct BearerResult {
+    std::optional<Identity> identity;
+    std::int64_t expires_at = 0;
+    std::int64_t issued_at = 0;
+    std::string error;         // why not, for the log and WWW-Authenticate; never holds the token
+    bool unavailable = false;  // the issuer's keys are not loaded yet: fail closed, the token may be fine
 };
 
 class Provider {
@@ -88,6 +98,12 @@ public:
     // A back-channel logout token: signature with the IdP's keys, then the claims of OIDC Back-Channel
     // Logout 1.0 §2.6.
     boost::asio::awaitable<LogoutTokenResult> verify_logout_token(const std::string& jwt) const;
+
+    // A JWT a machine client presents as a bearer token, issued by this provider's issuer: the signature with its
+    // keys (refetched, rate-limited, for an unknown kid), then `iss`, `aud` (one of `audiences`), `exp`, `nbf`, `iat`
+    // (oidc/bearer_token.hpp), then the identity from the claims, as for a login.
+    boost::asio::awaitable<BearerResult> verify_bearer(const std::string& jwt,
+                                                       const std::vector<std::string>& audiences) const;
 
     const ProviderConfig& config() const { return config_; }
 

@@ -283,6 +283,23 @@ void build_logs(Builder& b, Options& o) {
     o.ping_user_agent = b.text("ping-user-agent");
 }
 
+void build_machines(Builder& b, Options& o) {
+    o.skip_jwt_bearer_tokens = b.boolean("skip-jwt-bearer-tokens");
+    o.bearer_token_login_fallback = b.boolean("bearer-token-login-fallback");
+    for (const auto& pair : b.list("extra-jwt-issuers")) {
+        // issuer=audience, split at the first '=' as oauth2-proxy does (an issuer URL has no '=' before its path).
+        const auto eq = pair.find('=');
+        Options::JwtIssuer issuer;
+        if (eq != std::string::npos) issuer = {pair.substr(0, eq), pair.substr(eq + 1)};
+        if (issuer.audience.empty() || !(issuer.issuer.starts_with("https://") || issuer.issuer.starts_with("http://")))
+            b.fail("extra-jwt-issuers", "'" + pair + "' is not issuer=audience (an http(s) issuer URL and an audience)");
+        else
+            o.extra_jwt_issuers.push_back(std::move(issuer));
+    }
+    if (!o.extra_jwt_issuers.empty() && !o.skip_jwt_bearer_tokens)
+        o.warnings.push_back("--extra-jwt-issuers has no effect without --skip-jwt-bearer-tokens");
+}
+
 void build_server(Builder& b, Options& o) {
     if (auto a = parse_listen_address(b.text("http-address"))) o.http_address = *a;
     else b.fail("http-address", "'" + b.text("http-address") + "' is not host:port");
@@ -380,6 +397,7 @@ ParseOutcome parse_options(const std::vector<std::string>& args, const Environme
     o.pass_access_token = b.boolean("pass-access-token");
     o.reverse_proxy = b.boolean("reverse-proxy");
     build_trust(b, o);
+    build_machines(b, o);
     build_server(b, o);
     build_logs(b, o);
 

@@ -84,6 +84,15 @@ struct Options {
     std::string policy_file;
     std::vector<std::string> whitelist_domains;
 
+    // Machine clients ([machines])
+    struct JwtIssuer {
+        std::string issuer;    // discovered like --oidc-issuer-url; the token's `iss` must equal it
+        std::string audience;  // the token's `aud` must contain it
+    };
+    bool skip_jwt_bearer_tokens = false;     // --skip-jwt-bearer-tokens
+    std::vector<JwtIssuer> extra_jwt_issuers;  // --extra-jwt-issuers=issuer=audience
+    bool bearer_token_login_fallback = true;   // --bearer-token-login-fallback
+
     // Forward-auth answer
     bool set_xauthrequest = false;
     bool pass_access_token = false;

@@ -165,20 +165,37 @@ TEST(ParseOptions, EachBadValueIsOneLineNamingItsFlag) {
 }
 
 TEST(ParseOptions, UnknownAndUnimplementedFlagsAreRefusedByName) {
-    auto errors = errors_of(base_args({"--no-such-flag=1", "--skip-jwt-bearer-tokens=true", "--htpasswd-file=/etc/htpasswd"}));
+    auto errors = errors_of(base_args({"--no-such-flag=1", "--display-htpasswd-form=true", "--htpasswd-file=/etc/htpasswd"}));
     ASSERT_EQ(errors.size(), 3u);
     EXPECT_EQ(errors[0], "--no-such-flag: unknown flag");
-    EXPECT_EQ(errors[1], "--skip-jwt-bearer-tokens: not implemented yet (arrives with [machines])");
+    EXPECT_EQ(errors[1], "--display-htpasswd-form: not implemented yet (arrives with [machines])");
     EXPECT_EQ(errors[2], "--htpasswd-file: not implemented yet (arrives with [machines])");
 }
 
 TEST(ParseOptions, UnimplementedSettingsInEnvAndFileAreRefusedToo) {
-    auto errors = errors_of(base_args({"--config=c.cfg"}), {{"OAUTH2_PROXY_SKIP_JWT_BEARER_TOKENS", "true"}},
+    auto errors = errors_of(base_args({"--config=c.cfg"}), {{"OAUTH2_PROXY_DISPLAY_HTPASSWD_FORM", "true"}},
                             {{"c.cfg", "htpasswd_file = \"/etc/htpasswd\"\nbogus_key = 1\n"}});
     ASSERT_EQ(errors.size(), 3u);
     EXPECT_EQ(errors[0], "c.cfg:1 htpasswd_file: not implemented yet (arrives with [machines])");
     EXPECT_EQ(errors[1], "c.cfg:2 bogus_key: unknown setting");
-    EXPECT_EQ(errors[2], "OAUTH2_PROXY_SKIP_JWT_BEARER_TOKENS: not implemented yet (arrives with [machines])");
+    EXPECT_EQ(errors[2], "OAUTH2_PROXY_DISPLAY_HTPASSWD_FORM: not implemented yet (arrives with [machines])");
+}
+
+TEST(ParseOptions, BearerTokenSettings) {
+    const auto o = must_parse(base_args({"--skip-jwt-bearer-tokens", "--extra-jwt-issuers=https://ci.example.com=ci-api",
+                                               "--extra-jwt-issuers=https://k8s.example.com/issuer=https://api.example.com"}));
+    EXPECT_TRUE(o.skip_jwt_bearer_tokens);
+    EXPECT_TRUE(o.bearer_token_login_fallback);
+    ASSERT_EQ(o.extra_jwt_issuers.size(), 2u);
+    EXPECT_EQ(o.extra_jwt_issuers[0].issuer, "https://ci.example.com");
+    EXPECT_EQ(o.extra_jwt_issuers[0].audience, "ci-api");
+    EXPECT_EQ(o.extra_jwt_issuers[1].issuer, "https://k8s.example.com/issuer");
+    EXPECT_EQ(o.extra_jwt_issuers[1].audience, "https://api.example.com");
+    EXPECT_EQ(errors_of(base_args({"--extra-jwt-issuers=https://ci.example.com"})),
+              (std::vector<std::string>{"--extra-jwt-issuers: 'https://ci.example.com' is not issuer=audience (an "
+                                        "http(s) issuer URL and an audience)"}));
+    EXPECT_EQ(errors_of(base_args({"--extra-jwt-issuers=ci=aud"})).size(), 1u);
+    EXPECT_FALSE(must_parse(base_args({"--bearer-token-login-fallback=false"})).bearer_token_login_fallback);
 }
 
 TEST(ParseOptions, RedisStoreNeedsOneValidTopology) {

@@ -4,6 +4,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 
+#include "doors/bearer_challenge.hpp"
 #include "doors/sign_in_redirect.hpp"
 #include "observe/log_lines.hpp"
 #include "observe/log_text.hpp"
@@ -16,7 +17,22 @@ namespace {
 namespace asio = boost::asio;
 
 gate::OriginalRequest original_of(const CheckView& view, const session::CookieJar& jar) {
-    return {.cookies = &jar, .route = view.route, .method = view.method, .path = view.path, .host = view.host};
+    return {.cookies = &jar,
+            .route = view.route,
+            .method = view.method,
+            .path = view.path,
+            .host = view.host,
+            .authorization = view.authorization};
+}
+
+// The challenge of a 401 (RFC 6750), among the headers Envoy sends to the client with the denial.
+void add_challenge(const std::string& challenge, CheckResponse& response) {
+    if (challenge.empty()) return;
+    auto* h = response.mutable_denied_response()->add_headers();
+    h->mutable_header()->set_key("www-authenticate");
+    h->mutable_header()->set_value(challenge);
+    h->mutable_append()->set_value(false);
+    h->set_append_action(envoy::config::core::v3::HeaderValueOption::OVERWRITE_IF_EXISTS_OR_ADD);
 }
 
 std::string url_of(const CheckView& view) {
@@ -108,9 +124,10 @@ void ExtAuthzService::answer(const CheckView& view, const gate::Decision& d, con
             write_allow(d.reason == gate::Reason::public_route ? nullptr : &s, *options_, view, set_cookies, response);
             break;
         case gate::Verdict::sign_in_required:
-            if (wants_api_answer(view.accept, view.x_requested_with)) {
+            if (is_bearer_refusal(d.reason) || wants_api_answer(view.accept, view.x_requested_with)) {
                 status = 401;
                 write_denial(401, kUnauthenticated, {}, "Unauthorized\n", set_cookies, response);
+                add_challenge(bearer_challenge(*options_, d), response);
             } else {
                 status = 302;
                 const std::string url = url_of(view);
@@ -121,6 +138,7 @@ void ExtAuthzService::answer(const CheckView& view, const gate::Decision& d, con
         case gate::Verdict::forbidden:
             status = 403;
             write_denial(403, kPermissionDenied, {}, "Forbidden\n", set_cookies, response);
+            if (is_bearer_refusal(d.reason)) add_challenge(bearer_challenge(*options_, d), response);
             break;
         case gate::Verdict::unavailable:
             status = 503;
@@ -130,7 +148,7 @@ void ExtAuthzService::answer(const CheckView& view, const gate::Decision& d, con
     observe::count_decision(static_cast<std::size_t>(d.reason));
     observe::count_request(observe::Endpoint::envoy_grpc, status, std::chrono::steady_clock::now() - view.started);
     // The user is known when the session was read: allowed (not as a public route) or refused as signed in.
-    const bool known = d.verdict == gate::Verdict::forbidden ||
+    const bool known = (d.verdict == gate::Verdict::forbidden && !is_bearer_refusal(d.reason)) ||
                        (d.verdict == gate::Verdict::allow && d.reason != gate::Reason::public_route);
     const std::string_view user = known ? std::string_view(s.email.empty() ? s.user : s.email) : std::string_view{};
     const std::string_view client = view.client.empty() ? std::string_view("-") : view.client;
@@ -145,17 +163,16 @@ void ExtAuthzService::answer(const CheckView& view, const gate::Decision& d, con
                           .status = status,
                           .duration = std::chrono::steady_clock::now() - view.started});
     if (d.verdict == gate::Verdict::allow || !observe::auth_logging_on()) return;
-    const std::string message = fmt::format(
+    std::string message = fmt::format(
         "auth: door=grpc status={} reason=\"{}\" client={} user=\"{}\" email=\"{}\" host=\"{}\" path=\"{}\"",
-        status, gate::to_string(d.reason), observe::log_text(client, 64),
-        d.verdict == gate::Verdict::forbidden ? observe::log_text(s.user) : "",
-        d.verdict == gate::Verdict::forbidden ? observe::log_text(s.email) : "", observe::log_text(view.host),
-        observe::log_text(view.path));
+        status, gate::to_string(d.reason), observe::log_text(client, 64), known ? observe::log_text(s.user) : "",
+        known ? observe::log_text(s.email) : "", observe::log_text(view.host), observe::log_text(view.path));
+    if (!d.detail.empty()) message += " detail=\"" + observe::log_text(d.detail) + "\"";
     observe::log_auth({.status = d.verdict == gate::Verdict::unavailable ? observe::AuthStatus::error
                                                                          : observe::AuthStatus::failure,
                        .client = client,
                        .request_id = view.request_id,
-                       .user = d.verdict == gate::Verdict::forbidden ? user : std::string_view{},
+                       .user = user,  // empty unless known
                        .message = message,
                        .reason = gate::metric_name(d.reason),
                        .http_status = status,

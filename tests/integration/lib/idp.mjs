@@ -2,7 +2,7 @@
 // /realms/internal like a Keycloak realm, with users that have a password, an e-mail and groups, one
 // confidential client, and a minimal login form of our own (oidc-provider leaves the UI to its host).
 import http from 'node:http';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import Provider from 'oidc-provider';
 
 export const realmPath = '/realms/internal';
@@ -36,20 +36,45 @@ function readForm(req) {
 
 // Starts the IdP on 127.0.0.1:port. `clients`: [{ client_id, client_secret, redirect_uris, post_logout_redirect_uris }].
 // `issuer` overrides the public address (an HTTPS front in front of this plain-HTTP server).
-export async function startIdp({ port, clients, kid = 'realm-key-1', issuer: front }) {
+// `machineClients`: [{ client_id, client_secret, groups, email, audience }]: programs that get a JWT access token
+// with the client-credentials grant (scope `api`), for `audience` (default `apiAudience`), valid `apiTokenTtl`
+// seconds, carrying their `groups` (and `email`, when given) as claims.
+export async function startIdp({ port, clients, kid = 'realm-key-1', issuer: front, machineClients = [],
+  apiAudience = 'gatehouse', apiTokenTtl = 300 }) {
   const issuer = `${front ?? `http://127.0.0.1:${port}`}${realmPath}`;
+  const machines = Object.fromEntries(machineClients.map((m) => [m.client_id, m]));
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const signingKey = { ...privateKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' };
   const provider = new Provider(issuer, {
-    clients: clients.map((c) => ({ grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'],
-      token_endpoint_auth_method: 'client_secret_basic', ...c })),
+    clients: [
+      ...clients.map((c) => ({ grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic', ...c })),
+      ...machineClients.map(({ client_id, client_secret }) => ({ client_id, client_secret,
+        grant_types: ['client_credentials'], response_types: [], redirect_uris: [],
+        token_endpoint_auth_method: 'client_secret_basic' })),
+    ],
     jwks: { keys: [signingKey] },
     cookies: { keys: ['gatehouse-test-idp-cookie-key'] },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username', 'groups'] },
     // Keycloak puts the scope claims into the ID token too; oidc-provider does so only with this off.
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true },
-      backchannelLogout: { enabled: true } },
+      backchannelLogout: { enabled: true },
+      clientCredentials: { enabled: true },
+      // JWT access tokens (RFC 9068) for the machine clients only: a browser login keeps its usual tokens.
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: (ctx) => (ctx.oidc.params?.grant_type === 'client_credentials' ? 'urn:gatehouse:api' : undefined),
+        useGrantedResource: () => true,
+        getResourceServerInfo: (ctx, resource, client) => ({ scope: 'api',
+          audience: machines[client.clientId]?.audience ?? apiAudience, accessTokenFormat: 'jwt',
+          accessTokenTTL: apiTokenTtl, jwt: { sign: { alg: 'RS256' } } }),
+      } },
+    extraTokenClaims: async (ctx, token) => {
+      const m = machines[token.clientId];
+      if (!m || token.kind !== 'ClientCredentials') return undefined;
+      return { groups: m.groups ?? [], ...(m.email ? { email: m.email, email_verified: true } : {}) };
+    },
     interactions: { url: (ctx, interaction) => `${realmPath}/interaction/${interaction.uid}` },
     // Consent is implied for this first-party client: grant the requested scopes.
     loadExistingGrant: async (ctx) => {
@@ -101,7 +126,25 @@ export async function startIdp({ port, clients, kid = 'realm-key-1', issuer: fro
     }
   });
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { issuer, server, provider, close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }) };
+  // Signs `claims` with the realm's own key, the way its access tokens are signed: for tokens the IdP would not
+  // issue on request (already expired, not yet valid).
+  const signJwt = (claims) => {
+    const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const input = `${part({ alg: 'RS256', typ: 'at+jwt', kid })}.${part(claims)}`;
+    return `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
+  };
+  // A JWT access token for a machine client, by the client-credentials grant.
+  const clientCredentialsToken = async (clientId, clientSecret) => {
+    const r = await fetch(`${issuer}/token`, { method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
+      body: 'grant_type=client_credentials&scope=api' });
+    const body = await r.json();
+    if (r.status !== 200) throw new Error(`client_credentials for ${clientId}: ${r.status} ${JSON.stringify(body)}`);
+    return body.access_token;
+  };
+  return { issuer, server, provider, signJwt, clientCredentialsToken,
+    close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }) };
 }
 
 // Run standalone (used by `make demo`): node idp.mjs PORT REDIRECT_URI POST_LOGOUT_URI CLIENT_SECRET

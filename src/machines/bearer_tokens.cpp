@@ -1,0 +1,74 @@
+#include "machines/bearer_tokens.hpp"
+
+#include <openssl/sha.h>
+
+#include "oidc/bearer_token.hpp"
+#include "session/opened_values.hpp"
+
+namespace gh::machines {
+namespace {
+
+std::uint64_t next_id() {
+    static std::atomic<std::uint64_t> last{0};
+    return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+// What a thread has verified, keyed by the token's SHA-256 (32 bytes). Only successes are remembered.
+using VerifiedTokens = session::OpenedValues<session::Session, 256>;
+VerifiedTokens& verified_here() {
+    thread_local VerifiedTokens verified;
+    return verified;
+}
+
+std::string_view digest_of(std::string_view token, std::array<unsigned char, SHA256_DIGEST_LENGTH>& out) {
+    SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), out.data());
+    return {reinterpret_cast<const char*>(out.data()), out.size()};
+}
+
+}  // namespace
+
+BearerTokens::BearerTokens(std::vector<Issuer> issuers, const Clock& clock)
+    : issuers_(std::move(issuers)), clock_(clock), id_(next_id()) {}
+
+std::optional<gate::BearerCheck> BearerTokens::find_now(std::string_view token, session::Session& out) const {
+    std::array<unsigned char, SHA256_DIGEST_LENGTH> digest;
+    if (!verified_here().find(id_, digest_of(token, digest), out)) return std::nullopt;
+    if (out.expires_at + kSkew <= clock_.now()) return gate::BearerCheck{gate::BearerCheck::Outcome::expired, "token expired"};
+    return gate::BearerCheck{gate::BearerCheck::Outcome::ok, {}};
+}
+
+const BearerTokens::Issuer* BearerTokens::issuer_for(std::string_view token) const {
+    const auto iss = oidc::unverified_issuer(token);
+    if (!iss) return nullptr;
+    for (const auto& i : issuers_) {
+        const auto endpoints = i.provider->endpoints();
+        const std::string& known = endpoints ? endpoints->issuer : i.provider->config().issuer_url;
+        if (known == *iss) return &i;
+    }
+    return nullptr;
+}
+
+boost::asio::awaitable<gate::BearerCheck> BearerTokens::verify(std::string_view token, session::Session& out) const {
+    using Outcome = gate::BearerCheck::Outcome;
+    const Issuer* issuer = issuer_for(token);
+    if (!issuer) {
+        const auto iss = oidc::unverified_issuer(token);
+        co_return gate::BearerCheck{Outcome::invalid, iss ? "issuer '" + *iss + "' is not accepted" : "not a JWT"};
+    }
+    const std::string jwt(token);  // kept: it becomes the session's access token
+    const auto r = co_await issuer->provider->verify_bearer(jwt, issuer->audiences);
+    if (!r.identity) co_return gate::BearerCheck{r.unavailable ? Outcome::unavailable : Outcome::invalid, r.error};
+    out = session::Session{};
+    out.user = r.identity->user;
+    out.email = r.identity->email;
+    out.preferred_username = r.identity->preferred_username;
+    out.groups = r.identity->groups;
+    out.access_token = jwt;  // what --pass-access-token passes on, as oauth2-proxy does for bearer sessions
+    out.created_at = r.issued_at;
+    out.expires_at = r.expires_at;
+    std::array<unsigned char, SHA256_DIGEST_LENGTH> digest;
+    verified_here().remember(id_, digest_of(jwt, digest), out);
+    co_return gate::BearerCheck{Outcome::ok, {}};
+}
+
+}  // namespace gh::machines

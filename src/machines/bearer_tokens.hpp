@@ -1,0 +1,42 @@
+#pragma once
+// --skip-jwt-bearer-tokens: a request that carries `Authorization: Bearer <JWT>` is authenticated by the token
+// instead of a session cookie. The token says which issuer signed it; it is verified with that issuer's keys and
+// expectations only — the login's IdP (audiences: the client id and --oidc-extra-audience) or one of
+// --extra-jwt-issuers (its own audience) — and becomes a Session, so that every authorization rule applies to it
+// unchanged. Each thread remembers the tokens it verified until they expire, keyed by their SHA-256: a client
+// that sends the same token again costs a hash and a copy, not a signature check.
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gate/bearer.hpp"
+#include "oidc/provider.hpp"
+#include "session/clock.hpp"
+
+namespace gh::machines {
+
+class BearerTokens final : public gate::BearerVerifier {
+public:
+    struct Issuer {
+        const oidc::Provider* provider;      // discovered and keyed like the login's IdP
+        std::vector<std::string> audiences;  // the token's `aud` must contain one of them
+    };
+
+    BearerTokens(std::vector<Issuer> issuers, const Clock& clock);
+
+    std::optional<gate::BearerCheck> find_now(std::string_view token, session::Session& out) const override;
+    boost::asio::awaitable<gate::BearerCheck> verify(std::string_view token, session::Session& out) const override;
+
+    // Tolerated on a remembered token's expiry, as on a verified one's (oidc::BearerExpectations::skew).
+    static constexpr std::int64_t kSkew = 60;
+
+private:
+    const Issuer* issuer_for(std::string_view token) const;
+
+    std::vector<Issuer> issuers_;
+    const Clock& clock_;
+    std::uint64_t id_;  // names this instance's entries in the per-thread memory of verified tokens
+};
+
+}  // namespace gh::machines
