@@ -24,6 +24,7 @@
 #include "http/server.hpp"
 #include "observe/logs.hpp"
 #include "observe/metrics.hpp"
+#include "machines/basic_auth.hpp"
 #include "machines/bearer_tokens.hpp"
 #include "oidc/provider.hpp"
 #include "session/clock.hpp"
@@ -54,12 +55,13 @@ boost::asio::awaitable<void> watch(authz::WatchedFile<T>& file) {
 // SIGHUP re-reads the files that may change (--authenticated-emails-file, --policy-file) at once, without
 // waiting for the once-a-second check; connections and sessions are untouched.
 boost::asio::awaitable<void> reload_on_hangup(boost::asio::signal_set& hangup, authz::WatchedEmailList* emails,
-                                              authz::WatchedFile<authz::Policy>* policy) {
+                                              authz::WatchedFile<authz::Policy>* policy,
+                                              authz::WatchedFile<machines::Htpasswd>* htpasswd) {
     for (;;) {
         auto [ec, signal] = co_await hangup.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
         if (ec) co_return;
-        if (!emails && !policy) {
-            spdlog::info("received SIGHUP: no --authenticated-emails-file or --policy-file to re-read");
+        if (!emails && !policy && !htpasswd) {
+            spdlog::info("received SIGHUP: no --authenticated-emails-file, --policy-file or --htpasswd-file to re-read");
             continue;
         }
         const auto reload = [](auto& file) {
@@ -68,6 +70,7 @@ boost::asio::awaitable<void> reload_on_hangup(boost::asio::signal_set& hangup, a
         };
         if (emails) reload(*emails);
         if (policy) reload(*policy);
+        if (htpasswd) reload(*htpasswd);
     }
 }
 
@@ -87,6 +90,7 @@ int run(const options::Options& opts) {
     const SystemClock clock;
     std::unique_ptr<authz::WatchedEmailList> emails;
     std::unique_ptr<authz::WatchedFile<authz::Policy>> policy;
+    std::unique_ptr<authz::WatchedFile<machines::Htpasswd>> htpasswd;
     try {
         pages::configure({.provider_name = options->provider_display_name,
                           .banner = options->banner,
@@ -96,6 +100,9 @@ int run(const options::Options& opts) {
         if (!options->authenticated_emails_file.empty())
             emails = std::make_unique<authz::WatchedEmailList>("--authenticated-emails-file",
                                                                options->authenticated_emails_file, &authz::EmailList::parse);
+        if (!options->htpasswd_file.empty())
+            htpasswd = std::make_unique<authz::WatchedFile<machines::Htpasswd>>("--htpasswd-file", options->htpasswd_file,
+                                                                                &machines::Htpasswd::parse);
         if (!options->policy_file.empty())
             policy = std::make_unique<authz::WatchedFile<authz::Policy>>("--policy-file", options->policy_file,
                                                                          &authz::Policy::parse);
@@ -129,6 +136,8 @@ int run(const options::Options& opts) {
             issuers.push_back({extra_issuers[i].get(), {options->extra_jwt_issuers[i].audience}});
         bearer = std::make_unique<machines::BearerTokens>(std::move(issuers), clock);
     }
+    std::unique_ptr<machines::BasicAuth> basic;
+    if (htpasswd) basic = std::make_unique<machines::BasicAuth>(*htpasswd, options->htpasswd_user_groups, clock);
 
     // Discovery runs beside the I/O threads and retries until the IdP answers: Gatehouse starts (and
     // /ping answers) even when the IdP is down; /ready waits for it.
@@ -137,9 +146,10 @@ int run(const options::Options& opts) {
     for (const auto& extra : extra_issuers) boost::asio::co_spawn(background, extra->initialise(), boost::asio::detached);
     if (emails) boost::asio::co_spawn(background, watch(*emails), boost::asio::detached);
     if (policy) boost::asio::co_spawn(background, watch(*policy), boost::asio::detached);
+    if (htpasswd) boost::asio::co_spawn(background, watch(*htpasswd), boost::asio::detached);
     // Installed before any thread runs, so that an early SIGHUP is handled rather than ending the process.
     boost::asio::signal_set hangup(background, SIGHUP);
-    boost::asio::co_spawn(background, reload_on_hangup(hangup, emails.get(), policy.get()), boost::asio::detached);
+    boost::asio::co_spawn(background, reload_on_hangup(hangup, emails.get(), policy.get(), htpasswd.get()), boost::asio::detached);
     std::thread background_thread([&background] { background.run(); });
     struct JoinBackground {
         boost::asio::io_context& io;
@@ -211,7 +221,8 @@ int run(const options::Options& opts) {
         std::cerr << "gatehouse: " << e.what() << "\n";
         return 2;
     }
-    const gate::Gate gate(options, *sessions.store, clock, emails.get(), policy.get(), bearer.get());
+    const gate::Gate gate(options, *sessions.store, clock, emails.get(), policy.get(),
+                          {.bearer = bearer.get(), .basic = basic.get()});
     const Router routes(options, *sessions.store, gate, provider, clock, sessions.ready);
     router = &routes;
     std::unique_ptr<doors::envoy_grpc::GrpcServer> grpc;

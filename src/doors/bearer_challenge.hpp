@@ -1,5 +1,6 @@
 #pragma once
-// RFC 6750 §3: what a 401 says to a client that may authenticate with a bearer token (--skip-jwt-bearer-tokens).
+// What a 401 says to a client that may authenticate by its Authorization header: a bearer token (RFC 6750 §3,
+// --skip-jwt-bearer-tokens) or a user and password (RFC 7617, --htpasswd-file).
 #include <string>
 
 #include "gate/decision.hpp"
@@ -7,12 +8,13 @@
 
 namespace gh::doors {
 
-// True for the refusals of a presented bearer token: answered 401 (or 403) with a challenge, never a redirect.
-bool is_bearer_refusal(gate::Reason r);
+// True for the refusals of presented credentials: answered 401 (or 403) with a challenge, never a redirect.
+bool is_credential_refusal(gate::Reason r);
 
 // The WWW-Authenticate value for a refusal, or empty when none is due: `Bearer error="invalid_token",
 // error_description="…"` for a refused token, plain `Bearer` for a request without credentials while bearer
-// tokens are accepted. The description is fixed text: the detailed cause goes to the log only.
+// tokens are accepted, `Basic realm=…` for a refused password. The description is fixed text: the detailed
+// cause goes to the log only.
 std::string bearer_challenge(const options::Options& o, const gate::Decision& d);
 
 }  // namespace gh::doors

@@ -44,9 +44,13 @@ bool HttpDoor::serves(std::string_view request_path) const {
     return request_path.starts_with(path_) && (request_path.size() == path_.size() || request_path[path_.size()] == '/');
 }
 
-gate::OriginalRequest HttpDoor::original_request(const http::Request& req, const session::CookieJar& jar) const {
-    // nginx, Traefik, Caddy and Envoy pass the client's Authorization header on to the auth request.
-    gate::OriginalRequest original{.cookies = &jar, .authorization = req.header("Authorization")};
+gate::OriginalRequest HttpDoor::original_request(const http::Request& req, const session::CookieJar& jar,
+                                                std::string& client) const {
+    // nginx, Traefik, Caddy and Envoy pass the client's Authorization header on to the auth request. Its client
+    // address matters only to limits on failed passwords, so it is worked out only when credentials came.
+    const std::string_view authorization = req.header("Authorization");
+    if (!authorization.empty()) client = http::client_ip(req);
+    gate::OriginalRequest original{.cookies = &jar, .authorization = authorization, .client = client};
     if (kind_ == DoorKind::envoy_http) {
         // The request line is the original request, under our prefix; Envoy is the caller, not the client.
         std::string_view path = req.path().substr(path_.size());
@@ -80,7 +84,8 @@ boost::asio::awaitable<void> HttpDoor::handle(const http::Request& req, http::Re
     jar.clear();
     req.for_each("Cookie", [](std::string_view v) { jar.add_header(v); });
 
-    const auto d = gate_.decide_now(original_request(req, jar), session);
+    thread_local std::string client;
+    const auto d = gate_.decide_now(original_request(req, jar, client), session);
     if (!d) {
         co_await handle_with_store(req, res);
         co_return;
@@ -98,7 +103,8 @@ boost::asio::awaitable<void> HttpDoor::handle_with_store(const http::Request& re
     session::CookieJar jar;
     req.for_each("Cookie", [&jar](std::string_view v) { jar.add_header(v); });
     session::Session session;
-    const gate::OriginalRequest original = original_request(req, jar);
+    std::string client;
+    const gate::OriginalRequest original = original_request(req, jar, client);
     const gate::Decision d = co_await gate_.decide(original, session);
     if (d.verdict == gate::Verdict::allow && d.reason != gate::Reason::public_route && refresher_ &&
         refresher_->due(session)) {
@@ -122,7 +128,7 @@ void HttpDoor::answer(const http::Request& req, http::Response& res, const gate:
             break;
         case gate::Verdict::sign_in_required:
             // A client that presented a bearer token is a program: 401 with the challenge, never a redirect.
-            if (kind_ == DoorKind::nginx || is_bearer_refusal(d.reason) ||
+            if (kind_ == DoorKind::nginx || is_credential_refusal(d.reason) ||
                 wants_api_answer(req.header("Accept"), req.header("X-Requested-With"))) {
                 res.status(401);
                 // nginx passes a 401's WWW-Authenticate on to the client; the other proxies pass the whole answer.
@@ -136,7 +142,9 @@ void HttpDoor::answer(const http::Request& req, http::Response& res, const gate:
             }
             break;
         case gate::Verdict::forbidden:
-            if (is_bearer_refusal(d.reason)) {  // --bearer-token-login-fallback=false: 403, no identity
+            // Refused credentials (a bad token with --bearer-token-login-fallback=false, too many failed passwords):
+            // 403 with the challenge, and no identity.
+            if (is_credential_refusal(d.reason)) {
                 res.status(403);
                 res.header("WWW-Authenticate", bearer_challenge(*options_, d));
                 break;
@@ -208,7 +216,7 @@ void HttpDoor::log_denial(const http::Request& req, const gate::Decision& d, con
                           int status) const {
     if (!observe::auth_logging_on()) return;
     // Who is known only when refused as signed in; a 401 (or a refused bearer token) has no trustworthy identity.
-    const bool known = d.verdict == gate::Verdict::forbidden && !is_bearer_refusal(d.reason);
+    const bool known = d.verdict == gate::Verdict::forbidden && !is_credential_refusal(d.reason);
     const std::string_view user = known ? std::string_view(s.email.empty() ? s.user : s.email) : std::string_view{};
     const auto url = original_url(req);
     const std::string_view path = std::string_view(url.uri).substr(0, url.uri.find('?'));

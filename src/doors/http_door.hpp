@@ -35,7 +35,9 @@ public:
     boost::asio::awaitable<void> handle(const http::Request& req, http::Response& res) const;
 
 private:
-    gate::OriginalRequest original_request(const http::Request& req, const session::CookieJar& jar) const;
+    // `client`: storage for the client's address, filled only for a request that presents credentials.
+    gate::OriginalRequest original_request(const http::Request& req, const session::CookieJar& jar,
+                                           std::string& client) const;
     http::OriginalUrl original_url(const http::Request& req) const;
     // The path that waits: its own jar and session, since the thread's buffers serve other requests meanwhile.
     boost::asio::awaitable<void> handle_with_store(const http::Request& req, http::Response& res) const;

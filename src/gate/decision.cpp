@@ -23,6 +23,8 @@ const char* to_string(Reason r) {
         case Reason::bearer_token_invalid: return "bearer token not valid";
         case Reason::bearer_token_expired: return "bearer token expired";
         case Reason::bearer_issuer_unavailable: return "bearer token issuer's keys not loaded";
+        case Reason::basic_auth_invalid: return "unknown user or wrong password";
+        case Reason::basic_auth_rate_limited: return "too many failed password attempts";
     }
     return "unknown";
 }
@@ -48,6 +50,8 @@ const char* metric_name(Reason r) {
         case Reason::bearer_token_invalid: return "bearer_token_invalid";
         case Reason::bearer_token_expired: return "bearer_token_expired";
         case Reason::bearer_issuer_unavailable: return "bearer_issuer_unavailable";
+        case Reason::basic_auth_invalid: return "basic_auth_invalid";
+        case Reason::basic_auth_rate_limited: return "basic_auth_rate_limited";
     }
     return "unknown";
 }

@@ -32,9 +32,11 @@ enum class Reason {
     bearer_token_invalid,            // --skip-jwt-bearer-tokens: the token did not verify
     bearer_token_expired,            // --skip-jwt-bearer-tokens: the token verified once, and has expired since
     bearer_issuer_unavailable,       // --skip-jwt-bearer-tokens: the token's issuer's keys are not loaded yet
+    basic_auth_invalid,              // --htpasswd-file: unknown user or wrong password
+    basic_auth_rate_limited,         // --htpasswd-file: too many failed attempts from this client
 };
 
-inline constexpr std::size_t kReasonCount = static_cast<std::size_t>(Reason::bearer_issuer_unavailable) + 1;
+inline constexpr std::size_t kReasonCount = static_cast<std::size_t>(Reason::basic_auth_rate_limited) + 1;
 
 const char* to_string(Reason r);
 // The reason as a metric label: the enumerator's name.

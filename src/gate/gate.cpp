@@ -7,14 +7,14 @@ namespace gh::gate {
 
 Gate::Gate(std::shared_ptr<const options::Options> options, const session::SessionStore& sessions, const Clock& clock,
            const authz::WatchedEmailList* emails, const authz::WatchedFile<authz::Policy>* policy,
-           const BearerVerifier* bearer)
+           CredentialVerifiers credentials)
     : options_(std::move(options)),
       sessions_(sessions),
       clock_(clock),
       emails_(emails),
       policy_(policy),
       skip_routes_(options_->skip_auth_routes, options_->skip_auth_preflight),
-      bearer_(bearer) {}
+      credentials_(credentials) {}
 
 Reason Gate::check_identity(std::string_view email, const std::vector<std::string>& groups) const {
     // oauth2-proxy's rule: a domain match or a listed address lets a user in.
@@ -45,7 +45,7 @@ std::optional<Decision> Gate::before_session(const OriginalRequest& request, aut
 }
 
 Decision Gate::with_session(const OriginalRequest& request, const authz::PolicyMatch& match,
-                            session::LoadResult loaded, const session::Session& session) const {
+                            session::LoadResult loaded, const session::Session& session, bool listed) const {
     using session::LoadResult;
     switch (loaded) {
         case LoadResult::ok: break;
@@ -58,8 +58,11 @@ Decision Gate::with_session(const OriginalRequest& request, const authz::PolicyM
     }
     // Signed in but refused is 403, never 401: a 401 would send the user through sign-in again and,
     // with single sign-on, straight back here in a loop.
-    if (const Reason r = check_identity(session.email, session.groups); r != Reason::allowed)
+    if (listed) {
+        if (!group_allowed(session.groups, options_->allowed_groups)) return {Verdict::forbidden, Reason::group_not_allowed};
+    } else if (const Reason r = check_identity(session.email, session.groups); r != Reason::allowed) {
         return {Verdict::forbidden, r};
+    }
     if (const Reason r = check_route_rules(request.route, session); r != Reason::allowed) return {Verdict::forbidden, r};
     if (match.verdict == authz::PolicyVerdict::denied) return {Verdict::forbidden, Reason::policy_no_rule};
     if (match.verdict == authz::PolicyVerdict::needs_user && !authz::Policy::allows(*match.rule, session))
@@ -67,40 +70,48 @@ Decision Gate::with_session(const OriginalRequest& request, const authz::PolicyM
     return {Verdict::allow, Reason::allowed};
 }
 
-std::string_view Gate::bearer_token(const OriginalRequest& request) const {
-    return bearer_ ? bearer_token_of(request.authorization) : std::string_view{};
+Gate::Presented Gate::presented(const OriginalRequest& request) const {
+    if (credentials_.bearer)
+        if (const auto token = bearer_token_of(request.authorization); !token.empty())
+            return {credentials_.bearer, token, true};
+    if (credentials_.basic)
+        if (const auto pair = basic_credentials_of(request.authorization); !pair.empty())
+            return {credentials_.basic, pair, false};
+    return {};
 }
 
-Decision Gate::with_bearer(const OriginalRequest& request, const authz::PolicyMatch& match, const BearerCheck& checked,
-                           std::optional<session::LoadResult> loaded, const session::Session& session) const {
-    using Outcome = BearerCheck::Outcome;
-    // The token decides, or, when it failed and the fallback is on, a valid session cookie does.
-    if (checked.outcome == Outcome::ok || loaded == session::LoadResult::ok)
-        return with_session(request, match, session::LoadResult::ok, session);
-    switch (checked.outcome) {
-        case Outcome::unavailable: return {Verdict::unavailable, Reason::bearer_issuer_unavailable, checked.error};
-        case Outcome::expired:
-            return {options_->bearer_token_login_fallback ? Verdict::sign_in_required : Verdict::forbidden,
-                    Reason::bearer_token_expired, checked.error};
-        case Outcome::ok:
-        case Outcome::invalid: break;
+Decision Gate::with_credentials(const OriginalRequest& request, const authz::PolicyMatch& match, const Presented& p,
+                                const CredentialCheck& checked, std::optional<session::LoadResult> loaded,
+                                const session::Session& session) const {
+    using Outcome = CredentialCheck::Outcome;
+    // The credentials decide, or, when they failed and the fallback is on, a valid session cookie does.
+    if (checked.outcome == Outcome::ok) return with_session(request, match, session::LoadResult::ok, session, !p.bearer);
+    if (loaded == session::LoadResult::ok) return with_session(request, match, session::LoadResult::ok, session);
+    if (!p.bearer) {
+        if (checked.outcome == Outcome::rate_limited)
+            return {Verdict::forbidden, Reason::basic_auth_rate_limited, checked.error};
+        return {Verdict::sign_in_required, Reason::basic_auth_invalid, checked.error};
     }
     // oauth2-proxy's --bearer-token-login-fallback=false: a request that presents a bad token is refused outright.
-    return {options_->bearer_token_login_fallback ? Verdict::sign_in_required : Verdict::forbidden,
-            Reason::bearer_token_invalid, checked.error};
+    const Verdict refused = options_->bearer_token_login_fallback ? Verdict::sign_in_required : Verdict::forbidden;
+    switch (checked.outcome) {
+        case Outcome::unavailable: return {Verdict::unavailable, Reason::bearer_issuer_unavailable, checked.error};
+        case Outcome::expired: return {refused, Reason::bearer_token_expired, checked.error};
+        default: return {refused, Reason::bearer_token_invalid, checked.error};
+    }
 }
 
 std::optional<Decision> Gate::decide_now(const OriginalRequest& request, session::Session& session) const {
     authz::PolicyMatch match;
     if (auto d = before_session(request, match)) return d;
-    if (const auto token = bearer_token(request); !token.empty()) {
-        const auto checked = bearer_->find_now(token, session);
+    if (const auto p = presented(request); p.verifier) {
+        const auto checked = p.verifier->find_now(p.value, session);
         if (!checked) return std::nullopt;
-        if (checked->outcome == BearerCheck::Outcome::ok || !options_->bearer_token_login_fallback)
-            return with_bearer(request, match, *checked, std::nullopt, session);
+        if (checked->outcome == CredentialCheck::Outcome::ok || !falls_back(p))
+            return with_credentials(request, match, p, *checked, std::nullopt, session);
         const auto loaded = sessions_.load_now(*request.cookies, clock_.now(), session);
         if (!loaded) return std::nullopt;
-        return with_bearer(request, match, *checked, loaded, session);
+        return with_credentials(request, match, p, *checked, loaded, session);
     }
     const auto loaded = sessions_.load_now(*request.cookies, clock_.now(), session);
     if (!loaded) return std::nullopt;
@@ -110,18 +121,18 @@ std::optional<Decision> Gate::decide_now(const OriginalRequest& request, session
 boost::asio::awaitable<Decision> Gate::decide(const OriginalRequest& request, session::Session& session) const {
     authz::PolicyMatch match;
     if (auto d = before_session(request, match)) co_return *d;
-    if (const auto token = bearer_token(request); !token.empty()) {
-        auto checked = bearer_->find_now(token, session);
-        if (!checked) checked = co_await bearer_->verify(token, session);
+    if (const auto p = presented(request); p.verifier) {
+        auto checked = p.verifier->find_now(p.value, session);
+        if (!checked) checked = co_await p.verifier->verify(p.value, request.client, session);
         std::optional<session::LoadResult> loaded;
-        if (checked->outcome != BearerCheck::Outcome::ok && options_->bearer_token_login_fallback) {
+        if (checked->outcome != CredentialCheck::Outcome::ok && falls_back(p)) {
             loaded = sessions_.load_now(*request.cookies, clock_.now(), session);
             if (!loaded) loaded = co_await sessions_.load(*request.cookies, clock_.now(), session);
         }
         // Other requests of this thread ran meanwhile and may have moved it to a newer policy snapshot.
         match = {};
         if (auto d = before_session(request, match)) co_return *d;
-        co_return with_bearer(request, match, *checked, loaded, session);
+        co_return with_credentials(request, match, p, *checked, loaded, session);
     }
     auto loaded = sessions_.load_now(*request.cookies, clock_.now(), session);
     if (!loaded) {

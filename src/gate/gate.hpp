@@ -7,7 +7,7 @@
 #include "authz/email_list.hpp"
 #include "authz/policy.hpp"
 #include "authz/skip_routes.hpp"
-#include "gate/bearer.hpp"
+#include "gate/credentials.hpp"
 #include "gate/decision.hpp"
 #include "gate/route_rules.hpp"
 #include "options/options.hpp"
@@ -24,17 +24,24 @@ struct OriginalRequest {
     std::string_view method;
     std::string_view path;
     std::string_view host;
-    // The Authorization header's value: a bearer token there authenticates the request (--skip-jwt-bearer-tokens).
+    // The Authorization header's value: a bearer token (--skip-jwt-bearer-tokens) or a user and password
+    // (--htpasswd-file) there authenticates the request.
     std::string_view authorization;
+    std::string_view client;  // the client's address, for limits on failed password attempts
+};
+
+// Who checks credentials in the Authorization header; nullptr for a kind that is off.
+struct CredentialVerifiers {
+    const CredentialVerifier* bearer = nullptr;  // --skip-jwt-bearer-tokens
+    const CredentialVerifier* basic = nullptr;   // --htpasswd-file
 };
 
 class Gate {
 public:
     // `emails`: the --authenticated-emails-file list, `policy`: the --policy-file; nullptr when not configured.
-    // `bearer`: verifies bearer tokens (--skip-jwt-bearer-tokens); nullptr when off.
     Gate(std::shared_ptr<const options::Options> options, const session::SessionStore& sessions, const Clock& clock,
          const authz::WatchedEmailList* emails = nullptr, const authz::WatchedFile<authz::Policy>* policy = nullptr,
-         const BearerVerifier* bearer = nullptr);
+         CredentialVerifiers credentials = {});
 
     // True when public routes are configured, i.e. doors should work out the original method and path.
     bool has_public_routes() const { return !skip_routes_.empty() || policy_; }
@@ -54,14 +61,24 @@ public:
 private:
     // A decision when the request is public (or the policy refuses its path outright); otherwise fills `match`.
     std::optional<Decision> before_session(const OriginalRequest& request, authz::PolicyMatch& match) const;
+    // `listed`: the user is named in --htpasswd-file, which is itself the operator's list of who may sign in, so
+    // the e-mail rules (--email-domain, --authenticated-emails-file) do not apply; groups, routes and policy do.
     Decision with_session(const OriginalRequest& request, const authz::PolicyMatch& match, session::LoadResult loaded,
-                          const session::Session& session) const;
-    // The token of a request that carries one and may be authenticated by it; empty otherwise.
-    std::string_view bearer_token(const OriginalRequest& request) const;
-    // After a bearer token was checked: allowed or refused by it, unless it failed and
-    // --bearer-token-login-fallback lets the session cookie decide (`loaded`: that cookie's session).
-    Decision with_bearer(const OriginalRequest& request, const authz::PolicyMatch& match, const BearerCheck& checked,
-                         std::optional<session::LoadResult> loaded, const session::Session& session) const;
+                          const session::Session& session, bool listed = false) const;
+    // The credentials a request presents that a verifier of ours checks; `verifier` is null when none.
+    struct Presented {
+        const CredentialVerifier* verifier = nullptr;
+        std::string_view value;
+        bool bearer = false;
+    };
+    Presented presented(const OriginalRequest& request) const;
+    // Whether the session cookie may decide when the presented credentials fail (--bearer-token-login-fallback).
+    bool falls_back(const Presented& p) const { return p.bearer && options_->bearer_token_login_fallback; }
+    // After credentials were checked: allowed or refused by them, unless they failed and the session cookie may
+    // decide instead (`loaded`: that cookie's session).
+    Decision with_credentials(const OriginalRequest& request, const authz::PolicyMatch& match, const Presented& p,
+                              const CredentialCheck& checked, std::optional<session::LoadResult> loaded,
+                              const session::Session& session) const;
 
     std::shared_ptr<const options::Options> options_;
     const session::SessionStore& sessions_;
@@ -69,7 +86,7 @@ private:
     const authz::WatchedEmailList* emails_;
     const authz::WatchedFile<authz::Policy>* policy_;
     authz::SkipRoutes skip_routes_;
-    const BearerVerifier* bearer_;
+    CredentialVerifiers credentials_;
 };
 
 }  // namespace gh::gate

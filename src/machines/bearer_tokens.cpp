@@ -8,11 +8,6 @@
 namespace gh::machines {
 namespace {
 
-std::uint64_t next_id() {
-    static std::atomic<std::uint64_t> last{0};
-    return last.fetch_add(1, std::memory_order_relaxed) + 1;
-}
-
 // What a thread has verified, keyed by the token's SHA-256 (32 bytes). Only successes are remembered.
 using VerifiedTokens = session::OpenedValues<session::Session, 256>;
 VerifiedTokens& verified_here() {
@@ -28,13 +23,13 @@ std::string_view digest_of(std::string_view token, std::array<unsigned char, SHA
 }  // namespace
 
 BearerTokens::BearerTokens(std::vector<Issuer> issuers, const Clock& clock)
-    : issuers_(std::move(issuers)), clock_(clock), id_(next_id()) {}
+    : issuers_(std::move(issuers)), clock_(clock), id_(session::new_opener_id()) {}
 
-std::optional<gate::BearerCheck> BearerTokens::find_now(std::string_view token, session::Session& out) const {
+std::optional<gate::CredentialCheck> BearerTokens::find_now(std::string_view token, session::Session& out) const {
     std::array<unsigned char, SHA256_DIGEST_LENGTH> digest;
     if (!verified_here().find(id_, digest_of(token, digest), out)) return std::nullopt;
-    if (out.expires_at + kSkew <= clock_.now()) return gate::BearerCheck{gate::BearerCheck::Outcome::expired, "token expired"};
-    return gate::BearerCheck{gate::BearerCheck::Outcome::ok, {}};
+    if (out.expires_at + kSkew <= clock_.now()) return gate::CredentialCheck{gate::CredentialCheck::Outcome::expired, "token expired"};
+    return gate::CredentialCheck{gate::CredentialCheck::Outcome::ok, {}};
 }
 
 const BearerTokens::Issuer* BearerTokens::issuer_for(std::string_view token) const {
@@ -48,16 +43,17 @@ const BearerTokens::Issuer* BearerTokens::issuer_for(std::string_view token) con
     return nullptr;
 }
 
-boost::asio::awaitable<gate::BearerCheck> BearerTokens::verify(std::string_view token, session::Session& out) const {
-    using Outcome = gate::BearerCheck::Outcome;
+boost::asio::awaitable<gate::CredentialCheck> BearerTokens::verify(std::string_view token, std::string_view,
+                                                                   session::Session& out) const {
+    using Outcome = gate::CredentialCheck::Outcome;
     const Issuer* issuer = issuer_for(token);
     if (!issuer) {
         const auto iss = oidc::unverified_issuer(token);
-        co_return gate::BearerCheck{Outcome::invalid, iss ? "issuer '" + *iss + "' is not accepted" : "not a JWT"};
+        co_return gate::CredentialCheck{Outcome::invalid, iss ? "issuer '" + *iss + "' is not accepted" : "not a JWT"};
     }
     const std::string jwt(token);  // kept: it becomes the session's access token
     const auto r = co_await issuer->provider->verify_bearer(jwt, issuer->audiences);
-    if (!r.identity) co_return gate::BearerCheck{r.unavailable ? Outcome::unavailable : Outcome::invalid, r.error};
+    if (!r.identity) co_return gate::CredentialCheck{r.unavailable ? Outcome::unavailable : Outcome::invalid, r.error};
     out = session::Session{};
     out.user = r.identity->user;
     out.email = r.identity->email;
@@ -68,7 +64,7 @@ boost::asio::awaitable<gate::BearerCheck> BearerTokens::verify(std::string_view 
     out.expires_at = r.expires_at;
     std::array<unsigned char, SHA256_DIGEST_LENGTH> digest;
     verified_here().remember(id_, digest_of(jwt, digest), out);
-    co_return gate::BearerCheck{Outcome::ok, {}};
+    co_return gate::CredentialCheck{Outcome::ok, {}};
 }
 
 }  // namespace gh::machines

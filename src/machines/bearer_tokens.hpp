@@ -10,13 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "gate/bearer.hpp"
+#include "gate/credentials.hpp"
 #include "oidc/provider.hpp"
 #include "session/clock.hpp"
 
 namespace gh::machines {
 
-class BearerTokens final : public gate::BearerVerifier {
+class BearerTokens final : public gate::CredentialVerifier {
 public:
     struct Issuer {
         const oidc::Provider* provider;      // discovered and keyed like the login's IdP
@@ -25,8 +25,9 @@ public:
 
     BearerTokens(std::vector<Issuer> issuers, const Clock& clock);
 
-    std::optional<gate::BearerCheck> find_now(std::string_view token, session::Session& out) const override;
-    boost::asio::awaitable<gate::BearerCheck> verify(std::string_view token, session::Session& out) const override;
+    std::optional<gate::CredentialCheck> find_now(std::string_view token, session::Session& out) const override;
+    boost::asio::awaitable<gate::CredentialCheck> verify(std::string_view token, std::string_view client,
+                                                         session::Session& out) const override;
 
     // Tolerated on a remembered token's expiry, as on a verified one's (oidc::BearerExpectations::skew).
     static constexpr std::int64_t kSkew = 60;

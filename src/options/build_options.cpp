@@ -296,6 +296,8 @@ void build_machines(Builder& b, Options& o) {
         else
             o.extra_jwt_issuers.push_back(std::move(issuer));
     }
+    o.htpasswd_file = b.text("htpasswd-file");
+    o.htpasswd_user_groups = b.list("htpasswd-user-group");
     if (!o.extra_jwt_issuers.empty() && !o.skip_jwt_bearer_tokens)
         o.warnings.push_back("--extra-jwt-issuers has no effect without --skip-jwt-bearer-tokens");
 }

@@ -106,6 +106,8 @@ constexpr std::array kFlags = {
              "accept a verified JWT in Authorization: Bearer instead of a session"},
     FlagSpec{"extra-jwt-issuers", "extra_jwt_issuers", list, "",
              "further bearer token issuers, each issuer=audience"},
+    FlagSpec{"htpasswd-file", "htpasswd_file", text, "", "users and bcrypt passwords for Authorization: Basic"},
+    FlagSpec{"htpasswd-user-group", "htpasswd_user_groups", list, "", "groups given to the users of --htpasswd-file"},
     FlagSpec{"bearer-token-login-fallback", "bearer_token_login_fallback", boolean, "true",
              "after an invalid bearer token, try the session cookie (false: 403)"},
     FlagSpec{"policy-file", "policy_file", text, "",
@@ -181,8 +183,7 @@ constexpr std::array kPending = {
     PendingFlag{"skip-auth-regex", "[authz]"},     
     PendingFlag{"api-route", "[authz]"},               
     PendingFlag{"allowed-role", "[authz]"},
-    PendingFlag{"htpasswd-file", "[machines]"},
-    PendingFlag{"htpasswd-user-group", "[machines]"},  PendingFlag{"display-htpasswd-form", "[machines]"},
+    PendingFlag{"display-htpasswd-form", "[machines]"},
 
     PendingFlag{"pass-user-headers", "[proxy-mode]"},  PendingFlag{"pass-authorization-header", "[proxy-mode]"},
     PendingFlag{"set-authorization-header", "[proxy-mode]"}, PendingFlag{"pass-basic-auth", "[proxy-mode]"},

@@ -92,6 +92,8 @@ struct Options {
     bool skip_jwt_bearer_tokens = false;     // --skip-jwt-bearer-tokens
     std::vector<JwtIssuer> extra_jwt_issuers;  // --extra-jwt-issuers=issuer=audience
     bool bearer_token_login_fallback = true;   // --bearer-token-login-fallback
+    std::string htpasswd_file;                 // --htpasswd-file (bcrypt entries only)
+    std::vector<std::string> htpasswd_user_groups;  // --htpasswd-user-group
 
     // Forward-auth answer
     bool set_xauthrequest = false;

@@ -1,7 +1,6 @@
 #include "session/cookie_sealer.hpp"
 
 #include <algorithm>
-#include <atomic>
 
 #include "crypto/base64.hpp"
 #include "crypto/hkdf.hpp"
@@ -19,15 +18,10 @@ crypto::AeadKey derive_key(crypto::ByteView secret) {
     return key;
 }
 
-std::uint64_t next_sealer_id() {
-    static std::atomic<std::uint64_t> last{0};
-    return last.fetch_add(1, std::memory_order_relaxed) + 1;
-}
-
 }  // namespace
 
 CookieSealer::CookieSealer(const CookieSecrets& secrets, std::string cookie_name)
-    : id_(next_sealer_id()), key_(derive_key(secrets.current)), cookie_name_(std::move(cookie_name)) {
+    : id_(new_opener_id()), key_(derive_key(secrets.current)), cookie_name_(std::move(cookie_name)) {
     for (const auto& old : secrets.previous) previous_keys_.push_back(derive_key(old));
 }
 

@@ -8,6 +8,7 @@
 // Direct-mapped and bounded: the slot comes from the value's last characters, which encode the GCM
 // authentication tag (random to anyone without the key); a busy slot is simply overwritten.
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -18,6 +19,12 @@
 #include "session/session.hpp"
 
 namespace gh::session {
+
+// A new owner id for OpenedValues (a sealer, a verifier): unique in the process, never 0.
+inline std::uint64_t new_opener_id() {
+    static std::atomic<std::uint64_t> last{0};
+    return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
 
 // `T`: what a value opens to (copied out on a hit, reusing the destination's capacity).
 template <class T, std::size_t kSlots>

@@ -200,7 +200,7 @@ describe('SIGHUP', () => {
     const gh = await startGatehouse();
     try {
       process.kill(gh.pid, 'SIGHUP');
-      await gh.waitForOutput(/received SIGHUP: no --authenticated-emails-file or --policy-file to re-read/);
+      await gh.waitForOutput(/received SIGHUP: no --authenticated-emails-file, --policy-file or --htpasswd-file to re-read/);
       assert.deepEqual(await exchange(gh.port, [['/ping', {}]]), [200]);
     } finally {
       await gh.stop();

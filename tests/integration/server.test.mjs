@@ -258,7 +258,11 @@ describe('graceful drain', () => {
 describe('idle keep-alive connections', () => {
   // A connection between requests holds no read buffer, output buffer or header arena (13 KB together): those are
   // lent by its worker only while a request is read and answered. Resident memory measured, not timed.
-  test('2,000 idle connections, each served once, cost under 8 KiB of resident memory apiece', async () => {
+  // Under a sanitizer every allocation is padded and freed memory sits in quarantine: resident memory would
+  // measure the sanitizer, so the figure is checked in the plain build only (`make test`).
+  const sanitized = Boolean(process.env.ASAN_OPTIONS || process.env.TSAN_OPTIONS);
+  test('2,000 idle connections, each served once, cost under 8 KiB of resident memory apiece',
+    { skip: sanitized && 'resident memory under a sanitizer measures the sanitizer' }, async () => {
     const gh = await startGatehouse(['--set-xauthrequest', '--workers=1']);
     const rss = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${gh.pid}/status`, 'utf8'))[1]);
     const clients = [];

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "crypto/base64.hpp"
-#include "gate/bearer.hpp"
+#include "gate/credentials.hpp"
 
 using namespace gh::oidc;
 using json = nlohmann::json;

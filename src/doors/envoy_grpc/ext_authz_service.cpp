@@ -22,7 +22,8 @@ gate::OriginalRequest original_of(const CheckView& view, const session::CookieJa
             .method = view.method,
             .path = view.path,
             .host = view.host,
-            .authorization = view.authorization};
+            .authorization = view.authorization,
+            .client = view.client};
 }
 
 // The challenge of a 401 (RFC 6750), among the headers Envoy sends to the client with the denial.
@@ -124,7 +125,7 @@ void ExtAuthzService::answer(const CheckView& view, const gate::Decision& d, con
             write_allow(d.reason == gate::Reason::public_route ? nullptr : &s, *options_, view, set_cookies, response);
             break;
         case gate::Verdict::sign_in_required:
-            if (is_bearer_refusal(d.reason) || wants_api_answer(view.accept, view.x_requested_with)) {
+            if (is_credential_refusal(d.reason) || wants_api_answer(view.accept, view.x_requested_with)) {
                 status = 401;
                 write_denial(401, kUnauthenticated, {}, "Unauthorized\n", set_cookies, response);
                 add_challenge(bearer_challenge(*options_, d), response);
@@ -138,7 +139,7 @@ void ExtAuthzService::answer(const CheckView& view, const gate::Decision& d, con
         case gate::Verdict::forbidden:
             status = 403;
             write_denial(403, kPermissionDenied, {}, "Forbidden\n", set_cookies, response);
-            if (is_bearer_refusal(d.reason)) add_challenge(bearer_challenge(*options_, d), response);
+            if (is_credential_refusal(d.reason)) add_challenge(bearer_challenge(*options_, d), response);
             break;
         case gate::Verdict::unavailable:
             status = 503;
@@ -148,7 +149,7 @@ void ExtAuthzService::answer(const CheckView& view, const gate::Decision& d, con
     observe::count_decision(static_cast<std::size_t>(d.reason));
     observe::count_request(observe::Endpoint::envoy_grpc, status, std::chrono::steady_clock::now() - view.started);
     // The user is known when the session was read: allowed (not as a public route) or refused as signed in.
-    const bool known = (d.verdict == gate::Verdict::forbidden && !is_bearer_refusal(d.reason)) ||
+    const bool known = (d.verdict == gate::Verdict::forbidden && !is_credential_refusal(d.reason)) ||
                        (d.verdict == gate::Verdict::allow && d.reason != gate::Reason::public_route);
     const std::string_view user = known ? std::string_view(s.email.empty() ? s.user : s.email) : std::string_view{};
     const std::string_view client = view.client.empty() ? std::string_view("-") : view.client;

@@ -1,0 +1,35 @@
+#pragma once
+// What the gate needs to authenticate a request by credentials in its Authorization header instead of a session
+// cookie: a bearer token (--skip-jwt-bearer-tokens, machines::BearerTokens) or a user and password
+// (--htpasswd-file, machines::BasicAuth). Interfaces here, so that the gate stays free of HTTP, OIDC and files.
+#include <boost/asio/awaitable.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "session/session.hpp"
+
+namespace gh::gate {
+
+struct CredentialCheck {
+    enum class Outcome { ok, invalid, expired, unavailable, rate_limited } outcome = Outcome::invalid;
+    std::string error;  // why not, for the log; never holds the credential
+};
+
+// `client`: the client's address, for per-client limits on failed attempts.
+class CredentialVerifier {
+public:
+    virtual ~CredentialVerifier() = default;
+    // Without suspending, from what this thread verified before: `out` holds the identity when ok; nullopt when
+    // the credential is unknown here (then call verify).
+    virtual std::optional<CredentialCheck> find_now(std::string_view credential, session::Session& out) const = 0;
+    virtual boost::asio::awaitable<CredentialCheck> verify(std::string_view credential, std::string_view client,
+                                                           session::Session& out) const = 0;
+};
+
+// The token of an `Authorization: Bearer <token>` header value (the scheme is case-insensitive), or empty.
+std::string_view bearer_token_of(std::string_view authorization);
+// The base64 part of an `Authorization: Basic <base64(user:password)>` header value, or empty.
+std::string_view basic_credentials_of(std::string_view authorization);
+
+}  // namespace gh::gate

@@ -1,0 +1,55 @@
+#pragma once
+// --htpasswd-file: `Authorization: Basic` with a user and password from the file (bcrypt only). bcrypt costs
+// milliseconds by design, so it runs on a small pool of its own, never on an I/O thread. A client's next requests
+// with the same header are answered from this thread's memory of verified headers (keyed by an HMAC of the header
+// under a key made at start, and forgotten when the file changes). Failed attempts are limited per client address:
+// after kMaxFailures within kWindow seconds the client is refused without a check until the window ends.
+#include <array>
+#include <boost/asio/thread_pool.hpp>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "authz/watched_file.hpp"
+#include "gate/credentials.hpp"
+#include "machines/htpasswd.hpp"
+#include "session/clock.hpp"
+
+namespace gh::machines {
+
+class BasicAuth final : public gate::CredentialVerifier {
+public:
+    static constexpr int kMaxFailures = 10;
+    static constexpr std::int64_t kWindow = 60;  // seconds
+
+    // `groups`: --htpasswd-user-group, given to every user of the file.
+    BasicAuth(const authz::WatchedFile<Htpasswd>& file, std::vector<std::string> groups, const Clock& clock);
+    ~BasicAuth() override;
+
+    std::optional<gate::CredentialCheck> find_now(std::string_view credentials, session::Session& out) const override;
+    boost::asio::awaitable<gate::CredentialCheck> verify(std::string_view credentials, std::string_view client,
+                                                         session::Session& out) const override;
+
+private:
+    std::uint64_t owner() const;  // changes when the file does, so that a removed user is forgotten at once
+    bool limited(std::string_view client) const;
+    void count_failure(std::string_view client) const;
+
+    const authz::WatchedFile<Htpasswd>& file_;
+    std::vector<std::string> groups_;
+    const Clock& clock_;
+    std::uint64_t id_;
+    std::array<unsigned char, 32> key_{};
+    mutable boost::asio::thread_pool pool_{2};
+    // Shared by the I/O threads, but touched only by attempts that reach a password check, never by a remembered one.
+    struct Failures {
+        std::int64_t window_start = 0;
+        int count = 0;
+    };
+    mutable std::mutex failures_mutex_;
+    mutable std::unordered_map<std::string, Failures> failures_;
+};
+
+}  // namespace gh::machines
