@@ -44,9 +44,7 @@ std::string url_of(const CheckView& view) {
 
 ExtAuthzService::ExtAuthzService(const gate::Gate& gate, std::shared_ptr<const options::Options> options,
                                  const login::SessionRefresher* refresher, std::vector<asio::any_io_executor> workers)
-    : gate_(gate), options_(std::move(options)), refresher_(refresher), workers_(std::move(workers)) {
-    SetMessageAllocatorFor_Check(&messages_);
-}
+    : gate_(gate), options_(std::move(options)), refresher_(refresher), workers_(std::move(workers)) {}
 
 bool ExtAuthzService::needs_refresh(const gate::Decision& d, const session::Session& s) const {
     return d.verdict == gate::Verdict::allow && d.reason != gate::Reason::public_route && refresher_ &&

@@ -8,7 +8,6 @@
 #include <memory>
 #include <vector>
 
-#include "doors/envoy_grpc/arena_messages.hpp"
 #include "doors/envoy_grpc/check_translation.hpp"
 #include "envoy/service/auth/v3/external_auth.grpc.pb.h"
 #include "gate/gate.hpp"
@@ -36,7 +35,6 @@ private:
     const login::SessionRefresher* refresher_;
     std::vector<boost::asio::any_io_executor> workers_;
     mutable std::atomic<std::size_t> next_worker_{0};
-    ArenaMessages messages_;  // lives as long as the service, as gRPC requires
 };
 
 }  // namespace gh::doors::envoy_grpc
