@@ -48,8 +48,21 @@ void write_in_whole_lines(std::string_view data) {
 
 // A pool thread's lines: its own mutex, which only the flusher ever contends for.
 struct PoolBuffer {
-    std::mutex mutex;
+    std::mutex mutex;  // guards `pending`; held only to append or to swap, never across a write
     std::string pending;
+    // Held from the swap until the batch is written, so two batches of one thread (the owner's early flush
+    // and the flusher's) reach the pipe in the order they were taken. Appending never waits for it.
+    std::mutex write_order;
+
+    void write_out() {
+        std::lock_guard in_order(write_order);
+        std::string out;
+        {
+            std::lock_guard lock(mutex);
+            out.swap(pending);
+        }
+        write_in_whole_lines(out);
+    }
 };
 
 // Writes out the pool threads' lines every kPoolFlushEvery, and what is left when the process ends.
@@ -96,15 +109,7 @@ private:
             std::lock_guard lock(mutex_);
             buffers = buffers_;
         }
-        std::string out;
-        for (const auto& b : buffers) {
-            {
-                std::lock_guard lock(b->mutex);
-                out.swap(b->pending);  // the owner keeps appending to the (empty) string it gets back
-            }
-            write_in_whole_lines(out);
-            out.clear();
-        }
+        for (const auto& b : buffers) b->write_out();
     }
 
     std::mutex mutex_;
@@ -121,14 +126,7 @@ struct ThreadLines {
     std::shared_ptr<PoolBuffer> pool;  // set on pool threads (gather_log_lines_on_pool_thread)
 
     void flush() {
-        if (pool) {
-            std::string out;
-            {
-                std::lock_guard lock(pool->mutex);
-                out.swap(pool->pending);
-            }
-            write_in_whole_lines(out);
-        }
+        if (pool) pool->write_out();
         if (pending.empty()) return;
         write_in_whole_lines(pending);
         pending.clear();
