@@ -47,7 +47,10 @@ int run_policy_command(const std::vector<std::string>& args) {
         return 2;
     }
     if (args[0] == "check") {
-        std::cout << file << ": OK, " << policy->rule_count() << " rules for " << policy->host_count() << " hosts\n";
+        std::cout << file << ": OK, " << policy->rule_count() << " rules for " << policy->host_count() << " hosts";
+        if (const auto& certificates = policy->certificates(); !certificates.empty())
+            std::cout << ", " << certificates.size() << " client certificate identities";
+        std::cout << "\n";
         return 0;
     }
 

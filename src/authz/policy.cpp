@@ -95,7 +95,13 @@ Policy Policy::parse(std::string_view text) {
         throw std::invalid_argument("line 1: the policy must be a mapping with a 'rules' list");
     Policy p;
     try {
+        for (const auto& kv : doc) {
+            const auto key = kv.first.as<std::string>();
+            if (key != "rules" && key != "client_certificates")
+                fail(kv.first, "unknown key '" + key + "' (expected rules and client_certificates)");
+        }
         for (const auto& node : doc["rules"]) p.rules_.push_back(parse_rule(node));
+        if (const auto certificates = doc["client_certificates"]) p.certificates_ = CertificateIdentities::parse(certificates);
     } catch (const YAML::Exception& e) {
         throw std::invalid_argument("line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
     }

@@ -15,12 +15,15 @@
 //
 // The first rule that matches the request's host, path and method decides. A host named by any rule is denied
 // by default: a request to it that no rule matches is refused. Hosts no rule names are left to the global rules.
+//
+// An optional client_certificates section maps client certificates to users (see certificate_identities.hpp).
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "authz/certificate_identities.hpp"
 #include "session/session.hpp"
 
 namespace gh::authz {
@@ -58,6 +61,7 @@ public:
 
     std::size_t rule_count() const { return rules_.size(); }
     std::size_t host_count() const { return exact_.size() + wildcard_.size(); }
+    const CertificateIdentities& certificates() const { return certificates_; }
 
 private:
     std::vector<PolicyRule> rules_;
@@ -65,6 +69,7 @@ private:
     std::unordered_map<std::string, std::vector<std::size_t>> exact_;
     // Per wildcard suffix (".example.com"): its rules' indices, for hosts not named exactly.
     std::vector<std::pair<std::string, std::vector<std::size_t>>> wildcard_;
+    CertificateIdentities certificates_;
 };
 
 }  // namespace gh::authz

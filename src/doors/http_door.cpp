@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "doors/bearer_challenge.hpp"
+#include "doors/client_certificate_headers.hpp"
 #include "doors/identity_headers.hpp"
 #include "doors/sign_in_redirect.hpp"
 #include "http/form.hpp"
@@ -45,12 +46,20 @@ bool HttpDoor::serves(std::string_view request_path) const {
 }
 
 gate::OriginalRequest HttpDoor::original_request(const http::Request& req, const session::CookieJar& jar,
-                                                std::string& client) const {
+                                                std::string& client, authz::ClientCertificate& certificate) const {
     // nginx, Traefik, Caddy and Envoy pass the client's Authorization header on to the auth request. Its client
     // address matters only to limits on failed passwords, so it is worked out only when credentials came.
     const std::string_view authorization = req.header("Authorization");
     if (!authorization.empty()) client = http::client_ip(req);
     gate::OriginalRequest original{.cookies = &jar, .authorization = authorization, .client = client};
+    if (const auto& sources = options_->client_certificate_headers; sources.any()) {
+        read_client_certificate({.verify = req.header("ssl-client-verify"),
+                                 .subject_dn = req.header("ssl-client-subject-dn"),
+                                 .issuer_dn = req.header("ssl-client-issuer-dn"),
+                                 .forwarded_client_cert = req.header("x-forwarded-client-cert")},
+                                req.via_trusted_proxy(), sources, certificate);
+        original.certificate = &certificate;
+    }
     if (kind_ == DoorKind::envoy_http) {
         // The request line is the original request, under our prefix; Envoy is the caller, not the client.
         std::string_view path = req.path().substr(path_.size());
@@ -85,7 +94,8 @@ boost::asio::awaitable<void> HttpDoor::handle(const http::Request& req, http::Re
     req.for_each("Cookie", [](std::string_view v) { jar.add_header(v); });
 
     thread_local std::string client;
-    const auto d = gate_.decide_now(original_request(req, jar, client), session);
+    thread_local authz::ClientCertificate certificate;
+    const auto d = gate_.decide_now(original_request(req, jar, client, certificate), session);
     if (!d) {
         co_await handle_with_store(req, res);
         co_return;
@@ -104,7 +114,8 @@ boost::asio::awaitable<void> HttpDoor::handle_with_store(const http::Request& re
     req.for_each("Cookie", [&jar](std::string_view v) { jar.add_header(v); });
     session::Session session;
     std::string client;
-    const gate::OriginalRequest original = original_request(req, jar, client);
+    authz::ClientCertificate certificate;
+    const gate::OriginalRequest original = original_request(req, jar, client, certificate);
     const gate::Decision d = co_await gate_.decide(original, session);
     if (d.verdict == gate::Verdict::allow && d.reason != gate::Reason::public_route && refresher_ &&
         refresher_->due(session)) {

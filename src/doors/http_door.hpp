@@ -35,9 +35,10 @@ public:
     boost::asio::awaitable<void> handle(const http::Request& req, http::Response& res) const;
 
 private:
-    // `client`: storage for the client's address, filled only for a request that presents credentials.
+    // `client`: storage for the client's address, filled only for a request that presents credentials;
+    // `certificate`: for what the proxy says about the client's certificate (--client-certificate-headers).
     gate::OriginalRequest original_request(const http::Request& req, const session::CookieJar& jar,
-                                           std::string& client) const;
+                                           std::string& client, authz::ClientCertificate& certificate) const;
     http::OriginalUrl original_url(const http::Request& req) const;
     // The path that waits: its own jar and session, since the thread's buffers serve other requests meanwhile.
     boost::asio::awaitable<void> handle_with_store(const http::Request& req, http::Response& res) const;

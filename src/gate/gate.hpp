@@ -28,6 +28,8 @@ struct OriginalRequest {
     // (--htpasswd-file) there authenticates the request.
     std::string_view authorization;
     std::string_view client;  // the client's address, for limits on failed password attempts
+    // What the proxy said about the client's certificate (--client-certificate-headers); null when off.
+    const authz::ClientCertificate* certificate = nullptr;
 };
 
 // Who checks credentials in the Authorization header; nullptr for a kind that is off.
@@ -79,6 +81,11 @@ private:
     Decision with_credentials(const OriginalRequest& request, const authz::PolicyMatch& match, const Presented& p,
                               const CredentialCheck& checked, std::optional<session::LoadResult> loaded,
                               const session::Session& session) const;
+
+    // A verified client certificate that the policy file maps to a user decides, as that user (filled into
+    // `session`). Otherwise nullopt, and `note` says why a presented certificate did not count (for the log).
+    std::optional<Decision> with_certificate(const OriginalRequest& request, const authz::PolicyMatch& match,
+                                             session::Session& session, std::string& note) const;
 
     std::shared_ptr<const options::Options> options_;
     const session::SessionStore& sessions_;

@@ -283,6 +283,26 @@ void build_logs(Builder& b, Options& o) {
     o.ping_user_agent = b.text("ping-user-agent");
 }
 
+// A certificate header is a claim the proxy makes for the client: only the proxies listed in --trusted-proxy-ip
+// may make it (with an empty list --reverse-proxy believes any peer), and only the policy file says who a
+// certificate stands for.
+void build_client_certificates(Builder& b, Options& o) {
+    constexpr const char* flag = "client-certificate-headers";
+    for (const auto& source : b.list(flag)) {
+        if (source == "ingress-nginx") o.client_certificate_headers.ingress_nginx = true;
+        else if (source == "envoy") o.client_certificate_headers.envoy = true;
+        else b.fail(flag, "'" + source + "' must be ingress-nginx or envoy");
+    }
+    if (!o.client_certificate_headers.any()) return;
+    if (!o.reverse_proxy || o.trusted_ips.empty())
+        b.fail(flag, "needs --reverse-proxy and --trusted-proxy-ip: only the proxies listed there may vouch for a "
+                     "client certificate");
+    if (o.policy_file.empty())
+        b.fail(flag, "needs --policy-file: its client_certificates section says which certificate is which user");
+    else if (!o.policy_has_certificates)
+        b.fail(flag, o.policy_file + " has no client_certificates section: no certificate would name a user");
+}
+
 void build_machines(Builder& b, Options& o) {
     o.skip_jwt_bearer_tokens = b.boolean("skip-jwt-bearer-tokens");
     o.bearer_token_login_fallback = b.boolean("bearer-token-login-fallback");
@@ -300,6 +320,7 @@ void build_machines(Builder& b, Options& o) {
     o.htpasswd_user_groups = b.list("htpasswd-user-group");
     if (!o.extra_jwt_issuers.empty() && !o.skip_jwt_bearer_tokens)
         o.warnings.push_back("--extra-jwt-issuers has no effect without --skip-jwt-bearer-tokens");
+    build_client_certificates(b, o);
 }
 
 void build_server(Builder& b, Options& o) {
@@ -383,7 +404,7 @@ ParseOutcome parse_options(const std::vector<std::string>& args, const Environme
             b.fail("policy-file", "cannot read " + o.policy_file);
         } else {
             try {
-                authz::Policy::parse(*text);
+                o.policy_has_certificates = !authz::Policy::parse(*text).certificates().empty();
             } catch (const std::invalid_argument& e) {
                 b.fail("policy-file", o.policy_file + ": " + e.what());
             }

@@ -108,6 +108,9 @@ constexpr std::array kFlags = {
              "further bearer token issuers, each issuer=audience"},
     FlagSpec{"htpasswd-file", "htpasswd_file", text, "", "users and bcrypt passwords for Authorization: Basic"},
     FlagSpec{"htpasswd-user-group", "htpasswd_user_groups", list, "", "groups given to the users of --htpasswd-file"},
+    FlagSpec{"client-certificate-headers", "client_certificate_headers", list, "",
+             "take identity from the client certificate a --trusted-proxy-ip proxy verified: ingress-nginx "
+             "(ssl-client-* headers) or envoy (x-forwarded-client-cert), mapped to users by --policy-file"},
     FlagSpec{"bearer-token-login-fallback", "bearer_token_login_fallback", boolean, "true",
              "after an invalid bearer token, try the session cookie (false: 403)"},
     FlagSpec{"policy-file", "policy_file", text, "",

@@ -82,6 +82,7 @@ struct Options {
     std::vector<std::string> skip_auth_routes;  // validated: every regex compiles
     bool skip_auth_preflight = false;
     std::string policy_file;
+    bool policy_has_certificates = false;  // the policy file, as read at start, has a client_certificates section
     std::vector<std::string> whitelist_domains;
 
     // Machine clients ([machines])
@@ -94,6 +95,12 @@ struct Options {
     bool bearer_token_login_fallback = true;   // --bearer-token-login-fallback
     std::string htpasswd_file;                 // --htpasswd-file (bcrypt entries only)
     std::vector<std::string> htpasswd_user_groups;  // --htpasswd-user-group
+    // --client-certificate-headers: whose certificate headers to read (from --trusted-proxy-ip peers only).
+    struct ClientCertificateHeaders {
+        bool ingress_nginx = false;  // ssl-client-verify, ssl-client-subject-dn, ssl-client-issuer-dn
+        bool envoy = false;          // x-forwarded-client-cert
+        bool any() const { return ingress_nginx || envoy; }
+    } client_certificate_headers;
 
     // Forward-auth answer
     bool set_xauthrequest = false;

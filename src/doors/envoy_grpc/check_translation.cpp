@@ -39,6 +39,7 @@ void read_headers(const envoy::service::auth::v3::AttributeContext::HttpRequest&
         else if (lower_case_equals(key, "x-requested-with")) view.x_requested_with = value;
         else if (lower_case_equals(key, "user-agent")) view.user_agent = value;
         else if (lower_case_equals(key, "authorization")) view.authorization = value;
+        else if (lower_case_equals(key, "x-forwarded-client-cert")) view.forwarded_client_cert = value;
         if (key.size() >= 8) {
             NameBuffer buffer;
             std::string spill;

@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 
 #include "doors/bearer_challenge.hpp"
+#include "doors/client_certificate_headers.hpp"
 #include "doors/sign_in_redirect.hpp"
 #include "observe/log_lines.hpp"
 #include "observe/log_text.hpp"
@@ -15,16 +16,6 @@ namespace gh::doors::envoy_grpc {
 namespace {
 
 namespace asio = boost::asio;
-
-gate::OriginalRequest original_of(const CheckView& view, const session::CookieJar& jar) {
-    return {.cookies = &jar,
-            .route = view.route,
-            .method = view.method,
-            .path = view.path,
-            .host = view.host,
-            .authorization = view.authorization,
-            .client = view.client};
-}
 
 // The challenge of a 401 (RFC 6750), among the headers Envoy sends to the client with the denial.
 void add_challenge(const std::string& challenge, CheckResponse& response) {
@@ -44,7 +35,40 @@ std::string url_of(const CheckView& view) {
 
 ExtAuthzService::ExtAuthzService(const gate::Gate& gate, std::shared_ptr<const options::Options> options,
                                  const login::SessionRefresher* refresher, std::vector<asio::any_io_executor> workers)
-    : gate_(gate), options_(std::move(options)), refresher_(refresher), workers_(std::move(workers)) {}
+    : gate_(gate),
+      options_(std::move(options)),
+      trust_(options_->reverse_proxy, options_->trusted_ips, options_->real_client_ip_header),
+      refresher_(refresher),
+      workers_(std::move(workers)) {}
+
+bool ExtAuthzService::trusts_peer(const std::string& peer) const {
+    std::string_view p = peer;
+    if (p.starts_with("ipv4:")) p.remove_prefix(5);
+    else if (p.starts_with("ipv6:")) p.remove_prefix(5);
+    else return false;  // a Unix socket or an unknown transport names no address to trust
+    if (p.starts_with('[')) p = p.substr(1, p.find(']') - 1);
+    else p = p.substr(0, p.rfind(':'));
+    boost::system::error_code ec;
+    const auto address = asio::ip::make_address(std::string(p), ec);
+    return !ec && trust_.trusts(address);
+}
+
+gate::OriginalRequest ExtAuthzService::original_of(const CheckView& view, const session::CookieJar& jar,
+                                                   bool from_trusted_proxy, authz::ClientCertificate& certificate) const {
+    gate::OriginalRequest original{.cookies = &jar,
+                                   .route = view.route,
+                                   .method = view.method,
+                                   .path = view.path,
+                                   .host = view.host,
+                                   .authorization = view.authorization,
+                                   .client = view.client};
+    if (const auto& sources = options_->client_certificate_headers; sources.envoy) {
+        read_client_certificate({.forwarded_client_cert = view.forwarded_client_cert}, from_trusted_proxy, sources,
+                                certificate);
+        original.certificate = &certificate;
+    }
+    return original;
+}
 
 bool ExtAuthzService::needs_refresh(const gate::Decision& d, const session::Session& s) const {
     return d.verdict == gate::Verdict::allow && d.reason != gate::Reason::public_route && refresher_ &&
@@ -67,9 +91,13 @@ grpc::ServerUnaryReactor* ExtAuthzService::Check(grpc::CallbackServerContext* co
     // Per-thread buffers, as on the HTTP doors: the fast path allocates nothing for the session.
     thread_local session::CookieJar jar;
     thread_local session::Session session;
+    thread_local authz::ClientCertificate certificate;
     jar.clear();
     if (!view.cookie.empty()) jar.add_header(view.cookie);
-    const auto d = gate_.decide_now(original_of(view, jar), session);
+    // The peer is Envoy; it matters only to certificate headers, so its address is read only for them.
+    const bool from_trusted_proxy =
+        options_->client_certificate_headers.envoy && !view.forwarded_client_cert.empty() && trusts_peer(context->peer());
+    const auto d = gate_.decide_now(original_of(view, jar, from_trusted_proxy, certificate), session);
     if (d && !needs_refresh(*d, session)) {
         answer(view, *d, session, {}, *response);
         reactor->Finish(grpc::Status::OK);
@@ -77,7 +105,7 @@ grpc::ServerUnaryReactor* ExtAuthzService::Check(grpc::CallbackServerContext* co
     }
     // The request and response stay alive until Finish, so the I/O thread can work on them in place.
     const auto& worker = workers_[next_worker_.fetch_add(1, std::memory_order_relaxed) % workers_.size()];
-    asio::co_spawn(worker, check_with_store(request, response, view.started), [reactor](std::exception_ptr e) {
+    asio::co_spawn(worker, check_with_store(request, response, view.started, from_trusted_proxy), [reactor](std::exception_ptr e) {
         if (!e) return reactor->Finish(grpc::Status::OK);
         try {
             std::rethrow_exception(e);
@@ -90,14 +118,16 @@ grpc::ServerUnaryReactor* ExtAuthzService::Check(grpc::CallbackServerContext* co
 }
 
 asio::awaitable<void> ExtAuthzService::check_with_store(const CheckRequest* request, CheckResponse* response,
-                                                        std::chrono::steady_clock::time_point started) const {
+                                                        std::chrono::steady_clock::time_point started,
+                                                        bool from_trusted_proxy) const {
     CheckView view;
     read_check_request(*request, view);
     view.started = started;
     session::CookieJar jar;
     if (!view.cookie.empty()) jar.add_header(view.cookie);
     session::Session session;
-    const gate::OriginalRequest original = original_of(view, jar);
+    authz::ClientCertificate certificate;
+    const gate::OriginalRequest original = original_of(view, jar, from_trusted_proxy, certificate);
     gate::Decision d = co_await gate_.decide(original, session);
     std::vector<std::string> set_cookies;
     if (needs_refresh(d, session)) {
