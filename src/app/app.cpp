@@ -191,6 +191,7 @@ int run(const options::Options& opts) {
                         .idle_timeout = options->idle_timeout,
                         .shutdown_timeout = options->shutdown_timeout};
     limits.body_paths = {options->proxy_prefix + "/backchannel_logout"};
+    if (basic && options->display_htpasswd_form) limits.body_paths.push_back(options->proxy_prefix + "/sign_in");
     // The server comes first: the Redis store keeps a client on each of its I/O threads. The router comes
     // last, so the handler reaches it through this pointer.
     const Router* router = nullptr;
@@ -222,7 +223,7 @@ int run(const options::Options& opts) {
         return 2;
     }
     const gate::Gate gate(options, *sessions.store, clock, emails.get(), policy.get(),
-                          {.bearer = bearer.get(), .basic = basic.get()});
+                          {.bearer = bearer.get(), .basic = basic.get(), .passwords = basic.get()});
     const Router routes(options, *sessions.store, gate, provider, clock, sessions.ready);
     router = &routes;
     std::unique_ptr<doors::envoy_grpc::GrpcServer> grpc;

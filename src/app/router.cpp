@@ -64,6 +64,10 @@ boost::asio::awaitable<void> Router::handle(const http::Request& req, http::Resp
         case observe::Endpoint::forward_auth: co_await forward_auth_door_.handle(req, res); break;
         case observe::Endpoint::envoy_http: co_await envoy_door_.handle(req, res); break;
         case observe::Endpoint::callback: co_await login_.callback(req, res); break;
+        case observe::Endpoint::sign_in:
+            if (req.method() == "POST") co_await login_.sign_in_with_password(req, res);
+            else handle_now(req, res);
+            break;
         case observe::Endpoint::userinfo: co_await login::handle_userinfo(gate_, req, res); break;
         case observe::Endpoint::sign_out:
             co_await login::handle_sign_out(*options_, store_, redirects_, provider_, clock_, req, res);

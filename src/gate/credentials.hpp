@@ -27,6 +27,19 @@ public:
                                                            session::Session& out) const = 0;
 };
 
+// A user and password typed into the sign-in page's form (--htpasswd-file with --display-htpasswd-form), and
+// whether a user who signed in that way is still in the file (a session made by the form ends when its user is
+// removed).
+class PasswordVerifier {
+public:
+    virtual ~PasswordVerifier() = default;
+    // `client`: for the limit on failed attempts, shared with `Authorization: Basic`.
+    virtual boost::asio::awaitable<CredentialCheck> verify_password(std::string_view user, std::string_view password,
+                                                                    std::string_view client,
+                                                                    session::Session& out) const = 0;
+    virtual bool lists(std::string_view user) const = 0;
+};
+
 // The token of an `Authorization: Bearer <token>` header value (the scheme is case-insensitive), or empty.
 std::string_view bearer_token_of(std::string_view authorization);
 // The base64 part of an `Authorization: Basic <base64(user:password)>` header value, or empty.

@@ -56,6 +56,14 @@ Decision Gate::with_session(const OriginalRequest& request, const authz::PolicyM
         case LoadResult::not_found: return {Verdict::sign_in_required, Reason::session_not_found};
         case LoadResult::unavailable: return {Verdict::unavailable, Reason::session_store_unavailable};
     }
+    // A session made by the password form stands as long as its user is in --htpasswd-file; the file, like the
+    // Authorization: Basic users', is the operator's list, so the e-mail rules do not apply.
+    if (session.from_htpasswd) {
+        if (!credentials_.passwords || !credentials_.passwords->lists(session.user))
+            return {Verdict::sign_in_required, Reason::session_not_found,
+                    "signed in with a password, but '" + session.user + "' is no longer in --htpasswd-file"};
+        listed = true;
+    }
     // Signed in but refused is 403, never 401: a 401 would send the user through sign-in again and,
     // with single sign-on, straight back here in a loop.
     if (listed) {

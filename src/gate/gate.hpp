@@ -36,6 +36,7 @@ struct OriginalRequest {
 struct CredentialVerifiers {
     const CredentialVerifier* bearer = nullptr;  // --skip-jwt-bearer-tokens
     const CredentialVerifier* basic = nullptr;   // --htpasswd-file
+    const PasswordVerifier* passwords = nullptr;  // --htpasswd-file: the sign-in form, and its sessions' users
 };
 
 class Gate {
@@ -59,6 +60,8 @@ public:
     Reason check_identity(std::string_view email, const std::vector<std::string>& groups) const;
 
     const session::SessionStore& sessions() const { return sessions_; }
+    // The --htpasswd-file users, for the sign-in page's password form; nullptr without the file.
+    const PasswordVerifier* passwords() const { return credentials_.passwords; }
 
 private:
     // A decision when the request is public (or the policy refuses its path outright); otherwise fills `match`.

@@ -25,7 +25,8 @@ LoginFlow::LoginFlow(std::shared_ptr<const options::Options> options, const sess
       redirects_(redirects),
       gate_(gate),
       clock_(clock),
-      csrf_(options::cookie_secrets(*options_), options_->cookie_name + "_csrf") {}
+      csrf_(options::cookie_secrets(*options_), options_->cookie_name + "_csrf"),
+      password_(options_, sessions, gate.passwords(), clock) {}
 
 std::string LoginFlow::redirect_target(const http::Request& req) const {
     const std::string rd = login::requested_redirect(req, req.via_trusted_proxy());
@@ -73,7 +74,16 @@ void LoginFlow::fail(const http::Request& req, http::Response& res, int status, 
 
 void LoginFlow::sign_in(const http::Request& req, http::Response& res) const {
     if (options_->skip_provider_button) return start(req, res);
+    if (password_.enabled()) return password_.write_page(req, res, redirect_target(req));
     pages::write_sign_in_page(res, options_->proxy_prefix + "/start?rd=" + http::percent_encode(redirect_target(req)));
+}
+
+boost::asio::awaitable<void> LoginFlow::sign_in_with_password(const http::Request& req, http::Response& res) const {
+    if (!password_.enabled()) {
+        sign_in(req, res);
+        co_return;
+    }
+    co_await password_.submit(req, res);
 }
 
 void LoginFlow::start(const http::Request& req, http::Response& res) const {

@@ -8,6 +8,7 @@
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "login/login_state.hpp"
+#include "login/password_sign_in.hpp"
 #include "oidc/provider.hpp"
 #include "options/options.hpp"
 #include "session/clock.hpp"
@@ -21,8 +22,11 @@ public:
               const oidc::Provider& provider, const authz::RedirectValidator& redirects, const gate::Gate& gate,
               const Clock& clock);
 
-    // The sign-in page, or straight to the IdP with --skip-provider-button.
+    // The sign-in page (with the password form when --htpasswd-file is set), or straight to the IdP with
+    // --skip-provider-button.
     void sign_in(const http::Request& req, http::Response& res) const;
+    // A POST to /oauth2/sign_in: the password form (the page again when the form is off).
+    boost::asio::awaitable<void> sign_in_with_password(const http::Request& req, http::Response& res) const;
     // Sets the CSRF cookie and sends the browser to the IdP.
     void start(const http::Request& req, http::Response& res) const;
     // Checks state, redeems the code, verifies the ID token, sets the session, sends the browser to `rd`.
@@ -44,6 +48,7 @@ private:
     const gate::Gate& gate_;
     const Clock& clock_;
     LoginStateCookie csrf_;
+    PasswordSignIn password_;
 };
 
 }  // namespace gh::login

@@ -73,25 +73,41 @@ void BasicAuth::count_failure(std::string_view client) const {
 
 asio::awaitable<CredentialCheck> BasicAuth::verify(std::string_view credentials, std::string_view client,
                                                    session::Session& out) const {
-    using Outcome = CredentialCheck::Outcome;
-    if (limited(client))
-        co_return CredentialCheck{Outcome::rate_limited, "more than " + std::to_string(kMaxFailures) +
-                                                             " failed attempts from this client within " +
-                                                             std::to_string(kWindow) + " s"};
     const auto decoded = crypto::base64_decode_any(credentials);
     const std::string pair = decoded ? std::string(decoded->begin(), decoded->end()) : std::string{};
     const auto colon = pair.find(':');
     if (colon == std::string::npos) {
+        if (limited(client)) co_return rate_limited();
         count_failure(client);
-        co_return CredentialCheck{Outcome::invalid, "not base64(user:password)"};
+        co_return CredentialCheck{CredentialCheck::Outcome::invalid, "not base64(user:password)"};
     }
-    const std::string user = pair.substr(0, colon);
+    const std::string_view both = pair;
+    auto checked = co_await verify_password(both.substr(0, colon), both.substr(colon + 1), client, out);
+    if (checked.outcome == CredentialCheck::Outcome::ok) {
+        HeaderKey key;
+        verified_here().remember(owner(), key_of(credentials, key_, key), out);
+    }
+    co_return checked;
+}
+
+CredentialCheck BasicAuth::rate_limited() {
+    return {CredentialCheck::Outcome::rate_limited, "more than " + std::to_string(kMaxFailures) +
+                                                        " failed attempts from this client within " +
+                                                        std::to_string(kWindow) + " s"};
+}
+
+asio::awaitable<CredentialCheck> BasicAuth::verify_password(std::string_view user_view, std::string_view password_view,
+                                                            std::string_view client, session::Session& out) const {
+    using Outcome = CredentialCheck::Outcome;
+    if (limited(client)) co_return rate_limited();
+    // Copies: the caller's buffers may belong to a request this thread serves while the check runs on the pool.
+    const std::string user(user_view), password(password_view);
     const auto file = file_.current();
     const std::string* hash = file->hash_of(user);
     // The check runs on the pool; the answer is written back on this request's own thread.
     const auto home = co_await asio::this_coro::executor;
     co_await asio::post(pool_, asio::use_awaitable);
-    const bool matches = Htpasswd::password_matches(std::string_view(pair).substr(colon + 1), hash ? *hash : decoy_hash());
+    const bool matches = Htpasswd::password_matches(password, hash ? *hash : decoy_hash());
     co_await asio::post(home, asio::use_awaitable);
     if (!hash || !matches) {
         count_failure(client);
@@ -101,9 +117,9 @@ asio::awaitable<CredentialCheck> BasicAuth::verify(std::string_view credentials,
     out.user = user;
     out.preferred_username = user;
     out.groups = groups_;
-    HeaderKey key;
-    verified_here().remember(owner(), key_of(credentials, key_, key), out);
     co_return CredentialCheck{Outcome::ok, {}};
 }
+
+bool BasicAuth::lists(std::string_view user) const { return file_.current_for_this_thread().hash_of(user) != nullptr; }
 
 }  // namespace gh::machines

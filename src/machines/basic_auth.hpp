@@ -19,7 +19,8 @@
 
 namespace gh::machines {
 
-class BasicAuth final : public gate::CredentialVerifier {
+// Also the sign-in page's password form (gate::PasswordVerifier): the same users, checks and limits.
+class BasicAuth final : public gate::CredentialVerifier, public gate::PasswordVerifier {
 public:
     static constexpr int kMaxFailures = 10;
     static constexpr std::int64_t kWindow = 60;  // seconds
@@ -32,9 +33,15 @@ public:
     boost::asio::awaitable<gate::CredentialCheck> verify(std::string_view credentials, std::string_view client,
                                                          session::Session& out) const override;
 
+    boost::asio::awaitable<gate::CredentialCheck> verify_password(std::string_view user, std::string_view password,
+                                                                  std::string_view client,
+                                                                  session::Session& out) const override;
+    bool lists(std::string_view user) const override;
+
 private:
     std::uint64_t owner() const;  // changes when the file does, so that a removed user is forgotten at once
     bool limited(std::string_view client) const;
+    static gate::CredentialCheck rate_limited();
     void count_failure(std::string_view client) const;
 
     const authz::WatchedFile<Htpasswd>& file_;

@@ -318,6 +318,7 @@ void build_machines(Builder& b, Options& o) {
     }
     o.htpasswd_file = b.text("htpasswd-file");
     o.htpasswd_user_groups = b.list("htpasswd-user-group");
+    o.display_htpasswd_form = b.boolean("display-htpasswd-form");
     if (!o.extra_jwt_issuers.empty() && !o.skip_jwt_bearer_tokens)
         o.warnings.push_back("--extra-jwt-issuers has no effect without --skip-jwt-bearer-tokens");
     build_client_certificates(b, o);

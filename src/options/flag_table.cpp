@@ -108,6 +108,8 @@ constexpr std::array kFlags = {
              "further bearer token issuers, each issuer=audience"},
     FlagSpec{"htpasswd-file", "htpasswd_file", text, "", "users and bcrypt passwords for Authorization: Basic"},
     FlagSpec{"htpasswd-user-group", "htpasswd_user_groups", list, "", "groups given to the users of --htpasswd-file"},
+    FlagSpec{"display-htpasswd-form", "display_htpasswd_form", boolean, "true",
+             "with --htpasswd-file, a user name and password form on the sign-in page"},
     FlagSpec{"client-certificate-headers", "client_certificate_headers", list, "",
              "take identity from the client certificate a --trusted-proxy-ip proxy verified: ingress-nginx "
              "(ssl-client-* headers) or envoy (x-forwarded-client-cert), mapped to users by --policy-file"},
@@ -186,7 +188,6 @@ constexpr std::array kPending = {
     PendingFlag{"skip-auth-regex", "[authz]"},     
     PendingFlag{"api-route", "[authz]"},               
     PendingFlag{"allowed-role", "[authz]"},
-    PendingFlag{"display-htpasswd-form", "[machines]"},
 
     PendingFlag{"pass-user-headers", "[proxy-mode]"},  PendingFlag{"pass-authorization-header", "[proxy-mode]"},
     PendingFlag{"set-authorization-header", "[proxy-mode]"}, PendingFlag{"pass-basic-auth", "[proxy-mode]"},

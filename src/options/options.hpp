@@ -95,6 +95,7 @@ struct Options {
     bool bearer_token_login_fallback = true;   // --bearer-token-login-fallback
     std::string htpasswd_file;                 // --htpasswd-file (bcrypt entries only)
     std::vector<std::string> htpasswd_user_groups;  // --htpasswd-user-group
+    bool display_htpasswd_form = true;              // --display-htpasswd-form (with --htpasswd-file)
     // --client-certificate-headers: whose certificate headers to read (from --trusted-proxy-ip peers only).
     struct ClientCertificateHeaders {
         bool ingress_nginx = false;  // ssl-client-verify, ssl-client-subject-dn, ssl-client-issuer-dn

@@ -23,14 +23,18 @@ constexpr std::string_view kStyle =
     "text-decoration:none;border:0;font-size:1rem;cursor:pointer}.button:focus{outline:3px solid #f0b400}"
     ".secondary{background:#fff;color:#1a56b0;border:1px solid #1a56b0}.actions a{margin:0 .5rem .5rem 0}"
     ".who{background:#eef3fb;border-radius:4px;padding:.6rem .9rem}footer{font-size:.8rem;color:#4a4f57;"
-    "margin-top:1.5rem}code{font-size:.85rem}";
+    "margin-top:1.5rem}code{font-size:.85rem}"
+    "form.password{border-top:1px solid #d5d8de;margin-top:1.5rem;padding-top:1rem}"
+    "form.password label{display:block;margin-bottom:.8rem}form.password input{display:block;width:100%;"
+    "box-sizing:border-box;padding:.5rem;font-size:1rem;border:1px solid #6b7280;border-radius:4px;margin-top:.2rem}"
+    ".error{color:#a4161a;font-weight:600}";
 
 constexpr std::string_view kSignIn =
     "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{{.Title}}</title>"
     "<style>{{.Style}}</style></head><body><main>"
     "<h1>{{.Title}}</h1>{{.Banner}}"
-    "<p><a class=\"button\" href=\"{{.SignInURL}}\">Sign in with {{.ProviderName}}</a></p>"
+    "<p><a class=\"button\" href=\"{{.SignInURL}}\">Sign in with {{.ProviderName}}</a></p>{{.PasswordForm}}"
     "<footer>{{.Footer}}</footer></main></body></html>\n";
 
 constexpr std::string_view kError =
@@ -59,7 +63,8 @@ std::shared_ptr<const Loaded>& loaded() {
     return l;
 }
 
-const std::set<std::string, std::less<>> kRaw{"Style", "Banner", "Footer", "Identity", "Actions", "RequestIDLine"};
+const std::set<std::string, std::less<>> kRaw{"Style",   "Banner",        "Footer",      "Identity",
+                                             "Actions", "RequestIDLine", "PasswordForm"};
 
 TemplateValues common(const Loaded& l, std::string_view title) {
     return {{"Title", std::string(title)},
@@ -69,13 +74,18 @@ TemplateValues common(const Loaded& l, std::string_view title) {
             {"ProviderName", l.settings.provider_name}};
 }
 
-void security_headers(http::Response& res) {
-    res.header("Content-Security-Policy",
-               "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; "
-               "form-action 'self'; base-uri 'none'");
+// `form`: on the sign-in page with the password form, Referrer-Policy same-origin (with no-referrer a browser
+// sends `Origin: null`, and the form's origin is what tells a sign-in from our page apart from another site's)
+// and form-action widened to the one origin its redirect goes to.
+void security_headers(http::Response& res, const PasswordForm* form = nullptr) {
+    std::string csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; "
+                      "form-action 'self'";
+    if (form && !form->redirect_origin.empty()) (csp += ' ') += form->redirect_origin;
+    csp += "; base-uri 'none'";
+    res.header("Content-Security-Policy", csp);
     res.header("X-Frame-Options", "DENY");
     res.header("X-Content-Type-Options", "nosniff");
-    res.header("Referrer-Policy", "no-referrer");
+    res.header("Referrer-Policy", form ? "same-origin" : "no-referrer");
     // Pages name the signed-in user: never stored by a browser or a shared cache.
     res.header("Cache-Control", "no-store");
 }
@@ -136,15 +146,36 @@ void write_error_page(http::Response& res, const ErrorPage& page) {
     res.finish(render(l->error, values, kRaw), "text/html; charset=utf-8");
 }
 
-void write_sign_in_page(http::Response& res, std::string_view start_url, int status) {
+namespace {
+
+std::string password_form_html(const PasswordForm& f) {
+    std::string html = "<form class=\"password\" method=\"post\" action=\"" + escape_html(f.action) + "\">";
+    if (!f.error.empty()) html += "<p class=\"error\" role=\"alert\">" + escape_html(f.error) + "</p>";
+    html += "<input type=\"hidden\" name=\"csrf\" value=\"" + escape_html(f.csrf) + "\">"
+            "<label>User name<input name=\"username\" autocomplete=\"username\" required value=\"" +
+            escape_html(f.username) + "\"></label>"
+            "<label>Password<input type=\"password\" name=\"password\" autocomplete=\"current-password\" required>"
+            "</label><button class=\"button secondary\" type=\"submit\">Sign in with a password</button></form>";
+    return html;
+}
+
+}  // namespace
+
+void write_sign_in_page(http::Response& res, std::string_view start_url, int status, const PasswordForm* form) {
     const auto l = loaded();
     auto values = common(*l, "Sign in");
     values["SignInURL"] = std::string(start_url);
+    if (form) {
+        values["PasswordForm"] = password_form_html(*form);
+        values["ProxyPrefixSignIn"] = std::string(form->action);
+        values["CSRFToken"] = std::string(form->csrf);
+    }
     values["Banner"] = l->settings.banner == "-" ? std::string{}
                        : l->settings.banner.empty() ? "<p>This application is protected. Sign in to continue.</p>"
                                                     : l->settings.banner;
     res.status(status);
-    security_headers(res);
+    security_headers(res, form);
+    if (form && !form->set_cookie.empty()) res.header("Set-Cookie", form->set_cookie);
     res.finish(render(l->sign_in, values, kRaw), "text/html; charset=utf-8");
 }
 

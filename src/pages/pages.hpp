@@ -38,8 +38,22 @@ struct ErrorPage {
 
 void write_error_page(http::Response& res, const ErrorPage& page);
 
-// A page with one button that starts the login at `start_url`.
-void write_sign_in_page(http::Response& res, std::string_view start_url, int status = 200);
+// The sign-in page's user name and password form (--htpasswd-file with --display-htpasswd-form).
+struct PasswordForm {
+    std::string_view action;  // where it posts: the proxy prefix's /sign_in
+    std::string_view csrf;    // the token the form's CSRF cookie must match
+    std::string_view error;   // after a failed attempt: what to tell the user
+    std::string_view username;  // typed before, kept in the field after a failed attempt
+    std::string_view set_cookie;  // the form's CSRF cookie, sent with the page
+    // Where a successful sign-in redirects, when not this host ("https://app.example.com"): the page's CSP
+    // form-action must allow it, since browsers check a form's redirects against it.
+    std::string_view redirect_origin;
+};
+
+// A page with one button that starts the login at `start_url`, and the password form when `form` is set
+// (as {{.PasswordForm}}; a custom sign_in.html places it, or leaves it out).
+void write_sign_in_page(http::Response& res, std::string_view start_url, int status = 200,
+                        const PasswordForm* form = nullptr);
 
 void write_signed_out_page(http::Response& res, std::string_view sign_in_url);
 

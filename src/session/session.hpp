@@ -18,6 +18,9 @@ struct Session {
     std::int64_t created_at = 0;
     std::int64_t expires_at = 0;
     std::int64_t refresh_after = 0;  // 0: never refresh
+    // Signed in with the sign-in page's password form (--htpasswd-file), not at the IdP: the file vouches for the
+    // user, and the session ends when the user leaves the file.
+    bool from_htpasswd = false;
 
     bool operator==(const Session&) const = default;
 };

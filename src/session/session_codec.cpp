@@ -6,6 +6,10 @@ namespace {
 // 2 added the IdP session id; a version-1 cookie reads as malformed, so its user signs in again.
 constexpr std::uint8_t kFormatVersion = 2;
 constexpr std::uint64_t kMaxGroups = 4096;
+// Optional trailing fields, each a tag byte, written only when set: a session without them encodes exactly as
+// before, so replicas of an older version still read every session they could read before (a rolling upgrade
+// signs nobody out); they refuse only the kinds of session they do not know.
+constexpr std::uint8_t kTagFromHtpasswd = 1;
 
 void put_varint(std::uint64_t v, crypto::Bytes& out) {
     while (v >= 0x80) {
@@ -77,6 +81,7 @@ void encode_session(const Session& s, crypto::Bytes& out) {
     put_time(s.created_at, out);
     put_time(s.expires_at, out);
     put_time(s.refresh_after, out);
+    if (s.from_htpasswd) out.push_back(kTagFromHtpasswd);
 }
 
 bool decode_session(crypto::ByteView in, Session& out) {
@@ -89,8 +94,15 @@ bool decode_session(crypto::ByteView in, Session& out) {
     out.groups.resize(group_count);
     for (auto& g : out.groups)
         if (!r.string(g)) return false;
-    return r.string(out.access_token) && r.string(out.id_token) && r.string(out.refresh_token) && r.string(out.idp_session_id) &&
-           r.time(out.created_at) && r.time(out.expires_at) && r.time(out.refresh_after) && r.at_end();
+    if (!(r.string(out.access_token) && r.string(out.id_token) && r.string(out.refresh_token) &&
+          r.string(out.idp_session_id) && r.time(out.created_at) && r.time(out.expires_at) && r.time(out.refresh_after)))
+        return false;
+    out.from_htpasswd = false;
+    std::uint8_t tag = 0;
+    if (r.at_end()) return true;
+    if (!r.byte(tag) || tag != kTagFromHtpasswd) return false;
+    out.from_htpasswd = true;
+    return r.at_end();
 }
 
 }  // namespace gh::session

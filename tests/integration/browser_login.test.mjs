@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startSsoStack } from './lib/sso_stack.mjs';
-import { buildDir } from './lib/processes.mjs';
+import { execFileSync } from 'node:child_process';
+import { buildDir, tempDir, registerSecret } from './lib/processes.mjs';
 import { users } from './lib/idp.mjs';
 import { chromiumMissing, launchChromium } from './lib/chromium.mjs';
 
@@ -118,6 +119,48 @@ describe('the login in a real browser (headless Chromium)', { skip: missing ?? f
   });
 
   test('no page violated its Content-Security-Policy', () => {
+    assert.deepEqual(cspViolations, []);
+  });
+});
+
+describe('the password form in a real browser (--htpasswd-file)', { skip: missing ?? false }, () => {
+  let stack;
+  let browser;
+  const cspViolations = [];
+  before(async () => {
+    const dir = tempDir('browser-htpasswd');
+    const file = path.join(dir, 'users');
+    execFileSync('htpasswd', ['-cbB', file, 'night-shift', 'night-shift-password'], { stdio: 'ignore' });
+    registerSecret('night-shift-password');
+    stack = await startSsoStack({ gatehouseFlags: [`--htpasswd-file=${file}`, '--htpasswd-user-group=/operators'] });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  test('user name and password on the sign-in page, then straight to the app on another host', async () => {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
+    const target = `${stack.base('app1')}/reports`;
+    await page.goto(`${stack.base('auth')}/oauth2/sign_in?rd=${encodeURIComponent(target)}`);
+    await page.getByLabel('User name').fill('night-shift');
+    await page.getByLabel('Password').fill('wrong');
+    await page.getByRole('button', { name: 'Sign in with a password' }).click();
+    assert.ok(await page.getByText('Wrong user name or password.').isVisible(), await page.textContent('body'));
+    assert.equal(await page.getByLabel('User name').inputValue(), 'night-shift', 'the user name is kept');
+    await page.getByLabel('Password').fill('night-shift-password');
+    await page.getByRole('button', { name: 'Sign in with a password' }).click();
+    await page.waitForURL(target);
+    const seen = JSON.parse(await page.textContent('body'));
+    assert.equal(seen.headers['x-auth-request-user'], 'night-shift');
+    assert.equal(seen.headers['x-auth-request-groups'], '/operators');
+    // The session is the SSO session: another app needs no second sign-in.
+    await page.goto(`${stack.base('app2')}/`);
+    assert.equal(JSON.parse(await page.textContent('body')).headers['x-auth-request-user'], 'night-shift');
+    await context.close();
     assert.deepEqual(cspViolations, []);
   });
 });

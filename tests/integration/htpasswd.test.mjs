@@ -83,6 +83,108 @@ describe('htpasswd users', () => {
   });
 });
 
+describe('the sign-in page\'s password form (--display-htpasswd-form)', () => {
+  let gh, file;
+  const cookiesOf = (r) => r.headers.getSetCookie().map((c) => c.slice(0, c.indexOf(';')));
+  before(async () => {
+    file = path.join(tempDir('htpasswd-form'), 'users');
+    htpasswd('-cbB', file, 'ops', 'ops-form-password');
+    htpasswd('-bB', file, 'temp', 'temp-form-password');
+    registerSecret('ops-form-password', 'temp-form-password');
+    gh = await startGatehouse([`--htpasswd-file=${file}`, '--htpasswd-user-group=/ops', '--set-xauthrequest',
+      '--email-domain=example.com', '--cookie-secure=false', '--whitelist-domain=app.example.com']);
+  });
+  after(async () => { await gh?.stop(); });
+
+  // The page, its form's CSRF token, and the cookie that must come back with it.
+  async function openForm(rd = 'http://app.example.com/reports') {
+    const page = await fetch(`http://127.0.0.1:${gh.port}/oauth2/sign_in?rd=${encodeURIComponent(rd)}`);
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    const csrf = html.match(/name="csrf" value="([^"]+)"/)?.[1];
+    assert.ok(csrf, 'the page holds the form');
+    assert.match(html, /<form class="password" method="post" action="\/oauth2\/sign_in">/);
+    assert.match(html, /Sign in with OpenID Connect/, 'the IdP button stays');
+    const [cookie] = cookiesOf(page);
+    assert.match(page.headers.getSetCookie()[0], /^_oauth2_proxy_form=.*; Path=\/oauth2\/sign_in;.*HttpOnly; SameSite=Strict/);
+    return { csrf, cookie };
+  }
+  const post = (fields, { cookie, headers = {} } = {}) => fetch(`http://127.0.0.1:${gh.port}/oauth2/sign_in`, {
+    method: 'POST', redirect: 'manual', body: new URLSearchParams(fields).toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}), ...headers } });
+
+  test('the right password: a session cookie and back to the page asked for; the session passes the gate', async () => {
+    const { csrf, cookie } = await openForm();
+    const r = await post({ csrf, username: 'ops', password: 'ops-form-password' },
+      { cookie, headers: { Origin: `http://127.0.0.1:${gh.port}` } });
+    assert.equal(r.status, 302);
+    assert.equal(r.headers.get('location'), 'http://app.example.com/reports');
+    const session = cookiesOf(r).filter((c) => c.startsWith('_oauth2_proxy=')).join('; ');
+    assert.ok(session.length > '_oauth2_proxy='.length);
+    registerSecret(session.slice('_oauth2_proxy='.length));
+    const auth = await fetch(`http://127.0.0.1:${gh.port}/oauth2/auth`, { headers: { Cookie: session } });
+    assert.equal(auth.status, 202, 'the file vouches for the user: --email-domain does not apply');
+    assert.equal(auth.headers.get('x-auth-request-user'), 'ops');
+    assert.equal(auth.headers.get('x-auth-request-groups'), '/ops');
+    await gh.waitForOutput(/login: signed in with a password user="ops" groups=1/);
+  });
+
+  test('a wrong password: the page again with 401 and a message, the user name kept, the cause logged', async () => {
+    const { csrf, cookie } = await openForm();
+    const r = await post({ csrf, username: 'ops', password: 'not-it' }, { cookie });
+    assert.equal(r.status, 401);
+    const html = await r.text();
+    assert.match(html, /Wrong user name or password\./);
+    assert.match(html, /name="username" autocomplete="username" required value="ops"/);
+    assert.doesNotMatch(html, /not-it/, 'the password is never echoed');
+    await gh.waitForOutput(/login: password form refused with 401: wrong password for 'ops'/);
+  });
+
+  test('login CSRF: no cookie, another token, or a form posted by another site: 403', async () => {
+    const { csrf, cookie } = await openForm();
+    const fields = { csrf, username: 'ops', password: 'ops-form-password' };
+    assert.equal((await post(fields)).status, 403);
+    await gh.waitForOutput(/password form refused with 403: the form's CSRF cookie is missing or expired/);
+    assert.equal((await post({ ...fields, csrf: `${csrf}x` }, { cookie })).status, 403);
+    await gh.waitForOutput(/password form refused with 403: the form's CSRF token does not match its cookie/);
+    const other = await post(fields, { cookie, headers: { Origin: 'https://evil.example.com' } });
+    assert.equal(other.status, 403);
+    await gh.waitForOutput(/password form refused with 403: Origin 'https:\/\/evil\.example\.com' is not this host/);
+  });
+
+  test('a session made by the form ends when its user is removed from the file', async () => {
+    const { csrf, cookie } = await openForm();
+    const r = await post({ csrf, username: 'temp', password: 'temp-form-password' }, { cookie });
+    assert.equal(r.status, 302);
+    const session = cookiesOf(r).filter((c) => c.startsWith('_oauth2_proxy=')).join('; ');
+    registerSecret(session.slice('_oauth2_proxy='.length));
+    const auth = () => fetch(`http://127.0.0.1:${gh.port}/oauth2/auth`, { headers: { Cookie: session } });
+    assert.equal((await auth()).status, 202);
+    htpasswd('-D', file, 'temp');
+    const deadline = Date.now() + 5000;
+    let status = 202;
+    while (status === 202 && Date.now() < deadline) {
+      await new Promise((res) => setTimeout(res, 100));
+      status = (await auth()).status;
+    }
+    assert.equal(status, 401);
+    await gh.waitForOutput(/reason="session not in the store \(signed out, revoked or expired\)" .*detail="signed in with a password, but 'temp' is no longer in --htpasswd-file"/);
+  });
+
+  test('--display-htpasswd-form=false: no form, and a POST is only the page', async () => {
+    const off = await startGatehouse([`--htpasswd-file=${file}`, '--display-htpasswd-form=false']);
+    try {
+      const page = await (await fetch(`http://127.0.0.1:${off.port}/oauth2/sign_in`)).text();
+      assert.doesNotMatch(page, /<form/);
+      const r = await fetch(`http://127.0.0.1:${off.port}/oauth2/sign_in`, { method: 'POST', body: 'username=ops&password=x',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+      assert.equal(r.status, 413, 'no body is read where no form is offered');
+    } finally {
+      await off.stop();
+    }
+  });
+});
+
 describe('htpasswd files Gatehouse refuses', () => {
   test('a {SHA} or MD5 entry stops the start with the line, the user and the command that fixes it', async () => {
     const dir = tempDir('htpasswd-weak');

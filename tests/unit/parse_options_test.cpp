@@ -165,20 +165,20 @@ TEST(ParseOptions, EachBadValueIsOneLineNamingItsFlag) {
 }
 
 TEST(ParseOptions, UnknownAndUnimplementedFlagsAreRefusedByName) {
-    auto errors = errors_of(base_args({"--no-such-flag=1", "--display-htpasswd-form=true", "--github-org=acme"}));
+    auto errors = errors_of(base_args({"--no-such-flag=1", "--pass-user-headers=true", "--github-org=acme"}));
     ASSERT_EQ(errors.size(), 3u);
     EXPECT_EQ(errors[0], "--no-such-flag: unknown flag");
-    EXPECT_EQ(errors[1], "--display-htpasswd-form: not implemented yet (arrives with [machines])");
+    EXPECT_EQ(errors[1], "--pass-user-headers: not implemented yet (arrives with [proxy-mode])");
     EXPECT_EQ(errors[2], "--github-org: not implemented yet (arrives with [proxy-mode])");
 }
 
 TEST(ParseOptions, UnimplementedSettingsInEnvAndFileAreRefusedToo) {
-    auto errors = errors_of(base_args({"--config=c.cfg"}), {{"OAUTH2_PROXY_DISPLAY_HTPASSWD_FORM", "true"}},
+    auto errors = errors_of(base_args({"--config=c.cfg"}), {{"OAUTH2_PROXY_PASS_USER_HEADERS", "true"}},
                             {{"c.cfg", "github_org = \"acme\"\nbogus_key = 1\n"}});
     ASSERT_EQ(errors.size(), 3u);
     EXPECT_EQ(errors[0], "c.cfg:1 github_org: not implemented yet (arrives with [proxy-mode])");
     EXPECT_EQ(errors[1], "c.cfg:2 bogus_key: unknown setting");
-    EXPECT_EQ(errors[2], "OAUTH2_PROXY_DISPLAY_HTPASSWD_FORM: not implemented yet (arrives with [machines])");
+    EXPECT_EQ(errors[2], "OAUTH2_PROXY_PASS_USER_HEADERS: not implemented yet (arrives with [proxy-mode])");
 }
 
 TEST(ParseOptions, BearerTokenSettings) {

@@ -43,3 +43,25 @@ TEST(SessionCodec, RejectsUnknownVersionAndHugeLengths) {
     const Bytes huge{1, 0xff, 0xff, 0xff, 0xff, 0x0f};
     EXPECT_FALSE(decode_session(huge, out));
 }
+
+TEST(SessionCodec, APasswordFormSessionAddsOneTrailingTagAndNothingElseChanges) {
+    Session s = gh::test::alice();
+    Bytes plain, marked;
+    encode_session(s, plain);
+    s.from_htpasswd = true;
+    encode_session(s, marked);
+    // Every other session encodes as before: replicas of the previous version read them during an upgrade.
+    ASSERT_EQ(marked.size(), plain.size() + 1);
+    EXPECT_TRUE(std::equal(plain.begin(), plain.end(), marked.begin()));
+    Session back;
+    ASSERT_TRUE(decode_session(marked, back));
+    EXPECT_TRUE(back.from_htpasswd);
+    EXPECT_EQ(back, s);
+    ASSERT_TRUE(decode_session(plain, back));
+    EXPECT_FALSE(back.from_htpasswd) << "a reused Session forgets the mark of the one decoded before";
+    marked.back() = 2;
+    EXPECT_FALSE(decode_session(marked, back)) << "an unknown tag";
+    marked.back() = 1;
+    marked.push_back(1);
+    EXPECT_FALSE(decode_session(marked, back)) << "bytes after the tag";
+}

@@ -1,0 +1,176 @@
+#include "login/password_sign_in.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "crypto/bytes.hpp"
+#include "http/form.hpp"
+#include "http/forwarded.hpp"
+#include "http/proxy_trust.hpp"
+#include "http/request_id.hpp"
+#include "login/cookie_attributes.hpp"
+#include "observe/log_text.hpp"
+#include "observe/logs.hpp"
+#include "pages/pages.hpp"
+
+namespace gh::login {
+namespace {
+
+// A field of the form body (application/x-www-form-urlencoded, the same syntax as a query string).
+std::string field(const http::Request& req, std::string_view name) {
+    return http::query_param(req.body(), name).value_or("");
+}
+
+// "https://auth.example.com:8443" → "auth.example.com:8443"; empty when it is not scheme://authority.
+std::string_view authority_of(std::string_view origin) {
+    const auto scheme_end = origin.find("://");
+    if (scheme_end == std::string_view::npos) return {};
+    return origin.substr(scheme_end + 3);
+}
+
+// The origin of an absolute rd ("https://app.example.com:8443/x" → "https://app.example.com:8443"), written into
+// the page's CSP; empty for a path on this host, or for anything that is not a plain origin (rd is validated
+// already, this only keeps the header well-formed).
+std::string origin_of(std::string_view rd) {
+    for (const std::string_view scheme : {"https://", "http://"}) {
+        if (!rd.starts_with(scheme)) continue;
+        const auto end = rd.find_first_of("/?#", scheme.size());
+        const std::string_view origin = rd.substr(0, end);
+        const auto authority = origin.substr(scheme.size());
+        const bool plain = !authority.empty() && std::all_of(authority.begin(), authority.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+        });
+        return plain ? std::string(origin) : std::string{};
+    }
+    return {};
+}
+
+bool same_host_without_case(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+}  // namespace
+
+PasswordSignIn::PasswordSignIn(std::shared_ptr<const options::Options> options, const session::SessionStore& sessions,
+                               const gate::PasswordVerifier* passwords, const Clock& clock)
+    : options_(std::move(options)),
+      sessions_(sessions),
+      passwords_(options_->display_htpasswd_form ? passwords : nullptr),
+      clock_(clock),
+      form_csrf_(options::cookie_secrets(*options_), options_->cookie_name + "_form"),
+      action_(options_->proxy_prefix + "/sign_in") {}
+
+std::string PasswordSignIn::start_url(const std::string& rd) const {
+    return options_->proxy_prefix + "/start?rd=" + http::percent_encode(rd);
+}
+
+void PasswordSignIn::write_page(const http::Request& req, http::Response& res, const std::string& rd, int status,
+                                std::string_view error, std::string_view username) const {
+    // Only the state and rd of a LoginState are used: the token, and where a successful sign-in goes.
+    const LoginState form = new_login_state(rd, {}, clock_.now() + options_->cookie_csrf_expire.count());
+    auto attrs = csrf_cookie_attributes(*options_, http::original_url(req, req.via_trusted_proxy()).host);
+    attrs.domain.clear();  // the sign-in host only
+    attrs.path = action_;
+    attrs.same_site = session::SameSite::strict;  // never sent with a form another site posts
+    const std::string cookie = session::format_set_cookie(form_csrf_.name(), form_csrf_.seal(form), attrs, clock_.now());
+    const std::string redirect_origin = origin_of(rd);
+    const pages::PasswordForm page{.action = action_,
+                                   .csrf = form.state,
+                                   .error = error,
+                                   .username = username,
+                                   .set_cookie = cookie,
+                                   .redirect_origin = redirect_origin};
+    pages::write_sign_in_page(res, start_url(rd), status, &page);
+}
+
+void PasswordSignIn::refuse(const http::Request& req, http::Response& res, int status, std::string_view message,
+                            std::string_view log_reason) const {
+    const std::string id(http::request_id(req));
+    const std::string client = http::client_ip(req);
+    observe::log_auth({.status = observe::AuthStatus::failure,
+                       .client = client,
+                       .request_id = id,
+                       .message = fmt::format("login: password form refused with {}: {} client={} request_id={}", status,
+                                              observe::log_text(log_reason), client, id),
+                       .http_status = status});
+    pages::write_error_page(res, {.status = status,
+                                  .title = "Sign-in refused",
+                                  .message = message,
+                                  .request_id = id,
+                                  .retry_url = action_});
+}
+
+boost::asio::awaitable<void> PasswordSignIn::submit(const http::Request& req, http::Response& res) const {
+    const auto url = http::original_url(req, req.via_trusted_proxy());
+    // A browser names the page that sent the form; a form from another site (a sibling subdomain included)
+    // must not sign anyone in (login CSRF).
+    if (const auto origin = req.header("Origin"); !origin.empty() && !same_host_without_case(authority_of(origin), url.host)) {
+        refuse(req, res, 403, "This sign-in form was sent from another site.",
+               "Origin '" + observe::log_text(origin) + "' is not this host");
+        co_return;
+    }
+    session::CookieJar jar;
+    req.for_each("Cookie", [&](std::string_view v) { jar.add_header(v); });
+    const auto form = form_csrf_.open(jar.get(form_csrf_.name()).value_or(""), clock_.now());
+    const std::string token = field(req, "csrf");
+    if (!form || token.empty() || !crypto::constant_time_equal(token, form->state)) {
+        refuse(req, res, 403, "This sign-in form has expired or was opened in another browser. Please try again.",
+               form ? "the form's CSRF token does not match its cookie" : "the form's CSRF cookie is missing or expired");
+        co_return;
+    }
+    const std::string user = field(req, "username");
+    const std::string password = field(req, "password");
+    if (user.empty() || password.empty()) {
+        write_page(req, res, form->rd, 400, "Enter a user name and a password.", user);
+        co_return;
+    }
+    const std::string client = http::client_ip(req);
+    session::Session s;
+    const auto checked = co_await passwords_->verify_password(user, password, client, s);
+    using Outcome = gate::CredentialCheck::Outcome;
+    if (checked.outcome != Outcome::ok) {
+        const std::string id(http::request_id(req));
+        const int status = checked.outcome == Outcome::rate_limited ? 429 : 401;
+        observe::log_auth({.status = observe::AuthStatus::failure,
+                           .client = client,
+                           .request_id = id,
+                           .message = fmt::format("login: password form refused with {}: {} client={} request_id={}",
+                                                  status, observe::log_text(checked.error), client, id),
+                           .http_status = status});
+        write_page(req, res, form->rd, status,
+                   status == 429 ? "Too many failed attempts. Please wait a minute and try again."
+                                 : "Wrong user name or password.",
+                   user);
+        co_return;
+    }
+    const std::int64_t now = clock_.now();
+    s.from_htpasswd = true;
+    s.created_at = now;
+    s.expires_at = now + options_->cookie_expire.count();
+    const auto saved = co_await sessions_.create(s, jar, session_cookie_attributes(*options_, url.host), now);
+    if (!saved.ok()) {
+        refuse(req, res, 503, "Your session could not be stored. Please try again in a moment.",
+               "session store: " + saved.error);
+        co_return;
+    }
+    observe::log_auth({.status = observe::AuthStatus::success,
+                       .client = client,
+                       .request_id = http::request_id(req),
+                       .user = s.user,
+                       .message = fmt::format("login: signed in with a password user=\"{}\" groups={} rd=\"{}\"",
+                                              observe::log_text(s.user), s.groups.size(), observe::log_text(form->rd)),
+                       .http_status = 302});
+    res.log_user(s.user);
+    res.status(302);
+    res.header("Location", form->rd);
+    res.header("Cache-Control", "no-store");
+    for (const auto& c : saved.set_cookies) res.header("Set-Cookie", c);
+    auto attrs = csrf_cookie_attributes(*options_, url.host);
+    attrs.domain.clear();
+    attrs.path = action_;
+    res.header("Set-Cookie", session::format_clearing_cookie(form_csrf_.name(), attrs));
+    res.finish();
+}
+
+}  // namespace gh::login
