@@ -192,6 +192,15 @@ int run(const options::Options& opts) {
                         .shutdown_timeout = options->shutdown_timeout};
     limits.body_paths = {options->proxy_prefix + "/backchannel_logout"};
     if (basic && options->display_htpasswd_form) limits.body_paths.push_back(options->proxy_prefix + "/sign_in");
+    if (options->proxies()) {
+        // Reverse-proxy mode: every request outside the proxy prefix may carry a body of any size, which the
+        // proxy streams to its upstream.
+        limits.streams = [prefix = options->proxy_prefix + "/", ping = options->ping_path,
+                          ready = options->ready_path](std::string_view path) {
+            return path != ping && path != ready && !path.starts_with(prefix);
+        };
+        limits.stream_timeout = options->upstream_timeout;
+    }
     // The server comes first: the Redis store keeps a client on each of its I/O threads. The router comes
     // last, so the handler reaches it through this pointer.
     const Router* router = nullptr;

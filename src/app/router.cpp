@@ -30,6 +30,7 @@ Router::Router(std::shared_ptr<const options::Options> options, const session::S
       envoy_door_(doors::DoorKind::envoy_http, gate, options_,
                   options_->cookie_refresh.count() > 0 ? &refresher_ : nullptr),
       login_(options_, store, provider, redirects_, gate, clock),
+      upstream_(options_, gate, login_),
       userinfo_path_(options_->proxy_prefix + "/userinfo"),
       sign_out_path_(options_->proxy_prefix + "/sign_out"),
       start_path_(options_->proxy_prefix + "/start"),
@@ -75,7 +76,7 @@ boost::asio::awaitable<void> Router::handle(const http::Request& req, http::Resp
         case observe::Endpoint::backchannel_logout:
             co_await login::handle_backchannel_logout(provider_, store_, req, res);
             break;
-        case observe::Endpoint::upstream: co_await static_upstream(req, res); break;
+        case observe::Endpoint::upstream: co_await upstream_.handle(req, res); break;
         case observe::Endpoint::ping:
             res.status(200);
             res.finish("OK");
@@ -135,32 +136,6 @@ void Router::handle_now(const http::Request& req, http::Response& res) const {
     if (path == sign_in_path_) return login_.sign_in(req, res);
     res.status(404);
     res.finish("Not Found\n");
-}
-
-boost::asio::awaitable<void> Router::static_upstream(const http::Request& req, http::Response& res) const {
-    session::CookieJar jar;
-    req.for_each("Cookie", [&](std::string_view v) { jar.add_header(v); });
-    session::Session s;
-    const gate::OriginalRequest original{.cookies = &jar, .method = req.method(), .path = req.path()};
-    const auto d = co_await gate_.decide(original, s);
-    switch (d.verdict) {
-        case gate::Verdict::allow:
-            res.status(options_->static_upstream_status);
-            res.finish("Authenticated\n");
-            break;
-        case gate::Verdict::forbidden:
-            res.status(403);
-            res.finish("Forbidden\n");
-            break;
-        case gate::Verdict::unavailable:
-            res.status(503);
-            res.finish("Service Unavailable\n");
-            break;
-        case gate::Verdict::sign_in_required:
-            res.status(401);
-            res.finish("Unauthorized\n");
-            break;
-    }
 }
 
 }  // namespace gh::app

@@ -9,6 +9,7 @@
 #include "doors/http_door.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
+#include "app/upstream_endpoint.hpp"
 #include "login/login_flow.hpp"
 #include "observe/metrics.hpp"
 #include "options/options.hpp"
@@ -39,8 +40,6 @@ private:
                      std::chrono::nanoseconds elapsed) const;
     // Endpoints that never wait.
     void handle_now(const http::Request& req, http::Response& res) const;
-    // Anything outside the proxy prefix: oauth2-proxy's --upstream=static://, for signed-in users only.
-    boost::asio::awaitable<void> static_upstream(const http::Request& req, http::Response& res) const;
 
     std::shared_ptr<const options::Options> options_;
     const session::SessionStore& store_;
@@ -52,6 +51,7 @@ private:
     login::SessionRefresher refresher_;
     doors::HttpDoor nginx_door_, forward_auth_door_, envoy_door_;
     login::LoginFlow login_;
+    UpstreamEndpoint upstream_;
     std::string userinfo_path_, sign_out_path_, start_path_, sign_in_path_, callback_path_,
         backchannel_logout_path_, signed_out_path_;
 };

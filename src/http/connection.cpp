@@ -12,9 +12,11 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <memory_resource>
 
+#include "http/exchange.hpp"
 #include "http/request_id.hpp"
 #include "http/request_scratch.hpp"
 #include "http/worker.hpp"
@@ -59,6 +61,62 @@ bool accepts_body(const Limits& limits, std::string_view target) {
     return false;
 }
 
+using Allocator = std::pmr::polymorphic_allocator<char>;
+using StreamedParser = beast::http::request_parser<beast::http::buffer_body, Allocator>;
+
+// A streamed request's client side (http/exchange.hpp) over either kind of connection. Every read and write is
+// given the stream timeout: a client that stops sending or reading is closed like an idle one.
+template <class Stream>
+class StreamExchange final : public Exchange {
+public:
+    StreamExchange(Stream& stream, beast::flat_buffer& buffer, StreamedParser& parser, Registration& reg,
+                   std::chrono::milliseconds timeout)
+        : stream_(stream), buffer_(buffer), parser_(parser), reg_(reg), timeout_(timeout) {}
+
+    asio::awaitable<std::size_t> read_body(asio::mutable_buffer into, boost::system::error_code& ec) override {
+        ec = {};
+        if (parser_.is_done()) co_return 0;
+        auto& body = parser_.get().body();
+        body.data = into.data();
+        body.size = into.size();
+        reg_.arm(timeout_);
+        auto [read_ec, n] = co_await beast::http::async_read_some(stream_, buffer_, parser_, kTuple);
+        // buffer_body reports a full buffer as need_buffer: not an error, the handler reads again.
+        if (read_ec && read_ec != beast::http::error::need_buffer) ec = read_ec;
+        co_return into.size() - body.size;
+    }
+    bool body_done() const override { return parser_.is_done(); }
+    std::optional<std::uint64_t> content_length() const override {
+        if (parser_.chunked()) return std::nullopt;
+        const auto length = parser_.content_length();
+        return length ? std::optional<std::uint64_t>(*length) : std::optional<std::uint64_t>(0);
+    }
+    asio::awaitable<void> write(asio::const_buffer bytes, boost::system::error_code& ec) override {
+        reg_.arm(timeout_);
+        auto [write_ec, n] = co_await asio::async_write(stream_, bytes, kTuple);
+        ec = write_ec;
+    }
+    asio::awaitable<std::size_t> read_raw(asio::mutable_buffer into, boost::system::error_code& ec) override {
+        ec = {};
+        if (buffer_.size() > 0) {  // received with the request, before the upgrade
+            const std::size_t n = asio::buffer_copy(into, buffer_.data());
+            buffer_.consume(n);
+            co_return n;
+        }
+        reg_.arm(timeout_);
+        auto [read_ec, n] = co_await stream_.async_read_some(into, kTuple);
+        ec = read_ec;
+        co_return n;
+    }
+
+private:
+    Stream& stream_;
+    beast::flat_buffer& buffer_;
+    StreamedParser& parser_;
+    Registration& reg_;
+    std::chrono::milliseconds timeout_;
+};
+
 // The answer to a request that could not be parsed; the connection closes after it.
 int status_for_read_error(const boost::system::error_code& ec) {
     if (ec == beast::http::error::header_limit) return 431;
@@ -96,6 +154,58 @@ asio::awaitable<boost::system::error_code> read_next(asio::ssl::stream<tcp::sock
     co_return ec;
 }
 
+// Runs `handler` for a request, turning an exception into a logged 500 (a bug must cost one answer, never the
+// worker thread: an exception leaving the connection's coroutine would end io_context::run).
+asio::awaitable<void> run_handler(Worker& w, const Handler& handler, const Request& request, Response& res) {
+    std::string failure;
+    try {
+        co_await handler(request, res);
+    } catch (const std::exception& e) {
+        failure = e.what();
+    }
+    if (failure.empty()) co_return;
+    const std::string id(request_id(request));
+    spdlog::error("request failed: {} request_id={}: {}", request.method(), id, failure);
+    res.reset();
+    res.close_after();
+    if (w.on_error) {
+        w.on_error(request, res, id);
+    } else {
+        res.status(500);
+        res.finish("Internal Server Error\nRequest ID: " + id + "\n");
+    }
+}
+
+// A request of a Limits::streams path: the handler reads its body and may write its answer itself. True when the
+// connection can serve another request.
+template <class Stream, class HeaderParser>
+asio::awaitable<bool> serve_streamed(Worker& w, Stream& stream, Registration& reg, const Peer& peer,
+                                     const Handler& handler, ScratchPool::Lease& scratch, HeaderParser& header_parser) {
+    StreamedParser parser(std::move(header_parser));
+    parser.body_limit(boost::none);  // what the upstream accepts is the upstream's to say
+    StreamExchange<Stream> exchange(stream, scratch->buffer, parser, reg, w.limits.stream_timeout);
+    Response res(scratch->out, parser.get().keep_alive() && !w.draining);
+    const Request request(parser.get(), exchange, !std::is_same_v<Stream, tcp::socket>, peer);
+    co_await run_handler(w, handler, request, res);
+    if (exchange.was_answered()) co_return exchange.keep_alive() && parser.is_done() && !w.draining;
+    // Answered here (a refusal, a page).
+    reg.arm(w.limits.idle_timeout);
+    auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(scratch->out), kTuple);
+    if (wec) co_return false;
+    // A body nobody read is read and dropped, up to a bound: a client still sending it would otherwise meet a
+    // closed connection before it reads the answer (and the connection can serve on).
+    std::array<char, 16 * 1024> sink;
+    std::size_t dropped = 0;
+    constexpr std::size_t kDropAtMost = 16 * 1024 * 1024;
+    while (!parser.is_done() && dropped < kDropAtMost) {
+        boost::system::error_code ec;
+        const std::size_t n = co_await exchange.read_body(asio::buffer(sink), ec);
+        if (ec) co_return false;
+        dropped += n;
+    }
+    co_return res.keep_alive() && parser.is_done();
+}
+
 template <class Stream>
 asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const Peer& peer, const Handler& handler) {
     ScratchPool::Lease scratch;
@@ -127,14 +237,39 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const 
         beast::http::request_parser<beast::http::string_body, std::pmr::polymorphic_allocator<char>> parser(
             std::piecewise_construct, std::make_tuple(), std::make_tuple(std::pmr::polymorphic_allocator<char>(&arena)));
         parser.header_limit(static_cast<std::uint32_t>(w.limits.max_header_bytes));
-        parser.body_limit(w.limits.body_paths.empty() ? 0 : w.limits.max_body_bytes);
+        // With streamed paths a body of any size may follow the header; the limit is then applied below, once
+        // the path is known.
+        if (w.limits.streams) parser.body_limit(boost::none);
+        else parser.body_limit(w.limits.body_paths.empty() ? 0 : w.limits.max_body_bytes);
         auto [ec, n] = co_await beast::http::async_read_header(stream, buffer, parser, kTuple);
+        if (!ec) {
+            const auto& message = parser.get();
+            if (static_cast<std::size_t>(std::distance(message.begin(), message.end())) > w.limits.max_header_count) {
+                spdlog::info("rejected request: more than {} header fields (431)", w.limits.max_header_count);
+                co_await write_error(stream, out, 431, "too many header fields\n");
+                co_return;
+            }
+            if (message.target().size() > w.limits.max_url_length) {
+                spdlog::info("rejected request: URL of {} bytes is longer than --max-url-length={} (414)",
+                             message.target().size(), w.limits.max_url_length);
+                co_await write_error(stream, out, 414, "URL too long\n");
+                co_return;
+            }
+        }
+        if (!ec && w.limits.streams && w.limits.streams(parser.get().target().substr(0, parser.get().target().find('?')))) {
+            if (!(co_await serve_streamed(w, stream, reg, peer, handler, scratch, parser))) co_return;
+            continue;
+        }
         if (!ec && !parser.is_done()) {
             // A body: read it only where one is expected.
-            if (accepts_body(w.limits, parser.get().target()))
-                std::tie(ec, n) = co_await beast::http::async_read(stream, buffer, parser, kTuple);
-            else
+            if (!accepts_body(w.limits, parser.get().target())) {
                 ec = beast::http::error::unexpected_body;
+            } else if (const auto length = parser.content_length(); length && *length > w.limits.max_body_bytes) {
+                ec = beast::http::error::body_limit;
+            } else {
+                parser.body_limit(w.limits.max_body_bytes);
+                std::tie(ec, n) = co_await beast::http::async_read(stream, buffer, parser, kTuple);
+            }
         }
         if (ec) {
             if (reg.timed_out()) {
@@ -152,39 +287,9 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const 
             co_return;
         }
         const auto& message = parser.get();
-        if (static_cast<std::size_t>(std::distance(message.begin(), message.end())) > w.limits.max_header_count) {
-            spdlog::info("rejected request: more than {} header fields (431)", w.limits.max_header_count);
-            co_await write_error(stream, out, 431, "too many header fields\n");
-            co_return;
-        }
-        if (message.target().size() > w.limits.max_url_length) {
-            spdlog::info("rejected request: URL of {} bytes is longer than --max-url-length={} (414)",
-                         message.target().size(), w.limits.max_url_length);
-            co_await write_error(stream, out, 414, "URL too long\n");
-            co_return;
-        }
         Response res(out, message.keep_alive() && !w.draining);
         const Request request(message, !std::is_same_v<Stream, tcp::socket>, peer);
-        std::string failure;
-        try {
-            co_await handler(request, res);
-        } catch (const std::exception& e) {
-            failure = e.what();
-        }
-        if (!failure.empty()) {
-            // A bug must cost one answer, never the worker thread (an exception leaving this coroutine would
-            // end io_context::run): log it with an id the error page shows too.
-            const std::string id(request_id(request));
-            spdlog::error("request failed: {} request_id={}: {}", request.method(), id, failure);
-            res.reset();
-            res.close_after();
-            if (w.on_error) {
-                w.on_error(request, res, id);
-            } else {
-                res.status(500);
-                res.finish("Internal Server Error\nRequest ID: " + id + "\n");
-            }
-        }
+        co_await run_handler(w, handler, request, res);
         // A client that stops reading its answer is closed like an idle one.
         reg.arm(w.limits.idle_timeout);
         auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(out), kTuple);

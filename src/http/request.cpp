@@ -15,7 +15,14 @@ Peer::Peer(const boost::asio::ip::address& a, bool trusted, const ProxyTrust* t)
 }
 
 Request::Request(const Message& m, bool secure, Peer peer)
-    : m_(m), method_(m.method_string()), target_(m.target()), secure_(secure), peer_(peer) {
+    : m_(m), body_(m.body()), method_(m.method_string()), target_(m.target()), secure_(secure), peer_(peer) {
+    const auto q = target_.find('?');
+    path_ = target_.substr(0, q);
+    if (q != std::string_view::npos) query_ = target_.substr(q + 1);
+}
+
+Request::Request(const Header& h, Exchange& exchange, bool secure, Peer peer)
+    : m_(h), exchange_(&exchange), method_(h.method_string()), target_(h.target()), secure_(secure), peer_(peer) {
     const auto q = target_.find('?');
     path_ = target_.substr(0, q);
     if (q != std::string_view::npos) query_ = target_.substr(q + 1);

@@ -13,6 +13,7 @@
 
 namespace gh::http {
 
+class Exchange;
 class ProxyTrust;
 
 // Who sent the request on its connection, and whether that peer is a proxy trusted to speak for the client.
@@ -41,9 +42,12 @@ public:
     // Bodies are refused (413) except on the few paths that take one (Limits::body_paths), so the string
     // stays empty, unallocated, on every other request.
     using Message = boost::beast::http::request<boost::beast::http::string_body, Fields>;
+    using Header = boost::beast::http::header<true, Fields>;
 
     // `secure`: the request arrived on the HTTPS listener.
     explicit Request(const Message& m, bool secure = false, Peer peer = {});
+    // A streamed request (Limits::streams): its body comes through `exchange`.
+    Request(const Header& h, Exchange& exchange, bool secure, Peer peer);
 
     std::string_view method() const { return method_; }
     std::string_view target() const { return target_; }
@@ -54,7 +58,11 @@ public:
     // Forwarded headers (X-Forwarded-*, X-Original-URL, X-Auth-Request-Redirect, X-Real-IP) may be believed:
     // --reverse-proxy is on and the peer is one of the --trusted-ip proxies (any peer when none are listed).
     bool via_trusted_proxy() const { return peer_.trusted_proxy; }
-    std::string_view body() const { return m_.body(); }
+    std::string_view body() const { return body_; }
+    // Set only for a streamed request: its body, its answer and, after an upgrade, its connection.
+    Exchange* exchange() const { return exchange_; }
+    // Every header line, in order, for a handler that passes them on (reverse-proxy mode).
+    const Header& header_fields() const { return m_; }
     // "HTTP/1.1" or "HTTP/1.0", for the request log.
     std::string_view protocol() const { return m_.version() == 10 ? "HTTP/1.0" : "HTTP/1.1"; }
 
@@ -71,7 +79,9 @@ public:
 private:
     friend std::string_view request_id(const Request& req);
 
-    const Message& m_;
+    const Header& m_;
+    std::string_view body_;
+    Exchange* exchange_ = nullptr;
     std::string_view method_, target_, path_, query_;
     bool secure_ = false;
     Peer peer_;

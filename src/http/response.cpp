@@ -52,6 +52,13 @@ void Response::header(std::string_view name, std::string_view value) {
 }
 
 void Response::finish(std::string_view body, std::string_view content_type) {
+    // 1xx, 204 and 304 answers have no body, and 1xx and 204 no Content-Length either (RFC 9110 §8.6).
+    if (status_ == 204 || status_ == 304 || (status_ >= 100 && status_ < 200)) {
+        if (!keep_alive_) out_.append("Connection: close\r\n");
+        out_.append("\r\n");
+        body_size_ = 0;
+        return;
+    }
     if (!body.empty()) header("Content-Type", content_type);
     if (!keep_alive_) out_.append("Connection: close\r\n");
     out_.append("Content-Length: ");

@@ -32,6 +32,12 @@ public:
     void close_after() { keep_alive_ = false; }
     int status_code() const { return status_; }
     std::size_t body_size() const { return body_size_; }
+    // For an answer a handler wrote itself (a proxied one, through the request's Exchange): what the request
+    // log and the metrics report. Nothing is written here.
+    void log_answer(int status, std::size_t body_size) {
+        status_ = status;
+        body_size_ = body_size;
+    }
 
     // Who the answer is for, for the request log (cut to 128 bytes); empty when nobody is signed in.
     void log_user(std::string_view user) {

@@ -35,6 +35,11 @@ struct Limits {
     // request with a body gets 413.
     std::vector<std::string> body_paths;
     std::size_t max_body_bytes = 64 * 1024;
+    // Paths whose requests the handler streams (reverse-proxy mode): any body, read by the handler through
+    // Request::exchange(). Unset: none.
+    std::function<bool(std::string_view path)> streams;
+    // Longest wait for one read or write of a streamed request or answer.
+    std::chrono::milliseconds stream_timeout{30'000};
 };
 
 

@@ -78,6 +78,19 @@ void LoginFlow::sign_in(const http::Request& req, http::Response& res) const {
     pages::write_sign_in_page(res, options_->proxy_prefix + "/start?rd=" + http::percent_encode(redirect_target(req)));
 }
 
+void LoginFlow::sign_in_page(const http::Request& req, http::Response& res, const std::string& rd, int status) const {
+    const std::string start_url = options_->proxy_prefix + "/start?rd=" + http::percent_encode(rd);
+    if (options_->skip_provider_button) {
+        res.status(302);
+        res.header("Location", start_url);
+        res.header("Cache-Control", "no-store");
+        res.finish();
+        return;
+    }
+    if (password_.enabled()) return password_.write_page(req, res, rd, status);
+    pages::write_sign_in_page(res, start_url, status);
+}
+
 boost::asio::awaitable<void> LoginFlow::sign_in_with_password(const http::Request& req, http::Response& res) const {
     if (!password_.enabled()) {
         sign_in(req, res);

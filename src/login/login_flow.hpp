@@ -25,6 +25,10 @@ public:
     // The sign-in page (with the password form when --htpasswd-file is set), or straight to the IdP with
     // --skip-provider-button.
     void sign_in(const http::Request& req, http::Response& res) const;
+    // The sign-in page for a login that should end at `rd` (a path on this host, or a validated URL), with
+    // `status`: reverse-proxy mode answers a request that needs a sign-in with it (403, as oauth2-proxy does).
+    // With --skip-provider-button, a redirect to the IdP's login instead.
+    void sign_in_page(const http::Request& req, http::Response& res, const std::string& rd, int status) const;
     // A POST to /oauth2/sign_in: the password form (the page again when the form is off).
     boost::asio::awaitable<void> sign_in_with_password(const http::Request& req, http::Response& res) const;
     // Sets the CSRF cookie and sends the browser to the IdP.

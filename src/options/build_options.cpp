@@ -1,3 +1,4 @@
+#include <variant>
 #include <boost/beast/core/string.hpp>
 #include <fstream>
 #include <sstream>
@@ -52,11 +53,57 @@ private:
     const RawConfig& raw_;
 };
 
-std::optional<int> parse_static_upstream(std::string_view s) {
-    if (!s.starts_with("static://")) return std::nullopt;
-    const auto code = parse_integer(s.substr(9));
-    if (!code || *code < 100 || *code > 599) return std::nullopt;
-    return static_cast<int>(*code);
+// One --upstream: static://CODE[/path] or http://host[:port][/path] (the path is the route, as in oauth2-proxy:
+// requests under it go there, their own path unchanged). An error message instead when it is neither.
+std::variant<Options::Upstream, std::string> parse_upstream(const std::string& text) {
+    using Upstream = Options::Upstream;
+    Upstream u;
+    u.text = text;
+    std::string_view rest = text;
+    if (rest.starts_with("static://")) {
+        rest.remove_prefix(9);
+        const auto slash = rest.find('/');
+        const auto code = parse_integer(rest.substr(0, slash));
+        if (!code || *code < 100 || *code > 599) return "'" + text + "' needs an HTTP status code (static://200)";
+        u.status = static_cast<int>(*code);
+        if (slash != std::string_view::npos) u.path = std::string(rest.substr(slash));
+        return u;
+    }
+    if (rest.starts_with("https://"))
+        return "'" + text + "': TLS to an upstream is not implemented yet (arrives with [proxy-mode]); use http://";
+    if (rest.starts_with("file://"))
+        return "'" + text + "': file:// upstreams are not implemented yet (arrive with [proxy-mode])";
+    if (!rest.starts_with("http://"))
+        return "'" + text + "' must be http://host:port/path or static://CODE";
+    rest.remove_prefix(7);
+    if (rest.find_first_of("?#") != std::string_view::npos)
+        return "'" + text + "': an upstream URL has no query or fragment";
+    const auto slash = rest.find('/');
+    std::string_view authority = rest.substr(0, slash);
+    if (slash != std::string_view::npos) u.path = std::string(rest.substr(slash));
+    u.kind = Upstream::Kind::http;
+    std::string_view port;
+    if (authority.starts_with('[')) {  // [::1]:8080
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos) return "'" + text + "' has an unclosed [IPv6 address]";
+        u.host = std::string(authority.substr(1, close - 1));
+        if (close + 1 < authority.size()) {
+            if (authority[close + 1] != ':') return "'" + text + "' has a malformed address";
+            port = authority.substr(close + 2);
+        }
+    } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+        u.host = std::string(authority.substr(0, colon));
+        port = authority.substr(colon + 1);
+    } else {
+        u.host = std::string(authority);
+    }
+    if (u.host.empty() || u.host.find('@') != std::string::npos) return "'" + text + "' needs a host (and no user)";
+    if (!port.empty()) {
+        const auto p = parse_integer(port);
+        if (!p || *p < 1 || *p > 65535) return "'" + text + "' has a bad port";
+        u.port = static_cast<std::uint16_t>(*p);
+    }
+    return u;
 }
 
 // A secret given inline or as a file (--X or --X-file, not both); the file's trailing newline is not part of
@@ -340,10 +387,21 @@ void build_server(Builder& b, Options& o) {
         else b.fail("metrics-address", "'" + metrics + "' is not host:port");
     }
     for (const auto& up : b.list("upstream")) {
-        if (auto code = parse_static_upstream(up)) o.static_upstream_status = *code;
-        else if (up.starts_with("static://")) b.fail("upstream", "'" + up + "' needs an HTTP status code");
-        else b.fail("upstream", "'" + up + "': only static:// upstreams for now (proxying arrives with [proxy-mode])");
+        auto parsed = parse_upstream(up);
+        if (auto* error = std::get_if<std::string>(&parsed)) {
+            b.fail("upstream", *error);
+            continue;
+        }
+        auto& u = std::get<Options::Upstream>(parsed);
+        const bool taken = std::any_of(o.upstreams.begin(), o.upstreams.end(), [&](const auto& other) { return other.path == u.path; });
+        if (taken) b.fail("upstream", "'" + up + "': another upstream already serves " + u.path);
+        else o.upstreams.push_back(std::move(u));
     }
+    o.pass_user_headers = b.boolean("pass-user-headers");
+    o.pass_authorization_header = b.boolean("pass-authorization-header");
+    o.pass_host_header = b.boolean("pass-host-header");
+    o.upstream_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(b.duration("upstream-timeout"));
+    if (o.upstream_timeout.count() <= 0) b.fail("upstream-timeout", "must be positive");
     for (auto [flag, field] : {std::pair{"proxy-prefix", &o.proxy_prefix}, std::pair{"ping-path", &o.ping_path},
                                std::pair{"ready-path", &o.ready_path}}) {
         *field = b.text(flag);

@@ -133,7 +133,17 @@ constexpr std::array kFlags = {
     FlagSpec{"real-client-ip-header", "real_client_ip_header", text, "X-Real-IP",
              "header naming the client's address behind a trusted proxy, for logs: X-Real-IP, X-Forwarded-For or "
              "X-ProxyUser-IP"},
-    FlagSpec{"upstream", "upstreams", list, "", "upstream(s); forward-auth deployments use static://200"},
+    FlagSpec{"upstream", "upstreams", list, "",
+             "where allowed requests go, by longest path prefix: http://host:port/path (reverse-proxy mode) or "
+             "static://CODE; forward-auth deployments use static://200"},
+    FlagSpec{"pass-user-headers", "pass_user_headers", boolean, "true",
+             "reverse-proxy mode: X-Forwarded-User, -Email, -Groups, -Preferred-Username to the upstream"},
+    FlagSpec{"pass-authorization-header", "pass_authorization_header", boolean, "false",
+             "reverse-proxy mode: Authorization: Bearer <ID token> to the upstream"},
+    FlagSpec{"pass-host-header", "pass_host_header", boolean, "true",
+             "reverse-proxy mode: the client's Host to the upstream (false: the upstream's host)"},
+    FlagSpec{"upstream-timeout", "upstream_timeout", duration, "30s",
+             "reverse-proxy mode: longest wait to connect to the upstream and for each of its reads and writes"},
     // Server
     FlagSpec{"http-address", "http_address", text, "0.0.0.0:4180", "address to serve HTTP on"},
     FlagSpec{"metrics-address", "metrics_address", text, "",
@@ -188,10 +198,8 @@ constexpr std::array kPending = {
     PendingFlag{"skip-auth-regex", "[authz]"},     
     PendingFlag{"api-route", "[authz]"},               
     PendingFlag{"allowed-role", "[authz]"},
-
-    PendingFlag{"pass-user-headers", "[proxy-mode]"},  PendingFlag{"pass-authorization-header", "[proxy-mode]"},
     PendingFlag{"set-authorization-header", "[proxy-mode]"}, PendingFlag{"pass-basic-auth", "[proxy-mode]"},
-    PendingFlag{"pass-host-header", "[proxy-mode]"},   PendingFlag{"google-group", "[proxy-mode]"},
+    PendingFlag{"google-group", "[proxy-mode]"},
     PendingFlag{"google-admin-email", "[proxy-mode]"}, PendingFlag{"google-service-account-json", "[proxy-mode]"},
     PendingFlag{"github-org", "[proxy-mode]"},         PendingFlag{"github-team", "[proxy-mode]"},
     PendingFlag{"github-user", "[proxy-mode]"},        PendingFlag{"gitlab-group", "[proxy-mode]"},

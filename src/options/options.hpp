@@ -109,7 +109,27 @@ struct Options {
     bool reverse_proxy = false;
     std::vector<http::IpRange> trusted_ips;  // --trusted-proxy-ip (and --trusted-ip): proxies that may send forwarded headers
     std::string real_client_ip_header;       // canonical spelling
-    int static_upstream_status = 200;  // from --upstream=static://CODE
+    // --upstream: where requests outside --proxy-prefix go once allowed (the longest matching path wins). None:
+    // they are answered 200 "Authenticated" as with static://200.
+    struct Upstream {
+        enum class Kind { http, static_response } kind = Kind::static_response;
+        std::string path = "/";  // the route: this path prefix (the request's path reaches the upstream unchanged)
+        std::string host;        // http: name or address, and port
+        std::uint16_t port = 80;
+        int status = 200;        // static: the answer's status
+        std::string text;        // as given, for logs
+    };
+    std::vector<Upstream> upstreams;
+    // Reverse-proxy mode (an http:// upstream): what the upstream is told about the user.
+    bool pass_user_headers = true;           // X-Forwarded-User, -Email, -Groups, -Preferred-Username
+    bool pass_authorization_header = false;  // Authorization: Bearer <ID token>
+    bool pass_host_header = true;            // the client's Host (else the upstream's)
+    std::chrono::milliseconds upstream_timeout{30'000};  // connect, and each wait for the upstream
+    bool proxies() const {
+        for (const auto& u : upstreams)
+            if (u.kind == Upstream::Kind::http) return true;
+        return false;
+    }
 
     // Pages
     std::string provider_display_name;

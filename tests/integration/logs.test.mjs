@@ -151,7 +151,7 @@ describe('--ping-user-agent', () => {
       c.write(get('/', hc) + get('/healthz', hc) + get('/oauth2/auth', hc) + get('/oauth2/forward_auth', hc) + get('/'));
       const r = await c.responses(5);
       c.close();
-      assert.deepEqual(r.map((x) => x.status), [200, 200, 401, 302, 401]);
+      assert.deepEqual(r.map((x) => x.status), [200, 200, 401, 302, 403]);  // the last: the sign-in page
       assert.equal(r[0].body, 'OK');
       await gh.waitForOutput(/"\/oauth2\/forward_auth"/);
       assert.doesNotMatch(gh.output, /"\/healthz"/);  // silenced like /ping

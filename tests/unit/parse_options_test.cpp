@@ -30,7 +30,10 @@ TEST(ParseOptions, AcceptsTheSeedDeploymentUnchanged) {
     EXPECT_EQ(o.provider, "oidc");
     EXPECT_EQ(o.cookie_secret.reveal().size(), 32u);
     EXPECT_EQ(o.email_domains, std::vector<std::string>{"*"});
-    EXPECT_EQ(o.static_upstream_status, 200);
+    ASSERT_EQ(o.upstreams.size(), 1u);
+    EXPECT_EQ(o.upstreams[0].kind, Options::Upstream::Kind::static_response);
+    EXPECT_EQ(o.upstreams[0].status, 200);
+    EXPECT_FALSE(o.proxies());
     EXPECT_EQ(o.http_address.port, 4180);
     EXPECT_TRUE(o.reverse_proxy);
     EXPECT_EQ(o.cookie_domains, std::vector<std::string>{".example.com"});
@@ -96,7 +99,8 @@ cookie_secure = false
     ASSERT_TRUE(out.options) << (out.errors.empty() ? "" : out.errors.front());
     EXPECT_EQ(out.options->client_id, "from-file");
     EXPECT_EQ(out.options->email_domains, std::vector<std::string>{"example.com"});
-    EXPECT_EQ(out.options->static_upstream_status, 202);
+    ASSERT_EQ(out.options->upstreams.size(), 1u);
+    EXPECT_EQ(out.options->upstreams[0].status, 202);
     EXPECT_FALSE(out.options->cookie_secure);
 }
 
@@ -165,20 +169,20 @@ TEST(ParseOptions, EachBadValueIsOneLineNamingItsFlag) {
 }
 
 TEST(ParseOptions, UnknownAndUnimplementedFlagsAreRefusedByName) {
-    auto errors = errors_of(base_args({"--no-such-flag=1", "--pass-user-headers=true", "--github-org=acme"}));
+    auto errors = errors_of(base_args({"--no-such-flag=1", "--pass-basic-auth=true", "--github-org=acme"}));
     ASSERT_EQ(errors.size(), 3u);
     EXPECT_EQ(errors[0], "--no-such-flag: unknown flag");
-    EXPECT_EQ(errors[1], "--pass-user-headers: not implemented yet (arrives with [proxy-mode])");
+    EXPECT_EQ(errors[1], "--pass-basic-auth: not implemented yet (arrives with [proxy-mode])");
     EXPECT_EQ(errors[2], "--github-org: not implemented yet (arrives with [proxy-mode])");
 }
 
 TEST(ParseOptions, UnimplementedSettingsInEnvAndFileAreRefusedToo) {
-    auto errors = errors_of(base_args({"--config=c.cfg"}), {{"OAUTH2_PROXY_PASS_USER_HEADERS", "true"}},
+    auto errors = errors_of(base_args({"--config=c.cfg"}), {{"OAUTH2_PROXY_PASS_BASIC_AUTH", "true"}},
                             {{"c.cfg", "github_org = \"acme\"\nbogus_key = 1\n"}});
     ASSERT_EQ(errors.size(), 3u);
     EXPECT_EQ(errors[0], "c.cfg:1 github_org: not implemented yet (arrives with [proxy-mode])");
     EXPECT_EQ(errors[1], "c.cfg:2 bogus_key: unknown setting");
-    EXPECT_EQ(errors[2], "OAUTH2_PROXY_PASS_USER_HEADERS: not implemented yet (arrives with [proxy-mode])");
+    EXPECT_EQ(errors[2], "OAUTH2_PROXY_PASS_BASIC_AUTH: not implemented yet (arrives with [proxy-mode])");
 }
 
 TEST(ParseOptions, BearerTokenSettings) {
@@ -245,8 +249,33 @@ TEST(ParseOptions, MissingRequiredSettingsAreNamed) {
     EXPECT_NE(std::find(errors.begin(), errors.end(), "--client-id: missing"), errors.end());
 }
 
-TEST(ParseOptions, RefusesNonStaticUpstreamsAndOtherProviders) {
-    EXPECT_EQ(errors_of(base_args({"--upstream=http://app:8080"})).size(), 1u);
+TEST(ParseOptions, UpstreamsAreRoutesByPath) {
+    const auto o = must_parse(base_args({"--upstream=http://app:8080", "--upstream=http://[::1]:9000/api/",
+                                         "--upstream=static://204/health", "--upstream-timeout=5s"}));
+    ASSERT_EQ(o.upstreams.size(), 3u);
+    EXPECT_TRUE(o.proxies());
+    EXPECT_EQ(o.upstreams[0].host, "app");
+    EXPECT_EQ(o.upstreams[0].port, 8080);
+    EXPECT_EQ(o.upstreams[0].path, "/");
+    EXPECT_EQ(o.upstreams[1].host, "::1");
+    EXPECT_EQ(o.upstreams[1].path, "/api/");
+    EXPECT_EQ(o.upstreams[2].status, 204);
+    EXPECT_EQ(o.upstreams[2].path, "/health");
+    EXPECT_EQ(o.upstream_timeout, std::chrono::seconds(5));
+    EXPECT_TRUE(o.pass_user_headers);
+    EXPECT_TRUE(o.pass_host_header);
+    EXPECT_EQ(errors_of(base_args({"--upstream=http://a:1/", "--upstream=http://b:2/"})),
+              std::vector<std::string>{"--upstream: 'http://b:2/': another upstream already serves /"});
+    EXPECT_EQ(errors_of(base_args({"--upstream=http://a:99999"})),
+              std::vector<std::string>{"--upstream: 'http://a:99999' has a bad port"});
+    EXPECT_EQ(errors_of(base_args({"--upstream=https://a"})).front().rfind("--upstream: 'https://a': TLS to an upstream", 0), 0u);
+    EXPECT_EQ(errors_of(base_args({"--upstream=ftp://a"})),
+              std::vector<std::string>{"--upstream: 'ftp://a' must be http://host:port/path or static://CODE"});
+    EXPECT_EQ(errors_of(base_args({"--upstream=http://a/?x=1"})),
+              std::vector<std::string>{"--upstream: 'http://a/?x=1': an upstream URL has no query or fragment"});
+}
+
+TEST(ParseOptions, RefusesOtherProviders) {
     EXPECT_EQ(errors_of(base_args({"--provider=github"})).front(),
               "--provider: 'github' is not implemented yet (arrives with [proxy-mode])");
 }

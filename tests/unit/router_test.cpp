@@ -212,7 +212,11 @@ TEST_F(RouterTest, UnknownOauthPathIs404) {
 TEST_F(RouterTest, HonoursProxyPrefix) {
     configure({"--proxy-prefix=/sso/"});
     EXPECT_EQ(get("/sso/auth", {{"Cookie", cookie_for(test::alice())}}).rfind("HTTP/1.1 202", 0), 0u);
-    EXPECT_EQ(get("/oauth2/auth").rfind("HTTP/1.1 401", 0), 0u);  // static upstream path: not signed in
+    // Outside the prefix: the upstream side, not signed in: the sign-in page for a browser, 401 for a program.
+    const auto page = get("/oauth2/auth");
+    EXPECT_EQ(page.rfind("HTTP/1.1 403", 0), 0u) << page;
+    EXPECT_NE(page.find("/sso/start?rd=%2Foauth2%2Fauth"), std::string::npos) << page;
+    EXPECT_EQ(get("/oauth2/auth", {{"Accept", "application/json"}}).rfind("HTTP/1.1 401", 0), 0u);
 }
 
 }  // namespace

@@ -1,0 +1,105 @@
+#include "app/upstream_endpoint.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "doors/bearer_challenge.hpp"
+#include "doors/sign_in_redirect.hpp"
+#include "http/form.hpp"
+#include "http/forwarded.hpp"
+#include "http/proxy_trust.hpp"
+#include "http/request_id.hpp"
+#include "observe/log_text.hpp"
+#include "observe/logs.hpp"
+#include "pages/pages.hpp"
+#include "proxy/upstream_routes.hpp"
+
+namespace gh::app {
+
+UpstreamEndpoint::UpstreamEndpoint(std::shared_ptr<const options::Options> options, const gate::Gate& gate,
+                                   const login::LoginFlow& login)
+    : options_(std::move(options)), gate_(gate), login_(login), proxy_(options_) {}
+
+boost::asio::awaitable<void> UpstreamEndpoint::handle(const http::Request& req, http::Response& res) const {
+    session::CookieJar jar;
+    req.for_each("Cookie", [&](std::string_view v) { jar.add_header(v); });
+    const std::string host = http::original_url(req, req.via_trusted_proxy()).host;
+    const std::string_view authorization = req.header("Authorization");
+    const std::string client = authorization.empty() ? std::string{} : http::client_ip(req);
+    const gate::OriginalRequest original{.cookies = &jar,
+                                         .method = req.method(),
+                                         .path = req.path(),
+                                         .host = host,
+                                         .authorization = authorization,
+                                         .client = client};
+    session::Session s;
+    const gate::Decision d = co_await gate_.decide(original, s);
+    if (d.verdict != gate::Verdict::allow) {
+        refuse(req, res, d);
+        co_return;
+    }
+    const bool identified = d.reason != gate::Reason::public_route;
+    if (identified) res.log_user(s.email.empty() ? s.user : s.email);
+    const proxy::Upstream* to = proxy::upstream_for(options_->upstreams, req.path());
+    if (options_->upstreams.empty() || (to && to->kind == proxy::Upstream::Kind::static_response)) {
+        res.status(to ? to->status : 200);
+        res.finish("Authenticated\n");
+        co_return;
+    }
+    if (!to || !req.exchange()) {
+        res.status(404);
+        res.finish("Not Found\n");
+        co_return;
+    }
+    co_await proxy_.forward(req, *to, identified ? &s : nullptr, res);
+}
+
+void UpstreamEndpoint::refuse(const http::Request& req, http::Response& res, const gate::Decision& d) const {
+    const std::string id(http::request_id(req));
+    if (observe::auth_logging_on()) {
+        std::string line = fmt::format("proxy: refused reason=\"{}\" path=\"{}\"", gate::to_string(d.reason),
+                                       observe::log_text(req.path()));
+        if (!d.detail.empty()) line += " detail=\"" + observe::log_text(d.detail) + "\"";
+        const std::string client = http::client_ip(req);
+        observe::log_auth({.status = d.verdict == gate::Verdict::unavailable ? observe::AuthStatus::error
+                                                                             : observe::AuthStatus::failure,
+                           .client = client,
+                           .request_id = id,
+                           .message = line,
+                           .reason = gate::metric_name(d.reason),
+                           .http_status = d.verdict == gate::Verdict::forbidden ? 403 : 401});
+    }
+    // A body the refusal did not read leaves the connection unusable: the server closes it after this answer.
+    switch (d.verdict) {
+        case gate::Verdict::allow: break;
+        case gate::Verdict::unavailable:
+            res.status(503);
+            res.finish("Service Unavailable\n");
+            break;
+        case gate::Verdict::forbidden:
+            if (doors::is_credential_refusal(d.reason)) {
+                res.status(403);
+                res.header("WWW-Authenticate", doors::bearer_challenge(*options_, d));
+                res.finish("Forbidden\n");
+                break;
+            }
+            pages::write_error_page(res, {.status = 403,
+                                          .title = "Access denied",
+                                          .message = "Your account is signed in, but it may not use this application.",
+                                          .request_id = id});
+            break;
+        case gate::Verdict::sign_in_required:
+            if (doors::is_credential_refusal(d.reason) ||
+                doors::wants_api_answer(req.header("Accept"), req.header("X-Requested-With"))) {
+                res.status(401);
+                if (const auto challenge = doors::bearer_challenge(*options_, d); !challenge.empty())
+                    res.header("WWW-Authenticate", challenge);
+                res.finish("Unauthorized\n");
+                break;
+            }
+            // Back to this very page after signing in: its path and query on this host.
+            login_.sign_in_page(req, res, std::string(req.target()), 403);
+            break;
+    }
+}
+
+}  // namespace gh::app

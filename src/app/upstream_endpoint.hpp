@@ -1,0 +1,33 @@
+#pragma once
+// Everything outside --proxy-prefix: oauth2-proxy's upstream side. The gate decides as for any door; an allowed
+// request is answered by its --upstream (static://CODE, or proxied to http://… in reverse-proxy mode). A browser
+// that must sign in gets the sign-in page (403, as oauth2-proxy answers), a program 401 with the challenge.
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+
+#include "gate/gate.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
+#include "login/login_flow.hpp"
+#include "options/options.hpp"
+#include "proxy/reverse_proxy.hpp"
+
+namespace gh::app {
+
+class UpstreamEndpoint {
+public:
+    UpstreamEndpoint(std::shared_ptr<const options::Options> options, const gate::Gate& gate,
+                     const login::LoginFlow& login);
+
+    boost::asio::awaitable<void> handle(const http::Request& req, http::Response& res) const;
+
+private:
+    void refuse(const http::Request& req, http::Response& res, const gate::Decision& d) const;
+
+    std::shared_ptr<const options::Options> options_;
+    const gate::Gate& gate_;
+    const login::LoginFlow& login_;
+    proxy::ReverseProxy proxy_;
+};
+
+}  // namespace gh::app

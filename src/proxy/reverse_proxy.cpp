@@ -1,0 +1,213 @@
+#include "proxy/reverse_proxy.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <vector>
+
+#include "http/exchange.hpp"
+#include "http/proxy_trust.hpp"
+#include "http/request_id.hpp"
+#include "observe/log_text.hpp"
+#include "proxy/upstream_head.hpp"
+#include "proxy/upstream_pool.hpp"
+#include "proxy/watchdog.hpp"
+
+namespace gh::proxy {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+// Body bytes move through this much memory at a time, in each direction.
+constexpr std::size_t kChunk = 64 * 1024;
+
+std::string chunk_header(std::size_t n) {
+    char digits[24];
+    const int len = std::snprintf(digits, sizeof digits, "%zx\r\n", n);
+    return std::string(digits, static_cast<std::size_t>(len));
+}
+
+// Writes `data` to the upstream within the timeout.
+asio::awaitable<boost::system::error_code> send(tcp::socket& upstream, asio::const_buffer data,
+                                                std::chrono::milliseconds timeout) {
+    const auto executor = co_await asio::this_coro::executor;
+    const Watchdog watchdog(executor, timeout, [&upstream] {
+        boost::system::error_code ignored;
+        upstream.close(ignored);
+    });
+    auto [ec, n] = co_await asio::async_write(upstream, data, kTuple);
+    co_return ec;
+}
+
+// Status the client gets when the upstream failed before answering.
+void upstream_failed(const http::Request& req, http::Response& res, const options::Options::Upstream& to,
+                     int status, std::string_view why) {
+    spdlog::warn("proxy: upstream {} failed: {} status={} path=\"{}\" request_id={}", to.text, why, status,
+                 observe::log_text(req.path()), http::request_id(req));
+    res.close_after();
+    res.status(status);
+    res.finish(status == 504 ? "Gateway Timeout\n" : "Bad Gateway\n");
+}
+
+}  // namespace
+
+asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const options::Options::Upstream& to,
+                                            const session::Session* s, http::Response& res) const {
+    http::Exchange& client = *req.exchange();
+    const auto timeout = options_->upstream_timeout;
+    const auto executor = co_await asio::this_coro::executor;
+
+    std::string error;
+    bool reused = false;
+    auto connected = co_await UpstreamPool::connect(to, timeout, error, reused);
+    if (!connected) {
+        upstream_failed(req, res, to, error.find("longer than") != std::string::npos ? 504 : 502, error);
+        co_return;
+    }
+    tcp::socket upstream = std::move(*connected);
+
+    // The request head, then its body as it arrives.
+    const auto length = client.content_length();
+    std::string head;
+    write_upstream_head(req, *options_, to, s, req.peer().address_text(), {length}, head);
+    if (auto ec = co_await send(upstream, asio::buffer(head), timeout)) {
+        upstream_failed(req, res, to, 502, "sending the request: " + ec.message());
+        co_return;
+    }
+    if (req.header("Expect") == "100-continue" && !client.body_done()) {
+        // The client waits for this before its body; the upstream was not asked (the header stays here).
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        boost::system::error_code ec;
+        co_await client.write(asio::buffer(kContinue), ec);
+        if (ec) co_return;
+    }
+    std::vector<char> buffer(kChunk);
+    while (!client.body_done()) {
+        boost::system::error_code ec;
+        const std::size_t n = co_await client.read_body(asio::buffer(buffer), ec);
+        if (ec) {
+            spdlog::info("proxy: the client's body ended early: {} request_id={}", ec.message(), http::request_id(req));
+            res.close_after();
+            res.status(400);
+            res.finish("bad request body\n");
+            co_return;
+        }
+        if (n == 0) continue;
+        if (!length) {
+            const std::string size = chunk_header(n);
+            const std::array<asio::const_buffer, 3> parts{asio::buffer(size), asio::buffer(buffer.data(), n),
+                                                          asio::buffer("\r\n", 2)};
+            const Watchdog watchdog(executor, timeout, [&upstream] {
+                boost::system::error_code ignored;
+                upstream.close(ignored);
+            });
+            std::tie(ec, std::ignore) = co_await asio::async_write(upstream, parts, kTuple);
+        } else {
+            ec = co_await send(upstream, asio::buffer(buffer.data(), n), timeout);
+        }
+        if (ec) {
+            upstream_failed(req, res, to, 502, "sending the body: " + ec.message());
+            co_return;
+        }
+    }
+    if (!length) {
+        if (auto ec = co_await send(upstream, asio::buffer("0\r\n\r\n", 5), timeout)) {
+            upstream_failed(req, res, to, 502, "ending the body: " + ec.message());
+            co_return;
+        }
+    }
+
+    // The answer's head.
+    beast::flat_buffer upstream_buffer;
+    beast::http::response_parser<beast::http::buffer_body> answer;
+    answer.body_limit(boost::none);
+    answer.header_limit(64 * 1024);
+    if (req.method() == "HEAD") answer.skip(true);
+    boost::system::error_code rec;
+    bool slow = false;
+    {
+        const Watchdog watchdog(executor, timeout, [&upstream] {
+            boost::system::error_code ignored;
+            upstream.close(ignored);
+        });
+        std::tie(rec, std::ignore) = co_await beast::http::async_read_header(upstream, upstream_buffer, answer, kTuple);
+        slow = watchdog.fired();
+    }
+    if (rec) {
+        upstream_failed(req, res, to, slow ? 504 : 502,
+                        slow ? "no answer within --upstream-timeout" : "reading the answer: " + rec.message());
+        co_return;
+    }
+    const auto& header = answer.get().base();
+    const int status = header.result_int();
+    const bool has_body = !(req.method() == "HEAD" || status == 204 || status == 304 || (status >= 100 && status < 200));
+    std::optional<std::uint64_t> answer_length;
+    if (!answer.chunked() && answer.content_length()) answer_length = *answer.content_length();
+    const bool client_http11 = req.protocol() == "HTTP/1.1";
+    const bool close_delimited = has_body && !answer_length && !client_http11;
+    const bool keep_client = res.keep_alive() && !close_delimited;
+    write_client_head(header, has_body, answer_length, client_http11, keep_client, head);
+    boost::system::error_code wec;
+    co_await client.write(asio::buffer(head), wec);
+    if (wec) co_return;  // the client is gone: the connection closes
+
+    // The answer's body, as it comes.
+    const bool chunked_out = has_body && !answer_length && client_http11;
+    std::size_t body_bytes = 0;
+    res.log_answer(status, 0);
+    while (has_body && !answer.is_done()) {
+        auto& body = answer.get().body();
+        body.data = buffer.data();
+        body.size = buffer.size();
+        boost::system::error_code ec;
+        {
+            const Watchdog watchdog(executor, timeout, [&upstream] {
+                boost::system::error_code ignored;
+                upstream.close(ignored);
+            });
+            std::tie(ec, std::ignore) = co_await beast::http::async_read(upstream, upstream_buffer, answer, kTuple);
+        }
+        if (ec == beast::http::error::need_buffer) ec = {};
+        const std::size_t n = buffer.size() - body.size;
+        body_bytes += n;
+        if (n > 0) {
+            if (chunked_out) {
+                const std::string size = chunk_header(n);
+                const std::array<asio::const_buffer, 3> parts{asio::buffer(size), asio::buffer(buffer.data(), n),
+                                                              asio::buffer("\r\n", 2)};
+                for (const auto& part : parts) {
+                    co_await client.write(part, wec);
+                    if (wec) co_return;
+                }
+            } else {
+                co_await client.write(asio::buffer(buffer.data(), n), wec);
+                if (wec) co_return;
+            }
+        }
+        if (ec) {
+            // The answer was cut off: the client must not take a short body for a whole one.
+            spdlog::warn("proxy: upstream {} broke off its answer: {} request_id={}", to.text, ec.message(),
+                         http::request_id(req));
+            client.answered(false);
+            co_return;
+        }
+    }
+    if (chunked_out) {
+        co_await client.write(asio::buffer("0\r\n\r\n", 5), wec);
+        if (wec) co_return;
+    }
+    client.answered(keep_client && !close_delimited);
+    res.log_answer(status, body_bytes);
+    if (answer.keep_alive() && answer.is_done()) UpstreamPool::give_back(to, std::move(upstream));
+}
+
+}  // namespace gh::proxy

@@ -1,0 +1,29 @@
+#pragma once
+// Reverse-proxy mode (--upstream=http://…): an allowed request goes to its upstream and the answer comes back,
+// both bodies streamed through a fixed buffer (a large upload or download never sits in memory whole), on the
+// client connection's own I/O thread, over a kept-alive upstream connection when one is idle.
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+
+#include "http/request.hpp"
+#include "http/response.hpp"
+#include "options/options.hpp"
+#include "session/session.hpp"
+
+namespace gh::proxy {
+
+class ReverseProxy {
+public:
+    explicit ReverseProxy(std::shared_ptr<const options::Options> options) : options_(std::move(options)) {}
+
+    // `req` must be a streamed request (Request::exchange). `s`: the user, or nullptr on a public route. When the
+    // upstream cannot be reached (or answers nothing) the client gets 502 (504 after --upstream-timeout) through
+    // `res`; once the upstream's answer has begun, a failure can only close the connection.
+    boost::asio::awaitable<void> forward(const http::Request& req, const options::Options::Upstream& to,
+                                         const session::Session* s, http::Response& res) const;
+
+private:
+    std::shared_ptr<const options::Options> options_;
+};
+
+}  // namespace gh::proxy

@@ -1,0 +1,154 @@
+#include "proxy/upstream_head.hpp"
+
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/field.hpp>
+
+namespace gh::proxy {
+namespace {
+
+namespace http_ = boost::beast::http;
+using boost::beast::iequals;
+
+bool starts_with_no_case(std::string_view s, std::string_view prefix) {
+    return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+// Headers only Gatehouse may set on the way to the upstream: a client's own copies are dropped.
+bool is_identity_header(std::string_view name) {
+    return starts_with_no_case(name, "x-auth-request-") || iequals(name, "x-forwarded-user") ||
+           iequals(name, "x-forwarded-email") || iequals(name, "x-forwarded-groups") ||
+           iequals(name, "x-forwarded-preferred-username") || iequals(name, "x-forwarded-access-token");
+}
+
+void add(std::string& out, std::string_view name, std::string_view value) {
+    out.append(name).append(": ").append(header_safe(value)).append("\r\n");
+}
+
+// The Cookie header without our cookies (name, name_0 …, name_csrf, name_form): the session is Gatehouse's, not
+// the upstream's, and is a credential. Empty when nothing is left.
+std::string foreign_cookies(const http::Request& req, const std::string& ours) {
+    std::string kept;
+    req.for_each("Cookie", [&](std::string_view header) {
+        while (!header.empty()) {
+            const auto semi = header.find(';');
+            std::string_view pair = header.substr(0, semi);
+            header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
+            while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+            const std::string_view name = pair.substr(0, pair.find('='));
+            if (pair.empty() || name == ours || (name.starts_with(ours) && name.size() > ours.size() && name[ours.size()] == '_'))
+                continue;
+            if (!kept.empty()) kept += "; ";
+            kept += pair;
+        }
+    });
+    return kept;
+}
+
+std::string joined(const std::vector<std::string>& values) {
+    std::string out;
+    for (const auto& v : values) {
+        if (!out.empty()) out += ',';
+        out += v;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string header_safe(std::string_view value) {
+    std::string out;
+    out.reserve(value.size());
+    for (char c : value)
+        if (c != '\r' && c != '\n' && c != '\0') out += c;
+    return out;
+}
+
+bool is_hop_by_hop(std::string_view name, std::string_view connection) {
+    for (const char* h : {"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
+                          "upgrade", "proxy-authorization", "proxy-authenticate"})
+        if (iequals(name, h)) return true;
+    // Every token of Connection names another hop-by-hop header.
+    while (!connection.empty()) {
+        const auto comma = connection.find(',');
+        std::string_view token = connection.substr(0, comma);
+        connection = comma == std::string_view::npos ? std::string_view{} : connection.substr(comma + 1);
+        while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+        while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+        if (!token.empty() && iequals(token, name)) return true;
+    }
+    return false;
+}
+
+void write_upstream_head(const http::Request& req, const options::Options& o, const options::Options::Upstream& to,
+                         const session::Session* s, std::string_view client_ip, const BodyFraming& body,
+                         std::string& out) {
+    out.clear();
+    out.append(req.method()).append(" ").append(req.target()).append(" HTTP/1.1\r\n");
+    const std::string_view connection = req.header("Connection");
+    const bool trusted = req.via_trusted_proxy();
+    for (const auto& field : req.header_fields()) {
+        const std::string_view name = field.name_string();
+        if (is_hop_by_hop(name, connection) || is_identity_header(name) || iequals(name, "host") ||
+            iequals(name, "content-length") || iequals(name, "cookie") || iequals(name, "expect") ||
+            iequals(name, "x-forwarded-for") || iequals(name, "x-forwarded-proto") || iequals(name, "x-forwarded-host") ||
+            (o.pass_authorization_header && s && iequals(name, "authorization")))
+            continue;
+        add(out, name, field.value());
+    }
+    const std::string_view host = req.header("Host");
+    if (o.pass_host_header && !host.empty()) add(out, "Host", host);
+    else add(out, "Host", to.port == 80 ? to.host : to.host + ":" + std::to_string(to.port));
+    if (const auto cookies = foreign_cookies(req, o.cookie_name); !cookies.empty()) add(out, "Cookie", cookies);
+
+    const std::string_view forwarded_for = trusted ? req.header("X-Forwarded-For") : std::string_view{};
+    add(out, "X-Forwarded-For", forwarded_for.empty() ? std::string(client_ip) : std::string(forwarded_for) + ", " + std::string(client_ip));
+    const std::string_view proto = trusted ? req.header("X-Forwarded-Proto") : std::string_view{};
+    add(out, "X-Forwarded-Proto", !proto.empty() ? proto : req.secure() ? "https" : "http");
+    const std::string_view forwarded_host = trusted ? req.header("X-Forwarded-Host") : std::string_view{};
+    if (!forwarded_host.empty() || !host.empty()) add(out, "X-Forwarded-Host", !forwarded_host.empty() ? forwarded_host : host);
+
+    if (s) {
+        if (o.pass_user_headers) {
+            add(out, "X-Forwarded-User", s->user);
+            if (!s->email.empty()) add(out, "X-Forwarded-Email", s->email);
+            if (!s->groups.empty()) add(out, "X-Forwarded-Groups", joined(s->groups));
+            const std::string& preferred = s->preferred_username.empty() ? s->user : s->preferred_username;
+            add(out, "X-Forwarded-Preferred-Username", preferred);
+        }
+        if (o.pass_access_token && !s->access_token.empty()) add(out, "X-Forwarded-Access-Token", s->access_token);
+        if (o.pass_authorization_header && !s->id_token.empty()) add(out, "Authorization", "Bearer " + s->id_token);
+    }
+    if (body.content_length) {
+        if (*body.content_length > 0 || req.method() == "POST" || req.method() == "PUT" || req.method() == "PATCH")
+            add(out, "Content-Length", std::to_string(*body.content_length));
+    } else {
+        add(out, "Transfer-Encoding", "chunked");
+    }
+    out.append("\r\n");
+}
+
+void write_client_head(const boost::beast::http::response_header<>& upstream, bool has_body,
+                       std::optional<std::uint64_t> content_length, bool chunked_ok, bool keep_alive,
+                       std::string& out) {
+    out.clear();
+    out.append("HTTP/1.1 ").append(std::to_string(upstream.result_int())).append(" ");
+    out.append(upstream.reason().empty() ? std::string_view(http_::obsolete_reason(upstream.result()))
+                                         : std::string_view(upstream.reason()));
+    out.append("\r\n");
+    const std::string_view connection = upstream[http_::field::connection];
+    for (const auto& field : upstream) {
+        const std::string_view name = field.name_string();
+        if (is_hop_by_hop(name, connection) || iequals(name, "content-length")) continue;
+        add(out, name, field.value());
+    }
+    if (has_body) {
+        if (content_length) add(out, "Content-Length", std::to_string(*content_length));
+        else if (chunked_ok) add(out, "Transfer-Encoding", "chunked");
+    } else if (content_length) {
+        add(out, "Content-Length", std::to_string(*content_length));  // a HEAD answer says how long the body would be
+    }
+    if (!keep_alive) add(out, "Connection", "close");
+    out.append("\r\n");
+}
+
+}  // namespace gh::proxy

@@ -1,0 +1,15 @@
+#pragma once
+// Which --upstream serves a request: the one whose route is the longest prefix of the request's path.
+#include <string_view>
+#include <vector>
+
+#include "options/options.hpp"
+
+namespace gh::proxy {
+
+using Upstream = options::Options::Upstream;
+
+// nullptr when no route covers `path`.
+const Upstream* upstream_for(const std::vector<Upstream>& upstreams, std::string_view path);
+
+}  // namespace gh::proxy

@@ -1,0 +1,163 @@
+// Reverse-proxy mode (--upstream=http://…): Gatehouse in front of a real backend (a Node HTTP server started
+// here), with request and answer bodies of tens of megabytes streamed both ways, chunked and with a length, the
+// identity passed as headers, hop-by-hop and look-alike headers dropped, routes by longest path prefix, keep-alive
+// to the upstream, and the failures: no session (sign-in page or 401), upstream down (502), too slow (504).
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import http from 'node:http';
+import { startGatehouse, freePort, mintCookie } from './lib/processes.mjs';
+
+const sha256 = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
+// Deterministic bytes, so both ends can check what arrived without holding a copy.
+const patterns = new Map();
+function pattern(size) {
+  if (!patterns.has(size)) {
+    const b = Buffer.allocUnsafe(size);
+    for (let i = 0; i < size; i++) b[i] = (i * 7 + (i >> 11)) & 0xff;
+    patterns.set(size, b);
+  }
+  return patterns.get(size);
+}
+
+function startBackend(name) {
+  const seen = { connections: 0 };
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://backend');
+    if (url.pathname.endsWith('/slow')) return;  // never answers
+    const hash = crypto.createHash('sha256');
+    let length = 0;
+    for await (const piece of req) { hash.update(piece); length += piece.length; }
+    if (url.pathname.endsWith('/download')) {
+      const size = Number(url.searchParams.get('size'));
+      const data = pattern(size);
+      const fixed = url.searchParams.get('fixed') === '1';
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-body-sha256': sha256(data),
+        ...(fixed ? { 'content-length': size } : {}), connection: 'keep-alive', 'keep-alive': 'timeout=5' });
+      for (let i = 0; i < size; i += 1 << 20) res.write(data.subarray(i, Math.min(size, i + (1 << 20))));
+      return res.end();
+    }
+    const body = JSON.stringify({ backend: name, method: req.method, url: req.url, headers: req.headers,
+      bodyLength: length, bodySha256: hash.digest('hex') });
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+  server.on('connection', () => { seen.connections += 1; });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, seen, port: server.address().port })));
+}
+
+describe('reverse-proxy mode', () => {
+  let gh, main, api, cookie;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+  before(async () => {
+    main = await startBackend('main');
+    api = await startBackend('api');
+    const unused = await freePort();
+    gh = await startGatehouse([`--upstream=http://127.0.0.1:${main.port}/`, `--upstream=http://127.0.0.1:${api.port}/api/`,
+      '--upstream=static://204/health', `--upstream=http://127.0.0.1:${unused}/down/`, '--upstream-timeout=2s',
+      '--email-domain=example.com', '--pass-access-token']);
+    cookie = mintCookie({ user: 'alice-sub', email: 'alice@example.com', groups: '/dev,/ops', 'preferred-username': 'alice',
+      'access-token': 'alice-access-token' });
+  });
+  after(async () => {
+    agent.destroy();
+    await gh?.stop();
+    main?.server.close();
+    api?.server.close();
+  });
+
+  // One request through Gatehouse; `body`: a Buffer sent with a length, or an array of Buffers sent chunked.
+  function request(path, { method = 'GET', headers = {}, body } = {}) {
+    return new Promise((resolve, reject) => {
+      const chunked = Array.isArray(body);
+      const req = http.request({ host: '127.0.0.1', port: gh.port, path, method, agent,
+        headers: { Cookie: cookie, ...headers, ...(body && !chunked ? { 'content-length': body.length } : {}) } }, (res) => {
+        const pieces = [];
+        res.on('data', (p) => pieces.push(p));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(pieces) }));
+      });
+      req.on('error', reject);
+      if (chunked) { for (const part of body) req.write(part); req.end(); } else req.end(body);
+    });
+  }
+
+  test('the upstream gets the identity, the client and none of a client\'s look-alikes, hop-by-hop headers or our cookie', async () => {
+    const r = await request('/reports?q=1', { headers: { Cookie: `${cookie}; theme=dark`, 'X-Forwarded-User': 'mallory',
+      'X-Auth-Request-Email': 'mallory@example.com', Connection: 'keep-alive, X-Hop', 'X-Hop': 'secret', 'X-Custom': 'kept' } });
+    assert.equal(r.status, 200);
+    const seen = JSON.parse(r.body);
+    assert.equal(seen.backend, 'main');
+    assert.equal(seen.url, '/reports?q=1', 'the path reaches the upstream unchanged');
+    assert.equal(seen.headers['x-forwarded-user'], 'alice-sub');
+    assert.equal(seen.headers['x-forwarded-email'], 'alice@example.com');
+    assert.equal(seen.headers['x-forwarded-groups'], '/dev,/ops');
+    assert.equal(seen.headers['x-forwarded-preferred-username'], 'alice');
+    assert.equal(seen.headers['x-forwarded-access-token'], 'alice-access-token');
+    assert.equal(seen.headers['x-auth-request-email'], undefined);
+    assert.equal(seen.headers['x-forwarded-for'], '127.0.0.1');
+    assert.equal(seen.headers['x-forwarded-proto'], 'http');
+    assert.equal(seen.headers.host, `127.0.0.1:${gh.port}`, '--pass-host-header');
+    assert.equal(seen.headers.cookie, 'theme=dark', 'the session cookie stays with Gatehouse');
+    assert.equal(seen.headers['x-hop'], undefined);
+    assert.equal(seen.headers['x-custom'], 'kept');
+  });
+
+  test('large bodies stream both ways: 24 MB up with a length, 6 MB up chunked, 32 MB down chunked, 12 MB down with a length', async () => {
+    const up = pattern(24 << 20);
+    let r = await request('/upload', { method: 'POST', body: up });
+    assert.equal(r.status, 200);
+    let seen = JSON.parse(r.body);
+    assert.equal(seen.bodyLength, up.length);
+    assert.equal(seen.bodySha256, sha256(up));
+    const parts = Array.from({ length: 6 }, (_, i) => pattern(1 << 20).subarray(i));
+    r = await request('/upload', { method: 'PUT', body: parts, headers: { 'Transfer-Encoding': 'chunked' } });
+    seen = JSON.parse(r.body);
+    assert.equal(seen.headers['transfer-encoding'], 'chunked');
+    assert.equal(seen.bodySha256, sha256(Buffer.concat(parts)));
+    for (const [size, fixed] of [[32 << 20, 0], [12 << 20, 1]]) {
+      r = await request(`/download?size=${size}&fixed=${fixed}`);
+      assert.equal(r.status, 200);
+      assert.equal(r.body.length, size);
+      assert.equal(sha256(r.body), r.headers['x-body-sha256']);
+      assert.equal(r.headers['keep-alive'], undefined, 'the upstream\'s hop-by-hop headers stay there');
+    }
+  });
+
+  test('the longest route wins; static:// routes answer by themselves; HEAD has no body', async () => {
+    assert.equal(JSON.parse((await request('/api/v1/things')).body).backend, 'api');
+    assert.equal(JSON.parse((await request('/apiary')).body).backend, 'main');
+    assert.equal((await request('/health')).status, 204);
+    const head = await request('/download?size=1000&fixed=1', { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers['content-length'], '1000');
+    assert.equal(head.body.length, 0);
+  });
+
+  test('connections to the upstream are kept alive and reused', async () => {
+    const before = main.seen.connections;
+    for (let i = 0; i < 20; i++) assert.equal((await request(`/again/${i}`)).status, 200);
+    assert.ok(main.seen.connections - before <= 1, `${main.seen.connections - before} new upstream connections for 20 requests`);
+  });
+
+  test('without a session: a browser gets the sign-in page, a program 401; the upstream sees nothing', async () => {
+    const page = await request('/reports', { headers: { Cookie: '', Accept: 'text/html' } });
+    assert.equal(page.status, 403);
+    assert.match(page.body.toString(), /\/oauth2\/start\?rd=%2Freports/);
+    const api401 = await request('/reports', { headers: { Cookie: '', Accept: 'application/json' } });
+    assert.equal(api401.status, 401);
+    const upload = await request('/upload', { method: 'POST', headers: { Cookie: '', Accept: 'application/json' },
+      body: pattern(4 << 20) });
+    assert.equal(upload.status, 401, 'an unread body does not confuse the answer');
+  });
+
+  test('an upstream that is down: 502; one that does not answer within --upstream-timeout: 504', async () => {
+    const down = await request('/down/x');
+    assert.equal(down.status, 502);
+    await gh.waitForOutput(/proxy: upstream http:\/\/127\.0\.0\.1:\d+\/down\/ failed: cannot connect/);
+    const slow = await request('/slow');
+    assert.equal(slow.status, 504);
+    await gh.waitForOutput(/failed: no answer within --upstream-timeout status=504/);
+    assert.equal((await request('/after-failures')).status, 200, 'Gatehouse serves on');
+  });
+});

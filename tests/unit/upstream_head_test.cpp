@@ -1,0 +1,116 @@
+// What reverse-proxy mode tells the upstream and the client (proxy/upstream_head.hpp), byte for byte.
+#include "proxy/upstream_head.hpp"
+
+#include <gtest/gtest.h>
+
+#include "proxy/upstream_routes.hpp"
+#include "test_options.hpp"
+#include "test_sessions.hpp"
+
+using namespace gh;
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+http::Request::Message message(std::vector<std::pair<std::string, std::string>> headers, std::string target = "/r?q=1") {
+    http::Request::Message m{bhttp::verb::post, target, 11};
+    for (const auto& [k, v] : headers) m.insert(k, v);
+    return m;
+}
+
+http::Peer peer(bool trusted) { return {boost::asio::ip::make_address("10.0.0.7"), trusted, nullptr}; }
+
+options::Options::Upstream upstream() {
+    options::Options::Upstream u;
+    u.kind = options::Options::Upstream::Kind::http;
+    u.host = "app.internal";
+    u.port = 8080;
+    return u;
+}
+
+}  // namespace
+
+TEST(UpstreamHead, IdentityAddedLookAlikesHopByHopAndOurCookiesRemoved) {
+    auto o = test::must_parse(test::base_args({"--pass-access-token"}));
+    const auto m = message({{"Host", "app.example.com"},
+                            {"Cookie", "_oauth2_proxy=sealed; theme=dark; _oauth2_proxy_1=x"},
+                            {"Cookie", "_oauth2_proxy_csrf=y; lang=de"},
+                            {"X-Forwarded-User", "mallory"},
+                            {"x-auth-request-groups", "/admins"},
+                            {"Connection", "keep-alive, X-Secret"},
+                            {"X-Secret", "hop"},
+                            {"Keep-Alive", "timeout=5"},
+                            {"Transfer-Encoding", "chunked"},
+                            {"X-Forwarded-For", "203.0.113.9"},
+                            {"Accept", "text/html"}});
+    const http::Request req(m, false, peer(false));
+    session::Session s = test::alice();
+    s.access_token = "at\r\nInjected: yes";
+    std::string head;
+    proxy::write_upstream_head(req, o, upstream(), &s, "10.0.0.7", {std::nullopt}, head);
+    EXPECT_EQ(head,
+              "POST /r?q=1 HTTP/1.1\r\n"
+              "Accept: text/html\r\n"
+              "Host: app.example.com\r\n"
+              "Cookie: theme=dark; lang=de\r\n"
+              "X-Forwarded-For: 10.0.0.7\r\n"  // an untrusted peer's chain is not believed
+              "X-Forwarded-Proto: http\r\n"
+              "X-Forwarded-Host: app.example.com\r\n"
+              "X-Forwarded-User: " + s.user + "\r\n"
+              "X-Forwarded-Email: " + s.email + "\r\n"
+              "X-Forwarded-Groups: /platform-team,/dev\r\n"
+              "X-Forwarded-Preferred-Username: " + s.preferred_username + "\r\n"
+              "X-Forwarded-Access-Token: atInjected: yes\r\n"
+              "Transfer-Encoding: chunked\r\n"
+              "\r\n");
+}
+
+TEST(UpstreamHead, ATrustedProxysChainIsExtendedAndOptionsApply) {
+    auto o = test::must_parse(test::base_args({"--pass-host-header=false", "--pass-user-headers=false",
+                                               "--pass-authorization-header"}));
+    const auto m = message({{"Host", "app.example.com"}, {"X-Forwarded-For", "203.0.113.9"},
+                            {"X-Forwarded-Proto", "https"}, {"Authorization", "Basic xyz"}});
+    const http::Request req(m, false, peer(true));
+    const session::Session s = test::alice();
+    std::string head;
+    proxy::write_upstream_head(req, o, upstream(), &s, "10.0.0.7", {std::uint64_t{3}}, head);
+    EXPECT_NE(head.find("Host: app.internal:8080\r\n"), std::string::npos) << head;
+    EXPECT_NE(head.find("X-Forwarded-For: 203.0.113.9, 10.0.0.7\r\n"), std::string::npos) << head;
+    EXPECT_NE(head.find("X-Forwarded-Proto: https\r\n"), std::string::npos) << head;
+    EXPECT_NE(head.find("Authorization: Bearer " + s.id_token + "\r\n"), std::string::npos) << head;
+    EXPECT_EQ(head.find("Basic xyz"), std::string::npos) << "the client's own Authorization is replaced";
+    EXPECT_EQ(head.find("X-Forwarded-User"), std::string::npos);
+    EXPECT_NE(head.find("Content-Length: 3\r\n"), std::string::npos);
+    // A public route passes no identity at all.
+    proxy::write_upstream_head(req, o, upstream(), nullptr, "10.0.0.7", {std::uint64_t{0}}, head);
+    EXPECT_EQ(head.find("Bearer"), std::string::npos);
+    EXPECT_NE(head.find("Authorization: Basic xyz\r\n"), std::string::npos) << "kept when nothing replaces it";
+}
+
+TEST(UpstreamHead, TheClientGetsTheAnswerWithoutHopByHopHeadersAndWithItsOwnFraming) {
+    bhttp::response_header<> answer;
+    answer.result(200);
+    answer.set(bhttp::field::connection, "keep-alive, X-Upstream-Private");
+    answer.insert("X-Upstream-Private", "1");
+    answer.insert("Keep-Alive", "timeout=5");
+    answer.insert("Transfer-Encoding", "chunked");
+    answer.insert("Content-Type", "text/plain");
+    std::string head;
+    proxy::write_client_head(answer, true, std::nullopt, true, true, head);
+    EXPECT_EQ(head, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n");
+    proxy::write_client_head(answer, true, std::nullopt, false, false, head);
+    EXPECT_EQ(head, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n")
+        << "an HTTP/1.0 client: the body ends with the connection";
+}
+
+TEST(UpstreamRoutes, TheLongestPrefixWins) {
+    std::vector<proxy::Upstream> routes(3);
+    routes[0].path = "/";
+    routes[1].path = "/api/";
+    routes[2].path = "/api/v2/";
+    EXPECT_EQ(proxy::upstream_for(routes, "/api/v2/x"), &routes[2]);
+    EXPECT_EQ(proxy::upstream_for(routes, "/api/v1"), &routes[1]);
+    EXPECT_EQ(proxy::upstream_for(routes, "/apiary"), &routes[0]);
+    routes.erase(routes.begin());
+    EXPECT_EQ(proxy::upstream_for(routes, "/other"), nullptr);
+}
