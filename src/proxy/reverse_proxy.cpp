@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -46,6 +47,47 @@ asio::awaitable<boost::system::error_code> send(tcp::socket& upstream, asio::con
     });
     auto [ec, n] = co_await asio::async_write(upstream, data, kTuple);
     co_return ec;
+}
+
+// After a 101 Switching Protocols (a WebSocket): bytes both ways until either side closes. Each read and write is
+// bounded by --upstream-timeout, like any other wait in this mode.
+asio::awaitable<void> tunnel(http::Exchange& client, tcp::socket& upstream, beast::flat_buffer& upstream_early,
+                             std::chrono::milliseconds timeout) {
+    using namespace asio::experimental::awaitable_operators;
+    const auto executor = co_await asio::this_coro::executor;
+    auto client_to_upstream = [&]() -> asio::awaitable<void> {
+        std::vector<char> buffer(kChunk);
+        for (;;) {
+            boost::system::error_code ec;
+            const std::size_t n = co_await client.read_raw(asio::buffer(buffer), ec);
+            if (ec || n == 0) co_return;
+            if (co_await send(upstream, asio::buffer(buffer.data(), n), timeout)) co_return;
+        }
+    };
+    auto upstream_to_client = [&]() -> asio::awaitable<void> {
+        boost::system::error_code ec;
+        if (upstream_early.size() > 0) {  // sent right behind the 101
+            co_await client.write(upstream_early.cdata(), ec);
+            if (ec) co_return;
+            upstream_early.consume(upstream_early.size());
+        }
+        std::vector<char> buffer(kChunk);
+        for (;;) {
+            std::size_t n = 0;
+            {
+                const Watchdog watchdog(executor, timeout, [&upstream] {
+                    boost::system::error_code ignored;
+                    upstream.close(ignored);
+                });
+                std::tie(ec, n) = co_await upstream.async_read_some(asio::buffer(buffer), kTuple);
+            }
+            if (ec) co_return;
+            co_await client.write(asio::buffer(buffer.data(), n), ec);
+            if (ec) co_return;
+        }
+    };
+    // Whichever direction ends first ends the other.
+    co_await (client_to_upstream() || upstream_to_client());
 }
 
 // Status the client gets when the upstream failed before answering.
@@ -149,6 +191,21 @@ asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const opti
     }
     const auto& header = answer.get().base();
     const int status = header.result_int();
+    if (status == 101) {
+        if (requested_upgrade(req).empty()) {
+            upstream_failed(req, res, to, 502, "switched protocols unasked");
+            co_return;
+        }
+        write_client_head(header, false, std::nullopt, false, true, head);
+        head.resize(head.size() - 2);  // before the blank line: the upgrade's own hop-by-hop headers
+        head.append("Connection: Upgrade\r\nUpgrade: ").append(header_safe(header[beast::http::field::upgrade])).append("\r\n\r\n");
+        boost::system::error_code ec;
+        co_await client.write(asio::buffer(head), ec);
+        res.log_answer(101, 0);
+        client.answered(false);  // the connection is the tunnel's now, and closes with it
+        if (!ec) co_await tunnel(client, upstream, upstream_buffer, timeout);
+        co_return;
+    }
     const bool has_body = !(req.method() == "HEAD" || status == 204 || status == 304 || (status >= 100 && status < 200));
     std::optional<std::uint64_t> answer_length;
     if (!answer.chunked() && answer.content_length()) answer_length = *answer.content_length();

@@ -63,6 +63,22 @@ std::string header_safe(std::string_view value) {
     return out;
 }
 
+std::string_view requested_upgrade(const http::Request& req) {
+    const std::string_view upgrade = req.header("Upgrade");
+    if (upgrade.empty()) return {};
+    // "upgrade" must be one of Connection's tokens.
+    std::string_view connection = req.header("Connection");
+    while (!connection.empty()) {
+        const auto comma = connection.find(',');
+        std::string_view token = connection.substr(0, comma);
+        connection = comma == std::string_view::npos ? std::string_view{} : connection.substr(comma + 1);
+        while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+        while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+        if (iequals(token, "upgrade")) return upgrade;
+    }
+    return {};
+}
+
 bool is_hop_by_hop(std::string_view name, std::string_view connection) {
     for (const char* h : {"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
                           "upgrade", "proxy-authorization", "proxy-authenticate"})
@@ -117,6 +133,10 @@ void write_upstream_head(const http::Request& req, const options::Options& o, co
         }
         if (o.pass_access_token && !s->access_token.empty()) add(out, "X-Forwarded-Access-Token", s->access_token);
         if (o.pass_authorization_header && !s->id_token.empty()) add(out, "Authorization", "Bearer " + s->id_token);
+    }
+    if (const auto upgrade = requested_upgrade(req); !upgrade.empty()) {
+        add(out, "Connection", "Upgrade");
+        add(out, "Upgrade", upgrade);
     }
     if (body.content_length) {
         if (*body.content_length > 0 || req.method() == "POST" || req.method() == "PUT" || req.method() == "PATCH")

@@ -33,6 +33,10 @@ void write_client_head(const boost::beast::http::response_header<>& upstream, bo
                        std::optional<std::uint64_t> content_length, bool chunked_ok, bool keep_alive,
                        std::string& out);
 
+// The protocol a request asks to switch to (`Connection: upgrade` with `Upgrade: websocket`), or empty. Such a
+// request keeps both headers on its way upstream; a 101 answer then turns the exchange into a tunnel.
+std::string_view requested_upgrade(const http::Request& req);
+
 // Whether `name` is hop-by-hop in a message whose Connection header says `connection`.
 bool is_hop_by_hop(std::string_view name, std::string_view connection);
 

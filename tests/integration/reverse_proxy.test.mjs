@@ -6,6 +6,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import http from 'node:http';
+import net from 'node:net';
 import { startGatehouse, freePort, mintCookie } from './lib/processes.mjs';
 
 const sha256 = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
@@ -18,6 +19,28 @@ function pattern(size) {
     patterns.set(size, b);
   }
   return patterns.get(size);
+}
+
+// One WebSocket frame (FIN, text) with `mask` (4 bytes) or none.
+function writeFrame(payload, mask) {
+  const head = payload.length < 126 ? Buffer.from([0x81, payload.length | (mask ? 0x80 : 0)])
+    : Buffer.from([0x81, 126 | (mask ? 0x80 : 0), payload.length >> 8, payload.length & 0xff]);
+  if (!mask) return Buffer.concat([head, payload]);
+  const masked = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]));
+  return Buffer.concat([head, mask, masked]);
+}
+function readFrame(buf) {
+  if (buf.length < 2) return null;
+  let length = buf[1] & 0x7f;
+  let offset = 2;
+  if (length === 126) { if (buf.length < 4) return null; length = buf.readUInt16BE(2); offset = 4; }
+  const masked = (buf[1] & 0x80) !== 0;
+  const mask = masked ? buf.subarray(offset, offset + 4) : null;
+  if (masked) offset += 4;
+  if (buf.length < offset + length) return null;
+  const payload = Buffer.from(buf.subarray(offset, offset + length));
+  if (mask) for (let i = 0; i < payload.length; i++) payload[i] ^= mask[i % 4];
+  return { payload, size: offset + length };
 }
 
 function startBackend(name) {
@@ -43,6 +66,23 @@ function startBackend(name) {
     res.end(body);
   });
   server.on('connection', () => { seen.connections += 1; });
+  // A WebSocket echo (RFC 6455, by hand: Node 20 has no WebSocket server): unmasks each client frame and sends
+  // its payload back in an unmasked frame.
+  server.on('upgrade', (req, socket) => {
+    const accept = crypto.createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+    seen.upgradeHeaders = req.headers;
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    let pending = Buffer.alloc(0);
+    socket.on('data', (data) => {
+      pending = Buffer.concat([pending, data]);
+      for (;;) {
+        const frame = readFrame(pending);
+        if (!frame) return;
+        pending = pending.subarray(frame.size);
+        socket.write(writeFrame(frame.payload, null));
+      }
+    });
+  });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, seen, port: server.address().port })));
 }
 
@@ -149,6 +189,35 @@ describe('reverse-proxy mode', () => {
     const upload = await request('/upload', { method: 'POST', headers: { Cookie: '', Accept: 'application/json' },
       body: pattern(4 << 20) });
     assert.equal(upload.status, 401, 'an unread body does not confuse the answer');
+  });
+
+  test('a WebSocket upgrade becomes a tunnel: frames echo both ways; without a session there is no tunnel', async () => {
+    const socket = net.connect(gh.port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    const key = crypto.randomBytes(16).toString('base64');
+    socket.write(`GET /ws HTTP/1.1\r\nHost: app.example.com\r\nCookie: ${cookie}\r\nConnection: Upgrade\r\n` +
+      `Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${key}\r\n\r\n`);
+    let received = Buffer.alloc(0);
+    const more = () => new Promise((r) => socket.once('data', (d) => { received = Buffer.concat([received, d]); r(); }));
+    while (!received.includes('\r\n\r\n')) await more();
+    const end = received.indexOf('\r\n\r\n');
+    const head = received.subarray(0, end).toString();
+    received = received.subarray(end + 4);
+    assert.match(head, /^HTTP\/1\.1 101 /);
+    assert.match(head, /\r\nUpgrade: websocket/i);
+    assert.match(head, new RegExp(`Sec-WebSocket-Accept: ${crypto.createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64').replace(/[+/]/g, '\\$&')}`));
+    assert.equal(main.seen.upgradeHeaders['x-forwarded-user'], 'alice-sub', 'the upgrade request carries the identity');
+    for (const text of ['hello through gatehouse', 'x'.repeat(300)]) {
+      socket.write(writeFrame(Buffer.from(text), crypto.randomBytes(4)));
+      let frame;
+      while (!(frame = readFrame(received))) await more();
+      received = received.subarray(frame.size);
+      assert.equal(frame.payload.toString(), text);
+    }
+    socket.destroy();
+    const refused = await request('/ws', { headers: { Cookie: '', Connection: 'Upgrade', Upgrade: 'websocket',
+      Accept: 'application/json' } });
+    assert.equal(refused.status, 401);
   });
 
   test('an upstream that is down: 502; one that does not answer within --upstream-timeout: 504', async () => {

@@ -103,6 +103,22 @@ TEST(UpstreamHead, TheClientGetsTheAnswerWithoutHopByHopHeadersAndWithItsOwnFram
         << "an HTTP/1.0 client: the body ends with the connection";
 }
 
+TEST(UpstreamHead, AnUpgradeKeepsItsHeadersOnTheWayUp) {
+    const auto o = test::must_parse(test::base_args({}));
+    auto m = message({{"Host", "a"}, {"Connection", "keep-alive, Upgrade"}, {"Upgrade", "websocket"}}, "/ws");
+    m.method(bhttp::verb::get);
+    const http::Request req(m, false, peer(false));
+    EXPECT_EQ(proxy::requested_upgrade(req), "websocket");
+    std::string head;
+    proxy::write_upstream_head(req, o, upstream(), nullptr, "10.0.0.7", {std::uint64_t{0}}, head);
+    EXPECT_NE(head.find("Connection: Upgrade\r\nUpgrade: websocket\r\n"), std::string::npos) << head;
+    auto plain = message({{"Host", "a"}, {"Upgrade", "websocket"}}, "/ws");  // Upgrade without Connection: upgrade
+    const http::Request not_upgrade(plain, false, peer(false));
+    EXPECT_EQ(proxy::requested_upgrade(not_upgrade), "");
+    proxy::write_upstream_head(not_upgrade, o, upstream(), nullptr, "10.0.0.7", {std::uint64_t{0}}, head);
+    EXPECT_EQ(head.find("Upgrade"), std::string::npos) << head;
+}
+
 TEST(UpstreamRoutes, TheLongestPrefixWins) {
     std::vector<proxy::Upstream> routes(3);
     routes[0].path = "/";
