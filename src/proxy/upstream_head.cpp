@@ -44,6 +44,19 @@ std::string foreign_cookies(const http::Request& req, const std::string& ours) {
     return kept;
 }
 
+// Whether the comma-separated `list` (a Connection header) holds `token`, without regard to case.
+bool has_token(std::string_view list, std::string_view token) {
+    while (!list.empty()) {
+        const auto comma = list.find(',');
+        std::string_view item = list.substr(0, comma);
+        list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+        if (!item.empty() && iequals(item, token)) return true;
+    }
+    return false;
+}
+
 std::string joined(const std::vector<std::string>& values) {
     std::string out;
     for (const auto& v : values) {
@@ -65,18 +78,7 @@ std::string header_safe(std::string_view value) {
 
 std::string_view requested_upgrade(const http::Request& req) {
     const std::string_view upgrade = req.header("Upgrade");
-    if (upgrade.empty()) return {};
-    // "upgrade" must be one of Connection's tokens.
-    std::string_view connection = req.header("Connection");
-    while (!connection.empty()) {
-        const auto comma = connection.find(',');
-        std::string_view token = connection.substr(0, comma);
-        connection = comma == std::string_view::npos ? std::string_view{} : connection.substr(comma + 1);
-        while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-        while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
-        if (iequals(token, "upgrade")) return upgrade;
-    }
-    return {};
+    return !upgrade.empty() && has_token(req.header("Connection"), "upgrade") ? upgrade : std::string_view{};
 }
 
 bool is_hop_by_hop(std::string_view name, std::string_view connection) {
@@ -84,15 +86,7 @@ bool is_hop_by_hop(std::string_view name, std::string_view connection) {
                           "upgrade", "proxy-authorization", "proxy-authenticate"})
         if (iequals(name, h)) return true;
     // Every token of Connection names another hop-by-hop header.
-    while (!connection.empty()) {
-        const auto comma = connection.find(',');
-        std::string_view token = connection.substr(0, comma);
-        connection = comma == std::string_view::npos ? std::string_view{} : connection.substr(comma + 1);
-        while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-        while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
-        if (!token.empty() && iequals(token, name)) return true;
-    }
-    return false;
+    return has_token(connection, name);
 }
 
 void write_upstream_head(const http::Request& req, const options::Options& o, const options::Options::Upstream& to,
