@@ -30,7 +30,7 @@ Router::Router(std::shared_ptr<const options::Options> options, const session::S
       envoy_door_(doors::DoorKind::envoy_http, gate, options_,
                   options_->cookie_refresh.count() > 0 ? &refresher_ : nullptr),
       login_(options_, store, provider, redirects_, gate, clock),
-      upstream_(options_, gate, login_),
+      upstream_(options_, gate, login_, options_->cookie_refresh.count() > 0 ? &refresher_ : nullptr),
       userinfo_path_(options_->proxy_prefix + "/userinfo"),
       sign_out_path_(options_->proxy_prefix + "/sign_out"),
       start_path_(options_->proxy_prefix + "/start"),

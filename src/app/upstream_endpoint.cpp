@@ -16,8 +16,8 @@
 namespace gh::app {
 
 UpstreamEndpoint::UpstreamEndpoint(std::shared_ptr<const options::Options> options, const gate::Gate& gate,
-                                   const login::LoginFlow& login)
-    : options_(std::move(options)), gate_(gate), login_(login), proxy_(options_) {}
+                                   const login::LoginFlow& login, const login::SessionRefresher* refresher)
+    : options_(std::move(options)), gate_(gate), login_(login), refresher_(refresher), proxy_(options_) {}
 
 boost::asio::awaitable<void> UpstreamEndpoint::handle(const http::Request& req, http::Response& res) const {
     session::CookieJar jar;
@@ -32,9 +32,18 @@ boost::asio::awaitable<void> UpstreamEndpoint::handle(const http::Request& req, 
                                          .authorization = authorization,
                                          .client = client};
     session::Session s;
-    const gate::Decision d = co_await gate_.decide(original, s);
+    gate::Decision d = co_await gate_.decide(original, s);
+    // A session past --cookie-refresh is renewed at the IdP first, as on the doors; the new cookie rides on the
+    // answer, and the renewed identity must pass the rules again.
+    std::vector<std::string> set_cookies;
+    if (d.verdict == gate::Verdict::allow && d.reason != gate::Reason::public_route && refresher_ && refresher_->due(s)) {
+        const auto outcome = co_await refresher_->refresh(s, jar, host, set_cookies);
+        if (outcome == login::RefreshOutcome::refused) d = {gate::Verdict::sign_in_required, gate::Reason::session_expired};
+        else if (const auto why = gate_.check_identity(s.email, s.groups); why != gate::Reason::allowed)
+            d = {gate::Verdict::forbidden, why};
+    }
     if (d.verdict != gate::Verdict::allow) {
-        refuse(req, res, d);
+        refuse(req, res, d, set_cookies);
         co_return;
     }
     const bool identified = d.reason != gate::Reason::public_route;
@@ -42,6 +51,7 @@ boost::asio::awaitable<void> UpstreamEndpoint::handle(const http::Request& req, 
     const proxy::Upstream* to = proxy::upstream_for(options_->upstreams, req.path());
     if (options_->upstreams.empty() || (to && to->kind == proxy::Upstream::Kind::static_response)) {
         res.status(to ? to->status : 200);
+        for (const auto& c : set_cookies) res.header("Set-Cookie", c);
         res.finish("Authenticated\n");
         co_return;
     }
@@ -50,10 +60,11 @@ boost::asio::awaitable<void> UpstreamEndpoint::handle(const http::Request& req, 
         res.finish("Not Found\n");
         co_return;
     }
-    co_await proxy_.forward(req, *to, identified ? &s : nullptr, res);
+    co_await proxy_.forward(req, *to, identified ? &s : nullptr, set_cookies, res);
 }
 
-void UpstreamEndpoint::refuse(const http::Request& req, http::Response& res, const gate::Decision& d) const {
+void UpstreamEndpoint::refuse(const http::Request& req, http::Response& res, const gate::Decision& d,
+                              const std::vector<std::string>& set_cookies) const {
     const std::string id(http::request_id(req));
     if (observe::auth_logging_on()) {
         std::string line = fmt::format("proxy: refused reason=\"{}\" path=\"{}\"", gate::to_string(d.reason),
@@ -85,7 +96,8 @@ void UpstreamEndpoint::refuse(const http::Request& req, http::Response& res, con
             pages::write_error_page(res, {.status = 403,
                                           .title = "Access denied",
                                           .message = "Your account is signed in, but it may not use this application.",
-                                          .request_id = id});
+                                          .request_id = id,
+                                          .set_cookies = set_cookies});
             break;
         case gate::Verdict::sign_in_required:
             if (doors::is_credential_refusal(d.reason) ||

@@ -9,6 +9,7 @@
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "login/login_flow.hpp"
+#include "login/session_refresher.hpp"
 #include "options/options.hpp"
 #include "proxy/reverse_proxy.hpp"
 
@@ -16,17 +17,21 @@ namespace gh::app {
 
 class UpstreamEndpoint {
 public:
+    // `refresher`: renews sessions past --cookie-refresh (nullptr: never).
     UpstreamEndpoint(std::shared_ptr<const options::Options> options, const gate::Gate& gate,
-                     const login::LoginFlow& login);
+                     const login::LoginFlow& login, const login::SessionRefresher* refresher);
 
     boost::asio::awaitable<void> handle(const http::Request& req, http::Response& res) const;
 
 private:
-    void refuse(const http::Request& req, http::Response& res, const gate::Decision& d) const;
+    // `set_cookies`: a renewed session's cookies (a refusal after the renewal still delivers them).
+    void refuse(const http::Request& req, http::Response& res, const gate::Decision& d,
+                const std::vector<std::string>& set_cookies = {}) const;
 
     std::shared_ptr<const options::Options> options_;
     const gate::Gate& gate_;
     const login::LoginFlow& login_;
+    const login::SessionRefresher* refresher_;
     proxy::ReverseProxy proxy_;
 };
 

@@ -103,7 +103,8 @@ void upstream_failed(const http::Request& req, http::Response& res, const option
 }  // namespace
 
 asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const options::Options::Upstream& to,
-                                            const session::Session* s, http::Response& res) const {
+                                            const session::Session* s, const std::vector<std::string>& set_cookies,
+                                            http::Response& res) const {
     http::Exchange& client = *req.exchange();
     const auto timeout = options_->upstream_timeout;
     const auto executor = co_await asio::this_coro::executor;
@@ -213,6 +214,11 @@ asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const opti
     const bool close_delimited = has_body && !answer_length && !client_http11;
     const bool keep_client = res.keep_alive() && !close_delimited;
     write_client_head(header, has_body, answer_length, client_http11, keep_client, head);
+    if (!set_cookies.empty()) {
+        head.resize(head.size() - 2);  // before the blank line
+        for (const auto& c : set_cookies) head.append("Set-Cookie: ").append(header_safe(c)).append("\r\n");
+        head.append("\r\n");
+    }
     boost::system::error_code wec;
     co_await client.write(asio::buffer(head), wec);
     if (wec) co_return;  // the client is gone: the connection closes

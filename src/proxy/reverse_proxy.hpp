@@ -4,6 +4,8 @@
 // client connection's own I/O thread, over a kept-alive upstream connection when one is idle.
 #include <boost/asio/awaitable.hpp>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "http/request.hpp"
 #include "http/response.hpp"
@@ -19,8 +21,10 @@ public:
     // `req` must be a streamed request (Request::exchange). `s`: the user, or nullptr on a public route. When the
     // upstream cannot be reached (or answers nothing) the client gets 502 (504 after --upstream-timeout) through
     // `res`; once the upstream's answer has begun, a failure can only close the connection.
+    // `set_cookies`: added to the answer (a session renewed on the way).
     boost::asio::awaitable<void> forward(const http::Request& req, const options::Options::Upstream& to,
-                                         const session::Session* s, http::Response& res) const;
+                                         const session::Session* s, const std::vector<std::string>& set_cookies,
+                                         http::Response& res) const;
 
 private:
     std::shared_ptr<const options::Options> options_;

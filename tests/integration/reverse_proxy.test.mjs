@@ -8,6 +8,9 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import { startGatehouse, freePort, mintCookie } from './lib/processes.mjs';
+import { startSsoStack } from './lib/sso_stack.mjs';
+import { Browser } from './lib/browser.mjs';
+import { login } from './lib/login_steps.mjs';
 
 const sha256 = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
 // Deterministic bytes, so both ends can check what arrived without holding a copy.
@@ -228,5 +231,35 @@ describe('reverse-proxy mode', () => {
     assert.equal(slow.status, 504);
     await gh.waitForOutput(/failed: no answer within --upstream-timeout status=504/);
     assert.equal((await request('/after-failures')).status, 200, 'Gatehouse serves on');
+  });
+});
+
+describe('reverse-proxy mode with the real IdP behind nginx', () => {
+  let stack, backend;
+  before(async () => {
+    backend = await startBackend('behind-sso');
+    stack = await startSsoStack({ gatehouseFlags: ['--cookie-refresh=1s', `--upstream=http://127.0.0.1:${backend.port}/`] });
+  });
+  after(async () => {
+    await stack?.stop();
+    backend?.server.close();
+  });
+
+  test('a signed-in user reaches the upstream; a session past --cookie-refresh is renewed on the way', async () => {
+    const b = new Browser({ ca: stack.certs.ca });
+    const page = await b.get(`${stack.base('auth')}/private`);
+    assert.equal(page.status, 403, 'the sign-in page first');
+    assert.match(page.body, /Sign in with/);
+    await login(b, `${stack.base('app1')}/`);
+    const first = b.cookie('_oauth2_proxy').value;
+    let r = await b.get(`${stack.base('auth')}/private`);
+    assert.equal(r.status, 200);
+    assert.equal(JSON.parse(r.body).headers['x-forwarded-email'], 'alice@gatehouse.test');
+    await new Promise((res) => setTimeout(res, 2100));  // due: whole seconds, strictly older than 1 s
+    r = await b.get(`${stack.base('auth')}/private`);
+    assert.equal(r.status, 200);
+    assert.ok([].concat(r.headers['set-cookie'] ?? []).some((c) => c.startsWith('_oauth2_proxy=')), 'the renewed cookie rides on the answer');
+    assert.notEqual(b.cookie('_oauth2_proxy').value, first);
+    await stack.gatehouse.waitForOutput(/refresh: renewed the session/);
   });
 });
