@@ -69,13 +69,17 @@ std::variant<Options::Upstream, std::string> parse_upstream(const std::string& t
         if (slash != std::string_view::npos) u.path = std::string(rest.substr(slash));
         return u;
     }
-    if (rest.starts_with("https://"))
-        return "'" + text + "': TLS to an upstream is not implemented yet (arrives with [proxy-mode]); use http://";
     if (rest.starts_with("file://"))
         return "'" + text + "': file:// upstreams are not implemented yet (arrive with [proxy-mode])";
-    if (!rest.starts_with("http://"))
-        return "'" + text + "' must be http://host:port/path or static://CODE";
-    rest.remove_prefix(7);
+    if (rest.starts_with("https://")) {
+        u.tls = true;
+        u.port = 443;
+        rest.remove_prefix(8);
+    } else if (rest.starts_with("http://")) {
+        rest.remove_prefix(7);
+    } else {
+        return "'" + text + "' must be http(s)://host:port/path or static://CODE";
+    }
     if (rest.find_first_of("?#") != std::string_view::npos)
         return "'" + text + "': an upstream URL has no query or fragment";
     const auto slash = rest.find('/');
@@ -400,6 +404,7 @@ void build_server(Builder& b, Options& o) {
     o.pass_user_headers = b.boolean("pass-user-headers");
     o.pass_authorization_header = b.boolean("pass-authorization-header");
     o.pass_host_header = b.boolean("pass-host-header");
+    o.ssl_upstream_insecure_skip_verify = b.boolean("ssl-upstream-insecure-skip-verify");
     o.upstream_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(b.duration("upstream-timeout"));
     if (o.upstream_timeout.count() <= 0) b.fail("upstream-timeout", "must be positive");
     for (auto [flag, field] : {std::pair{"proxy-prefix", &o.proxy_prefix}, std::pair{"ping-path", &o.ping_path},

@@ -134,7 +134,7 @@ constexpr std::array kFlags = {
              "header naming the client's address behind a trusted proxy, for logs: X-Real-IP, X-Forwarded-For or "
              "X-ProxyUser-IP"},
     FlagSpec{"upstream", "upstreams", list, "",
-             "where allowed requests go, by longest path prefix: http://host:port/path (reverse-proxy mode) or "
+             "where allowed requests go, by longest path prefix: http(s)://host:port/path (reverse-proxy mode) or "
              "static://CODE; forward-auth deployments use static://200"},
     FlagSpec{"pass-user-headers", "pass_user_headers", boolean, "true",
              "reverse-proxy mode: X-Forwarded-User, -Email, -Groups, -Preferred-Username to the upstream"},
@@ -142,6 +142,8 @@ constexpr std::array kFlags = {
              "reverse-proxy mode: Authorization: Bearer <ID token> to the upstream"},
     FlagSpec{"pass-host-header", "pass_host_header", boolean, "true",
              "reverse-proxy mode: the client's Host to the upstream (false: the upstream's host)"},
+    FlagSpec{"ssl-upstream-insecure-skip-verify", "ssl_upstream_insecure_skip_verify", boolean, "false",
+             "reverse-proxy mode: accept any certificate from https:// upstreams (never in production)"},
     FlagSpec{"upstream-timeout", "upstream_timeout", duration, "30s",
              "reverse-proxy mode: longest wait to connect to the upstream and for each of its reads and writes"},
     // Server

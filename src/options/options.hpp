@@ -116,6 +116,7 @@ struct Options {
         std::string path = "/";  // the route: this path prefix (the request's path reaches the upstream unchanged)
         std::string host;        // http: name or address, and port
         std::uint16_t port = 80;
+        bool tls = false;        // https://
         int status = 200;        // static: the answer's status
         std::string text;        // as given, for logs
     };
@@ -125,6 +126,7 @@ struct Options {
     bool pass_authorization_header = false;  // Authorization: Bearer <ID token>
     bool pass_host_header = true;            // the client's Host (else the upstream's)
     std::chrono::milliseconds upstream_timeout{30'000};  // connect, and each wait for the upstream
+    bool ssl_upstream_insecure_skip_verify = false;      // https:// upstreams: accept any certificate
     bool proxies() const {
         for (const auto& u : upstreams)
             if (u.kind == Upstream::Kind::http) return true;

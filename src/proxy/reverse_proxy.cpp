@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -38,12 +39,13 @@ std::string chunk_header(std::size_t n) {
 }
 
 // Writes `data` to the upstream within the timeout.
-asio::awaitable<boost::system::error_code> send(tcp::socket& upstream, asio::const_buffer data,
+template <class Stream>
+asio::awaitable<boost::system::error_code> send(Stream& upstream, asio::const_buffer data,
                                                 std::chrono::milliseconds timeout) {
     const auto executor = co_await asio::this_coro::executor;
     const Watchdog watchdog(executor, timeout, [&upstream] {
         boost::system::error_code ignored;
-        upstream.close(ignored);
+        beast::get_lowest_layer(upstream).close(ignored);
     });
     auto [ec, n] = co_await asio::async_write(upstream, data, kTuple);
     co_return ec;
@@ -51,7 +53,8 @@ asio::awaitable<boost::system::error_code> send(tcp::socket& upstream, asio::con
 
 // After a 101 Switching Protocols (a WebSocket): bytes both ways until either side closes. Each read and write is
 // bounded by --upstream-timeout, like any other wait in this mode.
-asio::awaitable<void> tunnel(http::Exchange& client, tcp::socket& upstream, beast::flat_buffer& upstream_early,
+template <class Stream>
+asio::awaitable<void> tunnel(http::Exchange& client, Stream& upstream, beast::flat_buffer& upstream_early,
                              std::chrono::milliseconds timeout) {
     using namespace asio::experimental::awaitable_operators;
     const auto executor = co_await asio::this_coro::executor;
@@ -77,7 +80,7 @@ asio::awaitable<void> tunnel(http::Exchange& client, tcp::socket& upstream, beas
             {
                 const Watchdog watchdog(executor, timeout, [&upstream] {
                     boost::system::error_code ignored;
-                    upstream.close(ignored);
+                    beast::get_lowest_layer(upstream).close(ignored);
                 });
                 std::tie(ec, n) = co_await upstream.async_read_some(asio::buffer(buffer), kTuple);
             }
@@ -100,38 +103,35 @@ void upstream_failed(const http::Request& req, http::Response& res, const option
     res.finish(status == 504 ? "Gateway Timeout\n" : "Bad Gateway\n");
 }
 
-}  // namespace
+// One request and its answer over an upstream connection of either kind. True when the connection may serve
+// another request (the answer was read to its end and the upstream keeps it open).
+struct Relay {
+    const http::Request& req;
+    const options::Options::Upstream& to;
+    const session::Session* s;
+    const std::vector<std::string>& set_cookies;
+    http::Response& res;
+    const options::Options& options;
 
-asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const options::Options::Upstream& to,
-                                            const session::Session* s, const std::vector<std::string>& set_cookies,
-                                            http::Response& res) const {
+    template <class Stream>
+    asio::awaitable<bool> over(Stream& upstream) const {
     http::Exchange& client = *req.exchange();
-    const auto timeout = options_->upstream_timeout;
+    const auto timeout = options.upstream_timeout;
     const auto executor = co_await asio::this_coro::executor;
-
-    std::string error;
-    bool reused = false;
-    auto connected = co_await UpstreamPool::connect(to, timeout, error, reused);
-    if (!connected) {
-        upstream_failed(req, res, to, error.find("longer than") != std::string::npos ? 504 : 502, error);
-        co_return;
-    }
-    tcp::socket upstream = std::move(*connected);
-
     // The request head, then its body as it arrives.
     const auto length = client.content_length();
     std::string head;
-    write_upstream_head(req, *options_, to, s, req.peer().address_text(), {length}, head);
+    write_upstream_head(req, options, to, s, req.peer().address_text(), {length}, head);
     if (auto ec = co_await send(upstream, asio::buffer(head), timeout)) {
         upstream_failed(req, res, to, 502, "sending the request: " + ec.message());
-        co_return;
+        co_return false;
     }
     if (req.header("Expect") == "100-continue" && !client.body_done()) {
         // The client waits for this before its body; the upstream was not asked (the header stays here).
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
         boost::system::error_code ec;
         co_await client.write(asio::buffer(kContinue), ec);
-        if (ec) co_return;
+        if (ec) co_return false;
     }
     std::vector<char> buffer(kChunk);
     while (!client.body_done()) {
@@ -142,7 +142,7 @@ asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const opti
             res.close_after();
             res.status(400);
             res.finish("bad request body\n");
-            co_return;
+            co_return false;
         }
         if (n == 0) continue;
         if (!length) {
@@ -151,7 +151,7 @@ asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const opti
                                                           asio::buffer("\r\n", 2)};
             const Watchdog watchdog(executor, timeout, [&upstream] {
                 boost::system::error_code ignored;
-                upstream.close(ignored);
+                beast::get_lowest_layer(upstream).close(ignored);
             });
             std::tie(ec, std::ignore) = co_await asio::async_write(upstream, parts, kTuple);
         } else {
@@ -159,13 +159,13 @@ asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const opti
         }
         if (ec) {
             upstream_failed(req, res, to, 502, "sending the body: " + ec.message());
-            co_return;
+            co_return false;
         }
     }
     if (!length) {
         if (auto ec = co_await send(upstream, asio::buffer("0\r\n\r\n", 5), timeout)) {
             upstream_failed(req, res, to, 502, "ending the body: " + ec.message());
-            co_return;
+            co_return false;
         }
     }
 
@@ -180,7 +180,7 @@ asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const opti
     {
         const Watchdog watchdog(executor, timeout, [&upstream] {
             boost::system::error_code ignored;
-            upstream.close(ignored);
+            beast::get_lowest_layer(upstream).close(ignored);
         });
         std::tie(rec, std::ignore) = co_await beast::http::async_read_header(upstream, upstream_buffer, answer, kTuple);
         slow = watchdog.fired();
@@ -188,14 +188,14 @@ asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const opti
     if (rec) {
         upstream_failed(req, res, to, slow ? 504 : 502,
                         slow ? "no answer within --upstream-timeout" : "reading the answer: " + rec.message());
-        co_return;
+        co_return false;
     }
     const auto& header = answer.get().base();
     const int status = header.result_int();
     if (status == 101) {
         if (requested_upgrade(req).empty()) {
             upstream_failed(req, res, to, 502, "switched protocols unasked");
-            co_return;
+            co_return false;
         }
         write_client_head(header, false, std::nullopt, false, true, head);
         head.resize(head.size() - 2);  // before the blank line: the upgrade's own hop-by-hop headers
@@ -205,7 +205,7 @@ asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const opti
         res.log_answer(101, 0);
         client.answered(false);  // the connection is the tunnel's now, and closes with it
         if (!ec) co_await tunnel(client, upstream, upstream_buffer, timeout);
-        co_return;
+        co_return false;
     }
     const bool has_body = !(req.method() == "HEAD" || status == 204 || status == 304 || (status >= 100 && status < 200));
     std::optional<std::uint64_t> answer_length;
@@ -221,7 +221,7 @@ asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const opti
     }
     boost::system::error_code wec;
     co_await client.write(asio::buffer(head), wec);
-    if (wec) co_return;  // the client is gone: the connection closes
+    if (wec) co_return false;  // the client is gone: the connection closes
 
     // The answer's body, as it comes.
     const bool chunked_out = has_body && !answer_length && client_http11;
@@ -235,7 +235,7 @@ asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const opti
         {
             const Watchdog watchdog(executor, timeout, [&upstream] {
                 boost::system::error_code ignored;
-                upstream.close(ignored);
+                beast::get_lowest_layer(upstream).close(ignored);
             });
             std::tie(ec, std::ignore) = co_await beast::http::async_read(upstream, upstream_buffer, answer, kTuple);
         }
@@ -249,11 +249,11 @@ asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const opti
                                                               asio::buffer("\r\n", 2)};
                 for (const auto& part : parts) {
                     co_await client.write(part, wec);
-                    if (wec) co_return;
+                    if (wec) co_return false;
                 }
             } else {
                 co_await client.write(asio::buffer(buffer.data(), n), wec);
-                if (wec) co_return;
+                if (wec) co_return false;
             }
         }
         if (ec) {
@@ -261,16 +261,44 @@ asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const opti
             spdlog::warn("proxy: upstream {} broke off its answer: {} request_id={}", to.text, ec.message(),
                          http::request_id(req));
             client.answered(false);
-            co_return;
+            co_return false;
         }
     }
     if (chunked_out) {
         co_await client.write(asio::buffer("0\r\n\r\n", 5), wec);
-        if (wec) co_return;
+        if (wec) co_return false;
     }
     client.answered(keep_client && !close_delimited);
     res.log_answer(status, body_bytes);
-    if (answer.keep_alive() && answer.is_done()) UpstreamPool::give_back(to, std::move(upstream));
+    co_return answer.keep_alive() && answer.is_done();
+}
+};
+
+}  // namespace
+
+asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const options::Options::Upstream& to,
+                                            const session::Session* s, const std::vector<std::string>& set_cookies,
+                                            http::Response& res) const {
+    std::string error;
+    auto connected = co_await UpstreamPool::connect(to, options_->upstream_timeout, *tls_,
+                                                    !options_->ssl_upstream_insecure_skip_verify, error);
+    if (!connected) {
+        upstream_failed(req, res, to, error.find("longer than") != std::string::npos ? 504 : 502, error);
+        co_return;
+    }
+    const Relay relay{req, to, s, set_cookies, res, *options_};
+    bool reusable = false;  // (GCC 12: no co_await inside ?:)
+    if (connected->tls()) reusable = co_await relay.over(connected->tls_stream());
+    else reusable = co_await relay.over(connected->plain());
+    if (reusable) UpstreamPool::give_back(to, std::move(*connected));
+}
+
+ReverseProxy::ReverseProxy(std::shared_ptr<const options::Options> options)
+    : options_(std::move(options)), tls_(std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client)) {
+    tls_->set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                      asio::ssl::context::no_tlsv1_1);
+    tls_->set_default_verify_paths();  // the system's roots (SSL_CERT_FILE / SSL_CERT_DIR can point elsewhere)
+    tls_->set_verify_mode(options_->ssl_upstream_insecure_skip_verify ? asio::ssl::verify_none : asio::ssl::verify_peer);
 }
 
 }  // namespace gh::proxy

@@ -3,6 +3,7 @@
 // both bodies streamed through a fixed buffer (a large upload or download never sits in memory whole), on the
 // client connection's own I/O thread, over a kept-alive upstream connection when one is idle.
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,7 +17,7 @@ namespace gh::proxy {
 
 class ReverseProxy {
 public:
-    explicit ReverseProxy(std::shared_ptr<const options::Options> options) : options_(std::move(options)) {}
+    explicit ReverseProxy(std::shared_ptr<const options::Options> options);
 
     // `req` must be a streamed request (Request::exchange). `s`: the user, or nullptr on a public route. When the
     // upstream cannot be reached (or answers nothing) the client gets 502 (504 after --upstream-timeout) through
@@ -28,6 +29,7 @@ public:
 
 private:
     std::shared_ptr<const options::Options> options_;
+    std::shared_ptr<boost::asio::ssl::context> tls_;  // for https:// upstreams; shared by every I/O thread
 };
 
 }  // namespace gh::proxy

@@ -107,7 +107,7 @@ void write_upstream_head(const http::Request& req, const options::Options& o, co
     }
     const std::string_view host = req.header("Host");
     if (o.pass_host_header && !host.empty()) add(out, "Host", host);
-    else add(out, "Host", to.port == 80 ? to.host : to.host + ":" + std::to_string(to.port));
+    else add(out, "Host", to.port == (to.tls ? 443 : 80) ? to.host : to.host + ":" + std::to_string(to.port));
     if (const auto cookies = foreign_cookies(req, o.cookie_name); !cookies.empty()) add(out, "Cookie", cookies);
 
     const std::string_view forwarded_for = trusted ? req.header("X-Forwarded-For") : std::string_view{};

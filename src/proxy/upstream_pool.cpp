@@ -1,7 +1,11 @@
 #include "proxy/upstream_pool.hpp"
 
+#include <sys/socket.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <unordered_map>
@@ -16,44 +20,41 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
-// This thread's idle connections, by the upstream's "host:port".
-std::unordered_map<std::string, std::vector<tcp::socket>>& idle_here() {
-    thread_local std::unordered_map<std::string, std::vector<tcp::socket>> idle;
+// This thread's idle connections, by the upstream's "scheme://host:port".
+std::unordered_map<std::string, std::vector<UpstreamConnection>>& idle_here() {
+    thread_local std::unordered_map<std::string, std::vector<UpstreamConnection>> idle;
     return idle;
 }
 
-std::string key_of(const options::Options::Upstream& to) { return to.host + ":" + std::to_string(to.port); }
+std::string key_of(const options::Options::Upstream& to) {
+    return (to.tls ? "https://" : "http://") + to.host + ":" + std::to_string(to.port);
+}
 
-// Still usable: nothing to read (an upstream that closed it, or sent bytes nobody asked for, is done with it).
-bool still_open(tcp::socket& s) {
-    boost::system::error_code ec;
-    s.non_blocking(true, ec);
+// Still usable: the upstream has not closed it. Peeked, not read: over TLS the bytes waiting may be the server's
+// session tickets, which belong to the TLS stream. A plain connection with unasked-for bytes is not reused.
+bool still_open(UpstreamConnection& c) {
     char probe;
-    s.read_some(asio::buffer(&probe, 1), ec);
-    const bool open = ec == asio::error::would_block;
-    s.non_blocking(false, ec);
-    return open;
+    const auto n = ::recv(c.socket().native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK;
+    return n > 0 && c.tls();
 }
 
 }  // namespace
 
-asio::awaitable<std::optional<tcp::socket>> UpstreamPool::connect(const options::Options::Upstream& to,
-                                                                  std::chrono::milliseconds timeout, std::string& error,
-                                                                  bool& reused) {
+asio::awaitable<std::optional<UpstreamConnection>> UpstreamPool::connect(const options::Options::Upstream& to,
+                                                                         std::chrono::milliseconds timeout,
+                                                                         asio::ssl::context& tls, bool verify,
+                                                                         std::string& error) {
     auto& idle = idle_here()[key_of(to)];
     while (!idle.empty()) {
-        tcp::socket s = std::move(idle.back());
+        UpstreamConnection c = std::move(idle.back());
         idle.pop_back();
-        if (still_open(s)) {
-            reused = true;
-            co_return std::optional<tcp::socket>(std::move(s));
-        }
+        if (still_open(c)) co_return std::optional<UpstreamConnection>(std::move(c));
     }
-    reused = false;
     const auto executor = co_await asio::this_coro::executor;
     tcp::resolver resolver(executor);
     tcp::socket socket(executor);
-    std::string host = to.host, port = std::to_string(to.port);
+    const std::string host = to.host, port = std::to_string(to.port);
     boost::system::error_code rec, cec;
     tcp::resolver::results_type endpoints;
     bool expired = false;
@@ -80,12 +81,33 @@ asio::awaitable<std::optional<tcp::socket>> UpstreamPool::connect(const options:
     }
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    co_return std::optional<tcp::socket>(std::move(socket));
+    if (!to.tls) co_return std::optional<UpstreamConnection>(UpstreamConnection(std::move(socket)));
+
+    auto stream = std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(socket), tls);
+    boost::system::error_code not_an_address;
+    asio::ip::make_address(host, not_an_address);
+    if (not_an_address) SSL_set_tlsext_host_name(stream->native_handle(), host.c_str());  // SNI, for names only
+    if (verify) stream->set_verify_callback(asio::ssl::host_name_verification(host));
+    boost::system::error_code hec;
+    {
+        auto& lowest = stream->next_layer();
+        const Watchdog watchdog(executor, timeout, [&lowest] {
+            boost::system::error_code ignored_close;
+            lowest.close(ignored_close);
+        });
+        std::tie(hec) = co_await stream->async_handshake(asio::ssl::stream_base::client, kTuple);
+        expired = watchdog.fired();
+    }
+    if (hec) {
+        error = expired ? "the TLS handshake took longer than --upstream-timeout" : "TLS: " + hec.message();
+        co_return std::nullopt;
+    }
+    co_return std::optional<UpstreamConnection>(UpstreamConnection(std::move(stream)));
 }
 
-void UpstreamPool::give_back(const options::Options::Upstream& to, tcp::socket socket) {
+void UpstreamPool::give_back(const options::Options::Upstream& to, UpstreamConnection connection) {
     auto& idle = idle_here()[key_of(to)];
-    if (idle.size() < kMaxIdle) idle.push_back(std::move(socket));
+    if (idle.size() < kMaxIdle) idle.push_back(std::move(connection));
 }
 
 }  // namespace gh::proxy

@@ -5,12 +5,15 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import { startGatehouse, freePort, mintCookie } from './lib/processes.mjs';
 import { startSsoStack } from './lib/sso_stack.mjs';
 import { Browser } from './lib/browser.mjs';
 import { login } from './lib/login_steps.mjs';
+import { makeCertificates } from './lib/tls.mjs';
 
 const sha256 = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
 // Deterministic bytes, so both ends can check what arrived without holding a copy.
@@ -261,5 +264,44 @@ describe('reverse-proxy mode with the real IdP behind nginx', () => {
     assert.ok([].concat(r.headers['set-cookie'] ?? []).some((c) => c.startsWith('_oauth2_proxy=')), 'the renewed cookie rides on the answer');
     assert.notEqual(b.cookie('_oauth2_proxy').value, first);
     await stack.gatehouse.waitForOutput(/refresh: renewed the session/);
+  });
+});
+
+describe('reverse-proxy mode to https:// upstreams', () => {
+  let gh, trusted, untrusted;
+  const serve = (certs, name) => new Promise((resolve) => {
+    const server = https.createServer({ cert: fs.readFileSync(certs.cert), key: fs.readFileSync(certs.key) }, (req, res) => {
+      const body = JSON.stringify({ backend: name, url: req.url, headers: req.headers });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+    server.listen(0, '127.0.0.1', () => resolve({ server, port: server.address().port }));
+  });
+  before(async () => {
+    const certs = makeCertificates(['127.0.0.1']);
+    const stranger = makeCertificates(['127.0.0.1']);  // another CA, which Gatehouse does not trust
+    trusted = await serve(certs, 'tls');
+    untrusted = await serve(stranger, 'stranger');
+    gh = await startGatehouse([`--upstream=https://127.0.0.1:${trusted.port}/tls/`,
+      `--upstream=https://127.0.0.1:${untrusted.port}/untrusted/`, '--email-domain=example.com'],
+    { env: { SSL_CERT_FILE: certs.caFile } });  // OpenSSL's default roots: the test's CA only
+  });
+  after(async () => {
+    await gh?.stop();
+    trusted?.server.close();
+    untrusted?.server.close();
+  });
+
+  test('the upstream\'s certificate is verified: a trusted one serves, another CA\'s gets 502 and a logged cause', async () => {
+    const cookie = mintCookie({ user: 'bob-sub', email: 'bob@example.com' });
+    const r = await fetch(`http://127.0.0.1:${gh.port}/tls/x`, { headers: { Cookie: cookie } });
+    assert.equal(r.status, 200);
+    const seen = await r.json();
+    assert.equal(seen.backend, 'tls');
+    assert.equal(seen.headers['x-forwarded-email'], 'bob@example.com');
+    assert.equal((await fetch(`http://127.0.0.1:${gh.port}/tls/again`, { headers: { Cookie: cookie } })).status, 200);
+    const refused = await fetch(`http://127.0.0.1:${gh.port}/untrusted/x`, { headers: { Cookie: cookie } });
+    assert.equal(refused.status, 502);
+    await gh.waitForOutput(/proxy: upstream https:\/\/127\.0\.0\.1:\d+\/untrusted\/ failed: TLS: certificate verify failed/);
   });
 });

@@ -268,9 +268,12 @@ TEST(ParseOptions, UpstreamsAreRoutesByPath) {
               std::vector<std::string>{"--upstream: 'http://b:2/': another upstream already serves /"});
     EXPECT_EQ(errors_of(base_args({"--upstream=http://a:99999"})),
               std::vector<std::string>{"--upstream: 'http://a:99999' has a bad port"});
-    EXPECT_EQ(errors_of(base_args({"--upstream=https://a"})).front().rfind("--upstream: 'https://a': TLS to an upstream", 0), 0u);
+    const auto tls = must_parse(base_args({"--upstream=https://secure.internal/app/"}));
+    EXPECT_TRUE(tls.upstreams[0].tls);
+    EXPECT_EQ(tls.upstreams[0].port, 443);
+    EXPECT_EQ(tls.upstreams[0].path, "/app/");
     EXPECT_EQ(errors_of(base_args({"--upstream=ftp://a"})),
-              std::vector<std::string>{"--upstream: 'ftp://a' must be http://host:port/path or static://CODE"});
+              std::vector<std::string>{"--upstream: 'ftp://a' must be http(s)://host:port/path or static://CODE"});
     EXPECT_EQ(errors_of(base_args({"--upstream=http://a/?x=1"})),
               std::vector<std::string>{"--upstream: 'http://a/?x=1': an upstream URL has no query or fragment"});
 }
