@@ -36,9 +36,11 @@ boost::asio::awaitable<void> UpstreamEndpoint::handle(const http::Request& req, 
     // A session past --cookie-refresh is renewed at the IdP first, as on the doors; the new cookie rides on the
     // answer, and the renewed identity must pass the rules again.
     std::vector<std::string> set_cookies;
-    if (d.verdict == gate::Verdict::allow && d.reason != gate::Reason::public_route && refresher_ && refresher_->due(s)) {
+    if (d.verdict == gate::Verdict::allow && d.reason != gate::Reason::public_route && refresher_ &&
+        refresher_->due(s)) {
         const auto outcome = co_await refresher_->refresh(s, jar, host, set_cookies);
-        if (outcome == login::RefreshOutcome::refused) d = {gate::Verdict::sign_in_required, gate::Reason::session_expired};
+        if (outcome == login::RefreshOutcome::refused)
+            d = {gate::Verdict::sign_in_required, gate::Reason::session_expired};
         else if (const auto why = gate_.check_identity(s.email, s.groups); why != gate::Reason::allowed)
             d = {gate::Verdict::forbidden, why};
     }
@@ -81,7 +83,8 @@ void UpstreamEndpoint::refuse(const http::Request& req, http::Response& res, con
     }
     // A body the refusal did not read leaves the connection unusable: the server closes it after this answer.
     switch (d.verdict) {
-        case gate::Verdict::allow: break;
+        case gate::Verdict::allow:
+            break;
         case gate::Verdict::unavailable:
             res.status(503);
             res.finish("Service Unavailable\n");

@@ -44,14 +44,22 @@ CertificateIdentity parse_identity(const YAML::Node& node) {
     int names = 0;
     for (const auto& kv : node) {
         const auto key = kv.first.as<std::string>();
-        if (key == "subject") id.subject = name_of(kv.second, "subject"), ++names;
-        else if (key == "common_name") id.common_name = text_of(kv.second, "common_name"), ++names;
-        else if (key == "uri") id.uri = text_of(kv.second, "uri"), ++names;
-        else if (key == "dns") id.dns = lower(text_of(kv.second, "dns")), ++names;
-        else if (key == "issuer") id.issuer = name_of(kv.second, "issuer");
-        else if (key == "user") id.user = text_of(kv.second, "user");
-        else if (key == "email") id.email = text_of(kv.second, "email");
-        else if (key == "groups") id.groups = text_list(kv.second, "groups");
+        if (key == "subject")
+            id.subject = name_of(kv.second, "subject"), ++names;
+        else if (key == "common_name")
+            id.common_name = text_of(kv.second, "common_name"), ++names;
+        else if (key == "uri")
+            id.uri = text_of(kv.second, "uri"), ++names;
+        else if (key == "dns")
+            id.dns = lower(text_of(kv.second, "dns")), ++names;
+        else if (key == "issuer")
+            id.issuer = name_of(kv.second, "issuer");
+        else if (key == "user")
+            id.user = text_of(kv.second, "user");
+        else if (key == "email")
+            id.email = text_of(kv.second, "email");
+        else if (key == "groups")
+            id.groups = text_list(kv.second, "groups");
         else
             fail(kv.first, "unknown key '" + key +
                                "' (expected subject, common_name, uri or dns, and issuer, user, email, groups)");
@@ -89,12 +97,15 @@ CertificateIdentities CertificateIdentities::parse(const YAML::Node& section) {
         if (key != "hosts" && key != "identities")
             fail(kv.first, "unknown key '" + key + "' in client_certificates (expected hosts and identities)");
     }
-    if (!section["hosts"]) fail(section, "client_certificates needs hosts: the hosts whose proxy verifies client "
-                                         "certificates and sets the certificate headers (\"*\" for all)");
+    if (!section["hosts"])
+        fail(section,
+             "client_certificates needs hosts: the hosts whose proxy verifies client "
+             "certificates and sets the certificate headers (\"*\" for all)");
     for (auto& h : text_list(section["hosts"], "hosts")) {
         h = lower(h);
-        if (h != "*" && (h.find_first_of("/: ") != std::string::npos ||
-                         (h.find('*') != std::string::npos && !(h.starts_with("*.") && h.find('*', 1) == std::string::npos))))
+        if (h != "*" &&
+            (h.find_first_of("/: ") != std::string::npos ||
+             (h.find('*') != std::string::npos && !(h.starts_with("*.") && h.find('*', 1) == std::string::npos))))
             fail(section["hosts"], "host '" + h + "' must be a name like api.example.com, *.example.com or *");
         out.hosts_.push_back(std::move(h));
     }
@@ -119,7 +130,8 @@ const CertificateIdentity* CertificateIdentities::find(const ClientCertificate& 
         const bool named =
             (id.subject && subject && *subject == *id.subject) ||
             (!id.common_name.empty() && subject && subject->common_name() == id.common_name) ||
-            (!id.uri.empty() && std::find(certificate.uris.begin(), certificate.uris.end(), id.uri) != certificate.uris.end()) ||
+            (!id.uri.empty() &&
+             std::find(certificate.uris.begin(), certificate.uris.end(), id.uri) != certificate.uris.end()) ||
             (!id.dns.empty() && std::any_of(certificate.dns_names.begin(), certificate.dns_names.end(),
                                             [&](const std::string& d) { return equal_without_case(d, id.dns); }));
         if (named) return &id;

@@ -15,10 +15,10 @@ struct ClientCertificate {
         untrusted_peer,  // certificate headers from a peer that is not a --trusted-proxy-ip: ignored
     };
     State state = State::none;
-    std::string subject;  // RFC 4514, as the proxy wrote it
-    std::string issuer;   // empty when the proxy does not pass it (Envoy)
+    std::string subject;                       // RFC 4514, as the proxy wrote it
+    std::string issuer;                        // empty when the proxy does not pass it (Envoy)
     std::vector<std::string> uris, dns_names;  // subject alternative names (Envoy)
-    std::string problem;  // why it is not used, for the log
+    std::string problem;                       // why it is not used, for the log
 
     void clear() {
         state = State::none;

@@ -12,7 +12,9 @@ int hex_digit(char c) {
     return -1;
 }
 
-bool is_space(char c) { return c == ' '; }
+bool is_space(char c) {
+    return c == ' ';
+}
 
 }  // namespace
 
@@ -56,7 +58,7 @@ std::optional<DistinguishedName> DistinguishedName::parse(std::string_view text)
         a.value.resize(kept);
         dn.attributes_.push_back(std::move(a));
         if (i < n) {
-            ++i;  // the separator
+            ++i;                              // the separator
             if (i == n) return std::nullopt;  // "CN=x," ends in the middle of a name
         }
     }

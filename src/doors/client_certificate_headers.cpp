@@ -18,7 +18,8 @@ bool split_outside_quotes(std::string_view value, char separator, std::vector<st
             ++i;  // an escaped character inside quotes
             continue;
         }
-        if (c == '"') quoted = !quoted;
+        if (c == '"')
+            quoted = !quoted;
         else if (c == separator && !quoted) {
             parts.push_back(value.substr(start, i - start));
             start = i + 1;
@@ -60,17 +61,19 @@ bool parse_forwarded_client_cert(std::string_view value, authz::ClientCertificat
         if (eq == std::string_view::npos) return false;
         const auto key = trimmed(pair.substr(0, eq));
         const std::string v = unquoted(trimmed(pair.substr(eq + 1)));
-        if (boost::beast::iequals(key, "Subject")) out.subject = v;
-        else if (boost::beast::iequals(key, "URI")) out.uris.push_back(v);
-        else if (boost::beast::iequals(key, "DNS")) out.dns_names.push_back(v);
+        if (boost::beast::iequals(key, "Subject"))
+            out.subject = v;
+        else if (boost::beast::iequals(key, "URI"))
+            out.uris.push_back(v);
+        else if (boost::beast::iequals(key, "DNS"))
+            out.dns_names.push_back(v);
         // By, Hash, Cert and Chain are not needed to name the client.
     }
     return !out.subject.empty() || !out.uris.empty() || !out.dns_names.empty();
 }
 
 void read_client_certificate(const CertificateHeaders& headers, bool from_trusted_proxy,
-                             const options::Options::ClientCertificateHeaders& sources,
-                             authz::ClientCertificate& out) {
+                             const options::Options::ClientCertificateHeaders& sources, authz::ClientCertificate& out) {
     using State = authz::ClientCertificate::State;
     out.clear();
     const bool nginx = sources.ingress_nginx && (!headers.verify.empty() || !headers.subject_dn.empty());

@@ -17,7 +17,7 @@ public:
 
     // The next piece of the request body, without its chunked framing; 0 once the body is complete.
     virtual boost::asio::awaitable<std::size_t> read_body(boost::asio::mutable_buffer into,
-                                                           boost::system::error_code& ec) = 0;
+                                                          boost::system::error_code& ec) = 0;
     virtual bool body_done() const = 0;
     // The request's Content-Length; nullopt for a chunked body (or none).
     virtual std::optional<std::uint64_t> content_length() const = 0;
@@ -26,7 +26,7 @@ public:
     virtual boost::asio::awaitable<void> write(boost::asio::const_buffer bytes, boost::system::error_code& ec) = 0;
     // After a 101: bytes from the client as they are (those already received first).
     virtual boost::asio::awaitable<std::size_t> read_raw(boost::asio::mutable_buffer into,
-                                                          boost::system::error_code& ec) = 0;
+                                                         boost::system::error_code& ec) = 0;
 
     // Called by a handler that answered through write(): the server writes nothing more for this request, and
     // serves the connection's next request only when `keep_alive` (the answer was complete and so was the body).

@@ -37,7 +37,8 @@ std::string origin_of(std::string_view rd) {
         const std::string_view origin = rd.substr(0, end);
         const auto authority = origin.substr(scheme.size());
         const bool plain = !authority.empty() && std::all_of(authority.begin(), authority.end(), [](char c) {
-            return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' ||
+                   c == ']';
         });
         return plain ? std::string(origin) : std::string{};
     }
@@ -73,7 +74,8 @@ void PasswordSignIn::write_page(const http::Request& req, http::Response& res, c
     attrs.domain.clear();  // the sign-in host only
     attrs.path = action_;
     attrs.same_site = session::SameSite::strict;  // never sent with a form another site posts
-    const std::string cookie = session::format_set_cookie(form_csrf_.name(), form_csrf_.seal(form), attrs, clock_.now());
+    const std::string cookie =
+        session::format_set_cookie(form_csrf_.name(), form_csrf_.seal(form), attrs, clock_.now());
     const std::string redirect_origin = origin_of(rd);
     const pages::PasswordForm page{.action = action_,
                                    .csrf = form.state,
@@ -91,21 +93,20 @@ void PasswordSignIn::refuse(const http::Request& req, http::Response& res, int s
     observe::log_auth({.status = observe::AuthStatus::failure,
                        .client = client,
                        .request_id = id,
-                       .message = fmt::format("login: password form refused with {}: {} client={} request_id={}", status,
-                                              observe::log_text(log_reason), client, id),
+                       .message = fmt::format("login: password form refused with {}: {} client={} request_id={}",
+                                              status, observe::log_text(log_reason), client, id),
                        .http_status = status});
-    pages::write_error_page(res, {.status = status,
-                                  .title = "Sign-in refused",
-                                  .message = message,
-                                  .request_id = id,
-                                  .retry_url = action_});
+    pages::write_error_page(
+        res,
+        {.status = status, .title = "Sign-in refused", .message = message, .request_id = id, .retry_url = action_});
 }
 
 boost::asio::awaitable<void> PasswordSignIn::submit(const http::Request& req, http::Response& res) const {
     const auto url = http::original_url(req, req.via_trusted_proxy());
     // A browser names the page that sent the form; a form from another site (a sibling subdomain included)
     // must not sign anyone in (login CSRF).
-    if (const auto origin = req.header("Origin"); !origin.empty() && !same_host_without_case(authority_of(origin), url.host)) {
+    if (const auto origin = req.header("Origin");
+        !origin.empty() && !same_host_without_case(authority_of(origin), url.host)) {
         refuse(req, res, 403, "This sign-in form was sent from another site.",
                "Origin '" + observe::log_text(origin) + "' is not this host");
         co_return;
@@ -115,8 +116,9 @@ boost::asio::awaitable<void> PasswordSignIn::submit(const http::Request& req, ht
     const auto form = form_csrf_.open(jar.get(form_csrf_.name()).value_or(""), clock_.now());
     const std::string token = field(req, "csrf");
     if (!form || token.empty() || !crypto::constant_time_equal(token, form->state)) {
-        refuse(req, res, 403, "This sign-in form has expired or was opened in another browser. Please try again.",
-               form ? "the form's CSRF token does not match its cookie" : "the form's CSRF cookie is missing or expired");
+        refuse(
+            req, res, 403, "This sign-in form has expired or was opened in another browser. Please try again.",
+            form ? "the form's CSRF token does not match its cookie" : "the form's CSRF cookie is missing or expired");
         co_return;
     }
     const std::string user = field(req, "username");

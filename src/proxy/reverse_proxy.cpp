@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/ssl.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -94,8 +94,8 @@ asio::awaitable<void> tunnel(http::Exchange& client, Stream& upstream, beast::fl
 }
 
 // Status the client gets when the upstream failed before answering.
-void upstream_failed(const http::Request& req, http::Response& res, const options::Options::Upstream& to,
-                     int status, std::string_view why) {
+void upstream_failed(const http::Request& req, http::Response& res, const options::Options::Upstream& to, int status,
+                     std::string_view why) {
     spdlog::warn("proxy: upstream {} failed: {} status={} path=\"{}\" request_id={}", to.text, why, status,
                  observe::log_text(req.path()), http::request_id(req));
     res.close_after();
@@ -115,163 +115,168 @@ struct Relay {
 
     template <class Stream>
     asio::awaitable<bool> over(Stream& upstream) const {
-    http::Exchange& client = *req.exchange();
-    const auto timeout = options.upstream_timeout;
-    const auto executor = co_await asio::this_coro::executor;
-    // The request head, then its body as it arrives.
-    const auto length = client.content_length();
-    std::string head;
-    write_upstream_head(req, options, to, s, req.peer().address_text(), {length}, head);
-    if (auto ec = co_await send(upstream, asio::buffer(head), timeout)) {
-        upstream_failed(req, res, to, 502, "sending the request: " + ec.message());
-        co_return false;
-    }
-    if (req.header("Expect") == "100-continue" && !client.body_done()) {
-        // The client waits for this before its body; the upstream was not asked (the header stays here).
-        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        boost::system::error_code ec;
-        co_await client.write(asio::buffer(kContinue), ec);
-        if (ec) co_return false;
-    }
-    std::vector<char> buffer(kChunk);
-    while (!client.body_done()) {
-        boost::system::error_code ec;
-        const std::size_t n = co_await client.read_body(asio::buffer(buffer), ec);
-        if (ec) {
-            spdlog::info("proxy: the client's body ended early: {} request_id={}", ec.message(), http::request_id(req));
-            res.close_after();
-            res.status(400);
-            res.finish("bad request body\n");
+        http::Exchange& client = *req.exchange();
+        const auto timeout = options.upstream_timeout;
+        const auto executor = co_await asio::this_coro::executor;
+        // The request head, then its body as it arrives.
+        const auto length = client.content_length();
+        std::string head;
+        write_upstream_head(req, options, to, s, req.peer().address_text(), {length}, head);
+        if (auto ec = co_await send(upstream, asio::buffer(head), timeout)) {
+            upstream_failed(req, res, to, 502, "sending the request: " + ec.message());
             co_return false;
         }
-        if (n == 0) continue;
+        if (req.header("Expect") == "100-continue" && !client.body_done()) {
+            // The client waits for this before its body; the upstream was not asked (the header stays here).
+            static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+            boost::system::error_code ec;
+            co_await client.write(asio::buffer(kContinue), ec);
+            if (ec) co_return false;
+        }
+        std::vector<char> buffer(kChunk);
+        while (!client.body_done()) {
+            boost::system::error_code ec;
+            const std::size_t n = co_await client.read_body(asio::buffer(buffer), ec);
+            if (ec) {
+                spdlog::info("proxy: the client's body ended early: {} request_id={}", ec.message(),
+                             http::request_id(req));
+                res.close_after();
+                res.status(400);
+                res.finish("bad request body\n");
+                co_return false;
+            }
+            if (n == 0) continue;
+            if (!length) {
+                const std::string size = chunk_header(n);
+                const std::array<asio::const_buffer, 3> parts{asio::buffer(size), asio::buffer(buffer.data(), n),
+                                                              asio::buffer("\r\n", 2)};
+                const Watchdog watchdog(executor, timeout, [&upstream] {
+                    boost::system::error_code ignored;
+                    beast::get_lowest_layer(upstream).close(ignored);
+                });
+                std::tie(ec, std::ignore) = co_await asio::async_write(upstream, parts, kTuple);
+            } else {
+                ec = co_await send(upstream, asio::buffer(buffer.data(), n), timeout);
+            }
+            if (ec) {
+                upstream_failed(req, res, to, 502, "sending the body: " + ec.message());
+                co_return false;
+            }
+        }
         if (!length) {
-            const std::string size = chunk_header(n);
-            const std::array<asio::const_buffer, 3> parts{asio::buffer(size), asio::buffer(buffer.data(), n),
-                                                          asio::buffer("\r\n", 2)};
-            const Watchdog watchdog(executor, timeout, [&upstream] {
-                boost::system::error_code ignored;
-                beast::get_lowest_layer(upstream).close(ignored);
-            });
-            std::tie(ec, std::ignore) = co_await asio::async_write(upstream, parts, kTuple);
-        } else {
-            ec = co_await send(upstream, asio::buffer(buffer.data(), n), timeout);
+            if (auto ec = co_await send(upstream, asio::buffer("0\r\n\r\n", 5), timeout)) {
+                upstream_failed(req, res, to, 502, "ending the body: " + ec.message());
+                co_return false;
+            }
         }
-        if (ec) {
-            upstream_failed(req, res, to, 502, "sending the body: " + ec.message());
-            co_return false;
-        }
-    }
-    if (!length) {
-        if (auto ec = co_await send(upstream, asio::buffer("0\r\n\r\n", 5), timeout)) {
-            upstream_failed(req, res, to, 502, "ending the body: " + ec.message());
-            co_return false;
-        }
-    }
 
-    // The answer's head.
-    beast::flat_buffer upstream_buffer;
-    beast::http::response_parser<beast::http::buffer_body> answer;
-    answer.body_limit(boost::none);
-    answer.header_limit(64 * 1024);
-    if (req.method() == "HEAD") answer.skip(true);
-    boost::system::error_code rec;
-    bool slow = false;
-    {
-        const Watchdog watchdog(executor, timeout, [&upstream] {
-            boost::system::error_code ignored;
-            beast::get_lowest_layer(upstream).close(ignored);
-        });
-        std::tie(rec, std::ignore) = co_await beast::http::async_read_header(upstream, upstream_buffer, answer, kTuple);
-        slow = watchdog.fired();
-    }
-    if (rec) {
-        upstream_failed(req, res, to, slow ? 504 : 502,
-                        slow ? "no answer within --upstream-timeout" : "reading the answer: " + rec.message());
-        co_return false;
-    }
-    const auto& header = answer.get().base();
-    const int status = header.result_int();
-    if (status == 101) {
-        if (requested_upgrade(req).empty()) {
-            upstream_failed(req, res, to, 502, "switched protocols unasked");
-            co_return false;
-        }
-        write_client_head(header, false, std::nullopt, false, true, head);
-        head.resize(head.size() - 2);  // before the blank line: the upgrade's own hop-by-hop headers
-        head.append("Connection: Upgrade\r\nUpgrade: ").append(header_safe(header[beast::http::field::upgrade])).append("\r\n\r\n");
-        boost::system::error_code ec;
-        co_await client.write(asio::buffer(head), ec);
-        res.log_answer(101, 0);
-        client.answered(false);  // the connection is the tunnel's now, and closes with it
-        if (!ec) co_await tunnel(client, upstream, upstream_buffer, timeout);
-        co_return false;
-    }
-    const bool has_body = !(req.method() == "HEAD" || status == 204 || status == 304 || (status >= 100 && status < 200));
-    std::optional<std::uint64_t> answer_length;
-    if (!answer.chunked() && answer.content_length()) answer_length = *answer.content_length();
-    const bool client_http11 = req.protocol() == "HTTP/1.1";
-    const bool close_delimited = has_body && !answer_length && !client_http11;
-    const bool keep_client = res.keep_alive() && !close_delimited;
-    write_client_head(header, has_body, answer_length, client_http11, keep_client, head);
-    if (!set_cookies.empty()) {
-        head.resize(head.size() - 2);  // before the blank line
-        for (const auto& c : set_cookies) head.append("Set-Cookie: ").append(header_safe(c)).append("\r\n");
-        head.append("\r\n");
-    }
-    boost::system::error_code wec;
-    co_await client.write(asio::buffer(head), wec);
-    if (wec) co_return false;  // the client is gone: the connection closes
-
-    // The answer's body, as it comes.
-    const bool chunked_out = has_body && !answer_length && client_http11;
-    std::size_t body_bytes = 0;
-    res.log_answer(status, 0);
-    while (has_body && !answer.is_done()) {
-        auto& body = answer.get().body();
-        body.data = buffer.data();
-        body.size = buffer.size();
-        boost::system::error_code ec;
+        // The answer's head.
+        beast::flat_buffer upstream_buffer;
+        beast::http::response_parser<beast::http::buffer_body> answer;
+        answer.body_limit(boost::none);
+        answer.header_limit(64 * 1024);
+        if (req.method() == "HEAD") answer.skip(true);
+        boost::system::error_code rec;
+        bool slow = false;
         {
             const Watchdog watchdog(executor, timeout, [&upstream] {
                 boost::system::error_code ignored;
                 beast::get_lowest_layer(upstream).close(ignored);
             });
-            std::tie(ec, std::ignore) = co_await beast::http::async_read(upstream, upstream_buffer, answer, kTuple);
+            std::tie(rec, std::ignore) =
+                co_await beast::http::async_read_header(upstream, upstream_buffer, answer, kTuple);
+            slow = watchdog.fired();
         }
-        if (ec == beast::http::error::need_buffer) ec = {};
-        const std::size_t n = buffer.size() - body.size;
-        body_bytes += n;
-        if (n > 0) {
-            if (chunked_out) {
-                const std::string size = chunk_header(n);
-                const std::array<asio::const_buffer, 3> parts{asio::buffer(size), asio::buffer(buffer.data(), n),
-                                                              asio::buffer("\r\n", 2)};
-                for (const auto& part : parts) {
-                    co_await client.write(part, wec);
-                    if (wec) co_return false;
-                }
-            } else {
-                co_await client.write(asio::buffer(buffer.data(), n), wec);
-                if (wec) co_return false;
-            }
-        }
-        if (ec) {
-            // The answer was cut off: the client must not take a short body for a whole one.
-            spdlog::warn("proxy: upstream {} broke off its answer: {} request_id={}", to.text, ec.message(),
-                         http::request_id(req));
-            client.answered(false);
+        if (rec) {
+            upstream_failed(req, res, to, slow ? 504 : 502,
+                            slow ? "no answer within --upstream-timeout" : "reading the answer: " + rec.message());
             co_return false;
         }
+        const auto& header = answer.get().base();
+        const int status = header.result_int();
+        if (status == 101) {
+            if (requested_upgrade(req).empty()) {
+                upstream_failed(req, res, to, 502, "switched protocols unasked");
+                co_return false;
+            }
+            write_client_head(header, false, std::nullopt, false, true, head);
+            head.resize(head.size() - 2);  // before the blank line: the upgrade's own hop-by-hop headers
+            head.append("Connection: Upgrade\r\nUpgrade: ")
+                .append(header_safe(header[beast::http::field::upgrade]))
+                .append("\r\n\r\n");
+            boost::system::error_code ec;
+            co_await client.write(asio::buffer(head), ec);
+            res.log_answer(101, 0);
+            client.answered(false);  // the connection is the tunnel's now, and closes with it
+            if (!ec) co_await tunnel(client, upstream, upstream_buffer, timeout);
+            co_return false;
+        }
+        const bool has_body =
+            !(req.method() == "HEAD" || status == 204 || status == 304 || (status >= 100 && status < 200));
+        std::optional<std::uint64_t> answer_length;
+        if (!answer.chunked() && answer.content_length()) answer_length = *answer.content_length();
+        const bool client_http11 = req.protocol() == "HTTP/1.1";
+        const bool close_delimited = has_body && !answer_length && !client_http11;
+        const bool keep_client = res.keep_alive() && !close_delimited;
+        write_client_head(header, has_body, answer_length, client_http11, keep_client, head);
+        if (!set_cookies.empty()) {
+            head.resize(head.size() - 2);  // before the blank line
+            for (const auto& c : set_cookies) head.append("Set-Cookie: ").append(header_safe(c)).append("\r\n");
+            head.append("\r\n");
+        }
+        boost::system::error_code wec;
+        co_await client.write(asio::buffer(head), wec);
+        if (wec) co_return false;  // the client is gone: the connection closes
+
+        // The answer's body, as it comes.
+        const bool chunked_out = has_body && !answer_length && client_http11;
+        std::size_t body_bytes = 0;
+        res.log_answer(status, 0);
+        while (has_body && !answer.is_done()) {
+            auto& body = answer.get().body();
+            body.data = buffer.data();
+            body.size = buffer.size();
+            boost::system::error_code ec;
+            {
+                const Watchdog watchdog(executor, timeout, [&upstream] {
+                    boost::system::error_code ignored;
+                    beast::get_lowest_layer(upstream).close(ignored);
+                });
+                std::tie(ec, std::ignore) = co_await beast::http::async_read(upstream, upstream_buffer, answer, kTuple);
+            }
+            if (ec == beast::http::error::need_buffer) ec = {};
+            const std::size_t n = buffer.size() - body.size;
+            body_bytes += n;
+            if (n > 0) {
+                if (chunked_out) {
+                    const std::string size = chunk_header(n);
+                    const std::array<asio::const_buffer, 3> parts{asio::buffer(size), asio::buffer(buffer.data(), n),
+                                                                  asio::buffer("\r\n", 2)};
+                    for (const auto& part : parts) {
+                        co_await client.write(part, wec);
+                        if (wec) co_return false;
+                    }
+                } else {
+                    co_await client.write(asio::buffer(buffer.data(), n), wec);
+                    if (wec) co_return false;
+                }
+            }
+            if (ec) {
+                // The answer was cut off: the client must not take a short body for a whole one.
+                spdlog::warn("proxy: upstream {} broke off its answer: {} request_id={}", to.text, ec.message(),
+                             http::request_id(req));
+                client.answered(false);
+                co_return false;
+            }
+        }
+        if (chunked_out) {
+            co_await client.write(asio::buffer("0\r\n\r\n", 5), wec);
+            if (wec) co_return false;
+        }
+        client.answered(keep_client && !close_delimited);
+        res.log_answer(status, body_bytes);
+        co_return answer.keep_alive() && answer.is_done();
     }
-    if (chunked_out) {
-        co_await client.write(asio::buffer("0\r\n\r\n", 5), wec);
-        if (wec) co_return false;
-    }
-    client.answered(keep_client && !close_delimited);
-    res.log_answer(status, body_bytes);
-    co_return answer.keep_alive() && answer.is_done();
-}
 };
 
 }  // namespace
@@ -288,8 +293,10 @@ asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const opti
     }
     const Relay relay{req, to, s, set_cookies, res, *options_};
     bool reusable = false;  // (GCC 12: no co_await inside ?:)
-    if (connected->tls()) reusable = co_await relay.over(connected->tls_stream());
-    else reusable = co_await relay.over(connected->plain());
+    if (connected->tls())
+        reusable = co_await relay.over(connected->tls_stream());
+    else
+        reusable = co_await relay.over(connected->plain());
     if (reusable) UpstreamPool::give_back(to, std::move(*connected));
 }
 
@@ -298,7 +305,8 @@ ReverseProxy::ReverseProxy(std::shared_ptr<const options::Options> options)
     tls_->set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
                       asio::ssl::context::no_tlsv1_1);
     tls_->set_default_verify_paths();  // the system's roots (SSL_CERT_FILE / SSL_CERT_DIR can point elsewhere)
-    tls_->set_verify_mode(options_->ssl_upstream_insecure_skip_verify ? asio::ssl::verify_none : asio::ssl::verify_peer);
+    tls_->set_verify_mode(options_->ssl_upstream_insecure_skip_verify ? asio::ssl::verify_none
+                                                                      : asio::ssl::verify_peer);
 }
 
 }  // namespace gh::proxy

@@ -35,7 +35,8 @@ std::string foreign_cookies(const http::Request& req, const std::string& ours) {
             header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
             while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
             const std::string_view name = pair.substr(0, pair.find('='));
-            if (pair.empty() || name == ours || (name.starts_with(ours) && name.size() > ours.size() && name[ours.size()] == '_'))
+            if (pair.empty() || name == ours ||
+                (name.starts_with(ours) && name.size() > ours.size() && name[ours.size()] == '_'))
                 continue;
             if (!kept.empty()) kept += "; ";
             kept += pair;
@@ -100,22 +101,26 @@ void write_upstream_head(const http::Request& req, const options::Options& o, co
         const std::string_view name = field.name_string();
         if (is_hop_by_hop(name, connection) || is_identity_header(name) || iequals(name, "host") ||
             iequals(name, "content-length") || iequals(name, "cookie") || iequals(name, "expect") ||
-            iequals(name, "x-forwarded-for") || iequals(name, "x-forwarded-proto") || iequals(name, "x-forwarded-host") ||
-            (o.pass_authorization_header && s && iequals(name, "authorization")))
+            iequals(name, "x-forwarded-for") || iequals(name, "x-forwarded-proto") ||
+            iequals(name, "x-forwarded-host") || (o.pass_authorization_header && s && iequals(name, "authorization")))
             continue;
         add(out, name, field.value());
     }
     const std::string_view host = req.header("Host");
-    if (o.pass_host_header && !host.empty()) add(out, "Host", host);
-    else add(out, "Host", to.port == (to.tls ? 443 : 80) ? to.host : to.host + ":" + std::to_string(to.port));
+    if (o.pass_host_header && !host.empty())
+        add(out, "Host", host);
+    else
+        add(out, "Host", to.port == (to.tls ? 443 : 80) ? to.host : to.host + ":" + std::to_string(to.port));
     if (const auto cookies = foreign_cookies(req, o.cookie_name); !cookies.empty()) add(out, "Cookie", cookies);
 
     const std::string_view forwarded_for = trusted ? req.header("X-Forwarded-For") : std::string_view{};
-    add(out, "X-Forwarded-For", forwarded_for.empty() ? std::string(client_ip) : std::string(forwarded_for) + ", " + std::string(client_ip));
+    add(out, "X-Forwarded-For",
+        forwarded_for.empty() ? std::string(client_ip) : std::string(forwarded_for) + ", " + std::string(client_ip));
     const std::string_view proto = trusted ? req.header("X-Forwarded-Proto") : std::string_view{};
     add(out, "X-Forwarded-Proto", !proto.empty() ? proto : req.secure() ? "https" : "http");
     const std::string_view forwarded_host = trusted ? req.header("X-Forwarded-Host") : std::string_view{};
-    if (!forwarded_host.empty() || !host.empty()) add(out, "X-Forwarded-Host", !forwarded_host.empty() ? forwarded_host : host);
+    if (!forwarded_host.empty() || !host.empty())
+        add(out, "X-Forwarded-Host", !forwarded_host.empty() ? forwarded_host : host);
 
     if (s) {
         if (o.pass_user_headers) {
@@ -156,8 +161,10 @@ void write_client_head(const boost::beast::http::response_header<>& upstream, bo
         add(out, name, field.value());
     }
     if (has_body) {
-        if (content_length) add(out, "Content-Length", std::to_string(*content_length));
-        else if (chunked_ok) add(out, "Transfer-Encoding", "chunked");
+        if (content_length)
+            add(out, "Content-Length", std::to_string(*content_length));
+        else if (chunked_ok)
+            add(out, "Transfer-Encoding", "chunked");
     } else if (content_length) {
         add(out, "Content-Length", std::to_string(*content_length));  // a HEAD answer says how long the body would be
     }

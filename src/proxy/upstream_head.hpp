@@ -30,8 +30,7 @@ void write_upstream_head(const http::Request& req, const options::Options& o, co
 // The response head for the client: the upstream's status and headers without hop-by-hop ones, framed by
 // `content_length` (nullopt: chunked when `chunked_ok`, else the connection closes after the body).
 void write_client_head(const boost::beast::http::response_header<>& upstream, bool has_body,
-                       std::optional<std::uint64_t> content_length, bool chunked_ok, bool keep_alive,
-                       std::string& out);
+                       std::optional<std::uint64_t> content_length, bool chunked_ok, bool keep_alive, std::string& out);
 
 // The protocol a request asks to switch to (`Connection: upgrade` with `Upgrade: websocket`), or empty. Such a
 // request keeps both headers on its way upstream; a 101 answer then turns the exchange into a tunnel.

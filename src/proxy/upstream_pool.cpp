@@ -64,7 +64,8 @@ asio::awaitable<std::optional<UpstreamConnection>> UpstreamPool::connect(const o
         expired = watchdog.fired();
     }
     if (rec) {
-        error = expired ? "resolving " + host + " took longer than --upstream-timeout" : "cannot resolve " + host + ": " + rec.message();
+        error = expired ? "resolving " + host + " took longer than --upstream-timeout"
+                        : "cannot resolve " + host + ": " + rec.message();
         co_return std::nullopt;
     }
     {
