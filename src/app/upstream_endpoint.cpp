@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "doors/bearer_challenge.hpp"
+#include "doors/identity_headers.hpp"
 #include "doors/sign_in_redirect.hpp"
 #include "http/form.hpp"
 #include "http/forwarded.hpp"
@@ -11,13 +12,17 @@
 #include "observe/log_text.hpp"
 #include "observe/logs.hpp"
 #include "pages/pages.hpp"
+#include "proxy/upstream_head.hpp"
 #include "proxy/upstream_routes.hpp"
 
 namespace gh::app {
 
 UpstreamEndpoint::UpstreamEndpoint(std::shared_ptr<const options::Options> options, const gate::Gate& gate,
                                    const login::LoginFlow& login, const login::SessionRefresher* refresher)
-    : options_(std::move(options)), gate_(gate), login_(login), refresher_(refresher), proxy_(options_) {}
+    : options_(std::move(options)), gate_(gate), login_(login), refresher_(refresher), proxy_(options_) {
+    for (const auto& u : options_->upstreams)
+        if (u.kind == proxy::Upstream::Kind::file) files_ = std::make_unique<proxy::FileUpstream>();
+}
 
 boost::asio::awaitable<void> UpstreamEndpoint::handle(const http::Request& req, http::Response& res) const {
     session::CookieJar jar;
@@ -54,12 +59,18 @@ boost::asio::awaitable<void> UpstreamEndpoint::handle(const http::Request& req, 
     if (options_->upstreams.empty() || (to && to->kind == proxy::Upstream::Kind::static_response)) {
         res.status(to ? to->status : 200);
         for (const auto& c : set_cookies) res.header("Set-Cookie", c);
+        if (identified) doors::write_identity_headers(s, *options_, res);
         res.finish("Authenticated\n");
         co_return;
     }
     if (!to || !req.exchange()) {
         res.status(404);
         res.finish("Not Found\n");
+        co_return;
+    }
+    if (to->kind == proxy::Upstream::Kind::file) {
+        co_await files_->serve(req, *to, proxy::answer_head_lines(identified ? &s : nullptr, *options_, set_cookies),
+                               res);
         co_return;
     }
     co_await proxy_.forward(req, *to, identified ? &s : nullptr, set_cookies, res);

@@ -1,6 +1,6 @@
 #pragma once
 // Everything outside --proxy-prefix: oauth2-proxy's upstream side. The gate decides as for any door; an allowed
-// request is answered by its --upstream (static://CODE, or proxied to http://… in reverse-proxy mode). A browser
+// request is answered by its --upstream (static://CODE, file:///dir, or proxied to http://… in reverse-proxy mode). A browser
 // that must sign in gets the sign-in page (403, as oauth2-proxy answers), a program 401 with the challenge.
 #include <boost/asio/awaitable.hpp>
 #include <memory>
@@ -11,6 +11,7 @@
 #include "login/login_flow.hpp"
 #include "login/session_refresher.hpp"
 #include "options/options.hpp"
+#include "proxy/file_upstream.hpp"
 #include "proxy/reverse_proxy.hpp"
 
 namespace gh::app {
@@ -33,6 +34,7 @@ private:
     const login::LoginFlow& login_;
     const login::SessionRefresher* refresher_;
     proxy::ReverseProxy proxy_;
+    std::unique_ptr<proxy::FileUpstream> files_;  // with a file:// upstream (its own small pool for disk reads)
 };
 
 }  // namespace gh::app

@@ -4,6 +4,8 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "http/http_date.hpp"
+
 namespace gh::doctor {
 namespace {
 
@@ -19,13 +21,6 @@ std::string discovery_url(const options::Options& o) {
 
 }  // namespace
 
-std::optional<std::int64_t> parse_http_date(std::string_view date) {
-    std::tm tm{};
-    const std::string text(date);
-    const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    if (!end || *end != '\0') return std::nullopt;
-    return static_cast<std::int64_t>(timegm(&tm));
-}
 
 Finding clock_finding(std::int64_t skew, std::string_view idp_host) {
     const std::int64_t size = skew < 0 ? -skew : skew;
@@ -73,7 +68,7 @@ boost::asio::awaitable<void> check_idp(const options::Options& o, oidc::Provider
                                " in code_challenge_methods_supported; it may refuse the sign-in",
                            "enable PKCE (S256) for this client at the IdP"});
     }
-    const auto idp_time = parse_http_date(r.response->date);
+    const auto idp_time = http::parse_http_date(r.response->date);
     if (!idp_time) {
         out.push_back({Severity::skipped, "clock", "the IdP sent no usable Date header; clock difference unknown", {}});
         co_return;

@@ -16,9 +16,6 @@ namespace gh::doctor {
 boost::asio::awaitable<void> check_idp(const options::Options& o, oidc::Provider& provider,
                                        const http::HttpClient& client, Findings& out);
 
-// An HTTP Date header (RFC 9110 IMF-fixdate) as Unix seconds.
-std::optional<std::int64_t> parse_http_date(std::string_view date);
-
 // The finding for the difference between our clock and the IdP's (seconds, ours minus theirs).
 Finding clock_finding(std::int64_t skew_seconds, std::string_view idp_host);
 

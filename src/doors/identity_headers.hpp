@@ -9,13 +9,22 @@
 namespace gh::doors {
 
 // Calls `emit(name, value)` for X-Auth-Request-* (with --set-xauthrequest, and -Access-Token with
-// --pass-access-token) and GAP-Auth. Values come only from the session, never from the request, so a
+// --pass-access-token), Authorization (--set-authorization-header, --set-basic-auth) and GAP-Auth. Values come only from the session, never from the request, so a
 // client cannot inject an identity. The views are valid until the next call on this thread.
 template <class Emit>
 void for_each_identity_header(const session::Session& s, const options::Options& o, Emit&& emit);
 
 // The same, written onto an HTTP answer.
 void write_identity_headers(const session::Session& s, const options::Options& o, http::Response& res);
+
+// The user a Basic credential or X-Forwarded-User names: the e-mail with --prefer-email-to-user (when known).
+std::string_view upstream_user(const session::Session& s, const options::Options& o);
+// "Basic base64(user:password)" (RFC 7617) for --pass-basic-auth and --set-basic-auth.
+std::string basic_credentials(std::string_view user, std::string_view password);
+// The Authorization value of an allowed answer: "Bearer <ID token>" with --set-authorization-header (when the
+// session has one), else Basic credentials with --set-basic-auth, else empty. Valid until the next call on this
+// thread.
+std::string_view authorization_answer(const session::Session& s, const options::Options& o);
 
 // Lower-case names of every header for_each_identity_header may emit (for removing client-sent copies).
 bool is_identity_header(std::string_view lower_case_name);
@@ -24,23 +33,27 @@ template <class Emit>
 void for_each_identity_header(const session::Session& s, const options::Options& o, Emit&& emit) {
     // oauth2-proxy sets GAP-Auth on every success: the e-mail when known, otherwise the user.
     emit(std::string_view("GAP-Auth"), std::string_view(s.email.empty() ? s.user : s.email));
-    if (!o.set_xauthrequest) return;
-    emit(std::string_view("X-Auth-Request-User"), std::string_view(s.user));
-    if (!s.email.empty()) emit(std::string_view("X-Auth-Request-Email"), std::string_view(s.email));
-    if (!s.preferred_username.empty())
-        emit(std::string_view("X-Auth-Request-Preferred-Username"), std::string_view(s.preferred_username));
-    if (!s.groups.empty()) {
-        // Built in a reused buffer: the joined list is the one variable-size value on the hot path.
-        thread_local std::string joined;
-        joined.clear();
-        for (const auto& g : s.groups) {
-            if (!joined.empty()) joined += ',';
-            joined += g;
+    if (o.set_xauthrequest) {
+        emit(std::string_view("X-Auth-Request-User"), std::string_view(s.user));
+        if (!s.email.empty()) emit(std::string_view("X-Auth-Request-Email"), std::string_view(s.email));
+        if (!s.preferred_username.empty())
+            emit(std::string_view("X-Auth-Request-Preferred-Username"), std::string_view(s.preferred_username));
+        if (!s.groups.empty()) {
+            // Built in a reused buffer: the joined list is the one variable-size value on the hot path.
+            thread_local std::string joined;
+            joined.clear();
+            for (const auto& g : s.groups) {
+                if (!joined.empty()) joined += ',';
+                joined += g;
+            }
+            emit(std::string_view("X-Auth-Request-Groups"), std::string_view(joined));
         }
-        emit(std::string_view("X-Auth-Request-Groups"), std::string_view(joined));
+        if (o.pass_access_token && !s.access_token.empty())
+            emit(std::string_view("X-Auth-Request-Access-Token"), std::string_view(s.access_token));
     }
-    if (o.pass_access_token && !s.access_token.empty())
-        emit(std::string_view("X-Auth-Request-Access-Token"), std::string_view(s.access_token));
+    if (o.set_authorization_header || o.set_basic_auth)
+        if (const auto value = authorization_answer(s, o); !value.empty())
+            emit(std::string_view("Authorization"), value);
 }
 
 }  // namespace gh::doors

@@ -1,3 +1,4 @@
+#include <filesystem>
 #include <variant>
 #include <boost/beast/core/string.hpp>
 #include <fstream>
@@ -69,8 +70,19 @@ std::variant<Options::Upstream, std::string> parse_upstream(const std::string& t
         if (slash != std::string_view::npos) u.path = std::string(rest.substr(slash));
         return u;
     }
-    if (rest.starts_with("file://"))
-        return "'" + text + "': file:// upstreams are not implemented yet (arrive with [proxy-mode])";
+    if (rest.starts_with("file://")) {
+        // As oauth2-proxy: file:///dir#/path serves dir's files under /path; without a fragment, under /dir.
+        rest.remove_prefix(7);
+        const auto hash = rest.find('#');
+        u.directory = std::string(rest.substr(0, hash));
+        u.path = hash == std::string_view::npos ? u.directory : std::string(rest.substr(hash + 1));
+        if (!u.directory.starts_with('/')) return "'" + text + "' needs an absolute directory (file:///srv/www#/path)";
+        if (!u.path.starts_with('/')) return "'" + text + "': the path after # must start with /";
+        std::error_code ec;
+        if (!std::filesystem::is_directory(u.directory, ec)) return "'" + text + "': " + u.directory + " is not a directory";
+        u.kind = Upstream::Kind::file;
+        return u;
+    }
     if (rest.starts_with("https://")) {
         u.tls = true;
         u.port = 443;
@@ -403,6 +415,8 @@ void build_server(Builder& b, Options& o) {
     }
     o.pass_user_headers = b.boolean("pass-user-headers");
     o.pass_authorization_header = b.boolean("pass-authorization-header");
+    o.pass_basic_auth = b.boolean("pass-basic-auth");
+    o.prefer_email_to_user = b.boolean("prefer-email-to-user");
     o.pass_host_header = b.boolean("pass-host-header");
     o.ssl_upstream_insecure_skip_verify = b.boolean("ssl-upstream-insecure-skip-verify");
     o.upstream_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(b.duration("upstream-timeout"));
@@ -482,6 +496,9 @@ ParseOutcome parse_options(const std::vector<std::string>& args, const Environme
     o.whitelist_domains = b.list("whitelist-domain");
     o.set_xauthrequest = b.boolean("set-xauthrequest");
     o.pass_access_token = b.boolean("pass-access-token");
+    o.set_authorization_header = b.boolean("set-authorization-header");
+    o.set_basic_auth = b.boolean("set-basic-auth");
+    o.basic_auth_password = Secret(b.text("basic-auth-password"));
     o.reverse_proxy = b.boolean("reverse-proxy");
     build_trust(b, o);
     build_machines(b, o);

@@ -106,14 +106,18 @@ struct Options {
     // Forward-auth answer
     bool set_xauthrequest = false;
     bool pass_access_token = false;
+    bool set_authorization_header = false;  // Authorization: Bearer <ID token> on the allowed answer
+    bool set_basic_auth = false;            // Authorization: Basic <user:basic_auth_password> on the allowed answer
+    Secret basic_auth_password;             // of both Basic forms
     bool reverse_proxy = false;
     std::vector<http::IpRange> trusted_ips;  // --trusted-proxy-ip (and --trusted-ip): proxies that may send forwarded headers
     std::string real_client_ip_header;       // canonical spelling
     // --upstream: where requests outside --proxy-prefix go once allowed (the longest matching path wins). None:
     // they are answered 200 "Authenticated" as with static://200.
     struct Upstream {
-        enum class Kind { http, static_response } kind = Kind::static_response;
+        enum class Kind { http, static_response, file } kind = Kind::static_response;
         std::string path = "/";  // the route: this path prefix (the request's path reaches the upstream unchanged)
+        std::string directory;   // file: the files served under `path` (file:///dir#/path)
         std::string host;        // http: name or address, and port
         std::uint16_t port = 80;
         bool tls = false;        // https://
@@ -124,12 +128,14 @@ struct Options {
     // Reverse-proxy mode (an http:// upstream): what the upstream is told about the user.
     bool pass_user_headers = true;           // X-Forwarded-User, -Email, -Groups, -Preferred-Username
     bool pass_authorization_header = false;  // Authorization: Bearer <ID token>
+    bool pass_basic_auth = true;             // Authorization: Basic <user:basic_auth_password> (oauth2-proxy's default)
+    bool prefer_email_to_user = false;       // the e-mail as the user in X-Forwarded-User and Basic credentials
     bool pass_host_header = true;            // the client's Host (else the upstream's)
     std::chrono::milliseconds upstream_timeout{30'000};  // connect, and each wait for the upstream
     bool ssl_upstream_insecure_skip_verify = false;      // https:// upstreams: accept any certificate
     bool proxies() const {
         for (const auto& u : upstreams)
-            if (u.kind == Upstream::Kind::http) return true;
+            if (u.kind != Upstream::Kind::static_response) return true;
         return false;
     }
 

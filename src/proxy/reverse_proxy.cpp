@@ -109,9 +109,22 @@ struct Relay {
     const http::Request& req;
     const options::Options::Upstream& to;
     const session::Session* s;
-    const std::vector<std::string>& set_cookies;
+    const std::string& extra_head;  // header lines for the client's answer (a renewed session, identity headers)
     http::Response& res;
     const options::Options& options;
+    // Over a reused connection, a request that may be sent twice (RFC 9110 §9.2.2, and no body) is, once, when the
+    // upstream closed the connection before a byte of its answer: it may have closed it just after our check.
+    // Then `*retry` is set and nothing is answered.
+    bool may_replay = false;
+    bool* retry = nullptr;
+
+    bool replay(const boost::system::error_code& ec) const {
+        if (!may_replay) return false;
+        spdlog::debug("proxy: upstream {} closed a kept-alive connection ({}); again on a new one request_id={}",
+                      to.text, ec.message(), http::request_id(req));
+        *retry = true;
+        return true;
+    }
 
     template <class Stream>
     asio::awaitable<bool> over(Stream& upstream) const {
@@ -123,6 +136,7 @@ struct Relay {
         std::string head;
         write_upstream_head(req, options, to, s, req.peer().address_text(), {length}, head);
         if (auto ec = co_await send(upstream, asio::buffer(head), timeout)) {
+            if (replay(ec)) co_return false;
             upstream_failed(req, res, to, 502, "sending the request: " + ec.message());
             co_return false;
         }
@@ -188,6 +202,7 @@ struct Relay {
             slow = watchdog.fired();
         }
         if (rec) {
+            if (!slow && !answer.got_some() && upstream_buffer.size() == 0 && replay(rec)) co_return false;
             upstream_failed(req, res, to, slow ? 504 : 502,
                             slow ? "no answer within --upstream-timeout" : "reading the answer: " + rec.message());
             co_return false;
@@ -219,10 +234,9 @@ struct Relay {
         const bool close_delimited = has_body && !answer_length && !client_http11;
         const bool keep_client = res.keep_alive() && !close_delimited;
         write_client_head(header, has_body, answer_length, client_http11, keep_client, head);
-        if (!set_cookies.empty()) {
+        if (!extra_head.empty()) {
             head.resize(head.size() - 2);  // before the blank line
-            for (const auto& c : set_cookies) head.append("Set-Cookie: ").append(header_safe(c)).append("\r\n");
-            head.append("\r\n");
+            head.append(extra_head).append("\r\n");
         }
         boost::system::error_code wec;
         co_await client.write(asio::buffer(head), wec);
@@ -284,20 +298,28 @@ struct Relay {
 asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const options::Options::Upstream& to,
                                             const session::Session* s, const std::vector<std::string>& set_cookies,
                                             http::Response& res) const {
-    std::string error;
-    auto connected = co_await UpstreamPool::connect(to, options_->upstream_timeout, *tls_,
-                                                    !options_->ssl_upstream_insecure_skip_verify, error);
-    if (!connected) {
-        upstream_failed(req, res, to, error.find("longer than") != std::string::npos ? 504 : 502, error);
-        co_return;
+    const std::string extra_head = answer_head_lines(s, *options_, set_cookies);
+    const std::string_view method = req.method();
+    const bool replayable = (method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "TRACE") &&
+                            req.exchange()->content_length() == 0 && requested_upgrade(req).empty();
+    for (bool fresh = false;; fresh = true) {
+        std::string error;
+        auto connected = co_await UpstreamPool::connect(to, options_->upstream_timeout, *tls_,
+                                                        !options_->ssl_upstream_insecure_skip_verify, fresh, error);
+        if (!connected) {
+            upstream_failed(req, res, to, error.find("longer than") != std::string::npos ? 504 : 502, error);
+            co_return;
+        }
+        bool retry = false;
+        const Relay relay{req, to, s, extra_head, res, *options_, replayable && connected->reused(), &retry};
+        bool reusable = false;  // (GCC 12: no co_await inside ?:)
+        if (connected->tls())
+            reusable = co_await relay.over(connected->tls_stream());
+        else
+            reusable = co_await relay.over(connected->plain());
+        if (reusable) UpstreamPool::give_back(to, std::move(*connected));
+        if (!retry) co_return;
     }
-    const Relay relay{req, to, s, set_cookies, res, *options_};
-    bool reusable = false;  // (GCC 12: no co_await inside ?:)
-    if (connected->tls())
-        reusable = co_await relay.over(connected->tls_stream());
-    else
-        reusable = co_await relay.over(connected->plain());
-    if (reusable) UpstreamPool::give_back(to, std::move(*connected));
 }
 
 ReverseProxy::ReverseProxy(std::shared_ptr<const options::Options> options)

@@ -3,6 +3,8 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 
+#include "doors/identity_headers.hpp"
+
 namespace gh::proxy {
 namespace {
 
@@ -77,6 +79,14 @@ std::string header_safe(std::string_view value) {
     return out;
 }
 
+std::string answer_head_lines(const session::Session* s, const options::Options& o,
+                              const std::vector<std::string>& set_cookies) {
+    std::string lines;
+    for (const auto& c : set_cookies) add(lines, "Set-Cookie", c);
+    if (s) doors::for_each_identity_header(*s, o, [&](std::string_view name, std::string_view value) { add(lines, name, value); });
+    return lines;
+}
+
 std::string_view requested_upgrade(const http::Request& req) {
     const std::string_view upgrade = req.header("Upgrade");
     return !upgrade.empty() && has_token(req.header("Connection"), "upgrade") ? upgrade : std::string_view{};
@@ -102,7 +112,8 @@ void write_upstream_head(const http::Request& req, const options::Options& o, co
         if (is_hop_by_hop(name, connection) || is_identity_header(name) || iequals(name, "host") ||
             iequals(name, "content-length") || iequals(name, "cookie") || iequals(name, "expect") ||
             iequals(name, "x-forwarded-for") || iequals(name, "x-forwarded-proto") ||
-            iequals(name, "x-forwarded-host") || (o.pass_authorization_header && s && iequals(name, "authorization")))
+            iequals(name, "x-forwarded-host") ||
+            ((o.pass_authorization_header || o.pass_basic_auth) && s && iequals(name, "authorization")))
             continue;
         add(out, name, field.value());
     }
@@ -123,15 +134,22 @@ void write_upstream_head(const http::Request& req, const options::Options& o, co
         add(out, "X-Forwarded-Host", !forwarded_host.empty() ? forwarded_host : host);
 
     if (s) {
-        if (o.pass_user_headers) {
-            add(out, "X-Forwarded-User", s->user);
+        // As oauth2-proxy: --pass-basic-auth brings the user and e-mail headers even without --pass-user-headers.
+        if (o.pass_user_headers || o.pass_basic_auth) {
+            add(out, "X-Forwarded-User", doors::upstream_user(*s, o));
             if (!s->email.empty()) add(out, "X-Forwarded-Email", s->email);
+        }
+        if (o.pass_user_headers) {
             if (!s->groups.empty()) add(out, "X-Forwarded-Groups", joined(s->groups));
             const std::string& preferred = s->preferred_username.empty() ? s->user : s->preferred_username;
             add(out, "X-Forwarded-Preferred-Username", preferred);
         }
         if (o.pass_access_token && !s->access_token.empty()) add(out, "X-Forwarded-Access-Token", s->access_token);
-        if (o.pass_authorization_header && !s->id_token.empty()) add(out, "Authorization", "Bearer " + s->id_token);
+        if (o.pass_authorization_header) {
+            if (!s->id_token.empty()) add(out, "Authorization", "Bearer " + s->id_token);
+        } else if (o.pass_basic_auth) {
+            add(out, "Authorization", doors::basic_credentials(doors::upstream_user(*s, o), o.basic_auth_password.reveal()));
+        }
     }
     if (const auto upgrade = requested_upgrade(req); !upgrade.empty()) {
         add(out, "Connection", "Upgrade");

@@ -4,13 +4,14 @@
 //   - hop-by-hop headers (RFC 9110 §7.6.1, and those named in Connection) stay on their hop;
 //   - our own cookies (the session, its chunks, the CSRF cookies) never reach the upstream;
 //   - identity headers a client sent itself (X-Forwarded-User …, X-Auth-Request-*) are removed, and ours added
-//     from the session (--pass-user-headers, --pass-access-token, --pass-authorization-header);
+//     from the session (--pass-user-headers, --pass-access-token, --pass-authorization-header, --pass-basic-auth);
 //   - X-Forwarded-For/-Proto/-Host describe the client (kept from a --trusted-proxy-ip proxy, else written anew).
 #include <boost/beast/http/message.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "http/request.hpp"
 #include "options/options.hpp"
@@ -31,6 +32,12 @@ void write_upstream_head(const http::Request& req, const options::Options& o, co
 // `content_length` (nullopt: chunked when `chunked_ok`, else the connection closes after the body).
 void write_client_head(const boost::beast::http::response_header<>& upstream, bool has_body,
                        std::optional<std::uint64_t> content_length, bool chunked_ok, bool keep_alive, std::string& out);
+
+// Header lines ("Name: value\r\n" …) Gatehouse adds to an allowed answer from an upstream: `set_cookies` (a
+// renewed session) and, as oauth2-proxy does, the auth answer's own headers (GAP-Auth, --set-xauthrequest,
+// --set-authorization-header, --set-basic-auth) when `s` is a signed-in user.
+std::string answer_head_lines(const session::Session* s, const options::Options& o,
+                              const std::vector<std::string>& set_cookies);
 
 // The protocol a request asks to switch to (`Connection: upgrade` with `Upgrade: websocket`), or empty. Such a
 // request keeps both headers on its way upstream; a 101 answer then turns the exchange into a tunnel.

@@ -44,12 +44,15 @@ bool still_open(UpstreamConnection& c) {
 asio::awaitable<std::optional<UpstreamConnection>> UpstreamPool::connect(const options::Options::Upstream& to,
                                                                          std::chrono::milliseconds timeout,
                                                                          asio::ssl::context& tls, bool verify,
-                                                                         std::string& error) {
+                                                                         bool fresh, std::string& error) {
     auto& idle = idle_here()[key_of(to)];
-    while (!idle.empty()) {
+    while (!fresh && !idle.empty()) {
         UpstreamConnection c = std::move(idle.back());
         idle.pop_back();
-        if (still_open(c)) co_return std::optional<UpstreamConnection>(std::move(c));
+        if (still_open(c)) {
+            c.mark_reused();
+            co_return std::optional<UpstreamConnection>(std::move(c));
+        }
     }
     const auto executor = co_await asio::this_coro::executor;
     tcp::resolver resolver(executor);

@@ -27,8 +27,12 @@ public:
     boost::asio::ssl::stream<boost::asio::ip::tcp::socket>& tls_stream() { return *tls_; }
     // The TCP socket underneath, to close it (a timeout) or look at it.
     boost::asio::ip::tcp::socket& socket() { return tls_ ? tls_->next_layer() : *plain_; }
+    // Taken from the idle pool: it served a request before, and the upstream may close it at any moment.
+    bool reused() const { return reused_; }
+    void mark_reused() { reused_ = true; }
 
 private:
+    bool reused_ = false;
     std::optional<boost::asio::ip::tcp::socket> plain_;
     std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket>> tls_;
 };
@@ -39,11 +43,12 @@ public:
     static constexpr std::size_t kMaxIdle = 32;
 
     // An open connection to `to` on the caller's executor; nullopt, and `error` set, when it cannot be made within
-    // `timeout`. `tls`: the client context for https:// upstreams.
+    // `timeout`. `tls`: the client context for https:// upstreams. `fresh`: never an idle one.
     static boost::asio::awaitable<std::optional<UpstreamConnection>> connect(const options::Options::Upstream& to,
                                                                              std::chrono::milliseconds timeout,
                                                                              boost::asio::ssl::context& tls,
-                                                                             bool verify, std::string& error);
+                                                                             bool verify, bool fresh,
+                                                                             std::string& error);
     static void give_back(const options::Options::Upstream& to, UpstreamConnection connection);
 };
 

@@ -1,18 +1,9 @@
 #include "session/set_cookie.hpp"
 
-#include <ctime>
+#include "http/http_date.hpp"
 
 namespace gh::session {
 namespace {
-
-std::string http_date(std::int64_t unix_seconds) {
-    const std::time_t t = static_cast<std::time_t>(unix_seconds);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    return buf;
-}
 
 void append_attributes(std::string& out, const CookieAttributes& a) {
     out += "; Path=";
@@ -41,7 +32,7 @@ std::string format_set_cookie(std::string_view name, std::string_view value, con
     append_attributes(out, attrs);
     if (attrs.max_age > 0) {
         out += "; Expires=";
-        out += http_date(now + attrs.max_age);
+        out += http::format_http_date(now + attrs.max_age);
         out += "; Max-Age=";
         out += std::to_string(attrs.max_age);
     }

@@ -1,7 +1,9 @@
 // Reverse-proxy mode (--upstream=http://…): Gatehouse in front of a real backend (a Node HTTP server started
 // here), with request and answer bodies of tens of megabytes streamed both ways, chunked and with a length, the
 // identity passed as headers, hop-by-hop and look-alike headers dropped, routes by longest path prefix, keep-alive
-// to the upstream, and the failures: no session (sign-in page or 401), upstream down (502), too slow (504).
+// to the upstream, and the failures: no session (sign-in page or 401), upstream down (502), too slow (504), an
+// upstream that drops a kept-alive connection (one retry for a GET, 502 for a POST). Also file:// upstreams
+// (a directory made here) and the Authorization forms (--pass-basic-auth, --set-authorization-header …).
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -147,6 +149,10 @@ describe('reverse-proxy mode', () => {
     assert.equal(seen.headers.cookie, 'theme=dark', 'the session cookie stays with Gatehouse');
     assert.equal(seen.headers['x-hop'], undefined);
     assert.equal(seen.headers['x-custom'], 'kept');
+    // --pass-basic-auth is on by default, as in oauth2-proxy: the user with an empty --basic-auth-password.
+    assert.equal(seen.headers.authorization, `Basic ${Buffer.from('alice-sub:').toString('base64')}`);
+    assert.equal(r.headers['gap-auth'], 'alice@example.com', 'the auth answer\'s GAP-Auth rides on the answer');
+    assert.equal(r.headers['x-auth-request-user'], undefined, 'no X-Auth-Request-* without --set-xauthrequest');
   });
 
   test('large bodies stream both ways: 24 MB up with a length, 6 MB up chunked, 32 MB down chunked, 12 MB down with a length', async () => {
@@ -303,5 +309,173 @@ describe('reverse-proxy mode to https:// upstreams', () => {
     const refused = await fetch(`http://127.0.0.1:${gh.port}/untrusted/x`, { headers: { Cookie: cookie } });
     assert.equal(refused.status, 502);
     await gh.waitForOutput(/proxy: upstream https:\/\/127\.0\.0\.1:\d+\/untrusted\/ failed: TLS: certificate verify failed/);
+  });
+});
+
+// A backend that answers the first request of each connection and drops the connection when a second arrives,
+// without answering: what an upstream closing an idle keep-alive connection looks like when our request crosses
+// its close.
+function startDroppingBackend() {
+  const seen = { connections: 0, requests: [] };
+  const server = net.createServer((socket) => {
+    seen.connections += 1;
+    let served = 0;
+    let pending = '';
+    socket.on('data', (data) => {
+      pending += data.toString('latin1');
+      const end = pending.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const line = pending.slice(0, pending.indexOf('\r\n'));
+      pending = '';
+      seen.requests.push(line);
+      if (++served > 1) return socket.destroy();
+      const body = `served ${line}`;
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\nConnection: keep-alive\r\n\r\n${body}`);
+    });
+    socket.on('error', () => {});
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, seen, port: server.address().port })));
+}
+
+describe('reverse-proxy mode: a kept-alive upstream connection dropped under a request', () => {
+  let gh, backend;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  before(async () => {
+    backend = await startDroppingBackend();
+    gh = await startGatehouse([`--upstream=http://127.0.0.1:${backend.port}/`, '--email-domain=example.com']);
+  });
+  after(async () => { agent.destroy(); await gh?.stop(); backend?.server.close(); });
+
+  const send = (path, method = 'GET', body) => new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: gh.port, path, method, agent,
+      headers: { Cookie: mintCookie({ email: 'carol@example.com' }), ...(body ? { 'content-length': body.length } : {}) } },
+    (res) => { let text = ''; res.on('data', (d) => { text += d; }); res.on('end', () => resolve({ status: res.statusCode, text })); });
+    req.on('error', reject);
+    req.end(body);
+  });
+
+  test('a GET is sent again once on a new connection; a POST is not (it may have been acted on): 502', async () => {
+    assert.equal((await send('/one')).text, 'served GET /one HTTP/1.1');
+    const again = await send('/two');
+    assert.equal(again.status, 200);
+    assert.equal(again.text, 'served GET /two HTTP/1.1', 'answered over a new connection');
+    assert.deepEqual(backend.seen.requests, ['GET /one HTTP/1.1', 'GET /two HTTP/1.1', 'GET /two HTTP/1.1']);
+    assert.equal(backend.seen.connections, 2);
+    const post = await send('/three', 'POST', Buffer.from('{"order":1}'));
+    assert.equal(post.status, 502, 'a POST reached the upstream once and is not repeated');
+    assert.equal(backend.seen.requests.filter((l) => l.startsWith('POST')).length, 1);
+    await gh.waitForOutput(/proxy: upstream http:\/\/127\.0\.0\.1:\d+\/ failed: reading the answer/);
+  });
+});
+
+describe('reverse-proxy mode: Authorization forms and the auth answer\'s headers', () => {
+  let gh, backend;
+  before(async () => {
+    backend = await startBackend('main');
+    gh = await startGatehouse([`--upstream=http://127.0.0.1:${backend.port}/`, '--email-domain=example.com',
+      '--prefer-email-to-user', '--basic-auth-password=app-shared-password', '--pass-user-headers=false',
+      '--set-xauthrequest', '--set-authorization-header', '--set-basic-auth']);
+  });
+  after(async () => { await gh?.stop(); backend?.server.close(); });
+
+  test('--pass-basic-auth with --prefer-email-to-user and --basic-auth-password; the answer carries X-Auth-Request-* and Authorization', async () => {
+    const cookie = mintCookie({ user: 'dave-sub', email: 'dave@example.com', groups: '/ops', 'id-token': 'dave.id.token' });
+    const r = await fetch(`http://127.0.0.1:${gh.port}/page`, { headers: { Cookie: cookie, Authorization: 'Bearer client-own' } });
+    assert.equal(r.status, 200);
+    const seen = await r.json();
+    assert.equal(seen.headers.authorization, `Basic ${Buffer.from('dave@example.com:app-shared-password').toString('base64')}`);
+    assert.equal(seen.headers['x-forwarded-user'], 'dave@example.com', '--pass-basic-auth brings X-Forwarded-User');
+    assert.equal(seen.headers['x-forwarded-email'], 'dave@example.com');
+    assert.equal(seen.headers['x-forwarded-groups'], undefined, 'groups only with --pass-user-headers');
+    assert.equal(r.headers.get('x-auth-request-user'), 'dave-sub');
+    assert.equal(r.headers.get('x-auth-request-groups'), '/ops');
+    assert.equal(r.headers.get('authorization'), 'Bearer dave.id.token', '--set-authorization-header');
+
+    // The forward-auth answer: Bearer with an ID token, Basic (--set-basic-auth) without one.
+    let auth = await fetch(`http://127.0.0.1:${gh.port}/oauth2/auth`, { headers: { Cookie: cookie } });
+    assert.equal(auth.status, 202);
+    assert.equal(auth.headers.get('authorization'), 'Bearer dave.id.token');
+    const noIdToken = mintCookie({ user: 'erin-sub', email: 'erin@example.com' });
+    auth = await fetch(`http://127.0.0.1:${gh.port}/oauth2/auth`, { headers: { Cookie: noIdToken } });
+    assert.equal(auth.headers.get('authorization'), `Basic ${Buffer.from('erin@example.com:app-shared-password').toString('base64')}`);
+    assert.equal((await fetch(`http://127.0.0.1:${gh.port}/oauth2/auth`)).headers.get('authorization'), null);
+  });
+});
+
+describe('file:// upstreams', () => {
+  let gh, dir, outside;
+  const big = pattern(5 << 20);
+  before(async () => {
+    dir = fs.mkdtempSync('/tmp/gh-files-');
+    outside = fs.mkdtempSync('/tmp/gh-outside-');
+    fs.writeFileSync(`${dir}/index.html`, '<h1>home</h1>');
+    fs.writeFileSync(`${dir}/app.js`, 'console.log(1)');
+    fs.mkdirSync(`${dir}/docs`);
+    fs.writeFileSync(`${dir}/docs/index.html`, '<h1>docs</h1>');
+    fs.mkdirSync(`${dir}/empty`);
+    fs.writeFileSync(`${dir}/big.bin`, big);
+    fs.writeFileSync(`${outside}/secret.txt`, 'not for the web');
+    fs.symlinkSync(`${outside}/secret.txt`, `${dir}/leak.txt`);
+    fs.symlinkSync(`${dir}/app.js`, `${dir}/alias.js`);
+    gh = await startGatehouse([`--upstream=file://${dir}#/static/`, '--upstream=static://200', '--email-domain=example.com']);
+  });
+  after(async () => {
+    await gh?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(outside, { recursive: true, force: true });
+  });
+
+  function get(path, { method = 'GET', headers = {}, cookie = true } = {}) {
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: gh.port, path, method,
+        headers: { ...(cookie ? { Cookie: mintCookie({ email: 'frank@example.com' }) } : {}), Accept: 'application/json', ...headers } }, (res) => {
+        const pieces = [];
+        res.on('data', (p) => pieces.push(p));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(pieces) }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  test('files, index.html, types, a 5 MB file, HEAD, If-Modified-Since, a directory without its slash', async () => {
+    let r = await get('/static/');
+    assert.equal(r.status, 200);
+    assert.equal(r.body.toString(), '<h1>home</h1>');
+    assert.equal(r.headers['content-type'], 'text/html; charset=utf-8');
+    assert.equal(r.headers['x-content-type-options'], 'nosniff');
+    r = await get('/static/app.js');
+    assert.equal(r.headers['content-type'], 'text/javascript; charset=utf-8');
+    assert.equal(r.body.toString(), 'console.log(1)');
+    assert.equal((await get('/static/alias.js')).body.toString(), 'console.log(1)', 'a link inside the directory');
+    r = await get('/static/docs');
+    assert.equal(r.status, 301);
+    assert.equal(r.headers.location, '/static/docs/');
+    assert.equal((await get('/static/docs/')).body.toString(), '<h1>docs</h1>');
+    r = await get('/static/big.bin');
+    assert.equal(r.body.length, big.length);
+    assert.equal(sha256(r.body), sha256(big));
+    r = await get('/static/big.bin', { method: 'HEAD' });
+    assert.equal(r.headers['content-length'], String(big.length));
+    assert.equal(r.body.length, 0);
+    r = await get('/static/app.js', { headers: { 'If-Modified-Since': r.headers['last-modified'] } });
+    assert.equal(r.status, 304);
+    assert.equal((await get('/elsewhere')).status, 200, 'other routes are not the directory\'s');
+  });
+
+  test('no way out of the directory, no listing, no writes, no files without a session', async () => {
+    for (const path of ['/static/%2e%2e/etc/passwd', '/static/..%2f..%2fetc%2fpasswd', '/static/a%00b', '/static/..\\x']) {
+      const r = await get(path);
+      assert.equal(r.status, 404, path);
+    }
+    await gh.waitForOutput(/file: refused path "\/static\/%2e%2e\/etc\/passwd"/);
+    assert.equal((await get('/static/leak.txt')).status, 404);
+    await gh.waitForOutput(/file: refused "\/static\/leak.txt" under file:\/\/\S+: a link leads outside the directory/);
+    assert.equal((await get('/static/empty/')).status, 404, 'a directory without index.html is not listed');
+    assert.equal((await get('/static/missing.css')).status, 404);
+    const post = await get('/static/app.js', { method: 'POST' });
+    assert.equal(post.status, 405);
+    assert.equal(post.headers.allow, 'GET, HEAD');
+    assert.equal((await get('/static/app.js', { cookie: false })).status, 401);
   });
 });

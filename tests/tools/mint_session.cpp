@@ -102,6 +102,7 @@ int main(int argc, char** argv) {
     for (int i = 0; i < std::stoi(args.count("group-padding") ? args["group-padding"] : "0"); ++i)
         s.groups.push_back("/padding/group-" + std::to_string(i));
     s.access_token = args["access-token"];
+    s.id_token = args["id-token"];
     s.created_at = now;
     s.expires_at = now + std::stoll(args["expires-in"]);
     if (args.count("redis-url") || args.count("redis-cluster-url")) return mint_in_redis(args, *secret, s, now);

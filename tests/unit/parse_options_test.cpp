@@ -169,20 +169,20 @@ TEST(ParseOptions, EachBadValueIsOneLineNamingItsFlag) {
 }
 
 TEST(ParseOptions, UnknownAndUnimplementedFlagsAreRefusedByName) {
-    auto errors = errors_of(base_args({"--no-such-flag=1", "--pass-basic-auth=true", "--github-org=acme"}));
+    auto errors = errors_of(base_args({"--no-such-flag=1", "--google-admin-email=a@b.c", "--github-org=acme"}));
     ASSERT_EQ(errors.size(), 3u);
     EXPECT_EQ(errors[0], "--no-such-flag: unknown flag");
-    EXPECT_EQ(errors[1], "--pass-basic-auth: not implemented yet (arrives with [proxy-mode])");
+    EXPECT_EQ(errors[1], "--google-admin-email: not implemented yet (arrives with [proxy-mode])");
     EXPECT_EQ(errors[2], "--github-org: not implemented yet (arrives with [proxy-mode])");
 }
 
 TEST(ParseOptions, UnimplementedSettingsInEnvAndFileAreRefusedToo) {
-    auto errors = errors_of(base_args({"--config=c.cfg"}), {{"OAUTH2_PROXY_PASS_BASIC_AUTH", "true"}},
+    auto errors = errors_of(base_args({"--config=c.cfg"}), {{"OAUTH2_PROXY_GOOGLE_ADMIN_EMAIL", "a@b.c"}},
                             {{"c.cfg", "github_org = \"acme\"\nbogus_key = 1\n"}});
     ASSERT_EQ(errors.size(), 3u);
     EXPECT_EQ(errors[0], "c.cfg:1 github_org: not implemented yet (arrives with [proxy-mode])");
     EXPECT_EQ(errors[1], "c.cfg:2 bogus_key: unknown setting");
-    EXPECT_EQ(errors[2], "OAUTH2_PROXY_PASS_BASIC_AUTH: not implemented yet (arrives with [proxy-mode])");
+    EXPECT_EQ(errors[2], "OAUTH2_PROXY_GOOGLE_ADMIN_EMAIL: not implemented yet (arrives with [proxy-mode])");
 }
 
 TEST(ParseOptions, BearerTokenSettings) {
@@ -276,6 +276,33 @@ TEST(ParseOptions, UpstreamsAreRoutesByPath) {
               std::vector<std::string>{"--upstream: 'ftp://a' must be http(s)://host:port/path or static://CODE"});
     EXPECT_EQ(errors_of(base_args({"--upstream=http://a/?x=1"})),
               std::vector<std::string>{"--upstream: 'http://a/?x=1': an upstream URL has no query or fragment"});
+}
+
+TEST(ParseOptions, FileUpstreamsServeADirectoryUnderAPath) {
+    const auto o = must_parse(base_args({"--upstream=file:///tmp#/static/", "--upstream=file:///usr/share/"}));
+    ASSERT_EQ(o.upstreams.size(), 2u);
+    EXPECT_EQ(o.upstreams[0].kind, gh::options::Options::Upstream::Kind::file);
+    EXPECT_EQ(o.upstreams[0].directory, "/tmp");
+    EXPECT_EQ(o.upstreams[0].path, "/static/");
+    EXPECT_EQ(o.upstreams[1].path, "/usr/share/") << "without a fragment, the directory's own path (as oauth2-proxy)";
+    EXPECT_TRUE(o.proxies()) << "served through the streamed path";
+    EXPECT_EQ(errors_of(base_args({"--upstream=file:///no/such/dir#/x/"})),
+              std::vector<std::string>{"--upstream: 'file:///no/such/dir#/x/': /no/such/dir is not a directory"});
+    EXPECT_EQ(errors_of(base_args({"--upstream=file://relative#/x/"})),
+              std::vector<std::string>{"--upstream: 'file://relative#/x/' needs an absolute directory (file:///srv/www#/path)"});
+}
+
+TEST(ParseOptions, BasicAuthForUpstreamsIsOnAsInOauth2Proxy) {
+    auto o = must_parse(base_args({}));
+    EXPECT_TRUE(o.pass_basic_auth);
+    EXPECT_FALSE(o.set_basic_auth);
+    EXPECT_FALSE(o.set_authorization_header);
+    o = must_parse(base_args({"--pass-basic-auth=false", "--set-authorization-header", "--basic-auth-password=pw",
+                              "--prefer-email-to-user"}));
+    EXPECT_FALSE(o.pass_basic_auth);
+    EXPECT_TRUE(o.set_authorization_header);
+    EXPECT_EQ(o.basic_auth_password.reveal(), "pw");
+    EXPECT_TRUE(o.prefer_email_to_user);
 }
 
 TEST(ParseOptions, RefusesOtherProviders) {

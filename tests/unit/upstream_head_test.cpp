@@ -61,13 +61,14 @@ TEST(UpstreamHead, IdentityAddedLookAlikesHopByHopAndOurCookiesRemoved) {
               "X-Forwarded-Groups: /platform-team,/dev\r\n"
               "X-Forwarded-Preferred-Username: " + s.preferred_username + "\r\n"
               "X-Forwarded-Access-Token: atInjected: yes\r\n"
+              "Authorization: Basic ZjNiN2MwZGUtMDAwMTo=\r\n"  // --pass-basic-auth's default: "f3b7c0de-0001:"
               "Transfer-Encoding: chunked\r\n"
               "\r\n");
 }
 
 TEST(UpstreamHead, ATrustedProxysChainIsExtendedAndOptionsApply) {
     auto o = test::must_parse(test::base_args({"--pass-host-header=false", "--pass-user-headers=false",
-                                               "--pass-authorization-header"}));
+                                               "--pass-basic-auth=false", "--pass-authorization-header"}));
     const auto m = message({{"Host", "app.example.com"}, {"X-Forwarded-For", "203.0.113.9"},
                             {"X-Forwarded-Proto", "https"}, {"Authorization", "Basic xyz"}});
     const http::Request req(m, false, peer(true));
@@ -129,4 +130,38 @@ TEST(UpstreamRoutes, TheLongestPrefixWins) {
     EXPECT_EQ(proxy::upstream_for(routes, "/apiary"), &routes[0]);
     routes.erase(routes.begin());
     EXPECT_EQ(proxy::upstream_for(routes, "/other"), nullptr);
+}
+
+TEST(UpstreamHead, BasicCredentialsNameTheUserOrTheEmailAndReplaceTheClientsOwn) {
+    auto o = test::must_parse(test::base_args({"--pass-user-headers=false", "--prefer-email-to-user",
+                                               "--basic-auth-password=p:w"}));
+    const auto m = message({{"Host", "app.example.com"}, {"Authorization", "Bearer client-own"}});
+    const http::Request req(m, false, peer(false));
+    session::Session s = test::alice();
+    std::string head;
+    proxy::write_upstream_head(req, o, upstream(), &s, "10.0.0.7", {std::uint64_t{0}}, head);
+    // base64("alice@example.com:p:w"): the password may hold a colon, the user may not (RFC 7617 §2).
+    EXPECT_NE(head.find("Authorization: Basic YWxpY2VAZXhhbXBsZS5jb206cDp3\r\n"), std::string::npos) << head;
+    EXPECT_EQ(head.find("client-own"), std::string::npos) << head;
+    EXPECT_NE(head.find("X-Forwarded-User: alice@example.com\r\n"), std::string::npos) << "brought by --pass-basic-auth";
+    EXPECT_NE(head.find("X-Forwarded-Email: alice@example.com\r\n"), std::string::npos);
+    EXPECT_EQ(head.find("X-Forwarded-Groups"), std::string::npos) << "groups only with --pass-user-headers";
+    s.email.clear();
+    proxy::write_upstream_head(req, o, upstream(), &s, "10.0.0.7", {std::uint64_t{0}}, head);
+    EXPECT_NE(head.find("X-Forwarded-User: f3b7c0de-0001\r\n"), std::string::npos) << "the user when no e-mail is known";
+}
+
+TEST(UpstreamHead, TheAnswerCarriesARenewedSessionAndTheAuthAnswersHeaders) {
+    auto o = test::must_parse(test::base_args({"--set-xauthrequest", "--set-authorization-header"}));
+    const session::Session s = test::alice();
+    const std::string lines = proxy::answer_head_lines(&s, o, {"_oauth2_proxy=new; Path=/"});
+    EXPECT_EQ(lines,
+              "Set-Cookie: _oauth2_proxy=new; Path=/\r\n"
+              "GAP-Auth: alice@example.com\r\n"
+              "X-Auth-Request-User: f3b7c0de-0001\r\n"
+              "X-Auth-Request-Email: alice@example.com\r\n"
+              "X-Auth-Request-Preferred-Username: alice\r\n"
+              "X-Auth-Request-Groups: /platform-team,/dev\r\n"
+              "Authorization: Bearer header.payload.sig\r\n");
+    EXPECT_EQ(proxy::answer_head_lines(nullptr, o, {}), "") << "a public route's answer names nobody";
 }
