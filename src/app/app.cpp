@@ -124,14 +124,16 @@ int run(const options::Options& opts) {
     if (!options->skip_auth_routes.empty() && !options->reverse_proxy)
         spdlog::warn("--skip-auth-route applies to /oauth2/auth only with --reverse-proxy: without it the original "
                      "request's path is unknown and every auth request needs a session");
-    oidc::Provider provider(provider_config(*options), *client, clock);
+    oidc::Provider provider(provider_config(*options), *client, clock, identity_completion(*options, *client));
     // --extra-jwt-issuers: each discovered like the login's IdP, for its keys (bearer tokens only).
     std::vector<std::unique_ptr<oidc::Provider>> extra_issuers;
     for (const auto& extra : options->extra_jwt_issuers)
         extra_issuers.push_back(std::make_unique<oidc::Provider>(jwt_issuer_config(*options, extra), *client, clock));
     std::unique_ptr<machines::BearerTokens> bearer;
     if (options->skip_jwt_bearer_tokens) {
-        std::vector<machines::BearerTokens::Issuer> issuers{{&provider, login_audiences(*options)}};
+        // A plain OAuth 2.0 provider (GitHub) issues no JWTs: only --extra-jwt-issuers' tokens count then.
+        std::vector<machines::BearerTokens::Issuer> issuers;
+        if (!provider.config().oauth2_only) issuers.push_back({&provider, login_audiences(*options)});
         for (std::size_t i = 0; i < extra_issuers.size(); ++i)
             issuers.push_back({extra_issuers[i].get(), {options->extra_jwt_issuers[i].audience}});
         bearer = std::make_unique<machines::BearerTokens>(std::move(issuers), clock);

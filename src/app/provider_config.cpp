@@ -1,5 +1,9 @@
 #include "app/provider_config.hpp"
 
+#include "providers/entra_groups.hpp"
+#include "providers/github_account.hpp"
+#include "providers/gitlab_groups.hpp"
+
 namespace gh::app {
 namespace {
 
@@ -30,7 +34,29 @@ oidc::ProviderConfig provider_config(const options::Options& o) {
     c.extra_audiences = o.oidc_extra_audiences;
     c.skip_issuer_check = o.skip_issuer_verification;
     map_claims(o, c);
+    if (o.provider == "github") {
+        c.oauth2_only = true;
+        c.skip_discovery = true;
+        c.client_secret_post = true;  // GitHub takes the client's credentials in the form
+    }
+    if (o.entra_id()) {
+        c.tenant_issuer_template = true;
+        // Entra ID sends no email_verified. A tenant's own directory is its administrators' word; from any tenant
+        // (the multi-tenant endpoints), only an address of a domain the tenant verified counts (xms_edov).
+        if (o.entra_multi_tenant()) c.claims.email_verified = "xms_edov";
+        else c.claims.email_always_verified = true;
+    }
     return c;
+}
+
+std::shared_ptr<const oidc::IdentityCompletion> identity_completion(const options::Options& o,
+                                                                    const http::HttpClient& client) {
+    if (o.provider == "github")
+        return std::make_shared<providers::GithubAccount>(
+            o.validate_url, providers::GithubRules{o.github_org, o.github_teams, o.github_users}, client);
+    if (o.provider == "gitlab") return std::make_shared<providers::GitlabGroups>(o.gitlab_groups, client);
+    if (o.entra_id()) return std::make_shared<providers::EntraGroups>(o.azure_graph_url, o.oidc_groups_claim, client);
+    return nullptr;
 }
 
 oidc::ProviderConfig jwt_issuer_config(const options::Options& o, const options::Options::JwtIssuer& issuer) {

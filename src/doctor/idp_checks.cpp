@@ -49,6 +49,11 @@ boost::asio::awaitable<void> check_idp(const options::Options& o, oidc::Provider
         co_return;
     }
     const auto endpoints = provider.endpoints();
+    if (provider.config().oauth2_only) {
+        // GitHub: nothing to discover and no keys; its API answers only with a user's token, at sign-in.
+        out.push_back({Severity::ok, "idp", "plain OAuth 2.0 endpoints from flags: " + endpoints->authorization, {}});
+        co_return;
+    }
     out.push_back({Severity::ok, "idp",
                    (o.skip_oidc_discovery ? std::string("endpoints from flags") : "discovery at " + discovery_url(o)) +
                        " answered; the signing keys load",

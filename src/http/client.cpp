@@ -83,7 +83,8 @@ asio::awaitable<ClientResult> exchange(Stream& stream, const ClientRequest& requ
     auto& res = parser.get();
     co_return ClientResult{
         ClientResponse{static_cast<int>(res.result_int()), std::string(res[bhttp::field::content_type]),
-                       std::move(res.body()), std::string(res[bhttp::field::date])},
+                       std::move(res.body()), std::string(res[bhttp::field::date]),
+                       std::string(res[bhttp::field::link])},
         {}};
 }
 

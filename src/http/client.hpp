@@ -27,6 +27,7 @@ struct ClientResponse {
     std::string content_type;
     std::string body;
     std::string date;  // the Date header: the server's clock (gatehouse doctor compares it with ours)
+    std::string link;  // the Link header (RFC 8288): an API's next page
 };
 
 struct ClientResult {

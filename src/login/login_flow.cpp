@@ -157,8 +157,9 @@ boost::asio::awaitable<void> LoginFlow::callback(const http::Request& req, http:
     const auto result = co_await provider_.redeem(code, login->code_verifier, login->redirect_uri, login->nonce);
     if (!result.tokens) {
         fail(req, res, result.refused ? 403 : 502,
-             result.refused ? "The identity provider's answer could not be accepted."
-                            : "The identity provider could not be reached.",
+             result.forbidden  ? "Your account is not allowed to sign in here."
+             : result.refused ? "The identity provider's answer could not be accepted."
+                              : "The identity provider could not be reached.",
              result.error, rd);
         co_return;
     }

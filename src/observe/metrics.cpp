@@ -26,7 +26,7 @@ constexpr std::array kLatencyBounds = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 
 
 constexpr std::array kStoreOperationNames = {"load", "save", "delete", "revoke"};
 static_assert(kStoreOperationNames.size() == static_cast<std::size_t>(StoreOperation::count_));
-constexpr std::array kIdpCallNames = {"discovery", "jwks", "token", "refresh"};
+constexpr std::array kIdpCallNames = {"discovery", "jwks", "token", "refresh", "userinfo", "api"};
 static_assert(kIdpCallNames.size() == static_cast<std::size_t>(IdpCall::count_));
 constexpr std::array kRefreshOutcomeNames = {"renewed", "refused", "kept"};
 static_assert(kRefreshOutcomeNames.size() == static_cast<std::size_t>(RefreshOutcome::count_));

@@ -40,7 +40,8 @@ enum class StoreOperation : std::uint8_t { load, save, remove, revoke, count_ };
 void time_session_store(StoreOperation op, std::chrono::nanoseconds elapsed, bool failed);
 
 // Calls to the IdP, by endpoint. `failed`: no answer, or a server error.
-enum class IdpCall : std::uint8_t { discovery, jwks, token, refresh, count_ };
+// `userinfo`: the OIDC userinfo endpoint; `api`: a provider's own API (GitHub, Microsoft Graph, Google Directory).
+enum class IdpCall : std::uint8_t { discovery, jwks, token, refresh, userinfo, api, count_ };
 void time_idp_call(IdpCall call, std::chrono::nanoseconds elapsed, bool failed);
 
 // Session refreshes (--cookie-refresh) by outcome: renewed; refused by the IdP (the session ends); kept

@@ -22,11 +22,12 @@ IdentityResult extract_identity(const nlohmann::json& claims, const ClaimNames& 
     if (const auto* email = find_claim(claims, names.email); email && email->is_string()) {
         id.email = email->get<std::string>();
         // An IdP that lets users type any address must not let them claim someone else's domain.
-        const auto* verified = find_claim(claims, "email_verified");
-        const bool is_verified = verified && ((verified->is_boolean() && verified->get<bool>()) ||
-                                              (verified->is_string() && verified->get<std::string>() == "true"));
+        const auto* verified = find_claim(claims, names.email_verified);
+        const bool is_verified = names.email_always_verified ||
+                                 (verified && ((verified->is_boolean() && verified->get<bool>()) ||
+                                               (verified->is_string() && verified->get<std::string>() == "true")));
         if (!is_verified && !names.allow_unverified_email)
-            return {std::nullopt, "email '" + id.email + "' is not verified (email_verified)"};
+            return {std::nullopt, "email '" + id.email + "' is not verified (" + names.email_verified + ")"};
     }
     if (const auto* p = find_claim(claims, "preferred_username"); p && p->is_string())
         id.preferred_username = p->get<std::string>();

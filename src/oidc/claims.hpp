@@ -12,6 +12,12 @@ struct ClaimNames {
     std::string groups = "groups";  // may be a dotted path: realm_access.roles
     std::string user = "sub";
     bool allow_unverified_email = false;
+    // The claim saying the e-mail is verified: "email_verified" (OIDC Core), "xms_edov" for Entra ID's multi-tenant
+    // endpoints (its ID tokens carry no email_verified).
+    std::string email_verified = "email_verified";
+    // The IdP vouches for every address it puts in a token: an Entra ID tenant's own directory, whose addresses
+    // the tenant's administrators set.
+    bool email_always_verified = false;
 };
 
 struct Identity {

@@ -54,13 +54,14 @@ void add_keycloak_roles(const json& claims, Identity& id) {
 
 }  // namespace
 
-Provider::Provider(ProviderConfig config, const http::HttpClient& client, const Clock& clock)
-    : config_(std::move(config)), client_(client), clock_(clock) {}
+Provider::Provider(ProviderConfig config, const http::HttpClient& client, const Clock& clock,
+                   std::shared_ptr<const IdentityCompletion> completion)
+    : config_(std::move(config)), completion_(std::move(completion)), client_(client), clock_(clock) {}
 
 asio::awaitable<std::string> Provider::discover() {
     auto e = std::make_shared<Endpoints>();
     e->issuer = config_.issuer_url;
-    if (!config_.skip_discovery) {
+    if (!config_.skip_discovery && !config_.oauth2_only) {
         std::string base = config_.issuer_url;
         while (base.ends_with('/')) base.pop_back();
         // Named, not a braced temporary: GCC 12 destroys braced temporaries in a co_await expression twice.
@@ -70,13 +71,16 @@ asio::awaitable<std::string> Provider::discover() {
         const json doc = json::parse(r.response->body, nullptr, false);
         if (!doc.is_object()) co_return "discovery document is not a JSON object";
         e->issuer = string_member(doc, "issuer");
-        // OIDC Discovery §4.3: the issuer in the document must be exactly the one we were configured with.
-        if (!config_.skip_issuer_check && e->issuer != config_.issuer_url)
+        // OIDC Discovery §4.3: the issuer in the document must be exactly the one we were configured with
+        // (Entra ID's multi-tenant documents name a template instead, filled per token).
+        const bool templated = config_.tenant_issuer_template && e->issuer.find("{tenantid}") != std::string::npos;
+        if (!config_.skip_issuer_check && !templated && e->issuer != config_.issuer_url)
             co_return "discovery issuer '" + e->issuer + "' is not --oidc-issuer-url '" + config_.issuer_url + "'";
         e->authorization = string_member(doc, "authorization_endpoint");
         e->token = string_member(doc, "token_endpoint");
         e->jwks = string_member(doc, "jwks_uri");
         e->end_session = string_member(doc, "end_session_endpoint");
+        e->userinfo = string_member(doc, "userinfo_endpoint");
         if (doc.contains("token_endpoint_auth_methods_supported") && doc["token_endpoint_auth_methods_supported"].is_array()) {
             const auto& methods = doc["token_endpoint_auth_methods_supported"];
             const bool basic = std::find(methods.begin(), methods.end(), "client_secret_basic") != methods.end();
@@ -88,8 +92,9 @@ asio::awaitable<std::string> Provider::discover() {
     if (!config_.redeem_url.empty()) e->token = config_.redeem_url;
     if (!config_.jwks_url.empty()) e->jwks = config_.jwks_url;
     if (!config_.end_session_url.empty()) e->end_session = config_.end_session_url;
+    if (config_.client_secret_post) e->token_auth_post = true;
     if (config_.keys_only && e->jwks.empty()) co_return "the issuer names no JWKS endpoint";
-    if (!config_.keys_only && (e->authorization.empty() || e->token.empty() || e->jwks.empty()))
+    if (!config_.keys_only && (e->authorization.empty() || e->token.empty() || (e->jwks.empty() && !config_.oauth2_only)))
         co_return "the IdP names no authorization, token or JWKS endpoint";
     endpoints_.publish(std::move(e));
     co_return std::string{};
@@ -122,7 +127,7 @@ asio::awaitable<http::ClientResult> Provider::timed_fetch(observe::IdpCall call,
 
 asio::awaitable<std::string> Provider::try_once() {
     std::string error = co_await discover();
-    if (error.empty()) error = co_await refresh_keys();
+    if (error.empty() && !config_.oauth2_only) error = co_await refresh_keys();
     co_return error;
 }
 
@@ -133,7 +138,7 @@ asio::awaitable<void> Provider::initialise() {
         // (GCC 12 cannot compile co_await inside ?: — hence the plain ifs.)
         std::string error;
         if (!endpoints_.load()) error = co_await discover();
-        if (error.empty()) error = co_await refresh_keys();
+        if (error.empty() && !config_.oauth2_only) error = co_await refresh_keys();
         if (error.empty()) break;
         spdlog::warn("oidc: {}; retrying in {} ms", error, backoff.count());
         asio::steady_timer timer(executor, backoff);
@@ -255,6 +260,19 @@ asio::awaitable<RedeemResult> Provider::verify_tokens(const std::string& body, c
                                                       bool refreshing) const {
     const json tokens = json::parse(body, nullptr, false);
     if (!tokens.is_object()) co_return RedeemResult{std::nullopt, "token response is not JSON", false};
+    // GitHub answers a refused code with 200 and an error member.
+    if (const std::string error = string_member(tokens, "error"); !error.empty())
+        co_return RedeemResult{std::nullopt, "token endpoint refused: " + error, true};
+    const auto endpoints = endpoints_.load();
+    if (config_.oauth2_only) {
+        LoginTokens t{{}, false, string_member(tokens, "access_token"), {}, string_member(tokens, "refresh_token")};
+        if (t.access_token.empty()) co_return RedeemResult{std::nullopt, "token response holds no access_token", true};
+        if (!completion_) co_return RedeemResult{std::nullopt, "no way to learn the identity", false};
+        const json no_claims = json::object();
+        if (auto failed = co_await completion_->complete(t, no_claims, *endpoints)) co_return std::move(*failed);
+        t.has_identity = true;
+        co_return RedeemResult{std::move(t), {}, false};
+    }
     const std::string id_token = string_member(tokens, "id_token");
     if (id_token.empty() && refreshing) {
         LoginTokens t{{}, false, string_member(tokens, "access_token"), {}, string_member(tokens, "refresh_token")};
@@ -266,8 +284,9 @@ asio::awaitable<RedeemResult> Provider::verify_tokens(const std::string& body, c
     const auto verified = co_await verify_signature(id_token);
     if (!verified.value) co_return RedeemResult{std::nullopt, "ID token rejected: " + verified.error, true};
 
+    const auto& claims = verified.value->payload;
     IdTokenExpectations expect;
-    expect.issuer = endpoints_.load()->issuer;
+    expect.issuer = expected_issuer(*endpoints, claims);
     expect.client_id = config_.client_id;
     expect.extra_audiences = config_.extra_audiences;
     expect.audience_claims = config_.audience_claims;
@@ -275,15 +294,25 @@ asio::awaitable<RedeemResult> Provider::verify_tokens(const std::string& body, c
     expect.require_nonce = !refreshing;
     expect.now = clock_.now();
     expect.skip_issuer_check = config_.skip_issuer_check;
-    const auto& claims = verified.value->payload;
     if (auto why = check_id_token_claims(claims, expect); !why.empty())
         co_return RedeemResult{std::nullopt, "ID token rejected: " + why, true};
     auto identity = extract_identity(claims, config_.claims);
     if (!identity.identity) co_return RedeemResult{std::nullopt, "ID token rejected: " + identity.error, true};
     if (config_.keycloak_roles) add_keycloak_roles(claims, *identity.identity);
-    co_return RedeemResult{LoginTokens{std::move(*identity.identity), true, string_member(tokens, "access_token"),
-                                       id_token, string_member(tokens, "refresh_token")},
-                           {}, false};
+    LoginTokens t{std::move(*identity.identity), true, string_member(tokens, "access_token"), id_token,
+                  string_member(tokens, "refresh_token")};
+    if (completion_)
+        if (auto failed = co_await completion_->complete(t, claims, *endpoints)) co_return std::move(*failed);
+    co_return RedeemResult{std::move(t), {}, false};
+}
+
+std::string Provider::expected_issuer(const Endpoints& e, const json& claims) const {
+    const auto at = e.issuer.find("{tenantid}");
+    if (!config_.tenant_issuer_template || at == std::string::npos) return e.issuer;
+    const std::string tenant = string_member(claims, "tid");
+    // Without a tid the template stays as it is, and the issuer check fails: as it must.
+    if (tenant.empty()) return e.issuer;
+    return e.issuer.substr(0, at) + tenant + e.issuer.substr(at + 10);
 }
 
 }  // namespace gh::oidc

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,13 @@ struct ProviderConfig {
     bool keycloak_roles = false;
     ClaimNames claims;
     bool keys_only = false;  // an issuer of bearer tokens only (--extra-jwt-issuers): no login endpoints needed
+    // Plain OAuth 2.0 (GitHub): no discovery, no ID token, no keys; the identity comes from the provider's API
+    // (an IdentityCompletion). The login and token URLs must be given.
+    bool oauth2_only = false;
+    bool client_secret_post = false;  // send the client's credentials in the token request's body, not Basic
+    // Microsoft Entra ID's multi-tenant endpoints: the discovered issuer holds "{tenantid}", which each token's
+    // `tid` claim fills in.
+    bool tenant_issuer_template = false;
 };
 
 struct Endpoints {
@@ -42,6 +50,7 @@ struct Endpoints {
     std::string token;
     std::string jwks;
     std::string end_session;
+    std::string userinfo;
     bool token_auth_post = false;  // the IdP accepts only client_secret_post
 };
 
@@ -58,6 +67,21 @@ struct RedeemResult {
     std::optional<LoginTokens> tokens;
     std::string error;     // for the log; never holds a secret or a token
     bool refused = false;  // the IdP (or the token) said no, as opposed to the IdP being unreachable
+    bool forbidden = false;  // the account is known but not allowed (--github-org, --gitlab-group …)
+};
+
+// What a provider learns or checks after the tokens verified, through its own API: GitHub's user, e-mail,
+// organisations and teams; GitLab's groups; Entra ID's groups when the token could not hold them all; Google's
+// hosted domain and groups. Runs on the caller's executor, for a login and for every refresh.
+class IdentityCompletion {
+public:
+    virtual ~IdentityCompletion() = default;
+    // `tokens.identity`: what the ID token said (empty for a plain OAuth 2.0 provider); `id_claims`: its verified
+    // claims (an empty object without an ID token). Fills in or checks `tokens.identity`; on failure returns a
+    // RedeemResult with the error (and `refused`/`forbidden`), else nullopt.
+    virtual boost::asio::awaitable<std::optional<RedeemResult>> complete(LoginTokens& tokens,
+                                                                         const nlohmann::json& id_claims,
+                                                                         const Endpoints& endpoints) const = 0;
 };
 
 // A verified bearer token (--skip-jwt-bearer-tokens).
@@ -71,12 +95,14 @@ struct BearerResult {
 
 class Provider {
 public:
-    Provider(ProviderConfig config, const http::HttpClient& client, const Clock& clock);
+    // `completion`: the provider's own step after the tokens (nullptr: the ID token says it all).
+    Provider(ProviderConfig config, const http::HttpClient& client, const Clock& clock,
+             std::shared_ptr<const IdentityCompletion> completion = nullptr);
 
     // Runs discovery and fetches the keys, retrying with bounded backoff until both succeed (the IdP may
     // start after us). Meant for a background thread; returns once ready.
     boost::asio::awaitable<void> initialise();
-    bool ready() const { return endpoints_.published() && keys_.published(); }
+    bool ready() const { return endpoints_.published() && (config_.oauth2_only || keys_.published()); }
     // One attempt at what initialise() retries: discovery, then the keys. Returns why it failed, or empty.
     // For `gatehouse doctor`, which must judge the IdP exactly as the server would.
     boost::asio::awaitable<std::string> try_once();
@@ -106,10 +132,10 @@ public:
                                                        const std::vector<std::string>& audiences) const;
 
     const ProviderConfig& config() const { return config_; }
-
-private:
     // One call to the IdP, timed for /metrics (gatehouse_idp_request_duration_seconds).
     boost::asio::awaitable<http::ClientResult> timed_fetch(observe::IdpCall call, http::ClientRequest req) const;
+
+private:
     boost::asio::awaitable<std::string> discover();
     boost::asio::awaitable<std::string> refresh_keys() const;
     boost::asio::awaitable<RedeemResult> call_token_endpoint(std::vector<std::pair<std::string, std::string>> form,
@@ -118,8 +144,11 @@ private:
     boost::asio::awaitable<JwsResult> verify_signature(const std::string& jwt) const;
     boost::asio::awaitable<RedeemResult> verify_tokens(const std::string& body, const std::string& nonce,
                                                        bool refreshing) const;
+    // The issuer an ID token must name: the discovered one, with a multi-tenant template filled from `tid`.
+    std::string expected_issuer(const Endpoints& e, const nlohmann::json& claims) const;
 
     ProviderConfig config_;
+    std::shared_ptr<const IdentityCompletion> completion_;
     const http::HttpClient& client_;
     const Clock& clock_;
     concurrent::Published<Endpoints> endpoints_;

@@ -152,16 +152,42 @@ void build_provider(Builder& b, Options& o, const FileReader& read_file) {
         o.provider = "oidc";
         o.keycloak = true;
     }
-    if (o.provider != "oidc") {
-        for (auto later : {"google", "github", "azure", "entra-id", "gitlab"})
+    const bool github = o.provider == "github", gitlab = o.provider == "gitlab", entra = o.entra_id();
+    if (o.provider != "oidc" && !github && !gitlab && !entra) {
+        for (auto later : {"google"})
             if (o.provider == later) {
                 b.fail("provider", "'" + o.provider + "' is not implemented yet (arrives with [proxy-mode])");
                 return;
             }
-        b.fail("provider", "unknown provider '" + o.provider + "' (expected oidc or keycloak-oidc)");
+        b.fail("provider", "unknown provider '" + o.provider + "' (expected oidc, keycloak-oidc, github, gitlab, azure or entra-id)");
     }
+    o.github_org = b.text("github-org");
+    o.github_teams = b.list("github-team");
+    o.github_users = b.list("github-user");
+    o.gitlab_groups = b.list("gitlab-group");
+    for (auto flag : {"github-org", "github-team", "github-user", "validate-url"})
+        if (!github && b.given(flag)) b.fail(flag, "only applies to --provider=github");
+    if (!gitlab && b.given("gitlab-group")) b.fail("gitlab-group", "only applies to --provider=gitlab");
+    o.azure_tenant = b.text("azure-tenant");
+    o.azure_graph_url = b.text("azure-graph-url");
+    for (auto flag : {"azure-tenant", "azure-graph-url"})
+        if (!entra && b.given(flag)) b.fail(flag, "only applies to --provider=azure or entra-id");
+    if (entra && (o.azure_tenant.empty() || o.azure_tenant.find_first_of("/?#:") != std::string::npos))
+        b.fail("azure-tenant", "'" + o.azure_tenant + "' is not a tenant ID or domain");
+    if (entra && !parse_http_url(o.azure_graph_url))
+        b.fail("azure-graph-url", "'" + o.azure_graph_url + "' is not an http(s) URL");
+    if (!o.github_teams.empty() && o.github_org.empty()) b.fail("github-team", "needs --github-org (teams are within it)");
     o.oidc_issuer_url = b.text("oidc-issuer-url");
-    if (o.oidc_issuer_url.empty()) b.fail("oidc-issuer-url", "missing (required by --provider=oidc)");
+    if (gitlab && o.oidc_issuer_url.empty()) o.oidc_issuer_url = "https://gitlab.com";  // or a self-hosted GitLab
+    if (entra && o.oidc_issuer_url.empty())
+        o.oidc_issuer_url = "https://login.microsoftonline.com/" + o.azure_tenant + "/v2.0";
+    if (github) {
+        // GitHub is plain OAuth 2.0: fixed endpoints (or GitHub Enterprise's, given), no discovery, no ID token.
+        if (!o.oidc_issuer_url.empty()) b.fail("oidc-issuer-url", "not used by --provider=github (GitHub is not OpenID Connect)");
+        o.oidc_issuer_url = "https://github.com";
+        o.validate_url = b.given("validate-url") ? b.text("validate-url") : "https://api.github.com/";
+        if (!parse_http_url(o.validate_url)) b.fail("validate-url", "'" + o.validate_url + "' is not an http(s) URL");
+    } else if (o.oidc_issuer_url.empty()) b.fail("oidc-issuer-url", "missing (required by --provider=oidc)");
     else if (!parse_http_url(o.oidc_issuer_url))
         b.fail("oidc-issuer-url", "'" + o.oidc_issuer_url + "' is not an http(s) URL");
     o.client_id = b.text("client-id");
@@ -170,7 +196,8 @@ void build_provider(Builder& b, Options& o, const FileReader& read_file) {
     o.oidc_groups_claim = b.text("oidc-groups-claim");
     o.oidc_email_claim = b.text("oidc-email-claim");
     o.scope = b.text("scope");
-    if (o.scope.find("openid") == std::string::npos) b.fail("scope", "must include openid");
+    if (github && !b.given("scope")) o.scope = o.github_org.empty() ? "user:email" : "user:email read:org";
+    else if (!github && o.scope.find("openid") == std::string::npos) b.fail("scope", "must include openid");
     o.redirect_url = b.text("redirect-url");
     if (!o.redirect_url.empty() && !parse_http_url(o.redirect_url))
         b.fail("redirect-url", "'" + o.redirect_url + "' is not an http(s) URL");
@@ -179,6 +206,10 @@ void build_provider(Builder& b, Options& o, const FileReader& read_file) {
                                std::pair{"oidc-jwks-url", &o.oidc_jwks_url},
                                std::pair{"backend-logout-url", &o.backend_logout_url}}) {
         *field = b.text(flag);
+        if (github && field->empty() && std::string_view(flag) == "login-url")
+            *field = "https://github.com/login/oauth/authorize";
+        if (github && field->empty() && std::string_view(flag) == "redeem-url")
+            *field = "https://github.com/login/oauth/access_token";
         if (!field->empty() && !parse_http_url(*field)) b.fail(flag, "'" + *field + "' is not an http(s) URL");
         else if (field->empty() && o.skip_oidc_discovery && std::string_view(flag) != "backend-logout-url")
             b.fail(flag, "missing (required by --skip-oidc-discovery)");
@@ -428,6 +459,9 @@ void build_server(Builder& b, Options& o) {
     }
     while (o.proxy_prefix.size() > 1 && o.proxy_prefix.ends_with('/')) o.proxy_prefix.pop_back();
     o.provider_display_name = b.text("provider-display-name");
+    if (!b.given("provider-display-name") && o.provider == "github") o.provider_display_name = "GitHub";
+    if (!b.given("provider-display-name") && o.provider == "gitlab") o.provider_display_name = "GitLab";
+    if (!b.given("provider-display-name") && o.entra_id()) o.provider_display_name = "Microsoft";
     o.banner = b.text("banner");
     o.footer = b.text("footer");
     o.custom_templates_dir = b.text("custom-templates-dir");

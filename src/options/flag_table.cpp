@@ -11,7 +11,7 @@ using enum FlagType;
 
 constexpr std::array kFlags = {
     // Provider
-    FlagSpec{"provider", "provider", text, "oidc", "OAuth provider: oidc or keycloak-oidc"},
+    FlagSpec{"provider", "provider", text, "oidc", "OAuth provider: oidc, keycloak-oidc, github, gitlab, azure or entra-id"},
     FlagSpec{"oidc-issuer-url", "oidc_issuer_url", text, "", "OpenID Connect issuer URL (discovery base)"},
     FlagSpec{"client-id", "client_id", text, "", "OAuth client ID"},
     FlagSpec{"client-secret", "client_secret", text, "", "OAuth client secret"},
@@ -29,6 +29,18 @@ constexpr std::array kFlags = {
     FlagSpec{"oidc-jwks-url", "oidc_jwks_url", text, "", "JWKS URL (with --skip-oidc-discovery)"},
     FlagSpec{"backend-logout-url", "backend_logout_url", text, "",
              "IdP logout URL sign-out redirects to (default: discovery's end_session_endpoint)"},
+    FlagSpec{"validate-url", "validate_url", text, "",
+             "github: the REST API's base URL (default https://api.github.com/; GitHub Enterprise: https://host/api/v3/)"},
+    FlagSpec{"github-org", "github_org", text, "", "github: only members of this organisation may sign in"},
+    FlagSpec{"github-team", "github_team", list, "", "github: with --github-org, only members of these team slugs"},
+    FlagSpec{"github-user", "github_users", list, "",
+             "github: these logins may sign in whatever their organisation and teams"},
+    FlagSpec{"azure-tenant", "azure_tenant", text, "common",
+             "azure/entra-id: the tenant (ID or domain; common, organizations: any tenant) the issuer is made from"},
+    FlagSpec{"azure-graph-url", "azure_graph_url", text, "https://graph.microsoft.com",
+             "azure/entra-id: Microsoft Graph, asked for the groups when a token has too many to hold (national clouds "
+             "have their own)"},
+    FlagSpec{"gitlab-group", "gitlab_groups", list, "", "gitlab: only members of one of these groups (full path) may sign in"},
     FlagSpec{"oidc-extra-audience", "oidc_extra_audiences", list, "", "further accepted ID token audiences"},
     FlagSpec{"insecure-oidc-allow-unverified-email", "insecure_oidc_allow_unverified_email", boolean, "false",
              "accept e-mails the IdP marks unverified"},
@@ -213,9 +225,6 @@ constexpr std::array kPending = {
     PendingFlag{"allowed-role", "[authz]"},
     PendingFlag{"google-group", "[proxy-mode]"},
     PendingFlag{"google-admin-email", "[proxy-mode]"}, PendingFlag{"google-service-account-json", "[proxy-mode]"},
-    PendingFlag{"github-org", "[proxy-mode]"},         PendingFlag{"github-team", "[proxy-mode]"},
-    PendingFlag{"github-user", "[proxy-mode]"},        PendingFlag{"gitlab-group", "[proxy-mode]"},
-    PendingFlag{"azure-tenant", "[proxy-mode]"},
 };
 
 std::string to_cfg_key(std::string_view name) {

@@ -41,6 +41,22 @@ struct Options {
     std::string oidc_groups_claim;
     std::string oidc_email_claim;
     bool keycloak = false;  // --provider=keycloak-oidc: realm roles become groups "role:<name>"
+    // --provider=github (plain OAuth 2.0; the identity from its REST API at `validate_url`)
+    std::string validate_url;
+    std::string github_org;
+    std::vector<std::string> github_teams;
+    std::vector<std::string> github_users;
+    std::vector<std::string> gitlab_groups;  // --provider=gitlab
+    // --provider=azure or entra-id (one provider: Microsoft Entra ID's v2.0 OpenID Connect endpoints)
+    std::string azure_tenant;
+    std::string azure_graph_url;
+    bool entra_id() const { return provider == "azure" || provider == "entra-id"; }
+    // An Entra ID issuer for any tenant (common, organizations, consumers): its tokens name their own tenant.
+    bool entra_multi_tenant() const {
+        for (const char* any : {"/common/", "/organizations/", "/consumers/"})
+            if (oidc_issuer_url.find(any) != std::string::npos) return true;
+        return false;
+    }
     std::string scope;
     std::string redirect_url;  // empty: derived from each request
     bool skip_oidc_discovery = false;

@@ -17,7 +17,6 @@ test('the migration guide names every flag of --help and every pending flag', ()
   const flags = [...help.matchAll(/^ {2}(--[a-z0-9-]+)/gm)].map((m) => m[1]);
   assert.ok(flags.length > 90, `found ${flags.length} flags in --help`);
   const pending = [...read('src/options/flag_table.cpp').matchAll(/PendingFlag\{"([a-z0-9-]+)"/g)].map((m) => `--${m[1]}`);
-  assert.ok(pending.length > 10);
   const missing = [...flags, ...pending].filter((f) => !migration.includes(`\`${f}\``));
   assert.deepEqual(missing, []);
 });

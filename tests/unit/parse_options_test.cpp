@@ -169,18 +169,18 @@ TEST(ParseOptions, EachBadValueIsOneLineNamingItsFlag) {
 }
 
 TEST(ParseOptions, UnknownAndUnimplementedFlagsAreRefusedByName) {
-    auto errors = errors_of(base_args({"--no-such-flag=1", "--google-admin-email=a@b.c", "--github-org=acme"}));
+    auto errors = errors_of(base_args({"--no-such-flag=1", "--google-admin-email=a@b.c", "--google-group=admins@acme.test"}));
     ASSERT_EQ(errors.size(), 3u);
     EXPECT_EQ(errors[0], "--no-such-flag: unknown flag");
     EXPECT_EQ(errors[1], "--google-admin-email: not implemented yet (arrives with [proxy-mode])");
-    EXPECT_EQ(errors[2], "--github-org: not implemented yet (arrives with [proxy-mode])");
+    EXPECT_EQ(errors[2], "--google-group: not implemented yet (arrives with [proxy-mode])");
 }
 
 TEST(ParseOptions, UnimplementedSettingsInEnvAndFileAreRefusedToo) {
     auto errors = errors_of(base_args({"--config=c.cfg"}), {{"OAUTH2_PROXY_GOOGLE_ADMIN_EMAIL", "a@b.c"}},
-                            {{"c.cfg", "github_org = \"acme\"\nbogus_key = 1\n"}});
+                            {{"c.cfg", "google_group = \"admins\"\nbogus_key = 1\n"}});
     ASSERT_EQ(errors.size(), 3u);
-    EXPECT_EQ(errors[0], "c.cfg:1 github_org: not implemented yet (arrives with [proxy-mode])");
+    EXPECT_EQ(errors[0], "c.cfg:1 google_group: not implemented yet (arrives with [proxy-mode])");
     EXPECT_EQ(errors[1], "c.cfg:2 bogus_key: unknown setting");
     EXPECT_EQ(errors[2], "OAUTH2_PROXY_GOOGLE_ADMIN_EMAIL: not implemented yet (arrives with [proxy-mode])");
 }
@@ -305,9 +305,58 @@ TEST(ParseOptions, BasicAuthForUpstreamsIsOnAsInOauth2Proxy) {
     EXPECT_TRUE(o.prefer_email_to_user);
 }
 
-TEST(ParseOptions, RefusesOtherProviders) {
-    EXPECT_EQ(errors_of(base_args({"--provider=github"})).front(),
-              "--provider: 'github' is not implemented yet (arrives with [proxy-mode])");
+TEST(ParseOptions, GithubIsPlainOAuthWithItsOwnDefaults) {
+    const std::vector<std::string> github{"--provider=github", "--client-id=app", "--client-secret=s3cret",
+                                          "--cookie-secret=" + gh::test::kCookieSecret, "--email-domain=*"};
+    auto o = must_parse(github);
+    EXPECT_EQ(o.login_url, "https://github.com/login/oauth/authorize");
+    EXPECT_EQ(o.redeem_url, "https://github.com/login/oauth/access_token");
+    EXPECT_EQ(o.validate_url, "https://api.github.com/");
+    EXPECT_EQ(o.scope, "user:email") << "no openid: GitHub is not OpenID Connect";
+    EXPECT_EQ(o.provider_display_name, "GitHub");
+    auto with_org = github;
+    with_org.insert(with_org.end(), {"--github-org=acme", "--github-team=platform,sre", "--github-user=hubot",
+                                     "--validate-url=https://ghe.example.com/api/v3/"});
+    o = must_parse(with_org);
+    EXPECT_EQ(o.scope, "user:email read:org");
+    EXPECT_EQ(o.github_teams, (std::vector<std::string>{"platform", "sre"}));
+    EXPECT_EQ(o.validate_url, "https://ghe.example.com/api/v3/");
+    EXPECT_EQ(errors_of(base_args({"--gitlab-group=acme"})),
+              std::vector<std::string>{"--gitlab-group: only applies to --provider=gitlab"});
+    o = must_parse({"--provider=gitlab", "--client-id=app", "--client-secret=s3cret",
+                    "--cookie-secret=" + gh::test::kCookieSecret, "--email-domain=*", "--gitlab-group=acme/platform"});
+    EXPECT_EQ(o.oidc_issuer_url, "https://gitlab.com");
+    EXPECT_EQ(o.gitlab_groups, std::vector<std::string>{"acme/platform"});
+}
+
+TEST(ParseOptions, EntraIdIssuerComesFromTheTenant) {
+    const std::vector<std::string> entra{"--provider=entra-id", "--client-id=app", "--client-secret=s3cret",
+                                         "--cookie-secret=" + gh::test::kCookieSecret, "--email-domain=*"};
+    auto o = must_parse(entra);
+    EXPECT_EQ(o.oidc_issuer_url, "https://login.microsoftonline.com/common/v2.0");
+    EXPECT_TRUE(o.entra_multi_tenant());
+    EXPECT_EQ(o.azure_graph_url, "https://graph.microsoft.com");
+    auto tenant = entra;
+    tenant.push_back("--azure-tenant=contoso.onmicrosoft.com");
+    o = must_parse(tenant);
+    EXPECT_EQ(o.oidc_issuer_url, "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0");
+    EXPECT_FALSE(o.entra_multi_tenant());
+    EXPECT_EQ(o.provider_display_name, "Microsoft");
+    tenant.back() = "--azure-tenant=evil.example/x";
+    EXPECT_EQ(errors_of(tenant),
+              std::vector<std::string>{"--azure-tenant: 'evil.example/x' is not a tenant ID or domain"});
+    EXPECT_EQ(errors_of(base_args({"--azure-tenant=contoso"})),
+              std::vector<std::string>{"--azure-tenant: only applies to --provider=azure or entra-id"});
+    auto azure = entra;
+    azure.front() = "--provider=azure";
+    EXPECT_TRUE(must_parse(azure).entra_id()) << "oauth2-proxy's older name, the same provider";
+}
+
+TEST(ParseOptions, RefusesProvidersStillToCome) {
+    EXPECT_EQ(errors_of(base_args({"--provider=google"})).front(),
+              "--provider: 'google' is not implemented yet (arrives with [proxy-mode])");
+    EXPECT_EQ(errors_of(base_args({"--provider=okta"})).front(),
+              "--provider: unknown provider 'okta' (expected oidc, keycloak-oidc, github, gitlab, azure or entra-id)");
 }
 
 TEST(ParseOptions, HelpAndVersionNeedNoOtherSettings) {

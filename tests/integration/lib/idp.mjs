@@ -17,10 +17,10 @@ function escapeHtml(s) {
   return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 }
 
-function loginPage(uid, error) {
+function loginPage(uid, error, realm = realmPath) {
   return `<!doctype html><html><head><meta charset="utf-8"><title>Sign in to the internal realm</title></head><body>
 <h1>Internal realm</h1>${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
-<form method="post" action="${realmPath}/interaction/${uid}/login">
+<form method="post" action="${realm}/interaction/${uid}/login">
 <label>Username <input name="username" autocomplete="username" autofocus></label>
 <label>Password <input name="password" type="password" autocomplete="current-password"></label>
 <button type="submit">Sign in</button></form></body></html>`;
@@ -39,9 +39,13 @@ function readForm(req) {
 // `machineClients`: [{ client_id, client_secret, groups, email, audience }]: programs that get a JWT access token
 // with the client-credentials grant (scope `api`), for `audience` (default `apiAudience`), valid `apiTokenTtl`
 // seconds, carrying their `groups` (and `email`, when given) as claims.
+// To stand in for another IdP: `realm` (the issuer's path), `accountClaims(id)` (an account's claims instead of
+// the usual ones; `_claim_names`/`_claim_sources` make distributed claims), `extraClaims` (claim names besides
+// the usual, in the ID token), `routes(req, res, provider)` (answers a request outside the realm, e.g. an API
+// of that IdP; returns true when it did).
 export async function startIdp({ port, clients, kid = 'realm-key-1', issuer: front, machineClients = [],
-  apiAudience = 'gatehouse', apiTokenTtl = 300 }) {
-  const issuer = `${front ?? `http://127.0.0.1:${port}`}${realmPath}`;
+  apiAudience = 'gatehouse', apiTokenTtl = 300, realm = realmPath, accountClaims, extraClaims = [], routes }) {
+  const issuer = `${front ?? `http://127.0.0.1:${port}`}${realm}`;
   const machines = Object.fromEntries(machineClients.map((m) => [m.client_id, m]));
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const signingKey = { ...privateKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' };
@@ -55,7 +59,8 @@ export async function startIdp({ port, clients, kid = 'realm-key-1', issuer: fro
     ],
     jwks: { keys: [signingKey] },
     cookies: { keys: ['gatehouse-test-idp-cookie-key'] },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username', 'groups'] },
+    claims: { openid: ['sub', ...extraClaims], email: ['email', 'email_verified'],
+      profile: ['name', 'preferred_username', 'groups'] },
     // Keycloak puts the scope claims into the ID token too; oidc-provider does so only with this off.
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true },
@@ -75,7 +80,7 @@ export async function startIdp({ port, clients, kid = 'realm-key-1', issuer: fro
       if (!m || token.kind !== 'ClientCredentials') return undefined;
       return { groups: m.groups ?? [], ...(m.email ? { email: m.email, email_verified: true } : {}) };
     },
-    interactions: { url: (ctx, interaction) => `${realmPath}/interaction/${interaction.uid}` },
+    interactions: { url: (ctx, interaction) => `${realm}/interaction/${interaction.uid}` },
     // Consent is implied for this first-party client: grant the requested scopes.
     loadExistingGrant: async (ctx) => {
       const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
@@ -90,8 +95,8 @@ export async function startIdp({ port, clients, kid = 'realm-key-1', issuer: fro
       if (!u) return undefined;
       return {
         accountId: id,
-        claims: async () => ({ sub: id, email: u.email, email_verified: true, name: u.name,
-          preferred_username: id, groups: u.groups }),
+        claims: async () => (accountClaims ? accountClaims(id) : { sub: id, email: u.email, email_verified: true,
+          name: u.name, preferred_username: id, groups: u.groups }),
       };
     },
   });
@@ -99,25 +104,26 @@ export async function startIdp({ port, clients, kid = 'realm-key-1', issuer: fro
   const callback = provider.callback();
   const server = http.createServer(async (req, res) => {
     try {
-      const m = req.url.match(/^\/realms\/internal\/interaction\/([^/?]+)(\/login)?/);
+      if (routes && await routes(req, res, provider)) return undefined;
+      const m = req.url.startsWith(`${realm}/interaction/`) && req.url.slice(realm.length).match(/^\/interaction\/([^/?]+)(\/login)?/);
       if (m) {
         const details = await provider.interactionDetails(req, res);
         if (req.method === 'GET') {
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-          return res.end(loginPage(details.uid));
+          return res.end(loginPage(details.uid, undefined, realm));
         }
         const form = await readForm(req);
         const user = users[form.username];
         if (!user || user.password !== form.password) {
           res.writeHead(401, { 'content-type': 'text/html; charset=utf-8' });
-          return res.end(loginPage(details.uid, 'Invalid username or password.'));
+          return res.end(loginPage(details.uid, 'Invalid username or password.', realm));
         }
         return provider.interactionFinished(req, res, { login: { accountId: form.username } },
           { mergeWithLastSubmission: false });
       }
-      if (req.url.startsWith(realmPath)) {
+      if (req.url.startsWith(realm)) {
         req.originalUrl = req.url;
-        req.url = req.url.slice(realmPath.length) || '/';
+        req.url = req.url.slice(realm.length) || '/';
         return callback(req, res);
       }
       res.writeHead(404).end();

@@ -1,0 +1,33 @@
+#pragma once
+// --provider=azure / entra-id: Microsoft Entra ID puts a user's groups (object IDs) in the ID token's `groups`
+// claim, but only up to a limit (200 in a JWT). Past it the token names no groups and says where they are instead
+// (`_claim_names`/`_claim_sources`, OIDC Core §5.6.2's distributed claims: the "groups overage"). Then the groups
+// are read from Microsoft Graph with the user's access token: /me/transitiveMemberOf (groups through other groups
+// too, as Entra's own claim counts them), every page (@odata.nextLink). The app needs the GroupMember.Read.All
+// permission for that call; without an overage no call is made.
+#include <string>
+
+#include "http/client.hpp"
+#include "oidc/provider.hpp"
+
+namespace gh::providers {
+
+// Whether verified ID token `claims` say that `groups_claim` was too big to hold.
+bool has_groups_overage(const nlohmann::json& claims, const std::string& groups_claim);
+
+class EntraGroups final : public oidc::IdentityCompletion {
+public:
+    // `graph`: Microsoft Graph's base URL (https://graph.microsoft.com, or a national cloud's).
+    EntraGroups(std::string graph, std::string groups_claim, const http::HttpClient& client);
+
+    boost::asio::awaitable<std::optional<oidc::RedeemResult>> complete(oidc::LoginTokens& tokens,
+                                                                       const nlohmann::json& id_claims,
+                                                                       const oidc::Endpoints& endpoints) const override;
+
+private:
+    std::string graph_;
+    std::string groups_claim_;
+    const http::HttpClient& client_;
+};
+
+}  // namespace gh::providers

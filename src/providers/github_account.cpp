@@ -1,0 +1,102 @@
+#include "providers/github_account.hpp"
+
+#include <algorithm>
+#include <boost/beast/core/string.hpp>
+
+#include "providers/api_call.hpp"
+
+namespace gh::providers {
+namespace {
+
+using json = nlohmann::json;
+using boost::beast::iequals;
+// 100 per page (GitHub's largest) and at most 10 pages: a thousand organisations or teams.
+constexpr int kMaxPages = 10;
+
+std::string text(const json& j, const char* name) {
+    const auto it = j.is_object() ? j.find(name) : j.end();
+    return j.is_object() && it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
+bool contains_no_case(const std::vector<std::string>& list, std::string_view value) {
+    return std::any_of(list.begin(), list.end(), [&](const std::string& v) { return iequals(v, value); });
+}
+
+}  // namespace
+
+std::string github_refusal(const GithubRules& rules, const std::string& login, const std::vector<std::string>& orgs,
+                           const std::vector<std::string>& teams) {
+    if (contains_no_case(rules.users, login)) return {};
+    if (rules.org.empty()) return rules.users.empty() ? std::string{} : "'" + login + "' is not in --github-user";
+    if (rules.teams.empty())
+        return contains_no_case(orgs, rules.org) ? std::string{}
+                                                 : "'" + login + "' is not a member of --github-org " + rules.org;
+    for (const auto& team : rules.teams)
+        if (contains_no_case(teams, rules.org + ":" + team)) return {};
+    return "'" + login + "' is in none of --github-team in " + rules.org;
+}
+
+GithubAccount::GithubAccount(std::string api, GithubRules rules, const http::HttpClient& client)
+    : api_(std::move(api)), rules_(std::move(rules)), client_(client) {
+    if (!api_.ends_with('/')) api_ += '/';
+}
+
+boost::asio::awaitable<std::optional<oidc::RedeemResult>> GithubAccount::complete(oidc::LoginTokens& tokens,
+                                                                                  const json&,
+                                                                                  const oidc::Endpoints&) const {
+    const Headers headers{{"Authorization", "Bearer " + tokens.access_token},
+                          {"Accept", "application/vnd.github+json"},
+                          {"X-GitHub-Api-Version", "2022-11-28"},
+                          {"User-Agent", "gatehouse"}};
+    const ApiResult user = co_await api_get(client_, api_ + "user", headers);
+    // A token GitHub no longer accepts (revoked, expired) is a refusal; anything else, GitHub being unreachable.
+    if (!user.error.empty())
+        co_return completion_failure("GitHub /user: " + user.error, user.status == 401 || user.status == 403);
+    const std::string login = text(user.body, "login");
+    if (login.empty()) co_return completion_failure("GitHub /user names no login", true);
+
+    json emails = json::array();
+    const ApiResult listed =
+        co_await api_get_all(client_, api_ + "user/emails?per_page=100", headers, api_, "", kMaxPages, emails);
+    if (!listed.error.empty())
+        co_return completion_failure("GitHub /user/emails: " + listed.error, listed.status == 401);
+    std::string email;
+    for (const auto& e : emails)
+        if (e.is_object() && e.value("primary", false) && e.value("verified", false)) email = text(e, "email");
+    if (email.empty())
+        co_return completion_failure("'" + login + "' has no verified primary e-mail on GitHub", true, true);
+
+    // Organisations and teams need the read:org scope; without rules that need them, a refusal leaves no groups.
+    const bool needed = !rules_.org.empty();
+    json orgs_seen = json::array(), teams_seen = json::array();
+    const ApiResult orgs =
+        co_await api_get_all(client_, api_ + "user/orgs?per_page=100", headers, api_, "", kMaxPages, orgs_seen);
+    if (!orgs.error.empty() && needed) co_return completion_failure("GitHub /user/orgs: " + orgs.error, false);
+    const ApiResult teams =
+        co_await api_get_all(client_, api_ + "user/teams?per_page=100", headers, api_, "", kMaxPages, teams_seen);
+    if (!teams.error.empty() && needed && !rules_.teams.empty())
+        co_return completion_failure("GitHub /user/teams: " + teams.error, false);
+
+    std::vector<std::string> org_names, team_names;
+    if (orgs.error.empty())
+        for (const auto& o : orgs_seen)
+            if (auto name = text(o, "login"); !name.empty()) org_names.push_back(std::move(name));
+    if (teams.error.empty())
+        for (const auto& t : teams_seen) {
+            const std::string org = t.is_object() && t.contains("organization") ? text(t["organization"], "login") : "";
+            const std::string slug = text(t, "slug");
+            if (!org.empty() && !slug.empty()) team_names.push_back(org + ":" + slug);
+        }
+    if (auto why = github_refusal(rules_, login, org_names, team_names); !why.empty())
+        co_return completion_failure(std::move(why), true, true);
+
+    oidc::Identity& id = tokens.identity;
+    id.user = login;
+    id.preferred_username = login;
+    id.email = email;
+    id.groups = std::move(org_names);
+    id.groups.insert(id.groups.end(), team_names.begin(), team_names.end());
+    co_return std::nullopt;
+}
+
+}  // namespace gh::providers

@@ -1,0 +1,40 @@
+#pragma once
+// --provider=github: GitHub signs users in with plain OAuth 2.0 (no ID token), so who they are comes from its REST
+// API with their access token: GET /user (the login), /user/emails (the primary address, only when verified),
+// /user/orgs and /user/teams (groups "org" and "org:team-slug", as oauth2-proxy names them). --github-org,
+// --github-team and --github-user decide who may sign in, as in oauth2-proxy: a listed user always; otherwise a
+// member of the org (of one of the teams when teams are given); everyone when none of the three is set.
+#include <string>
+#include <vector>
+
+#include "http/client.hpp"
+#include "oidc/provider.hpp"
+
+namespace gh::providers {
+
+struct GithubRules {
+    std::string org;
+    std::vector<std::string> teams;  // team slugs within `org`
+    std::vector<std::string> users;  // logins allowed whatever their org
+};
+
+// Whether a user with `login`, member of `orgs` and `teams` ("org:slug"), may sign in; why not otherwise.
+std::string github_refusal(const GithubRules& rules, const std::string& login, const std::vector<std::string>& orgs,
+                           const std::vector<std::string>& teams);
+
+class GithubAccount final : public oidc::IdentityCompletion {
+public:
+    // `api`: the REST API's base URL (https://api.github.com/, or GitHub Enterprise's https://host/api/v3/).
+    GithubAccount(std::string api, GithubRules rules, const http::HttpClient& client);
+
+    boost::asio::awaitable<std::optional<oidc::RedeemResult>> complete(oidc::LoginTokens& tokens,
+                                                                       const nlohmann::json& id_claims,
+                                                                       const oidc::Endpoints& endpoints) const override;
+
+private:
+    std::string api_;
+    GithubRules rules_;
+    const http::HttpClient& client_;
+};
+
+}  // namespace gh::providers

@@ -1,0 +1,54 @@
+// Who may sign in with GitHub (providers/github_account.hpp) and how API pages are followed
+// (providers/api_call.hpp). The API calls themselves are tested against a GitHub stand-in in
+// tests/integration/github_provider.test.mjs.
+#include <gtest/gtest.h>
+
+#include "providers/api_call.hpp"
+#include "providers/entra_groups.hpp"
+#include "providers/github_account.hpp"
+
+using gh::providers::github_refusal;
+using gh::providers::GithubRules;
+using gh::providers::next_link;
+
+TEST(GithubRules, NoRulesLetEveryoneInAndAListedUserAlwaysGetsIn) {
+    EXPECT_EQ(github_refusal({}, "anyone", {}, {}), "");
+    const GithubRules users_only{.users = {"Hubot"}};
+    EXPECT_EQ(github_refusal(users_only, "hubot", {}, {}), "") << "logins compare without case, as GitHub's";
+    EXPECT_EQ(github_refusal(users_only, "octocat", {"acme"}, {}), "'octocat' is not in --github-user");
+    const GithubRules org_and_user{.org = "acme", .teams = {"platform"}, .users = {"hubot"}};
+    EXPECT_EQ(github_refusal(org_and_user, "hubot", {}, {}), "") << "a listed user needs no org";
+}
+
+TEST(GithubRules, AnOrgNeedsMembershipAndTeamsNeedOneOfThemInThatOrg) {
+    const GithubRules org{.org = "acme"};
+    EXPECT_EQ(github_refusal(org, "octocat", {"ACME"}, {}), "");
+    EXPECT_EQ(github_refusal(org, "octocat", {"acme-fans"}, {}), "'octocat' is not a member of --github-org acme");
+    const GithubRules teams{.org = "acme", .teams = {"platform", "sre"}};
+    EXPECT_EQ(github_refusal(teams, "octocat", {"acme"}, {"acme:dev", "acme:sre"}), "");
+    EXPECT_EQ(github_refusal(teams, "octocat", {"acme", "other"}, {"acme:dev", "other:platform"}),
+              "'octocat' is in none of --github-team in acme")
+        << "a team of the same name in another org does not count";
+}
+
+TEST(ApiPages, TheNextLinkIsFoundAmongOthers) {
+    EXPECT_EQ(
+        next_link(
+            R"(<https://api.github.com/user/teams?page=2>; rel="next", <https://api.github.com/user/teams?page=5>; rel="last")"),
+        "https://api.github.com/user/teams?page=2");
+    EXPECT_EQ(next_link(R"(<https://x/?page=1>; rel="prev", <https://x/?page=3>; rel="next")"), "https://x/?page=3");
+    EXPECT_EQ(next_link(R"(<https://x/?page=1>; rel="first", <https://x/?page=4>; rel="last")"), "");
+    EXPECT_EQ(next_link(""), "");
+    EXPECT_EQ(next_link("<https://x/unclosed"), "");
+}
+
+TEST(EntraGroups, AnOverageIsNamedByDistributedClaimsOrHasgroups) {
+    using gh::providers::has_groups_overage;
+    const auto claims = nlohmann::json::parse(R"({"sub":"x","_claim_names":{"groups":"src1"},
+        "_claim_sources":{"src1":{"endpoint":"https://graph.windows.net/t/users/x/getMemberObjects"}}})");
+    EXPECT_TRUE(has_groups_overage(claims, "groups"));
+    EXPECT_FALSE(has_groups_overage(claims, "roles")) << "only the claim Gatehouse reads the groups from";
+    EXPECT_TRUE(has_groups_overage(nlohmann::json::parse(R"({"hasgroups":true})"), "groups"));
+    EXPECT_FALSE(has_groups_overage(nlohmann::json::parse(R"({"groups":["a","b"]})"), "groups"));
+    EXPECT_FALSE(has_groups_overage(nlohmann::json::parse(R"({"_claim_names":"groups"})"), "groups"));
+}
