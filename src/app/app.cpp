@@ -124,7 +124,7 @@ int run(const options::Options& opts) {
     if (!options->skip_auth_routes.empty() && !options->reverse_proxy)
         spdlog::warn("--skip-auth-route applies to /oauth2/auth only with --reverse-proxy: without it the original "
                      "request's path is unknown and every auth request needs a session");
-    oidc::Provider provider(provider_config(*options), *client, clock, identity_completion(*options, *client));
+    oidc::Provider provider(provider_config(*options), *client, clock, identity_completion(*options, *client, clock));
     // --extra-jwt-issuers: each discovered like the login's IdP, for its keys (bearer tokens only).
     std::vector<std::unique_ptr<oidc::Provider>> extra_issuers;
     for (const auto& extra : options->extra_jwt_issuers)

@@ -121,7 +121,7 @@ int run_doctor_command(const std::vector<std::string>& args, const options::Envi
                                                           .insecure_skip_verify = o.ssl_insecure_skip_verify,
                                                           .timeout = std::chrono::seconds(5)});
         const SystemClock clock;
-        oidc::Provider provider(provider_config(o), client, clock, identity_completion(o, client));
+        oidc::Provider provider(provider_config(o), client, clock, identity_completion(o, client, clock));
         boost::asio::io_context io;
         boost::asio::co_spawn(io, doctor::check_idp(o, provider, client, findings), boost::asio::detached);
         io.run();

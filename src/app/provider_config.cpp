@@ -3,6 +3,7 @@
 #include "providers/entra_groups.hpp"
 #include "providers/github_account.hpp"
 #include "providers/gitlab_groups.hpp"
+#include "providers/google_account.hpp"
 
 namespace gh::app {
 namespace {
@@ -39,6 +40,13 @@ oidc::ProviderConfig provider_config(const options::Options& o) {
         c.skip_discovery = true;
         c.client_secret_post = true;  // GitHub takes the client's credentials in the form
     }
+    if (o.provider == "google") {
+        // A refresh token (for --cookie-refresh) only with offline access; `hd` narrows Google's account chooser
+        // to the one Workspace domain (a hint only: the hd claim is checked after).
+        c.extra_authorization_params.emplace_back("access_type", "offline");
+        const auto& domains = o.email_domains;
+        if (domains.size() == 1 && domains.front() != "*") c.extra_authorization_params.emplace_back("hd", domains.front());
+    }
     if (o.entra_id()) {
         c.tenant_issuer_template = true;
         // Entra ID sends no email_verified. A tenant's own directory is its administrators' word; from any tenant
@@ -50,12 +58,24 @@ oidc::ProviderConfig provider_config(const options::Options& o) {
 }
 
 std::shared_ptr<const oidc::IdentityCompletion> identity_completion(const options::Options& o,
-                                                                    const http::HttpClient& client) {
+                                                                    const http::HttpClient& client,
+                                                                    const Clock& clock) {
     if (o.provider == "github")
         return std::make_shared<providers::GithubAccount>(
             o.validate_url, providers::GithubRules{o.github_org, o.github_teams, o.github_users}, client);
     if (o.provider == "gitlab") return std::make_shared<providers::GitlabGroups>(o.gitlab_groups, client);
     if (o.entra_id()) return std::make_shared<providers::EntraGroups>(o.azure_graph_url, o.oidc_groups_claim, client);
+    if (o.provider == "google") {
+        std::vector<std::string> hosted;
+        for (const auto& d : o.email_domains)
+            if (d != "*") hosted.push_back(d.starts_with('.') ? d.substr(1) : d);
+        if (std::find(o.email_domains.begin(), o.email_domains.end(), "*") != o.email_domains.end()) hosted.clear();
+        std::unique_ptr<providers::GoogleDirectory> directory;
+        if (o.google_service_account)
+            directory = std::make_unique<providers::GoogleDirectory>(*o.google_service_account, o.google_admin_email,
+                                                                     o.google_directory_url, client, clock);
+        return std::make_shared<providers::GoogleAccount>(std::move(hosted), o.google_groups, std::move(directory));
+    }
     return nullptr;
 }
 

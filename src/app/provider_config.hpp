@@ -7,9 +7,10 @@ namespace gh::app {
 
 oidc::ProviderConfig provider_config(const options::Options& o);
 
-// What the provider learns through its own API after the tokens (GitHub's user, GitLab's groups), or nullptr.
+// What the provider learns through its own API after the tokens (GitHub's user, GitLab's, Entra ID's or Google's
+// groups, Google's hosted domain), or nullptr.
 std::shared_ptr<const oidc::IdentityCompletion> identity_completion(const options::Options& o,
-                                                                    const http::HttpClient& client);
+                                                                    const http::HttpClient& client, const Clock& clock);
 
 // One of --extra-jwt-issuers, as a provider that is only discovered and keyed (bearer tokens, never a login).
 oidc::ProviderConfig jwt_issuer_config(const options::Options& o, const options::Options::JwtIssuer& issuer);

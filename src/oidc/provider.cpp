@@ -157,6 +157,7 @@ std::string Provider::authorization_url(const std::string& redirect_uri, const s
         {"code_challenge", code_challenge(code_verifier, config_.code_challenge_method)},
         {"code_challenge_method", config_.code_challenge_method}};
     if (!config_.prompt.empty()) q.emplace_back("prompt", config_.prompt);
+    q.insert(q.end(), config_.extra_authorization_params.begin(), config_.extra_authorization_params.end());
     const char sep = e->authorization.find('?') == std::string::npos ? '?' : '&';
     return e->authorization + sep + http::form_encode(q);
 }

@@ -42,6 +42,8 @@ struct ProviderConfig {
     // Microsoft Entra ID's multi-tenant endpoints: the discovered issuer holds "{tenantid}", which each token's
     // `tid` claim fills in.
     bool tenant_issuer_template = false;
+    // Added to the authorization URL (Google: access_type=offline, hd).
+    std::vector<std::pair<std::string, std::string>> extra_authorization_params;
 };
 
 struct Endpoints {

@@ -1,12 +1,15 @@
-#include <filesystem>
-#include <variant>
+#include "options/parse_options.hpp"
+
 #include <boost/beast/core/string.hpp>
+#include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
+#include <variant>
 
 #include "authz/policy.hpp"
 #include "authz/skip_routes.hpp"
-#include "options/parse_options.hpp"
+#include "crypto/rsa_signer.hpp"
 #include "redis/endpoint.hpp"
 #include "options/value_parsers.hpp"
 
@@ -146,20 +149,58 @@ std::string secret_value(Builder& b, const FileReader& read_file, std::string_vi
     return *content;
 }
 
+// --provider=google's groups: the service account's key (checked now, so a bad file stops the start, not a login).
+void build_google(Builder& b, Options& o, const FileReader& read_file, bool google) {
+    o.google_groups = b.list("google-group");
+    o.google_admin_email = b.text("google-admin-email");
+    o.google_directory_url = b.text("google-directory-url");
+    const std::string key_file = b.text("google-service-account-json");
+    for (auto flag : {"google-group", "google-admin-email", "google-service-account-json", "google-directory-url"})
+        if (!google && b.given(flag)) b.fail(flag, "only applies to --provider=google");
+    if (!google) return;
+    if (!parse_http_url(o.google_directory_url))
+        b.fail("google-directory-url", "'" + o.google_directory_url + "' is not an http(s) URL");
+    const bool wants_groups = !o.google_groups.empty() || !o.google_admin_email.empty() || !key_file.empty();
+    if (!wants_groups) return;
+    if (o.google_admin_email.empty())
+        b.fail("google-admin-email", "missing (the Directory API is read as a Workspace administrator)");
+    if (key_file.empty()) {
+        b.fail("google-service-account-json", "missing (groups are read with a service account's key)");
+        return;
+    }
+    const auto content = read_file(key_file);
+    if (!content) {
+        b.fail("google-service-account-json", "cannot read " + key_file);
+        return;
+    }
+    const auto key = nlohmann::json::parse(*content, nullptr, false);
+    const auto field = [&](const char* name) {
+        const auto it = key.is_object() ? key.find(name) : key.end();
+        return key.is_object() && it != key.end() && it->is_string() ? it->get<std::string>() : std::string{};
+    };
+    Options::GoogleServiceAccount account{field("client_email"), field("private_key_id"), Secret(field("private_key")),
+                                          field("token_uri")};
+    if (account.token_uri.empty()) account.token_uri = "https://oauth2.googleapis.com/token";
+    if (!key.is_object() || field("type") != "service_account" || account.client_email.empty())
+        b.fail("google-service-account-json", key_file + " is not a service account's JSON key");
+    else if (!crypto::RsaSigner::from_pem(account.private_key.reveal()))
+        b.fail("google-service-account-json", key_file + " holds no usable RSA private_key");
+    else if (!parse_http_url(account.token_uri))
+        b.fail("google-service-account-json", key_file + ": token_uri is not an http(s) URL");
+    else
+        o.google_service_account = std::move(account);
+}
+
 void build_provider(Builder& b, Options& o, const FileReader& read_file) {
     o.provider = b.text("provider");
     if (o.provider == "keycloak-oidc") {
         o.provider = "oidc";
         o.keycloak = true;
     }
-    const bool github = o.provider == "github", gitlab = o.provider == "gitlab", entra = o.entra_id();
-    if (o.provider != "oidc" && !github && !gitlab && !entra) {
-        for (auto later : {"google"})
-            if (o.provider == later) {
-                b.fail("provider", "'" + o.provider + "' is not implemented yet (arrives with [proxy-mode])");
-                return;
-            }
-        b.fail("provider", "unknown provider '" + o.provider + "' (expected oidc, keycloak-oidc, github, gitlab, azure or entra-id)");
+    const bool github = o.provider == "github", gitlab = o.provider == "gitlab", entra = o.entra_id(),
+               google = o.provider == "google";
+    if (o.provider != "oidc" && !github && !gitlab && !entra && !google) {
+        b.fail("provider", "unknown provider '" + o.provider + "' (expected oidc, keycloak-oidc, google, github, gitlab, azure or entra-id)");
     }
     o.github_org = b.text("github-org");
     o.github_teams = b.list("github-team");
@@ -179,6 +220,8 @@ void build_provider(Builder& b, Options& o, const FileReader& read_file) {
     if (!o.github_teams.empty() && o.github_org.empty()) b.fail("github-team", "needs --github-org (teams are within it)");
     o.oidc_issuer_url = b.text("oidc-issuer-url");
     if (gitlab && o.oidc_issuer_url.empty()) o.oidc_issuer_url = "https://gitlab.com";  // or a self-hosted GitLab
+    build_google(b, o, read_file, google);
+    if (google && o.oidc_issuer_url.empty()) o.oidc_issuer_url = "https://accounts.google.com";
     if (entra && o.oidc_issuer_url.empty())
         o.oidc_issuer_url = "https://login.microsoftonline.com/" + o.azure_tenant + "/v2.0";
     if (github) {
@@ -462,6 +505,7 @@ void build_server(Builder& b, Options& o) {
     if (!b.given("provider-display-name") && o.provider == "github") o.provider_display_name = "GitHub";
     if (!b.given("provider-display-name") && o.provider == "gitlab") o.provider_display_name = "GitLab";
     if (!b.given("provider-display-name") && o.entra_id()) o.provider_display_name = "Microsoft";
+    if (!b.given("provider-display-name") && o.provider == "google") o.provider_display_name = "Google";
     o.banner = b.text("banner");
     o.footer = b.text("footer");
     o.custom_templates_dir = b.text("custom-templates-dir");

@@ -11,7 +11,7 @@ using enum FlagType;
 
 constexpr std::array kFlags = {
     // Provider
-    FlagSpec{"provider", "provider", text, "oidc", "OAuth provider: oidc, keycloak-oidc, github, gitlab, azure or entra-id"},
+    FlagSpec{"provider", "provider", text, "oidc", "OAuth provider: oidc, keycloak-oidc, google, github, gitlab, azure or entra-id"},
     FlagSpec{"oidc-issuer-url", "oidc_issuer_url", text, "", "OpenID Connect issuer URL (discovery base)"},
     FlagSpec{"client-id", "client_id", text, "", "OAuth client ID"},
     FlagSpec{"client-secret", "client_secret", text, "", "OAuth client secret"},
@@ -40,6 +40,14 @@ constexpr std::array kFlags = {
     FlagSpec{"azure-graph-url", "azure_graph_url", text, "https://graph.microsoft.com",
              "azure/entra-id: Microsoft Graph, asked for the groups when a token has too many to hold (national clouds "
              "have their own)"},
+    FlagSpec{"google-group", "google_groups", list, "",
+             "google: only members of one of these groups (their e-mail addresses; nested memberships count)"},
+    FlagSpec{"google-admin-email", "google_admin_email", text, "",
+             "google: the Workspace administrator the service account acts for when it reads groups"},
+    FlagSpec{"google-service-account-json", "google_service_account_json", text, "",
+             "google: the service account's JSON key file, for reading groups from the Admin SDK Directory API"},
+    FlagSpec{"google-directory-url", "google_directory_url", text, "https://admin.googleapis.com",
+             "google: the Directory API's base URL"},
     FlagSpec{"gitlab-group", "gitlab_groups", list, "", "gitlab: only members of one of these groups (full path) may sign in"},
     FlagSpec{"oidc-extra-audience", "oidc_extra_audiences", list, "", "further accepted ID token audiences"},
     FlagSpec{"insecure-oidc-allow-unverified-email", "insecure_oidc_allow_unverified_email", boolean, "false",
@@ -223,8 +231,6 @@ constexpr std::array kPending = {
     PendingFlag{"skip-auth-regex", "[authz]"},     
     PendingFlag{"api-route", "[authz]"},               
     PendingFlag{"allowed-role", "[authz]"},
-    PendingFlag{"google-group", "[proxy-mode]"},
-    PendingFlag{"google-admin-email", "[proxy-mode]"}, PendingFlag{"google-service-account-json", "[proxy-mode]"},
 };
 
 std::string to_cfg_key(std::string_view name) {

@@ -47,6 +47,17 @@ struct Options {
     std::vector<std::string> github_teams;
     std::vector<std::string> github_users;
     std::vector<std::string> gitlab_groups;  // --provider=gitlab
+    // --provider=google: groups through the Admin SDK Directory API, as a service account acting for an admin
+    struct GoogleServiceAccount {
+        std::string client_email;
+        std::string private_key_id;
+        Secret private_key;  // PEM
+        std::string token_uri;
+    };
+    std::vector<std::string> google_groups;
+    std::string google_admin_email;
+    std::optional<GoogleServiceAccount> google_service_account;
+    std::string google_directory_url;
     // --provider=azure or entra-id (one provider: Microsoft Entra ID's v2.0 OpenID Connect endpoints)
     std::string azure_tenant;
     std::string azure_graph_url;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "http/form.hpp"
 #include "observe/metrics.hpp"
 
 namespace gh::providers {
@@ -9,9 +10,10 @@ namespace gh::providers {
 namespace asio = boost::asio;
 using json = nlohmann::json;
 
-boost::asio::awaitable<ApiResult> api_get(const http::HttpClient& client, std::string url, Headers headers) {
+namespace {
+
+asio::awaitable<ApiResult> call(const http::HttpClient& client, http::ClientRequest req) {
     const auto started = std::chrono::steady_clock::now();
-    http::ClientRequest req{"GET", std::move(url), std::move(headers), {}};
     const http::ClientResult r = co_await client.fetch(std::move(req));
     observe::time_idp_call(observe::IdpCall::api, std::chrono::steady_clock::now() - started,
                            !r.response || r.response->status >= 500);
@@ -29,6 +31,22 @@ boost::asio::awaitable<ApiResult> api_get(const http::HttpClient& client, std::s
     if (out.body.is_discarded()) out.error = "the answer is not JSON";
     out.next = next_link(r.response->link);
     co_return out;
+}
+
+}  // namespace
+
+boost::asio::awaitable<ApiResult> api_get(const http::HttpClient& client, std::string url, Headers headers) {
+    http::ClientRequest req{"GET", std::move(url), std::move(headers), {}};
+    co_return co_await call(client, std::move(req));
+}
+
+boost::asio::awaitable<ApiResult> api_post_form(const http::HttpClient& client, std::string url,
+                                                std::vector<std::pair<std::string, std::string>> form) {
+    http::ClientRequest req{"POST",
+                            std::move(url),
+                            {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}},
+                            http::form_encode(form)};
+    co_return co_await call(client, std::move(req));
 }
 
 boost::asio::awaitable<ApiResult> api_get_all(const http::HttpClient& client, std::string url, const Headers& headers,

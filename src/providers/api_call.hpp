@@ -25,6 +25,10 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 // GET `url` with `headers`; an answer other than 2xx with a JSON body is an error.
 boost::asio::awaitable<ApiResult> api_get(const http::HttpClient& client, std::string url, Headers headers);
 
+// POST a form (application/x-www-form-urlencoded) to `url`, as api_get answers.
+boost::asio::awaitable<ApiResult> api_post_form(const http::HttpClient& client, std::string url,
+                                                std::vector<std::pair<std::string, std::string>> form);
+
 // Every page of a list: `url`, then each Link rel="next" under `base` (a token is never sent elsewhere), up to
 // `max_pages`; the arrays (or, with `member`, the array in that member of each page) appended to `items`.
 boost::asio::awaitable<ApiResult> api_get_all(const http::HttpClient& client, std::string url, const Headers& headers,

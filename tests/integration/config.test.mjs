@@ -36,9 +36,9 @@ describe('configuration', () => {
   });
 
   test('an unimplemented flag is refused by name, never ignored', async () => {
-    const { code, output } = await runGatehouse(['--google-admin-email=admin@example.com']);
+    const { code, output } = await runGatehouse(['--api-route=^/api/']);
     assert.equal(code, 2);
-    assert.match(output, /^gatehouse: --google-admin-email: not implemented yet \(arrives with \[proxy-mode\]\)/m);
+    assert.match(output, /^gatehouse: --api-route: not implemented yet \(arrives with \[authz\]\)/m);
   });
 
   test('OAUTH2_PROXY_* variables configure the server', async () => {

@@ -169,20 +169,20 @@ TEST(ParseOptions, EachBadValueIsOneLineNamingItsFlag) {
 }
 
 TEST(ParseOptions, UnknownAndUnimplementedFlagsAreRefusedByName) {
-    auto errors = errors_of(base_args({"--no-such-flag=1", "--google-admin-email=a@b.c", "--google-group=admins@acme.test"}));
+    auto errors = errors_of(base_args({"--no-such-flag=1", "--api-route=^/api/", "--allowed-role=admin"}));
     ASSERT_EQ(errors.size(), 3u);
     EXPECT_EQ(errors[0], "--no-such-flag: unknown flag");
-    EXPECT_EQ(errors[1], "--google-admin-email: not implemented yet (arrives with [proxy-mode])");
-    EXPECT_EQ(errors[2], "--google-group: not implemented yet (arrives with [proxy-mode])");
+    EXPECT_EQ(errors[1], "--api-route: not implemented yet (arrives with [authz])");
+    EXPECT_EQ(errors[2], "--allowed-role: not implemented yet (arrives with [authz])");
 }
 
 TEST(ParseOptions, UnimplementedSettingsInEnvAndFileAreRefusedToo) {
-    auto errors = errors_of(base_args({"--config=c.cfg"}), {{"OAUTH2_PROXY_GOOGLE_ADMIN_EMAIL", "a@b.c"}},
-                            {{"c.cfg", "google_group = \"admins\"\nbogus_key = 1\n"}});
+    auto errors = errors_of(base_args({"--config=c.cfg"}), {{"OAUTH2_PROXY_API_ROUTE", "^/api/"}},
+                            {{"c.cfg", "allowed_role = \"admin\"\nbogus_key = 1\n"}});
     ASSERT_EQ(errors.size(), 3u);
-    EXPECT_EQ(errors[0], "c.cfg:1 google_group: not implemented yet (arrives with [proxy-mode])");
+    EXPECT_EQ(errors[0], "c.cfg:1 allowed_role: not implemented yet (arrives with [authz])");
     EXPECT_EQ(errors[1], "c.cfg:2 bogus_key: unknown setting");
-    EXPECT_EQ(errors[2], "OAUTH2_PROXY_GOOGLE_ADMIN_EMAIL: not implemented yet (arrives with [proxy-mode])");
+    EXPECT_EQ(errors[2], "OAUTH2_PROXY_API_ROUTE: not implemented yet (arrives with [authz])");
 }
 
 TEST(ParseOptions, BearerTokenSettings) {
@@ -352,11 +352,24 @@ TEST(ParseOptions, EntraIdIssuerComesFromTheTenant) {
     EXPECT_TRUE(must_parse(azure).entra_id()) << "oauth2-proxy's older name, the same provider";
 }
 
-TEST(ParseOptions, RefusesProvidersStillToCome) {
-    EXPECT_EQ(errors_of(base_args({"--provider=google"})).front(),
-              "--provider: 'google' is not implemented yet (arrives with [proxy-mode])");
+TEST(ParseOptions, GoogleIsOidcWithAFixedIssuerAndAnOptionalServiceAccount) {
+    const std::vector<std::string> google{"--provider=google", "--client-id=app", "--client-secret=s3cret",
+                                          "--cookie-secret=" + gh::test::kCookieSecret, "--email-domain=acme.test"};
+    auto o = must_parse(google);
+    EXPECT_EQ(o.oidc_issuer_url, "https://accounts.google.com");
+    EXPECT_FALSE(o.google_service_account);
+    auto groups = google;
+    groups.push_back("--google-group=platform@acme.test");
+    EXPECT_EQ(errors_of(groups),
+              (std::vector<std::string>{"--google-admin-email: missing (the Directory API is read as a Workspace administrator)",
+                                        "--google-service-account-json: missing (groups are read with a service account's key)"}));
+    groups.insert(groups.end(), {"--google-admin-email=admin@acme.test", "--google-service-account-json=/keys/sa.json"});
+    EXPECT_EQ(errors_of(groups, {}, {{"/keys/sa.json", R"({"type":"authorized_user","client_id":"x"})"}}),
+              std::vector<std::string>{"--google-service-account-json: /keys/sa.json is not a service account's JSON key"});
+    EXPECT_EQ(errors_of(base_args({"--google-group=a@b.c"})),
+              std::vector<std::string>{"--google-group: only applies to --provider=google"});
     EXPECT_EQ(errors_of(base_args({"--provider=okta"})).front(),
-              "--provider: unknown provider 'okta' (expected oidc, keycloak-oidc, github, gitlab, azure or entra-id)");
+              "--provider: unknown provider 'okta' (expected oidc, keycloak-oidc, google, github, gitlab, azure or entra-id)");
 }
 
 TEST(ParseOptions, HelpAndVersionNeedNoOtherSettings) {

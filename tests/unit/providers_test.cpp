@@ -6,6 +6,7 @@
 #include "providers/api_call.hpp"
 #include "providers/entra_groups.hpp"
 #include "providers/github_account.hpp"
+#include "providers/google_account.hpp"
 
 using gh::providers::github_refusal;
 using gh::providers::GithubRules;
@@ -51,4 +52,28 @@ TEST(EntraGroups, AnOverageIsNamedByDistributedClaimsOrHasgroups) {
     EXPECT_TRUE(has_groups_overage(nlohmann::json::parse(R"({"hasgroups":true})"), "groups"));
     EXPECT_FALSE(has_groups_overage(nlohmann::json::parse(R"({"groups":["a","b"]})"), "groups"));
     EXPECT_FALSE(has_groups_overage(nlohmann::json::parse(R"({"_claim_names":"groups"})"), "groups"));
+}
+
+TEST(GoogleHostedDomain, OnlyAWorkspaceAccountOfAnAllowedDomainPasses) {
+    using gh::providers::hosted_domain_refusal;
+    const auto workspace = nlohmann::json::parse(R"({"email":"a@acme.test","hd":"acme.test"})");
+    EXPECT_EQ(hosted_domain_refusal(workspace, {"ACME.test"}), "");
+    EXPECT_EQ(hosted_domain_refusal(workspace, {}), "") << "--email-domain=*: any account";
+    EXPECT_EQ(hosted_domain_refusal(workspace, {"other.test"}),
+              "a Google Workspace account of acme.test, not of --email-domain");
+    EXPECT_EQ(hosted_domain_refusal(nlohmann::json::parse(R"({"email":"a@acme.test"})"), {"acme.test"}),
+              "not a Google Workspace account (no hd claim), so not of --email-domain")
+        << "a consumer account with a company address is not the company's";
+}
+
+TEST(GoogleServiceAccount, TheTokenRequestNamesTheAccountTheAdminTheScopeAndAnHour) {
+    gh::options::Options::GoogleServiceAccount account{"sa@p.iam.gserviceaccount.com", "k1", gh::options::Secret("pem"),
+                                                       "https://oauth2.googleapis.com/token"};
+    const auto claims = nlohmann::json::parse(gh::providers::service_account_claims(account, "admin@acme.test", 1000));
+    EXPECT_EQ(claims["iss"], "sa@p.iam.gserviceaccount.com");
+    EXPECT_EQ(claims["sub"], "admin@acme.test");
+    EXPECT_EQ(claims["aud"], "https://oauth2.googleapis.com/token");
+    EXPECT_EQ(claims["scope"], "https://www.googleapis.com/auth/admin.directory.group.readonly");
+    EXPECT_EQ(claims["iat"], 1000);
+    EXPECT_EQ(claims["exp"], 4600);
 }

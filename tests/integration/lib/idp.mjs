@@ -11,6 +11,7 @@ export const users = {
   alice: { password: 'alice-password', email: 'alice@gatehouse.test', name: 'Alice Example',
     groups: ['/platform-team', '/dev'] },
   bob: { password: 'bob-password', email: 'bob@gatehouse.test', name: 'Bob Example', groups: ['/dev'] },
+  carol: { password: 'carol-password', email: 'carol@gatehouse.test', name: 'Carol Example', groups: ['/sales'] },
 };
 
 function escapeHtml(s) {
