@@ -115,7 +115,8 @@ void UpstreamEndpoint::refuse(const http::Request& req, http::Response& res, con
             break;
         case gate::Verdict::sign_in_required:
             if (doors::is_credential_refusal(d.reason) ||
-                doors::wants_api_answer(req.header("Accept"), req.header("X-Requested-With"))) {
+                doors::wants_api_answer(req.header("Accept"), req.header("X-Requested-With")) ||
+                gate_.is_api_route(req.path())) {
                 res.status(401);
                 if (const auto challenge = doors::bearer_challenge(*options_, d); !challenge.empty())
                     res.header("WWW-Authenticate", challenge);

@@ -78,6 +78,12 @@ gate::OriginalRequest HttpDoor::original_request(const http::Request& req, const
     return original;
 }
 
+bool HttpDoor::on_api_route(const http::Request& req) const {
+    if (!gate_.has_api_routes()) return false;
+    const std::string uri = original_url(req).uri;
+    return gate_.is_api_route(std::string_view(uri).substr(0, uri.find('?')));
+}
+
 http::OriginalUrl HttpDoor::original_url(const http::Request& req) const {
     if (kind_ != DoorKind::envoy_http) return http::original_url(req, req.via_trusted_proxy());
     const std::string_view proto = first_value(req.header("X-Forwarded-Proto"));
@@ -140,7 +146,7 @@ void HttpDoor::answer(const http::Request& req, http::Response& res, const gate:
         case gate::Verdict::sign_in_required:
             // A client that presented a bearer token is a program: 401 with the challenge, never a redirect.
             if (kind_ == DoorKind::nginx || is_credential_refusal(d.reason) ||
-                wants_api_answer(req.header("Accept"), req.header("X-Requested-With"))) {
+                wants_api_answer(req.header("Accept"), req.header("X-Requested-With")) || on_api_route(req)) {
                 res.status(401);
                 // nginx passes a 401's WWW-Authenticate on to the client; the other proxies pass the whole answer.
                 if (const auto challenge = bearer_challenge(*options_, d); !challenge.empty())

@@ -40,6 +40,8 @@ private:
     gate::OriginalRequest original_request(const http::Request& req, const session::CookieJar& jar,
                                            std::string& client, authz::ClientCertificate& certificate) const;
     http::OriginalUrl original_url(const http::Request& req) const;
+    // --api-route: the original request's path is an API's (401 rather than a redirect to sign in).
+    bool on_api_route(const http::Request& req) const;
     // The path that waits: its own jar and session, since the thread's buffers serve other requests meanwhile.
     boost::asio::awaitable<void> handle_with_store(const http::Request& req, http::Response& res) const;
     boost::asio::awaitable<void> allow_after_refresh(const http::Request& req, http::Response& res,

@@ -14,6 +14,7 @@ Gate::Gate(std::shared_ptr<const options::Options> options, const session::Sessi
       emails_(emails),
       policy_(policy),
       skip_routes_(options_->skip_auth_routes, options_->skip_auth_preflight),
+      api_routes_(options_->api_routes, false),
       credentials_(credentials) {}
 
 Reason Gate::check_identity(std::string_view email, const std::vector<std::string>& groups) const {

@@ -48,6 +48,9 @@ public:
 
     // True when public routes are configured, i.e. doors should work out the original method and path.
     bool has_public_routes() const { return !skip_routes_.empty() || policy_; }
+    // --api-route: a request to `path` that must sign in gets 401 (a program's answer), never a redirect.
+    bool is_api_route(std::string_view path) const { return !api_routes_.empty() && api_routes_.matches("GET", path); }
+    bool has_api_routes() const { return !api_routes_.empty(); }
 
     // Decides without suspending when the request alone tells (cookie sessions, cached Redis sessions,
     // public routes, bad tickets): the hot path, with no allocation once `session`'s buffers have grown.
@@ -96,6 +99,7 @@ private:
     const authz::WatchedEmailList* emails_;
     const authz::WatchedFile<authz::Policy>* policy_;
     authz::SkipRoutes skip_routes_;
+    authz::SkipRoutes api_routes_;  // the same kind of path rules: --api-route
     CredentialVerifiers credentials_;
 };
 

@@ -45,11 +45,20 @@ std::string summary(const http::ClientResult& r) {
     return "HTTP " + std::to_string(r.response->status) + ": " + body;
 }
 
-// Keycloak puts realm roles in realm_access.roles; oauth2-proxy's keycloak-oidc exposes them as "role:<name>".
+// Keycloak puts realm roles in realm_access.roles and each client's in resource_access.<client>.roles;
+// oauth2-proxy's keycloak-oidc exposes them as groups "role:<name>" and "role:<client>:<name>".
 void add_keycloak_roles(const json& claims, Identity& id) {
     if (const auto* roles = find_claim(claims, "realm_access.roles"); roles && roles->is_array())
         for (const auto& r : *roles)
             if (r.is_string()) id.groups.push_back("role:" + r.get<std::string>());
+    const auto clients = claims.find("resource_access");
+    if (clients == claims.end() || !clients->is_object()) return;
+    for (const auto& [client, access] : clients->items()) {
+        const auto roles = access.is_object() ? access.find("roles") : access.end();
+        if (!access.is_object() || roles == access.end() || !roles->is_array()) continue;
+        for (const auto& r : *roles)
+            if (r.is_string()) id.groups.push_back("role:" + client + ":" + r.get<std::string>());
+    }
 }
 
 }  // namespace

@@ -552,7 +552,29 @@ ParseOutcome parse_options(const std::vector<std::string>& args, const Environme
     else if (!o.authenticated_emails_file.empty() && !read_file(o.authenticated_emails_file))
         b.fail("authenticated-emails-file", "cannot read " + o.authenticated_emails_file);
     o.allowed_groups = b.list("allowed-group");
+    // As oauth2-proxy's keycloak-oidc: a role is a group named role:<role> (role:<client>:<role> for a client's).
+    for (const auto& role : b.list("allowed-role")) {
+        if (!o.keycloak) {
+            b.fail("allowed-role", "only applies to --provider=keycloak-oidc (roles are Keycloak's)");
+            break;
+        }
+        o.allowed_groups.push_back("role:" + role);
+    }
     o.skip_auth_routes = b.list("skip-auth-route");
+    // A path regex of --skip-auth-regex or --api-route, grouped so that no "GET=" or "!=" inside it reads as a
+    // method rule of the path rules they become.
+    for (auto [flag, into] : {std::pair{"skip-auth-regex", &o.skip_auth_routes}, std::pair{"api-route", &o.api_routes}})
+        for (const auto& regex : b.list(flag)) {
+            const std::string grouped = "(?:" + regex + ")";
+            try {
+                authz::SkipRoutes({grouped}, false);
+                into->push_back(grouped);
+            } catch (const std::invalid_argument& e) {
+                std::string why = e.what();
+                why.replace(why.find(grouped), grouped.size(), regex);  // name it as the user wrote it
+                b.fail(flag, why);
+            }
+        }
     o.skip_auth_preflight = b.boolean("skip-auth-preflight");
     o.policy_file = b.text("policy-file");
     if (!o.policy_file.empty()) {

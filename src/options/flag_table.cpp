@@ -117,6 +117,12 @@ constexpr std::array kFlags = {
     FlagSpec{"authenticated-emails-file", "authenticated_emails_file", text, "",
              "file of e-mail addresses (one per line) allowed whatever their domain; re-read when it changes"},
     FlagSpec{"allowed-group", "allowed_groups", list, "", "allow only members of these groups"},
+    FlagSpec{"allowed-role", "allowed_roles", list, "",
+             "keycloak-oidc: allow only users with one of these realm roles (or client:role client roles)"},
+    FlagSpec{"skip-auth-regex", "skip_auth_regex", list, "",
+             "oauth2-proxy's older form of --skip-auth-route: path regexes public for every method"},
+    FlagSpec{"api-route", "api_routes", list, "",
+             "path regexes of APIs: a request there that must sign in gets 401, never a redirect or the sign-in page"},
     FlagSpec{"skip-auth-route", "skip_auth_routes", list, "",
              "METHOD=path-regex or path-regex: requests that pass without a session (matched behind --reverse-proxy "
              "against the original request's normalised path); METHOD!=regex negates",
@@ -227,10 +233,30 @@ constexpr std::array kFlags = {
     FlagSpec{"config", "config", text, "", "cfg file in oauth2-proxy's format"},
 };
 
-constexpr std::array kPending = {
-    PendingFlag{"skip-auth-regex", "[authz]"},     
-    PendingFlag{"api-route", "[authz]"},               
-    PendingFlag{"allowed-role", "[authz]"},
+constexpr std::string_view kStdout = "Gatehouse logs to standard output; the container runtime keeps and rotates it";
+constexpr std::string_view kMetricsTls = "keep --metrics-address on the pod network";
+constexpr std::string_view kTls = "TLS 1.2 or later with OpenSSL's defaults; terminate TLS at the ingress for others";
+constexpr std::array kUnsupported = {
+    UnsupportedFlag{"logging-filename", kStdout},
+    UnsupportedFlag{"logging-max-size", kStdout},
+    UnsupportedFlag{"logging-max-age", kStdout},
+    UnsupportedFlag{"logging-max-backups", kStdout},
+    UnsupportedFlag{"logging-compress", kStdout},
+    UnsupportedFlag{"errors-to-info-log", "everything goes to standard output"},
+    UnsupportedFlag{"gcp-healthchecks", "use --ping-user-agent=GoogleHC/1.0"},
+    UnsupportedFlag{"alpha-config", "use flags, OAUTH2_PROXY_* variables or --config"},
+    UnsupportedFlag{"convert-config-to-alpha", "use flags, OAUTH2_PROXY_* variables or --config"},
+    UnsupportedFlag{"request-id-header", "Gatehouse reads X-Request-Id"},
+    UnsupportedFlag{"session-cookie-minimal", "use --session-store-type=redis: the cookie then holds only a ticket"},
+    UnsupportedFlag{"metrics-secure-address", kMetricsTls},
+    UnsupportedFlag{"metrics-tls-cert-file", kMetricsTls},
+    UnsupportedFlag{"metrics-tls-key-file", kMetricsTls},
+    UnsupportedFlag{"tls-min-version", kTls},
+    UnsupportedFlag{"tls-cipher-suite", kTls},
+    UnsupportedFlag{"insecure-oidc-skip-nonce", "the nonce is always checked"},
+    UnsupportedFlag{"encode-state", "not needed: the state is opaque and URL-safe"},
+    UnsupportedFlag{"allow-query-semicolons", "not needed: ';' never separates query parameters"},
+    UnsupportedFlag{"force-json-errors", "not needed: API clients (Accept: application/json) get 401"},
 };
 
 std::string to_cfg_key(std::string_view name) {
@@ -255,14 +281,16 @@ const FlagSpec* find_flag_by_cfg_key(std::string_view key) {
     return nullptr;
 }
 
-const PendingFlag* find_pending_flag(std::string_view name) {
-    for (const auto& p : kPending)
+std::span<const UnsupportedFlag> unsupported_flags() { return kUnsupported; }
+
+const UnsupportedFlag* find_unsupported_flag(std::string_view name) {
+    for (const auto& p : kUnsupported)
         if (p.name == name) return &p;
     return nullptr;
 }
 
-const PendingFlag* find_pending_flag_by_cfg_key(std::string_view key) {
-    for (const auto& p : kPending) {
+const UnsupportedFlag* find_unsupported_flag_by_cfg_key(std::string_view key) {
+    for (const auto& p : kUnsupported) {
         // oauth2-proxy's cfg keys for these are the flag name with underscores (lists add an s).
         const std::string k = to_cfg_key(p.name);
         if (k == key || k + "s" == key) return &p;

@@ -23,14 +23,16 @@ std::span<const FlagSpec> flag_table();
 const FlagSpec* find_flag(std::string_view name);
 const FlagSpec* find_flag_by_cfg_key(std::string_view key);
 
-// oauth2-proxy flags Gatehouse does not implement yet: refused by name with the issue that brings them,
-// so that a deployment never silently loses a setting it relies on.
-struct PendingFlag {
+// oauth2-proxy flags Gatehouse does not support, with what to do instead: refused by name as flags, cfg keys and
+// OAUTH2_PROXY_* variables alike, so that a deployment never silently loses a setting it relies on (an unknown
+// variable could be anyone's; one of these is an oauth2-proxy setting).
+struct UnsupportedFlag {
     std::string_view name;
-    std::string_view arrives_with;
+    std::string_view instead;
 };
-const PendingFlag* find_pending_flag(std::string_view name);
-const PendingFlag* find_pending_flag_by_cfg_key(std::string_view key);
+std::span<const UnsupportedFlag> unsupported_flags();
+const UnsupportedFlag* find_unsupported_flag(std::string_view name);
+const UnsupportedFlag* find_unsupported_flag_by_cfg_key(std::string_view key);
 
 // "OAUTH2_PROXY_" + upper-case cfg key.
 std::string env_name(const FlagSpec& flag);

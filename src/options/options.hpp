@@ -106,7 +106,8 @@ struct Options {
     std::vector<std::string> email_domains;
     std::string authenticated_emails_file;
     std::vector<std::string> allowed_groups;
-    std::vector<std::string> skip_auth_routes;  // validated: every regex compiles
+    std::vector<std::string> skip_auth_routes;  // validated: every regex compiles (--skip-auth-regex included)
+    std::vector<std::string> api_routes;        // path regexes answered 401 rather than sent to sign in
     bool skip_auth_preflight = false;
     std::string policy_file;
     bool policy_has_certificates = false;  // the policy file, as read at start, has a client_certificates section

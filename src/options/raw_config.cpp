@@ -21,8 +21,8 @@ void assign(RawConfig& cfg, const FlagSpec& flag, Source source, std::string ori
     slot.origin = std::move(origin);
 }
 
-std::string pending_message(const std::string& origin, const PendingFlag& p) {
-    return origin + ": not implemented yet (arrives with " + std::string(p.arrives_with) + ")";
+std::string unsupported_message(const std::string& origin, const UnsupportedFlag& u) {
+    return origin + ": not supported by Gatehouse (" + std::string(u.instead) + ")";
 }
 
 void apply_cfg_file(RawConfig& cfg, const std::string& path, const std::string& text) {
@@ -35,7 +35,8 @@ void apply_cfg_file(RawConfig& cfg, const std::string& path, const std::string& 
         const std::string origin = path + ":" + std::to_string(e.line) + " " + e.key;
         const FlagSpec* flag = find_flag_by_cfg_key(e.key);
         if (!flag) {
-            if (const auto* p = find_pending_flag_by_cfg_key(e.key)) cfg.errors.push_back(pending_message(origin, *p));
+            if (const auto* u = find_unsupported_flag_by_cfg_key(e.key))
+                cfg.errors.push_back(unsupported_message(origin, *u));
             else cfg.errors.push_back(origin + ": unknown setting");
             continue;
         }
@@ -59,14 +60,14 @@ void apply_env(RawConfig& cfg, const Environment& env) {
             assign(cfg, flag, Source::env, name, std::move(values));
         }
     }
-    // A pending setting given through the environment is refused too: silently ignoring it would
-    // change the behaviour of a deployment that switched images.
+    // An oauth2-proxy setting Gatehouse does not support is refused from the environment too: silently ignoring
+    // it would change the behaviour of a deployment that switched images.
     for (const auto& [k, v] : env) {
         if (!k.starts_with("OAUTH2_PROXY_")) continue;
         std::string key = k.substr(13);
         for (auto& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         if (find_flag_by_cfg_key(key)) continue;
-        if (const auto* p = find_pending_flag_by_cfg_key(key)) cfg.errors.push_back(pending_message(k, *p));
+        if (const auto* u = find_unsupported_flag_by_cfg_key(key)) cfg.errors.push_back(unsupported_message(k, *u));
     }
 }
 
@@ -108,7 +109,7 @@ RawConfig collect_raw_config(const std::vector<std::string>& args, const Environ
         const std::string name = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
         const FlagSpec* flag = find_flag(name);
         if (!flag) {
-            if (const auto* p = find_pending_flag(name)) cfg.errors.push_back(pending_message("--" + name, *p));
+            if (const auto* u = find_unsupported_flag(name)) cfg.errors.push_back(unsupported_message("--" + name, *u));
             else cfg.errors.push_back("--" + name + ": unknown flag");
             // Skip a separate value so that it is not reported as a second error.
             if (eq == std::string::npos && i + 1 < args.size() && !args[i + 1].starts_with("--")) ++i;

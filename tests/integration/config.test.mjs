@@ -35,10 +35,13 @@ describe('configuration', () => {
     assert.match(output, /^gatehouse: --tls-cert-file: cannot load \/nonexistent\/cert.pem/m);
   });
 
-  test('an unimplemented flag is refused by name, never ignored', async () => {
-    const { code, output } = await runGatehouse(['--api-route=^/api/']);
+  test('an oauth2-proxy setting Gatehouse does not support is refused by name, as a flag or a variable', async () => {
+    let { code, output } = await runGatehouse(['--logging-filename=/var/log/oauth2-proxy.log']);
     assert.equal(code, 2);
-    assert.match(output, /^gatehouse: --api-route: not implemented yet \(arrives with \[authz\]\)/m);
+    assert.match(output, /^gatehouse: --logging-filename: not supported by Gatehouse \(Gatehouse logs to standard output/m);
+    ({ code, output } = await runGatehouse([], { OAUTH2_PROXY_SESSION_COOKIE_MINIMAL: 'true' }));
+    assert.equal(code, 2);
+    assert.match(output, /^gatehouse: OAUTH2_PROXY_SESSION_COOKIE_MINIMAL: not supported by Gatehouse \(use --session-store-type=redis/m);
   });
 
   test('OAUTH2_PROXY_* variables configure the server', async () => {

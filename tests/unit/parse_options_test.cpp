@@ -168,21 +168,37 @@ TEST(ParseOptions, EachBadValueIsOneLineNamingItsFlag) {
     }
 }
 
-TEST(ParseOptions, UnknownAndUnimplementedFlagsAreRefusedByName) {
-    auto errors = errors_of(base_args({"--no-such-flag=1", "--api-route=^/api/", "--allowed-role=admin"}));
+TEST(ParseOptions, UnknownAndUnsupportedFlagsAreRefusedByName) {
+    auto errors = errors_of(base_args({"--no-such-flag=1", "--logging-filename=/var/log/x", "--gcp-healthchecks"}));
     ASSERT_EQ(errors.size(), 3u);
     EXPECT_EQ(errors[0], "--no-such-flag: unknown flag");
-    EXPECT_EQ(errors[1], "--api-route: not implemented yet (arrives with [authz])");
-    EXPECT_EQ(errors[2], "--allowed-role: not implemented yet (arrives with [authz])");
+    EXPECT_EQ(errors[1], "--logging-filename: not supported by Gatehouse (Gatehouse logs to standard output; the "
+                         "container runtime keeps and rotates it)");
+    EXPECT_EQ(errors[2], "--gcp-healthchecks: not supported by Gatehouse (use --ping-user-agent=GoogleHC/1.0)");
 }
 
-TEST(ParseOptions, UnimplementedSettingsInEnvAndFileAreRefusedToo) {
-    auto errors = errors_of(base_args({"--config=c.cfg"}), {{"OAUTH2_PROXY_API_ROUTE", "^/api/"}},
-                            {{"c.cfg", "allowed_role = \"admin\"\nbogus_key = 1\n"}});
+TEST(ParseOptions, UnsupportedSettingsInEnvAndFileAreRefusedToo) {
+    auto errors = errors_of(base_args({"--config=c.cfg"}),
+                            {{"OAUTH2_PROXY_TLS_MIN_VERSION", "TLS1.3"}, {"OAUTH2_PROXY_SOMETHING_ELSE", "x"}},
+                            {{"c.cfg", "session_cookie_minimal = true\nbogus_key = 1\n"}});
     ASSERT_EQ(errors.size(), 3u);
-    EXPECT_EQ(errors[0], "c.cfg:1 allowed_role: not implemented yet (arrives with [authz])");
+    EXPECT_EQ(errors[0], "c.cfg:1 session_cookie_minimal: not supported by Gatehouse (use --session-store-type=redis: "
+                         "the cookie then holds only a ticket)");
     EXPECT_EQ(errors[1], "c.cfg:2 bogus_key: unknown setting");
-    EXPECT_EQ(errors[2], "OAUTH2_PROXY_API_ROUTE: not implemented yet (arrives with [authz])");
+    EXPECT_EQ(errors[2], "OAUTH2_PROXY_TLS_MIN_VERSION: not supported by Gatehouse (TLS 1.2 or later with OpenSSL's "
+                         "defaults; terminate TLS at the ingress for others)");
+}
+
+TEST(ParseOptions, TheLastAuthorizationFlagsOfOauth2Proxy) {
+    auto o = must_parse(base_args({"--provider=keycloak-oidc", "--allowed-group=/ops", "--allowed-role=admin",
+                                   "--allowed-role=billing:viewer", "--skip-auth-regex=^/public/",
+                                   "--skip-auth-route=GET=^/health", "--api-route=^/api/"}));
+    EXPECT_EQ(o.allowed_groups, (std::vector<std::string>{"/ops", "role:admin", "role:billing:viewer"}))
+        << "a role is a group role:<name>, as in oauth2-proxy's keycloak-oidc";
+    EXPECT_EQ(o.skip_auth_routes, (std::vector<std::string>{"GET=^/health", "(?:^/public/)"}));
+    EXPECT_EQ(o.api_routes, std::vector<std::string>{"(?:^/api/)"});
+    EXPECT_EQ(errors_of(base_args({"--allowed-role=admin"})),
+              std::vector<std::string>{"--allowed-role: only applies to --provider=keycloak-oidc (roles are Keycloak's)"});
 }
 
 TEST(ParseOptions, BearerTokenSettings) {

@@ -153,7 +153,8 @@ void ExtAuthzService::answer(const CheckView& view, const gate::Decision& d, con
             write_allow(d.reason == gate::Reason::public_route ? nullptr : &s, *options_, view, set_cookies, response);
             break;
         case gate::Verdict::sign_in_required:
-            if (is_credential_refusal(d.reason) || wants_api_answer(view.accept, view.x_requested_with)) {
+            if (is_credential_refusal(d.reason) || wants_api_answer(view.accept, view.x_requested_with) ||
+                gate_.is_api_route(view.path)) {
                 status = 401;
                 write_denial(401, kUnauthenticated, {}, "Unauthorized\n", set_cookies, response);
                 add_challenge(bearer_challenge(*options_, d), response);

@@ -37,9 +37,9 @@ function readForm(req) {
 
 // Starts the IdP on 127.0.0.1:port. `clients`: [{ client_id, client_secret, redirect_uris, post_logout_redirect_uris }].
 // `issuer` overrides the public address (an HTTPS front in front of this plain-HTTP server).
-// `machineClients`: [{ client_id, client_secret, groups, email, audience }]: programs that get a JWT access token
-// with the client-credentials grant (scope `api`), for `audience` (default `apiAudience`), valid `apiTokenTtl`
-// seconds, carrying their `groups` (and `email`, when given) as claims.
+// `machineClients`: [{ client_id, client_secret, groups, email, audience, claims }]: programs that get a JWT access
+// token with the client-credentials grant (scope `api`), for `audience` (default `apiAudience`), valid
+// `apiTokenTtl` seconds, carrying their `groups` (and `email` and other `claims`, when given) as claims.
 // To stand in for another IdP: `realm` (the issuer's path), `accountClaims(id)` (an account's claims instead of
 // the usual ones; `_claim_names`/`_claim_sources` make distributed claims), `extraClaims` (claim names besides
 // the usual, in the ID token), `routes(req, res, provider)` (answers a request outside the realm, e.g. an API
@@ -79,7 +79,7 @@ export async function startIdp({ port, clients, kid = 'realm-key-1', issuer: fro
     extraTokenClaims: async (ctx, token) => {
       const m = machines[token.clientId];
       if (!m || token.kind !== 'ClientCredentials') return undefined;
-      return { groups: m.groups ?? [], ...(m.email ? { email: m.email, email_verified: true } : {}) };
+      return { groups: m.groups ?? [], ...(m.email ? { email: m.email, email_verified: true } : {}), ...(m.claims ?? {}) };
     },
     interactions: { url: (ctx, interaction) => `${realm}/interaction/${interaction.uid}` },
     // Consent is implied for this first-party client: grant the requested scopes.
