@@ -174,7 +174,7 @@ TEST(ParseOptions, UnknownAndUnsupportedFlagsAreRefusedByName) {
     EXPECT_EQ(errors[0], "--no-such-flag: unknown flag");
     EXPECT_EQ(errors[1], "--logging-filename: not supported by Gatehouse (Gatehouse logs to standard output; the "
                          "container runtime keeps and rotates it)");
-    EXPECT_EQ(errors[2], "--gcp-healthchecks: not supported by Gatehouse (use --ping-user-agent=GoogleHC/1.0)");
+    EXPECT_EQ(errors[2], "--gcp-healthchecks: not supported by Gatehouse (point the load balancer's health check at --ping-path (/ping))");
 }
 
 TEST(ParseOptions, UnsupportedSettingsInEnvAndFileAreRefusedToo) {

@@ -51,7 +51,11 @@ function ingressServers({ port, gatehousePort, appPort, certs, authQueries = {} 
       proxy_pass_request_body off;
       proxy_set_header Content-Length "";
       proxy_set_header Host auth.${domain};
-      proxy_set_header X-Original-URL $scheme://$http_host$request_uri;
+      # The forward_auth door reads X-Forwarded-*: set all four, or nginx passes a client's own copies.
+      proxy_set_header X-Forwarded-Method $request_method;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $http_host;
+      proxy_set_header X-Forwarded-Uri $request_uri;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
     }
