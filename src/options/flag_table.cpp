@@ -285,6 +285,26 @@ const FlagSpec* find_flag_by_cfg_key(std::string_view key) {
     return nullptr;
 }
 
+std::vector<std::string> other_setting_keys(const FlagSpec& flag) {
+    std::vector<std::string> keys;
+    if (flag.type != list) return keys;
+    // oauth2-proxy's rule is "the flag's name with underscores, plural for lists"; its releases did not always
+    // keep it (google_group), so both numbers of the name are read.
+    std::string singular = to_cfg_key(flag.name);
+    if (singular.ends_with('s')) singular.pop_back();
+    for (std::string key : {singular, singular + "s"})
+        if (key != flag.cfg_key) keys.push_back(std::move(key));
+    return keys;
+}
+
+const FlagSpec* find_flag_by_setting_key(std::string_view key) {
+    if (const auto* f = find_flag_by_cfg_key(key)) return f;
+    for (const auto& f : kFlags)
+        for (const auto& other : other_setting_keys(f))
+            if (other == key) return &f;
+    return nullptr;
+}
+
 std::span<const UnsupportedFlag> unsupported_flags() { return kUnsupported; }
 
 const UnsupportedFlag* find_unsupported_flag(std::string_view name) {

@@ -51,6 +51,15 @@ describe('open redirects', () => {
     assert.notEqual(r.status, 302);
     assert.doesNotMatch(r.headers.location ?? '', /evil/);
   });
+  refused('oauth2-proxy\'s redirect validator: a relative target with "//", "/./" or "/../" inside, however encoded',
+    ['/a/..//evil.com', '/http://evil.com', '/a/./b', '/a/../b', '/a//b', '/a/..', '/a/%2e%2e/b', '/a/%2E%2e//evil.com',
+      '/a/.%2e/b', '/%2f/evil.com', '/%2F%2Fevil.com', '/a%2f..%2fb', '/a/%5c/evil.com', '/%5C%5Cevil.com']);
+  test('control: dots and slashes that resolve to nothing else are followed', async () => {
+    for (const rd of ['/.well-known/x', '/a/.../b', '/a%2fb', '/app?next=//evil.com&p=/a/../b'])
+      assert.equal(await afterSignOut(rd), rd, rd);
+    const r = await request(gh.port, '/oauth2/sign_out', { 'X-Auth-Request-Redirect': '/a/..//evil.com' });
+    assert.equal(r.headers.location, '/');
+  });
   test('X-Auth-Request-Redirect from the proxy goes through the same whitelist', async () => {
     const r = await request(gh.port, '/oauth2/sign_out', { 'X-Auth-Request-Redirect': '/\\evil.com' });
     assert.equal(r.headers.location, '/');
