@@ -14,6 +14,7 @@
 #include "login/cookie_attributes.hpp"
 #include "observe/log_text.hpp"
 #include "observe/metrics.hpp"
+#include "oidc/refreshed_identity.hpp"
 
 namespace gh::login {
 namespace {
@@ -123,6 +124,15 @@ asio::awaitable<RefreshOutcome> SessionRefresher::refresh(session::Session& s, c
     }
     const std::int64_t now = clock_.now();
     const auto& t = *r.tokens;
+    // OIDC Core §12.2: tokens that name someone else (another iss or sub) end the session, as a refusal does;
+    // renewing it would hand this cookie to that other user.
+    if (const auto why = t.has_identity ? oidc::identity_change(s.id_token, s.user, t.identity) : std::string{};
+        !why.empty()) {
+        spdlog::warn("refresh: {}; ending the session of user \"{}\"", why, observe::log_text(s.user));
+        set_cookies = co_await store_.destroy(jar, attrs);
+        observe::count_refresh(observe::RefreshOutcome::refused);
+        co_return RefreshOutcome::refused;
+    }
     if (t.has_identity) {
         s.user = t.identity.user;
         s.email = t.identity.email;

@@ -28,7 +28,7 @@ BearerTokens::BearerTokens(std::vector<Issuer> issuers, const Clock& clock)
 std::optional<gate::CredentialCheck> BearerTokens::find_now(std::string_view token, session::Session& out) const {
     std::array<unsigned char, SHA256_DIGEST_LENGTH> digest;
     if (!verified_here().find(id_, digest_of(token, digest), out)) return std::nullopt;
-    if (out.expires_at + kSkew <= clock_.now()) return gate::CredentialCheck{gate::CredentialCheck::Outcome::expired, "token expired"};
+    if (out.expires_at <= clock_.now() - kSkew) return gate::CredentialCheck{gate::CredentialCheck::Outcome::expired, "token expired"};
     return gate::CredentialCheck{gate::CredentialCheck::Outcome::ok, {}};
 }
 

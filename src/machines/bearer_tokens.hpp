@@ -2,7 +2,8 @@
 // --skip-jwt-bearer-tokens: a request that carries `Authorization: Bearer <JWT>` is authenticated by the token
 // instead of a session cookie. The token says which issuer signed it; it is verified with that issuer's keys and
 // expectations only — the login's IdP (audiences: the client id and --oidc-extra-audience) or one of
-// --extra-jwt-issuers (its own audience) — and becomes a Session, so that every authorization rule applies to it
+// --extra-jwt-issuers (its own audience) — with the claim checks of a login's ID token (oidc/token_claims.hpp:
+// an `azp` the callback refuses is refused here too), and becomes a Session, so that every authorization rule applies to it
 // unchanged. Each thread remembers the tokens it verified until they expire, keyed by their SHA-256: a client
 // that sends the same token again costs a hash and a copy, not a signature check.
 #include <atomic>
@@ -29,7 +30,7 @@ public:
     boost::asio::awaitable<gate::CredentialCheck> verify(std::string_view token, std::string_view client,
                                                          session::Session& out) const override;
 
-    // Tolerated on a remembered token's expiry, as on a verified one's (oidc::BearerExpectations::skew).
+    // Tolerated on a remembered token's expiry, as on a verified one's (oidc::TokenExpectations::skew).
     static constexpr std::int64_t kSkew = 60;
 
 private:

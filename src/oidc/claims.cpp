@@ -1,5 +1,7 @@
 #include "oidc/claims.hpp"
 
+#include "oidc/claim_values.hpp"
+
 namespace gh::oidc {
 
 const nlohmann::json* find_claim(const nlohmann::json& claims, const std::string& path) {
@@ -13,31 +15,30 @@ const nlohmann::json* find_claim(const nlohmann::json& claims, const std::string
 }
 
 IdentityResult extract_identity(const nlohmann::json& claims, const ClaimNames& names) {
+    if (!claims.is_object()) return {std::nullopt, "claims are not a JSON object"};
+    const auto refused = [](std::string why) { return IdentityResult{std::nullopt, std::move(why)}; };
     Identity id;
-    const auto* user = find_claim(claims, names.user);
-    if (!user || !user->is_string() || user->get<std::string>().empty())
-        return {std::nullopt, "no '" + names.user + "' claim"};
-    id.user = user->get<std::string>();
+    const auto user = read_string(find_claim(claims, names.user), id.user);
+    if (user == ClaimRead::wrong_type) return refused(wrong_type(names.user, "a string"));
+    if (id.user.empty()) return refused("no '" + names.user + "' claim");
+    if (read_string(top_claim(claims, "iss"), id.issuer) == ClaimRead::wrong_type) return refused(wrong_type("iss", "a string"));
+    if (read_string(top_claim(claims, "sub"), id.subject) == ClaimRead::wrong_type) return refused(wrong_type("sub", "a string"));
 
-    if (const auto* email = find_claim(claims, names.email); email && email->is_string()) {
-        id.email = email->get<std::string>();
-        // An IdP that lets users type any address must not let them claim someone else's domain.
-        const auto* verified = find_claim(claims, names.email_verified);
-        const bool is_verified = names.email_always_verified ||
-                                 (verified && ((verified->is_boolean() && verified->get<bool>()) ||
-                                               (verified->is_string() && verified->get<std::string>() == "true")));
-        if (!is_verified && !names.allow_unverified_email)
-            return {std::nullopt, "email '" + id.email + "' is not verified (" + names.email_verified + ")"};
-    }
-    if (const auto* p = find_claim(claims, "preferred_username"); p && p->is_string())
-        id.preferred_username = p->get<std::string>();
-    if (const auto it = claims.find("sid"); it != claims.end() && it->is_string()) id.idp_session_id = it->get<std::string>();
-    if (const auto* groups = find_claim(claims, names.groups)) {
-        if (groups->is_string()) id.groups.push_back(groups->get<std::string>());
-        else if (groups->is_array())
-            for (const auto& g : *groups)
-                if (g.is_string()) id.groups.push_back(g.get<std::string>());
-    }
+    const auto email = read_string(find_claim(claims, names.email), id.email);
+    if (email == ClaimRead::wrong_type) return refused(wrong_type(names.email, "a string"));
+    bool verified = false;
+    if (read_boolean(find_claim(claims, names.email_verified), verified) == ClaimRead::wrong_type)
+        return refused(wrong_type(names.email_verified, "a boolean"));
+    // An IdP that lets users type any address must not let them claim someone else's domain.
+    if (email == ClaimRead::ok && !verified && !names.email_always_verified && !names.allow_unverified_email)
+        return refused("email '" + id.email + "' is not verified (" + names.email_verified + ")");
+
+    if (read_string(find_claim(claims, "preferred_username"), id.preferred_username) == ClaimRead::wrong_type)
+        return refused(wrong_type("preferred_username", "a string"));
+    if (read_string(top_claim(claims, "sid"), id.idp_session_id) == ClaimRead::wrong_type)
+        return refused(wrong_type("sid", "a string"));
+    if (read_strings(find_claim(claims, names.groups), id.groups) == ClaimRead::wrong_type)
+        return refused(wrong_type(names.groups, "a string or an array of strings"));
     return {std::move(id), {}};
 }
 

@@ -22,6 +22,10 @@ struct ClaimNames {
 
 struct Identity {
     std::string user;
+    // The token's own `iss` and `sub`, whatever --user-id-claim names `user`: what OIDC Core §12.2 says a refresh
+    // must not change. Empty for an identity that comes from a provider's API instead of an ID token (GitHub).
+    std::string issuer;
+    std::string subject;
     std::string email;
     std::string preferred_username;
     std::vector<std::string> groups;
@@ -37,6 +41,10 @@ struct IdentityResult {
 // ("https://example.com/groups") is matched whole first.
 const nlohmann::json* find_claim(const nlohmann::json& claims, const std::string& path);
 
+// The identity the (verified) claims name. A claim it reads that holds the wrong JSON type is refused, naming the
+// claim, never skipped: the user claim a non-empty string; email, preferred_username, sid, iss and sub strings;
+// the email-verified claim a boolean ("true" as a string is refused; an absent one leaves the address unverified);
+// groups a string or an array of strings.
 IdentityResult extract_identity(const nlohmann::json& claims, const ClaimNames& names);
 
 }  // namespace gh::oidc

@@ -24,12 +24,12 @@ LogoutTokenResult check_logout_token(const nlohmann::json& claims, const LogoutT
         return {.error = "issuer '" + string_claim(claims, "iss") + "' is not '" + expect.issuer + "'"};
     if (const auto aud = claims.find("aud"); aud == claims.end() || !has_audience(*aud, expect.client_id))
         return {.error = "audience does not include the client id"};
-    const auto iat = claims.find("iat");
-    if (iat == claims.end() || !iat->is_number()) return {.error = "no issued-at time (iat)"};
-    const auto issued = iat->get<std::int64_t>();
-    if (issued - expect.skew > expect.now) return {.error = "issued in the future (iat)"};
-    if (expect.now - issued > expect.max_age) return {.error = "issued too long ago (iat)"};
-    if (const auto exp = claims.find("exp"); exp != claims.end() && (!exp->is_number() || exp->get<std::int64_t>() + expect.skew <= expect.now))
+    // Times read as every token's are (claim_values.hpp): held within int64, compared without overflowing.
+    std::int64_t issued = 0, exp = 0;
+    if (read_number(top_claim(claims, "iat"), issued) != ClaimRead::ok) return {.error = "no issued-at time (iat)"};
+    if (issued > expect.now + expect.skew) return {.error = "issued in the future (iat)"};
+    if (issued < expect.now - expect.max_age) return {.error = "issued too long ago (iat)"};
+    if (const auto* e = top_claim(claims, "exp"); e && (read_number(e, exp) != ClaimRead::ok || exp <= expect.now - expect.skew))
         return {.error = "expired (exp)"};
     // The events claim tells a logout token from an ID token that someone replays at this endpoint ...
     const auto events = claims.find("events");

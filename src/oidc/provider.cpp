@@ -13,7 +13,7 @@
 #include "http/form.hpp"
 #include "oidc/bearer_token.hpp"
 #include "oidc/claim_values.hpp"
-#include "oidc/id_token.hpp"
+#include "oidc/token_claims.hpp"
 #include "oidc/jws.hpp"
 
 namespace gh::oidc {
@@ -251,12 +251,11 @@ asio::awaitable<BearerResult> Provider::verify_bearer(const std::string& jwt,
     const auto verified = co_await verify_signature(jwt);
     if (!verified.value) co_return BearerResult{.error = "signature: " + verified.error};
     const auto& claims = verified.value->payload;
-    BearerExpectations expect;
-    expect.issuer = endpoints->issuer;
+    // The checks of a login's ID token (token_expectations), without its nonce, for `audiences`: the login IdP's
+    // client id and extra audiences, or an --extra-jwt-issuers entry's own audience.
+    TokenExpectations expect = token_expectations(*endpoints, claims);
     expect.audiences = audiences;
-    expect.audience_claims = config_.audience_claims;
-    expect.now = clock_.now();
-    if (auto why = check_bearer_claims(claims, expect); !why.empty()) co_return BearerResult{.error = std::move(why)};
+    if (auto why = check_token_claims(claims, expect); !why.empty()) co_return BearerResult{.error = std::move(why)};
     auto identity = extract_identity(claims, config_.claims);
     if (!identity.identity) co_return BearerResult{.error = std::move(identity.error)};
     if (config_.keycloak_roles) add_keycloak_roles(claims, *identity.identity);
@@ -295,16 +294,10 @@ asio::awaitable<RedeemResult> Provider::verify_tokens(const std::string& body, c
     if (!verified.value) co_return RedeemResult{std::nullopt, "ID token rejected: " + verified.error, true};
 
     const auto& claims = verified.value->payload;
-    IdTokenExpectations expect;
-    expect.issuer = expected_issuer(*endpoints, claims);
-    expect.client_id = config_.client_id;
-    expect.extra_audiences = config_.extra_audiences;
-    expect.audience_claims = config_.audience_claims;
-    expect.nonce = nonce;
-    expect.require_nonce = !refreshing;
-    expect.now = clock_.now();
-    expect.skip_issuer_check = config_.skip_issuer_check;
-    if (auto why = check_id_token_claims(claims, expect); !why.empty())
+    TokenExpectations expect = token_expectations(*endpoints, claims);
+    // A refreshed ID token carries no nonce of this browser's (Core §12.2); a login's must carry its own.
+    if (!refreshing) expect.nonce = nonce;
+    if (auto why = check_token_claims(claims, expect); !why.empty())
         co_return RedeemResult{std::nullopt, "ID token rejected: " + why, true};
     auto identity = extract_identity(claims, config_.claims);
     if (!identity.identity) co_return RedeemResult{std::nullopt, "ID token rejected: " + identity.error, true};
@@ -314,6 +307,17 @@ asio::awaitable<RedeemResult> Provider::verify_tokens(const std::string& body, c
     if (completion_)
         if (auto failed = co_await completion_->complete(t, claims, *endpoints)) co_return std::move(*failed);
     co_return RedeemResult{std::move(t), {}, false};
+}
+
+TokenExpectations Provider::token_expectations(const Endpoints& e, const json& claims) const {
+    TokenExpectations expect;
+    expect.issuer = expected_issuer(e, claims);
+    expect.skip_issuer_check = config_.skip_issuer_check;
+    expect.audiences = {config_.client_id};
+    expect.audiences.insert(expect.audiences.end(), config_.extra_audiences.begin(), config_.extra_audiences.end());
+    expect.audience_claims = config_.audience_claims;
+    expect.now = clock_.now();
+    return expect;
 }
 
 std::string Provider::expected_issuer(const Endpoints& e, const json& claims) const {

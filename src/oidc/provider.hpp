@@ -16,6 +16,7 @@
 #include "oidc/jwk.hpp"
 #include "oidc/jws.hpp"
 #include "oidc/logout_token.hpp"
+#include "oidc/token_claims.hpp"
 #include "session/clock.hpp"
 
 namespace gh::oidc {
@@ -128,8 +129,9 @@ public:
     boost::asio::awaitable<LogoutTokenResult> verify_logout_token(const std::string& jwt) const;
 
     // A JWT a machine client presents as a bearer token, issued by this provider's issuer: the signature with its
-    // keys (refetched, rate-limited, for an unknown kid), then `iss`, `aud` (one of `audiences`), `exp`, `nbf`, `iat`
-    // (oidc/bearer_token.hpp), then the identity from the claims, as for a login.
+    // keys (refetched, rate-limited, for an unknown kid), then the claims as a login's ID token's
+    // (oidc/token_claims.hpp) but for the nonce and with `audiences` as the accepted audiences (and authorized
+    // parties), then the identity from the claims, as for a login.
     boost::asio::awaitable<BearerResult> verify_bearer(const std::string& jwt,
                                                        const std::vector<std::string>& audiences) const;
 
@@ -146,6 +148,9 @@ private:
     boost::asio::awaitable<JwsResult> verify_signature(const std::string& jwt) const;
     boost::asio::awaitable<RedeemResult> verify_tokens(const std::string& body, const std::string& nonce,
                                                        bool refreshing) const;
+    // What every token of this issuer must satisfy (oidc/token_claims.hpp): the same for a login's ID token, a
+    // refresh's and a bearer token, but for the nonce (a login's only) and a bearer's audiences.
+    TokenExpectations token_expectations(const Endpoints& e, const nlohmann::json& claims) const;
     // The issuer an ID token must name: the discovered one, with a multi-tenant template filled from `tid`.
     std::string expected_issuer(const Endpoints& e, const nlohmann::json& claims) const;
 

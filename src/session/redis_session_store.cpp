@@ -41,8 +41,8 @@ void warn_throttled(std::string_view what) {
     spdlog::warn("session store: {}", what);
 }
 
-std::string ttl_milliseconds(const Session& s, std::int64_t now) {
-    return std::to_string(std::max<std::int64_t>(1, s.expires_at - now) * 1000);
+std::int64_t ttl_milliseconds(const Session& s, std::int64_t now) {
+    return std::max<std::int64_t>(1, s.expires_at - now) * 1000;
 }
 
 }  // namespace
@@ -206,27 +206,49 @@ asio::awaitable<LoadResult> RedisSessionStore::load(const CookieJar& jar, std::i
     co_return LoadResult::ok;
 }
 
+namespace {
+
+// Adds ticket `id` to `index` and makes the index live at least `ttl` milliseconds more, never less: the other
+// sessions of the same user may live longer than this one. Each command touches one key (Redis Cluster), and
+// none needs Redis 7 (EXPIRE … GT/NX): PTTL, then PEXPIRE only when the index would expire first. Two writers
+// racing between the two commands can shorten the index only by how far apart they ran, as every writer asks
+// for its own time plus a session lifetime. Empty when done, else why not.
+asio::awaitable<std::string> add_to_index(redis::Client& client, const std::string& index, const std::string& id,
+                                          std::int64_t ttl_ms) {
+    const auto failure = [](const redis::Result& r) { return r.ok() ? r.reply.text : r.failure; };
+    const std::array<std::string_view, 3> add{"SADD", index, id};
+    const auto added = co_await timed(client, observe::StoreOperation::save, index, add);
+    if (!added.ok() || added.reply.is_error()) co_return failure(added);
+    const std::array<std::string_view, 2> pttl{"PTTL", index};
+    const auto left = co_await timed(client, observe::StoreOperation::save, index, pttl);
+    if (!left.ok() || left.reply.is_error()) co_return failure(left);
+    // -1: no expiry yet (a set SADD just made); -2: gone (a revocation deleted it since: nothing to extend).
+    if (left.reply.integer == -2 || left.reply.integer >= ttl_ms)
+        co_return std::string{};
+    const std::string ttl = std::to_string(ttl_ms);
+    const std::array<std::string_view, 3> expire{"PEXPIRE", index, ttl};
+    const auto extended = co_await timed(client, observe::StoreOperation::save, index, expire);
+    if (!extended.ok() || extended.reply.is_error()) co_return failure(extended);
+    co_return std::string{};
+}
+
+}  // namespace
+
 asio::awaitable<SaveResult> RedisSessionStore::store(PerThread& here, const Ticket& t, const Session& s,
                                                      const CookieJar& jar, const CookieAttributes& attrs,
                                                      std::int64_t now, bool must_exist) const {
     const std::string id = t.id_text();
     const std::string key = session_key(id);
-    const std::string ttl = ttl_milliseconds(s, now);
-    if (!must_exist) {
-        // Indexed before it exists, so a back-channel logout can never miss a session that exists.
-        std::vector<std::string> indexes;
-        if (!s.user.empty()) indexes.push_back(index_key("sub", s.user));
-        if (!s.idp_session_id.empty()) indexes.push_back(index_key("sid", s.idp_session_id));
-        for (const auto& index : indexes) {
-            const std::array<std::string_view, 3> add{"SADD", index, id};
-            const std::array<std::string_view, 3> expire{"PEXPIRE", index, ttl};
-            auto added = co_await timed(*here.client, observe::StoreOperation::save, index, add);
-            if (added.ok() && !added.reply.is_error())
-                added = co_await timed(*here.client, observe::StoreOperation::save, index, expire);
-            if (!added.ok() || added.reply.is_error())
-                co_return SaveResult{{}, "cannot index the session: " + (added.ok() ? added.reply.text : added.failure)};
-        }
-    }
+    const std::int64_t ttl_ms = ttl_milliseconds(s, now);
+    const std::string ttl = std::to_string(ttl_ms);
+    // Indexed before it is written, by a new login and by every refresh alike, so a back-channel logout can
+    // never miss a session that exists: a refresh keeps the session alive past the index's first TTL.
+    std::vector<std::string> indexes;
+    if (!s.user.empty()) indexes.push_back(index_key("sub", s.user));
+    if (!s.idp_session_id.empty()) indexes.push_back(index_key("sid", s.idp_session_id));
+    for (const auto& index : indexes)
+        if (auto why = co_await add_to_index(*here.client, index, id, ttl_ms); !why.empty())
+            co_return SaveResult{{}, "cannot index the session: " + why};
     crypto::Bytes plain;
     encode_session(s, plain);
     crypto::Bytes sealed;

@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "oidc/claims.hpp"
-#include "oidc/id_token.hpp"
+#include "oidc/token_claims.hpp"
 #include "oidc/jwk.hpp"
 #include "oidc/jws.hpp"
 #include "oidc/logout_token.hpp"
@@ -21,12 +21,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // The claim checks run on whatever JSON an attacker can get signed.
     const auto claims = nlohmann::json::parse(token, nullptr, false);
     if (!claims.is_discarded()) {
-        gh::oidc::IdTokenExpectations expect;
+        gh::oidc::TokenExpectations expect;
         expect.issuer = "https://idp";
-        expect.client_id = "gatehouse";
+        expect.audiences = {"gatehouse"};
         expect.nonce = "n";
         expect.now = 1'800'000'000;
-        (void)gh::oidc::check_id_token_claims(claims, expect);
+        (void)gh::oidc::check_token_claims(claims, expect);
         (void)gh::oidc::extract_identity(claims, gh::oidc::ClaimNames{});
         (void)gh::oidc::check_logout_token(claims, {.issuer = "https://idp", .client_id = "gatehouse", .now = 1'800'000'000});
     }

@@ -119,6 +119,32 @@ describe('JWT bearer tokens', () => {
     }
   });
 
+  // Issue 21, item 10: one verifier for the callback, the refresh and bearer tokens. A token issued to another
+  // client (azp), or with a claim of the wrong JSON type, is refused here as the callback refuses it.
+  test('another authorized party, or a claim of the wrong JSON type, is refused as at the callback', async () => {
+    const base = { iss: idp.issuer, sub: 'ci-job', aud: 'gatehouse', iat: now(), exp: now() + 300 };
+    const ours = idp.signJwt({ ...base, aud: ['gatehouse', 'reports-api'], azp: 'gatehouse' });
+    registerSecret(ours);
+    assert.equal((await auth(gatehouse.port, { token: ours })).status, 202, 'azp naming us, among several audiences');
+    const cases = [
+      [{ azp: 'another-client' }, /detail="authorized party \(azp\) 'another-client' is not the client id"/],
+      [{ aud: ['gatehouse', 'another-client'] }, /detail="several audiences and no authorized party \(azp\)"/],
+      [{ aud: [1] }, /detail="claim 'aud' is not a string or an array of strings"/],
+      [{ aud: {} }, /detail="claim 'aud' is not a string or an array of strings"/],
+      [{ sub: 42 }, /detail="claim 'sub' is not a string"/],
+      [{ exp: String(now() + 300) }, /detail="claim 'exp' is not a number"/],
+      [{ email: 'ci@gatehouse.test', email_verified: 'true' }, /detail="claim 'email_verified' is not a boolean"/],
+      [{ groups: ['/ci', 7] }, /detail="claim 'groups' is not a string or an array of strings"/],
+    ];
+    for (const [changes, logged] of cases) {
+      const token = idp.signJwt({ ...base, ...changes });
+      registerSecret(token);
+      const r = await auth(gatehouse.port, { token });
+      assert.equal(r.status, 401, JSON.stringify(changes));
+      await gatehouse.waitForOutput(new RegExp(`reason="bearer token not valid" .*${logged.source}`));
+    }
+  });
+
   test('without credentials, a program is told that a bearer token is accepted', async () => {
     const r = await auth(gatehouse.port);
     assert.equal(r.status, 401);

@@ -221,6 +221,60 @@ describe('--cookie-refresh with Redis sessions', () => {
   });
 });
 
+// Issue 21, item 7: the per-user and per-IdP-session indexes that a back-channel logout reads got their TTL only
+// when the session was made; refreshes kept the session alive past it, and the logout then found nothing to end.
+describe('back-channel logout of a session kept alive by refreshes (Redis)', () => {
+  let redis;
+  let stack;
+  before(async () => {
+    redis = await startRedis();
+    stack = await startSsoStack({
+      gatehouseFlags: ['--session-store-type=redis', `--redis-connection-url=${redis.url}`, '--cookie-refresh=1s',
+        '--cookie-expire=4s'],
+      clientExtras: (gatehousePort) => ({
+        backchannel_logout_uri: `http://127.0.0.1:${gatehousePort}/oauth2/backchannel_logout`,
+        backchannel_logout_session_required: true,
+      }),
+    });
+  });
+  after(async () => {
+    await stack?.stop();
+    await redis?.stop();
+  });
+
+  test('refreshed past the first --cookie-expire, the session is still ended by the IdP\'s logout', async () => {
+    const b = new Browser({ ca: stack.certs.ca });
+    await login(b, `${stack.base('app1')}/`);
+    const signedIn = Date.now();
+    const ticket = b.cookie('_oauth2_proxy').value;
+    const indexes = () => ['sub', 'sid'].flatMap((k) => redis.cli('KEYS', `_oauth2_proxy:${k}:*`).split('\n').filter(Boolean));
+    assert.equal(indexes().length, 2, 'the user\'s index and the IdP session\'s');
+    for (const index of indexes()) assert.ok(Number(redis.cli('PTTL', index)) <= 4000, 'first TTL: --cookie-expire');
+
+    // Kept in use for 9 s, more than twice the first TTL: refreshed (at the IdP) whenever due, each time
+    // extending the session in Redis by another 4 s.
+    while (Date.now() - signedIn < 9000) {
+      const r = await httpGet(stack.gatehouse.port, '/oauth2/auth', { cookie: `_oauth2_proxy=${ticket}` });
+      assert.equal(r.status, 202, `the session lives on (${Date.now() - signedIn} ms after sign-in)`);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+    const renewals = (stack.gatehouse.output.match(/refresh: renewed the session of user "alice"/g) ?? []).length;
+    assert.ok(renewals >= 3, `renewed ${renewals} times`);
+    assert.equal(indexes().length, 2, 'both indexes outlive their first TTL with the session');
+    for (const index of indexes()) assert.ok(Number(redis.cli('PTTL', index)) > 0, `${index} lives as long as the session`);
+
+    // The IdP session ends (at the IdP, in the same browser): its logout token names the user and the IdP session.
+    const page = await b.get(`${stack.idp.issuer}/session/end`);
+    const xsrf = page.body.match(/name="xsrf" value="([^"]+)"/)[1];
+    const action = new URL(page.body.match(/action="([^"]+)"/)[1], page.url).toString();
+    const confirmed = await b.post(action, { xsrf, logout: 'yes' });
+    assert.ok([302, 303].includes(confirmed.status), `end_session confirm answered ${confirmed.status}`);
+    await stack.gatehouse.waitForOutput(/backchannel logout: ended \d+ session\(s\) of sub "alice"/);
+    assert.match(stack.gatehouse.output, /backchannel logout: ended 1 session\(s\) of sub "alice"/);
+    assert.equal((await httpGet(stack.gatehouse.port, '/oauth2/auth', { cookie: `_oauth2_proxy=${ticket}` })).status, 401);
+  });
+});
+
 describe('rediss:// (Redis over TLS)', () => {
   let redis;
   let certs;

@@ -1,4 +1,4 @@
-#include "oidc/id_token.hpp"
+#include "oidc/token_claims.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,10 +16,10 @@ json valid_claims() {
             {"iat", kNow - 5}, {"nonce", "n-123"}};
 }
 
-IdTokenExpectations expect() {
-    IdTokenExpectations e;
+TokenExpectations expect() {
+    TokenExpectations e;
     e.issuer = "https://idp/realms/internal";
-    e.client_id = "gatehouse";
+    e.audiences = {"gatehouse"};
     e.nonce = "n-123";
     e.now = kNow;
     return e;
@@ -27,53 +27,53 @@ IdTokenExpectations expect() {
 
 }  // namespace
 
-TEST(IdTokenClaims, AcceptsAValidToken) { EXPECT_EQ(check_id_token_claims(valid_claims(), expect()), ""); }
+TEST(IdTokenClaims, AcceptsAValidToken) { EXPECT_EQ(check_token_claims(valid_claims(), expect()), ""); }
 
 TEST(IdTokenClaims, RejectsEachBrokenClaim) {
     auto c = valid_claims();
     c["iss"] = "https://evil";
-    EXPECT_NE(check_id_token_claims(c, expect()), "");
+    EXPECT_NE(check_token_claims(c, expect()), "");
     c = valid_claims();
     c["aud"] = "other-client";
-    EXPECT_EQ(check_id_token_claims(c, expect()), "audience does not include the client id");
+    EXPECT_EQ(check_token_claims(c, expect()), "audience is not one this deployment accepts");
     c = valid_claims();
     c["exp"] = kNow - 61;
-    EXPECT_EQ(check_id_token_claims(c, expect()), "token expired");
+    EXPECT_EQ(check_token_claims(c, expect()), "token expired");
     c = valid_claims();
     c["iat"] = kNow + 120;
-    EXPECT_EQ(check_id_token_claims(c, expect()), "token issued in the future (iat)");
+    EXPECT_EQ(check_token_claims(c, expect()), "token issued in the future (iat)");
     c = valid_claims();
     c["nbf"] = kNow + 120;
-    EXPECT_EQ(check_id_token_claims(c, expect()), "token not yet valid (nbf)");
+    EXPECT_EQ(check_token_claims(c, expect()), "token not yet valid (nbf)");
     c = valid_claims();
     c["nonce"] = "n-124";
-    EXPECT_EQ(check_id_token_claims(c, expect()), "nonce does not match");
+    EXPECT_EQ(check_token_claims(c, expect()), "nonce does not match");
     c = valid_claims();
     c.erase("nonce");
-    EXPECT_EQ(check_id_token_claims(c, expect()), "nonce does not match");
+    EXPECT_EQ(check_token_claims(c, expect()), "nonce does not match");
     c = valid_claims();
     c.erase("exp");
-    EXPECT_EQ(check_id_token_claims(c, expect()), "no expiry (exp)");
+    EXPECT_EQ(check_token_claims(c, expect()), "no expiry (exp)");
     c = valid_claims();
     c.erase("sub");
-    EXPECT_EQ(check_id_token_claims(c, expect()), "no subject (sub)");
+    EXPECT_EQ(check_token_claims(c, expect()), "no subject (sub)");
 }
 
 TEST(IdTokenClaims, ToleratesSmallClockSkew) {
     auto c = valid_claims();
     c["exp"] = kNow - 30;
     c["iat"] = kNow + 30;
-    EXPECT_EQ(check_id_token_claims(c, expect()), "");
+    EXPECT_EQ(check_token_claims(c, expect()), "");
 }
 
 TEST(IdTokenClaims, NeedsAzpWhenThereAreSeveralAudiences) {
     auto c = valid_claims();
     c["aud"] = json::array({"gatehouse", "other"});
-    EXPECT_NE(check_id_token_claims(c, expect()), "");
+    EXPECT_NE(check_token_claims(c, expect()), "");
     c["azp"] = "gatehouse";
-    EXPECT_EQ(check_id_token_claims(c, expect()), "");
+    EXPECT_EQ(check_token_claims(c, expect()), "");
     c["azp"] = "other";
-    EXPECT_NE(check_id_token_claims(c, expect()), "");
+    EXPECT_NE(check_token_claims(c, expect()), "");
 }
 
 TEST(IdentityFromClaims, ExtractsUserEmailUsernameAndGroups) {
@@ -105,28 +105,30 @@ TEST(IdentityFromClaims, RequiresAVerifiedEmailUnlessAllowed) {
     ClaimNames lax;
     lax.allow_unverified_email = true;
     EXPECT_TRUE(extract_identity(claims, lax).identity);
+    // Only a JSON boolean says yes: the string "true" is a claim of the wrong type (issue 21, item 10).
     claims["email_verified"] = "true";
-    EXPECT_TRUE(extract_identity(claims, ClaimNames{}).identity);
+    EXPECT_EQ(extract_identity(claims, ClaimNames{}).error, "claim 'email_verified' is not a boolean");
+    EXPECT_FALSE(extract_identity(claims, lax).identity) << "a wrong type is refused even where unverified is allowed";
 }
 
 TEST(IdToken, ClaimsThatAreNotAnObjectAreRefusedNotThrownOn) {
     // Found by the jws fuzzer (tests/fuzz/corpus/jws/regression-non-object-claims).
-    gh::oidc::IdTokenExpectations e;
+    gh::oidc::TokenExpectations e;
     e.issuer = "https://idp";
-    e.client_id = "gatehouse";
+    e.audiences = {"gatehouse"};
     for (const auto& claims : {nlohmann::json(0), nlohmann::json::array(), nlohmann::json("x")})
-        EXPECT_EQ(gh::oidc::check_id_token_claims(claims, e), "claims are not a JSON object");
+        EXPECT_EQ(gh::oidc::check_token_claims(claims, e), "claims are not a JSON object");
 }
 
 TEST(IdToken, ClaimsOfTheWrongTypeAreRefusedNotThrownOn) {
     // Found by the jws fuzzer (tests/fuzz/corpus/jws/regression-numeric-azp): "azp" as a number.
-    gh::oidc::IdTokenExpectations e;
+    gh::oidc::TokenExpectations e;
     e.issuer = "https://idp";
-    e.client_id = "gatehouse";
+    e.audiences = {"gatehouse"};
     e.now = 1'800'000'000;
     const nlohmann::json claims = {{"iss", "https://idp"}, {"aud", "gatehouse"}, {"sub", "a"}, {"azp", 1800000000},
                                    {"exp", 1'900'000'000}, {"nonce", 7}};
-    EXPECT_NE(gh::oidc::check_id_token_claims(claims, e), "");
+    EXPECT_NE(gh::oidc::check_token_claims(claims, e), "");
     const nlohmann::json numeric_iss = {{"iss", 5}, {"sub", "a"}};
-    EXPECT_EQ(gh::oidc::check_id_token_claims(numeric_iss, e), "issuer '' is not 'https://idp'");
+    EXPECT_EQ(gh::oidc::check_token_claims(numeric_iss, e), "claim 'iss' is not a string");
 }

@@ -341,4 +341,80 @@ TEST_F(RedisSessionStoreTest, ARefreshDoesNotResurrectARevokedSession) {
     EXPECT_EQ(test::run_on(io, store.load(jar, test::kNow, out)), LoadResult::not_found);
 }
 
+// Issue 21, item 7: the per-user and per-IdP-session indexes got their TTL only when the session was created, so a
+// session kept alive by refreshes outlived its index, and a back-channel logout then found nothing to end.
+TEST_F(RedisSessionStoreTest, ASessionKeptAliveByRefreshesPastItsFirstTtlIsStillRevocable) {
+    using namespace std::chrono_literals;
+    session::RedisSessionStore store(crypto::as_bytes(kSecret), "_gh", {io.get_executor()}, client_for(server), {});
+    auto s = test::alice();
+    s.idp_session_id = "sid-kept-alive";
+    s.expires_at = test::kNow + 2;  // two seconds in Redis, from each write
+    std::string h1, h2;
+    const auto jar = jar_from(create(store, s).set_cookies, h1);
+    const auto other_jar = jar_from(create(store, s).set_cookies, h2);  // the same user and IdP session, elsewhere
+    // Both refreshed every 0.7 s for 2.8 s: they live on, past the first writes' two seconds (with 1.3 s to spare
+    // for a slow machine before a session itself would lapse between two refreshes).
+    for (int i = 0; i < 4; ++i) {
+        std::this_thread::sleep_for(700ms);
+        ASSERT_TRUE(test::run_on(io, store.update(s, jar, attrs, test::kNow)).ok());
+        ASSERT_TRUE(test::run_on(io, store.update(s, other_jar, attrs, test::kNow)).ok());
+    }
+    session::Session out;
+    ASSERT_EQ(test::run_on(io, store.load(jar, test::kNow, out)), LoadResult::ok);
+    // The IdP session's index still names both (what a logout token with sid names) ...
+    auto r = test::run_on(io, store.revoke("", "sid-kept-alive"));
+    EXPECT_TRUE(r.error.empty()) << r.error;
+    EXPECT_EQ(r.ended, 2u);
+    EXPECT_EQ(test::run_on(io, store.load(jar, test::kNow, out)), LoadResult::not_found);
+    EXPECT_EQ(test::run_on(io, store.load(other_jar, test::kNow, out)), LoadResult::not_found);
+    // ... and so does the user's (a logout token with sub only): nothing is left to end, nothing fails.
+    const auto keys = raw({"KEYS", "_gh:sub:*"}).reply.elements;
+    ASSERT_EQ(keys.size(), 1u) << "the user's index outlived its first TTL too";
+    EXPECT_EQ(raw({"SCARD", keys[0].text}).reply.integer, 2);
+    r = test::run_on(io, store.revoke(s.user, ""));
+    EXPECT_TRUE(r.error.empty()) << r.error;
+    EXPECT_EQ(r.ended, 0u);
+}
+
+// A refresh re-adds its ticket to the indexes (one deleted or emptied meanwhile included), and an index lives at
+// least as long as the longest session it names: a shorter session written later never shortens it.
+TEST_F(RedisSessionStoreTest, EveryWriteReindexesAndAnIndexIsNeverShortened) {
+    session::RedisSessionStore store(crypto::as_bytes(kSecret), "_gh", {io.get_executor()}, client_for(server), {});
+    const auto index_ttls = [&] {
+        std::vector<long long> ttls;
+        for (const auto& key : raw({"KEYS", "_gh:s[iu][bd]:*"}).reply.elements) ttls.push_back(raw({"PTTL", key.text}).reply.integer);
+        return ttls;
+    };
+    auto laptop = test::alice();
+    laptop.idp_session_id = "sid-shared";
+    laptop.expires_at = test::kNow + 3600;
+    auto phone = laptop;
+    phone.expires_at = test::kNow + 60;
+    std::string h1, h2;
+    const auto laptop_jar = jar_from(create(store, laptop).set_cookies, h1);
+    const auto phone_jar = jar_from(create(store, phone).set_cookies, h2);
+    ASSERT_EQ(index_ttls().size(), 2u);  // the user's and the IdP session's
+    for (const auto ttl : index_ttls()) EXPECT_GT(ttl, 3590'000) << "the phone's 60 s shortened an index";
+    ASSERT_TRUE(test::run_on(io, store.update(phone, phone_jar, attrs, test::kNow)).ok());
+    for (const auto ttl : index_ttls()) EXPECT_GT(ttl, 3590'000) << "the phone's refresh shortened an index";
+
+    // The indexes lost (evicted, or expired under an older version): the next refresh puts the ticket back.
+    for (const auto& key : raw({"KEYS", "_gh:s[iu][bd]:*"}).reply.elements) raw({"DEL", key.text});
+    laptop.expires_at = test::kNow + 7200;
+    ASSERT_TRUE(test::run_on(io, store.update(laptop, laptop_jar, attrs, test::kNow)).ok());
+    ASSERT_EQ(index_ttls().size(), 2u);
+    for (const auto ttl : index_ttls()) {
+        EXPECT_GT(ttl, 7190'000);
+        EXPECT_LE(ttl, 7200'000);
+    }
+    // And a later refresh extends them with the session.
+    laptop.expires_at = test::kNow + 9000;
+    ASSERT_TRUE(test::run_on(io, store.update(laptop, laptop_jar, attrs, test::kNow)).ok());
+    for (const auto ttl : index_ttls()) EXPECT_GT(ttl, 8990'000);
+    const auto r = test::run_on(io, store.revoke("", "sid-shared"));
+    EXPECT_EQ(r.ended, 1u);  // the laptop: the phone's membership went with the deleted indexes
+    session::Session out;
+    EXPECT_EQ(test::run_on(io, store.load(laptop_jar, test::kNow, out)), LoadResult::not_found);
+}
+
 }  // namespace
