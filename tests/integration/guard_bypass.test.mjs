@@ -327,6 +327,24 @@ describe('5. skip routes see the app\'s path; --ping-user-agent only on the ping
   }));
 });
 
+describe('every refusal is logged with its reason and counted', () => {
+  // The reason's log text and metric label (src/gate/decision.cpp): original_request_unclear / _untrusted.
+  const unclear = 'the original request cannot be read one way only';
+  test('one ambiguous request per door: a log line naming the reason and the request\'s path', collecting(async () => {
+    let i = 0;
+    for (const d of allDoors()) {
+      const marker = `/refuse-me-${i++}%2Fx`;
+      const r = await stack.verdict(d, get(marker), { user: 'bob' });
+      check.equal(r.verdict, 'refused', `${d.name} · ${marker} as bob (${r.answer.status} ${r.reasons})`);
+      // reverse-proxy mode counts no auth decisions (it never did): its refusal shows in the log only.
+      if (d.name !== 'reverse-proxy mode')
+        check.ok(r.reasons.includes('original_request_unclear'), `${d.name} · ${marker}: counted ${r.reasons}, expected original_request_unclear`);
+      const logged = new RegExp(`reason="${unclear}".*path="${marker}"`);  // the marker holds no regex syntax
+      await stack.gatehouse.waitForOutput(logged).catch(() => check.ok(false, `${d.name} · ${marker}: no log line matching ${logged}`));
+    }
+  }));
+});
+
 describe('the x-forwarded reading of /oauth2/auth (--original-request-headers=x-forwarded)', () => {
   let xf;
   before(async () => { xf = await startGuardStack({ extraFlags: ['--original-request-headers=x-forwarded'], proxies: false }); });
@@ -386,6 +404,8 @@ describe('forwarded headers from a peer --trusted-proxy-ip does not list', () =>
         await expectVerdict(strict, d, get('/admin'), { user, variant: 'untrusted peer' }, 'refused');
       }
     }
-    await strict.gatehouse.waitForOutput(/original.request/i);
+    await strict.gatehouse.waitForOutput(/reason="the original request comes from an untrusted peer"/);
+    const r = await strict.verdict(strict.doors['nginx /oauth2/auth (direct)'], get('/public/x'), { user: 'nobody' });
+    check.ok(r.reasons.includes('original_request_untrusted'), `/oauth2/auth · untrusted peer: counted ${r.reasons}, expected original_request_untrusted`);
   }));
 });
