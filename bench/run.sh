@@ -44,6 +44,7 @@ chain_stub_port=18489
 scaling_port=18490  # and 18491
 # Every case sends the header an ingress sends, so that the policy case costs only its own work.
 original_url="X-Original-URL: https://app537.example.com/reports"
+original_method="X-Original-Method: GET"
 pids=()
 stop_servers() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 cleanup() { stop_servers; rm -rf "$logs"; }
@@ -59,7 +60,7 @@ cookie="$("$build/tests/tools/gatehouse-mint-session" --cookie-secret="$secret" 
 measure() {
   local url="$1" log="$2" session="${3:-$cookie}"
   taskset -c "$client_core" wrk -t1 -c"$connections" -d"${slice}s" --latency -H "Cookie: $session" \
-    -H "$original_url" "$url" >"$log"
+    -H "$original_url" -H "$original_method" "$url" >"$log"
   local rps p99
   rps="$(awk '/^Requests\/sec:/ {print $2}' "$log")"
   p99="$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' "$log")"
@@ -69,7 +70,7 @@ measure() {
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 warm_up() {
-  taskset -c "$client_core" wrk -t1 -c"$connections" -d1s -H "Cookie: ${2:-$cookie}" -H "$original_url" "$1" >/dev/null
+  taskset -c "$client_core" wrk -t1 -c"$connections" -d1s -H "Cookie: ${2:-$cookie}" -H "$original_url" -H "$original_method" "$1" >/dev/null
 }
 
 # A policy of 1,000 hosts with three rules each; the benchmark request hits host 537's catch-all rule.
@@ -138,6 +139,7 @@ http {
       proxy_http_version 1.1; proxy_set_header Connection "";
       proxy_pass_request_body off; proxy_set_header Content-Length "";
       proxy_set_header X-Original-URL \$scheme://\$http_host\$request_uri;
+      proxy_set_header X-Original-Method \$request_method;
     }
     location / {
       auth_request /_auth;
@@ -156,6 +158,7 @@ http {
       proxy_http_version 1.1; proxy_set_header Connection "";
       proxy_pass_request_body off; proxy_set_header Content-Length "";
       proxy_set_header X-Original-URL \$scheme://\$http_host\$request_uri;
+      proxy_set_header X-Original-Method \$request_method;
     }
     location / {
       auth_request /_auth;
@@ -192,11 +195,11 @@ status="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$chain_gh_por
 taskset -c "$server_core" "$build/src/gatehouse" --provider=oidc --oidc-issuer-url=https://idp.example.com \
   --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
   --http-address="127.0.0.1:$policy_port" --set-xauthrequest=true --pass-access-token=true --workers=1 "${extra_flags[@]}" \
-  --reverse-proxy=true --policy-file="$policy_file" >>"$logs/gatehouse-policy.log" 2>&1 &
+  --reverse-proxy=true --trusted-proxy-ip=127.0.0.1 --policy-file="$policy_file" >>"$logs/gatehouse-policy.log" 2>&1 &
 policy_pid=$!
 pids+=("$policy_pid")
 wait_port "$policy_port"
-status="$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" -H "$original_url" "http://127.0.0.1:$policy_port/oauth2/auth")"
+status="$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" -H "$original_url" -H "$original_method" "http://127.0.0.1:$policy_port/oauth2/auth")"
 [ "$status" = 202 ] || { echo "bench: the policy case answered $status, not 202" >&2; exit 1; }
 
 # --- Redis sessions: redis-server on the server's core too (in production it runs elsewhere; here its CPU
@@ -298,12 +301,12 @@ allocs_run() {
     taskset -c "$server_core" "$build/src/gatehouse" --provider=oidc --oidc-issuer-url=https://idp.example.com \
     --client-id=bench --client-secret=bench --cookie-secret="$secret" --email-domain=example.com \
     --http-address="127.0.0.1:$gh_port" --set-xauthrequest=true --pass-access-token=true --workers=1 "${extra_flags[@]}" \
-    --reverse-proxy=true --policy-file="$policy_file" >/dev/null 2>&1 &
+    --reverse-proxy=true --trusted-proxy-ip=127.0.0.1 --policy-file="$policy_file" >/dev/null 2>&1 &
   local pid=$!
   wait_port "$gh_port"
   local requests
   requests="$(taskset -c "$client_core" wrk -t1 -c"$connections" -d"${seconds}s" -H "Cookie: $cookie" \
-    -H "$original_url" "http://127.0.0.1:$gh_port/oauth2/auth" | awk '/requests in/ {print $1}')"
+    -H "$original_url" -H "$original_method" "http://127.0.0.1:$gh_port/oauth2/auth" | awk '/requests in/ {print $1}')"
   kill "$pid"; wait "$pid" 2>/dev/null || true
   echo "$requests $(cat "$count_file")"
 }

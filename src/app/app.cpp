@@ -22,6 +22,7 @@
 #include "gate/gate.hpp"
 #include "http/client.hpp"
 #include "http/server.hpp"
+#include "login/session_refresher.hpp"
 #include "observe/logs.hpp"
 #include "observe/metrics.hpp"
 #include "machines/basic_auth.hpp"
@@ -233,15 +234,17 @@ int run(const options::Options& opts) {
         std::cerr << "gatehouse: " << e.what() << "\n";
         return 2;
     }
+    // --cookie-refresh: the gate renews sessions inside its decision, the same way for every door.
+    const login::SessionRefresher refresher(options, *sessions.store, provider, clock);
     const gate::Gate gate(options, *sessions.store, clock, emails.get(), policy.get(),
-                          {.bearer = bearer.get(), .basic = basic.get(), .passwords = basic.get()});
+                          {.bearer = bearer.get(), .basic = basic.get(), .passwords = basic.get()},
+                          options->cookie_refresh.count() > 0 ? &refresher : nullptr);
     const Router routes(options, *sessions.store, gate, provider, clock, sessions.ready);
     router = &routes;
     std::unique_ptr<doors::envoy_grpc::GrpcServer> grpc;
     if (!options->grpc_address.empty()) {
         try {
-            grpc = std::make_unique<doors::envoy_grpc::GrpcServer>(gate, options, routes.refresher(),
-                                                                   server->executors());
+            grpc = std::make_unique<doors::envoy_grpc::GrpcServer>(gate, options, server->executors());
         } catch (const std::exception& e) {
             std::cerr << "gatehouse: " << e.what() << "\n";
             return 2;

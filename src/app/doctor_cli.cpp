@@ -113,6 +113,7 @@ int run_doctor_command(const std::vector<std::string>& args, const options::Envi
     doctor::check_samesite(deployment, findings);
     doctor::check_cookie_secure(deployment, findings);
     doctor::check_identity_headers(deployment, findings);
+    doctor::check_original_request(deployment, findings);
     doctor::check_cookie_size(o, sample, findings);
     if (d.offline) {
         findings.push_back({doctor::Severity::skipped, "idp", "--offline: the IdP and its clock were not asked", {}});

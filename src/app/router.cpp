@@ -23,14 +23,11 @@ Router::Router(std::shared_ptr<const options::Options> options, const session::S
       clock_(clock),
       store_ready_(std::move(store_ready)),
       redirects_(options_->whitelist_domains),
-      refresher_(options_, store, provider, clock),
-      nginx_door_(doors::DoorKind::nginx, gate, options_, options_->cookie_refresh.count() > 0 ? &refresher_ : nullptr),
-      forward_auth_door_(doors::DoorKind::forward_auth, gate, options_,
-                         options_->cookie_refresh.count() > 0 ? &refresher_ : nullptr),
-      envoy_door_(doors::DoorKind::envoy_http, gate, options_,
-                  options_->cookie_refresh.count() > 0 ? &refresher_ : nullptr),
+      nginx_door_(doors::DoorKind::nginx, gate, options_),
+      forward_auth_door_(doors::DoorKind::forward_auth, gate, options_),
+      envoy_door_(doors::DoorKind::envoy_http, gate, options_),
       login_(options_, store, provider, redirects_, gate, clock),
-      upstream_(options_, gate, login_, options_->cookie_refresh.count() > 0 ? &refresher_ : nullptr),
+      upstream_(options_, gate, login_),
       userinfo_path_(options_->proxy_prefix + "/userinfo"),
       sign_out_path_(options_->proxy_prefix + "/sign_out"),
       start_path_(options_->proxy_prefix + "/start"),
@@ -58,8 +55,9 @@ observe::Endpoint Router::endpoint_of(std::string_view path) const {
 
 boost::asio::awaitable<void> Router::handle(const http::Request& req, http::Response& res) const {
     const auto started = std::chrono::steady_clock::now();
-    observe::Endpoint endpoint = endpoint_of(req.path());
-    if (endpoint == observe::Endpoint::upstream && is_ping_user_agent(req)) endpoint = observe::Endpoint::ping;
+    // --ping-user-agent names a health checker, not a path: a request with it is answered as a ping only on
+    // --ping-path, never instead of a decision (oauth2-proxy CVE-2026-34457: that User-Agent passed any path).
+    const observe::Endpoint endpoint = endpoint_of(req.path());
     switch (endpoint) {
         case observe::Endpoint::auth: co_await nginx_door_.handle(req, res); break;
         case observe::Endpoint::forward_auth: co_await forward_auth_door_.handle(req, res); break;
@@ -86,10 +84,6 @@ boost::asio::awaitable<void> Router::handle(const http::Request& req, http::Resp
     const auto elapsed = std::chrono::steady_clock::now() - started;
     observe::count_request(endpoint, res.status_code(), elapsed);
     if (observe::request_logging_on() && wants_request_line(req, endpoint)) log_request(req, res, endpoint, elapsed);
-}
-
-bool Router::is_ping_user_agent(const http::Request& req) const {
-    return !options_->ping_user_agent.empty() && req.header("User-Agent") == options_->ping_user_agent;
 }
 
 bool Router::wants_request_line(const http::Request& req, observe::Endpoint endpoint) const {

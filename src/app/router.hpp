@@ -26,15 +26,8 @@ public:
     // Most endpoints answer without suspending; the OIDC callback waits for the IdP, Redis sessions for Redis.
     boost::asio::awaitable<void> handle(const http::Request& req, http::Response& res) const;
 
-    // Renews sessions past --cookie-refresh; nullptr when refresh is off (for the gRPC door).
-    const login::SessionRefresher* refresher() const {
-        return options_->cookie_refresh.count() > 0 ? &refresher_ : nullptr;
-    }
-
 private:
     observe::Endpoint endpoint_of(std::string_view path) const;
-    // --ping-user-agent: a load balancer's health check, answered like --ping-path outside the proxy prefix.
-    bool is_ping_user_agent(const http::Request& req) const;
     bool wants_request_line(const http::Request& req, observe::Endpoint endpoint) const;
     void log_request(const http::Request& req, const http::Response& res, observe::Endpoint endpoint,
                      std::chrono::nanoseconds elapsed) const;
@@ -48,7 +41,6 @@ private:
     const Clock& clock_;
     std::function<bool()> store_ready_;
     authz::RedirectValidator redirects_;
-    login::SessionRefresher refresher_;
     doors::HttpDoor nginx_door_, forward_auth_door_, envoy_door_;
     login::LoginFlow login_;
     UpstreamEndpoint upstream_;

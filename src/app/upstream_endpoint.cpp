@@ -6,7 +6,7 @@
 #include "doors/identity_headers.hpp"
 #include "doors/sign_in_redirect.hpp"
 #include "http/form.hpp"
-#include "http/forwarded.hpp"
+#include "http/original_request.hpp"
 #include "http/proxy_trust.hpp"
 #include "http/request_id.hpp"
 #include "observe/log_text.hpp"
@@ -18,8 +18,8 @@
 namespace gh::app {
 
 UpstreamEndpoint::UpstreamEndpoint(std::shared_ptr<const options::Options> options, const gate::Gate& gate,
-                                   const login::LoginFlow& login, const login::SessionRefresher* refresher)
-    : options_(std::move(options)), gate_(gate), login_(login), refresher_(refresher), proxy_(options_) {
+                                   const login::LoginFlow& login)
+    : options_(std::move(options)), gate_(gate), login_(login), proxy_(options_) {
     for (const auto& u : options_->upstreams)
         if (u.kind == proxy::Upstream::Kind::file) files_ = std::make_unique<proxy::FileUpstream>();
 }
@@ -27,30 +27,27 @@ UpstreamEndpoint::UpstreamEndpoint(std::shared_ptr<const options::Options> optio
 boost::asio::awaitable<void> UpstreamEndpoint::handle(const http::Request& req, http::Response& res) const {
     session::CookieJar jar;
     req.for_each("Cookie", [&](std::string_view v) { jar.add_header(v); });
-    const std::string host = http::original_url(req, req.via_trusted_proxy()).host;
+    // Gatehouse is the proxy here: the original request is this one, its request line and Host, read by the same
+    // rules as every door's (an absolute-form target's authority wins over Host, RFC 9112 §3.2.2).
+    http::OriginalRequest read;
+    const char* problem = http::read_original_request(req, http::OriginalSource::request_line, read);
     const std::string_view authorization = req.header("Authorization");
     const std::string client = authorization.empty() ? std::string{} : http::client_ip(req);
     const gate::OriginalRequest original{.cookies = &jar,
-                                         .method = req.method(),
-                                         .path = req.path(),
-                                         .host = host,
+                                         .method = read.method,
+                                         .path = read.path,
+                                         .host = read.host,
+                                         .unreadable = problem,
+                                         .every_host_covered = true,
+                                         .cookie_host = read.host,
                                          .authorization = authorization,
                                          .client = client};
     session::Session s;
-    gate::Decision d = co_await gate_.decide(original, s);
-    // A session past --cookie-refresh is renewed at the IdP first, as on the doors; the new cookie rides on the
-    // answer, and the renewed identity must pass the rules again.
-    std::vector<std::string> set_cookies;
-    if (d.verdict == gate::Verdict::allow && d.reason != gate::Reason::public_route && refresher_ &&
-        refresher_->due(s)) {
-        const auto outcome = co_await refresher_->refresh(s, jar, host, set_cookies);
-        if (outcome == login::RefreshOutcome::refused)
-            d = {gate::Verdict::sign_in_required, gate::Reason::session_expired};
-        else if (const auto why = gate_.check_identity(s.email, s.groups); why != gate::Reason::allowed)
-            d = {gate::Verdict::forbidden, why};
-    }
+    // The gate renews a session past --cookie-refresh on the way; its cookie rides on the answer.
+    const gate::Decision d = co_await gate_.decide(original, s);
+    const std::vector<std::string>& set_cookies = d.set_cookies;
     if (d.verdict != gate::Verdict::allow) {
-        refuse(req, res, d, set_cookies);
+        refuse(req, read, res, d);
         co_return;
     }
     const bool identified = d.reason != gate::Reason::public_route;
@@ -76,12 +73,13 @@ boost::asio::awaitable<void> UpstreamEndpoint::handle(const http::Request& req, 
     co_await proxy_.forward(req, *to, identified ? &s : nullptr, set_cookies, res);
 }
 
-void UpstreamEndpoint::refuse(const http::Request& req, http::Response& res, const gate::Decision& d,
-                              const std::vector<std::string>& set_cookies) const {
+void UpstreamEndpoint::refuse(const http::Request& req, const http::OriginalRequest& read, http::Response& res,
+                              const gate::Decision& d) const {
+    const std::vector<std::string>& set_cookies = d.set_cookies;
     const std::string id(http::request_id(req));
     if (observe::auth_logging_on()) {
-        std::string line = fmt::format("proxy: refused reason=\"{}\" path=\"{}\"", gate::to_string(d.reason),
-                                       observe::log_text(req.path()));
+        std::string line = fmt::format("proxy: refused reason=\"{}\" host=\"{}\" path=\"{}\"", gate::to_string(d.reason),
+                                       observe::log_text(read.host), observe::log_text(req.path()));
         if (!d.detail.empty()) line += " detail=\"" + observe::log_text(d.detail) + "\"";
         const std::string client = http::client_ip(req);
         observe::log_auth({.status = d.verdict == gate::Verdict::unavailable ? observe::AuthStatus::error
@@ -90,7 +88,9 @@ void UpstreamEndpoint::refuse(const http::Request& req, http::Response& res, con
                            .request_id = id,
                            .message = line,
                            .reason = gate::metric_name(d.reason),
-                           .http_status = d.verdict == gate::Verdict::forbidden ? 403 : 401});
+                           .http_status = d.verdict == gate::Verdict::forbidden   ? 403
+                                          : d.verdict == gate::Verdict::malformed ? 400
+                                                                                  : 401});
     }
     // A body the refusal did not read leaves the connection unusable: the server closes it after this answer.
     switch (d.verdict) {
@@ -99,6 +99,11 @@ void UpstreamEndpoint::refuse(const http::Request& req, http::Response& res, con
         case gate::Verdict::unavailable:
             res.status(503);
             res.finish("Service Unavailable\n");
+            break;
+        case gate::Verdict::malformed:
+            res.status(400);
+            for (const auto& c : set_cookies) res.header("Set-Cookie", c);
+            res.finish("Bad Request\n");
             break;
         case gate::Verdict::forbidden:
             if (doors::is_credential_refusal(d.reason)) {

@@ -6,10 +6,10 @@
 #include <memory>
 
 #include "gate/gate.hpp"
+#include "http/original_request.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "login/login_flow.hpp"
-#include "login/session_refresher.hpp"
 #include "options/options.hpp"
 #include "proxy/file_upstream.hpp"
 #include "proxy/reverse_proxy.hpp"
@@ -18,21 +18,19 @@ namespace gh::app {
 
 class UpstreamEndpoint {
 public:
-    // `refresher`: renews sessions past --cookie-refresh (nullptr: never).
     UpstreamEndpoint(std::shared_ptr<const options::Options> options, const gate::Gate& gate,
-                     const login::LoginFlow& login, const login::SessionRefresher* refresher);
+                     const login::LoginFlow& login);
 
     boost::asio::awaitable<void> handle(const http::Request& req, http::Response& res) const;
 
 private:
-    // `set_cookies`: a renewed session's cookies (a refusal after the renewal still delivers them).
-    void refuse(const http::Request& req, http::Response& res, const gate::Decision& d,
-                const std::vector<std::string>& set_cookies = {}) const;
+    // A refusal still delivers the Decision's Set-Cookie values (a session renewed, or ended, on the way).
+    void refuse(const http::Request& req, const http::OriginalRequest& read, http::Response& res,
+                const gate::Decision& d) const;
 
     std::shared_ptr<const options::Options> options_;
     const gate::Gate& gate_;
     const login::LoginFlow& login_;
-    const login::SessionRefresher* refresher_;
     proxy::ReverseProxy proxy_;
     std::unique_ptr<proxy::FileUpstream> files_;  // with a file:// upstream (its own small pool for disk reads)
 };

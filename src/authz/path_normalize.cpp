@@ -14,8 +14,9 @@ int hex(char c) {
 
 bool unreserved(unsigned char c) { return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
 
-// A segment counts as "." or ".." by what comes before any ";params".
-std::string_view dot_part(std::string_view segment) { return segment.substr(0, segment.find(';')); }
+// Escapes no two servers decode alike inside a path: a slash or backslash (a segment boundary to some, not to
+// others), '?' and '#' (the end of the path to an app that decodes before it splits), and control bytes.
+bool ambiguous_when_decoded(unsigned char v) { return v == '/' || v == '\\' || v == '?' || v == '#' || v < 0x20 || v == 0x7f; }
 
 }  // namespace
 
@@ -29,17 +30,22 @@ bool normalize_path_into(std::string_view path, std::string& out) {
     while (i <= path.size()) {
         const std::size_t segment_start = out.size();
         out += '/';
+        // After ';' (raw or %3B) come the segment's parameters, which Tomcat, Jetty and Spring drop before routing
+        // ("/admin;x" is "/admin" there): they are checked like the rest, but are not part of the path.
+        bool in_params = false;
         for (; i < path.size() && path[i] != '/'; ++i) {
             const auto c = static_cast<unsigned char>(path[i]);
-            if (c < 0x20 || c == 0x7f || c == '\\') return false;
-            if (c != '%') {
-                out += static_cast<char>(c);
-                continue;
+            if (c < 0x20 || c == 0x7f || c == '\\' || c == '#') return false;
+            unsigned char v = c;
+            if (c == '%') {
+                if (i + 2 >= path.size() || hex(path[i + 1]) < 0 || hex(path[i + 2]) < 0) return false;
+                v = static_cast<unsigned char>(hex(path[i + 1]) * 16 + hex(path[i + 2]));
+                if (ambiguous_when_decoded(v)) return false;
+                i += 2;
             }
-            if (i + 2 >= path.size() || hex(path[i + 1]) < 0 || hex(path[i + 2]) < 0) return false;
-            const auto v = static_cast<unsigned char>(hex(path[i + 1]) * 16 + hex(path[i + 2]));
-            if (v == '/' || v == '\\' || v < 0x20 || v == 0x7f) return false;
-            if (unreserved(v)) {
+            if (v == ';') in_params = true;
+            if (in_params) continue;
+            if (c != '%' || unreserved(v)) {
                 out += static_cast<char>(v);
             } else {
                 static constexpr char kHex[] = "0123456789ABCDEF";
@@ -47,14 +53,12 @@ bool normalize_path_into(std::string_view path, std::string& out) {
                 out += kHex[v >> 4];
                 out += kHex[v & 15];
             }
-            i += 2;
         }
         ++i;  // past the '/'
         const std::string_view segment = std::string_view(out).substr(segment_start + 1);
-        const std::string_view dots = dot_part(segment);
-        if (segment.empty() || dots == ".") {
+        if (segment.empty() || segment == ".") {
             out.resize(segment_start);
-        } else if (dots == "..") {
+        } else if (segment == "..") {
             out.resize(segment_start);
             const auto parent = out.rfind('/');
             out.resize(parent == std::string::npos ? 0 : parent);

@@ -21,9 +21,42 @@ bool has_dangerous_characters(std::string_view s) {
     });
 }
 
+// The character a path character may stand for once something along the way decodes it: browsers read %2e as
+// '.' in a path (WHATWG URL), and servers and frameworks decode %2f and %5c before routing or redirecting again.
+char as_decoded(std::string_view path, std::size_t& i) {
+    if (path[i] == '%' && i + 2 < path.size()) {
+        const char hi = path[i + 1];
+        const char lo = static_cast<char>(std::tolower(static_cast<unsigned char>(path[i + 2])));
+        if (hi == '2' && lo == 'e') return i += 2, '.';
+        if (hi == '2' && lo == 'f') return i += 2, '/';
+        if (hi == '5' && lo == 'c') return i += 2, '\\';
+    }
+    return path[i];
+}
+
+// "/x" is local; "//x" is protocol-relative, i.e. another host. Inside the path, an empty segment ("/a//x") or
+// a dot segment ("/a/../x", "/a/./x", "/a/%2e%2e/x") is refused as well: resolved by the browser, or normalised
+// by the app and echoed as a relative redirect of its own, "/a/..//evil.example" becomes "//evil.example".
+// oauth2-proxy refuses "//", "/./" and "/../" (and their backslash forms) in a relative target the same way.
 bool is_relative_path(std::string_view s) {
-    // "/x" is local; "//x" is protocol-relative, i.e. another host.
-    return s.size() >= 1 && s[0] == '/' && (s.size() == 1 || s[1] != '/');
+    if (s.empty() || s[0] != '/') return false;
+    const std::string_view path = s.substr(0, s.find_first_of("?#"));
+    std::size_t segment_dots = 0;  // '.' characters in the current segment, while it holds nothing else
+    bool segment_plain = false;    // the current segment holds something other than dots
+    for (std::size_t i = 1; i <= path.size(); ++i) {
+        const char c = i < path.size() ? as_decoded(path, i) : '/';  // the end closes the last segment
+        if (c == '\\') return false;
+        if (c == '/') {
+            if (!segment_plain && (segment_dots == 0 ? i < path.size() : segment_dots <= 2)) return false;
+            segment_dots = 0;
+            segment_plain = false;
+        } else if (c == '.') {
+            ++segment_dots;
+        } else {
+            segment_plain = true;
+        }
+    }
+    return true;
 }
 
 bool valid_host_characters(std::string_view host) {

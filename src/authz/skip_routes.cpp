@@ -50,6 +50,11 @@ bool SkipRoutes::matches(std::string_view method, std::string_view path) const {
     if (routes_.empty()) return false;
     thread_local std::string normal;
     if (!normalize_path_into(path, normal)) return false;
+    return matches_normalised(method, normal);
+}
+
+bool SkipRoutes::matches_normalised(std::string_view method, std::string_view normal) const {
+    if (skip_preflight_ && method == "OPTIONS") return true;
     for (const auto& r : routes_) {
         if (!r.method.empty() && r.method != method) continue;
         if (boost::regex_search(normal.cbegin(), normal.cend(), r.pattern) != r.negated) return true;

@@ -19,6 +19,8 @@ public:
     // True when the original request may pass without authentication. `path` is the raw path (no query);
     // it is normalised first, and an ambiguous path is never public.
     bool matches(std::string_view method, std::string_view path) const;
+    // The same for a path already normalised (normalize_path), as the gate has it.
+    bool matches_normalised(std::string_view method, std::string_view normal) const;
 
 private:
     struct Route {

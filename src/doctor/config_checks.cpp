@@ -161,4 +161,41 @@ void check_identity_headers(const Deployment& d, Findings& out) {
                    {}});
 }
 
+void check_original_request(const Deployment& d, Findings& out) {
+    const auto& o = d.options;
+    std::vector<std::string> rules;
+    if (!o.skip_auth_routes.empty()) rules.emplace_back("--skip-auth-route");
+    if (o.skip_auth_preflight) rules.emplace_back("--skip-auth-preflight");
+    if (!o.api_routes.empty()) rules.emplace_back("--api-route");
+    if (!o.policy_file.empty()) rules.emplace_back("--policy-file");
+    if (rules.empty()) {
+        out.push_back({Severity::ok, "original-request", "no rule depends on the original request's method or path", {}});
+        return;
+    }
+    const std::string which = joined(rules);
+    const bool x_forwarded = o.original_request_headers == options::Options::OriginalRequestHeaders::x_forwarded;
+    const std::string auth_headers = x_forwarded ? "X-Forwarded-Method/-Proto/-Host/-Uri" : "X-Original-URL and X-Original-Method";
+    if (!o.reverse_proxy) {
+        out.push_back({Severity::error, "original-request",
+                       which + " match the original request, which /oauth2/auth (" + auth_headers +
+                           ") and /oauth2/forward_auth (X-Forwarded-*) read from the proxy's headers; without "
+                           "--reverse-proxy they are never believed, so those doors refuse every request (403 or 400)",
+                       "--reverse-proxy=true and --trusted-proxy-ip=<your proxies' addresses> (the Envoy doors and "
+                       "reverse-proxy mode read the request itself and need neither)"});
+        return;
+    }
+    if (o.trusted_ips.empty()) {
+        out.push_back({Severity::warning, "original-request",
+                       which + " match the method and path the proxy reports, and without --trusted-proxy-ip any "
+                               "peer may report them: a client that reaches Gatehouse directly chooses what the rules see",
+                       "--trusted-proxy-ip=<your proxies' addresses>"});
+        return;
+    }
+    out.push_back({Severity::ok, "original-request",
+                   which + " match the original request: /oauth2/auth reads " + auth_headers +
+                       " (the proxy must set them itself: nginx passes a client's own copies otherwise), "
+                       "/oauth2/forward_auth X-Forwarded-Method/-Proto/-Host/-Uri, from --trusted-proxy-ip peers only",
+                   {}});
+}
+
 }  // namespace gh::doctor

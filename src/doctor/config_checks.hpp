@@ -28,5 +28,7 @@ void check_samesite(const Deployment& d, Findings& out);
 void check_cookie_secure(const Deployment& d, Findings& out);
 // Identity headers for the apps: --set-xauthrequest, and --pass-access-token that needs it.
 void check_identity_headers(const Deployment& d, Findings& out);
+// Skip routes, --api-route and the policy file match the original request: its headers must be believable.
+void check_original_request(const Deployment& d, Findings& out);
 
 }  // namespace gh::doctor

@@ -26,18 +26,31 @@ std::string door_path(DoorKind kind, const std::string& prefix) {
     return prefix + "/auth";
 }
 
-// "https, http" from a chain of proxies: the first is what the client used.
-std::string_view first_value(std::string_view v) { return v.substr(0, v.find(',')); }
+// Each door reads the original request from what its proxy sets, and from nothing else (docs/security.md).
+http::OriginalSource source_of(DoorKind kind, const options::Options& o) {
+    switch (kind) {
+        case DoorKind::nginx:
+            return o.original_request_headers == options::Options::OriginalRequestHeaders::x_forwarded
+                       ? http::OriginalSource::x_forwarded
+                       : http::OriginalSource::x_original;
+        case DoorKind::forward_auth: return http::OriginalSource::x_forwarded;
+        case DoorKind::envoy_http: return http::OriginalSource::request_line;
+    }
+    return http::OriginalSource::x_original;
+}
+
+constexpr const char* kUntrustedPeer =
+    "the original request comes in forwarded headers, and this peer is not a trusted proxy (--reverse-proxy, "
+    "--trusted-proxy-ip)";
 
 }  // namespace
 
-HttpDoor::HttpDoor(DoorKind kind, const gate::Gate& gate, std::shared_ptr<const options::Options> options,
-                   const login::SessionRefresher* refresher)
+HttpDoor::HttpDoor(DoorKind kind, const gate::Gate& gate, std::shared_ptr<const options::Options> options)
     : kind_(kind),
       gate_(gate),
       options_(std::move(options)),
-      refresher_(refresher),
-      path_(door_path(kind, options_->proxy_prefix)) {}
+      path_(door_path(kind, options_->proxy_prefix)),
+      source_(source_of(kind, *options_)) {}
 
 bool HttpDoor::serves(std::string_view request_path) const {
     if (kind_ != DoorKind::envoy_http) return request_path == path_;
@@ -45,8 +58,18 @@ bool HttpDoor::serves(std::string_view request_path) const {
     return request_path.starts_with(path_) && (request_path.size() == path_.size() || request_path[path_.size()] == '/');
 }
 
+const char* HttpDoor::read_original(const http::Request& req, http::OriginalRequest& read) const {
+    if (source_ != http::OriginalSource::request_line && !req.via_trusted_proxy()) return kUntrustedPeer;
+    const char* problem = http::read_original_request(
+        req, source_, read, kind_ == DoorKind::envoy_http ? std::string_view(path_) : std::string_view{});
+    // Envoy calls us in plain HTTP inside the mesh; the client's scheme is in X-Forwarded-Proto (for redirects).
+    if (!problem && kind_ == DoorKind::envoy_http) read.scheme = req.header("X-Forwarded-Proto") == "http" ? "http" : "https";
+    return problem;
+}
+
 gate::OriginalRequest HttpDoor::original_request(const http::Request& req, const session::CookieJar& jar,
-                                                std::string& client, authz::ClientCertificate& certificate) const {
+                                                http::OriginalRequest& read, std::string& client,
+                                                authz::ClientCertificate& certificate) const {
     // nginx, Traefik, Caddy and Envoy pass the client's Authorization header on to the auth request. Its client
     // address matters only to limits on failed passwords, so it is worked out only when credentials came.
     const std::string_view authorization = req.header("Authorization");
@@ -60,79 +83,69 @@ gate::OriginalRequest HttpDoor::original_request(const http::Request& req, const
                                 req.via_trusted_proxy(), sources, certificate);
         original.certificate = &certificate;
     }
-    if (kind_ == DoorKind::envoy_http) {
-        // The request line is the original request, under our prefix; Envoy is the caller, not the client.
-        std::string_view path = req.path().substr(path_.size());
-        original.method = req.method();
-        original.path = path.empty() ? std::string_view("/") : path;
-        original.host = req.header("Host");
+    // The auth URL's own query holds the per-app rules; Envoy's request line is the original request's.
+    if (kind_ != DoorKind::envoy_http) original.route = gate::route_rules_from_query(req.query());
+    if (!gate_.needs_original_request()) return original;
+    if (const char* problem = read_original(req, read)) {
+        original.unreadable = problem;
+        original.untrusted = problem == kUntrustedPeer;
         return original;
     }
-    original.route = gate::route_rules_from_query(req.query());
-    if (gate_.has_public_routes()) {
-        const auto target = http::original_target(req, req.via_trusted_proxy());
-        original.method = target.method;
-        original.path = target.path;
-        original.host = target.host;
-    }
+    original.method = read.method;
+    original.path = read.path;
+    original.host = read.host;
     return original;
 }
 
-bool HttpDoor::on_api_route(const http::Request& req) const {
-    if (!gate_.has_api_routes()) return false;
-    const std::string uri = original_url(req).uri;
-    return gate_.is_api_route(std::string_view(uri).substr(0, uri.find('?')));
-}
-
-http::OriginalUrl HttpDoor::original_url(const http::Request& req) const {
-    if (kind_ != DoorKind::envoy_http) return http::original_url(req, req.via_trusted_proxy());
-    const std::string_view proto = first_value(req.header("X-Forwarded-Proto"));
-    std::string uri(req.target().substr(path_.size()));
-    if (uri.empty() || uri.front() != '/') uri.insert(0, "/");
-    return {proto == "http" ? "http" : "https", std::string(req.header("Host")), std::move(uri)};
+HttpDoor::Described HttpDoor::describe(const http::Request& req, const gate::OriginalRequest& o,
+                                       http::OriginalRequest& read) const {
+    if (o.host.empty() && read_original(req, read)) {
+        // Not read, or not readable: what the request says of itself, for the log and a way back (never decided on).
+        const std::string_view scheme = req.secure() ? "https" : "http";
+        std::string host(req.header("Host"));
+        return {std::string(scheme), std::string(scheme) + "://" + host + std::string(req.target()), host,
+                std::string(req.path())};
+    }
+    return {std::string(read.scheme), read.url(), read.authority(), std::string(read.path)};
 }
 
 boost::asio::awaitable<void> HttpDoor::handle(const http::Request& req, http::Response& res) const {
-    // Per-thread: the jar's vector and the session's strings keep their capacity across requests.
+    // Per-thread: the jar's vector, the reading's host and the session's strings keep their capacity across requests.
     thread_local session::CookieJar jar;
     thread_local session::Session session;
+    thread_local http::OriginalRequest read;
     jar.clear();
     req.for_each("Cookie", [](std::string_view v) { jar.add_header(v); });
 
     thread_local std::string client;
     thread_local authz::ClientCertificate certificate;
-    const auto d = gate_.decide_now(original_request(req, jar, client, certificate), session);
+    const gate::OriginalRequest original = original_request(req, jar, read, client, certificate);
+    const auto d = gate_.decide_now(original, session);
     if (!d) {
         co_await handle_with_store(req, res);
         co_return;
     }
-    if (d->verdict == gate::Verdict::allow && d->reason != gate::Reason::public_route && refresher_ &&
-        refresher_->due(session)) {
-        // Copies: the thread-local buffers belong to whichever request runs next while this one waits.
-        co_await allow_after_refresh(req, res, session, jar);
-        co_return;
-    }
-    answer(req, res, *d, session);
+    answer(req, original, read, res, *d, session);
 }
 
 boost::asio::awaitable<void> HttpDoor::handle_with_store(const http::Request& req, http::Response& res) const {
     session::CookieJar jar;
     req.for_each("Cookie", [&jar](std::string_view v) { jar.add_header(v); });
     session::Session session;
+    http::OriginalRequest read;
     std::string client;
     authz::ClientCertificate certificate;
-    const gate::OriginalRequest original = original_request(req, jar, client, certificate);
+    gate::OriginalRequest original = original_request(req, jar, read, client, certificate);
+    // A session renewed on the way gets its cookie for the original host's cookie domain.
+    http::OriginalRequest for_cookie;
+    const std::string cookie_host = describe(req, original, for_cookie).host;
+    original.cookie_host = cookie_host;
     const gate::Decision d = co_await gate_.decide(original, session);
-    if (d.verdict == gate::Verdict::allow && d.reason != gate::Reason::public_route && refresher_ &&
-        refresher_->due(session)) {
-        co_await allow_after_refresh(req, res, std::move(session), std::move(jar));
-        co_return;
-    }
-    answer(req, res, d, session);
+    answer(req, original, read, res, d, session);
 }
 
-void HttpDoor::answer(const http::Request& req, http::Response& res, const gate::Decision& d,
-                      const session::Session& session, const std::vector<std::string>& set_cookies) const {
+void HttpDoor::answer(const http::Request& req, const gate::OriginalRequest& o, http::OriginalRequest& read,
+                      http::Response& res, const gate::Decision& d, const session::Session& session) const {
     observe::count_decision(static_cast<std::size_t>(d.reason));
     switch (d.verdict) {
         case gate::Verdict::allow:
@@ -146,15 +159,16 @@ void HttpDoor::answer(const http::Request& req, http::Response& res, const gate:
         case gate::Verdict::sign_in_required:
             // A client that presented a bearer token is a program: 401 with the challenge, never a redirect.
             if (kind_ == DoorKind::nginx || is_credential_refusal(d.reason) ||
-                wants_api_answer(req.header("Accept"), req.header("X-Requested-With")) || on_api_route(req)) {
+                wants_api_answer(req.header("Accept"), req.header("X-Requested-With")) ||
+                (!o.path.empty() && gate_.is_api_route(o.path))) {
                 res.status(401);
                 // nginx passes a 401's WWW-Authenticate on to the client; the other proxies pass the whole answer.
                 if (const auto challenge = bearer_challenge(*options_, d); !challenge.empty())
                     res.header("WWW-Authenticate", challenge);
             } else {
-                const auto url = original_url(req);
+                const auto original = describe(req, o, read);
                 res.status(302);
-                res.header("Location", sign_in_location(*options_, url.scheme, url.host, url.to_string()));
+                res.header("Location", sign_in_location(*options_, original.scheme, original.host, original.url));
                 res.header("Cache-Control", "no-store");
             }
             break;
@@ -171,9 +185,16 @@ void HttpDoor::answer(const http::Request& req, http::Response& res, const gate:
                 res.status(403);  // nginx never shows an auth body; see the error_page 403 recipe in the README
                 break;
             }
-            write_forbidden_page(req, res, session, set_cookies);
-            log_denial(req, d, session, 403);
+            {
+                const auto original = describe(req, o, read);
+                write_forbidden_page(req, original, res, session, d.set_cookies);
+                log_denial(req, original, d, session, 403);
+            }
             return;
+        case gate::Verdict::malformed:
+            // nginx turns any auth answer but 2xx/401/403 into a 500 for the client: 403 there, 400 elsewhere.
+            res.status(kind_ == DoorKind::nginx ? 403 : 400);
+            break;
         case gate::Verdict::unavailable:
             // Fail closed: nginx turns any status but 2xx/401/403 from the auth request into a 500; Traefik,
             // Caddy and Envoy pass it on.
@@ -182,66 +203,45 @@ void HttpDoor::answer(const http::Request& req, http::Response& res, const gate:
     }
     // nginx's auth_request_set sees only the first Set-Cookie: a refreshed session that needs chunks should
     // live in Redis (--session-store-type=redis); the chunks are still all sent for proxies that forward them all.
-    for (const auto& c : set_cookies) res.header("Set-Cookie", c);
+    for (const auto& c : d.set_cookies) res.header("Set-Cookie", c);
     res.finish();
-    if (d.verdict != gate::Verdict::allow) log_denial(req, d, session, res.status_code());
+    if (d.verdict != gate::Verdict::allow) log_denial(req, describe(req, o, read), d, session, res.status_code());
 }
 
-boost::asio::awaitable<void> HttpDoor::allow_after_refresh(const http::Request& req, http::Response& res,
-                                                           session::Session session, session::CookieJar jar) const {
-    std::vector<std::string> set_cookies;
-    const auto host = original_url(req).host;
-    const auto outcome = co_await refresher_->refresh(session, jar, host, set_cookies);
-    if (outcome == login::RefreshOutcome::refused) {
-        answer(req, res, {gate::Verdict::sign_in_required, gate::Reason::session_expired}, session, set_cookies);
-        co_return;
-    }
-    // The renewed identity must still pass the global and per-app rules.
-    gate::Reason why = gate_.check_identity(session.email, session.groups);
-    if (why == gate::Reason::allowed && kind_ != DoorKind::envoy_http)
-        why = gate::check_route_rules(gate::route_rules_from_query(req.query()), session);
-    const gate::Decision d = why == gate::Reason::allowed ? gate::Decision{gate::Verdict::allow, why}
-                                                          : gate::Decision{gate::Verdict::forbidden, why};
-    answer(req, res, d, session, set_cookies);
-}
-
-void HttpDoor::write_forbidden_page(const http::Request& req, http::Response& res, const session::Session& session,
+void HttpDoor::write_forbidden_page(const http::Request& req, const Described& original, http::Response& res, const session::Session& session,
                                     const std::vector<std::string>& set_cookies) const {
     // Who is signed in, which app refused, and the ways out; never which rule refused (that would tell a
     // stranger about the policy).
-    const auto url = original_url(req);
     const std::string& prefix = options_->proxy_prefix;
     const std::string auth_origin = [&] {
-        const std::string start = sign_in_location(*options_, url.scheme, url.host, "");
+        const std::string start = sign_in_location(*options_, original.scheme, original.host, "");
         return start.substr(0, start.find(prefix + "/start"));
     }();
     const std::string id(http::request_id(req));
-    const std::string switch_account = auth_origin + prefix + "/sign_out?rd=" + http::percent_encode(url.to_string());
+    const std::string switch_account = auth_origin + prefix + "/sign_out?rd=" + http::percent_encode(original.url);
     const std::string sign_out = auth_origin + prefix + "/sign_out";
     pages::write_error_page(res, {.status = 403,
                                   .title = "Access denied",
                                   .message = "Your account is signed in, but it may not use this application.",
                                   .request_id = id,
                                   .signed_in_as = session.email.empty() ? session.user : session.email,
-                                  .app = url.host,
+                                  .app = original.host,
                                   .sign_out_url = sign_out,
                                   .switch_account_url = switch_account,
                                   .set_cookies = set_cookies});
 }
 
-void HttpDoor::log_denial(const http::Request& req, const gate::Decision& d, const session::Session& s,
-                          int status) const {
+void HttpDoor::log_denial(const http::Request& req, const Described& original, const gate::Decision& d,
+                          const session::Session& s, int status) const {
     if (!observe::auth_logging_on()) return;
     // Who is known only when refused as signed in; a 401 (or a refused bearer token) has no trustworthy identity.
     const bool known = d.verdict == gate::Verdict::forbidden && !is_credential_refusal(d.reason);
     const std::string_view user = known ? std::string_view(s.email.empty() ? s.user : s.email) : std::string_view{};
-    const auto url = original_url(req);
-    const std::string_view path = std::string_view(url.uri).substr(0, url.uri.find('?'));
     const std::string client = http::client_ip(req);
     std::string message = fmt::format(
         "auth: status={} reason=\"{}\" client={} user=\"{}\" email=\"{}\" host=\"{}\" path=\"{}\"", status,
         gate::to_string(d.reason), client, known ? observe::log_text(s.user) : "", known ? observe::log_text(s.email) : "",
-        observe::log_text(url.host), observe::log_text(path));
+        observe::log_text(original.host), observe::log_text(original.path));
     if (!d.detail.empty()) message += " detail=\"" + observe::log_text(d.detail) + "\"";
     observe::log_auth({.status = d.verdict == gate::Verdict::unavailable ? observe::AuthStatus::error
                                                                          : observe::AuthStatus::failure,
@@ -251,8 +251,8 @@ void HttpDoor::log_denial(const http::Request& req, const gate::Decision& d, con
                        .message = message,
                        .reason = gate::metric_name(d.reason),
                        .http_status = status,
-                       .host = url.host,
-                       .path = path});
+                       .host = original.host,
+                       .path = original.path});
 }
 
 }  // namespace gh::doors

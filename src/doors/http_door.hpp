@@ -12,10 +12,9 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "gate/gate.hpp"
-#include "http/forwarded.hpp"
+#include "http/original_request.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
-#include "login/session_refresher.hpp"
 
 namespace gh::doors {
 
@@ -23,9 +22,7 @@ enum class DoorKind { nginx, forward_auth, envoy_http };
 
 class HttpDoor {
 public:
-    // `refresher`: renews sessions past --cookie-refresh (nullptr: never).
-    HttpDoor(DoorKind kind, const gate::Gate& gate, std::shared_ptr<const options::Options> options,
-             const login::SessionRefresher* refresher = nullptr);
+    HttpDoor(DoorKind kind, const gate::Gate& gate, std::shared_ptr<const options::Options> options);
 
     // The path this door answers on; for envoy_http, the prefix of every path it answers.
     const std::string& path() const { return path_; }
@@ -35,28 +32,34 @@ public:
     boost::asio::awaitable<void> handle(const http::Request& req, http::Response& res) const;
 
 private:
-    // `client`: storage for the client's address, filled only for a request that presents credentials;
-    // `certificate`: for what the proxy says about the client's certificate (--client-certificate-headers).
+    // What the gate is asked about. `read`: storage for the original request, read from this door's source only
+    // when the gate needs it; `client`: storage for the client's address, filled only for a request that presents
+    // credentials; `certificate`: for what the proxy says about the client's certificate.
     gate::OriginalRequest original_request(const http::Request& req, const session::CookieJar& jar,
-                                           std::string& client, authz::ClientCertificate& certificate) const;
-    http::OriginalUrl original_url(const http::Request& req) const;
-    // --api-route: the original request's path is an API's (401 rather than a redirect to sign in).
-    bool on_api_route(const http::Request& req) const;
-    // The path that waits: its own jar and session, since the thread's buffers serve other requests meanwhile.
+                                           http::OriginalRequest& read, std::string& client,
+                                           authz::ClientCertificate& certificate) const;
+    // Reads the original request from this door's source; nullptr when read, else why not.
+    const char* read_original(const http::Request& req, http::OriginalRequest& read) const;
+    // The original request as far as it can be told, for redirects, pages and logs (never for a decision): the
+    // gate's reading, else this door's source read now, else what the request says of itself.
+    struct Described {
+        std::string scheme, url, host, path;
+    };
+    Described describe(const http::Request& req, const gate::OriginalRequest& o, http::OriginalRequest& read) const;
+    // The path that waits: its own jar, reading and session, since the thread's buffers serve other requests meanwhile.
     boost::asio::awaitable<void> handle_with_store(const http::Request& req, http::Response& res) const;
-    boost::asio::awaitable<void> allow_after_refresh(const http::Request& req, http::Response& res,
-                                                     session::Session session, session::CookieJar jar) const;
-    void answer(const http::Request& req, http::Response& res, const gate::Decision& d,
-                const session::Session& session, const std::vector<std::string>& set_cookies = {}) const;
-    void write_forbidden_page(const http::Request& req, http::Response& res, const session::Session& session,
-                              const std::vector<std::string>& set_cookies) const;
-    void log_denial(const http::Request& req, const gate::Decision& d, const session::Session& s, int status) const;
+    void answer(const http::Request& req, const gate::OriginalRequest& o, http::OriginalRequest& read,
+                http::Response& res, const gate::Decision& d, const session::Session& session) const;
+    void write_forbidden_page(const http::Request& req, const Described& original, http::Response& res,
+                              const session::Session& session, const std::vector<std::string>& set_cookies) const;
+    void log_denial(const http::Request& req, const Described& original, const gate::Decision& d,
+                    const session::Session& s, int status) const;
 
     DoorKind kind_;
     const gate::Gate& gate_;
     std::shared_ptr<const options::Options> options_;
-    const login::SessionRefresher* refresher_;
     std::string path_;
+    http::OriginalSource source_;
 };
 
 }  // namespace gh::doors

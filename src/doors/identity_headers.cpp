@@ -27,8 +27,38 @@ std::string_view authorization_answer(const session::Session& s, const options::
     return value;
 }
 
-bool is_identity_header(std::string_view lower_case_name) {
-    return lower_case_name == "gap-auth" || lower_case_name.starts_with("x-auth-request-");
+namespace {
+
+// A header name's character as an application may read it: lower case, with '_' and '.' as '-'.
+char folded(char c) {
+    if (c >= 'A' && c <= 'Z') return static_cast<char>(c - 'A' + 'a');
+    return c == '_' || c == '.' ? '-' : c;
+}
+
+// Whether `name` folded starts with `lower` (lower case, '-' only).
+bool folded_starts_with(std::string_view name, std::string_view lower) {
+    if (name.size() < lower.size()) return false;
+    for (std::size_t i = 0; i < lower.size(); ++i)
+        if (folded(name[i]) != lower[i]) return false;
+    return true;
+}
+
+}  // namespace
+
+bool same_header_to_an_app(std::string_view name, std::string_view lower) {
+    return name.size() == lower.size() && folded_starts_with(name, lower);
+}
+
+bool is_identity_header(std::string_view name) {
+    if (name.size() < 8) return false;  // "gap-auth", the shortest
+    if (folded_starts_with(name, "x-auth-request-")) return true;
+    if (folded_starts_with(name, "x-forwarded-")) {
+        const std::string_view rest = name.substr(12);
+        for (std::string_view ours : {"user", "email", "groups", "preferred-username", "access-token"})
+            if (same_header_to_an_app(rest, ours)) return true;
+        return false;
+    }
+    return same_header_to_an_app(name, "gap-auth");
 }
 
 }  // namespace gh::doors

@@ -26,8 +26,15 @@ std::string basic_credentials(std::string_view user, std::string_view password);
 // thread.
 std::string_view authorization_answer(const session::Session& s, const options::Options& o);
 
-// Lower-case names of every header for_each_identity_header may emit (for removing client-sent copies).
-bool is_identity_header(std::string_view lower_case_name);
+// Whether a client-sent header `name` (any case) passes for one of the identity headers Gatehouse sets: those
+// for_each_identity_header emits, and the reverse proxy's X-Forwarded-User, -Email, -Groups,
+// -Preferred-Username and -Access-Token. '_' and '.' count as '-': CGI, PHP and several WSGI servers hand the app
+// X_Forwarded_Email as HTTP_X_FORWARDED_EMAIL, the same variable as X-Forwarded-Email. Allocation-free: the gRPC
+// door asks it for every header of every Check.
+bool is_identity_header(std::string_view name);
+// Whether header `name` (any case, '_' and '.' as '-') is the one named `lower` (lower case, '-' only) to such an
+// app.
+bool same_header_to_an_app(std::string_view name, std::string_view lower);
 
 template <class Emit>
 void for_each_identity_header(const session::Session& s, const options::Options& o, Emit&& emit) {

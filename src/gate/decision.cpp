@@ -25,6 +25,8 @@ const char* to_string(Reason r) {
         case Reason::bearer_issuer_unavailable: return "bearer token issuer's keys not loaded";
         case Reason::basic_auth_invalid: return "unknown user or wrong password";
         case Reason::basic_auth_rate_limited: return "too many failed password attempts";
+        case Reason::original_request_unclear: return "the original request cannot be read one way only";
+        case Reason::original_request_untrusted: return "the original request comes from an untrusted peer";
     }
     return "unknown";
 }
@@ -52,6 +54,8 @@ const char* metric_name(Reason r) {
         case Reason::bearer_issuer_unavailable: return "bearer_issuer_unavailable";
         case Reason::basic_auth_invalid: return "basic_auth_invalid";
         case Reason::basic_auth_rate_limited: return "basic_auth_rate_limited";
+        case Reason::original_request_unclear: return "original_request_unclear";
+        case Reason::original_request_untrusted: return "original_request_untrusted";
     }
     return "unknown";
 }

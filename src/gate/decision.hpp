@@ -1,6 +1,7 @@
 #pragma once
 #include <cstddef>
 #include <string>
+#include <vector>
 // What the gate decided about one request, and why. Each door maps it to its own protocol.
 namespace gh::gate {
 
@@ -9,6 +10,7 @@ enum class Verdict {
     sign_in_required,  // no valid session: send the user to sign in
     forbidden,         // signed in, but this user may not pass
     unavailable,       // the session store cannot be asked: fail closed with a 5xx
+    malformed,         // the original request cannot be read one way only: refused before any rule (400/403)
 };
 
 // Every denial carries a reason that the log line (and later the metric) uses.
@@ -34,9 +36,11 @@ enum class Reason {
     bearer_issuer_unavailable,       // --skip-jwt-bearer-tokens: the token's issuer's keys are not loaded yet
     basic_auth_invalid,              // --htpasswd-file: unknown user or wrong password
     basic_auth_rate_limited,         // --htpasswd-file: too many failed attempts from this client
+    original_request_unclear,        // a header twice, one missing, a host or path no two servers read alike
+    original_request_untrusted,      // the door needs forwarded headers, but its peer is not a trusted proxy
 };
 
-inline constexpr std::size_t kReasonCount = static_cast<std::size_t>(Reason::basic_auth_rate_limited) + 1;
+inline constexpr std::size_t kReasonCount = static_cast<std::size_t>(Reason::original_request_untrusted) + 1;
 
 const char* to_string(Reason r);
 // The reason as a metric label: the enumerator's name.
@@ -46,6 +50,8 @@ struct Decision {
     Verdict verdict = Verdict::sign_in_required;
     Reason reason = Reason::no_session;
     std::string detail;  // more than the reason says, for the log (why a bearer token failed); usually empty
+    // Set-Cookie values the answer must carry: a session renewed (or ended) by --cookie-refresh on the way.
+    std::vector<std::string> set_cookies;
 };
 
 }  // namespace gh::gate

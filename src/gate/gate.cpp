@@ -7,7 +7,7 @@ namespace gh::gate {
 
 Gate::Gate(std::shared_ptr<const options::Options> options, const session::SessionStore& sessions, const Clock& clock,
            const authz::WatchedEmailList* emails, const authz::WatchedFile<authz::Policy>* policy,
-           CredentialVerifiers credentials)
+           CredentialVerifiers credentials, const SessionRenewal* renewal)
     : options_(std::move(options)),
       sessions_(sessions),
       clock_(clock),
@@ -15,7 +15,8 @@ Gate::Gate(std::shared_ptr<const options::Options> options, const session::Sessi
       policy_(policy),
       skip_routes_(options_->skip_auth_routes, options_->skip_auth_preflight),
       api_routes_(options_->api_routes, false),
-      credentials_(credentials) {}
+      credentials_(credentials),
+      renewal_(renewal) {}
 
 Reason Gate::check_identity(std::string_view email, const std::vector<std::string>& groups) const {
     // oauth2-proxy's rule: a domain match or a listed address lets a user in.
@@ -28,18 +29,27 @@ Reason Gate::check_identity(std::string_view email, const std::vector<std::strin
 }
 
 std::optional<Decision> Gate::before_session(const OriginalRequest& request, authz::PolicyMatch& match) const {
+    if (!needs_original_request()) return std::nullopt;
+    // Ambiguous means deny: a request the door could not read one way only never reaches a rule.
+    if (request.unreadable)
+        return Decision{Verdict::malformed,
+                        request.untrusted ? Reason::original_request_untrusted : Reason::original_request_unclear,
+                        request.unreadable};
+    // Every path rule sees the path as the app will: normalised once, here (authz/path_normalize.hpp).
+    thread_local std::string normal;
+    if (!authz::normalize_path_into(request.path, normal))
+        return Decision{Verdict::malformed, Reason::original_request_unclear,
+                        "the path cannot be normalised one way only (an encoded '/', '\\', '?' or '#', a control "
+                        "byte or a bad escape)"};
     // A public route passes without a session, and without identity: nothing is loaded for it.
-    if (!request.path.empty() || request.method == "OPTIONS")
-        if (skip_routes_.matches(request.method, request.path)) return Decision{Verdict::allow, Reason::public_route};
-    if (policy_ && !request.host.empty() && !request.path.empty()) {
+    if (skip_routes_.matches_normalised(request.method, normal)) return Decision{Verdict::allow, Reason::public_route};
+    if (policy_) {
         // This thread's snapshot stays alive until its next call here, so the matched rule cannot vanish
-        // under a reload while it is used (decide() matches again after waiting for the store).
+        // under a reload while it is used (decide() matches again after waiting).
         const authz::Policy& policy = policy_->current_for_this_thread();
-        thread_local std::string normal;
-        if (authz::normalize_path_into(request.path, normal))
-            match = policy.match(request.host, normal, request.method);
-        else
-            match.verdict = authz::PolicyVerdict::denied;  // an ambiguous path never reaches a rule
+        match = policy.match(request.host, normal, request.method);
+        if (match.verdict == authz::PolicyVerdict::not_covered && request.every_host_covered)
+            match.verdict = authz::PolicyVerdict::denied;
         if (match.verdict == authz::PolicyVerdict::public_access) return Decision{Verdict::allow, Reason::public_route};
     }
     return std::nullopt;
@@ -161,44 +171,72 @@ std::optional<Decision> Gate::decide_now(const OriginalRequest& request, session
         if (checked->outcome == CredentialCheck::Outcome::ok || !falls_back(p))
             return with_credentials(request, match, p, *checked, std::nullopt, session);
         const auto loaded = sessions_.load_now(*request.cookies, clock_.now(), session);
-        if (!loaded) return std::nullopt;
+        if (!loaded || renewal_due(*loaded, session)) return std::nullopt;
         return with_credentials(request, match, p, *checked, loaded, session);
     }
     std::string note;
     if (request.certificate && request.certificate->state != authz::ClientCertificate::State::none)
         if (auto d = with_certificate(request, match, session, note)) return d;
     const auto loaded = sessions_.load_now(*request.cookies, clock_.now(), session);
-    if (!loaded) return std::nullopt;
+    if (!loaded || renewal_due(*loaded, session)) return std::nullopt;
     return noted(with_session(request, match, *loaded, session), note);
+}
+
+boost::asio::awaitable<std::optional<Decision>> Gate::renew(const OriginalRequest& request, session::Session& session,
+                                                            std::vector<std::string>& set_cookies) const {
+    std::string host(request.cookie_host);
+    const auto outcome = co_await renewal_->renew(session, *request.cookies, std::move(host), set_cookies);
+    if (outcome == RenewalOutcome::refused) {
+        Decision d{Verdict::sign_in_required, Reason::session_expired, "the identity provider did not renew the session"};
+        d.set_cookies = std::move(set_cookies);
+        co_return d;
+    }
+    co_return std::nullopt;
+}
+
+boost::asio::awaitable<std::optional<Decision>> Gate::load_renewed(const OriginalRequest& request,
+                                                                   session::Session& session, session::LoadResult& loaded,
+                                                                   std::vector<std::string>& set_cookies) const {
+    const auto at_once = sessions_.load_now(*request.cookies, clock_.now(), session);
+    loaded = at_once ? *at_once : co_await sessions_.load(*request.cookies, clock_.now(), session);
+    // The identity, the per-app rules and the policy are checked against the renewed session, never the old one.
+    if (!renewal_due(loaded, session)) co_return std::nullopt;
+    // Not in an if's condition: GCC 12 mishandles the temporaries of a co_await there.
+    auto ended = co_await renew(request, session, set_cookies);
+    co_return ended;
 }
 
 boost::asio::awaitable<Decision> Gate::decide(const OriginalRequest& request, session::Session& session) const {
     authz::PolicyMatch match;
     if (auto d = before_session(request, match)) co_return *d;
+    std::vector<std::string> set_cookies;
     if (const auto p = presented(request); p.verifier) {
         auto checked = p.verifier->find_now(p.value, session);
         if (!checked) checked = co_await p.verifier->verify(p.value, request.client, session);
         std::optional<session::LoadResult> loaded;
         if (checked->outcome != CredentialCheck::Outcome::ok && falls_back(p)) {
-            loaded = sessions_.load_now(*request.cookies, clock_.now(), session);
-            if (!loaded) loaded = co_await sessions_.load(*request.cookies, clock_.now(), session);
+            loaded.emplace();
+            auto ended = co_await load_renewed(request, session, *loaded, set_cookies);
+            if (ended) co_return std::move(*ended);
         }
         // Other requests of this thread ran meanwhile and may have moved it to a newer policy snapshot.
         match = {};
-        if (auto d = before_session(request, match)) co_return *d;
-        co_return with_credentials(request, match, p, *checked, loaded, session);
+        if (auto d = before_session(request, match)) co_return std::move(*d);
+        Decision d = with_credentials(request, match, p, *checked, loaded, session);
+        d.set_cookies = std::move(set_cookies);
+        co_return d;
     }
     std::string note;
     if (request.certificate && request.certificate->state != authz::ClientCertificate::State::none)
         if (auto d = with_certificate(request, match, session, note)) co_return *d;
-    auto loaded = sessions_.load_now(*request.cookies, clock_.now(), session);
-    if (!loaded) {
-        loaded = co_await sessions_.load(*request.cookies, clock_.now(), session);
-        // Other requests of this thread ran meanwhile and may have moved it to a newer policy snapshot.
-        match = {};
-        if (auto d = before_session(request, match)) co_return *d;
-    }
-    co_return noted(with_session(request, match, *loaded, session), note);
+    session::LoadResult loaded{};
+    auto ended = co_await load_renewed(request, session, loaded, set_cookies);
+    if (ended) co_return std::move(*ended);
+    match = {};
+    if (auto d = before_session(request, match)) co_return std::move(*d);
+    Decision d = noted(with_session(request, match, loaded, session), note);
+    d.set_cookies = std::move(set_cookies);
+    co_return d;
 }
 
 }  // namespace gh::gate

@@ -10,6 +10,7 @@
 #include "gate/credentials.hpp"
 #include "gate/decision.hpp"
 #include "gate/route_rules.hpp"
+#include "gate/session_renewal.hpp"
 #include "options/options.hpp"
 #include "session/clock.hpp"
 #include "session/session_store.hpp"
@@ -20,10 +21,21 @@ namespace gh::gate {
 struct OriginalRequest {
     const session::CookieJar* cookies = nullptr;
     RouteRules route;  // per-app rules of this request
-    // The request the proxy asked about, when known (for public routes and the policy); empty when unknown.
+    // The request the proxy asked about, as the door read it (http/original_request.hpp): the method, the raw
+    // path and the canonical host. Doors read it when Gate::needs_original_request(); when they could not,
+    // `unreadable` says why and the request is refused before any rule (`untrusted`: the headers came from a
+    // peer that is not a trusted proxy).
     std::string_view method;
     std::string_view path;
     std::string_view host;
+    const char* unreadable = nullptr;
+    bool untrusted = false;
+    // Reverse-proxy mode: upstreams are chosen by path alone, so with a policy file a host it names no rule for
+    // is refused instead of being left to the global rules.
+    bool every_host_covered = false;
+    // The host whose cookie domain a renewed session's cookie is set for (the original host; set by the door on
+    // the path that waits, where a renewal can happen).
+    std::string_view cookie_host;
     // The Authorization header's value: a bearer token (--skip-jwt-bearer-tokens) or a user and password
     // (--htpasswd-file) there authenticates the request.
     std::string_view authorization;
@@ -44,19 +56,21 @@ public:
     // `emails`: the --authenticated-emails-file list, `policy`: the --policy-file; nullptr when not configured.
     Gate(std::shared_ptr<const options::Options> options, const session::SessionStore& sessions, const Clock& clock,
          const authz::WatchedEmailList* emails = nullptr, const authz::WatchedFile<authz::Policy>* policy = nullptr,
-         CredentialVerifiers credentials = {});
+         CredentialVerifiers credentials = {}, const SessionRenewal* renewal = nullptr);
 
-    // True when public routes are configured, i.e. doors should work out the original method and path.
-    bool has_public_routes() const { return !skip_routes_.empty() || policy_; }
+    // True when a rule depends on the original request (skip routes, --skip-auth-preflight, --api-route, the
+    // policy file): doors must then read it, and a request they cannot read is refused.
+    bool needs_original_request() const { return !skip_routes_.empty() || !api_routes_.empty() || policy_; }
     // --api-route: a request to `path` that must sign in gets 401 (a program's answer), never a redirect.
     bool is_api_route(std::string_view path) const { return !api_routes_.empty() && api_routes_.matches("GET", path); }
     bool has_api_routes() const { return !api_routes_.empty(); }
 
     // Decides without suspending when the request alone tells (cookie sessions, cached Redis sessions,
     // public routes, bad tickets): the hot path, with no allocation once `session`'s buffers have grown.
-    // nullopt: the session must come from the store; call decide().
+    // nullopt: the session must come from the store, or be renewed first; call decide().
     std::optional<Decision> decide_now(const OriginalRequest& request, session::Session& session) const;
-    // Decides, asking the session store when needed. `request`'s views must stay valid until it returns.
+    // Decides, asking the session store when needed and renewing a session past --cookie-refresh (the Decision
+    // then carries the Set-Cookie values). `request`'s views must stay valid until it returns.
     boost::asio::awaitable<Decision> decide(const OriginalRequest& request, session::Session& session) const;
 
     // The global rules (--email-domain or --authenticated-emails-file, --allowed-group), also applied at login.
@@ -67,8 +81,21 @@ public:
     const PasswordVerifier* passwords() const { return credentials_.passwords; }
 
 private:
-    // A decision when the request is public (or the policy refuses its path outright); otherwise fills `match`.
+    // A decision when the request is refused as unreadable, or public; otherwise fills `match` (the policy rule).
     std::optional<Decision> before_session(const OriginalRequest& request, authz::PolicyMatch& match) const;
+    // Renews `session` at the IdP; a Decision when the renewal ended it, nullopt to decide on what it now holds
+    // (renewed, or unchanged when the IdP could not be reached). `set_cookies` receives the new cookie.
+    boost::asio::awaitable<std::optional<Decision>> renew(const OriginalRequest& request, session::Session& session,
+                                                         std::vector<std::string>& set_cookies) const;
+    // Loads the cookie session into `session` (waiting for the store when it must) and renews it when due; a
+    // Decision when the renewal ended it.
+    boost::asio::awaitable<std::optional<Decision>> load_renewed(const OriginalRequest& request, session::Session& session,
+                                                                session::LoadResult& loaded,
+                                                                std::vector<std::string>& set_cookies) const;
+    // Whether a session loaded from the cookie must be renewed before the decision.
+    bool renewal_due(session::LoadResult loaded, const session::Session& s) const {
+        return renewal_ && loaded == session::LoadResult::ok && renewal_->due(s);
+    }
     // `listed`: the user is named in --htpasswd-file, which is itself the operator's list of who may sign in, so
     // the e-mail rules (--email-domain, --authenticated-emails-file) do not apply; groups, routes and policy do.
     Decision with_session(const OriginalRequest& request, const authz::PolicyMatch& match, session::LoadResult loaded,
@@ -101,6 +128,7 @@ private:
     authz::SkipRoutes skip_routes_;
     authz::SkipRoutes api_routes_;  // the same kind of path rules: --api-route
     CredentialVerifiers credentials_;
+    const SessionRenewal* renewal_;
 };
 
 }  // namespace gh::gate

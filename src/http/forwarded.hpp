@@ -14,18 +14,11 @@ struct OriginalUrl {
     std::string to_string() const { return scheme + "://" + host + uri; }
 };
 
+// Where the browser reached Gatehouse itself (sign-in, callback, sign-out pages: their cookie domain and the URL to
+// return to), never for a decision: the doors decide on http/original_request.hpp's strict reading.
 // With `trust_forwarded` (--reverse-proxy): X-Original-URL (ingress-nginx, nginx auth_request) wins, else
 // X-Forwarded-Proto/-Host/-Uri (Traefik, Caddy), each falling back to the request's own values. Without it
 // those headers are ignored: any client can send them.
 OriginalUrl original_url(const Request& req, bool trust_forwarded);
-
-// The original method and path (no query) as views into the request's headers, without allocating: for
-// matching public routes on every auth request. Empty path when the proxy did not say (or is not trusted).
-struct OriginalTarget {
-    std::string_view method;
-    std::string_view path;
-    std::string_view host;  // may carry a port
-};
-OriginalTarget original_target(const Request& req, bool trust_forwarded);
 
 }  // namespace gh::http

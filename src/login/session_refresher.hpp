@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gate/session_renewal.hpp"
 #include "oidc/provider.hpp"
 #include "options/options.hpp"
 #include "session/clock.hpp"
@@ -21,12 +22,26 @@ enum class RefreshOutcome {
     unavailable,  // the IdP (or the session store) could not be reached: keep using the current session, try again next time
 };
 
-class SessionRefresher {
+// The gate's SessionRenewal: the gate calls it inside its decision, so every door renews the same way.
+class SessionRefresher final : public gate::SessionRenewal {
 public:
     SessionRefresher(std::shared_ptr<const options::Options> options, const session::SessionStore& store,
                      const oidc::Provider& provider, const Clock& clock);
 
-    bool due(const session::Session& s) const;
+    bool due(const session::Session& s) const override;
+    boost::asio::awaitable<gate::RenewalOutcome> renew(session::Session& s, const session::CookieJar& jar,
+                                                       std::string host,
+                                                       std::vector<std::string>& set_cookies) const override {
+        // Awaited into a variable first: GCC 12 destroys a coroutine's by-value arguments twice when the co_await
+        // is the condition of a switch (seen here as a crash in the refresh frame's destructor).
+        const RefreshOutcome outcome = co_await refresh(s, jar, std::move(host), set_cookies);
+        switch (outcome) {
+            case RefreshOutcome::refreshed: co_return gate::RenewalOutcome::renewed;
+            case RefreshOutcome::refused: co_return gate::RenewalOutcome::refused;
+            case RefreshOutcome::unavailable: break;
+        }
+        co_return gate::RenewalOutcome::unavailable;
+    }
 
     // `host` picks the cookie domain; `jar` is the request's cookies (to clear stale chunks).
     boost::asio::awaitable<RefreshOutcome> refresh(session::Session& s, const session::CookieJar& jar,

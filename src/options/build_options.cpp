@@ -387,6 +387,11 @@ void build_trust(Builder& b, Options& o) {
     if (o.reverse_proxy && o.trusted_ips.empty())
         o.warnings.push_back("--reverse-proxy without --trusted-proxy-ip believes forwarded headers from any peer; "
                              "list your proxies' addresses so that nobody else can speak for a client");
+    const std::string headers = b.text("original-request-headers");
+    if (headers == "x-forwarded") o.original_request_headers = Options::OriginalRequestHeaders::x_forwarded;
+    else if (headers != "x-original")
+        b.fail("original-request-headers", "'" + headers + "' must be x-original (nginx, ingress-nginx) or x-forwarded "
+                                           "(Traefik's ingress-nginx provider)");
     const std::string header = b.text("real-client-ip-header");
     for (const char* known : {"X-Real-IP", "X-Forwarded-For", "X-ProxyUser-IP"})
         if (boost::beast::iequals(header, known)) o.real_client_ip_header = known;

@@ -156,6 +156,9 @@ constexpr std::array kFlags = {
              "put Authorization: Basic <user:--basic-auth-password> on the auth answer (and on proxied answers)"},
     FlagSpec{"reverse-proxy", "reverse_proxy", boolean, "false",
              "trust X-Forwarded-*, X-Original-URL and X-Real-IP from the proxy in front"},
+    FlagSpec{"original-request-headers", "original_request_headers", text, "x-original",
+             "where /oauth2/auth reads the original request: x-original (X-Original-URL and X-Original-Method: nginx, "
+             "ingress-nginx) or x-forwarded (X-Forwarded-Method/-Proto/-Host/-Uri: Traefik's ingress-nginx provider)"},
     FlagSpec{"trusted-proxy-ip", "trusted_proxy_ips", list, "",
              "with --reverse-proxy: only these proxies (IP or CIDR) may send forwarded headers (default: any peer)"},
     FlagSpec{"trusted-ip", "trusted_ips", list, "",
@@ -225,11 +228,12 @@ constexpr std::array kFlags = {
              "{{.Client}} - {{.RequestID}} - {{.Username}} [{{.Timestamp}}] [{{.Status}}] {{.Message}}",
              "template of auth lines; fields Client, RequestID, Username, Timestamp, Status, Message"},
     FlagSpec{"silence-ping-logging", "silence_ping_logging", boolean, "false",
-             "no request lines for --ping-path, --ready-path and --ping-user-agent health checks"},
+             "no request lines for --ping-path and --ready-path health checks"},
     FlagSpec{"exclude-logging-path", "exclude_logging_paths", list, "", "paths that get no request line"},
     FlagSpec{"logging-local-time", "logging_local_time", boolean, "true", "text timestamps in local time (else UTC)"},
     FlagSpec{"ping-user-agent", "ping_user_agent", text, "",
-             "a User-Agent answered like --ping-path on any path outside --proxy-prefix (load-balancer health checks)"},
+             "oauth2-proxy's health-check User-Agent, accepted for compatibility: it is answered as a ping on --ping-path only "
+             "(on any other path it would let a client skip the decision: oauth2-proxy CVE-2026-34457)"},
     FlagSpec{"config", "config", text, "", "cfg file in oauth2-proxy's format"},
 };
 
@@ -243,7 +247,7 @@ constexpr std::array kUnsupported = {
     UnsupportedFlag{"logging-max-backups", kStdout},
     UnsupportedFlag{"logging-compress", kStdout},
     UnsupportedFlag{"errors-to-info-log", "everything goes to standard output"},
-    UnsupportedFlag{"gcp-healthchecks", "use --ping-user-agent=GoogleHC/1.0"},
+    UnsupportedFlag{"gcp-healthchecks", "point the load balancer's health check at --ping-path (/ping)"},
     UnsupportedFlag{"alpha-config", "use flags, OAUTH2_PROXY_* variables or --config"},
     UnsupportedFlag{"convert-config-to-alpha", "use flags, OAUTH2_PROXY_* variables or --config"},
     UnsupportedFlag{"request-id-header", "Gatehouse reads X-Request-Id"},
@@ -278,6 +282,26 @@ const FlagSpec* find_flag(std::string_view name) {
 const FlagSpec* find_flag_by_cfg_key(std::string_view key) {
     for (const auto& f : kFlags)
         if (f.cfg_key == key) return &f;
+    return nullptr;
+}
+
+std::vector<std::string> other_setting_keys(const FlagSpec& flag) {
+    std::vector<std::string> keys;
+    if (flag.type != list) return keys;
+    // oauth2-proxy's rule is "the flag's name with underscores, plural for lists"; its releases did not always
+    // keep it (google_group), so both numbers of the name are read.
+    std::string singular = to_cfg_key(flag.name);
+    if (singular.ends_with('s')) singular.pop_back();
+    for (std::string key : {singular, singular + "s"})
+        if (key != flag.cfg_key) keys.push_back(std::move(key));
+    return keys;
+}
+
+const FlagSpec* find_flag_by_setting_key(std::string_view key) {
+    if (const auto* f = find_flag_by_cfg_key(key)) return f;
+    for (const auto& f : kFlags)
+        for (const auto& other : other_setting_keys(f))
+            if (other == key) return &f;
     return nullptr;
 }
 

@@ -4,6 +4,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gh::options {
 
@@ -22,6 +23,12 @@ struct FlagSpec {
 std::span<const FlagSpec> flag_table();
 const FlagSpec* find_flag(std::string_view name);
 const FlagSpec* find_flag_by_cfg_key(std::string_view key);
+// The flag a cfg key or OAUTH2_PROXY_* name (lower-cased, without the prefix) sets: its cfg key or, for a list,
+// either number of its name (google_group and google_groups, email_domain and email_domains), because
+// oauth2-proxy's releases spelled several of them both ways. The exact cfg key wins.
+const FlagSpec* find_flag_by_setting_key(std::string_view key);
+// Every key find_flag_by_setting_key accepts for `flag` besides its cfg key (empty for a scalar).
+std::vector<std::string> other_setting_keys(const FlagSpec& flag);
 
 // oauth2-proxy flags Gatehouse does not support, with what to do instead: refused by name as flags, cfg keys and
 // OAUTH2_PROXY_* variables alike, so that a deployment never silently loses a setting it relies on (an unknown

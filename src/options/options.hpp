@@ -138,6 +138,8 @@ struct Options {
     bool set_basic_auth = false;            // Authorization: Basic <user:basic_auth_password> on the allowed answer
     Secret basic_auth_password;             // of both Basic forms
     bool reverse_proxy = false;
+    // --original-request-headers: which headers /oauth2/auth reads the original request from (docs/security.md).
+    enum class OriginalRequestHeaders { x_original, x_forwarded } original_request_headers = OriginalRequestHeaders::x_original;
     std::vector<http::IpRange> trusted_ips;  // --trusted-proxy-ip (and --trusted-ip): proxies that may send forwarded headers
     std::string real_client_ip_header;       // canonical spelling
     // --upstream: where requests outside --proxy-prefix go once allowed (the longest matching path wins). None:

@@ -1,8 +1,11 @@
 #include "options/raw_config.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <stdexcept>
 
 #include "options/cfg_file.hpp"
+#include "options/service_links.hpp"
 #include "options/value_parsers.hpp"
 
 namespace gh::options {
@@ -25,15 +28,40 @@ std::string unsupported_message(const std::string& origin, const UnsupportedFlag
     return origin + ": not supported by Gatehouse (" + std::string(u.instead) + ")";
 }
 
+// Which key of a source set each flag, to catch two spellings of one list (google_group and google_groups) that
+// disagree: neither their union nor either one alone is surely what the operator meant, so the start is refused.
+class SpellingsSeen {
+public:
+    // False (and an error recorded) when `flag` was already set from this source under another key to other values.
+    bool admit(RawConfig& cfg, const FlagSpec& flag, std::string_view key, const std::string& origin,
+               const std::vector<std::string>& values) {
+        const auto [it, first] = seen_.try_emplace(std::string(flag.name), Seen{std::string(key), origin, values});
+        if (first || it->second.key == key) return true;
+        if (it->second.values == values) return false;  // the same list twice: nothing to choose
+        cfg.errors.push_back(origin + ": conflicts with " + it->second.origin + " (both set --" +
+                             std::string(flag.name) + " to different values; keep one)");
+        return false;
+    }
+
+private:
+    struct Seen {
+        std::string key;
+        std::string origin;
+        std::vector<std::string> values;
+    };
+    std::map<std::string, Seen, std::less<>> seen_;
+};
+
 void apply_cfg_file(RawConfig& cfg, const std::string& path, const std::string& text) {
     const auto parsed = parse_cfg(text);
     if (!parsed.error.empty()) {
         cfg.errors.push_back("--config " + path + ": " + parsed.error);
         return;
     }
+    SpellingsSeen spellings;
     for (const auto& e : parsed.entries) {
         const std::string origin = path + ":" + std::to_string(e.line) + " " + e.key;
-        const FlagSpec* flag = find_flag_by_cfg_key(e.key);
+        const FlagSpec* flag = find_flag_by_setting_key(e.key);
         if (!flag) {
             if (const auto* u = find_unsupported_flag_by_cfg_key(e.key))
                 cfg.errors.push_back(unsupported_message(origin, *u));
@@ -45,29 +73,40 @@ void apply_cfg_file(RawConfig& cfg, const std::string& path, const std::string& 
             cfg.errors.push_back(origin + ": expects a single value, not a list");
             continue;
         }
+        if (!spellings.admit(cfg, *flag, e.key, origin, e.values)) continue;
         assign(cfg, *flag, Source::cfg_file, origin, e.values);
     }
 }
 
+constexpr std::string_view kEnvPrefix = "OAUTH2_PROXY_";
+
+// Every OAUTH2_PROXY_* variable is a setting Gatehouse reads, or the start is refused: a restriction that is
+// silently dropped (a misspelt OAUTH2_PROXY_ALLOWED_GROUP, an oauth2-proxy setting Gatehouse lacks) lets in
+// everyone it was meant to keep out. Kubernetes' service-link variables are the one exception.
 void apply_env(RawConfig& cfg, const Environment& env) {
-    for (const auto& flag : flag_table()) {
-        const std::string name = env_name(flag);
-        for (const auto& [k, v] : env) {
-            if (k != name || flag.name == "config") continue;
-            std::vector<std::string> values;
-            if (flag.type == FlagType::list) append_list_items(v, values);
-            else values.push_back(v);
-            assign(cfg, flag, Source::env, name, std::move(values));
-        }
-    }
-    // An oauth2-proxy setting Gatehouse does not support is refused from the environment too: silently ignoring
-    // it would change the behaviour of a deployment that switched images.
-    for (const auto& [k, v] : env) {
-        if (!k.starts_with("OAUTH2_PROXY_")) continue;
-        std::string key = k.substr(13);
+    SpellingsSeen spellings;
+    for (const auto& [name, value] : env) {
+        if (!name.starts_with(kEnvPrefix) || is_kubernetes_service_link(name, value)) continue;
+        std::string key = name.substr(kEnvPrefix.size());
+        // Upper case only, as oauth2-proxy reads them: OAUTH2_PROXY_email_domains is no setting there either.
+        const bool upper = std::none_of(key.begin(), key.end(), [](char c) { return c >= 'a' && c <= 'z'; });
         for (auto& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        if (find_flag_by_cfg_key(key)) continue;
-        if (const auto* u = find_unsupported_flag_by_cfg_key(key)) cfg.errors.push_back(unsupported_message(k, *u));
+        const FlagSpec* flag = upper ? find_flag_by_setting_key(key) : nullptr;
+        if (!flag) {
+            if (const auto* u = find_unsupported_flag_by_cfg_key(key)) cfg.errors.push_back(unsupported_message(name, *u));
+            else cfg.errors.push_back(name + ": unknown setting (gatehouse --help lists the variables it reads)");
+            continue;
+        }
+        if (flag->name == "config") {
+            // oauth2-proxy does not read it either; a deployment that sets it expects a file that is never read.
+            cfg.errors.push_back(name + ": the cfg file is named only by the flag (--config=<file>)");
+            continue;
+        }
+        std::vector<std::string> values;
+        if (flag->type == FlagType::list) append_list_items(value, values);
+        else values.push_back(value);
+        if (!spellings.admit(cfg, *flag, key, name, values)) continue;
+        assign(cfg, *flag, Source::env, name, std::move(values));
     }
 }
 

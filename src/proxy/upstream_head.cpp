@@ -11,15 +11,14 @@ namespace {
 namespace http_ = boost::beast::http;
 using boost::beast::iequals;
 
-bool starts_with_no_case(std::string_view s, std::string_view prefix) {
-    return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
-}
-
-// Headers only Gatehouse may set on the way to the upstream: a client's own copies are dropped.
-bool is_identity_header(std::string_view name) {
-    return starts_with_no_case(name, "x-auth-request-") || iequals(name, "x-forwarded-user") ||
-           iequals(name, "x-forwarded-email") || iequals(name, "x-forwarded-groups") ||
-           iequals(name, "x-forwarded-preferred-username") || iequals(name, "x-forwarded-access-token");
+// Whether the client's own Authorization must not reach the upstream. With a session it is replaced whenever
+// Gatehouse sends one of its own. Without one (a public route) it goes as oauth2-proxy lets it go: oauth2-proxy
+// strips from every proxied request the headers it would set (--skip-auth-strip-headers, on by default), and it
+// sets Authorization with --pass-authorization-header, or with --pass-basic-auth once --basic-auth-password is
+// given. Stripping it in every case would break the public APIs behind oauth2-proxy that check their own tokens.
+bool drops_client_authorization(const options::Options& o, const session::Session* s) {
+    if (o.pass_authorization_header) return true;
+    return o.pass_basic_auth && (s || !o.basic_auth_password.reveal().empty());
 }
 
 void add(std::string& out, std::string_view name, std::string_view value) {
@@ -109,11 +108,13 @@ void write_upstream_head(const http::Request& req, const options::Options& o, co
     const bool trusted = req.via_trusted_proxy();
     for (const auto& field : req.header_fields()) {
         const std::string_view name = field.name_string();
-        if (is_hop_by_hop(name, connection) || is_identity_header(name) || iequals(name, "host") ||
+        if (is_hop_by_hop(name, connection) || doors::is_identity_header(name) || iequals(name, "host") ||
             iequals(name, "content-length") || iequals(name, "cookie") || iequals(name, "expect") ||
-            iequals(name, "x-forwarded-for") || iequals(name, "x-forwarded-proto") ||
-            iequals(name, "x-forwarded-host") ||
-            ((o.pass_authorization_header || o.pass_basic_auth) && s && iequals(name, "authorization")))
+            // Written anew below; a client's X_Forwarded_For would reach a CGI app as the same variable.
+            doors::same_header_to_an_app(name, "x-forwarded-for") ||
+            doors::same_header_to_an_app(name, "x-forwarded-proto") ||
+            doors::same_header_to_an_app(name, "x-forwarded-host") ||
+            (iequals(name, "authorization") && drops_client_authorization(o, s)))
             continue;
         add(out, name, field.value());
     }

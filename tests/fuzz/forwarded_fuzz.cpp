@@ -7,6 +7,7 @@
 
 #include "authz/path_normalize.hpp"
 #include "http/forwarded.hpp"
+#include "http/original_request.hpp"
 #include "http/proxy_trust.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -44,9 +45,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const gh::http::Request req(m);
     for (const bool trusted : {false, true}) {
         (void)gh::http::original_url(req, trusted).to_string();
-        const auto target = gh::http::original_target(req, trusted);
+    }
+    for (const auto source : {gh::http::OriginalSource::x_original, gh::http::OriginalSource::x_forwarded}) {
+        gh::http::OriginalRequest read;
+        if (gh::http::read_original_request(req, source, read)) continue;
         std::string normal;
-        if (gh::authz::normalize_path_into(target.path, normal)) {
+        if (gh::authz::normalize_path_into(read.path, normal)) {
             // A normalised path is absolute and never climbs out through dot segments.
             if (!normal.starts_with('/') || normal.find("/../") != std::string::npos) __builtin_trap();
         }

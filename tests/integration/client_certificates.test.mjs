@@ -150,7 +150,7 @@ client_certificates:
     await gh.waitForOutput(/detail="client certificates are not believed for host 'open\.gatehouse\.test'/);
   });
 
-  test('straight from a peer that is not a --trusted-proxy-ip: ignored and logged', async () => {
+  test('straight from a peer that is not a --trusted-proxy-ip: refused and logged', async () => {
     const status = await new Promise((resolve, reject) => {
       const req = http.request({ host: '127.0.0.1', port: gh.port, path: '/oauth2/auth', localAddress: '127.0.0.2',
         headers: { ...spoofed(runner.subject), 'X-Original-URL': `https://${api}/reports` } }, (res) => {
@@ -160,8 +160,9 @@ client_certificates:
       req.on('error', reject);
       req.end();
     });
-    assert.equal(status, 401);
-    await gh.waitForOutput(/client=127\.0\.0\.2 .*detail="client certificate headers from a peer that is not a --trusted-proxy-ip were ignored"/);
+    // The policy file needs the original request, which this peer may not tell: refused before any certificate counts.
+    assert.equal(status, 403);
+    await gh.waitForOutput(/reason="the original request comes from an untrusted peer" client=127\.0\.0\.2 /);
   });
 });
 

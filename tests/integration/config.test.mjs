@@ -44,6 +44,51 @@ describe('configuration', () => {
     assert.match(output, /^gatehouse: OAUTH2_PROXY_SESSION_COOKIE_MINIMAL: not supported by Gatehouse \(use --session-store-type=redis/m);
   });
 
+  test('an OAUTH2_PROXY_* variable Gatehouse does not read stops the start, naming it (once ignored: its restriction was lost)', async () => {
+    const { baseFlags } = await import('./lib/processes.mjs');
+    const flags = baseFlags(await freePort());
+    for (const name of ['OAUTH2_PROXY_ALLOWED_GROUPZ', 'OAUTH2_PROXY_KEYCLOAK_GROUPS']) {
+      const { code, output } = await runGatehouse(flags, { [name]: '/admins' });
+      assert.equal(code, 2, name);
+      assert.equal(output, `gatehouse: ${name}: unknown setting (gatehouse --help lists the variables it reads)\n`);
+    }
+    const both = await runGatehouse(flags, { OAUTH2_PROXY_ALLOWED_GROUP: 'admins', OAUTH2_PROXY_ALLOWED_GROUPS: 'ops' });
+    assert.equal(both.code, 2);
+    assert.match(both.output, /^gatehouse: OAUTH2_PROXY_ALLOWED_GROUPS?: conflicts with OAUTH2_PROXY_ALLOWED_GROUPS?/m);
+  });
+
+  test('OAUTH2_PROXY_GOOGLE_GROUP, the singular oauth2-proxy reads, is --google-group', async () => {
+    const { baseFlags } = await import('./lib/processes.mjs');
+    const flags = baseFlags(await freePort());
+    let { code, output } = await runGatehouse(flags, { OAUTH2_PROXY_GOOGLE_GROUP: 'admins@example.com' });
+    assert.equal(code, 2);
+    assert.equal(output, 'gatehouse: OAUTH2_PROXY_GOOGLE_GROUP: only applies to --provider=google\n');
+    // With Google, a group asks for the Directory API's credentials, as --google-group does.
+    ({ code, output } = await runGatehouse([...flags, '--provider=google', '--google-admin-email=it@example.com'],
+      { OAUTH2_PROXY_GOOGLE_GROUP: 'admins@example.com' }));
+    assert.equal(code, 2);
+    assert.equal(output, 'gatehouse: --google-service-account-json: missing (groups are read with a service account\'s key)\n');
+  });
+
+  test('Kubernetes service-link variables of Services named oauth2-proxy* are not settings; singular list names are read', async () => {
+    const port = await freePort();
+    const gh = await startGatehouse([], { port, env: {
+      OAUTH2_PROXY_SERVICE_HOST: '10.96.12.7', OAUTH2_PROXY_SERVICE_PORT: '4180', OAUTH2_PROXY_SERVICE_PORT_HTTP: '4180',
+      OAUTH2_PROXY_PORT: 'tcp://10.96.12.7:4180', OAUTH2_PROXY_PORT_4180_TCP: 'tcp://10.96.12.7:4180',
+      OAUTH2_PROXY_PORT_4180_TCP_PROTO: 'tcp', OAUTH2_PROXY_PORT_4180_TCP_PORT: '4180',
+      OAUTH2_PROXY_PORT_4180_TCP_ADDR: '10.96.12.7', OAUTH2_PROXY_REDIS_MASTER_SERVICE_HOST: '10.96.40.2',
+      OAUTH2_PROXY_REDIS_MASTER_PORT_6379_TCP_ADDR: '10.96.40.2',
+      OAUTH2_PROXY_ALLOWED_GROUP: 'admins' } });
+    try {
+      const outsider = await httpGet(port, '/oauth2/auth', { Cookie: mintCookie({ user: 'bob', groups: 'dev' }) });
+      assert.equal(outsider.status, 403, 'OAUTH2_PROXY_ALLOWED_GROUP restricts as --allowed-group');
+      const admin = await httpGet(port, '/oauth2/auth', { Cookie: mintCookie({ user: 'ann', groups: 'admins' }) });
+      assert.equal(admin.status, 202);
+    } finally {
+      await gh.stop();
+    }
+  });
+
   test('OAUTH2_PROXY_* variables configure the server', async () => {
     const port = await freePort();
     const gh = await startGatehouse([], {

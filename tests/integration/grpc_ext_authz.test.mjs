@@ -50,6 +50,18 @@ describe('gRPC ext_authz door', () => {
     assert.deepEqual(res.ok_response.headers_to_remove, ['x-auth-request-access-token']);
   });
 
+  test('look-alikes with underscores, dots or another case are in headers_to_remove, signed in or not', async () => {
+    const forged = { x_auth_request_email: 'mallory@evil.test', 'x.forwarded.email': 'mallory@evil.test',
+      x_forwarded_user: 'mallory', 'x-forwarded-groups': 'admins', gap_auth: 'mallory', 'x_custom': 'kept' };
+    const expected = ['gap_auth', 'x-forwarded-groups', 'x.forwarded.email', 'x_auth_request_email', 'x_forwarded_user'];
+    const signedIn = await client.check(checkRequest({ path: '/reports', headers: { cookie: alice(), ...forged } }));
+    assert.equal(signedIn.status.code, 0);
+    assert.deepEqual([...signedIn.ok_response.headers_to_remove].sort(), expected);
+    const anonymous = await client.check(checkRequest({ path: '/public/logo.png', headers: forged }));
+    assert.equal(anonymous.status.code, 0);
+    assert.deepEqual([...anonymous.ok_response.headers_to_remove].sort(), expected);
+  });
+
   test('no session, a browser: denied with a 302 to sign in, rd rebuilt from scheme, host and path', async () => {
     const res = await client.check(checkRequest({ host: 'app.example.com', path: '/reports?tab=2',
       headers: { accept: 'text/html,application/xhtml+xml' } }));

@@ -100,7 +100,8 @@ describe('deploy/helm/gatehouse', () => {
 
   test('Gatehouse additions: gRPC door, policy file, trusted proxies, JSON logs, sentinel Redis', () => {
     const { status, stderr, docs } = render({
-      gatehouse: { grpc: { enabled: true }, policy: 'rules: []\n', trustedProxyIPs: ['10.0.0.0/8'], logging: { format: 'json' } },
+      gatehouse: { grpc: { enabled: true }, policy: 'rules: []\n', trustedProxyIPs: ['10.0.0.0/8'], logging: { format: 'json' },
+        originalRequestHeaders: 'x-forwarded' },
       sessionStorage: { type: 'redis', redis: { clientType: 'sentinel', sentinel: { masterName: 'mymaster', password: 'sp',
         connectionUrls: ['redis://s1:26379', 'redis://s2:26379'] } } },
       replicaCount: 1,
@@ -108,6 +109,7 @@ describe('deploy/helm/gatehouse', () => {
     assert.equal(status, 0, stderr);
     const c = of(docs, 'Deployment')[0].spec.template.spec.containers[0];
     for (const a of ['--grpc-address=0.0.0.0:4181', '--policy-file=/etc/gatehouse/policy.yaml', '--trusted-proxy-ip=10.0.0.0/8',
+      '--original-request-headers=x-forwarded',
       '--logging-format=json', '--session-store-type=redis', '--redis-use-sentinel=true', '--redis-sentinel-master-name=mymaster',
       '--redis-sentinel-connection-urls=redis://s1:26379', '--redis-sentinel-connection-urls=redis://s2:26379']) {
       assert.ok(c.args.includes(a), a);

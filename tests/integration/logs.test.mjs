@@ -143,18 +143,22 @@ describe('--logging-format=json', () => {
 });
 
 describe('--ping-user-agent', () => {
-  test('a load balancer\'s health check is answered OK outside the proxy prefix, and grants nothing on the auth endpoints', async () => {
+  // oauth2-proxy CVE-2026-34457: its health-check User-Agent was answered as a successful check on any path, which an
+  // auth_request caller reads as "allowed". Here the User-Agent answers only on --ping-path: everywhere else the
+  // request is decided like any other (and logged like any other: an attacker could borrow the User-Agent).
+  test('a load balancer\'s health check is answered on --ping-path only, and grants nothing anywhere else', async () => {
     const gh = await startGatehouse(['--ping-user-agent=GoogleHC/1.0', '--silence-ping-logging']);
     try {
       const hc = { 'User-Agent': 'GoogleHC/1.0' };
       const c = await connect(gh.port);
-      c.write(get('/', hc) + get('/healthz', hc) + get('/oauth2/auth', hc) + get('/oauth2/forward_auth', hc) + get('/'));
+      c.write(get('/ping', hc) + get('/healthz', hc) + get('/oauth2/auth', hc) + get('/oauth2/forward_auth', hc) + get('/'));
       const r = await c.responses(5);
       c.close();
-      assert.deepEqual(r.map((x) => x.status), [200, 200, 401, 302, 403]);  // the last: the sign-in page
+      assert.deepEqual(r.map((x) => x.status), [200, 403, 401, 302, 403]);  // 403: the sign-in page
       assert.equal(r[0].body, 'OK');
+      assert.doesNotMatch(r[1].body, /^OK$/);
       await gh.waitForOutput(/"\/oauth2\/forward_auth"/);
-      assert.doesNotMatch(gh.output, /"\/healthz"/);  // silenced like /ping
+      assert.doesNotMatch(gh.output, /"\/ping"/);  // silenced
     } finally {
       await gh.stop();
     }

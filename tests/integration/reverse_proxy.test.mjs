@@ -402,6 +402,53 @@ describe('reverse-proxy mode: Authorization forms and the auth answer\'s headers
   });
 });
 
+describe('reverse-proxy mode: client-sent look-alikes of our headers, and Authorization on public routes', () => {
+  // A CGI, PHP or WSGI app reads X_Forwarded_Email (and, for some, X.Forwarded.Email) as X-Forwarded-Email.
+  const forged = { X_Forwarded_Email: 'mallory@evil.test', x_auth_request_email: 'mallory@evil.test',
+    'X.Forwarded.Email': 'mallory@evil.test', 'x-FORWARDED-user': 'mallory', X_Forwarded_Groups: 'mallory-admins',
+    'x.auth.request.user': 'mallory', Gap_Auth: 'mallory', X_Forwarded_Access_Token: 'mallory-token',
+    'X_Forwarded.Preferred_Username': 'mallory', X_Forwarded_For: '10.6.6.6', 'X.Forwarded.Host': 'mallory.test' };
+  let backend, plain, withPassword;
+  const flags = (backendPort) => [`--upstream=http://127.0.0.1:${backendPort}/`, '--email-domain=example.com',
+    '--skip-auth-route=GET=^/public/', '--pass-access-token', '--set-xauthrequest'];
+  before(async () => {
+    backend = await startBackend('main');
+    plain = await startGatehouse(flags(backend.port));
+    withPassword = await startGatehouse([...flags(backend.port), '--basic-auth-password=app-shared-password']);
+  });
+  after(async () => { await plain?.stop(); await withPassword?.stop(); backend?.server.close(); });
+  const seenThrough = async (gh, path, headers) => {
+    const r = await fetch(`http://127.0.0.1:${gh.port}${path}`, { headers });
+    assert.equal(r.status, 200, path);
+    return (await r.json()).headers;
+  };
+
+  test('no look-alike arrives, signed in or on a public route, whatever its case, underscores or dots', async () => {
+    const cookie = mintCookie({ user: 'alice-sub', email: 'alice@example.com', groups: '/dev', 'access-token': 'at' });
+    for (const [path, headers] of [['/page', { ...forged, Cookie: cookie }], ['/public/x', forged]]) {
+      const seen = await seenThrough(plain, path, { ...headers, 'X-Custom_Header': 'kept' });
+      assert.doesNotMatch(JSON.stringify(seen), /mallory|10\.6\.6\.6/, `${path}: ${JSON.stringify(seen)}`);
+      for (const name of Object.keys(forged)) {
+        if (name.toLowerCase() !== name.toLowerCase().replace(/[_.]/g, '-')) assert.equal(seen[name.toLowerCase()], undefined, name);
+      }
+      assert.equal(seen['x-custom_header'], 'kept', 'other names with underscores pass');
+      assert.equal(seen['x-forwarded-for'], '127.0.0.1');
+    }
+  });
+
+  test('a public route keeps the client\'s Authorization unless Gatehouse would set one, as oauth2-proxy', async () => {
+    const own = { Authorization: 'Bearer the-apps-own-token' };
+    // --pass-basic-auth (the default) without --basic-auth-password: oauth2-proxy sets no Authorization, so the
+    // public API's own token passes.
+    assert.equal((await seenThrough(plain, '/public/api', own)).authorization, own.Authorization);
+    // With a password oauth2-proxy would set Basic credentials, so it strips the client's (--skip-auth-strip-headers).
+    assert.equal((await seenThrough(withPassword, '/public/api', own)).authorization, undefined);
+    const cookie = mintCookie({ user: 'bob-sub', email: 'bob@example.com' });
+    assert.equal((await seenThrough(withPassword, '/page', { ...own, Cookie: cookie })).authorization,
+      `Basic ${Buffer.from('bob-sub:app-shared-password').toString('base64')}`);
+  });
+});
+
 describe('file:// upstreams', () => {
   let gh, dir, outside;
   const big = pattern(5 << 20);

@@ -26,6 +26,7 @@ Findings run(const options::Options& o, std::initializer_list<const char*> prote
     check_samesite(d, f);
     check_cookie_secure(d, f);
     check_identity_headers(d, f);
+    check_original_request(d, f);
     return f;
 }
 
@@ -122,6 +123,25 @@ TEST(Doctor, SecureCookiesOnPlainHttpAreDropped) {
 TEST(Doctor, IdentityHeadersOffIsAWarningAndAnAccessTokenWithoutThemAnError) {
     EXPECT_TRUE(find(run(test::must_parse(test::base_args()), {}), "identity-headers", Severity::warning));
     EXPECT_TRUE(find(run(test::must_parse(test::base_args({"--pass-access-token"})), {}), "identity-headers", Severity::error));
+}
+
+TEST(Doctor, RulesOnTheOriginalRequestNeedHeadersThatCanBeBelieved) {
+    const auto parsed = [](std::vector<std::string> flags) { return test::must_parse(test::base_args(std::move(flags))); };
+    EXPECT_TRUE(find(run(parsed({}), {}), "original-request", Severity::ok));
+    // Skip routes (or the preflight rule) without --reverse-proxy: the doors can never read the original request.
+    EXPECT_TRUE(find(run(parsed({"--skip-auth-preflight"}), {}), "original-request", Severity::error));
+    EXPECT_TRUE(find(run(parsed({"--skip-auth-route=^/public/"}), {}), "original-request", Severity::error));
+    // --reverse-proxy without --trusted-proxy-ip: any peer reports the method and path the rules match.
+    const auto warned = run(parsed({"--skip-auth-preflight", "--reverse-proxy"}), {});
+    const auto* w = find(warned, "original-request", Severity::warning);
+    ASSERT_TRUE(w);
+    EXPECT_NE(w->fix.find("--trusted-proxy-ip"), std::string::npos);
+    const auto fine = run(parsed({"--skip-auth-route=^/public/", "--reverse-proxy", "--trusted-proxy-ip=10.0.0.0/8",
+                                  "--original-request-headers=x-forwarded"}),
+                          {});
+    const auto* ok = find(fine, "original-request", Severity::ok);
+    ASSERT_TRUE(ok);
+    EXPECT_NE(ok->message.find("X-Forwarded-Method"), std::string::npos);
 }
 
 TEST(Doctor, ClockDifferencesBeyondTheToleranceAreErrors) {

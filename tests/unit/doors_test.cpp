@@ -103,6 +103,32 @@ TEST(CheckTranslation, AllowOverwritesOurHeadersAndRemovesOtherLookAlikes) {
     EXPECT_EQ(res.ok_response().response_headers_to_add(0).header().key(), "set-cookie");
 }
 
+TEST(CheckTranslation, LookAlikesWithUnderscoresDotsOrAnyCaseAreRemoved) {
+    // Envoy would pass them on untouched (headers_with_underscores_action defaults to ALLOW), and a CGI or PHP app
+    // reads X_Forwarded_Email as X-Forwarded-Email.
+    const auto o = test::must_parse(test::base_args({"--set-xauthrequest=true"}));
+    auto r = request_with({{"x_auth_request_email", "mallory@example.com"}, {"X.Forwarded.Email", "mallory@example.com"},
+                           {"X_Forwarded_User", "mallory"}, {"x-forwarded-groups", "/admins"}, {"gap_auth", "mallory"},
+                           {"X-AUTH-REQUEST-USER", "mallory"}, {"x-forwarded-for", "203.0.113.9"},
+                           {"x-forwarded-proto", "https"}, {"x_custom", "kept"}});
+    envoy_grpc::CheckView v;
+    ASSERT_TRUE(envoy_grpc::read_check_request(r, v));
+    const session::Session alice = test::alice();
+    for (const session::Session* who : {static_cast<const session::Session*>(nullptr), &alice}) {
+        envoy_grpc::CheckResponse res;
+        envoy_grpc::write_allow(who, o, v, {}, res);
+        std::vector<std::string> removed(res.ok_response().headers_to_remove().begin(),
+                                         res.ok_response().headers_to_remove().end());
+        std::sort(removed.begin(), removed.end());
+        std::vector<std::string> expected{"gap_auth", "x-forwarded-groups", "x.forwarded.email", "x_auth_request_email",
+                                          "x_forwarded_user"};
+        // Without a session nothing overwrites x-auth-request-user, so the client's copy is removed; with one,
+        // ours overwrites it (removing it too would drop ours).
+        if (!who) expected.insert(expected.begin() + 1, "x-auth-request-user");
+        EXPECT_EQ(removed, expected);
+    }
+}
+
 TEST(CheckTranslation, DenialCarriesTheHttpStatusAndLocation) {
     envoy_grpc::CheckResponse res;
     envoy_grpc::write_denial(302, envoy_grpc::kUnauthenticated, "https://a/oauth2/start", {}, {}, res);

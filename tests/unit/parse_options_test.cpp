@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "options/service_links.hpp"
 #include "test_options.hpp"
 
 using namespace gh::options;
@@ -174,12 +175,12 @@ TEST(ParseOptions, UnknownAndUnsupportedFlagsAreRefusedByName) {
     EXPECT_EQ(errors[0], "--no-such-flag: unknown flag");
     EXPECT_EQ(errors[1], "--logging-filename: not supported by Gatehouse (Gatehouse logs to standard output; the "
                          "container runtime keeps and rotates it)");
-    EXPECT_EQ(errors[2], "--gcp-healthchecks: not supported by Gatehouse (use --ping-user-agent=GoogleHC/1.0)");
+    EXPECT_EQ(errors[2], "--gcp-healthchecks: not supported by Gatehouse (point the load balancer's health check at --ping-path (/ping))");
 }
 
 TEST(ParseOptions, UnsupportedSettingsInEnvAndFileAreRefusedToo) {
     auto errors = errors_of(base_args({"--config=c.cfg"}),
-                            {{"OAUTH2_PROXY_TLS_MIN_VERSION", "TLS1.3"}, {"OAUTH2_PROXY_SOMETHING_ELSE", "x"}},
+                            {{"OAUTH2_PROXY_TLS_MIN_VERSION", "TLS1.3"}},
                             {{"c.cfg", "session_cookie_minimal = true\nbogus_key = 1\n"}});
     ASSERT_EQ(errors.size(), 3u);
     EXPECT_EQ(errors[0], "c.cfg:1 session_cookie_minimal: not supported by Gatehouse (use --session-store-type=redis: "
@@ -187,6 +188,118 @@ TEST(ParseOptions, UnsupportedSettingsInEnvAndFileAreRefusedToo) {
     EXPECT_EQ(errors[1], "c.cfg:2 bogus_key: unknown setting");
     EXPECT_EQ(errors[2], "OAUTH2_PROXY_TLS_MIN_VERSION: not supported by Gatehouse (TLS 1.2 or later with OpenSSL's "
                          "defaults; terminate TLS at the ingress for others)");
+}
+
+TEST(ParseOptions, EveryUnknownOauth2ProxyVariableIsRefusedByName) {
+    // A misspelt restriction, an oauth2-proxy setting Gatehouse lacks, and one oauth2-proxy never read either: each
+    // was silently ignored, so a deployment started without the restriction it was given.
+    const auto errors = errors_of(base_args(), {{"OAUTH2_PROXY_ALOWED_GROUPS", "admins"},
+                                                {"OAUTH2_PROXY_KEYCLOAK_GROUPS", "/admins"},
+                                                {"OAUTH2_PROXY_CONFIG", "/etc/oauth2-proxy.cfg"},
+                                                {"OAUTH2_PROXY_cookie_name", "lower"},
+                                                {"HOME", "/root"}, {"OAUTH2_PROXY", "x"}});
+    EXPECT_EQ(errors, (std::vector<std::string>{
+                          "OAUTH2_PROXY_ALOWED_GROUPS: unknown setting (gatehouse --help lists the variables it reads)",
+                          "OAUTH2_PROXY_KEYCLOAK_GROUPS: unknown setting (gatehouse --help lists the variables it reads)",
+                          "OAUTH2_PROXY_CONFIG: the cfg file is named only by the flag (--config=<file>)",
+                          "OAUTH2_PROXY_cookie_name: unknown setting (gatehouse --help lists the variables it reads)"}));
+}
+
+TEST(ParseOptions, KubernetesServiceLinkVariablesAreNotSettings) {
+    // What a pod gets from Services named oauth2-proxy (two named ports) and oauth2-proxy-redis-master.
+    const Environment links{{"OAUTH2_PROXY_SERVICE_HOST", "10.96.12.7"},
+                            {"OAUTH2_PROXY_SERVICE_PORT", "4180"},
+                            {"OAUTH2_PROXY_SERVICE_PORT_HTTP", "4180"},
+                            {"OAUTH2_PROXY_SERVICE_PORT_METRICS_HTTP", "44180"},
+                            {"OAUTH2_PROXY_PORT", "tcp://10.96.12.7:4180"},
+                            {"OAUTH2_PROXY_PORT_4180_TCP", "tcp://10.96.12.7:4180"},
+                            {"OAUTH2_PROXY_PORT_4180_TCP_PROTO", "tcp"},
+                            {"OAUTH2_PROXY_PORT_4180_TCP_PORT", "4180"},
+                            {"OAUTH2_PROXY_PORT_4180_TCP_ADDR", "10.96.12.7"},
+                            {"OAUTH2_PROXY_PORT_53_UDP_ADDR", "fd00:10:96::7"},
+                            {"OAUTH2_PROXY_PORT_9000_SCTP", "sctp://[fd00:10:96::7]:9000"},
+                            {"OAUTH2_PROXY_REDIS_MASTER_SERVICE_HOST", "10.96.40.2"},
+                            {"OAUTH2_PROXY_REDIS_MASTER_PORT_6379_TCP_ADDR", "10.96.40.2"}};
+    EXPECT_EQ(errors_of(base_args(), links), std::vector<std::string>{});
+    // Only the shape of a service link is exempt: the same names with values no Kubernetes writes are refused.
+    EXPECT_EQ(errors_of(base_args(), {{"OAUTH2_PROXY_SERVICE_HOST", "gatehouse.example.com"},
+                                      {"OAUTH2_PROXY_PORT", "4180"},
+                                      {"OAUTH2_PROXY_PORT_4180_TCP_PROTO", "http"}})
+                  .size(),
+              3u);
+}
+
+TEST(ParseOptions, NoSettingHasTheShapeOfAServiceLink) {
+    // Derived from the tables, so that a row added later cannot be hidden by the service-link exemption.
+    std::vector<std::string> keys;
+    for (const auto& f : flag_table()) {
+        keys.emplace_back(f.cfg_key);
+        for (auto& k : other_setting_keys(f)) keys.push_back(k);
+    }
+    for (const auto& u : unsupported_flags()) {
+        std::string k(u.name);
+        std::replace(k.begin(), k.end(), '-', '_');
+        keys.push_back(k);
+        keys.push_back(k + "s");
+    }
+    for (const auto& key : keys) {
+        std::string name = "OAUTH2_PROXY_";
+        for (char c : key) name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        for (const char* value : {"10.0.0.1", "4180", "tcp://10.0.0.1:4180", "tcp"})
+            EXPECT_FALSE(is_kubernetes_service_link(name, value)) << name << "=" << value;
+    }
+}
+
+TEST(ParseOptions, ListSettingsAreReadInBothNumbers) {
+    // oauth2-proxy v6 and v7 read OAUTH2_PROXY_GOOGLE_GROUP (its cfg key was google_group); ignoring it let every
+    // account of the domain in.
+    const auto raw = collect_raw_config({}, {{"OAUTH2_PROXY_GOOGLE_GROUP", "admins@example.com"}}, files({}));
+    EXPECT_EQ(raw.errors, std::vector<std::string>{});
+    EXPECT_EQ(raw.get("google-group").values, std::vector<std::string>{"admins@example.com"});
+    EXPECT_EQ(raw.get("google-group").origin, "OAUTH2_PROXY_GOOGLE_GROUP");
+    EXPECT_EQ(errors_of(base_args(), {{"OAUTH2_PROXY_GOOGLE_GROUP", "admins@example.com"}}),
+              std::vector<std::string>{"OAUTH2_PROXY_GOOGLE_GROUP: only applies to --provider=google"});
+
+    const auto o = must_parse(
+        {"--oidc-issuer-url=https://idp", "--client-id=a", "--client-secret=b"},
+        {{"OAUTH2_PROXY_COOKIE_SECRET", gh::test::kCookieSecret}, {"OAUTH2_PROXY_EMAIL_DOMAIN", "example.com"},
+         {"OAUTH2_PROXY_WHITELIST_DOMAIN", ".example.com"}, {"OAUTH2_PROXY_UPSTREAM", "static://202"},
+         {"OAUTH2_PROXY_SKIP_AUTH_ROUTE", "GET=^/health$"}, {"OAUTH2_PROXY_ALLOWED_GROUP", "ops"},
+         {"OAUTH2_PROXY_COOKIE_DOMAIN", ".example.com"},
+         {"OAUTH2_PROXY_API_ROUTE", "^/api/"}});
+    EXPECT_EQ(o.email_domains, std::vector<std::string>{"example.com"});
+    EXPECT_EQ(o.whitelist_domains, std::vector<std::string>{".example.com"});
+    ASSERT_EQ(o.upstreams.size(), 1u);
+    EXPECT_EQ(o.upstreams[0].status, 202);
+    EXPECT_EQ(o.skip_auth_routes, std::vector<std::string>{"GET=^/health$"});
+    EXPECT_EQ(o.allowed_groups, std::vector<std::string>{"ops"});
+    EXPECT_EQ(o.cookie_domains, std::vector<std::string>{".example.com"});
+    EXPECT_EQ(o.api_routes, std::vector<std::string>{"(?:^/api/)"});
+
+    // The cfg file too (bitly's oauth2_proxy.cfg wrote google_group = [...]).
+    auto out = parse_options(base_args({"--config=c.cfg", "--email-domain=x.test"}), {},
+                             files({{"c.cfg", "whitelist_domain = [\".example.com\"]\nextra_jwt_issuer = [\"https://i=a\"]\n"}}));
+    ASSERT_TRUE(out.options) << out.errors.front();
+    EXPECT_EQ(out.options->whitelist_domains, std::vector<std::string>{".example.com"});
+    // Scalars have one spelling.
+    EXPECT_EQ(errors_of(base_args(), {{"OAUTH2_PROXY_COOKIE_NAMES", "x"}}).size(), 1u);
+}
+
+TEST(ParseOptions, TwoSpellingsOfOneListThatDisagreeAreRefused) {
+    EXPECT_EQ(errors_of(base_args(), {{"OAUTH2_PROXY_ALLOWED_GROUP", "admins"}, {"OAUTH2_PROXY_ALLOWED_GROUPS", "ops"}}),
+              std::vector<std::string>{"OAUTH2_PROXY_ALLOWED_GROUPS: conflicts with OAUTH2_PROXY_ALLOWED_GROUP (both set "
+                                       "--allowed-group to different values; keep one)"});
+    EXPECT_EQ(errors_of(base_args({"--config=c.cfg"}), {},
+                        {{"c.cfg", "allowed_groups = [\"ops\"]\nallowed_group = [\"admins\"]\n"}})
+                  .size(),
+              1u);
+    const auto o = must_parse(base_args(), {{"OAUTH2_PROXY_ALLOWED_GROUP", "a,b"}, {"OAUTH2_PROXY_ALLOWED_GROUPS", "a,b"}});
+    EXPECT_EQ(o.allowed_groups, (std::vector<std::string>{"a", "b"}));
+    // Across sources the usual precedence holds: the variable wins over the file whatever its spelling.
+    auto out = parse_options(base_args({"--config=c.cfg"}), {{"OAUTH2_PROXY_ALLOWED_GROUP", "env"}},
+                             files({{"c.cfg", "allowed_groups = [\"file\"]\n"}}));
+    ASSERT_TRUE(out.options);
+    EXPECT_EQ(out.options->allowed_groups, std::vector<std::string>{"env"});
 }
 
 TEST(ParseOptions, TheLastAuthorizationFlagsOfOauth2Proxy) {

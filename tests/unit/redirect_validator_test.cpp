@@ -9,7 +9,21 @@ const RedirectValidator v({".example.com", "exact.org", "ports.net:8443", "any.i
 }
 
 TEST(RedirectValidator, AcceptsLocalPaths) {
-    for (auto ok : {"/", "/app", "/app/x?y=1#z", "/%2F/evil.com", "/a//b"}) EXPECT_TRUE(v.is_valid(ok)) << ok;
+    for (auto ok : {"/", "/app", "/app/x?y=1#z", "/app/", "/.well-known/x", "/a/.../b", "/a/..b/c", "/a.b/c.",
+                    "/%2e%2e%2e/x", "/a%2fb", "/app?next=//evil.com", "/app?p=/a/../b", "/app#/../x", "/a/%252e%252e/b"})
+        EXPECT_TRUE(v.is_valid(ok)) << ok;
+}
+
+TEST(RedirectValidator, RefusesEmptyAndDotSegmentsInsideALocalPath) {
+    // Each resolves (in the browser, or in an app that normalises the path and redirects again) to another host or
+    // another path than it shows: "/a/..//x" is "//x". As oauth2-proxy, any "//", "/./" or "/../" is refused, and
+    // here their percent-encoded forms, a dot segment at the end, and an encoded backslash too.
+    for (auto bad : {"/a/..//evil.com", "/http://evil.com", "/a//b", "/a/./b", "/a/../b", "/./x", "/../x", "/a/..",
+                     "/a/.", "/a/%2e%2e/b", "/a/%2E%2e/b", "/a/.%2e/b", "/a/%2e/b", "/%2F/evil.com", "/%2f%2fevil.com",
+                     "/a%2f%2fb", "/a/%2e%2e%2f%2fevil.com", "/a%5cb", "/%5C%5Cevil.com", "/a%2F..%2Fb", "/a//b?x=1",
+                     "/a/../b#c"})
+        EXPECT_FALSE(v.is_valid(bad)) << bad;
+    EXPECT_EQ(v.sanitize("/a/..//evil.com"), "/");
 }
 
 TEST(RedirectValidator, AcceptsWhitelistedHosts) {

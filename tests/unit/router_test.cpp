@@ -167,36 +167,84 @@ TEST_F(RouterTest, SignOutReadsXAuthRequestRedirectOnlyBehindAProxy) {
 TEST_F(RouterTest, PublicRoutesPassWithoutSessionAndWithoutIdentity) {
     configure({"--reverse-proxy", "--set-xauthrequest", "--skip-auth-route=GET=^/public/"});
     // A signed-in request first, so this thread's session buffer holds alice.
-    EXPECT_NE(get("/oauth2/auth", {{"Cookie", cookie_for(test::alice())}}).find("X-Auth-Request-User"), std::string::npos);
+    EXPECT_NE(get("/oauth2/auth", {{"Cookie", cookie_for(test::alice())},
+                                   {"X-Original-URL", "https://app.example.com/"},
+                                   {"X-Original-Method", "GET"}})
+                  .find("X-Auth-Request-User"),
+              std::string::npos);
     const auto out = get("/oauth2/auth", {{"X-Original-URL", "https://app.example.com/public/logo.png?v=1"},
                                           {"X-Original-Method", "GET"}});
     EXPECT_EQ(out.rfind("HTTP/1.1 202", 0), 0u) << out;
     EXPECT_EQ(out.find("X-Auth-Request"), std::string::npos) << out;
     EXPECT_EQ(out.find("alice"), std::string::npos);
-    EXPECT_EQ(get("/oauth2/auth", {{"X-Original-URL", "https://app.example.com/public/../admin"}}).rfind("HTTP/1.1 401", 0), 0u);
+    EXPECT_EQ(get("/oauth2/auth", {{"X-Original-URL", "https://app.example.com/public/../admin"}, {"X-Original-Method", "GET"}})
+                  .rfind("HTTP/1.1 401", 0),
+              0u);
     EXPECT_EQ(get("/oauth2/auth", {{"X-Original-URL", "https://app.example.com/public/x"}, {"X-Original-Method", "POST"}})
                   .rfind("HTTP/1.1 401", 0),
               0u);
-    EXPECT_EQ(get("/oauth2/auth", {{"X-Forwarded-Uri", "/public/x"}, {"X-Forwarded-Method", "GET"}}).rfind("HTTP/1.1 202", 0), 0u);
+    // /oauth2/auth reads X-Original-* (--original-request-headers=x-original): without them the original request is
+    // unknown and a rule depends on it, so it is refused (403: nginx turns other statuses into a 500), and the
+    // X-Forwarded-* family a client may add is never read instead.
+    EXPECT_EQ(get("/oauth2/auth", {{"X-Original-URL", "https://app.example.com/public/x"}}).rfind("HTTP/1.1 403", 0), 0u);
+    EXPECT_EQ(get("/oauth2/auth", {{"X-Forwarded-Uri", "/public/x"}, {"X-Forwarded-Method", "GET"},
+                                   {"X-Forwarded-Host", "app.example.com"}})
+                  .rfind("HTTP/1.1 403", 0),
+              0u);
+    // /oauth2/forward_auth reads X-Forwarded-* only.
+    EXPECT_EQ(get("/oauth2/forward_auth", {{"X-Forwarded-Uri", "/public/x"}, {"X-Forwarded-Method", "GET"},
+                                           {"X-Forwarded-Host", "app.example.com"}})
+                  .rfind("HTTP/1.1 200", 0),
+              0u);
+    EXPECT_EQ(get("/oauth2/forward_auth", {{"X-Forwarded-Uri", "/admin"}, {"X-Forwarded-Method", "GET"},
+                                           {"X-Forwarded-Host", "app.example.com"},
+                                           {"X-Original-URL", "https://app.example.com/public/x"},
+                                           {"X-Original-Method", "GET"}})
+                  .rfind("HTTP/1.1 302", 0),
+              0u);
+}
+
+TEST_F(RouterTest, TheAuthDoorReadsTheFamilyTheOperatorChose) {
+    configure({"--reverse-proxy", "--skip-auth-route=GET=^/public/", "--original-request-headers=x-forwarded"});
+    const std::vector<std::pair<std::string, std::string>> forwarded{
+        {"X-Forwarded-Uri", "/public/x"}, {"X-Forwarded-Method", "GET"}, {"X-Forwarded-Host", "app.example.com"}};
+    EXPECT_EQ(get("/oauth2/auth", forwarded).rfind("HTTP/1.1 202", 0), 0u);
+    // Traefik's ingress-nginx provider passes a client's X-Original-URL through: it is never read.
+    EXPECT_EQ(get("/oauth2/auth", {{"X-Forwarded-Uri", "/admin"}, {"X-Forwarded-Method", "GET"},
+                                   {"X-Forwarded-Host", "app.example.com"},
+                                   {"X-Original-URL", "https://app.example.com/public/x"}, {"X-Original-Method", "GET"}})
+                  .rfind("HTTP/1.1 401", 0),
+              0u);
 }
 
 TEST_F(RouterTest, PublicRoutesNeedTheProxyToBeTrusted) {
     configure({"--skip-auth-route=^/public/"});
-    EXPECT_EQ(get("/oauth2/auth", {{"X-Original-URL", "https://app.example.com/public/x"}}).rfind("HTTP/1.1 401", 0), 0u);
+    // Not "unknown, so no rule applies": the door needs the headers and cannot believe them, so it refuses.
+    const auto out = get("/oauth2/auth", {{"X-Original-URL", "https://app.example.com/public/x"}, {"X-Original-Method", "GET"}});
+    EXPECT_EQ(out.rfind("HTTP/1.1 403", 0), 0u) << out;
+}
+
+TEST_F(RouterTest, PingUserAgentAnswersOnlyOnThePingPath) {
+    // oauth2-proxy CVE-2026-34457: a health checker's User-Agent made any path answer 200, which nginx reads as
+    // "allowed". Here the User-Agent changes nothing: the auth door and the upstream side decide as usual.
+    configure({"--ping-user-agent=GoogleHC/1.0"});
+    EXPECT_EQ(get("/oauth2/auth", {{"User-Agent", "GoogleHC/1.0"}}).rfind("HTTP/1.1 401", 0), 0u);
+    EXPECT_EQ(get("/admin", {{"User-Agent", "GoogleHC/1.0"}, {"Accept", "application/json"}}).rfind("HTTP/1.1 401", 0), 0u);
+    EXPECT_EQ(get("/ping", {{"User-Agent", "GoogleHC/1.0"}}).rfind("HTTP/1.1 200", 0), 0u);
 }
 
 TEST_F(RouterTest, TrustedProxyIpLimitsWhoseForwardedHeadersCount) {
     configure({"--reverse-proxy", "--trusted-proxy-ip=10.0.0.0/8", "--skip-auth-route=^/public/",
                "--whitelist-domain=.example.com"});
     const std::vector<std::pair<std::string, std::string>> public_url{
-        {"X-Original-URL", "https://app.example.com/public/x"}};
+        {"X-Original-URL", "https://app.example.com/public/x"}, {"X-Original-Method", "GET"}};
     peer_address = "10.1.2.3";
     EXPECT_EQ(get("/oauth2/auth", public_url).rfind("HTTP/1.1 202", 0), 0u);
     peer_address = "::ffff:10.1.2.3";
     EXPECT_EQ(get("/oauth2/auth", public_url).rfind("HTTP/1.1 202", 0), 0u);
-    // The same headers from a client that reached Gatehouse directly: ignored, so a session is needed.
+    // The same headers from a client that reached Gatehouse directly: not believed, and refused.
     peer_address = "192.0.2.44";
-    EXPECT_EQ(get("/oauth2/auth", public_url).rfind("HTTP/1.1 401", 0), 0u);
+    EXPECT_EQ(get("/oauth2/auth", public_url).rfind("HTTP/1.1 403", 0), 0u);
     const std::vector<std::pair<std::string, std::string>> redirect{
         {"X-Auth-Request-Redirect", "https://app.example.com/"}};
     EXPECT_NE(get("/oauth2/sign_out", redirect).find("Location: /oauth2/signed_out\r\n"), std::string::npos);

@@ -21,7 +21,13 @@ TEST(NormalizePath, Table) {
         {"/../../admin", "/admin"},
         {"/%70ublic/x", "/public/x"},
         {"/a%20b", "/a%20b"},
-        {"/a%3fb", "/a%3Fb"},
+        {"/admin;x", "/admin"},
+        {"/admin;x/y", "/admin/y"},
+        {"/admin%3Bx", "/admin"},
+        {"/admin%3bjsessionid=1/", "/admin/"},
+        {"/public;/../admin", "/admin"},
+        {"/;x/admin", "/admin"},
+        {"/.%2e;x/admin", "/admin"},
         {"/dir/", "/dir/"},
         {"/dir/.", "/dir"},
     };
@@ -34,7 +40,8 @@ TEST(NormalizePath, Table) {
 
 TEST(NormalizePath, RefusesAmbiguousPaths) {
     for (auto bad : {"", "public", "/public\\..\\admin", "/public%2F..%2Fadmin", "/public%5c..%5cadmin", "/a%00b",
-                     "/a\tb", "/a%", "/a%zz", "/a%0a"})
+                     "/a\tb", "/a%", "/a%zz", "/a%0a", "/a%3fb", "/a%3Fb", "/public/secret%23/endpoint", "/a#b",
+                     "/a;x%2F..%2Fb", "/a;\\b"})
         EXPECT_FALSE(normalize_path(bad)) << bad;
 }
 
@@ -57,6 +64,17 @@ TEST(SkipRoutes, EncodingTricksCannotReachAProtectedPath) {
     EXPECT_TRUE(r.matches("GET", "/public/./a"));
     EXPECT_TRUE(r.matches("GET", "//public//a"));
     EXPECT_TRUE(r.matches("GET", "/%70ublic/a"));
+}
+
+TEST(SkipRoutes, ARegexSeesThePathTheAppRoutes) {
+    // oauth2-proxy CVE-2026-41059's pattern: ".*" must not reach over an encoded '#' (the app's path ends there).
+    const SkipRoutes r({"^/public/.*/endpoint$"}, false);
+    EXPECT_TRUE(r.matches("GET", "/public/a/endpoint"));
+    EXPECT_FALSE(r.matches("GET", "/public/secret%23/endpoint"));
+    EXPECT_FALSE(r.matches("GET", "/public/secret%3F/endpoint"));
+    // Path parameters are not part of the path the app routes.
+    EXPECT_TRUE(r.matches("GET", "/public/a;x/endpoint;y"));
+    EXPECT_TRUE(SkipRoutes({"^/admin$"}, false).matches("GET", "/admin;jsessionid=1"));
 }
 
 TEST(SkipRoutes, PreflightOnlyWhenAsked) {

@@ -85,7 +85,57 @@ TEST(UpstreamHead, ATrustedProxysChainIsExtendedAndOptionsApply) {
     // A public route passes no identity at all.
     proxy::write_upstream_head(req, o, upstream(), nullptr, "10.0.0.7", {std::uint64_t{0}}, head);
     EXPECT_EQ(head.find("Bearer"), std::string::npos);
-    EXPECT_NE(head.find("Authorization: Basic xyz\r\n"), std::string::npos) << "kept when nothing replaces it";
+    EXPECT_EQ(head.find("Basic xyz"), std::string::npos)
+        << "as oauth2-proxy's --skip-auth-strip-headers: dropped where Gatehouse would set its own";
+}
+
+TEST(UpstreamHead, LookAlikesOfOurHeadersNeverReachTheUpstream) {
+    // CGI, PHP and some WSGI servers read '_' (and some '.') as '-': X_Forwarded_Email is HTTP_X_FORWARDED_EMAIL.
+    const std::vector<std::pair<std::string, std::string>> forged{
+        {"X_Forwarded_Email", "mallory@example.com"}, {"x_auth_request_email", "mallory@example.com"},
+        {"X.Forwarded.Email", "mallory@example.com"}, {"x-FORWARDED-user", "mallory"},
+        {"X_Forwarded.Groups", "/admins"},            {"x.auth.request.user", "mallory"},
+        {"Gap_Auth", "mallory"},                      {"X-Forwarded-Access_Token", "stolen"},
+        {"X_FORWARDED_PREFERRED_USERNAME", "mallory"}, {"X_Forwarded_For", "127.0.0.1"},
+        {"x.forwarded.proto", "https"},               {"X_Forwarded_Host", "admin.example.com"}};
+    auto headers = forged;
+    headers.insert(headers.end(), {{"Host", "app.example.com"}, {"X-Forwarded-Emails", "kept"},
+                                   {"X-Forwarded-Prefix", "/kept"}, {"X-Auth-Requested", "kept"},
+                                   {"Gap-Authority", "kept"}, {"X_Custom_Header", "kept"}});
+    const auto m = message(headers);
+    const http::Request req(m, false, peer(false));
+    const auto o = test::must_parse(test::base_args({"--pass-access-token"}));
+    const session::Session s = test::alice();
+    std::string head;
+    for (const session::Session* who : {&s, static_cast<const session::Session*>(nullptr)}) {
+        proxy::write_upstream_head(req, o, upstream(), who, "10.0.0.7", {std::uint64_t{0}}, head);
+        for (const auto& [name, value] : forged) {
+            EXPECT_EQ(head.find(name + ":"), std::string::npos) << name << " in\n" << head;
+            EXPECT_EQ(head.find(value), std::string::npos) << value << " in\n" << head;
+        }
+        for (const char* kept : {"X-Forwarded-Emails: kept", "X-Forwarded-Prefix: /kept", "X-Auth-Requested: kept",
+                                 "Gap-Authority: kept", "X_Custom_Header: kept"})
+            EXPECT_NE(head.find(kept), std::string::npos) << kept << " in\n" << head;
+        EXPECT_NE(head.find("X-Forwarded-For: 10.0.0.7\r\n"), std::string::npos) << head;
+    }
+}
+
+TEST(UpstreamHead, APublicRouteDropsTheClientsAuthorizationWhereOauth2ProxyDoes) {
+    // oauth2-proxy strips on every proxied request the headers it would set itself (--skip-auth-strip-headers, on
+    // by default): Authorization with --pass-authorization-header, or --pass-basic-auth with a password.
+    const auto m = message({{"Host", "app.example.com"}, {"Authorization", "Bearer the-apps-own-token"}});
+    const http::Request req(m, false, peer(false));
+    const auto public_route_keeps = [&](std::vector<std::string> flags) {
+        const auto o = test::must_parse(test::base_args(std::move(flags)));
+        std::string head;
+        proxy::write_upstream_head(req, o, upstream(), nullptr, "10.0.0.7", {std::uint64_t{0}}, head);
+        return head.find("Authorization: Bearer the-apps-own-token\r\n") != std::string::npos;
+    };
+    EXPECT_TRUE(public_route_keeps({})) << "--pass-basic-auth without a password sets nothing in oauth2-proxy";
+    EXPECT_TRUE(public_route_keeps({"--pass-basic-auth=false", "--basic-auth-password=pw"}));
+    EXPECT_FALSE(public_route_keeps({"--basic-auth-password=pw"}));
+    EXPECT_FALSE(public_route_keeps({"--pass-authorization-header"}));
+    EXPECT_FALSE(public_route_keeps({"--pass-basic-auth=false", "--pass-authorization-header"}));
 }
 
 TEST(UpstreamHead, TheClientGetsTheAnswerWithoutHopByHopHeadersAndWithItsOwnFraming) {

@@ -40,11 +40,8 @@ void read_headers(const envoy::service::auth::v3::AttributeContext::HttpRequest&
         else if (lower_case_equals(key, "user-agent")) view.user_agent = value;
         else if (lower_case_equals(key, "authorization")) view.authorization = value;
         else if (lower_case_equals(key, "x-forwarded-client-cert")) view.forwarded_client_cert = value;
-        if (key.size() >= 8) {
-            NameBuffer buffer;
-            std::string spill;
-            if (is_identity_header(lower_into(key, buffer, spill))) view.client_identity_headers.push_back(key);
-        }
+        // Look-alikes too (x_auth_request_user, X.Forwarded.Email): an app may read them as ours.
+        if (is_identity_header(key)) view.client_identity_headers.push_back(key);
     };
     for (const auto& [key, value] : http.headers()) take(key, value);
     for (const auto& h : http.header_map().headers())

@@ -7,6 +7,7 @@
 #include "doors/bearer_challenge.hpp"
 #include "doors/client_certificate_headers.hpp"
 #include "doors/sign_in_redirect.hpp"
+#include "http/original_request.hpp"
 #include "observe/log_lines.hpp"
 #include "observe/log_text.hpp"
 #include "observe/logs.hpp"
@@ -34,11 +35,10 @@ std::string url_of(const CheckView& view) {
 }  // namespace
 
 ExtAuthzService::ExtAuthzService(const gate::Gate& gate, std::shared_ptr<const options::Options> options,
-                                 const login::SessionRefresher* refresher, std::vector<asio::any_io_executor> workers)
+                                 std::vector<asio::any_io_executor> workers)
     : gate_(gate),
       options_(std::move(options)),
       trust_(options_->reverse_proxy, options_->trusted_ips, options_->real_client_ip_header),
-      refresher_(refresher),
       workers_(std::move(workers)) {}
 
 bool ExtAuthzService::trusts_peer(const std::string& peer) const {
@@ -54,25 +54,27 @@ bool ExtAuthzService::trusts_peer(const std::string& peer) const {
 }
 
 gate::OriginalRequest ExtAuthzService::original_of(const CheckView& view, const session::CookieJar& jar,
-                                                   bool from_trusted_proxy, authz::ClientCertificate& certificate) const {
+                                                   bool from_trusted_proxy, std::string& host,
+                                                   authz::ClientCertificate& certificate) const {
     gate::OriginalRequest original{.cookies = &jar,
                                    .route = view.route,
                                    .method = view.method,
-                                   .path = view.path,
-                                   .host = view.host,
                                    .authorization = view.authorization,
                                    .client = view.client};
+    // The attributes are Envoy's own reading of the request: read with the same rules as every other door.
+    std::string_view port, path, query;
+    if (!http::canonical_host(view.host, host, port)) original.unreadable = "the CheckRequest's host is not a host name";
+    else if (!http::split_target(view.path_and_query, path, query))
+        original.unreadable = "the CheckRequest's path holds '#', a space or a control byte";
+    original.path = path;
+    original.host = host;
+    original.cookie_host = host;
     if (const auto& sources = options_->client_certificate_headers; sources.envoy) {
         read_client_certificate({.forwarded_client_cert = view.forwarded_client_cert}, from_trusted_proxy, sources,
                                 certificate);
         original.certificate = &certificate;
     }
     return original;
-}
-
-bool ExtAuthzService::needs_refresh(const gate::Decision& d, const session::Session& s) const {
-    return d.verdict == gate::Verdict::allow && d.reason != gate::Reason::public_route && refresher_ &&
-           refresher_->due(s);
 }
 
 grpc::ServerUnaryReactor* ExtAuthzService::Check(grpc::CallbackServerContext* context, const CheckRequest* request,
@@ -92,14 +94,15 @@ grpc::ServerUnaryReactor* ExtAuthzService::Check(grpc::CallbackServerContext* co
     thread_local session::CookieJar jar;
     thread_local session::Session session;
     thread_local authz::ClientCertificate certificate;
+    thread_local std::string host;
     jar.clear();
     if (!view.cookie.empty()) jar.add_header(view.cookie);
     // The peer is Envoy; it matters only to certificate headers, so its address is read only for them.
     const bool from_trusted_proxy =
         options_->client_certificate_headers.envoy && !view.forwarded_client_cert.empty() && trusts_peer(context->peer());
-    const auto d = gate_.decide_now(original_of(view, jar, from_trusted_proxy, certificate), session);
-    if (d && !needs_refresh(*d, session)) {
-        answer(view, *d, session, {}, *response);
+    const auto d = gate_.decide_now(original_of(view, jar, from_trusted_proxy, host, certificate), session);
+    if (d) {
+        answer(view, *d, session, *response);
         reactor->Finish(grpc::Status::OK);
         return reactor;
     }
@@ -127,24 +130,15 @@ asio::awaitable<void> ExtAuthzService::check_with_store(const CheckRequest* requ
     if (!view.cookie.empty()) jar.add_header(view.cookie);
     session::Session session;
     authz::ClientCertificate certificate;
-    const gate::OriginalRequest original = original_of(view, jar, from_trusted_proxy, certificate);
-    gate::Decision d = co_await gate_.decide(original, session);
-    std::vector<std::string> set_cookies;
-    if (needs_refresh(d, session)) {
-        const auto outcome = co_await refresher_->refresh(session, jar, std::string(view.host), set_cookies);
-        if (outcome == login::RefreshOutcome::refused) {
-            d = {gate::Verdict::sign_in_required, gate::Reason::session_expired};
-        } else if (const auto why = gate_.check_identity(session.email, session.groups); why != gate::Reason::allowed) {
-            d = {gate::Verdict::forbidden, why};
-        } else if (const auto route = gate::check_route_rules(view.route, session); route != gate::Reason::allowed) {
-            d = {gate::Verdict::forbidden, route};
-        }
-    }
-    answer(view, d, session, set_cookies, *response);
+    std::string host;
+    const gate::OriginalRequest original = original_of(view, jar, from_trusted_proxy, host, certificate);
+    const gate::Decision d = co_await gate_.decide(original, session);
+    answer(view, d, session, *response);
 }
 
 void ExtAuthzService::answer(const CheckView& view, const gate::Decision& d, const session::Session& s,
-                             const std::vector<std::string>& set_cookies, CheckResponse& response) const {
+                             CheckResponse& response) const {
+    const std::vector<std::string>& set_cookies = d.set_cookies;
     int status = 200;
     switch (d.verdict) {
         case gate::Verdict::allow:
@@ -169,6 +163,10 @@ void ExtAuthzService::answer(const CheckView& view, const gate::Decision& d, con
             status = 403;
             write_denial(403, kPermissionDenied, {}, "Forbidden\n", set_cookies, response);
             if (is_credential_refusal(d.reason)) add_challenge(bearer_challenge(*options_, d), response);
+            break;
+        case gate::Verdict::malformed:
+            status = 400;
+            write_denial(400, kInvalidArgument, {}, "Bad Request\n", set_cookies, response);
             break;
         case gate::Verdict::unavailable:
             status = 503;

@@ -12,14 +12,13 @@
 #include "envoy/service/auth/v3/external_auth.grpc.pb.h"
 #include "gate/gate.hpp"
 #include "http/proxy_trust.hpp"
-#include "login/session_refresher.hpp"
 
 namespace gh::doors::envoy_grpc {
 
 class ExtAuthzService final : public envoy::service::auth::v3::Authorization::CallbackService {
 public:
     ExtAuthzService(const gate::Gate& gate, std::shared_ptr<const options::Options> options,
-                    const login::SessionRefresher* refresher, std::vector<boost::asio::any_io_executor> workers);
+                    std::vector<boost::asio::any_io_executor> workers);
 
     grpc::ServerUnaryReactor* Check(grpc::CallbackServerContext* context, const CheckRequest* request,
                                     CheckResponse* response) override;
@@ -29,19 +28,17 @@ private:
     boost::asio::awaitable<void> check_with_store(const CheckRequest* request, CheckResponse* response,
                                                    std::chrono::steady_clock::time_point started,
                                                    bool from_trusted_proxy) const;
-    // The request as the gate sees it; `certificate` is storage for what the proxy says about the client's.
+    // The request as the gate sees it; `host` is storage for its canonical host, `certificate` for what the proxy
+    // says about the client's.
     gate::OriginalRequest original_of(const CheckView& view, const session::CookieJar& jar, bool from_trusted_proxy,
-                                      authz::ClientCertificate& certificate) const;
+                                      std::string& host, authz::ClientCertificate& certificate) const;
     // Whether gRPC's peer string ("ipv4:10.0.0.5:41234", "ipv6:[::1]:5000") is a --trusted-proxy-ip.
     bool trusts_peer(const std::string& peer) const;
-    void answer(const CheckView& view, const gate::Decision& d, const session::Session& s,
-                const std::vector<std::string>& set_cookies, CheckResponse& response) const;
-    bool needs_refresh(const gate::Decision& d, const session::Session& s) const;
+    void answer(const CheckView& view, const gate::Decision& d, const session::Session& s, CheckResponse& response) const;
 
     const gate::Gate& gate_;
     std::shared_ptr<const options::Options> options_;
     http::ProxyTrust trust_;
-    const login::SessionRefresher* refresher_;
     std::vector<boost::asio::any_io_executor> workers_;
     mutable std::atomic<std::size_t> next_worker_{0};
 };

@@ -31,8 +31,8 @@ std::shared_ptr<grpc::ServerCredentials> credentials(const options::Options& o) 
 
 struct GrpcServer::Impl {
     Impl(const gate::Gate& gate, std::shared_ptr<const options::Options> options,
-         const login::SessionRefresher* refresher, std::vector<boost::asio::any_io_executor> workers)
-        : service(gate, options, refresher, std::move(workers)) {
+         std::vector<boost::asio::any_io_executor> workers)
+        : service(gate, options, std::move(workers)) {
         grpc::EnableDefaultHealthCheckService(true);
         grpc::ServerBuilder builder;
         builder.AddListeningPort(options->grpc_address, credentials(*options), &port);
@@ -48,8 +48,8 @@ struct GrpcServer::Impl {
 };
 
 GrpcServer::GrpcServer(const gate::Gate& gate, std::shared_ptr<const options::Options> options,
-                       const login::SessionRefresher* refresher, std::vector<boost::asio::any_io_executor> workers)
-    : impl_(std::make_unique<Impl>(gate, std::move(options), refresher, std::move(workers))) {}
+                       std::vector<boost::asio::any_io_executor> workers)
+    : impl_(std::make_unique<Impl>(gate, std::move(options), std::move(workers))) {}
 
 GrpcServer::~GrpcServer() {
     if (impl_->server) shutdown(std::chrono::milliseconds(0));

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "gate/gate.hpp"
-#include "login/session_refresher.hpp"
 
 namespace gh::doors::envoy_grpc {
 
@@ -16,7 +15,7 @@ public:
     // Listens and starts serving; throws std::runtime_error naming the flag when it cannot.
     // `workers`: the HTTP server's I/O threads, where calls that wait for Redis or the IdP are finished.
     GrpcServer(const gate::Gate& gate, std::shared_ptr<const options::Options> options,
-               const login::SessionRefresher* refresher, std::vector<boost::asio::any_io_executor> workers);
+               std::vector<boost::asio::any_io_executor> workers);
     ~GrpcServer();
 
     int port() const;

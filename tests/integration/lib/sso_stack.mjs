@@ -44,21 +44,18 @@ function ingressServers({ port, gatehousePort, appPort, certs, authQueries = {} 
       return 302 ${auth}/oauth2/start?rd=$scheme://$http_host$request_uri;
     }
     # Show Gatehouse's 403 page (who is signed in, sign out, switch account) instead of nginx's: ask the
-    # forward_auth door, whose answer body is that page. That door reads the original request from
-    # X-Forwarded-* only (docs/security.md), so all four are set here; X-Original-* too, so that the client's own
-    # copies never reach Gatehouse.
+    # forward_auth door, whose answer body is that page.
     location = /_gatehouse-forbidden {
       internal;
       proxy_pass http://gatehouse/oauth2/forward_auth${authQueries[name] ?? ''};
       proxy_pass_request_body off;
       proxy_set_header Content-Length "";
       proxy_set_header Host auth.${domain};
+      # The forward_auth door reads X-Forwarded-*: set all four, or nginx passes a client's own copies.
       proxy_set_header X-Forwarded-Method $request_method;
       proxy_set_header X-Forwarded-Proto $scheme;
       proxy_set_header X-Forwarded-Host $http_host;
       proxy_set_header X-Forwarded-Uri $request_uri;
-      proxy_set_header X-Original-URL $scheme://$http_host$request_uri;
-      proxy_set_header X-Original-Method $request_method;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
     }

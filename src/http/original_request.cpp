@@ -1,0 +1,195 @@
+#include "http/original_request.hpp"
+
+namespace gh::http {
+namespace {
+
+char ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_alnum(char c) {
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// RFC 9110 §5.6.2 token: what a method may be made of.
+bool is_token(std::string_view s) {
+    if (s.empty()) return false;
+    for (const char c : s)
+        if (!is_alnum(c) && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) return false;
+    return true;
+}
+
+bool valid_port(std::string_view port) {
+    if (port.empty() || port.size() > 5) return false;
+    unsigned value = 0;
+    for (const char c : port) {
+        if (!is_digit(c)) return false;
+        value = value * 10 + static_cast<unsigned>(c - '0');
+    }
+    return value <= 65535;
+}
+
+// How many header lines named `name` the request has, stopping at two (all that matters here).
+int count_of(const Request& req, std::string_view name) {
+    int seen = 0;
+    req.for_each(name, [&seen](std::string_view) { seen = seen < 2 ? seen + 1 : 2; });
+    return seen;
+}
+
+// Reads the path and query of `target` and the host of `authority` into `out`.
+const char* read_parts(std::string_view authority, std::string_view target, OriginalRequest& out, const char* bad_host,
+                       const char* bad_target) {
+    if (!canonical_host(authority, out.host, out.port)) return bad_host;
+    if (!split_target(target, out.path, out.query)) return bad_target;
+    return nullptr;
+}
+
+const char* read_x_original(const Request& req, OriginalRequest& out) {
+    if (count_of(req, "X-Original-URL") > 1) return "X-Original-URL sent twice";
+    if (count_of(req, "X-Original-Method") > 1) return "X-Original-Method sent twice";
+    const std::string_view url = req.header("X-Original-URL");
+    if (url.empty()) return "no X-Original-URL (the proxy must set it: see docs/security.md)";
+    out.method = req.header("X-Original-Method");
+    if (out.method.empty()) return "no X-Original-Method (the proxy must set it: see docs/security.md)";
+    if (!is_token(out.method)) return "X-Original-Method is not an HTTP method";
+    std::string_view authority, target;
+    if (!split_absolute_url(url, out.scheme, authority, target)) return "X-Original-URL is not an absolute http(s) URL";
+    return read_parts(authority, target, out, "X-Original-URL's host is not a host name",
+                      "X-Original-URL holds '#', a space or a control byte");
+}
+
+const char* read_x_forwarded(const Request& req, OriginalRequest& out) {
+    for (const char* name : {"X-Forwarded-Method", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Uri"})
+        if (count_of(req, name) > 1) return "a forwarded header (X-Forwarded-Method/-Proto/-Host/-Uri) sent twice";
+    out.method = req.header("X-Forwarded-Method");
+    if (out.method.empty()) return "no X-Forwarded-Method (the proxy must set it: see docs/security.md)";
+    if (!is_token(out.method)) return "X-Forwarded-Method is not an HTTP method";
+    const std::string_view proto = req.header("X-Forwarded-Proto");
+    if (proto.empty())
+        out.scheme = req.secure() ? "https" : "http";
+    else if (proto == "http" || proto == "https")
+        out.scheme = proto;
+    else
+        return "X-Forwarded-Proto is neither http nor https";
+    const std::string_view host = req.header("X-Forwarded-Host");
+    if (host.empty()) return "no X-Forwarded-Host (the proxy must set it: see docs/security.md)";
+    const std::string_view uri = req.header("X-Forwarded-Uri");
+    if (uri.empty()) return "no X-Forwarded-Uri (the proxy must set it: see docs/security.md)";
+    if (uri.front() != '/') return "X-Forwarded-Uri does not start with '/'";
+    return read_parts(host, uri, out, "X-Forwarded-Host is not one host name",
+                      "X-Forwarded-Uri holds '#', a space or a control byte");
+}
+
+const char* read_request_line(const Request& req, OriginalRequest& out, std::string_view path_prefix) {
+    out.method = req.method();
+    out.scheme = req.secure() ? "https" : "http";
+    std::string_view target = req.target();
+    std::string_view authority;
+    if (!target.empty() && target.front() != '/') {
+        // Absolute form (RFC 9112 §3.2.2): the target's authority is the host, whatever Host says.
+        if (!split_absolute_url(target, out.scheme, authority, target)) return "the request target is not a path";
+    } else {
+        if (count_of(req, "Host") > 1) return "Host sent twice";
+        authority = req.header("Host");
+        if (authority.empty()) return "no Host";
+    }
+    if (!path_prefix.empty()) {
+        if (!target.starts_with(path_prefix)) return "the request target is outside the door's prefix";
+        target.remove_prefix(path_prefix.size());
+    }
+    return read_parts(authority, target, out, "Host is not a host name",
+                      "the request target holds '#', a space or a control byte");
+}
+
+}  // namespace
+
+bool canonical_host(std::string_view authority, std::string& host, std::string_view& port) {
+    host.clear();
+    port = {};
+    std::string_view name = authority;
+    if (authority.starts_with('[')) {
+        // An IPv6 literal: hex digits, ':' and '.', kept in brackets.
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos || close < 3) return false;
+        name = authority.substr(0, close + 1);
+        const std::string_view rest = authority.substr(close + 1);
+        if (!rest.empty()) {
+            if (rest.front() != ':' || !valid_port(rest.substr(1))) return false;
+            port = rest.substr(1);
+        }
+        for (const char c : name.substr(1, name.size() - 2))
+            if (!is_digit(c) && !(ascii_lower(c) >= 'a' && ascii_lower(c) <= 'f') && c != ':' && c != '.') return false;
+    } else if (const auto colon = authority.find(':'); colon != std::string_view::npos) {
+        name = authority.substr(0, colon);
+        port = authority.substr(colon + 1);
+        if (!valid_port(port)) return false;  // also refuses a second ':'
+    }
+    // "app.example.com." is the same host to DNS and to nginx's server_name matching: one trailing dot goes.
+    if (name.ends_with('.')) name.remove_suffix(1);
+    if (name.empty() || name.front() == '.' || name.back() == '.') return false;
+    char previous = 0;
+    for (const char c : name) {
+        const bool allowed = is_alnum(c) || c == '-' || c == '.' || c == '_' || name.front() == '[';
+        if (!allowed || (c == '.' && previous == '.')) return false;
+        host += ascii_lower(c);
+        previous = c;
+    }
+    return true;
+}
+
+bool split_target(std::string_view target, std::string_view& path, std::string_view& query) {
+    for (const char c : target)
+        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '#') return false;
+    const auto question = target.find('?');
+    path = target.substr(0, question);
+    query = question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
+    if (path.empty()) path = "/";  // "http://host" and "http://host?q" ask for the root
+    return path.front() == '/';
+}
+
+bool split_absolute_url(std::string_view url, std::string_view& scheme, std::string_view& authority,
+                        std::string_view& target) {
+    const auto sep = url.find("://");
+    if (sep == std::string_view::npos) return false;
+    scheme = url.substr(0, sep);
+    if (scheme != "http" && scheme != "https") return false;
+    url.remove_prefix(sep + 3);
+    const auto end = url.find_first_of("/?#");
+    authority = url.substr(0, end);
+    target = end == std::string_view::npos ? std::string_view{} : url.substr(end);
+    return !authority.empty();
+}
+
+const char* read_original_request(const Request& req, OriginalSource source, OriginalRequest& out,
+                                  std::string_view path_prefix) {
+    out.method = out.scheme = out.port = out.path = out.query = {};
+    out.host.clear();
+    switch (source) {
+        case OriginalSource::x_original:
+            return read_x_original(req, out);
+        case OriginalSource::x_forwarded:
+            return read_x_forwarded(req, out);
+        case OriginalSource::request_line:
+            return read_request_line(req, out, path_prefix);
+    }
+    return "unknown source";
+}
+
+std::string OriginalRequest::authority() const {
+    std::string a = host;
+    if (!port.empty()) (a += ':') += port;
+    return a;
+}
+
+std::string OriginalRequest::url() const {
+    std::string u(scheme);
+    u += "://";
+    u += authority();
+    u += path;
+    if (!query.empty()) (u += '?') += query;
+    return u;
+}
+
+}  // namespace gh::http
