@@ -205,6 +205,13 @@ async function startGuardStackTracked({ extraFlags = [], proxies = true }, start
         host: '127.0.0.1', headers: [['X-Forwarded-Method', o.method], ['X-Forwarded-Proto', o.scheme ?? 'http'],
           ['X-Forwarded-Host', o.host], ['X-Forwarded-Uri', o.path], ...common(cookie), ...extra] })),
     },
+    // Only on a Gatehouse started with --original-request-headers=x-forwarded (Traefik's ingress-nginx provider).
+    '/oauth2/auth, x-forwarded reading (direct)': {
+      allowStatus: 202, sets: xForwardedNames, xForwardedOnly: true,
+      ask: (o, { cookie, extra }) => rawExchange(gatehouse.port, requestText({ target: '/oauth2/auth',
+        host: '127.0.0.1', headers: [['X-Forwarded-Method', o.method], ['X-Forwarded-Proto', o.scheme ?? 'http'],
+          ['X-Forwarded-Host', o.host], ['X-Forwarded-Uri', o.path], ...common(cookie), ...extra] })),
+    },
     'Caddy forward_auth': {
       allowStatus: 200, viaApp: true, proxy: true,
       ask: (o, { cookie, extra }) => rawExchange(caddyPort, requestText({ method: o.method, target: o.path, host: o.host,
@@ -235,6 +242,7 @@ async function startGuardStackTracked({ extraFlags = [], proxies = true }, start
   for (const [name, door] of Object.entries(doors)) {
     door.name = name;
     if (!proxies && door.proxy) delete doors[name];
+    if (door.xForwardedOnly && !extraFlags.includes('--original-request-headers=x-forwarded')) delete doors[name];
   }
 
   // Puts `original` to `door` as `user` with the client's `extra` headers; returns { verdict, answer }.
