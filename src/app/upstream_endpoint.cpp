@@ -11,6 +11,7 @@
 #include "http/request_id.hpp"
 #include "observe/log_text.hpp"
 #include "observe/logs.hpp"
+#include "observe/metrics.hpp"
 #include "pages/pages.hpp"
 #include "proxy/upstream_head.hpp"
 #include "proxy/upstream_routes.hpp"
@@ -45,6 +46,7 @@ boost::asio::awaitable<void> UpstreamEndpoint::handle(const http::Request& req, 
     session::Session s;
     // The gate renews a session past --cookie-refresh on the way; its cookie rides on the answer.
     const gate::Decision d = co_await gate_.decide(original, s);
+    observe::count_decision(static_cast<std::size_t>(d.reason));
     const std::vector<std::string>& set_cookies = d.set_cookies;
     if (d.verdict != gate::Verdict::allow) {
         refuse(req, read, res, d);

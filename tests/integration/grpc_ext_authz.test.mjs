@@ -111,8 +111,9 @@ describe('gRPC ext_authz door', () => {
     for (const request of [{}, { attributes: {} }, { attributes: { request: { http: { method: 'GET', path: '/' } } } },
       { attributes: { request: { http: { method: 'GET', host: 'a.example.com', path: 'relative' } } } }]) {
       const res = await client.check(request);
+      // As on every door, an original request that cannot be read is refused with 400 (original_request_unclear).
       assert.equal(res.status.code, 3, JSON.stringify(request));
-      assert.equal(res.denied_response.status.code, 'Forbidden');
+      assert.equal(res.denied_response.status.code, 'BadRequest');
     }
     // Bytes that are not a CheckRequest at all: gRPC refuses the call before it reaches the door.
     await assert.rejects(client.checkRaw(Buffer.from([0x0a, 0xff, 0xff])), (e) => e.code !== 0);

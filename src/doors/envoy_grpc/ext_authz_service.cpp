@@ -83,10 +83,9 @@ grpc::ServerUnaryReactor* ExtAuthzService::Check(grpc::CallbackServerContext* co
     observe::gather_log_lines_on_pool_thread();  // once per gRPC thread: its log lines are batched too
     CheckView view;
     if (!read_check_request(*request, view)) {
-        const std::string message =
-            fmt::format("auth: door=grpc status=403 reason=\"malformed CheckRequest: {}\"", observe::log_text(view.problem));
-        observe::log_auth({.status = observe::AuthStatus::failure, .message = message, .http_status = 403});
-        write_denial(403, kInvalidArgument, {}, "Forbidden\n", {}, *response);
+        // No host, no absolute path, no HTTP request at all: the original request cannot be read, as on every door.
+        answer(view, {gate::Verdict::malformed, gate::Reason::original_request_unclear, "malformed CheckRequest: " + std::string(view.problem)},
+               session::Session{}, *response);
         reactor->Finish(grpc::Status::OK);
         return reactor;
     }
