@@ -17,6 +17,7 @@
 #include <memory_resource>
 
 #include "http/exchange.hpp"
+#include "http/request_checks.hpp"
 #include "http/request_id.hpp"
 #include "http/request_scratch.hpp"
 #include "http/worker.hpp"
@@ -54,8 +55,7 @@ private:
     std::list<Worker::Connection>::iterator it_;
 };
 
-bool accepts_body(const Limits& limits, std::string_view target) {
-    const std::string_view path = target.substr(0, target.find('?'));
+bool accepts_body(const Limits& limits, std::string_view path) {
     for (const auto& p : limits.body_paths)
         if (p == path) return true;
     return false;
@@ -209,12 +209,15 @@ asio::awaitable<bool> serve_streamed(Worker& w, Stream& stream, Registration& re
 template <class Stream>
 asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const Peer& peer, const Handler& handler) {
     ScratchPool::Lease scratch;
+    // A new connection waits for its first byte only as long as a started header may take: one that sends nothing
+    // must not hold a descriptor for the idle timeout (a cheap way to reach --max-connections).
+    bool first_request = true;
     for (;;) {
         if (!scratch.held() || scratch->buffer.size() == 0) {
             // Idle between requests: the idle timeout applies, and a drain may close us here.
             if (w.draining) co_return;
             reg.set_idle(true);
-            reg.arm(w.limits.idle_timeout);
+            reg.arm(first_request ? w.limits.header_read_timeout : w.limits.idle_timeout);
             boost::system::error_code ec;
             if constexpr (std::is_same_v<Stream, tcp::socket>) {
                 // One read attempt, then the reactor: the same system calls as an asynchronous read.
@@ -226,8 +229,14 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const 
                 ec = co_await read_next(stream, w.scratch_pool, scratch);
             }
             reg.set_idle(false);
-            if (ec) co_return;
+            if (ec) {
+                if (first_request && reg.timed_out())
+                    spdlog::info("closed connection: nothing received within {} ms (--header-read-timeout)",
+                                 w.limits.header_read_timeout.count());
+                co_return;
+            }
         }
+        first_request = false;
         beast::flat_buffer& buffer = scratch->buffer;
         std::string& out = scratch->out;
         std::pmr::monotonic_buffer_resource& arena = scratch->arena;
@@ -242,6 +251,7 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const 
         if (w.limits.streams) parser.body_limit(boost::none);
         else parser.body_limit(w.limits.body_paths.empty() ? 0 : w.limits.max_body_bytes);
         auto [ec, n] = co_await beast::http::async_read_header(stream, buffer, parser, kTuple);
+        RequestTarget target;
         if (!ec) {
             const auto& message = parser.get();
             if (static_cast<std::size_t>(std::distance(message.begin(), message.end())) > w.limits.max_header_count) {
@@ -255,15 +265,30 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const 
                 co_await write_error(stream, out, 414, "URL too long\n");
                 co_return;
             }
+            // Framing, Host and the target's form (RFC 9112), before any body is read: a body framed in a way
+            // this server does not read exactly must never be read as the next request (smuggling).
+            if (const HeadVerdict verdict = check_request_head(message, target); !verdict) {
+                spdlog::info("rejected request: {} ({})", verdict.reason, verdict.status);
+                co_await write_error(stream, out, verdict.status,
+                                     verdict.status == 501 ? "transfer coding not implemented\n" : "bad request\n");
+                co_return;
+            }
         }
-        if (!ec && w.limits.streams && w.limits.streams(parser.get().target().substr(0, parser.get().target().find('?')))) {
+        if (!ec && w.limits.streams && w.limits.streams(target.path)) {
             if (!(co_await serve_streamed(w, stream, reg, peer, handler, scratch, parser))) co_return;
             continue;
         }
         if (!ec && !parser.is_done()) {
             // A body: read it only where one is expected.
-            if (!accepts_body(w.limits, parser.get().target())) {
-                ec = beast::http::error::unexpected_body;
+            if (!accepts_body(w.limits, target.path)) {
+                // No body expected: a chunked one of no data (just its last chunk) is what Content-Length: 0 is
+                // and passes like it; a single byte of data is over the limit of 0 (413).
+                if (parser.chunked()) {
+                    parser.body_limit(0);
+                    std::tie(ec, n) = co_await beast::http::async_read(stream, buffer, parser, kTuple);
+                } else {
+                    ec = beast::http::error::unexpected_body;
+                }
             } else if (const auto length = parser.content_length(); length && *length > w.limits.max_body_bytes) {
                 ec = beast::http::error::body_limit;
             } else {

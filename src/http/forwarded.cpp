@@ -1,6 +1,6 @@
 #include "http/forwarded.hpp"
 
-#include "http/original_request.hpp"
+#include "http/request_checks.hpp"
 
 namespace gh::http {
 namespace {
@@ -18,11 +18,12 @@ std::string_view first_value(std::string_view v) {
 OriginalUrl original_url(const Request& req, bool trust_forwarded) {
     OriginalUrl out{req.secure() ? "https" : "http", std::string(req.header("Host")), std::string(req.target())};
     if (!trust_forwarded) return out;
-    // The same URL parser as the doors' strict reading (http/original_request.hpp).
-    if (std::string_view scheme, authority, target; split_absolute_url(req.header("X-Original-URL"), scheme, authority, target)) {
-        std::string uri(target);
-        if (uri.empty() || uri.front() != '/') uri.insert(0, "/");
-        return {std::string(scheme), std::string(authority), std::move(uri)};
+    // The same split of a URL as the server's and the doors' (http/request_checks.hpp).
+    if (const auto t = split_request_target(req.header("X-Original-URL"));
+        t.form == RequestTarget::Form::absolute && (t.scheme == "http" || t.scheme == "https") && !t.authority.empty()) {
+        std::string uri(t.path);
+        if (!t.query.empty()) (uri += '?') += t.query;
+        return {std::string(t.scheme), std::string(t.authority), std::move(uri)};
     }
     if (auto proto = first_value(req.header("X-Forwarded-Proto")); proto == "http" || proto == "https")
         out.scheme = std::string(proto);

@@ -1,5 +1,7 @@
 #include "http/original_request.hpp"
 
+#include "http/request_checks.hpp"
+
 namespace gh::http {
 namespace {
 
@@ -38,11 +40,13 @@ int count_of(const Request& req, std::string_view name) {
     return seen;
 }
 
-// Reads the path and query of `target` and the host of `authority` into `out`.
-const char* read_parts(std::string_view authority, std::string_view target, OriginalRequest& out, const char* bad_host,
-                       const char* bad_target) {
+// Reads the host of `authority` and checks `path` and `query` into `out`.
+const char* read_parts(std::string_view authority, std::string_view path, std::string_view query, OriginalRequest& out,
+                       const char* bad_host, const char* bad_target) {
     if (!canonical_host(authority, out.host, out.port)) return bad_host;
-    if (!split_target(target, out.path, out.query)) return bad_target;
+    if (path.empty() || path.front() != '/' || !readable_target(path) || !readable_target(query)) return bad_target;
+    out.path = path;
+    out.query = query;
     return nullptr;
 }
 
@@ -54,9 +58,12 @@ const char* read_x_original(const Request& req, OriginalRequest& out) {
     out.method = req.header("X-Original-Method");
     if (out.method.empty()) return "no X-Original-Method (the proxy must set it: see docs/security.md)";
     if (!is_token(out.method)) return "X-Original-Method is not an HTTP method";
-    std::string_view authority, target;
-    if (!split_absolute_url(url, out.scheme, authority, target)) return "X-Original-URL is not an absolute http(s) URL";
-    return read_parts(authority, target, out, "X-Original-URL's host is not a host name",
+    // The same split of a URL as the server's own for an absolute-form request line (http/request_checks.hpp).
+    const RequestTarget t = split_request_target(url);
+    if (t.form != RequestTarget::Form::absolute || (t.scheme != "http" && t.scheme != "https"))
+        return "X-Original-URL is not an absolute http(s) URL";
+    out.scheme = t.scheme;
+    return read_parts(t.authority, t.path, t.query, out, "X-Original-URL's host is not a host name",
                       "X-Original-URL holds '#', a space or a control byte");
 }
 
@@ -67,39 +74,34 @@ const char* read_x_forwarded(const Request& req, OriginalRequest& out) {
     if (out.method.empty()) return "no X-Forwarded-Method (the proxy must set it: see docs/security.md)";
     if (!is_token(out.method)) return "X-Forwarded-Method is not an HTTP method";
     const std::string_view proto = req.header("X-Forwarded-Proto");
-    if (proto.empty())
-        out.scheme = req.secure() ? "https" : "http";
-    else if (proto == "http" || proto == "https")
-        out.scheme = proto;
-    else
-        return "X-Forwarded-Proto is neither http nor https";
+    if (proto.empty()) out.scheme = req.secure() ? "https" : "http";
+    else if (proto == "http" || proto == "https") out.scheme = proto;
+    else return "X-Forwarded-Proto is neither http nor https";
     const std::string_view host = req.header("X-Forwarded-Host");
     if (host.empty()) return "no X-Forwarded-Host (the proxy must set it: see docs/security.md)";
     const std::string_view uri = req.header("X-Forwarded-Uri");
     if (uri.empty()) return "no X-Forwarded-Uri (the proxy must set it: see docs/security.md)";
-    if (uri.front() != '/') return "X-Forwarded-Uri does not start with '/'";
-    return read_parts(host, uri, out, "X-Forwarded-Host is not one host name",
+    const RequestTarget t = split_request_target(uri);
+    if (t.form != RequestTarget::Form::origin) return "X-Forwarded-Uri does not start with '/'";
+    return read_parts(host, t.path, t.query, out, "X-Forwarded-Host is not one host name",
                       "X-Forwarded-Uri holds '#', a space or a control byte");
 }
 
 const char* read_request_line(const Request& req, OriginalRequest& out, std::string_view path_prefix) {
     out.method = req.method();
     out.scheme = req.secure() ? "https" : "http";
-    std::string_view target = req.target();
-    std::string_view authority;
-    if (!target.empty() && target.front() != '/') {
-        // Absolute form (RFC 9112 §3.2.2): the target's authority is the host, whatever Host says.
-        if (!split_absolute_url(target, out.scheme, authority, target)) return "the request target is not a path";
-    } else {
-        if (count_of(req, "Host") > 1) return "Host sent twice";
-        authority = req.header("Host");
-        if (authority.empty()) return "no Host";
-    }
+    // The server split the target once (an absolute-form target's authority wins over Host, RFC 9112 §3.2.2) and
+    // refuses two Host lines itself; checked again here for requests that did not come through it.
+    if (count_of(req, "Host") > 1) return "Host sent twice";
+    const std::string_view authority = req.authority();
+    if (authority.empty()) return "no Host";
+    std::string_view path = req.path();
     if (!path_prefix.empty()) {
-        if (!target.starts_with(path_prefix)) return "the request target is outside the door's prefix";
-        target.remove_prefix(path_prefix.size());
+        if (!path.starts_with(path_prefix)) return "the request target is outside the door's prefix";
+        path.remove_prefix(path_prefix.size());
+        if (path.empty()) path = "/";
     }
-    return read_parts(authority, target, out, "Host is not a host name",
+    return read_parts(authority, path, req.query(), out, "Host is not a host name",
                       "the request target holds '#', a space or a control byte");
 }
 
@@ -139,27 +141,10 @@ bool canonical_host(std::string_view authority, std::string& host, std::string_v
     return true;
 }
 
-bool split_target(std::string_view target, std::string_view& path, std::string_view& query) {
-    for (const char c : target)
+bool readable_target(std::string_view part) {
+    for (const char c : part)
         if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '#') return false;
-    const auto question = target.find('?');
-    path = target.substr(0, question);
-    query = question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
-    if (path.empty()) path = "/";  // "http://host" and "http://host?q" ask for the root
-    return path.front() == '/';
-}
-
-bool split_absolute_url(std::string_view url, std::string_view& scheme, std::string_view& authority,
-                        std::string_view& target) {
-    const auto sep = url.find("://");
-    if (sep == std::string_view::npos) return false;
-    scheme = url.substr(0, sep);
-    if (scheme != "http" && scheme != "https") return false;
-    url.remove_prefix(sep + 3);
-    const auto end = url.find_first_of("/?#");
-    authority = url.substr(0, end);
-    target = end == std::string_view::npos ? std::string_view{} : url.substr(end);
-    return !authority.empty();
+    return true;
 }
 
 const char* read_original_request(const Request& req, OriginalSource source, OriginalRequest& out,

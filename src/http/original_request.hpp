@@ -43,11 +43,7 @@ const char* read_original_request(const Request& req, OriginalSource source, Ori
 // port).
 bool canonical_host(std::string_view authority, std::string& host, std::string_view& port);
 
-// Splits "/path?query" (or "?query") into path and query; false on '#' or a control byte anywhere.
-bool split_target(std::string_view target, std::string_view& path, std::string_view& query);
-
-// An absolute http(s) URL into scheme, authority and target ("/" when it has no path). False otherwise.
-bool split_absolute_url(std::string_view url, std::string_view& scheme, std::string_view& authority,
-                        std::string_view& target);
+// False when a path or query holds '#', a space or a control byte: what servers split on, or choke at.
+bool readable_target(std::string_view part);
 
 }  // namespace gh::http

@@ -4,6 +4,7 @@
 
 #include "http/form.hpp"
 #include "http/ip_range.hpp"
+#include "http/request_checks.hpp"
 
 namespace gh::http {
 
@@ -16,13 +17,30 @@ Peer::Peer(const boost::asio::ip::address& a, bool trusted, const ProxyTrust* t)
 
 Request::Request(const Message& m, bool secure, Peer peer)
     : m_(m), body_(m.body()), method_(m.method_string()), target_(m.target()), secure_(secure), peer_(peer) {
-    const auto q = target_.find('?');
-    path_ = target_.substr(0, q);
-    if (q != std::string_view::npos) query_ = target_.substr(q + 1);
+    split_target();
 }
 
 Request::Request(const Header& h, Exchange& exchange, bool secure, Peer peer)
     : m_(h), exchange_(&exchange), method_(h.method_string()), target_(h.target()), secure_(secure), peer_(peer) {
+    split_target();
+}
+
+void Request::split_target() {
+    const RequestTarget t = split_request_target(target_);
+    switch (t.form) {
+        case RequestTarget::Form::absolute:
+            absolute_authority_ = t.authority;  // a view into the target: data() is never null
+            [[fallthrough]];
+        case RequestTarget::Form::origin:
+        case RequestTarget::Form::asterisk:
+            path_ = t.path;
+            query_ = t.query;
+            return;
+        case RequestTarget::Form::authority:
+        case RequestTarget::Form::invalid:
+            break;
+    }
+    // As before for the forms the server refuses before any handler runs: the target up to '?'.
     const auto q = target_.find('?');
     path_ = target_.substr(0, q);
     if (q != std::string_view::npos) query_ = target_.substr(q + 1);

@@ -51,8 +51,14 @@ public:
 
     std::string_view method() const { return method_; }
     std::string_view target() const { return target_; }
-    std::string_view path() const { return path_; }    // target before '?'
+    // The target before '?'; for an absolute-form target (RFC 9112 §3.2.2, `GET http://host/x?y`) the URL's path
+    // ("/" when it has none), so that every handler matches the same path whichever form the client used.
+    std::string_view path() const { return path_; }
     std::string_view query() const { return query_; }  // after '?', without it
+    // Whom the request is for (RFC 9112 §3.2.2): an absolute-form target's authority when the target is one (its
+    // Host header is then ignored), else the Host header; empty when neither (HTTP/1.0). The server has checked
+    // that it is a valid authority (http/request_checks.hpp).
+    std::string_view authority() const { return absolute_authority_.data() ? absolute_authority_ : header("Host"); }
     bool secure() const { return secure_; }
     const Peer& peer() const { return peer_; }
     // Forwarded headers (X-Forwarded-*, X-Original-URL, X-Auth-Request-Redirect, X-Real-IP) may be believed:
@@ -79,10 +85,13 @@ public:
 private:
     friend std::string_view request_id(const Request& req);
 
+    void split_target();
+
     const Header& m_;
     std::string_view body_;
     Exchange* exchange_ = nullptr;
     std::string_view method_, target_, path_, query_;
+    std::string_view absolute_authority_;  // null data() unless the target is absolute-form
     bool secure_ = false;
     Peer peer_;
     // The request id, chosen on first use (request_id.hpp) and kept so that every line and page of this

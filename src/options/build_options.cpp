@@ -516,6 +516,11 @@ void build_server(Builder& b, Options& o) {
     o.custom_templates_dir = b.text("custom-templates-dir");
     o.grpc_address = b.text("grpc-address");
     o.grpc_tls = b.boolean("grpc-tls");
+    o.grpc_max_concurrent_streams = static_cast<int>(b.integer("grpc-max-concurrent-streams", 1, 10000));
+    o.grpc_max_message_bytes = static_cast<std::size_t>(b.integer("grpc-max-message-bytes", 1024, 1 << 30));
+    o.grpc_max_connection_age = b.duration("grpc-max-connection-age");
+    if (o.grpc_max_connection_age < std::chrono::seconds(1))
+        b.fail("grpc-max-connection-age", "must be at least 1s");
     if (!o.grpc_address.empty() && !parse_listen_address(o.grpc_address))
         b.fail("grpc-address", "'" + o.grpc_address + "' is not host:port");
     if (o.grpc_tls && (o.tls_cert_file.empty() || o.tls_key_file.empty())) {

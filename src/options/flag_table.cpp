@@ -211,6 +211,12 @@ constexpr std::array kFlags = {
     FlagSpec{"grpc-address", "grpc_address", text, "",
              "host:port for Envoy ext_authz over gRPC (Contour, Istio, Envoy Gateway) and grpc.health.v1; empty: off"},
     FlagSpec{"grpc-tls", "grpc_tls", boolean, "false", "serve gRPC over TLS with --tls-cert-file/--tls-key-file (else h2c)"},
+    FlagSpec{"grpc-max-concurrent-streams", "grpc_max_concurrent_streams", integer, "100",
+             "most calls in flight on one gRPC connection (HTTP/2 SETTINGS; more wait for a free stream)"},
+    FlagSpec{"grpc-max-message-bytes", "grpc_max_message_bytes", integer, "4194304",
+             "largest gRPC request message accepted (RESOURCE_EXHAUSTED beyond)"},
+    FlagSpec{"grpc-max-connection-age", "grpc_max_connection_age", duration, "30m",
+             "a gRPC connection is asked to close (GOAWAY) after this long; its calls get --shutdown-timeout to end"},
     // Logs
     FlagSpec{"logging-format", "logging_format", text, "text",
              "text (oauth2-proxy's line formats) or json (one object per line)"},

@@ -178,6 +178,9 @@ struct Options {
     // Server
     std::string grpc_address;  // --grpc-address; empty: no gRPC listener
     bool grpc_tls = false;
+    int grpc_max_concurrent_streams = 100;
+    std::size_t grpc_max_message_bytes = 0;
+    std::chrono::milliseconds grpc_max_connection_age{0};
     ListenAddress http_address;
     std::optional<ListenAddress> https_address;
     std::optional<ListenAddress> metrics_address;  // --metrics-address

@@ -8,6 +8,7 @@
 #include "doors/client_certificate_headers.hpp"
 #include "doors/sign_in_redirect.hpp"
 #include "http/original_request.hpp"
+#include "http/request_checks.hpp"
 #include "observe/log_lines.hpp"
 #include "observe/log_text.hpp"
 #include "observe/logs.hpp"
@@ -62,11 +63,12 @@ gate::OriginalRequest ExtAuthzService::original_of(const CheckView& view, const 
                                    .authorization = view.authorization,
                                    .client = view.client};
     // The attributes are Envoy's own reading of the request: read with the same rules as every other door.
-    std::string_view port, path, query;
+    std::string_view port;
+    const http::RequestTarget target = http::split_request_target(view.path_and_query);
     if (!http::canonical_host(view.host, host, port)) original.unreadable = "the CheckRequest's host is not a host name";
-    else if (!http::split_target(view.path_and_query, path, query))
+    else if (target.form != http::RequestTarget::Form::origin || !http::readable_target(view.path_and_query))
         original.unreadable = "the CheckRequest's path holds '#', a space or a control byte";
-    original.path = path;
+    original.path = target.path;
     original.host = host;
     original.cookie_host = host;
     if (const auto& sources = options_->client_certificate_headers; sources.envoy) {

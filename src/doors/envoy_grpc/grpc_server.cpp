@@ -3,10 +3,13 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 
+#include <algorithm>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
+#include "doors/envoy_grpc/connection_cap.hpp"
 #include "doors/envoy_grpc/ext_authz_service.hpp"
 
 namespace gh::doors::envoy_grpc {
@@ -27,6 +30,28 @@ std::shared_ptr<grpc::ServerCredentials> credentials(const options::Options& o) 
     return grpc::SslServerCredentials(ssl);
 }
 
+int ms(std::chrono::milliseconds d) {
+    return static_cast<int>(std::min<std::chrono::milliseconds::rep>(d.count(), std::numeric_limits<int>::max()));
+}
+
+// The HTTP listener's limits, applied to the gRPC port: how many connections, how long one may take to start, sit
+// idle or live, how many calls and how large a message or header block one may carry, how often it may ping.
+void limit(grpc::ServerBuilder& builder, const options::Options& o) {
+    cap_connections(builder, o.max_connections);
+    builder.AddChannelArgument("grpc.server_handshake_timeout_ms", ms(o.header_read_timeout));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, ms(o.idle_timeout));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, ms(o.grpc_max_connection_age));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, ms(o.shutdown_timeout));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, o.grpc_max_concurrent_streams);
+    builder.SetMaxReceiveMessageSize(static_cast<int>(o.grpc_max_message_bytes));
+    builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, static_cast<int>(o.max_header_bytes));
+    // Keepalive pings from Envoy are welcome, but no more than one each 10 s: a third ping sooner is answered
+    // with GOAWAY (too_many_pings) instead of costing a write each.
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10'000);
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+}
+
 }  // namespace
 
 struct GrpcServer::Impl {
@@ -36,6 +61,7 @@ struct GrpcServer::Impl {
         grpc::EnableDefaultHealthCheckService(true);
         grpc::ServerBuilder builder;
         builder.AddListeningPort(options->grpc_address, credentials(*options), &port);
+        limit(builder, *options);
         builder.RegisterService(&service);
         server = builder.BuildAndStart();
         if (!server || port == 0) throw std::runtime_error("--grpc-address: cannot listen on " + options->grpc_address);
