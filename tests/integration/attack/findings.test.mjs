@@ -202,3 +202,44 @@ describe('F9: transfer codings other than a final "chunked" (RFC 9112 §6.1)', (
     assert.match(r.d, /^HTTP\/1\.1 400/, JSON.stringify(r.d.slice(0, 60)));
   });
 });
+
+describe('F10: policy `methods:` compare the method case-sensitively and HEAD is not GET: "get /reports" reaches the GET handler', () => {
+  // Its own Gatehouse: a policy whose /reports rule lists methods, in front of Flask (Werkzeug upper-cases the
+  // method, and answers HEAD with the GET route), straight (reverse-proxy mode) and through Caddy (Go accepts any
+  // token as a method and passes it on as sent).
+  let gh, caddy, py, caddyPort;
+  before(async () => {
+    try { execFileSync('python3', ['-c', 'import flask']); } catch { return; }
+    const fs = await import('node:fs');
+    const pathMod = await import('node:path');
+    const { startGatehouse, tempDir } = await import('../lib/processes.mjs');
+    const { startPlainCaddy } = await import('../lib/guard_stack.mjs');
+    const policy = pathMod.join(tempDir('attack-policy'), 'p.yaml');
+    fs.writeFileSync(policy, 'rules:\n  - host: app.example.test\n    path: /reports\n    methods: [GET, POST]\n    allow:\n' +
+      '      groups: [admins]\n  - host: app.example.test\n    path: /\n    allow:\n      email_domains: [example.com]\n');
+    const appPort = await freePort();
+    py = spawn('python3', ['-c', `from flask import Flask, request\napp=Flask(__name__)\n@app.route('/reports', methods=['GET','POST'])\n` +
+      `def r(): return 'SECRET REPORT via ' + request.method\napp.run(host='127.0.0.1', port=${appPort})\n`], { stdio: 'ignore' });
+    await waitForPort(appPort);
+    gh = await startGatehouse([`--policy-file=${policy}`, '--reverse-proxy', '--trusted-proxy-ip=127.0.0.1', '--email-domain=*',
+      `--upstream=http://127.0.0.1:${appPort}/`]);
+    caddyPort = await freePort();
+    caddy = await startPlainCaddy({ port: caddyPort, gatehousePort: gh.port, appPort });
+  });
+  after(async () => { await caddy?.stop(); await gh?.stop(); py?.kill(); });
+  for (const via of ['reverse-proxy mode', 'Caddy'])
+    for (const m of ['get', 'Get', 'post', 'HEAD']) {
+      test(`${via}: bob, ${m} /reports (GET and POST are admins only)`, async (t) => {
+        if (!gh) return t.skip('no flask');
+        const port = via === 'Caddy' ? caddyPort : gh.port;
+        const text = `${m} /reports HTTP/1.1\r\nHost: app.example.test\r\nCookie: ${B}\r\nAccept: application/json\r\n` +
+          `${m === 'post' ? 'Content-Length: 0\r\n' : ''}Connection: close\r\n\r\n`;
+        const r = await new Promise((resolve) => {
+          const so = net.connect(port, '127.0.0.1', () => so.write(text));
+          let d = ''; so.on('data', (x) => { d += x.toString('latin1'); }); so.on('error', () => {});
+          so.on('close', () => resolve(d));
+        });
+        assert.doesNotMatch(r, /^HTTP\/1\.1 200/, `${r.split('\r\n')[0]} … ${r.slice(r.indexOf('\r\n\r\n') + 4, r.indexOf('\r\n\r\n') + 40)}`);
+      });
+    }
+});
