@@ -243,3 +243,33 @@ describe('F10: policy `methods:` compare the method case-sensitively and HEAD is
       });
     }
 });
+
+describe('F11: the failed-password limit keys on X-Real-IP, which the README nginx block passes from the client', () => {
+  // --htpasswd-file behind the README's auth_request block (lib/nginx.mjs authRequestServer: sets X-Original-URL and
+  // -Method, no X-Real-IP): a client that sends a new X-Real-IP with each guess is never limited.
+  let gh, ng, port;
+  before(async () => {
+    const fs = await import('node:fs');
+    const pathMod = await import('node:path');
+    const { startGatehouse, tempDir } = await import('../lib/processes.mjs');
+    const { authRequestServer } = await import('../lib/nginx.mjs');
+    const file = pathMod.join(tempDir('attack-htpasswd'), 'users');
+    execFileSync('htpasswd', ['-B', '-C', '4', '-b', '-c', file, 'carol', 'correct-horse'], { stdio: 'ignore' });
+    gh = await startGatehouse([`--htpasswd-file=${file}`, '--reverse-proxy', '--trusted-proxy-ip=127.0.0.1', '--email-domain=*']);
+    port = await freePort();
+    ng = await startNginx(port, authRequestServer({ listenPort: port, gatehousePort: gh.port, appPort: s.ports.app,
+      signinUrl: 'https://auth.example.test/oauth2/start' }));
+  });
+  after(async () => { await ng?.stop('SIGQUIT'); await gh?.stop(); });
+  test('30 wrong passwords, each with another X-Real-IP, then the right one: limited after 10, not signed in', async () => {
+    const basic = (p) => 'Basic ' + Buffer.from(`carol:${p}`).toString('base64');
+    const statuses = [];
+    for (let i = 0; i < 30; i++) {
+      const r = await s.send(port, req({ target: '/x', headers: [['Authorization', basic(`wrong${i}`)], ['X-Real-IP', `198.51.100.${i + 1}`]] }));
+      statuses.push(r.status);
+    }
+    const right = await s.send(port, req({ target: '/x', headers: [['Authorization', basic('correct-horse')], ['X-Real-IP', '198.51.100.200']] }));
+    assert.ok(statuses.slice(10).every((x) => x === 403) && right.status !== 200,
+      `after 30 guesses: ${statuses.join(',')}; the right password then → ${right.status}`);
+  });
+});
