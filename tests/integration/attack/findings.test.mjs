@@ -273,3 +273,37 @@ describe('F11: the failed-password limit keys on X-Real-IP, which the README ngi
       `after 30 guesses: ${statuses.join(',')}; the right password then → ${right.status}`);
   });
 });
+
+describe('F2b (chain): absolute-form + forged ssl-client-* headers: no session, no certificate, app.example.test/admin as ci-runner', () => {
+  // client_certificates believed for api.example.test only (its ingress verifies certificates and overwrites the
+  // headers); app.example.test's server (README block) passes a client's own ssl-client-* headers on. The absolute
+  // URL picks app's server, Host: api.example.test makes Gatehouse judge it as api's, where the headers count.
+  let gh, ng, port;
+  before(async () => {
+    const fs = await import('node:fs');
+    const pathMod = await import('node:path');
+    const { startGatehouse, tempDir } = await import('../lib/processes.mjs');
+    const policy = pathMod.join(tempDir('attack-cert-policy'), 'p.yaml');
+    fs.writeFileSync(policy, 'rules:\n  - host: api.example.test\n    allow: {groups: [ci]}\n  - host: app.example.test\n    path: /admin\n' +
+      '    allow: {groups: [admins]}\n  - host: app.example.test\n    allow: {email_domains: [example.com]}\nclient_certificates:\n' +
+      '  hosts: [api.example.test]\n  identities:\n    - subject: "CN=ci-runner,O=Example"\n      user: ci-runner\n      groups: [ci]\n');
+    gh = await startGatehouse(['--reverse-proxy', '--trusted-proxy-ip=127.0.0.1', '--client-certificate-headers=ingress-nginx',
+      `--policy-file=${policy}`, '--set-xauthrequest', '--email-domain=example.com']);
+    port = await freePort();
+    const block = (name) => `server { listen 127.0.0.1:${port}; server_name ${name};
+      location = /_gatehouse_auth { internal; proxy_pass http://gatehouse_c/oauth2/auth; proxy_pass_request_body off;
+        proxy_set_header Content-Length ""; proxy_set_header X-Original-URL $scheme://$http_host$request_uri;
+        proxy_set_header X-Original-Method $request_method;
+        ${name.startsWith('api') ? 'proxy_set_header ssl-client-verify "NONE"; proxy_set_header ssl-client-subject-dn "";' : ''} }
+      location / { auth_request /_gatehouse_auth; auth_request_set $user $upstream_http_x_auth_request_user;
+        proxy_set_header X-Auth-Request-User $user; proxy_pass http://app_c; } }`;
+    ng = await startNginx(port, `upstream gatehouse_c { server 127.0.0.1:${gh.port}; } upstream app_c { server 127.0.0.1:${s.ports.app}; }
+      server { listen 127.0.0.1:${port} default_server; return 404; } ${block('app.example.test')} ${block('api.example.test')}`);
+  });
+  after(async () => { await ng?.stop('SIGQUIT'); await gh?.stop(); });
+  test('GET http://app.example.test/admin, Host: api.example.test, ssl-client-verify: SUCCESS, ssl-client-subject-dn: CN=ci-runner,O=Example', async () => {
+    const r = await s.send(port, req({ target: 'http://app.example.test/admin', host: 'api.example.test',
+      headers: [['ssl-client-verify', 'SUCCESS'], ['ssl-client-subject-dn', 'CN=ci-runner,O=Example']] }));
+    assertAppDidNotServe(r, '/admin', `as ${r.app?.headers['x-auth-request-user']}`);
+  });
+});
