@@ -73,14 +73,15 @@ int run_policy_command(const std::vector<std::string>& args) {
     const auto m = policy->match(flags["host"], *path, flags["method"]);
     switch (m.verdict) {
         case authz::PolicyVerdict::not_covered:
-            std::cout << "not covered: no rule names host " << flags["host"] << "; the global rules decide\n";
+            std::cout << "not covered: no rule names host " << flags["host"]
+                      << "; the global rules decide (unnamed_hosts: global_rules)\n";
             return 0;
         case authz::PolicyVerdict::public_access:
             std::cout << "allow without sign-in: " << describe(*m.rule) << " is public\n";
             return 0;
         case authz::PolicyVerdict::denied:
-            std::cout << "deny: host " << flags["host"] << " is covered, but no rule matches " << flags["method"] << " "
-                      << *path << "\n";
+            std::cout << "deny: no rule matches " << flags["method"] << " " << *path << " on host " << flags["host"]
+                      << "\n";
             return 1;
         case authz::PolicyVerdict::needs_user: break;
     }

@@ -20,19 +20,20 @@ bool ambiguous_when_decoded(unsigned char v) { return v == '/' || v == '\\' || v
 
 }  // namespace
 
-bool normalize_path_into(std::string_view path, std::string& out) {
+bool normalize_path_into(std::string_view path, std::string& out, PathReading reading) {
     out.clear();
     if (path.empty() || path.front() != '/') return false;
-    // One pass: decode into a segment, then append it to `out` or, for "." and "..", drop or pop one.
-    // Resolving in place on the output keeps this free of temporary containers.
+    const bool servlet = reading == PathReading::servlet;
+    // One pass: decode into a segment, then keep it or (servlet reading) drop an empty one. Appending in place to
+    // the output keeps this free of temporary containers.
     std::size_t i = 1;
     const bool trailing_slash = path.size() > 1 && path.back() == '/';
     while (i <= path.size()) {
         const std::size_t segment_start = out.size();
         out += '/';
         // After ';' (raw or %3B) come the segment's parameters, which Tomcat, Jetty and Spring drop before routing
-        // ("/admin;x" is "/admin" there): they are checked like the rest, but are not part of the path.
-        bool in_params = false;
+        // ("/admin;x" is "/admin" there) and other servers keep as part of the name. Checked like the rest either way.
+        std::size_t name_end = std::string::npos;
         for (; i < path.size() && path[i] != '/'; ++i) {
             const auto c = static_cast<unsigned char>(path[i]);
             if (c < 0x20 || c == 0x7f || c == '\\' || c == '#') return false;
@@ -43,8 +44,8 @@ bool normalize_path_into(std::string_view path, std::string& out) {
                 if (ambiguous_when_decoded(v)) return false;
                 i += 2;
             }
-            if (v == ';') in_params = true;
-            if (in_params) continue;
+            if (v == ';' && name_end == std::string::npos) name_end = out.size();
+            if (servlet && name_end != std::string::npos) continue;
             if (c != '%' || unreserved(v)) {
                 out += static_cast<char>(v);
             } else {
@@ -55,22 +56,20 @@ bool normalize_path_into(std::string_view path, std::string& out) {
             }
         }
         ++i;  // past the '/'
-        const std::string_view segment = std::string_view(out).substr(segment_start + 1);
-        if (segment.empty() || segment == ".") {
-            out.resize(segment_start);
-        } else if (segment == "..") {
-            out.resize(segment_start);
-            const auto parent = out.rfind('/');
-            out.resize(parent == std::string::npos ? 0 : parent);
-        }
+        const std::size_t name_size = (name_end == std::string::npos ? out.size() : name_end) - segment_start - 1;
+        const std::string_view name = std::string_view(out).substr(segment_start + 1, name_size);
+        // Browsers resolve dot segments before they send a URL, and apps differ in whether they resolve them at all
+        // (a Flask route "/admin/<path>" serves "/admin/../public/x"): a path with one is never read one way only.
+        if (name == "." || name == "..") return false;
+        if (servlet && name.empty()) out.resize(segment_start);
     }
-    if (out.empty() || trailing_slash) out += '/';
+    if (out.empty() || (servlet && trailing_slash)) out += '/';
     return true;
 }
 
 std::optional<std::string> normalize_path(std::string_view path) {
     std::string out;
-    if (!normalize_path_into(path, out)) return std::nullopt;
+    if (!normalize_path_into(path, out, PathReading::servlet)) return std::nullopt;
     return out;
 }
 

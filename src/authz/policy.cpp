@@ -97,8 +97,13 @@ Policy Policy::parse(std::string_view text) {
     try {
         for (const auto& kv : doc) {
             const auto key = kv.first.as<std::string>();
-            if (key != "rules" && key != "client_certificates")
-                fail(kv.first, "unknown key '" + key + "' (expected rules and client_certificates)");
+            if (key != "rules" && key != "client_certificates" && key != "unnamed_hosts")
+                fail(kv.first, "unknown key '" + key + "' (expected rules, unnamed_hosts and client_certificates)");
+        }
+        if (const auto unnamed = doc["unnamed_hosts"]) {
+            const std::string value = unnamed.IsScalar() ? unnamed.as<std::string>() : std::string{};
+            if (value == "global_rules") p.unnamed_hosts_refused_ = false;
+            else if (value != "refuse") fail(unnamed, "unnamed_hosts must be refuse (the default) or global_rules");
         }
         for (const auto& node : doc["rules"]) p.rules_.push_back(parse_rule(node));
         if (const auto certificates = doc["client_certificates"]) p.certificates_ = CertificateIdentities::parse(certificates);
@@ -148,7 +153,8 @@ PolicyMatch Policy::match(std::string_view host, std::string_view path, std::str
     covering.clear();
     for (const auto& [suffix, indices] : wildcard_)
         if (wildcard_matches(suffix, key)) covering.insert(covering.end(), indices.begin(), indices.end());
-    if (covering.empty()) return {};
+    // A host no rule names: refused, unless the file leaves such hosts to the global rules (unnamed_hosts).
+    if (covering.empty()) return {unnamed_hosts_refused_ ? PolicyVerdict::denied : PolicyVerdict::not_covered, nullptr};
     std::sort(covering.begin(), covering.end());
     return first_match(covering);
 }

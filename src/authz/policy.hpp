@@ -13,8 +13,12 @@
 //       path: /public
 //       public: true                  # no sign-in needed
 //
-// The first rule that matches the request's host, path and method decides. A host named by any rule is denied
-// by default: a request to it that no rule matches is refused. Hosts no rule names are left to the global rules.
+//   unnamed_hosts: refuse               # the default; global_rules leaves hosts no rule names to the global rules
+//
+// The first rule that matches the request's host, path and method decides; a request no rule matches is refused.
+// A host no rule names is refused too, unless `unnamed_hosts: global_rules`: the host comes from the proxy, and
+// when the proxy and Gatehouse disagree on it (nginx picks the server by an absolute-form URL's host, while
+// $http_host says another), a rule-less host must not be a way around the rules.
 //
 // An optional client_certificates section maps client certificates to users (see certificate_identities.hpp).
 #include <memory>
@@ -38,7 +42,7 @@ struct PolicyRule {
 };
 
 enum class PolicyVerdict {
-    not_covered,    // no rule names this host: the global rules decide alone
+    not_covered,    // no rule names this host and the file says unnamed_hosts: global_rules: the global rules decide
     public_access,  // a public rule matched: no sign-in needed
     needs_user,     // a rule matched: the user must satisfy it (see allows())
     denied,         // the host is covered but no rule matches this path/method
@@ -70,6 +74,7 @@ private:
     // Per wildcard suffix (".example.com"): its rules' indices, for hosts not named exactly.
     std::vector<std::pair<std::string, std::vector<std::size_t>>> wildcard_;
     CertificateIdentities certificates_;
+    bool unnamed_hosts_refused_ = true;  // unnamed_hosts: refuse (the default) or global_rules
 };
 
 }  // namespace gh::authz

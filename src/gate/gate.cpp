@@ -28,6 +28,39 @@ Reason Gate::check_identity(std::string_view email, const std::vector<std::strin
     return Reason::allowed;
 }
 
+namespace {
+
+// Path parameters or empty segments: what servlet containers and other servers read differently.
+bool reads_differently_by_server(std::string_view path) {
+    return path.find(';') != std::string_view::npos || path.find("//") != std::string_view::npos ||
+           path.find("%3B") != std::string_view::npos || path.find("%3b") != std::string_view::npos;
+}
+
+// The method as apps route it: methods are case-sensitive tokens, but frameworks upper-case them (Werkzeug runs
+// "get" as GET), and a HEAD runs the GET handler. So rules match the upper-cased method, HEAD as GET.
+std::string_view routed_method(std::string_view method) {
+    thread_local std::string upper;
+    upper.assign(method);
+    for (auto& c : upper) c = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+    return upper == "HEAD" ? std::string_view("GET") : std::string_view(upper);
+}
+
+}  // namespace
+
+Gate::RouteOutcome Gate::route_of(const OriginalRequest& request, std::string_view method,
+                                  std::string_view normal) const {
+    RouteOutcome out;
+    out.is_public = skip_routes_.matches_normalised(method, normal);
+    if (policy_) {
+        // This thread's snapshot stays alive until its next call here, so the matched rule cannot vanish
+        // under a reload while it is used (decide() matches again after waiting).
+        out.match = policy_->current_for_this_thread().match(request.host, normal, method);
+        if (out.match.verdict == authz::PolicyVerdict::not_covered && request.every_host_covered)
+            out.match.verdict = authz::PolicyVerdict::denied;
+    }
+    return out;
+}
+
 std::optional<Decision> Gate::before_session(const OriginalRequest& request, authz::PolicyMatch& match) const {
     if (!needs_original_request()) return std::nullopt;
     // Ambiguous means deny: a request the door could not read one way only never reaches a rule.
@@ -36,22 +69,28 @@ std::optional<Decision> Gate::before_session(const OriginalRequest& request, aut
                         request.untrusted ? Reason::original_request_untrusted : Reason::original_request_unclear,
                         request.unreadable};
     // Every path rule sees the path as the app will: normalised once, here (authz/path_normalize.hpp).
-    thread_local std::string normal;
-    if (!authz::normalize_path_into(request.path, normal))
+    thread_local std::string normal, other;
+    if (!authz::normalize_path_into(request.path, normal, authz::PathReading::servlet))
         return Decision{Verdict::malformed, Reason::original_request_unclear,
-                        "the path cannot be normalised one way only (an encoded '/', '\\', '?' or '#', a control "
-                        "byte or a bad escape)"};
-    // A public route passes without a session, and without identity: nothing is loaded for it.
-    if (skip_routes_.matches_normalised(request.method, normal)) return Decision{Verdict::allow, Reason::public_route};
-    if (policy_) {
-        // This thread's snapshot stays alive until its next call here, so the matched rule cannot vanish
-        // under a reload while it is used (decide() matches again after waiting).
-        const authz::Policy& policy = policy_->current_for_this_thread();
-        match = policy.match(request.host, normal, request.method);
-        if (match.verdict == authz::PolicyVerdict::not_covered && request.every_host_covered)
-            match.verdict = authz::PolicyVerdict::denied;
-        if (match.verdict == authz::PolicyVerdict::public_access) return Decision{Verdict::allow, Reason::public_route};
+                        "the path cannot be read one way only (a dot segment; an encoded '/', '\\', '?' or '#'; a "
+                        "control byte or a bad escape)"};
+    const std::string_view method = routed_method(request.method);
+    const RouteOutcome outcome = route_of(request, method, normal);
+    // Where servers read the path differently (";params", "//"), both readings must lead to the same rule;
+    // otherwise the app may serve what the other reading protects ("/public;x/y" is /public/y to Tomcat, a path
+    // under "/public;x" to the rest).
+    if (reads_differently_by_server(request.path)) {
+        const bool read = authz::normalize_path_into(request.path, other, authz::PathReading::literal);
+        const RouteOutcome o = route_of(request, method, other);
+        if (!read || o.is_public != outcome.is_public || o.match.verdict != outcome.match.verdict ||
+            o.match.rule != outcome.match.rule)
+            return Decision{Verdict::malformed, Reason::original_request_unclear,
+                            "the path leads to different rules as different servers read it (path parameters or '//')"};
     }
+    // A public route passes without a session, and without identity: nothing is loaded for it.
+    if (outcome.is_public) return Decision{Verdict::allow, Reason::public_route};
+    match = outcome.match;
+    if (match.verdict == authz::PolicyVerdict::public_access) return Decision{Verdict::allow, Reason::public_route};
     return std::nullopt;
 }
 

@@ -81,6 +81,12 @@ public:
     const PasswordVerifier* passwords() const { return credentials_.passwords; }
 
 private:
+    // Which path rules one reading of the path leads to.
+    struct RouteOutcome {
+        bool is_public = false;  // a skip route (or the preflight rule)
+        authz::PolicyMatch match;
+    };
+    RouteOutcome route_of(const OriginalRequest& request, std::string_view method, std::string_view normal) const;
     // A decision when the request is refused as unreadable, or public; otherwise fills `match` (the policy rule).
     std::optional<Decision> before_session(const OriginalRequest& request, authz::PolicyMatch& match) const;
     // Renews `session` at the IdP; a Decision when the renewal ended it, nullopt to decide on what it now holds

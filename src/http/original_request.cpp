@@ -62,6 +62,10 @@ const char* read_x_original(const Request& req, OriginalRequest& out) {
     const RequestTarget t = split_request_target(url);
     if (t.form != RequestTarget::Form::absolute || (t.scheme != "http" && t.scheme != "https"))
         return "X-Original-URL is not an absolute http(s) URL";
+    // nginx builds it as $scheme://$host$request_uri, and $request_uri always starts with '/'. Anything else after the
+    // host means the host itself ended early: "Host: app.example.com?" turns /admin into a query ("...com?/admin").
+    if (url.size() <= t.scheme.size() + 3 + t.authority.size() || url[t.scheme.size() + 3 + t.authority.size()] != '/')
+        return "X-Original-URL has no path after its host (a '?' or nothing where the path begins)";
     out.scheme = t.scheme;
     return read_parts(t.authority, t.path, t.query, out, "X-Original-URL's host is not a host name",
                       "X-Original-URL holds '#', a space or a control byte");
@@ -97,9 +101,10 @@ const char* read_request_line(const Request& req, OriginalRequest& out, std::str
     if (authority.empty()) return "no Host";
     std::string_view path = req.path();
     if (!path_prefix.empty()) {
+        // Envoy appends the original path, which always starts with '/', to the prefix.
         if (!path.starts_with(path_prefix)) return "the request target is outside the door's prefix";
         path.remove_prefix(path_prefix.size());
-        if (path.empty()) path = "/";
+        if (path.empty()) return "no original path after the door's prefix";
     }
     return read_parts(authority, path, req.query(), out, "Host is not a host name",
                       "the request target holds '#', a space or a control byte");

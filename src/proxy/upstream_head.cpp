@@ -11,14 +11,13 @@ namespace {
 namespace http_ = boost::beast::http;
 using boost::beast::iequals;
 
-// Whether the client's own Authorization must not reach the upstream. With a session it is replaced whenever
-// Gatehouse sends one of its own. Without one (a public route) it goes as oauth2-proxy lets it go: oauth2-proxy
-// strips from every proxied request the headers it would set (--skip-auth-strip-headers, on by default), and it
-// sets Authorization with --pass-authorization-header, or with --pass-basic-auth once --basic-auth-password is
-// given. Stripping it in every case would break the public APIs behind oauth2-proxy that check their own tokens.
-bool drops_client_authorization(const options::Options& o, const session::Session* s) {
-    if (o.pass_authorization_header) return true;
-    return o.pass_basic_auth && (s || !o.basic_auth_password.reveal().empty());
+// Whether the client's own Authorization must not reach the upstream: whenever Gatehouse sets one of its own for
+// signed-in requests (--pass-authorization-header, or --pass-basic-auth, on by default). The app then learns to
+// trust that header as the user, so on a public route a client's "Authorization: Basic admin:" must not reach it
+// either (oauth2-proxy's --skip-auth-strip-headers, on by default, strips the headers it would set). A public API
+// that checks its own tokens wants --pass-basic-auth=false.
+bool drops_client_authorization(const options::Options& o, const session::Session*) {
+    return o.pass_authorization_header || o.pass_basic_auth;
 }
 
 void add(std::string& out, std::string_view name, std::string_view value) {
@@ -118,7 +117,9 @@ void write_upstream_head(const http::Request& req, const options::Options& o, co
             continue;
         add(out, name, field.value());
     }
-    const std::string_view host = req.header("Host");
+    // The host the gate decided on (an absolute-form target's authority wins over Host, RFC 9112 §3.2.2): the app
+    // must hear of the same one.
+    const std::string_view host = req.authority();
     if (o.pass_host_header && !host.empty())
         add(out, "Host", host);
     else
@@ -130,9 +131,8 @@ void write_upstream_head(const http::Request& req, const options::Options& o, co
         forwarded_for.empty() ? std::string(client_ip) : std::string(forwarded_for) + ", " + std::string(client_ip));
     const std::string_view proto = trusted ? req.header("X-Forwarded-Proto") : std::string_view{};
     add(out, "X-Forwarded-Proto", !proto.empty() ? proto : req.secure() ? "https" : "http");
-    const std::string_view forwarded_host = trusted ? req.header("X-Forwarded-Host") : std::string_view{};
-    if (!forwarded_host.empty() || !host.empty())
-        add(out, "X-Forwarded-Host", !forwarded_host.empty() ? forwarded_host : host);
+    // Not a proxy's X-Forwarded-Host, even a trusted one's: the policy was matched against `host`.
+    if (!host.empty()) add(out, "X-Forwarded-Host", host);
 
     if (s) {
         // As oauth2-proxy: --pass-basic-auth brings the user and e-mail headers even without --pass-user-headers.

@@ -175,6 +175,7 @@ describe('client certificates from Envoy (x-forwarded-client-cert)', () => {
     const policy = path.join(tempDir('client-certs'), 'policy.yaml');
     fs.writeFileSync(policy, `
 rules: []
+unnamed_hosts: global_rules  # no path rules here: the certificate mapping alone, then the global rules
 client_certificates:
   hosts: ["*"]
   identities:

@@ -150,7 +150,7 @@ describe('configuration', () => {
     assert.match(allow.output, /^allow: rule at line 2 \(host \*\.example\.com, path \/admin\) admits a@example.com$/m);
     const deny = await runGatehouse(['policy', 'explain', file, '--host=app.example.com', '--path=/other']);
     assert.equal(deny.code, 1);
-    assert.match(deny.output, /^deny: host app.example.com is covered, but no rule matches GET \/other$/m);
+    assert.match(deny.output, /^deny: no rule matches GET \/other on host app.example.com$/m);
     fs.writeFileSync(file, 'rules:\n  - host: a.example.com\n    public: yes-please\n');
     const bad = await runGatehouse(['policy', 'check', file]);
     assert.equal(bad.code, 2);

@@ -112,7 +112,8 @@ describe('--logging-format=json', () => {
       await exchange(gh.port, [['/oauth2/auth', { 'X-Request-Id': 'json-1', 'X-Test': 'x' }], ['/oauth2/auth', { Cookie: eve }],
         ['/ping', {}]]);
       const c = await connect(gh.port);
-      c.socket.write(Buffer.concat([Buffer.from('GET /ping HTTP/1.1\r\nHost: a"b\r\nUser-Agent: '), Buffer.from([0xff, 0xfe, 0x41]),
+      // (The quote rides in the query: a Host with one is refused before any handler, RFC 9112.)
+      c.socket.write(Buffer.concat([Buffer.from('GET /ping?q=a"b HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: '), Buffer.from([0xff, 0xfe, 0x41]),
         Buffer.from('\r\n\r\n')]));
       await c.responses(1);
       c.close();
@@ -135,7 +136,7 @@ describe('--logging-format=json', () => {
       const unsigned = objects.find((o) => o.log === 'auth' && o.request_id === 'json-1');
       assert.equal(unsigned.reason, 'no_session');
       assert.ok(objects.some((o) => o.log === 'standard' && o.level === 'info' && /listening on/.test(o.msg)));
-      assert.ok(objects.some((o) => o.log === 'request' && o.host === 'a"b'));
+      assert.ok(objects.some((o) => o.log === 'request' && o.uri === '/ping?q=a"b'));
     } finally {
       await gh.stop();
     }

@@ -190,12 +190,9 @@ describe('--skip-auth-route behind nginx', () => {
     assert.equal(JSON.parse(res.body).headers['x-auth-request-user'], undefined);
   });
 
-  test('dot segments that leave the public prefix are sent to sign-in; paths no two servers read alike are refused', async () => {
-    for (const path of ['/public/../admin', '/public/%2e%2e/admin', '/public/..;/admin', '/public;x/../admin']) {
-      const res = await httpGet(s.nginxPort, path, { Host: 'app.example.test' });
-      assert.equal(res.status, 302, path);
-    }
-    for (const path of ['/public%2F..%2Fadmin', '/public/secret%23/x', '/public/a%3Fb']) {
+  test('paths no two servers read alike (dot segments, encoded separators) are refused', async () => {
+    for (const path of ['/public/%2e%2e/admin', '/public/..;/admin', '/public;x/../admin', '/public%2F..%2Fadmin',
+      '/public/secret%23/x', '/public/a%3Fb']) {
       const res = await httpGet(s.nginxPort, path, { Host: 'app.example.test' });
       assert.equal(res.status, 403, path);
     }

@@ -408,15 +408,16 @@ describe('reverse-proxy mode: client-sent look-alikes of our headers, and Author
     'X.Forwarded.Email': 'mallory@evil.test', 'x-FORWARDED-user': 'mallory', X_Forwarded_Groups: 'mallory-admins',
     'x.auth.request.user': 'mallory', Gap_Auth: 'mallory', X_Forwarded_Access_Token: 'mallory-token',
     'X_Forwarded.Preferred_Username': 'mallory', X_Forwarded_For: '10.6.6.6', 'X.Forwarded.Host': 'mallory.test' };
-  let backend, plain, withPassword;
+  let backend, plain, withPassword, noBasic;
   const flags = (backendPort) => [`--upstream=http://127.0.0.1:${backendPort}/`, '--email-domain=example.com',
     '--skip-auth-route=GET=^/public/', '--pass-access-token', '--set-xauthrequest'];
   before(async () => {
     backend = await startBackend('main');
     plain = await startGatehouse(flags(backend.port));
     withPassword = await startGatehouse([...flags(backend.port), '--basic-auth-password=app-shared-password']);
+    noBasic = await startGatehouse([...flags(backend.port), '--pass-basic-auth=false']);
   });
-  after(async () => { await plain?.stop(); await withPassword?.stop(); backend?.server.close(); });
+  after(async () => { await plain?.stop(); await withPassword?.stop(); await noBasic?.stop(); backend?.server.close(); });
   const seenThrough = async (gh, path, headers) => {
     const r = await fetch(`http://127.0.0.1:${gh.port}${path}`, { headers });
     assert.equal(r.status, 200, path);
@@ -436,13 +437,14 @@ describe('reverse-proxy mode: client-sent look-alikes of our headers, and Author
     }
   });
 
-  test('a public route keeps the client\'s Authorization unless Gatehouse would set one, as oauth2-proxy', async () => {
-    const own = { Authorization: 'Bearer the-apps-own-token' };
-    // --pass-basic-auth (the default) without --basic-auth-password: oauth2-proxy sets no Authorization, so the
-    // public API's own token passes.
-    assert.equal((await seenThrough(plain, '/public/api', own)).authorization, own.Authorization);
-    // With a password oauth2-proxy would set Basic credentials, so it strips the client's (--skip-auth-strip-headers).
+  test('a public route drops the client\'s Authorization whenever Gatehouse sets one for signed-in users', async () => {
+    const own = { Authorization: 'Basic YWRtaW46' };  // "admin:", what an app that trusts our Basic header reads
+    // --pass-basic-auth (the default) sends "Basic <user>:" for signed-in users, so the app trusts that header: a
+    // client's own must not reach it on a public route (oauth2-proxy's --skip-auth-strip-headers).
+    assert.equal((await seenThrough(plain, '/public/api', own)).authorization, undefined);
     assert.equal((await seenThrough(withPassword, '/public/api', own)).authorization, undefined);
+    // Without it, a public API's own token passes.
+    assert.equal((await seenThrough(noBasic, '/public/api', own)).authorization, own.Authorization);
     const cookie = mintCookie({ user: 'bob-sub', email: 'bob@example.com' });
     assert.equal((await seenThrough(withPassword, '/page', { ...own, Cookie: cookie })).authorization,
       `Basic ${Buffer.from('bob-sub:app-shared-password').toString('base64')}`);

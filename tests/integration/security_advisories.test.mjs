@@ -97,15 +97,16 @@ describe('public-route (skip-auth) bypasses', () => {
     ['forward_auth', forwarded('/admin#/public/x'), 400],
     ['auth', original(app('/admin#/public/x')), 403],
   ]);
+  // Dot segments are refused outright: apps differ in whether they resolve them (docs/security.md).
   cases('Envoy CVE-2019-9901, heimdall GHSA-3q34-rx83-r6mq: dot segments, encoded or not, climbing out', [
-    ['auth', original(app('/public/../admin')), 401],
-    ['auth', original(app('/public/%2e%2e/admin')), 401],
-    ['auth', original(app('/public/..;/admin')), 401],
-    ['auth', original(app('/public;x/../admin')), 401],
+    ['auth', original(app('/public/../admin')), 403],
+    ['auth', original(app('/public/%2e%2e/admin')), 403],
+    ['auth', original(app('/public/..;/admin')), 403],
+    ['auth', original(app('/public;x/../admin')), 403],
     ['auth', original(app('/public/%2E%2E%2Fadmin')), 403],
     ['auth', original(app('/public/..%2fadmin')), 403],
     ['auth', original(app('/public/..%5cadmin')), 403],
-    ['forward_auth', forwarded('/public//../admin'), 401],
+    ['forward_auth', forwarded('/public//../admin'), 400],
   ]);
   cases('oauth2-proxy skip-auth-route METHOD=: a public GET route is not public for POST', [
     ['auth', original(app('/public/upload'), 'POST'), 401],
@@ -117,7 +118,8 @@ describe('public-route (skip-auth) bypasses', () => {
     ['auth', original('not a url /public/'), 403],
     ['auth', original('/public/x'), 403],
     ['auth', original('https://user@app.example.com/public/x'), 403],
-    ['auth', original(app('')), 401],
+    ['auth', original(app('')), 403],
+    ['auth', original('https://app.example.com?/public/x'), 403],
   ]);
   cases('Traefik GHSA-5m6w-wvh7-57vm (CVE-2026-39858): underscore aliases of forwarded headers are not read', [
     ['auth', { X_Original_URL: app('/public/x'), X_Original_Method: 'GET' }, 403],
@@ -140,7 +142,7 @@ describe('public-route (skip-auth) bypasses', () => {
   cases('oauth2-proxy GHSA-5hvv-m4w4-gf6v: a health-check User-Agent or path grants nothing', [
     ['auth', { 'User-Agent': 'kube-probe/1.30' }, 403],
     ['auth', original(app('/ping'), 'GET', { 'User-Agent': 'kube-probe/1.30' }), 401],
-    ['auth', original(app('/oauth2/../admin')), 401],
+    ['auth', original(app('/oauth2/../admin')), 403],
   ]);
   test('oauth2-proxy GHSA-7x63-xv5r-3p2x (CVE-2026-40575): forwarded headers from a peer that is not a trusted proxy', async () => {
     const strict = await startGatehouse(['--reverse-proxy', '--trusted-proxy-ip=10.0.0.0/8',

@@ -109,24 +109,66 @@ TEST_F(GateDecision, AnUnreadableRequestIsRefusedBeforeAnyRule) {
 
 TEST_F(GateDecision, PathsAreMatchedAsTheAppRoutesThem) {
     sign_in(bob());
-    for (const char* path : {"/admin", "/admin;x", "/admin%3Bx", "/admin;x/y", "/public/../admin", "/public;/../admin",
-                             "/public/..;/admin", "/public/%2e%2e/admin", "//admin"}) {
+    // Every reading of these leads to the /admin rule.
+    for (const char* path : {"/admin", "/admin/x;y", "/%61dmin", "/admin/", "/admin/x//y"}) {
         const auto d = *gate_->decide_now(request(path), loaded_);
         EXPECT_EQ(d.verdict, Verdict::forbidden) << path;
         EXPECT_EQ(d.reason, Reason::policy_not_allowed) << path;
     }
-    for (const char* path : {"/public/secret%23/x", "/admin%2Fx", "/a%5Cb", "/public/a%3Fb"})
-        EXPECT_EQ(gate_->decide_now(request(path), loaded_)->verdict, Verdict::malformed) << path;
-    EXPECT_EQ(gate_->decide_now(request("/public;x/logo.png"), loaded_)->reason, Reason::public_route);
+    // Dot segments (Flask's "/admin/<path>" serves "/admin/../public/x"), encoded separators, and paths whose
+    // servlet reading (";params" dropped, "//" folded) and plain reading lead to different rules: refused.
+    for (const char* path : {"/admin;x", "/admin%3Bx", "/admin;x/y", "//admin", "/public;x/logo.png", "/public/../admin",
+                             "/admin/../public/x", "/public;/../admin", "/public/..;/admin", "/public/%2e%2e/admin",
+                             "/admin/./x", "/public/secret%23/x", "/admin%2Fx", "/a%5Cb", "/public/a%3Fb"}) {
+        const auto d = *gate_->decide_now(request(path), loaded_);
+        EXPECT_EQ(d.verdict, Verdict::malformed) << path;
+        EXPECT_EQ(d.reason, Reason::original_request_unclear) << path;
+    }
+    // Where both readings agree, parameters are harmless.
+    EXPECT_EQ(gate_->decide_now(request("/other;jsessionid=1"), loaded_)->verdict, Verdict::allow);
+    EXPECT_EQ(gate_->decide_now(request("/public/logo.png;v=2"), loaded_)->reason, Reason::public_route);
     EXPECT_EQ(gate_->decide_now(request("/other"), loaded_)->verdict, Verdict::allow);
 }
 
+TEST_F(GateDecision, MethodsAreMatchedAsAppsRunThem) {
+    // A rule for GET covers HEAD (which runs the GET handler) and "get" (which frameworks upper-case).
+    std::ofstream(path_) << R"(
+rules:
+  - host: app.example.test
+    path: /reports
+    methods: [GET, POST]
+    allow: {groups: [/admins]}
+  - host: app.example.test
+    allow: {email_domains: [example.com]}
+)";
+    ASSERT_EQ(policy_->reload(), "");
+    sign_in(bob());
+    for (const char* method : {"GET", "get", "Get", "HEAD", "head", "post"}) {
+        auto r = request("/reports");
+        r.method = method;
+        EXPECT_EQ(gate_->decide_now(r, loaded_)->reason, Reason::policy_not_allowed) << method;
+    }
+    auto r = request("/reports");
+    r.method = "DELETE";
+    EXPECT_EQ(gate_->decide_now(r, loaded_)->verdict, Verdict::allow);
+}
+
 TEST_F(GateDecision, ReverseProxyModeRefusesHostsThePolicyDoesNotName) {
+    // Even where the policy file leaves unnamed hosts to the global rules.
+    std::ofstream(path_, std::ios::app) << "unnamed_hosts: global_rules\n";
+    ASSERT_EQ(policy_->reload(), "");
     sign_in(bob());
     auto r = request("/other", "elsewhere.example.test");
     EXPECT_EQ(gate_->decide_now(r, loaded_)->verdict, Verdict::allow) << "forward auth: the global rules decide";
     r.every_host_covered = true;
     const auto d = *gate_->decide_now(r, loaded_);
+    EXPECT_EQ(d.verdict, Verdict::forbidden);
+    EXPECT_EQ(d.reason, Reason::policy_no_rule);
+}
+
+TEST_F(GateDecision, HostsThePolicyDoesNotNameAreRefusedOnEveryDoor) {
+    sign_in(bob());
+    const auto d = *gate_->decide_now(request("/other", "elsewhere.example.test"), loaded_);
     EXPECT_EQ(d.verdict, Verdict::forbidden);
     EXPECT_EQ(d.reason, Reason::policy_no_rule);
 }

@@ -51,14 +51,26 @@ TEST(Policy, FirstMatchingRuleDecides) {
         {"app1.example.com", "/", "GET", PolicyVerdict::needs_user, 10},
         {"grafana.tools.example.com", "/login", "GET", PolicyVerdict::needs_user, 13},  // the wildcard rule is first
         {"x.tools.example.com", "/", "GET", PolicyVerdict::needs_user, 13},
-        {"tools.example.com", "/", "GET", PolicyVerdict::not_covered, 0},
-        {"other.example.com", "/", "GET", PolicyVerdict::not_covered, 0},
+        // Hosts no rule names are refused (unnamed_hosts: refuse, the default).
+        {"tools.example.com", "/", "GET", PolicyVerdict::denied, 0},
+        {"other.example.com", "/", "GET", PolicyVerdict::denied, 0},
     };
     for (const auto& c : cases) {
         const auto m = p.match(c.host, c.path, c.method);
         EXPECT_EQ(m.verdict, c.verdict) << c.host << c.path << " " << c.method;
         EXPECT_EQ(m.rule ? m.rule->line : 0, c.line) << c.host << c.path << " " << c.method;
     }
+}
+
+TEST(Policy, UnnamedHostsAreRefusedUnlessLeftToTheGlobalRules) {
+    const std::string rules = "rules:\n  - host: app.example.com\n    public: true\n";
+    EXPECT_EQ(Policy::parse(rules).match("other.example.com", "/", "GET").verdict, PolicyVerdict::denied);
+    EXPECT_EQ(Policy::parse(rules + "unnamed_hosts: refuse\n").match("other.example.com", "/", "GET").verdict,
+              PolicyVerdict::denied);
+    const auto open = Policy::parse(rules + "unnamed_hosts: global_rules\n");
+    EXPECT_EQ(open.match("other.example.com", "/", "GET").verdict, PolicyVerdict::not_covered);
+    EXPECT_EQ(open.match("app.example.com", "/", "GET").verdict, PolicyVerdict::public_access);
+    EXPECT_THROW(Policy::parse(rules + "unnamed_hosts: allow\n"), std::invalid_argument);
 }
 
 TEST(Policy, ListedHostsAreDeniedByDefault) {

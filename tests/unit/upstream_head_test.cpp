@@ -120,9 +120,9 @@ TEST(UpstreamHead, LookAlikesOfOurHeadersNeverReachTheUpstream) {
     }
 }
 
-TEST(UpstreamHead, APublicRouteDropsTheClientsAuthorizationWhereOauth2ProxyDoes) {
-    // oauth2-proxy strips on every proxied request the headers it would set itself (--skip-auth-strip-headers, on
-    // by default): Authorization with --pass-authorization-header, or --pass-basic-auth with a password.
+TEST(UpstreamHead, APublicRouteDropsTheClientsAuthorizationWhenGatehouseWouldSetOne) {
+    // Gatehouse sets Authorization for signed-in requests with --pass-basic-auth (on by default) or
+    // --pass-authorization-header, so the app trusts it: a client's own must not reach it on a public route.
     const auto m = message({{"Host", "app.example.com"}, {"Authorization", "Bearer the-apps-own-token"}});
     const http::Request req(m, false, peer(false));
     const auto public_route_keeps = [&](std::vector<std::string> flags) {
@@ -131,7 +131,8 @@ TEST(UpstreamHead, APublicRouteDropsTheClientsAuthorizationWhereOauth2ProxyDoes)
         proxy::write_upstream_head(req, o, upstream(), nullptr, "10.0.0.7", {std::uint64_t{0}}, head);
         return head.find("Authorization: Bearer the-apps-own-token\r\n") != std::string::npos;
     };
-    EXPECT_TRUE(public_route_keeps({})) << "--pass-basic-auth without a password sets nothing in oauth2-proxy";
+    EXPECT_FALSE(public_route_keeps({})) << "--pass-basic-auth (the default) sends Basic user: for signed-in users";
+    EXPECT_TRUE(public_route_keeps({"--pass-basic-auth=false"}));
     EXPECT_TRUE(public_route_keeps({"--pass-basic-auth=false", "--basic-auth-password=pw"}));
     EXPECT_FALSE(public_route_keeps({"--basic-auth-password=pw"}));
     EXPECT_FALSE(public_route_keeps({"--pass-authorization-header"}));

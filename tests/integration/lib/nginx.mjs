@@ -56,8 +56,9 @@ export function authRequestServer({ listenPort, gatehousePort, appPort, signinUr
       proxy_pass http://gatehouse/oauth2/auth${authQuery};
       proxy_pass_request_body off;
       proxy_set_header Content-Length "";
-      proxy_set_header X-Original-URL $scheme://$http_host$request_uri;
+      proxy_set_header X-Original-URL $scheme://$host$request_uri;
       proxy_set_header X-Original-Method $request_method;
+      proxy_set_header X-Real-IP $remote_addr;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_buffer_size 64k;
