@@ -29,9 +29,15 @@ std::vector<std::string> string_list(const YAML::Node& node, const char* what) {
     return out;
 }
 
-bool path_prefix_matches(std::string_view prefix, std::string_view path) {
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool path_prefix_matches(std::string_view prefix, std::string_view path, bool fold_case) {
     if (prefix == "/") return true;
-    if (!path.starts_with(prefix)) return false;
+    if (path.size() < prefix.size()) return false;
+    const bool same = fold_case ? std::equal(prefix.begin(), prefix.end(), path.begin(),
+                                             [](char a, char b) { return ascii_lower(a) == ascii_lower(b); })
+                                : path.starts_with(prefix);
+    if (!same) return false;
     // "/admin" covers "/admin" and "/admin/…", not "/administrator".
     return path.size() == prefix.size() || prefix.back() == '/' || path[prefix.size()] == '/';
 }
@@ -121,6 +127,9 @@ Policy Policy::parse(std::string_view text) {
             p.exact_[h];
         }
     }
+    p.has_upper_case_paths_ = std::any_of(p.rules_.begin(), p.rules_.end(), [](const PolicyRule& r) {
+        return std::any_of(r.path.begin(), r.path.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    });
     // Every exact host's list: the rules naming it and the wildcard rules covering it, in file order.
     for (auto& [host, indices] : p.exact_)
         for (std::size_t i = 0; i < p.rules_.size(); ++i) {
@@ -131,7 +140,7 @@ Policy Policy::parse(std::string_view text) {
     return p;
 }
 
-PolicyMatch Policy::match(std::string_view host, std::string_view path, std::string_view method) const {
+PolicyMatch Policy::match(std::string_view host, std::string_view path, std::string_view method, bool fold_case) const {
     if (const auto colon = host.rfind(':'); colon != std::string_view::npos && host.find(']') == std::string_view::npos)
         host = host.substr(0, colon);
     thread_local std::string key;
@@ -141,7 +150,7 @@ PolicyMatch Policy::match(std::string_view host, std::string_view path, std::str
     auto first_match = [&](const std::vector<std::size_t>& indices) -> PolicyMatch {
         for (const auto i : indices) {
             const auto& r = rules_[i];
-            if (!path_prefix_matches(r.path, path)) continue;
+            if (!path_prefix_matches(r.path, path, fold_case)) continue;
             if (!r.methods.empty() && std::find(r.methods.begin(), r.methods.end(), method) == r.methods.end()) continue;
             return {r.is_public ? PolicyVerdict::public_access : PolicyVerdict::needs_user, &r};
         }

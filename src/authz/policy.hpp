@@ -58,8 +58,11 @@ public:
     // Parses and compiles; throws std::invalid_argument "line N: …" on the first problem.
     static Policy parse(std::string_view yaml);
 
-    // `host` may carry a port; `path` must already be normalised (see normalize_path).
-    PolicyMatch match(std::string_view host, std::string_view path, std::string_view method) const;
+    // `host` may carry a port; `path` must already be normalised (see normalize_path). `fold_case`: path prefixes
+    // compared without regard to ASCII case, as Express, ASP.NET and IIS route.
+    PolicyMatch match(std::string_view host, std::string_view path, std::string_view method, bool fold_case = false) const;
+    // Whether a rule's path holds an upper-case letter (then a lower-case request may match it only by case).
+    bool has_upper_case_paths() const { return has_upper_case_paths_; }
     // Whether a signed-in user satisfies a rule that matched.
     static bool allows(const PolicyRule& rule, const session::Session& s);
 
@@ -75,6 +78,7 @@ private:
     std::vector<std::pair<std::string, std::vector<std::size_t>>> wildcard_;
     CertificateIdentities certificates_;
     bool unnamed_hosts_refused_ = true;  // unnamed_hosts: refuse (the default) or global_rules
+    bool has_upper_case_paths_ = false;
 };
 
 }  // namespace gh::authz

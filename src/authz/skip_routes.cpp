@@ -38,6 +38,7 @@ SkipRoutes::SkipRoutes(const std::vector<std::string>& rules, bool skip_prefligh
         }
         try {
             r.pattern = boost::regex(pattern, boost::regex::perl);
+            r.folded = boost::regex(pattern, boost::regex::perl | boost::regex::icase);
         } catch (const boost::regex_error& e) {
             throw std::invalid_argument("'" + rule + "' is not a valid regular expression (" + e.what() + ")");
         }
@@ -53,11 +54,11 @@ bool SkipRoutes::matches(std::string_view method, std::string_view path) const {
     return matches_normalised(method, normal);
 }
 
-bool SkipRoutes::matches_normalised(std::string_view method, std::string_view normal) const {
+bool SkipRoutes::matches_normalised(std::string_view method, std::string_view normal, bool fold_case) const {
     if (skip_preflight_ && method == "OPTIONS") return true;
     for (const auto& r : routes_) {
         if (!r.method.empty() && r.method != method) continue;
-        if (boost::regex_search(normal.cbegin(), normal.cend(), r.pattern) != r.negated) return true;
+        if (boost::regex_search(normal.cbegin(), normal.cend(), fold_case ? r.folded : r.pattern) != r.negated) return true;
     }
     return false;
 }

@@ -19,13 +19,17 @@ public:
     // True when the original request may pass without authentication. `path` is the raw path (no query);
     // it is normalised first, and an ambiguous path is never public.
     bool matches(std::string_view method, std::string_view path) const;
-    // The same for a path already normalised (normalize_path), as the gate has it.
-    bool matches_normalised(std::string_view method, std::string_view normal) const;
+    // The same for a path already normalised (normalize_path), as the gate has it. `fold_case`: the regexes match
+    // without regard to case, as Express, ASP.NET and IIS route.
+    bool matches_normalised(std::string_view method, std::string_view normal, bool fold_case = false) const;
+    // Whether any rule is a regex (then a path's case may decide whether it matches).
+    bool has_regexes() const { return !routes_.empty(); }
 
 private:
     struct Route {
         std::string method;  // empty: any method
         boost::regex pattern;
+        boost::regex folded;  // the same, case-insensitive
         bool negated = false;
     };
     std::vector<Route> routes_;

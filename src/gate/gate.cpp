@@ -1,5 +1,7 @@
 #include "gate/gate.hpp"
 
+#include <algorithm>
+
 #include "authz/path_normalize.hpp"
 #include "gate/rules.hpp"
 
@@ -47,14 +49,20 @@ std::string_view routed_method(std::string_view method) {
 
 }  // namespace
 
-Gate::RouteOutcome Gate::route_of(const OriginalRequest& request, std::string_view method,
-                                  std::string_view normal) const {
+bool Gate::case_may_decide(std::string_view normal) const {
+    const bool upper = std::any_of(normal.begin(), normal.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    if (upper || skip_routes_.has_regexes()) return true;
+    return policy_ && policy_->current_for_this_thread().has_upper_case_paths();
+}
+
+Gate::RouteOutcome Gate::route_of(const OriginalRequest& request, std::string_view method, std::string_view normal,
+                                  bool fold_case) const {
     RouteOutcome out;
-    out.is_public = skip_routes_.matches_normalised(method, normal);
+    out.is_public = skip_routes_.matches_normalised(method, normal, fold_case);
     if (policy_) {
         // This thread's snapshot stays alive until its next call here, so the matched rule cannot vanish
         // under a reload while it is used (decide() matches again after waiting).
-        out.match = policy_->current_for_this_thread().match(request.host, normal, method);
+        out.match = policy_->current_for_this_thread().match(request.host, normal, method, fold_case);
         if (out.match.verdict == authz::PolicyVerdict::not_covered && request.every_host_covered)
             out.match.verdict = authz::PolicyVerdict::denied;
     }
@@ -62,7 +70,7 @@ Gate::RouteOutcome Gate::route_of(const OriginalRequest& request, std::string_vi
 }
 
 std::optional<Decision> Gate::before_session(const OriginalRequest& request, authz::PolicyMatch& match) const {
-    if (!needs_original_request()) return std::nullopt;
+    if (!needs_original_request() || request.own_endpoint) return std::nullopt;
     // Ambiguous means deny: a request the door could not read one way only never reaches a rule.
     if (request.unreadable)
         return Decision{Verdict::malformed,
@@ -75,18 +83,21 @@ std::optional<Decision> Gate::before_session(const OriginalRequest& request, aut
                         "the path cannot be read one way only (a dot segment; an encoded '/', '\\', '?' or '#'; a "
                         "control byte or a bad escape)"};
     const std::string_view method = routed_method(request.method);
-    const RouteOutcome outcome = route_of(request, method, normal);
-    // Where servers read the path differently (";params", "//"), both readings must lead to the same rule;
-    // otherwise the app may serve what the other reading protects ("/public;x/y" is /public/y to Tomcat, a path
-    // under "/public;x" to the rest).
-    if (reads_differently_by_server(request.path)) {
-        const bool read = authz::normalize_path_into(request.path, other, authz::PathReading::literal);
-        const RouteOutcome o = route_of(request, method, other);
-        if (!read || o.is_public != outcome.is_public || o.match.verdict != outcome.match.verdict ||
-            o.match.rule != outcome.match.rule)
-            return Decision{Verdict::malformed, Reason::original_request_unclear,
-                            "the path leads to different rules as different servers read it (path parameters or '//')"};
-    }
+    const RouteOutcome outcome = route_of(request, method, normal, false);
+    // Where servers read the path differently, every reading must lead to the same rule; otherwise the app may
+    // serve what another reading protects. ";params" and "//": "/public;x/y" is /public/y to Tomcat, a path under
+    // "/public;x" to the rest. Letter case: Express, ASP.NET and IIS serve "/ADMIN" as "/admin".
+    const auto same = [&](const RouteOutcome& o) {
+        return o.is_public == outcome.is_public && o.match.verdict == outcome.match.verdict && o.match.rule == outcome.match.rule;
+    };
+    if (reads_differently_by_server(request.path) &&
+        !(authz::normalize_path_into(request.path, other, authz::PathReading::literal) &&
+          same(route_of(request, method, other, false))))
+        return Decision{Verdict::malformed, Reason::original_request_unclear,
+                        "the path leads to different rules as different servers read it (path parameters or '//')"};
+    if (case_may_decide(normal) && !same(route_of(request, method, normal, true)))
+        return Decision{Verdict::malformed, Reason::original_request_unclear,
+                        "the path leads to different rules as servers that ignore letter case read it"};
     // A public route passes without a session, and without identity: nothing is loaded for it.
     if (outcome.is_public) return Decision{Verdict::allow, Reason::public_route};
     match = outcome.match;

@@ -33,6 +33,8 @@ struct OriginalRequest {
     // Reverse-proxy mode: upstreams are chosen by path alone, so with a policy file a host it names no rule for
     // is refused instead of being left to the global rules.
     bool every_host_covered = false;
+    // Gatehouse's own endpoint (/oauth2/userinfo): no original request and no path rule, the session alone.
+    bool own_endpoint = false;
     // The host whose cookie domain a renewed session's cookie is set for (the original host; set by the door on
     // the path that waits, where a renewal can happen).
     std::string_view cookie_host;
@@ -86,7 +88,11 @@ private:
         bool is_public = false;  // a skip route (or the preflight rule)
         authz::PolicyMatch match;
     };
-    RouteOutcome route_of(const OriginalRequest& request, std::string_view method, std::string_view normal) const;
+    RouteOutcome route_of(const OriginalRequest& request, std::string_view method, std::string_view normal,
+                          bool fold_case) const;
+    // Whether letter case can change which rule a path leads to (an upper-case letter in it or in a rule's path,
+    // or skip-route regexes): only then is the case-folded reading compared.
+    bool case_may_decide(std::string_view normal) const;
     // A decision when the request is refused as unreadable, or public; otherwise fills `match` (the policy rule).
     std::optional<Decision> before_session(const OriginalRequest& request, authz::PolicyMatch& match) const;
     // Renews `session` at the IdP; a Decision when the renewal ended it, nullopt to decide on what it now holds

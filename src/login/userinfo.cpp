@@ -8,9 +8,11 @@ boost::asio::awaitable<void> handle_userinfo(const gate::Gate& gate, const http:
     session::CookieJar jar;
     req.for_each("Cookie", [&](std::string_view v) { jar.add_header(v); });
     session::Session s;
-    const gate::OriginalRequest original{.cookies = &jar};
+    // Gatehouse's own endpoint: the session alone answers, no rule about the apps' paths applies.
+    const gate::OriginalRequest original{.cookies = &jar, .own_endpoint = true};
     const auto d = co_await gate.decide(original, s);
-    if (d.verdict == gate::Verdict::sign_in_required || d.verdict == gate::Verdict::unavailable) {
+    // Only a session that was read names anyone: allowed, or refused as signed in (oauth2-proxy answers both).
+    if (d.verdict != gate::Verdict::allow && d.verdict != gate::Verdict::forbidden) {
         const bool down = d.verdict == gate::Verdict::unavailable;
         res.status(down ? 503 : 401);
         res.header("Cache-Control", "no-store");

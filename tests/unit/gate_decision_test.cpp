@@ -130,6 +130,16 @@ TEST_F(GateDecision, PathsAreMatchedAsTheAppRoutesThem) {
     EXPECT_EQ(gate_->decide_now(request("/other"), loaded_)->verdict, Verdict::allow);
 }
 
+TEST_F(GateDecision, LetterCaseThatChangesTheRuleIsRefused) {
+    // Express, ASP.NET and IIS serve "/ADMIN" as "/admin": a reading that ignores case leads to the admin rule.
+    sign_in(bob());
+    for (const char* path : {"/ADMIN", "/Admin/users", "/aDmIn/"})
+        EXPECT_EQ(gate_->decide_now(request(path), loaded_)->reason, Reason::original_request_unclear) << path;
+    // Case that changes nothing is harmless: both readings reach the catch-all (or the same rule).
+    EXPECT_EQ(gate_->decide_now(request("/Reports/Q1"), loaded_)->verdict, Verdict::allow);
+    EXPECT_EQ(gate_->decide_now(request("/admin/Users"), loaded_)->reason, Reason::policy_not_allowed);
+}
+
 TEST_F(GateDecision, MethodsAreMatchedAsAppsRunThem) {
     // A rule for GET covers HEAD (which runs the GET handler) and "get" (which frameworks upper-case).
     std::ofstream(path_) << R"(
