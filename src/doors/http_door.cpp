@@ -155,6 +155,7 @@ void HttpDoor::answer(const http::Request& req, const gate::OriginalRequest& o, 
                 write_identity_headers(session, *options_, res);
                 res.log_user(session.email.empty() ? session.user : session.email);
             }
+            write_blank_identity_headers(session, d.reason == gate::Reason::public_route, res);
             break;
         case gate::Verdict::sign_in_required:
             // A client that presented a bearer token is a program: 401 with the challenge, never a redirect.
@@ -206,6 +207,17 @@ void HttpDoor::answer(const http::Request& req, const gate::OriginalRequest& o, 
     for (const auto& c : d.set_cookies) res.header("Set-Cookie", c);
     res.finish();
     if (d.verdict != gate::Verdict::allow) log_denial(req, describe(req, o, read), d, session, res.status_code());
+}
+
+void HttpDoor::write_blank_identity_headers(const session::Session& s, bool anonymous, http::Response& res) const {
+    // Caddy 2.6's copy_headers writes the literal text "{http.reverse_proxy.header.X-Auth-Request-User}" for a header
+    // the auth answer lacks, and an app reads that as a user name. An empty value is copied as empty (nginx's
+    // proxy_set_header drops it, which also removes a client's own copy).
+    if (!options_->set_xauthrequest) return;
+    if (anonymous) res.header("X-Auth-Request-User", "");
+    if (anonymous || s.email.empty()) res.header("X-Auth-Request-Email", "");
+    if (anonymous || s.groups.empty()) res.header("X-Auth-Request-Groups", "");
+    if (anonymous || s.preferred_username.empty()) res.header("X-Auth-Request-Preferred-Username", "");
 }
 
 void HttpDoor::write_forbidden_page(const http::Request& req, const Described& original, http::Response& res, const session::Session& session,

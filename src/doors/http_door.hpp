@@ -50,6 +50,8 @@ private:
     boost::asio::awaitable<void> handle_with_store(const http::Request& req, http::Response& res) const;
     void answer(const http::Request& req, const gate::OriginalRequest& o, http::OriginalRequest& read,
                 http::Response& res, const gate::Decision& d, const session::Session& session) const;
+    // The X-Auth-Request-* headers an allowed answer does not fill (all of them on a public route), as empty values.
+    void write_blank_identity_headers(const session::Session& s, bool anonymous, http::Response& res) const;
     void write_forbidden_page(const http::Request& req, const Described& original, http::Response& res,
                               const session::Session& session, const std::vector<std::string>& set_cookies) const;
     void log_denial(const http::Request& req, const Described& original, const gate::Decision& d,

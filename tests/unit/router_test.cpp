@@ -175,7 +175,11 @@ TEST_F(RouterTest, PublicRoutesPassWithoutSessionAndWithoutIdentity) {
     const auto out = get("/oauth2/auth", {{"X-Original-URL", "https://app.example.com/public/logo.png?v=1"},
                                           {"X-Original-Method", "GET"}});
     EXPECT_EQ(out.rfind("HTTP/1.1 202", 0), 0u) << out;
-    EXPECT_EQ(out.find("X-Auth-Request"), std::string::npos) << out;
+    // Identity headers, if any, are empty (Caddy 2.6 would copy a missing one as a literal placeholder).
+    const auto user = out.find("X-Auth-Request-User:");
+    ASSERT_NE(user, std::string::npos) << out;
+    EXPECT_EQ(out.substr(user, 23), "X-Auth-Request-User: \r\n") << out;
+    EXPECT_EQ(out.find("GAP-Auth"), std::string::npos) << out;
     EXPECT_EQ(out.find("alice"), std::string::npos);
     // A dot segment: apps differ in whether they resolve it, so it is refused.
     EXPECT_EQ(get("/oauth2/auth", {{"X-Original-URL", "https://app.example.com/public/../admin"}, {"X-Original-Method", "GET"}})

@@ -27,14 +27,16 @@ const appGot = (r) => (r.app ? `${r.app.method} ${r.app.url}` : `nothing (status
 // copy_headers), over plain HTTP, in front of `appPort`, asking `gatehousePort`.
 async function exampleCaddy(gatehousePort, appPort) {
   const example = fs.readFileSync(new URL('../../../deploy/examples/caddy/Caddyfile', import.meta.url), 'utf8');
+  // The example's snippets, and app1's site as printed up to its reverse_proxy (imports and forward_auth).
+  const snippets = example.slice(example.indexOf('(no-identity-lookalikes)'), example.indexOf('auth.example.com {'));
   const app1 = example.slice(example.indexOf('app1.example.com {'));
-  const forwardAuth = app1.slice(app1.indexOf('forward_auth'), app1.indexOf('reverse_proxy'))
+  const forwardAuth = app1.slice(app1.indexOf('{') + 1, app1.indexOf('reverse_proxy'))
     .replace('gatehouse:4180', `127.0.0.1:${gatehousePort}`);
   assert.match(forwardAuth, /copy_headers X-Auth-Request-User/);
   const port = await freePort();
   const dir = tempDir('r2-caddy');
   const config = path.join(dir, 'Caddyfile');
-  fs.writeFileSync(config, `{\n admin off\n auto_https off\n storage file_system ${dir}/st\n}\nhttp://:${port} {\n bind 127.0.0.1\n` +
+  fs.writeFileSync(config, `{\n admin off\n auto_https off\n storage file_system ${dir}/st\n}\n${snippets}\nhttp://:${port} {\n bind 127.0.0.1\n` +
     ` ${forwardAuth}\n reverse_proxy 127.0.0.1:${appPort}\n}\n`);
   const caddy = new Proc('caddy', ['run', '--config', config, '--adapter', 'caddyfile'],
     { env: { PATH: process.env.PATH, HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir } });
