@@ -94,12 +94,14 @@ std::string answer_head_lines(const session::Session* s, const options::Options&
 
 std::string_view requested_upgrade(const http::Request& req) {
     const std::string_view upgrade = req.header("Upgrade");
-    return !upgrade.empty() && has_token(req.header("Connection"), "upgrade") ? upgrade : std::string_view{};
+    // WebSocket only: an "h2c" upgrade would open an HTTP/2 connection to the app whose later requests no rule
+    // ever sees (h2c smuggling).
+    return iequals(upgrade, "websocket") && has_token(req.header("Connection"), "upgrade") ? upgrade : std::string_view{};
 }
 
 bool is_hop_by_hop(std::string_view name, std::string_view connection) {
     for (const char* h : {"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
-                          "upgrade", "proxy-authorization", "proxy-authenticate"})
+                          "upgrade", "http2-settings", "proxy-authorization", "proxy-authenticate"})
         if (iequals(name, h)) return true;
     // Every token of Connection names another hop-by-hop header.
     return has_token(connection, name);

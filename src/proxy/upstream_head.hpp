@@ -39,8 +39,9 @@ void write_client_head(const boost::beast::http::response_header<>& upstream, bo
 std::string answer_head_lines(const session::Session* s, const options::Options& o,
                               const std::vector<std::string>& set_cookies);
 
-// The protocol a request asks to switch to (`Connection: upgrade` with `Upgrade: websocket`), or empty. Such a
-// request keeps both headers on its way upstream; a 101 answer then turns the exchange into a tunnel.
+// The protocol a request asks to switch to (`Connection: upgrade` with `Upgrade: websocket`), or empty: WebSocket
+// is the only one passed on. Such a request keeps both headers on its way upstream; a 101 answer then turns the
+// exchange into a tunnel.
 std::string_view requested_upgrade(const http::Request& req);
 
 // Whether `name` is hop-by-hop in a message whose Connection header says `connection`.

@@ -216,3 +216,18 @@ TEST(UpstreamHead, TheAnswerCarriesARenewedSessionAndTheAuthAnswersHeaders) {
               "Authorization: Bearer header.payload.sig\r\n");
     EXPECT_EQ(proxy::answer_head_lines(nullptr, o, {}), "") << "a public route's answer names nobody";
 }
+
+TEST(UpstreamHead, OnlyAWebSocketUpgradeIsPassedOn) {
+    // An h2c upgrade would open an HTTP/2 connection to the app that no rule sees (h2c smuggling).
+    const auto o = test::must_parse(test::base_args());
+    for (const char* protocol : {"h2c", "websocket, h2c", "WebSocket"}) {
+        const auto m = message({{"Host", "app.example.com"}, {"Connection", "Upgrade, HTTP2-Settings"},
+                                {"Upgrade", protocol}, {"HTTP2-Settings", "AAMAAABkAAQAAP__"}});
+        const http::Request req(m, false, peer(false));
+        std::string head;
+        proxy::write_upstream_head(req, o, upstream(), nullptr, "10.0.0.7", {std::uint64_t{0}}, head);
+        const bool websocket = std::string_view(protocol) == "WebSocket";
+        EXPECT_EQ(head.find("Upgrade: ") != std::string::npos, websocket) << protocol << "\n" << head;
+        EXPECT_EQ(head.find("HTTP2-Settings"), std::string::npos) << head;
+    }
+}
