@@ -67,7 +67,11 @@ describe('HTTP framing straight at Gatehouse', () => {
     ]) assert.deepEqual(statuses(await raw(text)), ['400'], JSON.stringify(text.slice(0, 70)));
   });
   test('1 MB header and 200 header fields: 431', async () => {
-    assert.deepEqual(statuses(await raw(`GET /public/x HTTP/1.1\r\n${H}X-A: ${'a'.repeat(1 << 20)}\r\n\r\n`)), ['431']);
+    // The server answers and closes while the client is still writing its megabyte: the client's socket may be reset
+    // before it reads the 431 (a TCP race, not the server's choice). Either way nothing else is answered, and the
+    // server goes on serving.
+    const huge = statuses(await raw(`GET /public/x HTTP/1.1\r\n${H}X-A: ${'a'.repeat(1 << 20)}\r\n\r\n`));
+    assert.ok(huge.length === 0 || (huge.length === 1 && huge[0] === '431'), `answers ${huge}`);
     assert.deepEqual(statuses(await raw(`GET /public/x HTTP/1.1\r\n${H}${'X-A: b\r\n'.repeat(200)}\r\n`)), ['431']);
   });
   test('pipelined, and after an Upgrade the upstream refused: the second request is decided on its own (/admin → 401/403)', async () => {
