@@ -2,6 +2,7 @@
 // inputs, and it is part of Boost, which the project already depends on.
 #include "authz/skip_routes.hpp"
 
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 
@@ -42,6 +43,8 @@ SkipRoutes::SkipRoutes(const std::vector<std::string>& rules, bool skip_prefligh
         } catch (const boost::regex_error& e) {
             throw std::invalid_argument("'" + rule + "' is not a valid regular expression (" + e.what() + ")");
         }
+        // Conservative: an escape such as \\D counts too, which only means the folded reading is compared.
+        has_upper_case_patterns_ |= std::any_of(pattern.begin(), pattern.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
         routes_.push_back(std::move(r));
     }
 }

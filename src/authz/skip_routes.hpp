@@ -22,8 +22,8 @@ public:
     // The same for a path already normalised (normalize_path), as the gate has it. `fold_case`: the regexes match
     // without regard to case, as Express, ASP.NET and IIS route.
     bool matches_normalised(std::string_view method, std::string_view normal, bool fold_case = false) const;
-    // Whether any rule is a regex (then a path's case may decide whether it matches).
-    bool has_regexes() const { return !routes_.empty(); }
+    // Whether a rule's pattern holds an upper-case letter (then a lower-case path may match it only by case).
+    bool has_upper_case_patterns() const { return has_upper_case_patterns_; }
 
 private:
     struct Route {
@@ -34,6 +34,7 @@ private:
     };
     std::vector<Route> routes_;
     bool skip_preflight_;
+    bool has_upper_case_patterns_ = false;
 };
 
 }  // namespace gh::authz

@@ -136,9 +136,9 @@ boost::asio::awaitable<void> HttpDoor::handle_with_store(const http::Request& re
     std::string client;
     authz::ClientCertificate certificate;
     gate::OriginalRequest original = original_request(req, jar, read, client, certificate);
-    // A session renewed on the way gets its cookie for the original host's cookie domain.
-    http::OriginalRequest for_cookie;
-    const std::string cookie_host = describe(req, original, for_cookie).host;
+    // A session renewed on the way gets its cookie for the original host's cookie domain (the reading the gate
+    // uses, when it needed one).
+    const std::string cookie_host = describe(req, original, read).host;
     original.cookie_host = cookie_host;
     const gate::Decision d = co_await gate_.decide(original, session);
     answer(req, original, read, res, d, session);

@@ -51,7 +51,7 @@ std::string_view routed_method(std::string_view method) {
 
 bool Gate::case_may_decide(std::string_view normal) const {
     const bool upper = std::any_of(normal.begin(), normal.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-    if (upper || skip_routes_.has_regexes()) return true;
+    if (upper || skip_routes_.has_upper_case_patterns()) return true;
     return policy_ && policy_->current_for_this_thread().has_upper_case_paths();
 }
 

@@ -90,8 +90,8 @@ private:
     };
     RouteOutcome route_of(const OriginalRequest& request, std::string_view method, std::string_view normal,
                           bool fold_case) const;
-    // Whether letter case can change which rule a path leads to (an upper-case letter in it or in a rule's path,
-    // or skip-route regexes): only then is the case-folded reading compared.
+    // Whether letter case can change which rule a path leads to (an upper-case letter in it, in a rule's path or in
+    // a skip-route pattern): only then is the case-folded reading compared, so a lower-case path costs one match.
     bool case_may_decide(std::string_view normal) const;
     // A decision when the request is refused as unreadable, or public; otherwise fills `match` (the policy rule).
     std::optional<Decision> before_session(const OriginalRequest& request, authz::PolicyMatch& match) const;

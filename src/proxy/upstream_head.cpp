@@ -4,6 +4,7 @@
 #include <boost/beast/http/field.hpp>
 
 #include "doors/identity_headers.hpp"
+#include "session/cookie_jar.hpp"
 
 namespace gh::proxy {
 namespace {
@@ -33,15 +34,10 @@ std::string foreign_cookies(const http::Request& req, const std::string& ours) {
             const auto semi = header.find(';');
             std::string_view pair = header.substr(0, semi);
             header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
-            // Trimmed as session::CookieJar trims (spaces and tabs, both sides): a name the gate reads as ours
-            // ("_oauth2_proxy =…") must be recognised as ours here too, or the session would reach the app.
-            const auto trim = [](std::string_view t) {
-                while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
-                while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
-                return t;
-            };
-            pair = trim(pair);
-            const std::string_view name = trim(pair.substr(0, pair.find('=')));
+            // Trimmed as the gate's CookieJar trims: a name it reads as ours ("_oauth2_proxy =…") is ours here too,
+            // or the session would reach the app.
+            pair = session::trim_cookie_space(pair);
+            const std::string_view name = session::trim_cookie_space(pair.substr(0, pair.find('=')));
             if (pair.empty() || name == ours ||
                 (name.starts_with(ours) && name.size() > ours.size() && name[ours.size()] == '_'))
                 continue;

@@ -6,6 +6,10 @@
 
 namespace gh::session {
 
+// A cookie pair or name without the spaces and tabs around it, as every reader of a Cookie header here trims it: the
+// jar, and the reverse proxy that keeps our cookies from the app (a name read as ours must be recognised as ours).
+std::string_view trim_cookie_space(std::string_view s);
+
 class CookieJar {
 public:
     struct Cookie {
