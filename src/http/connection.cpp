@@ -6,6 +6,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -29,6 +30,8 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+// What one read takes from a connection: a usual request whole.
+constexpr std::size_t kReadSize = 4096;
 
 // Registers the connection with its worker for the lifetime of the coroutine; holds its deadline.
 class Registration {
@@ -138,10 +141,41 @@ asio::awaitable<void> write_error(Stream& stream, std::string& out, int status, 
 boost::system::error_code read_available(tcp::socket& socket, ScratchPool& pool, ScratchPool::Lease& scratch) {
     if (!scratch.held()) scratch.take(pool);
     boost::system::error_code ec;
-    const std::size_t n = socket.read_some(scratch->buffer.prepare(4096), ec);
+    const std::size_t n = socket.read_some(scratch->buffer.prepare(kReadSize), ec);
     if (ec == asio::error::would_block) scratch.give_back();
     else scratch->buffer.commit(n);
     return ec;
+}
+
+// Parses a request header from what the buffer already holds: usually all of it, one read having brought the whole
+// request. Beast's async_read_header parses the same way, but an asynchronous operation that finishes without
+// waiting must post its completion through the scheduler, a queue round trip per request. False when the header
+// is incomplete and no error ended the parse: then the asynchronous read takes over where this stopped.
+template <class Parser>
+bool parse_buffered_header(Parser& parser, beast::flat_buffer& buffer, boost::system::error_code& ec) {
+    while (buffer.size() > 0 && !parser.is_header_done()) {
+        const std::size_t used = parser.put(buffer.data(), ec);
+        buffer.consume(used);
+        if (ec == beast::http::error::need_more) {
+            ec = {};
+            return false;
+        }
+        if (ec) return true;
+    }
+    return parser.is_header_done();
+}
+
+// Writes as much of `out` as a plain socket takes at once (non-blocking; an answer usually fits whole), for the
+// same reason: the asynchronous write finishes the rest, or all of it on a TLS stream. Returns the bytes written.
+template <class Stream>
+std::size_t write_at_once(Stream& stream, std::string_view out, boost::system::error_code& ec) {
+    if constexpr (std::is_same_v<Stream, tcp::socket>) {
+        const std::size_t n = stream.write_some(asio::buffer(out), ec);
+        if (ec == asio::error::would_block) ec = {};
+        return n;
+    } else {
+        return 0;
+    }
 }
 
 // A TLS stream keeps its scratch between requests: OpenSSL may already hold decrypted bytes that a readiness wait
@@ -149,7 +183,7 @@ boost::system::error_code read_available(tcp::socket& socket, ScratchPool& pool,
 asio::awaitable<boost::system::error_code> read_next(asio::ssl::stream<tcp::socket>& stream, ScratchPool& pool,
                                                      ScratchPool::Lease& scratch) {
     if (!scratch.held()) scratch.take(pool);
-    auto [ec, n] = co_await stream.async_read_some(scratch->buffer.prepare(4096), kTuple);
+    auto [ec, n] = co_await stream.async_read_some(scratch->buffer.prepare(kReadSize), kTuple);
     scratch->buffer.commit(n);
     co_return ec;
 }
@@ -220,10 +254,32 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const 
             reg.arm(first_request ? w.limits.header_read_timeout : w.limits.idle_timeout);
             boost::system::error_code ec;
             if constexpr (std::is_same_v<Stream, tcp::socket>) {
-                // One read attempt, then the reactor: the same system calls as an asynchronous read.
-                while ((ec = read_available(stream, w.scratch_pool, scratch)) == asio::error::would_block) {
-                    std::tie(ec) = co_await stream.async_wait(tcp::socket::wait_read, kTuple);
-                    if (ec) break;
+                // Right after an answer the client has rarely sent its next request yet, so reading at once would
+                // mostly cost a failed system call. A connection that may keep its scratch while it waits (a
+                // bounded number per worker, ScratchPool::WaitingSlot) first lets the loop run what else is
+                // ready, then reads into the scratch: by then the request has usually arrived, and if not, the
+                // reactor reads it when it does. About one recv per request, where a wait without a buffer
+                // (async_wait) re-arms the descriptor with epoll_ctl every time. The other connections give their
+                // scratch back and wait without one. A new connection reads at once: its request usually came
+                // with it.
+                bool received = false;
+                if (!first_request && scratch.held()) {
+                    const ScratchPool::WaitingSlot slot(w.scratch_pool);
+                    if (slot) {
+                        co_await asio::post(stream.get_executor(), asio::use_awaitable);
+                        std::size_t n = 0;
+                        std::tie(ec, n) = co_await stream.async_read_some(scratch->buffer.prepare(kReadSize), kTuple);
+                        scratch->buffer.commit(n);
+                        received = true;
+                    }
+                }
+                for (bool wait = !first_request; !received; wait = true) {
+                    if (wait) {
+                        scratch.give_back();
+                        std::tie(ec) = co_await stream.async_wait(tcp::socket::wait_read, kTuple);
+                        if (ec) break;
+                    }
+                    if ((ec = read_available(stream, w.scratch_pool, scratch)) != asio::error::would_block) break;
                 }
             } else {
                 ec = co_await read_next(stream, w.scratch_pool, scratch);
@@ -250,7 +306,9 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const 
         // the path is known.
         if (w.limits.streams) parser.body_limit(boost::none);
         else parser.body_limit(w.limits.body_paths.empty() ? 0 : w.limits.max_body_bytes);
-        auto [ec, n] = co_await beast::http::async_read_header(stream, buffer, parser, kTuple);
+        boost::system::error_code ec;
+        std::size_t n = 0;
+        if (!parse_buffered_header(parser, buffer, ec)) std::tie(ec, n) = co_await beast::http::async_read_header(stream, buffer, parser, kTuple);
         RequestTarget target;
         if (!ec) {
             const auto& message = parser.get();
@@ -317,7 +375,12 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const 
         co_await run_handler(w, handler, request, res);
         // A client that stops reading its answer is closed like an idle one.
         reg.arm(w.limits.idle_timeout);
-        auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(out), kTuple);
+        boost::system::error_code wec;
+        const std::size_t sent = write_at_once(stream, out, wec);
+        if (!wec && sent < out.size()) {
+            std::size_t wn = 0;
+            std::tie(wec, wn) = co_await asio::async_write(stream, asio::buffer(out) + sent, kTuple);
+        }
         if (wec || !res.keep_alive()) co_return;
     }
 }

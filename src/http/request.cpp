@@ -46,8 +46,19 @@ void Request::split_target() {
     if (q != std::string_view::npos) query_ = target_.substr(q + 1);
 }
 
+Request::Header::const_iterator Request::first(std::string_view name) const {
+    constexpr int kWalked = 24;
+    int walked = 0;
+    for (auto it = m_.begin(); it != m_.end(); ++it) {
+        if (++walked > kWalked) return m_.find(name);
+        const auto n = it->name_string();
+        if (n.size() == name.size() && boost::beast::iequals(n, name)) return it;
+    }
+    return m_.end();
+}
+
 std::string_view Request::header(std::string_view name) const {
-    const auto it = m_.find(name);
+    const auto it = first(name);
     if (it == m_.end()) return {};
     return it->value();
 }

@@ -32,7 +32,8 @@ struct RequestScratch {
 // requests does not stay resident.
 class ScratchPool {
 public:
-    ScratchPool(std::size_t max_buffer, std::size_t max_free) : max_buffer_(max_buffer), max_free_(max_free) {}
+    ScratchPool(std::size_t max_buffer, std::size_t max_free, std::size_t max_waiting = 0)
+        : max_buffer_(max_buffer), max_free_(max_free), max_waiting_(max_waiting) {}
     ScratchPool(const ScratchPool&) = delete;
     ScratchPool& operator=(const ScratchPool&) = delete;
 
@@ -63,6 +64,26 @@ public:
 
     std::size_t free_count() const { return free_.size(); }
 
+    // A connection waiting for its next request with its scratch, while alive; false (and nothing held) when
+    // `max_waiting` connections of this worker already do. Waiting with a buffer lets the reactor read the
+    // request the moment it reports it; the bound keeps thousands of idle keep-alive connections from holding
+    // a scratch each.
+    class WaitingSlot {
+    public:
+        explicit WaitingSlot(ScratchPool& pool) : pool_(pool.waiting_ < pool.max_waiting_ ? &pool : nullptr) {
+            if (pool_) ++pool_->waiting_;
+        }
+        ~WaitingSlot() {
+            if (pool_) --pool_->waiting_;
+        }
+        WaitingSlot(const WaitingSlot&) = delete;
+        WaitingSlot& operator=(const WaitingSlot&) = delete;
+        explicit operator bool() const { return pool_ != nullptr; }
+
+    private:
+        ScratchPool* pool_;
+    };
+
 private:
     std::unique_ptr<RequestScratch> take() {
         if (free_.empty()) return std::make_unique<RequestScratch>(max_buffer_);
@@ -82,6 +103,8 @@ private:
 
     std::size_t max_buffer_;
     std::size_t max_free_;
+    std::size_t max_waiting_;
+    std::size_t waiting_ = 0;
     std::vector<std::unique_ptr<RequestScratch>> free_;
 };
 

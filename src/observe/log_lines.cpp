@@ -123,6 +123,7 @@ struct ThreadLines {
     std::string pending;
     boost::asio::io_context* io = nullptr;
     bool flush_posted = false;
+    std::size_t pending_when_posted = 0;  // how much was gathered when the flush was posted
     std::shared_ptr<PoolBuffer> pool;  // set on pool threads (gather_log_lines_on_pool_thread)
 
     void flush() {
@@ -138,6 +139,23 @@ struct ThreadLines {
 };
 
 thread_local ThreadLines t_lines;
+
+// The flush runs once the loop has run the handlers that were ready when it was posted. When they added lines the
+// loop is busy, and the flush waits one more round (until a batch is full, above): a busy thread then pays one
+// write(2) per 4 KiB of lines, not one per round of a few requests. A round that added nothing writes at once,
+// so a quiet thread's lines are never held back.
+void post_flush(ThreadLines& t) {
+    // Posted from the loop's own thread: it joins the thread's private queue, no lock taken.
+    boost::asio::post(*t.io, [] {
+        ThreadLines& lines = t_lines;
+        if (lines.pending.size() > lines.pending_when_posted) {
+            lines.pending_when_posted = lines.pending.size();
+            return post_flush(lines);
+        }
+        lines.flush_posted = false;
+        lines.flush();
+    });
+}
 
 }  // namespace
 
@@ -164,15 +182,16 @@ void write_log_line(std::string_view line) {
         write_in_whole_lines(line);
         return;
     }
+    // Batches stay within one atomic pipe write, whole lines each.
+    if (!t.pending.empty() && t.pending.size() + line.size() > kAtomicWrite) {
+        t.flush();
+        t.pending_when_posted = 0;
+    }
     t.pending += line;
-    if (t.pending.size() >= kFlushAt) return t.flush();
     if (t.flush_posted) return;
     t.flush_posted = true;
-    // Posted from the loop's own thread: it joins the thread's private queue, no lock taken.
-    boost::asio::post(*t.io, [] {
-        t_lines.flush_posted = false;
-        t_lines.flush();
-    });
+    t.pending_when_posted = t.pending.size();
+    post_flush(t);
 }
 
 void flush_log_lines() { t_lines.flush(); }

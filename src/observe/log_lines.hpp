@@ -1,8 +1,8 @@
 #pragma once
 // Where every log line goes: standard output, written without a lock shared between threads. A thread that
-// runs an event loop gathers its lines and writes them with one write(2) once the loop has run the handlers
-// that were ready, so a busy I/O thread pays one system call for many requests and never waits for another
-// thread's log line. gRPC's threads gather theirs under an uncontended per-thread mutex and a flusher writes
+// runs an event loop gathers its lines and writes them with one write(2) once a round of the loop adds no more,
+// or once they fill a pipe's atomic write (4 KiB), so a busy I/O thread pays one system call for dozens of
+// requests and never waits for another thread's log line. gRPC's threads gather theirs under an uncontended per-thread mutex and a flusher writes
 // them out every 20 ms; other threads (start-up, background) write each line at once.
 #include <boost/asio/io_context.hpp>
 #include <string_view>

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include "http/request_scratch.hpp"
@@ -63,4 +64,27 @@ TEST(ScratchPool, GiveBackIsIdempotentAndTakeReplacesTheHeldScratch) {
     lease.give_back();
     lease.give_back();
     EXPECT_EQ(pool.free_count(), 1u);
+}
+
+TEST(ScratchPool, AtMostMaxWaitingConnectionsWaitWithTheirScratch) {
+    ScratchPool pool(4096, 4, 2);
+    std::optional<ScratchPool::WaitingSlot> a, b;
+    a.emplace(pool);
+    b.emplace(pool);
+    EXPECT_TRUE(*a);
+    EXPECT_TRUE(*b);
+    {
+        const ScratchPool::WaitingSlot third(pool);
+        EXPECT_FALSE(third) << "a third waiting connection gives its scratch back";
+    }
+    b.reset();
+    const ScratchPool::WaitingSlot after(pool);
+    EXPECT_TRUE(after) << "a slot ended is a slot free again";
+    const ScratchPool::WaitingSlot none(pool);
+    EXPECT_FALSE(none) << "a refused slot took nothing: still two held";
+}
+
+TEST(ScratchPool, NoConnectionWaitsWithItsScratchByDefault) {
+    ScratchPool pool(4096, 4);
+    EXPECT_FALSE(ScratchPool::WaitingSlot(pool));
 }
