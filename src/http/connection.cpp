@@ -51,6 +51,9 @@ public:
     void set_idle(bool idle) { it_->idle = idle; }
     // The next read or write must finish within `timeout`, or the sweeper closes the socket.
     void arm(std::chrono::milliseconds timeout) { it_->deadline = Worker::Clock::now() + timeout; }
+    // While a handler works on a read request, no deadline: what it waits for (the upstream, the IdP, Redis) has
+    // a timeout of its own, and a streamed exchange arms one for each of its reads and writes.
+    void disarm() { it_->deadline = Worker::Clock::time_point::max(); }
     bool timed_out() const { return it_->timed_out; }
 
 private:
@@ -219,7 +222,9 @@ asio::awaitable<bool> serve_streamed(Worker& w, Stream& stream, Registration& re
     parser.body_limit(boost::none);  // what the upstream accepts is the upstream's to say
     StreamExchange<Stream> exchange(stream, scratch->buffer, parser, reg, w.limits.stream_timeout);
     Response res(scratch->out, parser.get().keep_alive() && !w.draining);
+    if (parser.get().method() == beast::http::verb::head) res.answer_head_request();
     const Request request(parser.get(), exchange, !std::is_same_v<Stream, tcp::socket>, peer);
+    reg.disarm();
     co_await run_handler(w, handler, request, res);
     if (exchange.was_answered()) co_return exchange.keep_alive() && parser.is_done() && !w.draining;
     // Answered here (a refusal, a page).
@@ -310,9 +315,11 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const 
         std::size_t n = 0;
         if (!parse_buffered_header(parser, buffer, ec)) std::tie(ec, n) = co_await beast::http::async_read_header(stream, buffer, parser, kTuple);
         RequestTarget target;
+        std::size_t header_fields = 0;
         if (!ec) {
             const auto& message = parser.get();
-            if (static_cast<std::size_t>(std::distance(message.begin(), message.end())) > w.limits.max_header_count) {
+            header_fields = static_cast<std::size_t>(std::distance(message.begin(), message.end()));
+            if (header_fields > w.limits.max_header_count) {
                 spdlog::info("rejected request: more than {} header fields (431)", w.limits.max_header_count);
                 co_await write_error(stream, out, 431, "too many header fields\n");
                 co_return;
@@ -354,6 +361,14 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const 
                 std::tie(ec, n) = co_await beast::http::async_read(stream, buffer, parser, kTuple);
             }
         }
+        // Beast adds a chunked body's trailer fields to the header fields, after every check above ran on them:
+        // a trailer could then supply a Cookie or an X-Original-URL. RFC 9110 §6.5.1: never merged; here refused.
+        if (!ec && parser.chunked() &&
+            static_cast<std::size_t>(std::distance(parser.get().begin(), parser.get().end())) != header_fields) {
+            spdlog::info("rejected request: trailer fields in a chunked body (400)");
+            co_await write_error(stream, out, 400, "bad request\n");
+            co_return;
+        }
         if (ec) {
             if (reg.timed_out()) {
                 // The sweeper closed the socket: nothing can be written any more.
@@ -371,7 +386,10 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const 
         }
         const auto& message = parser.get();
         Response res(out, message.keep_alive() && !w.draining);
+        if (message.method() == beast::http::verb::head) res.answer_head_request();
+        if (message.version() == 10) res.answer_http10();
         const Request request(message, !std::is_same_v<Stream, tcp::socket>, peer);
+        reg.disarm();
         co_await run_handler(w, handler, request, res);
         // A client that stops reading its answer is closed like an idle one.
         reg.arm(w.limits.idle_timeout);

@@ -22,7 +22,9 @@ std::string_view reason_phrase(int code) {
         case 431: return "Request Header Fields Too Large";
         case 500: return "Internal Server Error";
         case 501: return "Not Implemented";
+        case 502: return "Bad Gateway";
         case 503: return "Service Unavailable";
+        case 504: return "Gateway Timeout";
         default: return "Unknown";
     }
 }
@@ -55,17 +57,20 @@ void Response::finish(std::string_view body, std::string_view content_type) {
     // 1xx, 204 and 304 answers have no body, and 1xx and 204 no Content-Length either (RFC 9110 §8.6).
     if (status_ == 204 || status_ == 304 || (status_ >= 100 && status_ < 200)) {
         if (!keep_alive_) out_.append("Connection: close\r\n");
+        else if (http10_) out_.append("Connection: keep-alive\r\n");
         out_.append("\r\n");
         body_size_ = 0;
         return;
     }
     if (!body.empty()) header("Content-Type", content_type);
     if (!keep_alive_) out_.append("Connection: close\r\n");
+    else if (http10_) out_.append("Connection: keep-alive\r\n");
     out_.append("Content-Length: ");
     char digits[24];
     auto [end, ec] = std::to_chars(digits, digits + sizeof digits, body.size());
     out_.append(digits, end);
     out_.append("\r\n\r\n");
+    if (head_request_) return;
     out_.append(body);
     body_size_ = body.size();
 }

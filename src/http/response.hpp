@@ -30,6 +30,11 @@ public:
 
     bool keep_alive() const { return keep_alive_; }
     void close_after() { keep_alive_ = false; }
+    // The answer to a HEAD request: finish() writes the Content-Length a GET's body would have, and no body
+    // (RFC 9110 §9.3.2). A body there would be read by the client as the start of its next answer.
+    void answer_head_request() { head_request_ = true; }
+    // An HTTP/1.0 client keeps its connection only when the answer says `Connection: keep-alive`.
+    void answer_http10() { http10_ = true; }
     int status_code() const { return status_; }
     std::size_t body_size() const { return body_size_; }
     // For an answer a handler wrote itself (a proxied one, through the request's Exchange): what the request
@@ -49,6 +54,8 @@ public:
 private:
     std::string& out_;
     bool keep_alive_;
+    bool head_request_ = false;
+    bool http10_ = false;
     int status_ = 0;
     std::size_t body_size_ = 0;
     std::array<char, 128> user_;  // only the first user_size_ bytes are ever read

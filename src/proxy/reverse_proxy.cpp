@@ -31,6 +31,13 @@ using tcp = asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // Body bytes move through this much memory at a time, in each direction.
 constexpr std::size_t kChunk = 64 * 1024;
+// Interim answers before the final one: a handful is normal (100 Continue, one or two 103 Early Hints).
+constexpr int kMaxInterimAnswers = 8;
+
+// No decrypted bytes waiting inside OpenSSL: what the socket shows (UpstreamPool::connect's check) is not all
+// that may be left over on a TLS connection.
+bool nothing_buffered(asio::ip::tcp::socket&) { return true; }
+bool nothing_buffered(asio::ssl::stream<asio::ip::tcp::socket>& tls) { return SSL_pending(tls.native_handle()) == 0; }
 
 std::string chunk_header(std::size_t n) {
     char digits[24];
@@ -184,29 +191,43 @@ struct Relay {
             }
         }
 
-        // The answer's head.
+        // The answer's head. An interim answer (1xx other than 101: 100 Continue, 103 Early Hints) is read and
+        // dropped: the final answer follows it on the same connection, and taking the interim one for the final
+        // would leave the real answer in a pooled connection, for the next request of whoever comes next.
         beast::flat_buffer upstream_buffer;
-        beast::http::response_parser<beast::http::buffer_body> answer;
-        answer.body_limit(boost::none);
-        answer.header_limit(64 * 1024);
-        if (req.method() == "HEAD") answer.skip(true);
-        boost::system::error_code rec;
-        bool slow = false;
-        {
-            const Watchdog watchdog(executor, timeout, [&upstream] {
-                boost::system::error_code ignored;
-                beast::get_lowest_layer(upstream).close(ignored);
-            });
-            std::tie(rec, std::ignore) =
-                co_await beast::http::async_read_header(upstream, upstream_buffer, answer, kTuple);
-            slow = watchdog.fired();
+        std::optional<beast::http::response_parser<beast::http::buffer_body>> parsed;
+        for (int interim = 0;; ++interim) {
+            if (interim > kMaxInterimAnswers) {
+                upstream_failed(req, res, to, 502, "more interim (1xx) answers than any final answer needs");
+                co_return false;
+            }
+            parsed.emplace();
+            parsed->body_limit(boost::none);
+            parsed->header_limit(64 * 1024);
+            if (req.method() == "HEAD") parsed->skip(true);
+            boost::system::error_code rec;
+            bool slow = false;
+            {
+                const Watchdog watchdog(executor, timeout, [&upstream] {
+                    boost::system::error_code ignored;
+                    beast::get_lowest_layer(upstream).close(ignored);
+                });
+                std::tie(rec, std::ignore) =
+                    co_await beast::http::async_read_header(upstream, upstream_buffer, *parsed, kTuple);
+                slow = watchdog.fired();
+            }
+            if (rec) {
+                // Only a connection that answered nothing at all may be retried on a fresh one.
+                if (interim == 0 && !slow && !parsed->got_some() && upstream_buffer.size() == 0 && replay(rec))
+                    co_return false;
+                upstream_failed(req, res, to, slow ? 504 : 502,
+                                slow ? "no answer within --upstream-timeout" : "reading the answer: " + rec.message());
+                co_return false;
+            }
+            const int code = parsed->get().result_int();
+            if (code < 100 || code >= 200 || code == 101) break;
         }
-        if (rec) {
-            if (!slow && !answer.got_some() && upstream_buffer.size() == 0 && replay(rec)) co_return false;
-            upstream_failed(req, res, to, slow ? 504 : 502,
-                            slow ? "no answer within --upstream-timeout" : "reading the answer: " + rec.message());
-            co_return false;
-        }
+        auto& answer = *parsed;
         const auto& header = answer.get().base();
         const int status = header.result_int();
         if (status == 101) {
@@ -289,7 +310,9 @@ struct Relay {
         }
         client.answered(keep_client && !close_delimited);
         res.log_answer(status, body_bytes);
-        co_return answer.keep_alive() && answer.is_done();
+        // Reused only when the answer ended exactly where the connection's bytes did: anything after it (a body
+        // sent with a HEAD answer, a second answer) would be read as the next request's answer.
+        co_return answer.keep_alive() && answer.is_done() && upstream_buffer.size() == 0 && nothing_buffered(upstream);
     }
 };
 

@@ -30,13 +30,13 @@ std::string key_of(const options::Options::Upstream& to) {
     return (to.tls ? "https://" : "http://") + to.host + ":" + std::to_string(to.port);
 }
 
-// Still usable: the upstream has not closed it. Peeked, not read: over TLS the bytes waiting may be the server's
-// session tickets, which belong to the TLS stream. A plain connection with unasked-for bytes is not reused.
+// Still usable: the upstream has not closed it and has sent nothing since its last answer. Peeked, not read. Bytes
+// waiting are refused on TLS connections too: they may be a late session ticket, but they may as well be the rest
+// of an answer (a body sent with a HEAD answer), which the next request would read as its own.
 bool still_open(UpstreamConnection& c) {
     char probe;
     const auto n = ::recv(c.socket().native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
-    if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK;
-    return n > 0 && c.tls();
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
 }  // namespace

@@ -91,6 +91,15 @@ describe('HTTP/1.1 strictness (RFC 9112)', () => {
       assert.equal(await c.waitClosed(), true);
     });
 
+    test('trailer fields after a chunked body are refused (400): they never join the header fields', async () => {
+      // Beast merges trailers into the header fields after the framing and Host checks ran: a trailer Cookie would
+      // have signed the request in.
+      const cookie = mintCookie({ user: 'from-a-trailer' });
+      await refused(gh, 'POST /oauth2/auth HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n' +
+        `0\r\nCookie: ${cookie}\r\n\r\n`, 400, 'trailer fields in a chunked body');
+      assert.doesNotMatch(gh.output, /from-a-trailer/);
+    });
+
     test('a chunked body larger than the body limit is refused as a Content-Length one is (413)', async () => {
       const big = 'a'.repeat(70 * 1024);
       const c = await connect(gh.port);
@@ -148,6 +157,33 @@ describe('HTTP/1.1 strictness (RFC 9112)', () => {
         await refused(gh, `${line}\r\nHost: app.example.test\r\n\r\n`, 400, reason);
       });
     }
+  });
+
+  describe('HEAD and HTTP/1.0', () => {
+    test('a HEAD answer has the Content-Length of the GET one and no body: the next answer on the connection starts clean', async () => {
+      const c = await connect(gh.port);
+      c.write('HEAD /ping HTTP/1.1\r\nHost: a\r\n\r\n' + get('/ping'));
+      for (const deadline = Date.now() + 3000; (c.data.match(/HTTP\/1\.1 /g) ?? []).length < 2 && Date.now() < deadline;)
+        await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 100));
+      const [head, rest] = [c.data.slice(0, c.data.indexOf('\r\n\r\n') + 4), c.data.slice(c.data.indexOf('\r\n\r\n') + 4)];
+      assert.match(head, /^HTTP\/1\.1 200 OK\r\n/);
+      assert.match(head, /\r\nContent-Length: 2\r\n/i, 'the length of the GET answer ("OK")');
+      assert.match(rest, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nOK$/, 'the next answer right after the head');
+      c.close();
+    });
+
+    test('an HTTP/1.0 client that asks to keep the connection is told so, and served again on it', async () => {
+      const c = await connect(gh.port);
+      c.write('GET /ping HTTP/1.0\r\nConnection: keep-alive\r\n\r\n');
+      const [first] = await c.responses(1);
+      assert.equal(first.headers.connection, 'keep-alive');
+      c.write('GET /ping HTTP/1.0\r\n\r\n');
+      const r = await c.responses(2);
+      assert.equal(r[1]?.status, 200);
+      assert.equal(r[1].headers.connection, 'close', 'without the ask, the connection closes after the answer');
+      assert.equal(await c.waitClosed(), true);
+    });
   });
 
   describe('timeouts', () => {

@@ -11,11 +11,13 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import tls from 'node:tls';
 import { startGatehouse, freePort, mintCookie } from './lib/processes.mjs';
 import { startSsoStack } from './lib/sso_stack.mjs';
 import { Browser } from './lib/browser.mjs';
 import { login } from './lib/login_steps.mjs';
 import { makeCertificates } from './lib/tls.mjs';
+import { connect } from './lib/raw_http.mjs';
 
 const sha256 = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
 // Deterministic bytes, so both ends can check what arrived without holding a copy.
@@ -528,3 +530,104 @@ describe('file:// upstreams', () => {
     assert.equal((await get('/static/app.js', { cookie: false })).status, 401);
   });
 });
+
+// An app that speaks HTTP/1.1 by hand, so that it can do what real apps do and Node's server would not let a test
+// do by accident: an interim 103 Early Hints before the answer, and a body sent after a HEAD answer (a buggy app).
+// Every answer names the request and the user it was for, so that a test sees whose answer a client got.
+function startHandWrittenApp(tlsCerts) {
+  const onConnection = (socket) => {
+    let pending = '';
+    let queue = Promise.resolve();
+    socket.on('data', (data) => {
+      pending += data.toString('latin1');
+      for (let end; (end = pending.indexOf('\r\n\r\n')) >= 0;) {
+        const head = pending.slice(0, end);
+        pending = pending.slice(end + 4);
+        const [method, target] = head.split('\r\n')[0].split(' ');
+        const user = /^x-forwarded-user: *(.*)$/im.exec(head)?.[1] ?? '-';
+        const body = `answer for ${target} user=${user}`;
+        const final = `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\nConnection: keep-alive\r\n\r\n`;
+        queue = queue.then(async () => {
+          if (target.endsWith('/late')) await new Promise((r) => setTimeout(r, 1500));
+          if (target.endsWith('/hint')) {
+            socket.write('HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n');
+            await new Promise((r) => setTimeout(r, 150));
+          }
+          if (method === 'HEAD') {
+            socket.write(final);
+            // The bug being survived: the body a HEAD answer must not have, in a write of its own.
+            if (target.endsWith('/with-body')) {
+              await new Promise((r) => setTimeout(r, 50));
+              const forged = 'HTTP/1.1 302 Found\r\nLocation: https://evil.example/\r\nContent-Length: 0\r\n\r\n';
+              socket.write(forged);
+            }
+            return;
+          }
+          socket.write(final + body);
+        });
+      }
+    });
+    socket.on('error', () => {});
+  };
+  const server = tlsCerts
+    ? tls.createServer({ cert: fs.readFileSync(tlsCerts.cert), key: fs.readFileSync(tlsCerts.key) }, onConnection)
+    : net.createServer(onConnection);
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: server.address().port })));
+}
+
+for (const scheme of ['http', 'https']) {
+  describe(`reverse-proxy mode (${scheme}:// upstream): an answer reaches only the request it answers`, () => {
+    let gh, app;
+    const alice = mintCookie({ user: 'alice', email: 'alice@example.com' });
+    const eve = mintCookie({ user: 'eve', email: 'eve@example.com' });
+    before(async () => {
+      const certs = scheme === 'https' ? makeCertificates(['127.0.0.1']) : null;
+      app = await startHandWrittenApp(certs);
+      // One I/O thread: every request shares one pool of upstream connections.
+      gh = await startGatehouse([`--upstream=${scheme}://127.0.0.1:${app.port}/`, '--email-domain=example.com',
+        '--workers=1', '--header-read-timeout=1s'], certs ? { env: { SSL_CERT_FILE: certs.caFile } } : {});
+    });
+    after(async () => {
+      await gh?.stop();
+      app?.server.close();
+    });
+
+    const ask = async (method, path, cookie) => {
+      const c = await connect(gh.port);
+      c.write(`${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${cookie}\r\n\r\n`);
+      if (method === 'HEAD') {  // a head only, whatever its Content-Length says
+        for (const deadline = Date.now() + 3000; !c.data.includes('\r\n\r\n') && Date.now() < deadline;)
+          await new Promise((r) => setTimeout(r, 10));
+        c.close();
+        return { status: Number(c.data.split(' ')[1]) };
+      }
+      const [r] = await c.responses(1, 3000);
+      c.close();
+      return r;
+    };
+
+    test('an interim 103 Early Hints is not taken for the answer: the final one follows, and the next user gets their own', async () => {
+      const first = await ask('GET', '/app/hint', alice);
+      assert.equal(first?.status, 200);
+      assert.equal(first.body, 'answer for /app/hint user=alice');
+      const next = await ask('GET', '/app/next', eve);
+      assert.equal(next?.status, 200);
+      assert.equal(next.body, 'answer for /app/next user=eve');
+    });
+
+    test('an app slower than --header-read-timeout still answers: only --upstream-timeout bounds the wait', async () => {
+      const r = await ask('GET', '/app/late', alice);
+      assert.equal(r?.status, 200);
+      assert.equal(r.body, 'answer for /app/late user=alice');
+    });
+
+    test("bytes an app sends after a HEAD answer never become the next request's answer", async () => {
+      const head = await ask('HEAD', '/app/with-body', eve);
+      assert.equal(head?.status, 200);
+      await new Promise((r) => setTimeout(r, 150));  // the stray bytes have arrived on the pooled connection
+      const next = await ask('GET', '/app/secret', alice);
+      assert.equal(next?.status, 200, 'not the forged 302');
+      assert.equal(next.body, 'answer for /app/secret user=alice');
+    });
+  });
+}
