@@ -28,7 +28,7 @@
 #include "machines/basic_auth.hpp"
 #include "machines/bearer_tokens.hpp"
 #include "oidc/provider.hpp"
-#include "session/clock.hpp"
+#include "clock/clock.hpp"
 #include "version.hpp"
 
 namespace gh::app {

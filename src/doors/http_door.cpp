@@ -230,7 +230,7 @@ void HttpDoor::write_forbidden_page(const http::Request& req, const Described& o
         return start.substr(0, start.find(prefix + "/start"));
     }();
     const std::string id(http::request_id(req));
-    const std::string switch_account = auth_origin + prefix + "/sign_out?rd=" + http::percent_encode(original.url);
+    const std::string switch_account = auth_origin + prefix + "/sign_out?rd=" + text::percent_encode(original.url);
     const std::string sign_out = auth_origin + prefix + "/sign_out";
     pages::write_error_page(res, {.status = 403,
                                   .title = "Access denied",

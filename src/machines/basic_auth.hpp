@@ -15,7 +15,7 @@
 #include "authz/watched_file.hpp"
 #include "gate/credentials.hpp"
 #include "machines/htpasswd.hpp"
-#include "session/clock.hpp"
+#include "clock/clock.hpp"
 
 namespace gh::machines {
 

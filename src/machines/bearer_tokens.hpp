@@ -13,7 +13,7 @@
 
 #include "gate/credentials.hpp"
 #include "oidc/provider.hpp"
-#include "session/clock.hpp"
+#include "clock/clock.hpp"
 
 namespace gh::machines {
 

@@ -4,19 +4,16 @@
 #include <array>
 
 #include "doors/identity_headers.hpp"
+#include "text/ascii.hpp"
 
 namespace gh::doors::envoy_grpc {
 namespace {
 
 using envoy::config::core::v3::HeaderValueOption;
 
-// ASCII only, by hand: header names are ASCII tokens, and std::tolower consults the locale for every character
-// (a few hundred calls per Check).
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
 bool lower_case_equals(std::string_view key, std::string_view lower) {
     return key.size() == lower.size() &&
-           std::equal(key.begin(), key.end(), lower.begin(), [](char a, char b) { return ascii_lower(a) == b; });
+           std::equal(key.begin(), key.end(), lower.begin(), [](char a, char b) { return text::ascii_lower(a) == b; });
 }
 
 // Lower-cases `name` into `buffer`, or into `spill` when longer (a client may send any name).
@@ -27,7 +24,7 @@ std::string_view lower_into(std::string_view name, NameBuffer& buffer, std::stri
         spill.resize(name.size());
         out = spill.data();
     }
-    std::transform(name.begin(), name.end(), out, ascii_lower);
+    std::transform(name.begin(), name.end(), out, text::ascii_lower);
     return {out, name.size()};
 }
 
