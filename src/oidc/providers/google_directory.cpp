@@ -1,10 +1,10 @@
-#include "providers/google_directory.hpp"
+#include "oidc/providers/google_directory.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include "crypto/base64.hpp"
 #include "http/form.hpp"
-#include "providers/api_call.hpp"
+#include "oidc/providers/api_call.hpp"
 
 namespace gh::providers {
 namespace {
