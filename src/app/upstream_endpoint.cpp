@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "doors/bearer_challenge.hpp"
-#include "doors/identity_headers.hpp"
+#include "identity/identity_headers.hpp"
 #include "doors/sign_in_redirect.hpp"
 #include "http/form.hpp"
 #include "http/original_request.hpp"
@@ -66,7 +66,7 @@ boost::asio::awaitable<void> UpstreamEndpoint::handle(const http::Request& req, 
     if (options_->upstreams.empty() || (to && to->kind == proxy::Upstream::Kind::static_response)) {
         res.status(to ? to->status : 200);
         for (const auto& c : set_cookies) res.header("Set-Cookie", c);
-        if (identified) doors::write_identity_headers(s, *options_, res);
+        if (identified) identity::write_identity_headers(s, *options_, res);
         res.finish("Authenticated\n");
         co_return;
     }
