@@ -25,10 +25,10 @@
 #include "login/session_refresher.hpp"
 #include "observe/logs.hpp"
 #include "observe/metrics.hpp"
-#include "machines/basic_auth.hpp"
-#include "machines/bearer_tokens.hpp"
+#include "credentials/basic_auth.hpp"
+#include "credentials/bearer_tokens.hpp"
 #include "oidc/provider.hpp"
-#include "session/clock.hpp"
+#include "clock/clock.hpp"
 #include "version.hpp"
 
 namespace gh::app {
@@ -57,7 +57,7 @@ boost::asio::awaitable<void> watch(authz::WatchedFile<T>& file) {
 // waiting for the once-a-second check; connections and sessions are untouched.
 boost::asio::awaitable<void> reload_on_hangup(boost::asio::signal_set& hangup, authz::WatchedEmailList* emails,
                                               authz::WatchedFile<authz::Policy>* policy,
-                                              authz::WatchedFile<machines::Htpasswd>* htpasswd) {
+                                              authz::WatchedFile<credentials::Htpasswd>* htpasswd) {
     for (;;) {
         auto [ec, signal] = co_await hangup.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
         if (ec) co_return;
@@ -91,7 +91,7 @@ int run(const options::Options& opts) {
     const SystemClock clock;
     std::unique_ptr<authz::WatchedEmailList> emails;
     std::unique_ptr<authz::WatchedFile<authz::Policy>> policy;
-    std::unique_ptr<authz::WatchedFile<machines::Htpasswd>> htpasswd;
+    std::unique_ptr<authz::WatchedFile<credentials::Htpasswd>> htpasswd;
     try {
         pages::configure({.provider_name = options->provider_display_name,
                           .banner = options->banner,
@@ -102,8 +102,8 @@ int run(const options::Options& opts) {
             emails = std::make_unique<authz::WatchedEmailList>("--authenticated-emails-file",
                                                                options->authenticated_emails_file, &authz::EmailList::parse);
         if (!options->htpasswd_file.empty())
-            htpasswd = std::make_unique<authz::WatchedFile<machines::Htpasswd>>("--htpasswd-file", options->htpasswd_file,
-                                                                                &machines::Htpasswd::parse);
+            htpasswd = std::make_unique<authz::WatchedFile<credentials::Htpasswd>>("--htpasswd-file", options->htpasswd_file,
+                                                                                &credentials::Htpasswd::parse);
         if (!options->policy_file.empty())
             policy = std::make_unique<authz::WatchedFile<authz::Policy>>("--policy-file", options->policy_file,
                                                                          &authz::Policy::parse);
@@ -130,17 +130,17 @@ int run(const options::Options& opts) {
     std::vector<std::unique_ptr<oidc::Provider>> extra_issuers;
     for (const auto& extra : options->extra_jwt_issuers)
         extra_issuers.push_back(std::make_unique<oidc::Provider>(jwt_issuer_config(*options, extra), *client, clock));
-    std::unique_ptr<machines::BearerTokens> bearer;
+    std::unique_ptr<credentials::BearerTokens> bearer;
     if (options->skip_jwt_bearer_tokens) {
         // A plain OAuth 2.0 provider (GitHub) issues no JWTs: only --extra-jwt-issuers' tokens count then.
-        std::vector<machines::BearerTokens::Issuer> issuers;
+        std::vector<credentials::BearerTokens::Issuer> issuers;
         if (!provider.config().oauth2_only) issuers.push_back({&provider, login_audiences(*options)});
         for (std::size_t i = 0; i < extra_issuers.size(); ++i)
             issuers.push_back({extra_issuers[i].get(), {options->extra_jwt_issuers[i].audience}});
-        bearer = std::make_unique<machines::BearerTokens>(std::move(issuers), clock);
+        bearer = std::make_unique<credentials::BearerTokens>(std::move(issuers), clock);
     }
-    std::unique_ptr<machines::BasicAuth> basic;
-    if (htpasswd) basic = std::make_unique<machines::BasicAuth>(*htpasswd, options->htpasswd_user_groups, clock);
+    std::unique_ptr<credentials::BasicAuth> basic;
+    if (htpasswd) basic = std::make_unique<credentials::BasicAuth>(*htpasswd, options->htpasswd_user_groups, clock);
 
     // Discovery runs beside the I/O threads and retries until the IdP answers: Gatehouse starts (and
     // /ping answers) even when the IdP is down; /ready waits for it.

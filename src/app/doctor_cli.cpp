@@ -11,7 +11,7 @@
 #include "doctor/config_checks.hpp"
 #include "doctor/cookie_size.hpp"
 #include "doctor/idp_checks.hpp"
-#include "session/clock.hpp"
+#include "clock/clock.hpp"
 
 namespace gh::app {
 namespace {

@@ -1,9 +1,9 @@
 #include "app/provider_config.hpp"
 
-#include "providers/entra_groups.hpp"
-#include "providers/github_account.hpp"
-#include "providers/gitlab_groups.hpp"
-#include "providers/google_account.hpp"
+#include "oidc/providers/entra_groups.hpp"
+#include "oidc/providers/github_account.hpp"
+#include "oidc/providers/gitlab_groups.hpp"
+#include "oidc/providers/google_account.hpp"
 
 namespace gh::app {
 namespace {

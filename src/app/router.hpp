@@ -9,7 +9,7 @@
 #include "doors/http_door.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
-#include "app/upstream_endpoint.hpp"
+#include "doors/proxy_mode/upstream_door.hpp"
 #include "login/login_flow.hpp"
 #include "observe/metrics.hpp"
 #include "options/options.hpp"
@@ -43,7 +43,7 @@ private:
     authz::RedirectValidator redirects_;
     doors::HttpDoor nginx_door_, forward_auth_door_, envoy_door_;
     login::LoginFlow login_;
-    UpstreamEndpoint upstream_;
+    doors::UpstreamDoor upstream_;
     std::string userinfo_path_, sign_out_path_, start_path_, sign_in_path_, callback_path_,
         backchannel_logout_path_, signed_out_path_;
 };

@@ -5,17 +5,13 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "text/ascii.hpp"
+
 namespace gh::authz {
 namespace {
 
 [[noreturn]] void fail(const YAML::Node& node, const std::string& why) {
     throw std::invalid_argument("line " + std::to_string(node.Mark().line + 1) + ": " + why);
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
 }
 
 std::string text_of(const YAML::Node& node, const char* key) {
@@ -51,7 +47,7 @@ CertificateIdentity parse_identity(const YAML::Node& node) {
         else if (key == "uri")
             id.uri = text_of(kv.second, "uri"), ++names;
         else if (key == "dns")
-            id.dns = lower(text_of(kv.second, "dns")), ++names;
+            id.dns = text::lower(text_of(kv.second, "dns")), ++names;
         else if (key == "issuer")
             id.issuer = name_of(kv.second, "issuer");
         else if (key == "user")
@@ -81,12 +77,6 @@ bool host_matches(std::string_view pattern, std::string_view host) {
     return host == pattern;
 }
 
-bool equal_without_case(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
 }  // namespace
 
 CertificateIdentities CertificateIdentities::parse(const YAML::Node& section) {
@@ -102,7 +92,7 @@ CertificateIdentities CertificateIdentities::parse(const YAML::Node& section) {
              "client_certificates needs hosts: the hosts whose proxy verifies client "
              "certificates and sets the certificate headers (\"*\" for all)");
     for (auto& h : text_list(section["hosts"], "hosts")) {
-        h = lower(h);
+        h = text::lower(h);
         if (h != "*" &&
             (h.find_first_of("/: ") != std::string::npos ||
              (h.find('*') != std::string::npos && !(h.starts_with("*.") && h.find('*', 1) == std::string::npos))))
@@ -117,7 +107,7 @@ CertificateIdentities CertificateIdentities::parse(const YAML::Node& section) {
 }
 
 bool CertificateIdentities::believed_for(std::string_view host) const {
-    const std::string h = lower(without_port(host));
+    const std::string h = text::lower(without_port(host));
     return std::any_of(hosts_.begin(), hosts_.end(), [&](const std::string& p) { return host_matches(p, h); });
 }
 
@@ -133,7 +123,7 @@ const CertificateIdentity* CertificateIdentities::find(const ClientCertificate& 
             (!id.uri.empty() &&
              std::find(certificate.uris.begin(), certificate.uris.end(), id.uri) != certificate.uris.end()) ||
             (!id.dns.empty() && std::any_of(certificate.dns_names.begin(), certificate.dns_names.end(),
-                                            [&](const std::string& d) { return equal_without_case(d, id.dns); }));
+                                            [&](const std::string& d) { return text::iequals(d, id.dns); }));
         if (named) return &id;
     }
     return nullptr;

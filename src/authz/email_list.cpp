@@ -2,21 +2,13 @@
 
 #include <sys/stat.h>
 
-#include <cctype>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
+#include "text/ascii.hpp"
+
 namespace gh::authz {
-namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-}  // namespace
 
 EmailList EmailList::parse(std::string_view text) {
     EmailList list;
@@ -27,11 +19,11 @@ EmailList EmailList::parse(std::string_view text) {
         while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) line.remove_prefix(1);
         while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.remove_suffix(1);
         if (line.empty() || line.front() == '#') continue;
-        list.emails_.insert(lower(line));
+        list.emails_.insert(text::lower(line));
     }
     return list;
 }
 
-bool EmailList::contains(std::string_view email) const { return !email.empty() && emails_.contains(lower(email)); }
+bool EmailList::contains(std::string_view email) const { return !email.empty() && emails_.contains(text::lower(email)); }
 
 }  // namespace gh::authz

@@ -2,17 +2,12 @@
 
 #include <cctype>
 
+#include "text/ascii.hpp"
+
 namespace gh::authz {
 namespace {
 
-int hex(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-bool unreserved(unsigned char c) { return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
+bool unreserved(char c) { return text::is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
 
 // Escapes no two servers decode alike inside a path: a slash or backslash (a segment boundary to some, not to
 // others), '?' and '#' (the end of the path to an app that decodes before it splits), and control bytes.
@@ -39,8 +34,8 @@ bool normalize_path_into(std::string_view path, std::string& out, PathReading re
             if (c < 0x20 || c == 0x7f || c == '\\' || c == '#') return false;
             unsigned char v = c;
             if (c == '%') {
-                if (i + 2 >= path.size() || hex(path[i + 1]) < 0 || hex(path[i + 2]) < 0) return false;
-                v = static_cast<unsigned char>(hex(path[i + 1]) * 16 + hex(path[i + 2]));
+                if (i + 2 >= path.size() || text::hex_value(path[i + 1]) < 0 || text::hex_value(path[i + 2]) < 0) return false;
+                v = static_cast<unsigned char>(text::hex_value(path[i + 1]) * 16 + text::hex_value(path[i + 2]));
                 if (ambiguous_when_decoded(v)) return false;
                 i += 2;
             }

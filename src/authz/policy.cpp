@@ -3,17 +3,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cctype>
 #include <stdexcept>
+
+#include "text/ascii.hpp"
 
 namespace gh::authz {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 [[noreturn]] void fail(const YAML::Node& node, const std::string& why) {
     throw std::invalid_argument("line " + std::to_string(node.Mark().line + 1) + ": " + why);
@@ -29,13 +24,11 @@ std::vector<std::string> string_list(const YAML::Node& node, const char* what) {
     return out;
 }
 
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
 bool path_prefix_matches(std::string_view prefix, std::string_view path, bool fold_case) {
     if (prefix == "/") return true;
     if (path.size() < prefix.size()) return false;
     const bool same = fold_case ? std::equal(prefix.begin(), prefix.end(), path.begin(),
-                                             [](char a, char b) { return ascii_lower(a) == ascii_lower(b); })
+                                             [](char a, char b) { return text::ascii_lower(a) == text::ascii_lower(b); })
                                 : path.starts_with(prefix);
     if (!same) return false;
     // "/admin" covers "/admin" and "/admin/…", not "/administrator".
@@ -56,7 +49,7 @@ PolicyRule parse_rule(const YAML::Node& node) {
             fail(kv.first, "unknown key '" + key + "' (expected host, path, methods, allow or public)");
     }
     if (!node["host"] || !node["host"].IsScalar()) fail(node, "rule without a host");
-    r.host = lower(node["host"].as<std::string>());
+    r.host = text::lower(node["host"].as<std::string>());
     if (r.host.find_first_of("/: ") != std::string::npos || r.host.empty())
         fail(node["host"], "host '" + r.host + "' must be a name like app.example.com or *.example.com");
     if (r.host.find('*') != std::string::npos && !(r.host.starts_with("*.") && r.host.find('*', 1) == std::string::npos))
@@ -145,7 +138,7 @@ PolicyMatch Policy::match(std::string_view host, std::string_view path, std::str
         host = host.substr(0, colon);
     thread_local std::string key;
     key.assign(host);
-    for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::transform(key.begin(), key.end(), key.begin(), text::ascii_lower);
 
     auto first_match = [&](const std::vector<std::size_t>& indices) -> PolicyMatch {
         for (const auto i : indices) {
@@ -171,13 +164,13 @@ PolicyMatch Policy::match(std::string_view host, std::string_view path, std::str
 bool Policy::allows(const PolicyRule& rule, const session::Session& s) {
     for (const auto& g : rule.groups)
         if (std::find(s.groups.begin(), s.groups.end(), g) != s.groups.end()) return true;
-    const std::string email = lower(s.email);
+    const std::string email = text::lower(s.email);
     for (const auto& e : rule.emails)
-        if (lower(e) == email) return true;
+        if (text::lower(e) == email) return true;
     const auto at = email.rfind('@');
     if (at != std::string::npos)
         for (const auto& d : rule.email_domains)
-            if (lower(d) == std::string_view(email).substr(at + 1)) return true;
+            if (text::lower(d) == std::string_view(email).substr(at + 1)) return true;
     return false;
 }
 

@@ -1,16 +1,11 @@
 #include "authz/redirect_validator.hpp"
 
 #include <algorithm>
-#include <cctype>
+
+#include "text/ascii.hpp"
 
 namespace gh::authz {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 // Browsers silently drop tabs and newlines inside URLs and treat '\' as '/', so "/\t/evil.com" and
 // "/\evil.com" both become "//evil.com". Refusing these characters anywhere closes that family of bypasses.
@@ -26,7 +21,7 @@ bool has_dangerous_characters(std::string_view s) {
 char as_decoded(std::string_view path, std::size_t& i) {
     if (path[i] == '%' && i + 2 < path.size()) {
         const char hi = path[i + 1];
-        const char lo = static_cast<char>(std::tolower(static_cast<unsigned char>(path[i + 2])));
+        const char lo = text::ascii_lower(path[i + 2]);
         if (hi == '2' && lo == 'e') return i += 2, '.';
         if (hi == '2' && lo == 'f') return i += 2, '/';
         if (hi == '5' && lo == 'c') return i += 2, '\\';
@@ -63,7 +58,7 @@ bool valid_host_characters(std::string_view host) {
     if (host.empty() || host.front() == '.' || host.back() == '.' || host.find("..") != std::string_view::npos)
         return false;
     return std::all_of(host.begin(), host.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
+        return text::is_alnum(c) || c == '.' || c == '-';
     });
 }
 
@@ -84,13 +79,13 @@ RedirectValidator::RedirectValidator(std::vector<std::string> whitelist) {
             e.port = std::string(w.substr(colon + 1));
             w = w.substr(0, colon);
         }
-        e.host = lower(w);
+        e.host = text::lower(w);
         if (!e.host.empty()) entries_.push_back(std::move(e));
     }
 }
 
 bool RedirectValidator::host_allowed(std::string_view host, std::string_view port, std::string_view scheme) const {
-    const std::string h = lower(host);
+    const std::string h = text::lower(host);
     for (const auto& e : entries_) {
         // Suffix match only at a label boundary: ".example.com" must not admit "badexample.com".
         const bool host_ok = h == e.host || (e.subdomains && h.size() > e.host.size() + 1 && h.ends_with(e.host) &&
@@ -109,7 +104,7 @@ bool RedirectValidator::is_valid(std::string_view target) const {
 
     const auto sep = target.find("://");
     if (sep == std::string_view::npos) return false;
-    const std::string scheme = lower(target.substr(0, sep));
+    const std::string scheme = text::lower(target.substr(0, sep));
     if (scheme != "http" && scheme != "https") return false;
     std::string_view rest = target.substr(sep + 3);
     const auto end = rest.find_first_of("/?#");

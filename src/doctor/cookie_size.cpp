@@ -5,6 +5,7 @@
 
 #include "crypto/base64.hpp"
 #include "login/cookie_attributes.hpp"
+#include "login/session_identity.hpp"
 #include "oidc/claims.hpp"
 #include "session/cookie_jar.hpp"
 #include "session/cookie_session_store.hpp"
@@ -82,13 +83,7 @@ void check_cookie_size(const options::Options& o, std::string_view sample, Findi
                                  .allow_unverified_email = true};  // the size matters here, not the policy
     const auto identity = oidc::extract_identity(*claims, names);
     session::Session s;
-    if (identity.identity) {
-        s.user = identity.identity->user;
-        s.email = identity.identity->email;
-        s.preferred_username = identity.identity->preferred_username;
-        s.groups = identity.identity->groups;
-        s.idp_session_id = identity.identity->idp_session_id;
-    }
+    if (identity.identity) login::adopt_identity(s, *identity.identity);
     s.id_token = tokens->id_token;
     s.access_token = tokens->access_token;
     s.refresh_token = tokens->refresh_token;

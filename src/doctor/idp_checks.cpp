@@ -4,7 +4,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
-#include "http/http_date.hpp"
+#include "text/http_date.hpp"
 
 namespace gh::doctor {
 namespace {
@@ -73,7 +73,7 @@ boost::asio::awaitable<void> check_idp(const options::Options& o, oidc::Provider
                                " in code_challenge_methods_supported; it may refuse the sign-in",
                            "enable PKCE (S256) for this client at the IdP"});
     }
-    const auto idp_time = http::parse_http_date(r.response->date);
+    const auto idp_time = text::parse_http_date(r.response->date);
     if (!idp_time) {
         out.push_back({Severity::skipped, "clock", "the IdP sent no usable Date header; clock difference unknown", {}});
         co_return;

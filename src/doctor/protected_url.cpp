@@ -1,17 +1,12 @@
 #include "doctor/protected_url.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <vector>
+
+#include "text/ascii.hpp"
 
 namespace gh::doctor {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 std::vector<std::string_view> labels(std::string_view host) {
     std::vector<std::string_view> out;
@@ -29,7 +24,7 @@ std::optional<ProtectedUrl> parse_protected_url(std::string_view text) {
     ProtectedUrl u{.text = std::string(text)};
     const auto sep = text.find("://");
     if (sep == std::string_view::npos) return std::nullopt;
-    u.scheme = lower(text.substr(0, sep));
+    u.scheme = text::lower(text.substr(0, sep));
     if (u.scheme != "http" && u.scheme != "https") return std::nullopt;
     std::string_view authority = text.substr(sep + 3);
     authority = authority.substr(0, authority.find_first_of("/?#"));
@@ -39,7 +34,7 @@ std::optional<ProtectedUrl> parse_protected_url(std::string_view text) {
         authority = authority.substr(0, colon);
     }
     if (authority.empty()) return std::nullopt;
-    u.host = lower(authority);
+    u.host = text::lower(authority);
     if ((u.scheme == "https" && u.port == "443") || (u.scheme == "http" && u.port == "80")) u.port.clear();
     return u;
 }
@@ -47,7 +42,7 @@ std::optional<ProtectedUrl> parse_protected_url(std::string_view text) {
 bool domain_matches(std::string_view host, std::string_view domain) {
     if (domain.starts_with('.')) domain.remove_prefix(1);
     if (domain.empty()) return false;
-    const std::string h = lower(host), d = lower(domain);
+    const std::string h = text::lower(host), d = text::lower(domain);
     return h == d || (h.size() > d.size() && h.ends_with(d) && h[h.size() - d.size() - 1] == '.');
 }
 
@@ -63,7 +58,7 @@ std::string common_parent(std::string_view a, std::string_view b) {
 
 bool same_site(std::string_view a, std::string_view b) {
     const auto la = labels(a), lb = labels(b);
-    if (la.size() < 2 || lb.size() < 2) return lower(a) == lower(b);
+    if (la.size() < 2 || lb.size() < 2) return text::lower(a) == text::lower(b);
     return la[0] == lb[0] && la[1] == lb[1];
 }
 

@@ -4,7 +4,7 @@
 
 #include "doors/bearer_challenge.hpp"
 #include "doors/client_certificate_headers.hpp"
-#include "doors/identity_headers.hpp"
+#include "identity/identity_headers.hpp"
 #include "doors/sign_in_redirect.hpp"
 #include "http/form.hpp"
 #include "http/proxy_trust.hpp"
@@ -152,7 +152,7 @@ void HttpDoor::answer(const http::Request& req, const gate::OriginalRequest& o, 
             res.status(kind_ == DoorKind::nginx ? 202 : 200);
             // A public route carries no identity: `session` may still hold another request's user.
             if (d.reason != gate::Reason::public_route) {
-                write_identity_headers(session, *options_, res);
+                identity::write_identity_headers(session, *options_, res);
                 res.log_user(session.email.empty() ? session.user : session.email);
             }
             write_blank_identity_headers(session, d.reason == gate::Reason::public_route, res);
@@ -230,7 +230,7 @@ void HttpDoor::write_forbidden_page(const http::Request& req, const Described& o
         return start.substr(0, start.find(prefix + "/start"));
     }();
     const std::string id(http::request_id(req));
-    const std::string switch_account = auth_origin + prefix + "/sign_out?rd=" + http::percent_encode(original.url);
+    const std::string switch_account = auth_origin + prefix + "/sign_out?rd=" + text::percent_encode(original.url);
     const std::string sign_out = auth_origin + prefix + "/sign_out";
     pages::write_error_page(res, {.status = 403,
                                   .title = "Access denied",

@@ -19,7 +19,7 @@ std::string sign_in_location(const options::Options& o, std::string_view origina
     } else {
         origin = std::string(original_scheme) + "://" + std::string(original_host);
     }
-    return origin + o.proxy_prefix + "/start?rd=" + http::percent_encode(original_url);
+    return origin + o.proxy_prefix + "/start?rd=" + text::percent_encode(original_url);
 }
 
 }  // namespace gh::doors

@@ -1,7 +1,7 @@
 #pragma once
 // What the gate needs to authenticate a request by credentials in its Authorization header instead of a session
-// cookie: a bearer token (--skip-jwt-bearer-tokens, machines::BearerTokens) or a user and password
-// (--htpasswd-file, machines::BasicAuth). Interfaces here, so that the gate stays free of HTTP, OIDC and files.
+// cookie: a bearer token (--skip-jwt-bearer-tokens, credentials::BearerTokens) or a user and password
+// (--htpasswd-file, credentials::BasicAuth). Interfaces here, so that the gate stays free of HTTP, OIDC and files.
 #include <boost/asio/awaitable.hpp>
 #include <optional>
 #include <string>

@@ -13,7 +13,7 @@ enum class Verdict {
     malformed,         // the original request cannot be read one way only: refused before any rule (400/403)
 };
 
-// Every denial carries a reason that the log line (and later the metric) uses.
+// Every decision carries a reason, which its log line and the decisions metric (observe::count_decision) use.
 enum class Reason {
     allowed,
     public_route,  // --skip-auth-route / --skip-auth-preflight

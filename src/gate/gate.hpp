@@ -12,7 +12,7 @@
 #include "gate/route_rules.hpp"
 #include "gate/session_renewal.hpp"
 #include "options/options.hpp"
-#include "session/clock.hpp"
+#include "clock/clock.hpp"
 #include "session/session_store.hpp"
 
 namespace gh::gate {

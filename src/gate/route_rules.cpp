@@ -1,17 +1,12 @@
 #include "gate/route_rules.hpp"
 
-#include <cctype>
 #include <string>
+
+#include "text/ascii.hpp"
+#include "text/percent.hpp"
 
 namespace gh::gate {
 namespace {
-
-int hex(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 // Percent-decodes `item` only when it needs it, into a per-thread buffer (annotations rarely encode, so
 // the common case is a plain view and no copy). The view is valid until the next call on this thread.
@@ -19,24 +14,8 @@ std::string_view decoded(std::string_view item) {
     if (item.find_first_of("%+") == std::string_view::npos) return item;
     thread_local std::string buffer;
     buffer.clear();
-    for (std::size_t i = 0; i < item.size(); ++i) {
-        if (item[i] == '+') buffer += ' ';
-        else if (item[i] == '%' && i + 2 < item.size() && hex(item[i + 1]) >= 0 && hex(item[i + 2]) >= 0) {
-            buffer += static_cast<char>(hex(item[i + 1]) * 16 + hex(item[i + 2]));
-            i += 2;
-        } else {
-            buffer += item[i];
-        }
-    }
+    text::percent_decode_into(item, true, buffer);
     return buffer;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
 }
 
 // True when match(item) holds for one non-empty, trimmed item of a comma list. The list is decoded first,
@@ -81,7 +60,7 @@ Reason check_route_rules(const RouteRules& rules, const session::Session& s) {
         }))
         return Reason::route_group_not_allowed;
     if (!rules.allowed_emails.empty() &&
-        !any_item(rules.allowed_emails, [&](std::string_view e) { return iequals(e, s.email); }))
+        !any_item(rules.allowed_emails, [&](std::string_view e) { return text::iequals(e, s.email); }))
         return Reason::route_email_not_allowed;
     if (!rules.allowed_email_domains.empty()) {
         const auto at = s.email.rfind('@');
@@ -89,7 +68,7 @@ Reason check_route_rules(const RouteRules& rules, const session::Session& s) {
         if (!any_item(rules.allowed_email_domains, [&](std::string_view d) {
                 if (d == "*") return true;
                 if (d.starts_with('@')) d.remove_prefix(1);
-                return !domain.empty() && iequals(d, domain);
+                return !domain.empty() && text::iequals(d, domain);
             }))
             return Reason::route_email_domain_not_allowed;
     }

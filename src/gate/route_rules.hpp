@@ -1,6 +1,6 @@
 #pragma once
 // Per-app rules that arrive with each auth request: the query parameters ingress annotations put on the auth
-// URL (/oauth2/auth?allowed_groups=a,b&allowed_emails=x@y&allowed_email_domains=y), and later ext_authz
+// URL (/oauth2/auth?allowed_groups=a,b&allowed_emails=x@y&allowed_email_domains=y), or ext_authz
 // context_extensions with the same keys. Each kind given must pass (AND); within a kind any item may match (OR).
 #include <string_view>
 

@@ -3,16 +3,10 @@
 #include <algorithm>
 #include <array>
 
+#include "text/ascii.hpp"
+
 namespace gh::gate {
 namespace {
-
-// ASCII only, without the C locale's tolower call per character: run for every request with --email-domain.
-constexpr char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
-}
 
 // Which bytes may appear in each part of an address a domain rule judges (see well_formed_email).
 struct EmailBytes {
@@ -55,7 +49,7 @@ bool email_domain_allowed(std::string_view email, const std::vector<std::string>
     const std::string_view domain = email.substr(email.find('@') + 1);
     for (std::string_view d : domains) {
         if (d.starts_with('@')) d.remove_prefix(1);
-        if (iequals(domain, d)) return true;
+        if (text::iequals(domain, d)) return true;
     }
     return false;
 }

@@ -1,25 +1,16 @@
 #include "http/original_request.hpp"
 
 #include "http/request_checks.hpp"
+#include "text/ascii.hpp"
 
 namespace gh::http {
 namespace {
-
-char ascii_lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-bool is_alnum(char c) {
-    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
 
 // RFC 9110 §5.6.2 token: what a method may be made of.
 bool is_token(std::string_view s) {
     if (s.empty()) return false;
     for (const char c : s)
-        if (!is_alnum(c) && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) return false;
+        if (!text::is_alnum(c) && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) return false;
     return true;
 }
 
@@ -27,7 +18,7 @@ bool valid_port(std::string_view port) {
     if (port.empty() || port.size() > 5) return false;
     unsigned value = 0;
     for (const char c : port) {
-        if (!is_digit(c)) return false;
+        if (!text::is_digit(c)) return false;
         value = value * 10 + static_cast<unsigned>(c - '0');
     }
     return value <= 65535;
@@ -127,7 +118,7 @@ bool canonical_host(std::string_view authority, std::string& host, std::string_v
             port = rest.substr(1);
         }
         for (const char c : name.substr(1, name.size() - 2))
-            if (!is_digit(c) && !(ascii_lower(c) >= 'a' && ascii_lower(c) <= 'f') && c != ':' && c != '.') return false;
+            if (!text::is_digit(c) && !(text::ascii_lower(c) >= 'a' && text::ascii_lower(c) <= 'f') && c != ':' && c != '.') return false;
     } else if (const auto colon = authority.find(':'); colon != std::string_view::npos) {
         name = authority.substr(0, colon);
         port = authority.substr(colon + 1);
@@ -138,9 +129,9 @@ bool canonical_host(std::string_view authority, std::string& host, std::string_v
     if (name.empty() || name.front() == '.' || name.back() == '.') return false;
     char previous = 0;
     for (const char c : name) {
-        const bool allowed = is_alnum(c) || c == '-' || c == '.' || c == '_' || name.front() == '[';
+        const bool allowed = text::is_alnum(c) || c == '-' || c == '.' || c == '_' || name.front() == '[';
         if (!allowed || (c == '.' && previous == '.')) return false;
-        host += ascii_lower(c);
+        host += text::ascii_lower(c);
         previous = c;
     }
     return true;

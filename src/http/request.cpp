@@ -69,8 +69,8 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
         const std::string_view pair = query.substr(0, amp);
         query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
         const auto eq = pair.find('=');
-        if (percent_decode(pair.substr(0, eq), true) == key)
-            return eq == std::string_view::npos ? std::string{} : percent_decode(pair.substr(eq + 1), true);
+        if (text::percent_decode(pair.substr(0, eq), true) == key)
+            return eq == std::string_view::npos ? std::string{} : text::percent_decode(pair.substr(eq + 1), true);
     }
     return std::nullopt;
 }

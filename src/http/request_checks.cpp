@@ -4,14 +4,16 @@
 #include <boost/beast/core/string.hpp>
 #include <array>
 
+#include "text/ascii.hpp"
+
 namespace gh::http {
 namespace {
 
 namespace bhttp = boost::beast::http;
 
-constexpr bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
-constexpr bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+using text::is_alpha;
+using text::is_digit;
+using text::is_hex;
 
 // RFC 3986 reg-name characters other than pct-encoded: unreserved and sub-delims. A table, not a switch:
 // every request's Host is scanned with it.

@@ -10,6 +10,7 @@
 #include "http/proxy_trust.hpp"
 #include "login/cookie_attributes.hpp"
 #include "login/redirect_target.hpp"
+#include "login/session_identity.hpp"
 #include "observe/log_text.hpp"
 #include "observe/logs.hpp"
 #include "pages/pages.hpp"
@@ -64,7 +65,7 @@ void LoginFlow::fail(const http::Request& req, http::Response& res, int status, 
                        .message = line,
                        .http_status = status,
                        .host = host});
-    const std::string retry = options_->proxy_prefix + "/start?rd=" + http::percent_encode(rd.empty() ? "/" : rd);
+    const std::string retry = options_->proxy_prefix + "/start?rd=" + text::percent_encode(rd.empty() ? "/" : rd);
     pages::write_error_page(res, {.status = status,
                                   .title = status == 403 ? "Sign-in refused" : "Sign-in failed",
                                   .message = message,
@@ -75,11 +76,11 @@ void LoginFlow::fail(const http::Request& req, http::Response& res, int status, 
 void LoginFlow::sign_in(const http::Request& req, http::Response& res) const {
     if (options_->skip_provider_button) return start(req, res);
     if (password_.enabled()) return password_.write_page(req, res, redirect_target(req));
-    pages::write_sign_in_page(res, options_->proxy_prefix + "/start?rd=" + http::percent_encode(redirect_target(req)));
+    pages::write_sign_in_page(res, options_->proxy_prefix + "/start?rd=" + text::percent_encode(redirect_target(req)));
 }
 
 void LoginFlow::sign_in_page(const http::Request& req, http::Response& res, const std::string& rd, int status) const {
-    const std::string start_url = options_->proxy_prefix + "/start?rd=" + http::percent_encode(rd);
+    const std::string start_url = options_->proxy_prefix + "/start?rd=" + text::percent_encode(rd);
     if (options_->skip_provider_button) {
         res.status(302);
         res.header("Location", start_url);
@@ -108,7 +109,7 @@ void LoginFlow::start(const http::Request& req, http::Response& res) const {
                                       .message = "The identity provider cannot be reached yet. Please try again in a moment.",
                                       .request_id = id,
                                       .retry_url = options_->proxy_prefix + "/start?rd=" +
-                                                   http::percent_encode(redirect_target(req))});
+                                                   text::percent_encode(redirect_target(req))});
         return;
     }
     const auto state = new_login_state(redirect_target(req), callback_url(req),
@@ -172,11 +173,7 @@ boost::asio::awaitable<void> LoginFlow::callback(const http::Request& req, http:
 
     const std::int64_t now = clock_.now();
     session::Session s;
-    s.user = id.user;
-    s.email = id.email;
-    s.preferred_username = id.preferred_username;
-    s.groups = id.groups;
-    s.idp_session_id = id.idp_session_id;
+    adopt_identity(s, id);
     s.access_token = result.tokens->access_token;
     s.id_token = result.tokens->id_token;
     s.refresh_token = result.tokens->refresh_token;

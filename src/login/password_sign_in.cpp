@@ -11,6 +11,7 @@
 #include "observe/log_text.hpp"
 #include "observe/logs.hpp"
 #include "pages/pages.hpp"
+#include "text/ascii.hpp"
 
 namespace gh::login {
 namespace {
@@ -37,18 +38,12 @@ std::string origin_of(std::string_view rd) {
         const std::string_view origin = rd.substr(0, end);
         const auto authority = origin.substr(scheme.size());
         const bool plain = !authority.empty() && std::all_of(authority.begin(), authority.end(), [](char c) {
-            return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' ||
+            return text::is_alnum(c) || c == '.' || c == '-' || c == ':' || c == '[' ||
                    c == ']';
         });
         return plain ? std::string(origin) : std::string{};
     }
     return {};
-}
-
-bool same_host_without_case(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
 }
 
 }  // namespace
@@ -63,7 +58,7 @@ PasswordSignIn::PasswordSignIn(std::shared_ptr<const options::Options> options, 
       action_(options_->proxy_prefix + "/sign_in") {}
 
 std::string PasswordSignIn::start_url(const std::string& rd) const {
-    return options_->proxy_prefix + "/start?rd=" + http::percent_encode(rd);
+    return options_->proxy_prefix + "/start?rd=" + text::percent_encode(rd);
 }
 
 void PasswordSignIn::write_page(const http::Request& req, http::Response& res, const std::string& rd, int status,
@@ -106,7 +101,7 @@ boost::asio::awaitable<void> PasswordSignIn::submit(const http::Request& req, ht
     // A browser names the page that sent the form; a form from another site (a sibling subdomain included)
     // must not sign anyone in (login CSRF).
     if (const auto origin = req.header("Origin");
-        !origin.empty() && !same_host_without_case(authority_of(origin), url.host)) {
+        !origin.empty() && !text::iequals(authority_of(origin), url.host)) {
         refuse(req, res, 403, "This sign-in form was sent from another site.",
                "Origin '" + observe::log_text(origin) + "' is not this host");
         co_return;

@@ -16,7 +16,7 @@
 #include "http/response.hpp"
 #include "login/login_state.hpp"
 #include "options/options.hpp"
-#include "session/clock.hpp"
+#include "clock/clock.hpp"
 #include "session/session_store.hpp"
 
 namespace gh::login {

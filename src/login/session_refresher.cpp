@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "login/cookie_attributes.hpp"
+#include "login/session_identity.hpp"
 #include "observe/log_text.hpp"
 #include "observe/metrics.hpp"
 #include "oidc/refreshed_identity.hpp"
@@ -133,13 +134,7 @@ asio::awaitable<RefreshOutcome> SessionRefresher::refresh(session::Session& s, c
         observe::count_refresh(observe::RefreshOutcome::refused);
         co_return RefreshOutcome::refused;
     }
-    if (t.has_identity) {
-        s.user = t.identity.user;
-        s.email = t.identity.email;
-        s.preferred_username = t.identity.preferred_username;
-        s.groups = t.identity.groups;
-        if (!t.identity.idp_session_id.empty()) s.idp_session_id = t.identity.idp_session_id;
-    }
+    if (t.has_identity) adopt_identity(s, t.identity);
     if (!t.access_token.empty()) s.access_token = t.access_token;
     if (!t.id_token.empty()) s.id_token = t.id_token;
     if (!t.refresh_token.empty()) s.refresh_token = t.refresh_token;  // rotated by the IdP

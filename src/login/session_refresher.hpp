@@ -11,7 +11,7 @@
 #include "gate/session_renewal.hpp"
 #include "oidc/provider.hpp"
 #include "options/options.hpp"
-#include "session/clock.hpp"
+#include "clock/clock.hpp"
 #include "session/session_store.hpp"
 
 namespace gh::login {

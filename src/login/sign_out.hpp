@@ -9,7 +9,7 @@
 #include "http/response.hpp"
 #include "oidc/provider.hpp"
 #include "options/options.hpp"
-#include "session/clock.hpp"
+#include "clock/clock.hpp"
 #include "session/session_store.hpp"
 
 namespace gh::login {

@@ -31,7 +31,7 @@ enum class Endpoint : std::uint8_t {
 // Records one answer. The three auth doors and the gRPC door also feed the auth latency histogram.
 void count_request(Endpoint endpoint, int status, std::chrono::nanoseconds elapsed);
 
-// Records one authorization decision by its reason (gate::Reason as an index below max_reasons).
+// Records one authorization decision by its reason (gate::Reason as an index below kMaxReasons).
 inline constexpr std::size_t kMaxReasons = 32;
 void count_decision(std::size_t reason);
 

@@ -199,7 +199,7 @@ asio::awaitable<RedeemResult> Provider::call_token_endpoint(std::vector<std::pai
     } else {
         // RFC 6749 §2.3.1: each part form-encoded before base64.
         const std::string credentials =
-            http::percent_encode(config_.client_id) + ":" + http::percent_encode(config_.client_secret);
+            text::percent_encode(config_.client_id) + ":" + text::percent_encode(config_.client_secret);
         req.headers.emplace_back("Authorization", "Basic " + crypto::base64_encode(crypto::as_bytes(credentials)));
     }
     req.body = http::form_encode(form);

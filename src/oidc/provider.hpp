@@ -17,7 +17,7 @@
 #include "oidc/jws.hpp"
 #include "oidc/logout_token.hpp"
 #include "oidc/token_claims.hpp"
-#include "session/clock.hpp"
+#include "clock/clock.hpp"
 
 namespace gh::oidc {
 

@@ -16,7 +16,7 @@
 
 #include "http/exchange.hpp"
 #include "http/form.hpp"
-#include "http/http_date.hpp"
+#include "text/http_date.hpp"
 #include "http/request_id.hpp"
 #include "observe/log_text.hpp"
 
@@ -121,7 +121,7 @@ std::string file_relative_path(std::string_view request_path, std::string_view r
     std::string_view rest = request_path;
     if (route != "/" && rest.starts_with(route))
         rest.remove_prefix(route.ends_with('/') ? route.size() - 1 : route.size());
-    const std::string decoded = http::percent_decode(rest);
+    const std::string decoded = text::percent_decode(rest);
     if (decoded.empty()) return "/";
     if (!decoded.starts_with('/') || decoded.find('\0') != std::string::npos || decoded.find('\\') != std::string::npos)
         return {};
@@ -211,8 +211,8 @@ asio::awaitable<void> FileUpstream::serve(const http::Request& req, const option
         answer_plain(res, 404, "Not Found\n");
         co_return;
     }
-    const std::string last_modified = http::format_http_date(found.modified);
-    if (const auto since = http::parse_http_date(req.header("If-Modified-Since")); since && found.modified <= *since) {
+    const std::string last_modified = text::format_http_date(found.modified);
+    if (const auto since = text::parse_http_date(req.header("If-Modified-Since")); since && found.modified <= *since) {
         res.status(304);
         res.header("Last-Modified", last_modified);
         res.finish();

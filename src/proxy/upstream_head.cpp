@@ -3,7 +3,7 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 
-#include "doors/identity_headers.hpp"
+#include "identity/identity_headers.hpp"
 #include "session/cookie_jar.hpp"
 
 namespace gh::proxy {
@@ -84,7 +84,7 @@ std::string answer_head_lines(const session::Session* s, const options::Options&
                               const std::vector<std::string>& set_cookies) {
     std::string lines;
     for (const auto& c : set_cookies) add(lines, "Set-Cookie", c);
-    if (s) doors::for_each_identity_header(*s, o, [&](std::string_view name, std::string_view value) { add(lines, name, value); });
+    if (s) identity::for_each_identity_header(*s, o, [&](std::string_view name, std::string_view value) { add(lines, name, value); });
     return lines;
 }
 
@@ -112,12 +112,12 @@ void write_upstream_head(const http::Request& req, const options::Options& o, co
     const bool trusted = req.via_trusted_proxy();
     for (const auto& field : req.header_fields()) {
         const std::string_view name = field.name_string();
-        if (is_hop_by_hop(name, connection) || doors::is_identity_header(name) || iequals(name, "host") ||
+        if (is_hop_by_hop(name, connection) || identity::is_identity_header(name) || iequals(name, "host") ||
             iequals(name, "content-length") || iequals(name, "cookie") || iequals(name, "expect") ||
             // Written anew below; a client's X_Forwarded_For would reach a CGI app as the same variable.
-            doors::same_header_to_an_app(name, "x-forwarded-for") ||
-            doors::same_header_to_an_app(name, "x-forwarded-proto") ||
-            doors::same_header_to_an_app(name, "x-forwarded-host") ||
+            identity::same_header_to_an_app(name, "x-forwarded-for") ||
+            identity::same_header_to_an_app(name, "x-forwarded-proto") ||
+            identity::same_header_to_an_app(name, "x-forwarded-host") ||
             (iequals(name, "authorization") && drops_client_authorization(o, s)))
             continue;
         add(out, name, field.value());
@@ -142,7 +142,7 @@ void write_upstream_head(const http::Request& req, const options::Options& o, co
     if (s) {
         // As oauth2-proxy: --pass-basic-auth brings the user and e-mail headers even without --pass-user-headers.
         if (o.pass_user_headers || o.pass_basic_auth) {
-            add(out, "X-Forwarded-User", doors::upstream_user(*s, o));
+            add(out, "X-Forwarded-User", identity::upstream_user(*s, o));
             if (!s->email.empty()) add(out, "X-Forwarded-Email", s->email);
         }
         if (o.pass_user_headers) {
@@ -154,7 +154,7 @@ void write_upstream_head(const http::Request& req, const options::Options& o, co
         if (o.pass_authorization_header) {
             if (!s->id_token.empty()) add(out, "Authorization", "Bearer " + s->id_token);
         } else if (o.pass_basic_auth) {
-            add(out, "Authorization", doors::basic_credentials(doors::upstream_user(*s, o), o.basic_auth_password.reveal()));
+            add(out, "Authorization", identity::basic_credentials(identity::upstream_user(*s, o), o.basic_auth_password.reveal()));
         }
     }
     if (const auto upgrade = requested_upgrade(req); !upgrade.empty()) {

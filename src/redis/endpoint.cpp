@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "http/form.hpp"
+#include "text/percent.hpp"
 
 namespace gh::redis {
 namespace {
@@ -45,8 +45,8 @@ std::optional<Endpoint> parse_endpoint(std::string_view url, std::string& error)
         // redis://secret@host is a password alone, as redis-cli and go-redis read it.
         const std::string_view user = colon == std::string_view::npos ? std::string_view{} : userinfo.substr(0, colon);
         const std::string_view pass = colon == std::string_view::npos ? userinfo : userinfo.substr(colon + 1);
-        e.username = http::percent_decode(user);
-        e.password = http::percent_decode(pass);
+        e.username = text::percent_decode(user);
+        e.password = text::percent_decode(pass);
     }
     std::string_view port_text;
     if (url.starts_with('[')) {

@@ -1,6 +1,6 @@
 #include "session/set_cookie.hpp"
 
-#include "http/http_date.hpp"
+#include "text/http_date.hpp"
 
 namespace gh::session {
 namespace {
@@ -32,7 +32,7 @@ std::string format_set_cookie(std::string_view name, std::string_view value, con
     append_attributes(out, attrs);
     if (attrs.max_age > 0) {
         out += "; Expires=";
-        out += http::format_http_date(now + attrs.max_age);
+        out += text::format_http_date(now + attrs.max_age);
         out += "; Max-Age=";
         out += std::to_string(attrs.max_age);
     }

@@ -15,7 +15,7 @@
 #include "options/value_parsers.hpp"
 #include "redis/cluster_client.hpp"
 #include "redis/single_client.hpp"
-#include "session/clock.hpp"
+#include "clock/clock.hpp"
 #include "session/cookie_session_store.hpp"
 #include "session/redis_session_store.hpp"
 

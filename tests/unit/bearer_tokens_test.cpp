@@ -1,4 +1,4 @@
-// machines::BearerTokens with a real Provider: the issuer's keys come from a JWKS endpoint served here over HTTP,
+// credentials::BearerTokens with a real Provider: the issuer's keys come from a JWKS endpoint served here over HTTP,
 // tokens are signed by an independent OpenSSL signer (jose_test_keys.hpp). What the integration tests cannot wait
 // for: a token remembered by a thread stops working when it expires (plus the 60 s of skew), without another
 // signature check; a token one character away is never found in that memory.
@@ -15,7 +15,7 @@
 #include <thread>
 
 #include "jose_test_keys.hpp"
-#include "machines/bearer_tokens.hpp"
+#include "credentials/bearer_tokens.hpp"
 #include "test_sessions.hpp"
 
 using namespace gh;
@@ -88,7 +88,7 @@ TEST(BearerTokens, ARememberedTokenExpiresWithoutAnotherCheckAndALookAlikeIsNeve
     }());
     ASSERT_TRUE(issuer.ready());
 
-    const machines::BearerTokens tokens({{&issuer, {"ci-api"}}}, clock);
+    const credentials::BearerTokens tokens({{&issuer, {"ci-api"}}}, clock);
     const std::string token = test::sign(key, {{"iss", jwks.url()}, {"aud", "ci-api"}, {"sub", "ci-job"},
                                                {"email", "ci@example.com"}, {"email_verified", true}, {"iat", test::kNow}, {"exp", test::kNow + 30}});
     session::Session s;
@@ -108,9 +108,9 @@ TEST(BearerTokens, ARememberedTokenExpiresWithoutAnotherCheckAndALookAlikeIsNeve
     look_alike.back() = look_alike.back() == 'A' ? 'B' : 'A';
     EXPECT_FALSE(tokens.find_now(look_alike, again)) << "a changed signature is not the remembered token";
 
-    clock.set(test::kNow + 30 + machines::BearerTokens::kSkew - 1);
+    clock.set(test::kNow + 30 + credentials::BearerTokens::kSkew - 1);
     EXPECT_EQ(tokens.find_now(token, again)->outcome, Outcome::ok) << "within the skew";
-    clock.set(test::kNow + 30 + machines::BearerTokens::kSkew);
+    clock.set(test::kNow + 30 + credentials::BearerTokens::kSkew);
     remembered = tokens.find_now(token, again);
     ASSERT_TRUE(remembered);
     EXPECT_EQ(remembered->outcome, Outcome::expired);

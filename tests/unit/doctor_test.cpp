@@ -6,7 +6,7 @@
 #include "doctor/config_checks.hpp"
 #include "doctor/cookie_size.hpp"
 #include "doctor/idp_checks.hpp"
-#include "http/http_date.hpp"
+#include "text/http_date.hpp"
 #include "test_options.hpp"
 
 namespace gh::doctor {
@@ -150,8 +150,8 @@ TEST(Doctor, ClockDifferencesBeyondTheToleranceAreErrors) {
     const auto f = clock_finding(-300, "idp.example.com");
     EXPECT_EQ(f.severity, Severity::error);
     EXPECT_NE(f.message.find("300 s behind the IdP (idp.example.com)"), std::string::npos);
-    EXPECT_EQ(http::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777);
-    EXPECT_FALSE(http::parse_http_date("yesterday"));
+    EXPECT_EQ(text::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777);
+    EXPECT_FALSE(text::parse_http_date("yesterday"));
 }
 
 std::string jwt_with(const std::string& payload_json) {

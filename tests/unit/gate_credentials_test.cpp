@@ -1,7 +1,7 @@
 // How the gate decides on credentials in the Authorization header, whatever verified them: the token or password
 // decides; a failed bearer token lets a valid session cookie decide only with --bearer-token-login-fallback; users
 // of --htpasswd-file pass the e-mail rules but not the group rules. The verifier here is a stand-in that answers
-// what the test says (the real ones, machines::BearerTokens and BasicAuth, are tested against a real IdP and a real
+// what the test says (the real ones, credentials::BearerTokens and BasicAuth, are tested against a real IdP and a real
 // htpasswd file in bearer_tokens.test.mjs and htpasswd.test.mjs).
 #include <gtest/gtest.h>
 

@@ -1,10 +1,10 @@
 // --htpasswd-file: bcrypt entries only, refused at load otherwise; passwords checked with libcrypt's bcrypt.
 // The hashes below were made with Apache's `htpasswd -nbB` (apache2-utils).
-#include "machines/htpasswd.hpp"
+#include "credentials/htpasswd.hpp"
 
 #include <gtest/gtest.h>
 
-using gh::machines::Htpasswd;
+using gh::credentials::Htpasswd;
 
 namespace {
 const std::string kAlice = "alice:$2y$05$p8ZGD6i03YMWdpL87slP6OJOjP9jSGNX1AC0adUf12JYdbg2tDvbO";  // alice-password

@@ -3,10 +3,10 @@
 // tests/integration/github_provider.test.mjs.
 #include <gtest/gtest.h>
 
-#include "providers/api_call.hpp"
-#include "providers/entra_groups.hpp"
-#include "providers/github_account.hpp"
-#include "providers/google_account.hpp"
+#include "oidc/providers/api_call.hpp"
+#include "oidc/providers/entra_groups.hpp"
+#include "oidc/providers/github_account.hpp"
+#include "oidc/providers/google_account.hpp"
 
 using gh::providers::github_refusal;
 using gh::providers::GithubRules;

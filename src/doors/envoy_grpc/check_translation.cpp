@@ -3,20 +3,17 @@
 #include <algorithm>
 #include <array>
 
-#include "doors/identity_headers.hpp"
+#include "identity/identity_headers.hpp"
+#include "text/ascii.hpp"
 
 namespace gh::doors::envoy_grpc {
 namespace {
 
 using envoy::config::core::v3::HeaderValueOption;
 
-// ASCII only, by hand: header names are ASCII tokens, and std::tolower consults the locale for every character
-// (a few hundred calls per Check).
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
 bool lower_case_equals(std::string_view key, std::string_view lower) {
     return key.size() == lower.size() &&
-           std::equal(key.begin(), key.end(), lower.begin(), [](char a, char b) { return ascii_lower(a) == b; });
+           std::equal(key.begin(), key.end(), lower.begin(), [](char a, char b) { return text::ascii_lower(a) == b; });
 }
 
 // Lower-cases `name` into `buffer`, or into `spill` when longer (a client may send any name).
@@ -27,7 +24,7 @@ std::string_view lower_into(std::string_view name, NameBuffer& buffer, std::stri
         spill.resize(name.size());
         out = spill.data();
     }
-    std::transform(name.begin(), name.end(), out, ascii_lower);
+    std::transform(name.begin(), name.end(), out, text::ascii_lower);
     return {out, name.size()};
 }
 
@@ -41,7 +38,7 @@ void read_headers(const envoy::service::auth::v3::AttributeContext::HttpRequest&
         else if (lower_case_equals(key, "authorization")) view.authorization = value;
         else if (lower_case_equals(key, "x-forwarded-client-cert")) view.forwarded_client_cert = value;
         // Look-alikes too (x_auth_request_user, X.Forwarded.Email): an app may read them as ours.
-        if (is_identity_header(key)) view.client_identity_headers.push_back(key);
+        if (identity::is_identity_header(key)) view.client_identity_headers.push_back(key);
     };
     for (const auto& [key, value] : http.headers()) take(key, value);
     for (const auto& h : http.header_map().headers())
@@ -104,7 +101,7 @@ void write_allow(const session::Session* s, const options::Options& o, const Che
     std::array<std::string_view, 8> ours;
     std::size_t count = 0;
     if (s)
-        for_each_identity_header(*s, o, [&](std::string_view name, std::string_view value) {
+        identity::for_each_identity_header(*s, o, [&](std::string_view name, std::string_view value) {
             std::string unused;  // our names are short
             ours.at(count) = lower_into(name, buffers.at(count), unused);
             add_header(*ok->mutable_headers(), ours[count], value, true);

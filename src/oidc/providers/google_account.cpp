@@ -1,9 +1,9 @@
-#include "providers/google_account.hpp"
+#include "oidc/providers/google_account.hpp"
 
 #include <algorithm>
 #include <boost/beast/core/string.hpp>
 
-#include "providers/api_call.hpp"
+#include "oidc/providers/api_call.hpp"
 
 namespace gh::providers {
 

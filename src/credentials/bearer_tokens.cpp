@@ -1,11 +1,11 @@
-#include "machines/bearer_tokens.hpp"
+#include "credentials/bearer_tokens.hpp"
 
 #include <openssl/sha.h>
 
 #include "oidc/bearer_token.hpp"
 #include "session/opened_values.hpp"
 
-namespace gh::machines {
+namespace gh::credentials {
 namespace {
 
 // What a thread has verified, keyed by the token's SHA-256 (32 bytes). Only successes are remembered.
@@ -67,4 +67,4 @@ boost::asio::awaitable<gate::CredentialCheck> BearerTokens::verify(std::string_v
     co_return gate::CredentialCheck{Outcome::ok, {}};
 }
 
-}  // namespace gh::machines
+}  // namespace gh::credentials

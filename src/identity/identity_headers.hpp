@@ -6,7 +6,7 @@
 #include "options/options.hpp"
 #include "session/session.hpp"
 
-namespace gh::doors {
+namespace gh::identity {
 
 // Calls `emit(name, value)` for X-Auth-Request-* (with --set-xauthrequest, and -Access-Token with
 // --pass-access-token), Authorization (--set-authorization-header, --set-basic-auth) and GAP-Auth. Values come only from the session, never from the request, so a
@@ -63,4 +63,4 @@ void for_each_identity_header(const session::Session& s, const options::Options&
             emit(std::string_view("Authorization"), value);
 }
 
-}  // namespace gh::doors
+}  // namespace gh::identity

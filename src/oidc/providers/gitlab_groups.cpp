@@ -1,9 +1,9 @@
-#include "providers/gitlab_groups.hpp"
+#include "oidc/providers/gitlab_groups.hpp"
 
 #include <algorithm>
 #include <boost/beast/core/string.hpp>
 
-#include "providers/api_call.hpp"
+#include "oidc/providers/api_call.hpp"
 
 namespace gh::providers {
 

@@ -1,5 +1,5 @@
 #pragma once
-// Everything outside --proxy-prefix: oauth2-proxy's upstream side. The gate decides as for any door; an allowed
+// Reverse-proxy mode's door: everything outside --proxy-prefix, oauth2-proxy's upstream side. The gate decides as for any door; an allowed
 // request is answered by its --upstream (static://CODE, file:///dir, or proxied to http://… in reverse-proxy mode). A browser
 // that must sign in gets the sign-in page (403, as oauth2-proxy answers), a program 401 with the challenge.
 #include <boost/asio/awaitable.hpp>
@@ -14,11 +14,11 @@
 #include "proxy/file_upstream.hpp"
 #include "proxy/reverse_proxy.hpp"
 
-namespace gh::app {
+namespace gh::doors {
 
-class UpstreamEndpoint {
+class UpstreamDoor {
 public:
-    UpstreamEndpoint(std::shared_ptr<const options::Options> options, const gate::Gate& gate,
+    UpstreamDoor(std::shared_ptr<const options::Options> options, const gate::Gate& gate,
                      const login::LoginFlow& login);
 
     boost::asio::awaitable<void> handle(const http::Request& req, http::Response& res) const;
@@ -35,4 +35,4 @@ private:
     std::unique_ptr<proxy::FileUpstream> files_;  // with a file:// upstream (its own small pool for disk reads)
 };
 
-}  // namespace gh::app
+}  // namespace gh::doors

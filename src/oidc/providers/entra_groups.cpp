@@ -1,6 +1,6 @@
-#include "providers/entra_groups.hpp"
+#include "oidc/providers/entra_groups.hpp"
 
-#include "providers/api_call.hpp"
+#include "oidc/providers/api_call.hpp"
 
 namespace gh::providers {
 namespace {

@@ -5,10 +5,10 @@
 #include <string>
 #include <string_view>
 
-namespace gh::http {
+namespace gh::text {
 
 std::string format_http_date(std::int64_t unix_seconds);
 // Only the IMF-fixdate form ("Sun, 06 Nov 1994 08:49:37 GMT"), the one senders must use; nullopt otherwise.
 std::optional<std::int64_t> parse_http_date(std::string_view date);
 
-}  // namespace gh::http
+}  // namespace gh::text

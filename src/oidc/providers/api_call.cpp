@@ -1,4 +1,4 @@
-#include "providers/api_call.hpp"
+#include "oidc/providers/api_call.hpp"
 
 #include <chrono>
 

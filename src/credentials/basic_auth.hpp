@@ -14,10 +14,10 @@
 
 #include "authz/watched_file.hpp"
 #include "gate/credentials.hpp"
-#include "machines/htpasswd.hpp"
-#include "session/clock.hpp"
+#include "credentials/htpasswd.hpp"
+#include "clock/clock.hpp"
 
-namespace gh::machines {
+namespace gh::credentials {
 
 // Also the sign-in page's password form (gate::PasswordVerifier): the same users, checks and limits.
 class BasicAuth final : public gate::CredentialVerifier, public gate::PasswordVerifier {
@@ -59,4 +59,4 @@ private:
     mutable std::unordered_map<std::string, Failures> failures_;
 };
 
-}  // namespace gh::machines
+}  // namespace gh::credentials

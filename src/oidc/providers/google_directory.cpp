@@ -1,10 +1,10 @@
-#include "providers/google_directory.hpp"
+#include "oidc/providers/google_directory.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include "crypto/base64.hpp"
 #include "http/form.hpp"
-#include "providers/api_call.hpp"
+#include "oidc/providers/api_call.hpp"
 
 namespace gh::providers {
 namespace {
@@ -75,8 +75,8 @@ boost::asio::awaitable<GroupsResult> GoogleDirectory::member_of(const std::strin
     if (token.empty()) co_return out;
     const Headers headers{{"Authorization", "Bearer " + token}, {"Accept", "application/json"}};
     for (const auto& group : groups) {
-        const std::string url = directory_ + "/admin/directory/v1/groups/" + http::percent_encode(group) +
-                                "/hasMember/" + http::percent_encode(email);
+        const std::string url = directory_ + "/admin/directory/v1/groups/" + text::percent_encode(group) +
+                                "/hasMember/" + text::percent_encode(email);
         const ApiResult r = co_await api_get(client_, url, headers);
         // 404 (no such group) and 400 (a member outside the domain) both mean "not a member"; anything else, the
         // API or our delegation failing, must not quietly turn into a refusal or an admission.
@@ -96,7 +96,7 @@ boost::asio::awaitable<GroupsResult> GoogleDirectory::groups_of(const std::strin
     if (token.empty()) co_return out;
     const Headers headers{{"Authorization", "Bearer " + token}, {"Accept", "application/json"}};
     const std::string base =
-        directory_ + "/admin/directory/v1/groups?maxResults=200&userKey=" + http::percent_encode(email);
+        directory_ + "/admin/directory/v1/groups?maxResults=200&userKey=" + text::percent_encode(email);
     std::string url = base;
     for (int page = 0; page < kMaxPages; ++page) {
         const ApiResult r = co_await api_get(client_, url, headers);
@@ -110,7 +110,7 @@ boost::asio::awaitable<GroupsResult> GoogleDirectory::groups_of(const std::strin
                     out.groups.push_back(g["email"].get<std::string>());
         const std::string next = r.body.is_object() ? r.body.value("nextPageToken", std::string{}) : std::string{};
         if (next.empty()) co_return out;
-        url = base + "&pageToken=" + http::percent_encode(next);
+        url = base + "&pageToken=" + text::percent_encode(next);
     }
     out.error = "Directory API groups: more than " + std::to_string(kMaxPages) + " pages";
     co_return out;

@@ -1,9 +1,9 @@
-#include "providers/github_account.hpp"
+#include "oidc/providers/github_account.hpp"
 
 #include <algorithm>
 #include <boost/beast/core/string.hpp>
 
-#include "providers/api_call.hpp"
+#include "oidc/providers/api_call.hpp"
 
 namespace gh::providers {
 namespace {

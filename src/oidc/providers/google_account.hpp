@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "oidc/provider.hpp"
-#include "providers/google_directory.hpp"
+#include "oidc/providers/google_directory.hpp"
 
 namespace gh::providers {
 

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <unordered_map>
 
-namespace gh::machines {
+namespace gh::credentials {
 
 class Htpasswd {
 public:
@@ -28,4 +28,4 @@ private:
     std::unordered_map<std::string, std::string, Hash, std::equal_to<>> users_;
 };
 
-}  // namespace gh::machines
+}  // namespace gh::credentials

@@ -1,8 +1,8 @@
-#include "http/http_date.hpp"
+#include "text/http_date.hpp"
 
 #include <ctime>
 
-namespace gh::http {
+namespace gh::text {
 
 std::string format_http_date(std::int64_t unix_seconds) {
     const std::time_t t = static_cast<std::time_t>(unix_seconds);
@@ -21,4 +21,4 @@ std::optional<std::int64_t> parse_http_date(std::string_view date) {
     return static_cast<std::int64_t>(timegm(&tm));
 }
 
-}  // namespace gh::http
+}  // namespace gh::text

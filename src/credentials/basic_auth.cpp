@@ -1,4 +1,4 @@
-#include "machines/basic_auth.hpp"
+#include "credentials/basic_auth.hpp"
 
 #include <openssl/hmac.h>
 
@@ -10,7 +10,7 @@
 #include "crypto/random.hpp"
 #include "session/opened_values.hpp"
 
-namespace gh::machines {
+namespace gh::credentials {
 namespace {
 
 namespace asio = boost::asio;
@@ -122,4 +122,4 @@ asio::awaitable<CredentialCheck> BasicAuth::verify_password(std::string_view use
 
 bool BasicAuth::lists(std::string_view user) const { return file_.current_for_this_thread().hash_of(user) != nullptr; }
 
-}  // namespace gh::machines
+}  // namespace gh::credentials

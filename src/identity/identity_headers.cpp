@@ -1,8 +1,8 @@
-#include "doors/identity_headers.hpp"
+#include "identity/identity_headers.hpp"
 
 #include "crypto/base64.hpp"
 
-namespace gh::doors {
+namespace gh::identity {
 
 void write_identity_headers(const session::Session& s, const options::Options& o, http::Response& res) {
     for_each_identity_header(s, o, [&res](std::string_view name, std::string_view value) { res.header(name, value); });
@@ -61,4 +61,4 @@ bool is_identity_header(std::string_view name) {
     return same_header_to_an_app(name, "gap-auth");
 }
 
-}  // namespace gh::doors
+}  // namespace gh::identity

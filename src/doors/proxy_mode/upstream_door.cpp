@@ -1,14 +1,14 @@
-#include "app/upstream_endpoint.hpp"
+#include "doors/proxy_mode/upstream_door.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include "doors/bearer_challenge.hpp"
-#include "doors/identity_headers.hpp"
 #include "doors/sign_in_redirect.hpp"
 #include "http/form.hpp"
 #include "http/original_request.hpp"
 #include "http/proxy_trust.hpp"
 #include "http/request_id.hpp"
+#include "identity/identity_headers.hpp"
 #include "observe/log_text.hpp"
 #include "observe/logs.hpp"
 #include "observe/metrics.hpp"
@@ -16,16 +16,16 @@
 #include "proxy/upstream_head.hpp"
 #include "proxy/upstream_routes.hpp"
 
-namespace gh::app {
+namespace gh::doors {
 
-UpstreamEndpoint::UpstreamEndpoint(std::shared_ptr<const options::Options> options, const gate::Gate& gate,
+UpstreamDoor::UpstreamDoor(std::shared_ptr<const options::Options> options, const gate::Gate& gate,
                                    const login::LoginFlow& login)
     : options_(std::move(options)), gate_(gate), login_(login), proxy_(options_) {
     for (const auto& u : options_->upstreams)
         if (u.kind == proxy::Upstream::Kind::file) files_ = std::make_unique<proxy::FileUpstream>();
 }
 
-boost::asio::awaitable<void> UpstreamEndpoint::handle(const http::Request& req, http::Response& res) const {
+boost::asio::awaitable<void> UpstreamDoor::handle(const http::Request& req, http::Response& res) const {
     // TRACE echoes the request, cookies and all, back to whoever can read the answer (cross-site tracing); nothing
     // behind an SSO gate needs it.
     if (req.method() == "TRACE") {
@@ -66,7 +66,7 @@ boost::asio::awaitable<void> UpstreamEndpoint::handle(const http::Request& req, 
     if (options_->upstreams.empty() || (to && to->kind == proxy::Upstream::Kind::static_response)) {
         res.status(to ? to->status : 200);
         for (const auto& c : set_cookies) res.header("Set-Cookie", c);
-        if (identified) doors::write_identity_headers(s, *options_, res);
+        if (identified) identity::write_identity_headers(s, *options_, res);
         res.finish("Authenticated\n");
         co_return;
     }
@@ -83,7 +83,7 @@ boost::asio::awaitable<void> UpstreamEndpoint::handle(const http::Request& req, 
     co_await proxy_.forward(req, *to, identified ? &s : nullptr, set_cookies, res);
 }
 
-void UpstreamEndpoint::refuse(const http::Request& req, const http::OriginalRequest& read, http::Response& res,
+void UpstreamDoor::refuse(const http::Request& req, const http::OriginalRequest& read, http::Response& res,
                               const gate::Decision& d) const {
     const std::vector<std::string>& set_cookies = d.set_cookies;
     const std::string id(http::request_id(req));
@@ -144,4 +144,4 @@ void UpstreamEndpoint::refuse(const http::Request& req, const http::OriginalRequ
     }
 }
 
-}  // namespace gh::app
+}  // namespace gh::doors

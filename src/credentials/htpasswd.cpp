@@ -1,4 +1,4 @@
-#include "machines/htpasswd.hpp"
+#include "credentials/htpasswd.hpp"
 
 #include <crypt.h>
 
@@ -7,7 +7,7 @@
 
 #include "crypto/bytes.hpp"
 
-namespace gh::machines {
+namespace gh::credentials {
 namespace {
 
 bool is_bcrypt(std::string_view hash) {
@@ -63,4 +63,4 @@ bool Htpasswd::password_matches(std::string_view password, const std::string& ha
     return out && out[0] != '*' && crypto::constant_time_equal(std::string_view(out), hash);
 }
 
-}  // namespace gh::machines
+}  // namespace gh::credentials

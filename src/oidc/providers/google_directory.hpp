@@ -14,7 +14,7 @@
 #include "crypto/rsa_signer.hpp"
 #include "http/client.hpp"
 #include "options/options.hpp"
-#include "session/clock.hpp"
+#include "clock/clock.hpp"
 
 namespace gh::providers {
 

@@ -13,9 +13,9 @@
 
 #include "gate/credentials.hpp"
 #include "oidc/provider.hpp"
-#include "session/clock.hpp"
+#include "clock/clock.hpp"
 
-namespace gh::machines {
+namespace gh::credentials {
 
 class BearerTokens final : public gate::CredentialVerifier {
 public:
@@ -41,4 +41,4 @@ private:
     std::uint64_t id_;  // names this instance's entries in the per-thread memory of verified tokens
 };
 
-}  // namespace gh::machines
+}  // namespace gh::credentials
