@@ -77,7 +77,12 @@ class StreamExchange final : public Exchange {
 public:
     StreamExchange(Stream& stream, beast::flat_buffer& buffer, StreamedParser& parser, Registration& reg,
                    std::chrono::milliseconds timeout)
-        : stream_(stream), buffer_(buffer), parser_(parser), reg_(reg), timeout_(timeout) {}
+        : stream_(stream),
+          buffer_(buffer),
+          parser_(parser),
+          reg_(reg),
+          timeout_(timeout),
+          header_fields_(static_cast<std::size_t>(std::distance(parser.get().begin(), parser.get().end()))) {}
 
     asio::awaitable<std::size_t> read_body(asio::mutable_buffer into, boost::system::error_code& ec) override {
         ec = {};
@@ -87,8 +92,15 @@ public:
         body.size = into.size();
         reg_.arm(timeout_);
         auto [read_ec, n] = co_await beast::http::async_read_some(stream_, buffer_, parser_, kTuple);
+        reg_.disarm();  // bounded is the read, not what the handler then waits for
         // buffer_body reports a full buffer as need_buffer: not an error, the handler reads again.
         if (read_ec && read_ec != beast::http::error::need_buffer) ec = read_ec;
+        // Trailer fields would join the header fields the gate already judged (a late Upgrade, say): refused.
+        if (!ec && parser_.is_done() && parser_.chunked() &&
+            static_cast<std::size_t>(std::distance(parser_.get().begin(), parser_.get().end())) != header_fields_) {
+            spdlog::info("rejected request body: trailer fields in a chunked body");
+            ec = beast::http::error::bad_field;
+        }
         co_return into.size() - body.size;
     }
     bool body_done() const override { return parser_.is_done(); }
@@ -100,6 +112,7 @@ public:
     asio::awaitable<void> write(asio::const_buffer bytes, boost::system::error_code& ec) override {
         reg_.arm(timeout_);
         auto [write_ec, n] = co_await asio::async_write(stream_, bytes, kTuple);
+        reg_.disarm();
         ec = write_ec;
     }
     asio::awaitable<std::size_t> read_raw(asio::mutable_buffer into, boost::system::error_code& ec) override {
@@ -111,6 +124,7 @@ public:
         }
         reg_.arm(timeout_);
         auto [read_ec, n] = co_await stream_.async_read_some(into, kTuple);
+        reg_.disarm();
         ec = read_ec;
         co_return n;
     }
@@ -121,6 +135,7 @@ private:
     StreamedParser& parser_;
     Registration& reg_;
     std::chrono::milliseconds timeout_;
+    std::size_t header_fields_;  // the request's header fields, before any trailer
 };
 
 // The answer to a request that could not be parsed; the connection closes after it.
@@ -223,6 +238,7 @@ asio::awaitable<bool> serve_streamed(Worker& w, Stream& stream, Registration& re
     StreamExchange<Stream> exchange(stream, scratch->buffer, parser, reg, w.limits.stream_timeout);
     Response res(scratch->out, parser.get().keep_alive() && !w.draining);
     if (parser.get().method() == beast::http::verb::head) res.answer_head_request();
+    if (parser.get().version() == 10) res.answer_http10();
     const Request request(parser.get(), exchange, !std::is_same_v<Stream, tcp::socket>, peer);
     reg.disarm();
     co_await run_handler(w, handler, request, res);

@@ -225,6 +225,7 @@ asio::awaitable<void> FileUpstream::serve(const http::Request& req, const option
     head.append("\r\nLast-Modified: ").append(last_modified);
     head.append("\r\nX-Content-Type-Options: nosniff\r\n");
     if (!res.keep_alive()) head.append("Connection: close\r\n");
+    else if (req.protocol() == "HTTP/1.0") head.append("Connection: keep-alive\r\n");
     head.append(extra_head).append("\r\n");
     boost::system::error_code ec;
     co_await client.write(asio::buffer(head), ec);

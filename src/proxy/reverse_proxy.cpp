@@ -21,6 +21,7 @@
 #include "proxy/upstream_head.hpp"
 #include "proxy/upstream_pool.hpp"
 #include "proxy/watchdog.hpp"
+#include "text/ascii.hpp"
 
 namespace gh::proxy {
 namespace {
@@ -147,7 +148,8 @@ struct Relay {
             upstream_failed(req, res, to, 502, "sending the request: " + ec.message());
             co_return false;
         }
-        if (req.header("Expect") == "100-continue" && !client.body_done()) {
+        // 1xx answers are for HTTP/1.1 clients only (RFC 9110 §15.2); the expectation's token is case-insensitive.
+        if (text::iequals(req.header("Expect"), "100-continue") && req.protocol() == "HTTP/1.1" && !client.body_done()) {
             // The client waits for this before its body; the upstream was not asked (the header stays here).
             static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
             boost::system::error_code ec;
@@ -230,9 +232,18 @@ struct Relay {
         auto& answer = *parsed;
         const auto& header = answer.get().base();
         const int status = header.result_int();
+        if (status < 100 || status > 599) {
+            upstream_failed(req, res, to, 502, "a status code outside 100-599");
+            co_return false;
+        }
         if (status == 101) {
-            if (requested_upgrade(req).empty()) {
+            const std::string_view asked = requested_upgrade(req);
+            if (asked.empty()) {
                 upstream_failed(req, res, to, 502, "switched protocols unasked");
+                co_return false;
+            }
+            if (!text::iequals(header[beast::http::field::upgrade], asked)) {
+                upstream_failed(req, res, to, 502, "switched to another protocol than the client asked for");
                 co_return false;
             }
             write_client_head(header, false, std::nullopt, false, true, head);
@@ -312,7 +323,10 @@ struct Relay {
         res.log_answer(status, body_bytes);
         // Reused only when the answer ended exactly where the connection's bytes did: anything after it (a body
         // sent with a HEAD answer, a second answer) would be read as the next request's answer.
-        co_return answer.keep_alive() && answer.is_done() && upstream_buffer.size() == 0 && nothing_buffered(upstream);
+        // An answer without a body (to HEAD, a 204 or 304) is where apps err and send one anyway, perhaps a moment
+        // later than any check here could see: such a connection is not reused either.
+        co_return has_body && answer.keep_alive() && answer.is_done() && upstream_buffer.size() == 0 &&
+            nothing_buffered(upstream);
     }
 };
 
@@ -340,7 +354,10 @@ asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const opti
             reusable = co_await relay.over(connected->tls_stream());
         else
             reusable = co_await relay.over(connected->plain());
-        if (reusable) UpstreamPool::give_back(to, std::move(*connected));
+        // A TLS connection is never pooled: records the upstream sent after its answer may already sit in asio's
+        // TLS input buffer, where neither OpenSSL (SSL_pending) nor the socket shows them, and the next request
+        // would read them as its answer. A handshake per request is the price of that certainty.
+        if (reusable && !connected->tls()) UpstreamPool::give_back(to, std::move(*connected));
         if (!retry) co_return;
     }
 }

@@ -170,6 +170,12 @@ void write_upstream_head(const http::Request& req, const options::Options& o, co
     out.append("\r\n");
 }
 
+namespace {
+// RFC 9110 §8.6: no Content-Length on a 1xx or 204 answer (a client honouring one would read the next answer as
+// its body).
+bool status_may_have_length(int status) { return status >= 200 && status != 204; }
+}  // namespace
+
 void write_client_head(const boost::beast::http::response_header<>& upstream, bool has_body,
                        std::optional<std::uint64_t> content_length, bool chunked_ok, bool keep_alive,
                        std::string& out) {
@@ -189,10 +195,12 @@ void write_client_head(const boost::beast::http::response_header<>& upstream, bo
             add(out, "Content-Length", std::to_string(*content_length));
         else if (chunked_ok)
             add(out, "Transfer-Encoding", "chunked");
-    } else if (content_length) {
+    } else if (content_length && status_may_have_length(upstream.result_int())) {
         add(out, "Content-Length", std::to_string(*content_length));  // a HEAD answer says how long the body would be
     }
+    // An HTTP/1.0 client (no chunked) keeps its connection only when told so.
     if (!keep_alive) add(out, "Connection", "close");
+    else if (!chunked_ok) add(out, "Connection", "keep-alive");
     out.append("\r\n");
 }
 

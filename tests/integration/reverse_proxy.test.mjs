@@ -542,20 +542,34 @@ function startHandWrittenApp(tlsCerts) {
       pending += data.toString('latin1');
       for (let end; (end = pending.indexOf('\r\n\r\n')) >= 0;) {
         const head = pending.slice(0, end);
-        pending = pending.slice(end + 4);
+        const length = Number(/^content-length: *(\d+)$/im.exec(head)?.[1] ?? 0);
+        if (pending.length < end + 4 + length) break;  // the body is read with its head
+        pending = pending.slice(end + 4 + length);
         const [method, target] = head.split('\r\n')[0].split(' ');
         const user = /^x-forwarded-user: *(.*)$/im.exec(head)?.[1] ?? '-';
         const body = `answer for ${target} user=${user}`;
         const final = `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\nConnection: keep-alive\r\n\r\n`;
         queue = queue.then(async () => {
-          if (target.endsWith('/late')) await new Promise((r) => setTimeout(r, 1500));
+          if (target.endsWith('/late')) await new Promise((r) => setTimeout(r, 1200));
+          if (target.endsWith('/hints-slowly')) {  // each wait shorter than --upstream-timeout, all of them longer
+            for (let i = 0; i < 2; i++) {
+              socket.write('HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n');
+              await new Promise((r) => setTimeout(r, 900));
+            }
+          }
           if (target.endsWith('/hint')) {
             socket.write('HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n');
             await new Promise((r) => setTimeout(r, 150));
           }
+          if (target.endsWith('/switch-h2c'))
+            return socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n');
+          if (target.endsWith('/no-content')) return socket.write('HTTP/1.1 204 No Content\r\nContent-Length: 12\r\n\r\n');
           if (method === 'HEAD') {
             socket.write(final);
             // The bug being survived: the body a HEAD answer must not have, in a write of its own.
+            if (target.endsWith('/with-body-at-once')) {  // in the same tick: one TCP segment, two TLS records
+              socket.write('HTTP/1.1 302 Found\r\nLocation: https://evil.example/\r\nContent-Length: 0\r\n\r\n');
+            }
             if (target.endsWith('/with-body')) {
               await new Promise((r) => setTimeout(r, 50));
               const forged = 'HTTP/1.1 302 Found\r\nLocation: https://evil.example/\r\nContent-Length: 0\r\n\r\n';
@@ -585,7 +599,7 @@ for (const scheme of ['http', 'https']) {
       app = await startHandWrittenApp(certs);
       // One I/O thread: every request shares one pool of upstream connections.
       gh = await startGatehouse([`--upstream=${scheme}://127.0.0.1:${app.port}/`, '--email-domain=example.com',
-        '--workers=1', '--header-read-timeout=1s'], certs ? { env: { SSL_CERT_FILE: certs.caFile } } : {});
+        '--workers=1', '--header-read-timeout=1s', '--upstream-timeout=1500ms'], certs ? { env: { SSL_CERT_FILE: certs.caFile } } : {});
     });
     after(async () => {
       await gh?.stop();
@@ -619,6 +633,75 @@ for (const scheme of ['http', 'https']) {
       const r = await ask('GET', '/app/late', alice);
       assert.equal(r?.status, 200);
       assert.equal(r.body, 'answer for /app/late user=alice');
+    });
+
+    test('interim answers that together take longer than --upstream-timeout do not cut a request with a body off', async () => {
+      const c = await connect(gh.port);
+      c.write(`POST /app/hints-slowly HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${alice}\r\nContent-Length: 5\r\n\r\nhello`);
+      const [r] = await c.responses(1, 5000);
+      c.close();
+      assert.equal(r?.status, 200);
+      assert.equal(r.body, 'answer for /app/hints-slowly user=alice');
+    });
+
+    test('an HTTP/1.0 client that asks to keep the connection is told so by a proxied answer, and served again', async () => {
+      const c = await connect(gh.port);
+      c.write(`GET /app/one HTTP/1.0\r\nCookie: ${alice}\r\nConnection: keep-alive\r\n\r\n`);
+      const [first] = await c.responses(1, 3000);
+      assert.equal(first?.status, 200);
+      assert.equal(first.headers.connection, 'keep-alive');
+      c.write(`GET /app/two HTTP/1.0\r\nCookie: ${alice}\r\nConnection: keep-alive\r\n\r\n`);
+      const r = await c.responses(2, 3000);
+      assert.equal(r[1]?.body, 'answer for /app/two user=alice');
+      c.close();
+    });
+
+    test('a 101 to another protocol than the client asked for is refused (502), no tunnel opened', async () => {
+      const c = await connect(gh.port);
+      c.write(`GET /app/switch-h2c HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${alice}\r\nConnection: Upgrade\r\n` +
+        'Upgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+      const [r] = await c.responses(1, 3000);
+      c.close();
+      assert.equal(r?.status, 502);
+    });
+
+    test('a 204 reaches the client without the Content-Length an app put on it (RFC 9110 §8.6)', async () => {
+      const r = await ask('GET', '/app/no-content', alice);
+      assert.equal(r?.status, 204);
+      assert.equal(r.headers['content-length'], undefined);
+    });
+
+    test('Expect: 100-continue in any case gets its 100 on HTTP/1.1; an HTTP/1.0 client gets none', async () => {
+      for (const [version, expectContinue] of [['1.1', true], ['1.0', false]]) {
+        const c = await connect(gh.port);
+        c.write(`POST /app/expecting HTTP/${version}\r\nHost: 127.0.0.1\r\nCookie: ${alice}\r\n` +
+          'Expect: 100-Continue\r\nContent-Length: 5\r\n\r\n');
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(c.data.startsWith('HTTP/1.1 100 Continue\r\n'), expectContinue, `HTTP/${version}: ${JSON.stringify(c.data.slice(0, 40))}`);
+        c.write('hello');
+        for (const deadline = Date.now() + 3000; !c.data.includes('answer for') && Date.now() < deadline;)
+          await new Promise((r) => setTimeout(r, 10));
+        assert.match(c.data, /HTTP\/1\.1 200 OK[\s\S]*answer for \/app\/expecting user=alice$/);
+        c.close();
+      }
+    });
+
+    test('trailer fields after a chunked body are refused on proxied paths too', async () => {
+      const c = await connect(gh.port);
+      c.write(`POST /app/x HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${alice}\r\nTransfer-Encoding: chunked\r\n\r\n` +
+        '2\r\nhi\r\n0\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n');
+      const [r] = await c.responses(1, 3000);
+      assert.equal(r?.status, 400);
+      assert.equal(await c.waitClosed(), true);
+    });
+
+    test('records an app sends right behind a HEAD answer never become the next request\'s answer', async () => {
+      for (let i = 0; i < 5; i++) {
+        assert.equal((await ask('HEAD', '/app/with-body-at-once', eve))?.status, 200);
+        const next = await ask('GET', '/app/secret', alice);
+        assert.equal(next?.status, 200, 'not the forged 302');
+        assert.equal(next.body, 'answer for /app/secret user=alice');
+      }
     });
 
     test("bytes an app sends after a HEAD answer never become the next request's answer", async () => {
