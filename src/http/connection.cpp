@@ -68,6 +68,13 @@ bool accepts_body(const Limits& limits, std::string_view path) {
 }
 
 using Allocator = std::pmr::polymorphic_allocator<char>;
+
+// Header lines of a parsed message: checked against --max-header-count, and counted again after a chunked body
+// (Beast adds its trailer fields to them).
+template <class Fields>
+std::size_t field_count(const Fields& fields) {
+    return static_cast<std::size_t>(std::distance(fields.begin(), fields.end()));
+}
 using StreamedParser = beast::http::request_parser<beast::http::buffer_body, Allocator>;
 
 // A streamed request's client side (http/exchange.hpp) over either kind of connection. Every read and write is
@@ -82,7 +89,7 @@ public:
           parser_(parser),
           reg_(reg),
           timeout_(timeout),
-          header_fields_(static_cast<std::size_t>(std::distance(parser.get().begin(), parser.get().end()))) {}
+          header_fields_(field_count(parser.get())) {}
 
     asio::awaitable<std::size_t> read_body(asio::mutable_buffer into, boost::system::error_code& ec) override {
         ec = {};
@@ -97,7 +104,7 @@ public:
         if (read_ec && read_ec != beast::http::error::need_buffer) ec = read_ec;
         // Trailer fields would join the header fields the gate already judged (a late Upgrade, say): refused.
         if (!ec && parser_.is_done() && parser_.chunked() &&
-            static_cast<std::size_t>(std::distance(parser_.get().begin(), parser_.get().end())) != header_fields_) {
+            field_count(parser_.get()) != header_fields_) {
             spdlog::info("rejected request body: trailer fields in a chunked body");
             ec = beast::http::error::bad_field;
         }
@@ -334,7 +341,7 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const 
         std::size_t header_fields = 0;
         if (!ec) {
             const auto& message = parser.get();
-            header_fields = static_cast<std::size_t>(std::distance(message.begin(), message.end()));
+            header_fields = field_count(message);
             if (header_fields > w.limits.max_header_count) {
                 spdlog::info("rejected request: more than {} header fields (431)", w.limits.max_header_count);
                 co_await write_error(stream, out, 431, "too many header fields\n");
@@ -379,8 +386,7 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const 
         }
         // Beast adds a chunked body's trailer fields to the header fields, after every check above ran on them:
         // a trailer could then supply a Cookie or an X-Original-URL. RFC 9110 §6.5.1: never merged; here refused.
-        if (!ec && parser.chunked() &&
-            static_cast<std::size_t>(std::distance(parser.get().begin(), parser.get().end())) != header_fields) {
+        if (!ec && parser.chunked() && field_count(parser.get()) != header_fields) {
             spdlog::info("rejected request: trailer fields in a chunked body (400)");
             co_await write_error(stream, out, 400, "bad request\n");
             co_return;

@@ -35,11 +35,6 @@ constexpr std::size_t kChunk = 64 * 1024;
 // Interim answers before the final one: a handful is normal (100 Continue, one or two 103 Early Hints).
 constexpr int kMaxInterimAnswers = 8;
 
-// No decrypted bytes waiting inside OpenSSL: what the socket shows (UpstreamPool::connect's check) is not all
-// that may be left over on a TLS connection.
-bool nothing_buffered(asio::ip::tcp::socket&) { return true; }
-bool nothing_buffered(asio::ssl::stream<asio::ip::tcp::socket>& tls) { return SSL_pending(tls.native_handle()) == 0; }
-
 std::string chunk_header(std::size_t n) {
     char digits[24];
     const int len = std::snprintf(digits, sizeof digits, "%zx\r\n", n);
@@ -325,8 +320,8 @@ struct Relay {
         // sent with a HEAD answer, a second answer) would be read as the next request's answer.
         // An answer without a body (to HEAD, a 204 or 304) is where apps err and send one anyway, perhaps a moment
         // later than any check here could see: such a connection is not reused either.
-        co_return has_body && answer.keep_alive() && answer.is_done() && upstream_buffer.size() == 0 &&
-            nothing_buffered(upstream);
+        // (A TLS connection is never reused at all: see forward().)
+        co_return has_body && answer.keep_alive() && answer.is_done() && upstream_buffer.size() == 0;
     }
 };
 
@@ -355,7 +350,7 @@ asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const opti
         else
             reusable = co_await relay.over(connected->plain());
         // A TLS connection is never pooled: records the upstream sent after its answer may already sit in asio's
-        // TLS input buffer, where neither OpenSSL (SSL_pending) nor the socket shows them, and the next request
+        // TLS input buffer, where neither OpenSSL nor the socket shows them, and the next request
         // would read them as its answer. A handshake per request is the price of that certainty.
         if (reusable && !connected->tls()) UpstreamPool::give_back(to, std::move(*connected));
         if (!retry) co_return;

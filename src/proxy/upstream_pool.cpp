@@ -30,9 +30,8 @@ std::string key_of(const options::Options::Upstream& to) {
     return (to.tls ? "https://" : "http://") + to.host + ":" + std::to_string(to.port);
 }
 
-// Still usable: the upstream has not closed it and has sent nothing since its last answer. Peeked, not read. Bytes
-// waiting are refused on TLS connections too: they may be a late session ticket, but they may as well be the rest
-// of an answer (a body sent with a HEAD answer), which the next request would read as its own.
+// Still usable: the upstream has not closed it and has sent nothing since its last answer (bytes waiting would be
+// read as the next request's answer). Peeked, not read. Only plain connections are pooled (ReverseProxy::forward).
 bool still_open(UpstreamConnection& c) {
     char probe;
     const auto n = ::recv(c.socket().native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);

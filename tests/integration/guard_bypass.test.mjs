@@ -66,6 +66,31 @@ describe('1. duplicated original-request headers', () => {
     }
   }));
 
+  test('past the 24th header line (where a look-up asks the header index) and in other letter cases, copies are still refused', collecting(async () => {
+    // A header look-up walks the first 24 lines, then asks Beast's index: both ways must see both copies.
+    const fillers = Array.from({ length: 30 }, (_, i) => [`X-Filler-${i}`, 'x']);
+    const variants = {
+      'past line 24': [['X-Original-URL', `http://${appHost}/public/x`], ['X-Original-URL', `http://${appHost}/admin`]],
+      'one before, one after line 24': [['X-Original-URL', `http://${appHost}/public/x`], ...fillers.slice(0, 5),
+        ['x-original-url', `http://${appHost}/admin`]],
+      'letter case': [['x-original-url', `http://${appHost}/public/x`], ['X-ORIGINAL-URL', `http://${appHost}/admin`]],
+    };
+    for (const [variant, copies] of Object.entries(variants)) {
+      for (const user of ['bob', 'nobody']) {
+        const leading = variant === 'letter case' ? [] : fillers.slice(variant === 'past line 24' ? 0 : 5);
+        const headers = variant === 'one before, one after line 24'
+          ? [...fillers.slice(0, 20), ...copies, ...leading]
+          : [...leading, ...copies];
+        headers.push(['X-Original-Method', 'GET'], ['Accept', 'application/json']);
+        const cookie = users[user]();
+        if (cookie) headers.push(['Cookie', cookie]);
+        const answer = await rawExchange(stack.ports.gatehouse, requestText({ target: '/oauth2/auth', host: '127.0.0.1', headers }));
+        await stack.sinceLast();
+        check.equal(answer.status, 403, `/oauth2/auth · X-Original-URL twice, ${variant}, as ${user}: HTTP ${answer.status}, expected 403`);
+      }
+    }
+  }));
+
   test('straight at /oauth2/forward_auth: both copies of an X-Forwarded-* header → refused (400)', collecting(async () => {
     for (const variant of ['X-Forwarded-Uri twice', 'X-Forwarded-Method twice', 'X-Forwarded-Host twice', 'X-Forwarded-Proto twice']) {
       const name = dup[variant][0][0];
