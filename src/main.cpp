@@ -10,6 +10,10 @@ extern char** environ;
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.size() == 1 && args[0] == "flags") {
+        std::cout << gh::options::flags_markdown();
+        return 0;
+    }
     if (!args.empty() && args[0] == "policy") return gh::app::run_policy_command({args.begin() + 1, args.end()});
     gh::options::Environment env;
     for (char** e = environ; *e; ++e) {

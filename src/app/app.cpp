@@ -25,6 +25,7 @@
 #include "login/session_refresher.hpp"
 #include "observe/logs.hpp"
 #include "observe/metrics.hpp"
+#include "options/component_configs.hpp"
 #include "credentials/basic_auth.hpp"
 #include "credentials/bearer_tokens.hpp"
 #include "oidc/provider.hpp"
@@ -235,8 +236,8 @@ int run(const options::Options& opts) {
         return 2;
     }
     // --cookie-refresh: the gate renews sessions inside its decision, the same way for every door.
-    const login::SessionRefresher refresher(options, *sessions.store, provider, clock);
-    const gate::Gate gate(options, *sessions.store, clock, emails.get(), policy.get(),
+    const login::SessionRefresher refresher(options::cookie_policy(*options), *sessions.store, provider, clock);
+    const gate::Gate gate(options::gate_config(*options), *sessions.store, clock, emails.get(), policy.get(),
                           {.bearer = bearer.get(), .basic = basic.get(), .passwords = basic.get()},
                           options->cookie_refresh.count() > 0 ? &refresher : nullptr);
     const Router routes(options, *sessions.store, gate, provider, clock, sessions.ready);
@@ -244,7 +245,8 @@ int run(const options::Options& opts) {
     std::unique_ptr<doors::envoy_grpc::GrpcServer> grpc;
     if (!options->grpc_address.empty()) {
         try {
-            grpc = std::make_unique<doors::envoy_grpc::GrpcServer>(gate, options, server->executors());
+            grpc = std::make_unique<doors::envoy_grpc::GrpcServer>(gate, options::doors_config(*options),
+                                                                  options::grpc_config(*options), server->executors());
         } catch (const std::exception& e) {
             std::cerr << "gatehouse: " << e.what() << "\n";
             return 2;

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "login/backchannel_logout.hpp"
+#include "options/component_configs.hpp"
 #include "login/sign_out.hpp"
 #include "login/userinfo.hpp"
 #include "http/proxy_trust.hpp"
@@ -23,11 +24,11 @@ Router::Router(std::shared_ptr<const options::Options> options, const session::S
       clock_(clock),
       store_ready_(std::move(store_ready)),
       redirects_(options_->whitelist_domains),
-      nginx_door_(doors::DoorKind::nginx, gate, options_),
-      forward_auth_door_(doors::DoorKind::forward_auth, gate, options_),
-      envoy_door_(doors::DoorKind::envoy_http, gate, options_),
-      login_(options_, store, provider, redirects_, gate, clock),
-      upstream_(options_, gate, login_),
+      nginx_door_(doors::DoorKind::nginx, gate, options::doors_config(*options_)),
+      forward_auth_door_(doors::DoorKind::forward_auth, gate, options::doors_config(*options_)),
+      envoy_door_(doors::DoorKind::envoy_http, gate, options::doors_config(*options_)),
+      login_(options::login_config(*options_), store, provider, redirects_, gate, clock),
+      upstream_(options::doors_config(*options_), options::proxy_config(*options_), gate, login_),
       userinfo_path_(options_->proxy_prefix + "/userinfo"),
       sign_out_path_(options_->proxy_prefix + "/sign_out"),
       start_path_(options_->proxy_prefix + "/start"),
@@ -69,7 +70,7 @@ boost::asio::awaitable<void> Router::handle(const http::Request& req, http::Resp
             break;
         case observe::Endpoint::userinfo: co_await login::handle_userinfo(gate_, req, res); break;
         case observe::Endpoint::sign_out:
-            co_await login::handle_sign_out(*options_, store_, redirects_, provider_, clock_, req, res);
+            co_await login::handle_sign_out(login_.config(), store_, redirects_, provider_, clock_, req, res);
             break;
         case observe::Endpoint::backchannel_logout:
             co_await login::handle_backchannel_logout(provider_, store_, req, res);

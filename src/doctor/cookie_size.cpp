@@ -1,5 +1,7 @@
 #include "doctor/cookie_size.hpp"
 
+#include "options/component_configs.hpp"
+
 #include <ctime>
 #include <nlohmann/json.hpp>
 
@@ -91,7 +93,7 @@ void check_cookie_size(const options::Options& o, std::string_view sample, Findi
     s.created_at = now;
     s.expires_at = now + o.cookie_expire.count();
     const session::CookieSessionStore store(options::cookie_secrets(o), o.cookie_name);
-    const auto cookies = store.save(s, session::CookieJar{}, login::session_cookie_attributes(o, ""), now);
+    const auto cookies = store.save(s, session::CookieJar{}, login::session_cookie_attributes(options::cookie_policy(o), ""), now);
     std::size_t header = 0;  // the Cookie line browsers send: "a=1; b=2"
     for (const auto& c : cookies) header += c.substr(0, c.find(';')).size() + (header ? 2 : 0);
     const std::string figure = std::to_string(header) + " bytes in " + std::to_string(cookies.size()) +

@@ -7,7 +7,7 @@ bool is_credential_refusal(gate::Reason r) {
            r == gate::Reason::basic_auth_invalid || r == gate::Reason::basic_auth_rate_limited;
 }
 
-std::string bearer_challenge(const options::Options& o, const gate::Decision& d) {
+std::string bearer_challenge(const Config& o, const gate::Decision& d) {
     if (d.reason == gate::Reason::basic_auth_invalid || d.reason == gate::Reason::basic_auth_rate_limited)
         return R"(Basic realm="gatehouse", charset="UTF-8")";
     if (!o.skip_jwt_bearer_tokens) return {};

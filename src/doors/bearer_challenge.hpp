@@ -4,7 +4,7 @@
 #include <string>
 
 #include "gate/decision.hpp"
-#include "options/options.hpp"
+#include "doors/config.hpp"
 
 namespace gh::doors {
 
@@ -15,6 +15,6 @@ bool is_credential_refusal(gate::Reason r);
 // error_description="…"` for a refused token, plain `Bearer` for a request without credentials while bearer
 // tokens are accepted, `Basic realm=…` for a refused password. The description is fixed text: the detailed
 // cause goes to the log only.
-std::string bearer_challenge(const options::Options& o, const gate::Decision& d);
+std::string bearer_challenge(const Config& o, const gate::Decision& d);
 
 }  // namespace gh::doors

@@ -73,7 +73,7 @@ bool parse_forwarded_client_cert(std::string_view value, authz::ClientCertificat
 }
 
 void read_client_certificate(const CertificateHeaders& headers, bool from_trusted_proxy,
-                             const options::Options::ClientCertificateHeaders& sources, authz::ClientCertificate& out) {
+                             const ClientCertificateHeaders& sources, authz::ClientCertificate& out) {
     using State = authz::ClientCertificate::State;
     out.clear();
     const bool nginx = sources.ingress_nginx && (!headers.verify.empty() || !headers.subject_dn.empty());

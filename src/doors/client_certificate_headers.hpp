@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "authz/client_certificate.hpp"
-#include "options/options.hpp"
+#include "doors/config.hpp"
 
 namespace gh::doors {
 
@@ -18,7 +18,7 @@ struct CertificateHeaders {
 };
 
 void read_client_certificate(const CertificateHeaders& headers, bool from_trusted_proxy,
-                             const options::Options::ClientCertificateHeaders& sources, authz::ClientCertificate& out);
+                             const ClientCertificateHeaders& sources, authz::ClientCertificate& out);
 
 // One element of an x-forwarded-client-cert value (the last when there are several), or false when malformed.
 bool parse_forwarded_client_cert(std::string_view value, authz::ClientCertificate& out);

@@ -27,10 +27,10 @@ std::string door_path(DoorKind kind, const std::string& prefix) {
 }
 
 // Each door reads the original request from what its proxy sets, and from nothing else (docs/security.md).
-http::OriginalSource source_of(DoorKind kind, const options::Options& o) {
+http::OriginalSource source_of(DoorKind kind, const Config& o) {
     switch (kind) {
         case DoorKind::nginx:
-            return o.original_request_headers == options::Options::OriginalRequestHeaders::x_forwarded
+            return o.original_request_headers == OriginalRequestHeaders::x_forwarded
                        ? http::OriginalSource::x_forwarded
                        : http::OriginalSource::x_original;
         case DoorKind::forward_auth: return http::OriginalSource::x_forwarded;
@@ -45,12 +45,12 @@ constexpr const char* kUntrustedPeer =
 
 }  // namespace
 
-HttpDoor::HttpDoor(DoorKind kind, const gate::Gate& gate, std::shared_ptr<const options::Options> options)
+HttpDoor::HttpDoor(DoorKind kind, const gate::Gate& gate, Config config)
     : kind_(kind),
       gate_(gate),
-      options_(std::move(options)),
-      path_(door_path(kind, options_->proxy_prefix)),
-      source_(source_of(kind, *options_)) {}
+      config_(std::move(config)),
+      path_(door_path(kind, config_.proxy_prefix)),
+      source_(source_of(kind, config_)) {}
 
 bool HttpDoor::serves(std::string_view request_path) const {
     if (kind_ != DoorKind::envoy_http) return request_path == path_;
@@ -75,7 +75,7 @@ gate::OriginalRequest HttpDoor::original_request(const http::Request& req, const
     const std::string_view authorization = req.header("Authorization");
     if (!authorization.empty()) client = http::client_ip(req);
     gate::OriginalRequest original{.cookies = &jar, .authorization = authorization, .client = client};
-    if (const auto& sources = options_->client_certificate_headers; sources.any()) {
+    if (const auto& sources = config_.client_certificate_headers; sources.any()) {
         read_client_certificate({.verify = req.header("ssl-client-verify"),
                                  .subject_dn = req.header("ssl-client-subject-dn"),
                                  .issuer_dn = req.header("ssl-client-issuer-dn"),
@@ -152,7 +152,7 @@ void HttpDoor::answer(const http::Request& req, const gate::OriginalRequest& o, 
             res.status(kind_ == DoorKind::nginx ? 202 : 200);
             // A public route carries no identity: `session` may still hold another request's user.
             if (d.reason != gate::Reason::public_route) {
-                identity::write_identity_headers(session, *options_, res);
+                identity::write_identity_headers(session, config_, res);
                 res.log_user(session.email.empty() ? session.user : session.email);
             }
             write_blank_identity_headers(session, d.reason == gate::Reason::public_route, res);
@@ -164,12 +164,12 @@ void HttpDoor::answer(const http::Request& req, const gate::OriginalRequest& o, 
                 (!o.path.empty() && gate_.is_api_route(o.path))) {
                 res.status(401);
                 // nginx passes a 401's WWW-Authenticate on to the client; the other proxies pass the whole answer.
-                if (const auto challenge = bearer_challenge(*options_, d); !challenge.empty())
+                if (const auto challenge = bearer_challenge(config_, d); !challenge.empty())
                     res.header("WWW-Authenticate", challenge);
             } else {
                 const auto original = describe(req, o, read);
                 res.status(302);
-                res.header("Location", sign_in_location(*options_, original.scheme, original.host, original.url));
+                res.header("Location", sign_in_location(config_, original.scheme, original.host, original.url));
                 res.header("Cache-Control", "no-store");
             }
             break;
@@ -178,7 +178,7 @@ void HttpDoor::answer(const http::Request& req, const gate::OriginalRequest& o, 
             // 403 with the challenge, and no identity.
             if (is_credential_refusal(d.reason)) {
                 res.status(403);
-                res.header("WWW-Authenticate", bearer_challenge(*options_, d));
+                res.header("WWW-Authenticate", bearer_challenge(config_, d));
                 break;
             }
             res.log_user(session.email.empty() ? session.user : session.email);
@@ -213,7 +213,7 @@ void HttpDoor::write_blank_identity_headers(const session::Session& s, bool anon
     // Caddy 2.6's copy_headers writes the literal text "{http.reverse_proxy.header.X-Auth-Request-User}" for a header
     // the auth answer lacks, and an app reads that as a user name. An empty value is copied as empty (nginx's
     // proxy_set_header drops it, which also removes a client's own copy).
-    if (!options_->set_xauthrequest) return;
+    if (!config_.set_xauthrequest) return;
     if (anonymous) res.header("X-Auth-Request-User", "");
     if (anonymous || s.email.empty()) res.header("X-Auth-Request-Email", "");
     if (anonymous || s.groups.empty()) res.header("X-Auth-Request-Groups", "");
@@ -224,9 +224,9 @@ void HttpDoor::write_forbidden_page(const http::Request& req, const Described& o
                                     const std::vector<std::string>& set_cookies) const {
     // Who is signed in, which app refused, and the ways out; never which rule refused (that would tell a
     // stranger about the policy).
-    const std::string& prefix = options_->proxy_prefix;
+    const std::string& prefix = config_.proxy_prefix;
     const std::string auth_origin = [&] {
-        const std::string start = sign_in_location(*options_, original.scheme, original.host, "");
+        const std::string start = sign_in_location(config_, original.scheme, original.host, "");
         return start.substr(0, start.find(prefix + "/start"));
     }();
     const std::string id(http::request_id(req));

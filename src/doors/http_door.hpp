@@ -11,6 +11,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "doors/config.hpp"
 #include "gate/gate.hpp"
 #include "http/original_request.hpp"
 #include "http/request.hpp"
@@ -22,7 +23,7 @@ enum class DoorKind { nginx, forward_auth, envoy_http };
 
 class HttpDoor {
 public:
-    HttpDoor(DoorKind kind, const gate::Gate& gate, std::shared_ptr<const options::Options> options);
+    HttpDoor(DoorKind kind, const gate::Gate& gate, Config config);
 
     // The path this door answers on; for envoy_http, the prefix of every path it answers.
     const std::string& path() const { return path_; }
@@ -59,7 +60,7 @@ private:
 
     DoorKind kind_;
     const gate::Gate& gate_;
-    std::shared_ptr<const options::Options> options_;
+    const Config config_;
     std::string path_;
     http::OriginalSource source_;
 };

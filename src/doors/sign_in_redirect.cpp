@@ -9,7 +9,7 @@ bool wants_api_answer(std::string_view accept, std::string_view x_requested_with
     return accept.find("application/json") != std::string_view::npos && accept.find("text/html") == std::string_view::npos;
 }
 
-std::string sign_in_location(const options::Options& o, std::string_view original_scheme,
+std::string sign_in_location(const Config& o, std::string_view original_scheme,
                              std::string_view original_host, std::string_view original_url) {
     std::string origin;
     if (const auto& r = o.redirect_url; !r.empty()) {

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "options/options.hpp"
+#include "doors/config.hpp"
 
 namespace gh::doors {
 
@@ -15,7 +15,7 @@ bool wants_api_answer(std::string_view accept, std::string_view x_requested_with
 // Where a browser goes to sign in: <origin><proxy-prefix>/start?rd=<original URL>. The origin is that of
 // --redirect-url when set (one central auth host), else the original request's own (Gatehouse's paths routed
 // on every app host). /oauth2/start checks `rd` against --whitelist-domain as always.
-std::string sign_in_location(const options::Options& o, std::string_view original_scheme,
+std::string sign_in_location(const Config& o, std::string_view original_scheme,
                              std::string_view original_host, std::string_view original_url);
 
 }  // namespace gh::doors

@@ -7,26 +7,26 @@
 
 namespace gh::gate {
 
-Gate::Gate(std::shared_ptr<const options::Options> options, const session::SessionStore& sessions, const Clock& clock,
+Gate::Gate(Config config, const session::SessionStore& sessions, const Clock& clock,
            const authz::WatchedEmailList* emails, const authz::WatchedFile<authz::Policy>* policy,
            CredentialVerifiers credentials, const SessionRenewal* renewal)
-    : options_(std::move(options)),
+    : config_(std::move(config)),
       sessions_(sessions),
       clock_(clock),
       emails_(emails),
       policy_(policy),
-      skip_routes_(options_->skip_auth_routes, options_->skip_auth_preflight),
-      api_routes_(options_->api_routes, false),
+      skip_routes_(config_.skip_auth_routes, config_.skip_auth_preflight),
+      api_routes_(config_.api_routes, false),
       credentials_(credentials),
       renewal_(renewal) {}
 
 Reason Gate::check_identity(std::string_view email, const std::vector<std::string>& groups) const {
     // oauth2-proxy's rule: a domain match or a listed address lets a user in.
-    if (!email_domain_allowed(email, options_->email_domains)) {
+    if (!email_domain_allowed(email, config_.email_domains)) {
         if (!emails_) return Reason::email_domain_not_allowed;
         if (!emails_->current_for_this_thread().contains(email)) return Reason::email_not_in_authenticated_emails;
     }
-    if (!group_allowed(groups, options_->allowed_groups)) return Reason::group_not_allowed;
+    if (!group_allowed(groups, config_.allowed_groups)) return Reason::group_not_allowed;
     return Reason::allowed;
 }
 
@@ -128,7 +128,7 @@ Decision Gate::with_session(const OriginalRequest& request, const authz::PolicyM
     // Signed in but refused is 403, never 401: a 401 would send the user through sign-in again and,
     // with single sign-on, straight back here in a loop.
     if (listed) {
-        if (!group_allowed(session.groups, options_->allowed_groups)) return {Verdict::forbidden, Reason::group_not_allowed};
+        if (!group_allowed(session.groups, config_.allowed_groups)) return {Verdict::forbidden, Reason::group_not_allowed};
     } else if (const Reason r = check_identity(session.email, session.groups); r != Reason::allowed) {
         return {Verdict::forbidden, r};
     }
@@ -162,7 +162,7 @@ Decision Gate::with_credentials(const OriginalRequest& request, const authz::Pol
         return {Verdict::sign_in_required, Reason::basic_auth_invalid, checked.error};
     }
     // oauth2-proxy's --bearer-token-login-fallback=false: a request that presents a bad token is refused outright.
-    const Verdict refused = options_->bearer_token_login_fallback ? Verdict::sign_in_required : Verdict::forbidden;
+    const Verdict refused = config_.bearer_token_login_fallback ? Verdict::sign_in_required : Verdict::forbidden;
     switch (checked.outcome) {
         case Outcome::unavailable: return {Verdict::unavailable, Reason::bearer_issuer_unavailable, checked.error};
         case Outcome::expired: return {refused, Reason::bearer_token_expired, checked.error};

@@ -11,7 +11,7 @@
 #include "gate/decision.hpp"
 #include "gate/route_rules.hpp"
 #include "gate/session_renewal.hpp"
-#include "options/options.hpp"
+#include "gate/config.hpp"
 #include "clock/clock.hpp"
 #include "session/session_store.hpp"
 
@@ -56,7 +56,7 @@ struct CredentialVerifiers {
 class Gate {
 public:
     // `emails`: the --authenticated-emails-file list, `policy`: the --policy-file; nullptr when not configured.
-    Gate(std::shared_ptr<const options::Options> options, const session::SessionStore& sessions, const Clock& clock,
+    Gate(Config config, const session::SessionStore& sessions, const Clock& clock,
          const authz::WatchedEmailList* emails = nullptr, const authz::WatchedFile<authz::Policy>* policy = nullptr,
          CredentialVerifiers credentials = {}, const SessionRenewal* renewal = nullptr);
 
@@ -120,7 +120,7 @@ private:
     };
     Presented presented(const OriginalRequest& request) const;
     // Whether the session cookie may decide when the presented credentials fail (--bearer-token-login-fallback).
-    bool falls_back(const Presented& p) const { return p.bearer && options_->bearer_token_login_fallback; }
+    bool falls_back(const Presented& p) const { return p.bearer && config_.bearer_token_login_fallback; }
     // After credentials were checked: allowed or refused by them, unless they failed and the session cookie may
     // decide instead (`loaded`: that cookie's session).
     Decision with_credentials(const OriginalRequest& request, const authz::PolicyMatch& match, const Presented& p,
@@ -132,7 +132,7 @@ private:
     std::optional<Decision> with_certificate(const OriginalRequest& request, const authz::PolicyMatch& match,
                                              session::Session& session, std::string& note) const;
 
-    std::shared_ptr<const options::Options> options_;
+    const Config config_;
     const session::SessionStore& sessions_;
     const Clock& clock_;
     const authz::WatchedEmailList* emails_;

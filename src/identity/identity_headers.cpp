@@ -4,11 +4,11 @@
 
 namespace gh::identity {
 
-void write_identity_headers(const session::Session& s, const options::Options& o, http::Response& res) {
+void write_identity_headers(const session::Session& s, const Config& o, http::Response& res) {
     for_each_identity_header(s, o, [&res](std::string_view name, std::string_view value) { res.header(name, value); });
 }
 
-std::string_view upstream_user(const session::Session& s, const options::Options& o) {
+std::string_view upstream_user(const session::Session& s, const Config& o) {
     return o.prefer_email_to_user && !s.email.empty() ? s.email : s.user;
 }
 
@@ -19,7 +19,7 @@ std::string basic_credentials(std::string_view user, std::string_view password) 
     return "Basic " + crypto::base64_encode(crypto::as_bytes(pair));
 }
 
-std::string_view authorization_answer(const session::Session& s, const options::Options& o) {
+std::string_view authorization_answer(const session::Session& s, const Config& o) {
     thread_local std::string value;
     value.clear();
     if (o.set_authorization_header && !s.id_token.empty()) value.append("Bearer ").append(s.id_token);

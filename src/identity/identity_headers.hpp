@@ -3,7 +3,7 @@
 #include <string_view>
 
 #include "http/response.hpp"
-#include "options/options.hpp"
+#include "identity/config.hpp"
 #include "session/session.hpp"
 
 namespace gh::identity {
@@ -12,19 +12,19 @@ namespace gh::identity {
 // --pass-access-token), Authorization (--set-authorization-header, --set-basic-auth) and GAP-Auth. Values come only from the session, never from the request, so a
 // client cannot inject an identity. The views are valid until the next call on this thread.
 template <class Emit>
-void for_each_identity_header(const session::Session& s, const options::Options& o, Emit&& emit);
+void for_each_identity_header(const session::Session& s, const Config& o, Emit&& emit);
 
 // The same, written onto an HTTP answer.
-void write_identity_headers(const session::Session& s, const options::Options& o, http::Response& res);
+void write_identity_headers(const session::Session& s, const Config& o, http::Response& res);
 
 // The user a Basic credential or X-Forwarded-User names: the e-mail with --prefer-email-to-user (when known).
-std::string_view upstream_user(const session::Session& s, const options::Options& o);
+std::string_view upstream_user(const session::Session& s, const Config& o);
 // "Basic base64(user:password)" (RFC 7617) for --pass-basic-auth and --set-basic-auth.
 std::string basic_credentials(std::string_view user, std::string_view password);
 // The Authorization value of an allowed answer: "Bearer <ID token>" with --set-authorization-header (when the
 // session has one), else Basic credentials with --set-basic-auth, else empty. Valid until the next call on this
 // thread.
-std::string_view authorization_answer(const session::Session& s, const options::Options& o);
+std::string_view authorization_answer(const session::Session& s, const Config& o);
 
 // Whether a client-sent header `name` (any case) passes for one of the identity headers Gatehouse sets: those
 // for_each_identity_header emits, and the reverse proxy's X-Forwarded-User, -Email, -Groups,
@@ -37,7 +37,7 @@ bool is_identity_header(std::string_view name);
 bool same_header_to_an_app(std::string_view name, std::string_view lower);
 
 template <class Emit>
-void for_each_identity_header(const session::Session& s, const options::Options& o, Emit&& emit) {
+void for_each_identity_header(const session::Session& s, const Config& o, Emit&& emit) {
     // oauth2-proxy sets GAP-Auth on every success: the e-mail when known, otherwise the user.
     emit(std::string_view("GAP-Auth"), std::string_view(s.email.empty() ? s.user : s.email));
     if (o.set_xauthrequest) {

@@ -17,17 +17,17 @@
 
 namespace gh::login {
 
-LoginFlow::LoginFlow(std::shared_ptr<const options::Options> options, const session::SessionStore& sessions,
+LoginFlow::LoginFlow(Config config, const session::SessionStore& sessions,
                      const oidc::Provider& provider, const authz::RedirectValidator& redirects, const gate::Gate& gate,
                      const Clock& clock)
-    : options_(std::move(options)),
+    : config_(std::move(config)),
       sessions_(sessions),
       provider_(provider),
       redirects_(redirects),
       gate_(gate),
       clock_(clock),
-      csrf_(options::cookie_secrets(*options_), options_->cookie_name + "_csrf"),
-      password_(options_, sessions, gate.passwords(), clock) {}
+      csrf_(config_.secrets, config_.cookie_name + "_csrf"),
+      password_(config_, sessions, gate.passwords(), clock) {}
 
 std::string LoginFlow::redirect_target(const http::Request& req) const {
     const std::string rd = login::requested_redirect(req, req.via_trusted_proxy());
@@ -41,13 +41,13 @@ std::string LoginFlow::redirect_target(const http::Request& req) const {
 }
 
 std::string LoginFlow::callback_url(const http::Request& req) const {
-    if (!options_->redirect_url.empty()) return options_->redirect_url;
+    if (!config_.redirect_url.empty()) return config_.redirect_url;
     const auto url = http::original_url(req, req.via_trusted_proxy());
-    return url.scheme + "://" + url.host + options_->proxy_prefix + "/callback";
+    return url.scheme + "://" + url.host + config_.proxy_prefix + "/callback";
 }
 
 std::string LoginFlow::csrf_cookie_name(std::string_view state) const {
-    if (!options_->cookie_csrf_per_request) return csrf_.name();
+    if (!config_.cookie_csrf_per_request) return csrf_.name();
     return csrf_.name() + "_" + std::string(state.substr(0, 16));
 }
 
@@ -65,7 +65,7 @@ void LoginFlow::fail(const http::Request& req, http::Response& res, int status, 
                        .message = line,
                        .http_status = status,
                        .host = host});
-    const std::string retry = options_->proxy_prefix + "/start?rd=" + text::percent_encode(rd.empty() ? "/" : rd);
+    const std::string retry = config_.proxy_prefix + "/start?rd=" + text::percent_encode(rd.empty() ? "/" : rd);
     pages::write_error_page(res, {.status = status,
                                   .title = status == 403 ? "Sign-in refused" : "Sign-in failed",
                                   .message = message,
@@ -74,14 +74,14 @@ void LoginFlow::fail(const http::Request& req, http::Response& res, int status, 
 }
 
 void LoginFlow::sign_in(const http::Request& req, http::Response& res) const {
-    if (options_->skip_provider_button) return start(req, res);
+    if (config_.skip_provider_button) return start(req, res);
     if (password_.enabled()) return password_.write_page(req, res, redirect_target(req));
-    pages::write_sign_in_page(res, options_->proxy_prefix + "/start?rd=" + text::percent_encode(redirect_target(req)));
+    pages::write_sign_in_page(res, config_.proxy_prefix + "/start?rd=" + text::percent_encode(redirect_target(req)));
 }
 
 void LoginFlow::sign_in_page(const http::Request& req, http::Response& res, const std::string& rd, int status) const {
-    const std::string start_url = options_->proxy_prefix + "/start?rd=" + text::percent_encode(rd);
-    if (options_->skip_provider_button) {
+    const std::string start_url = config_.proxy_prefix + "/start?rd=" + text::percent_encode(rd);
+    if (config_.skip_provider_button) {
         res.status(302);
         res.header("Location", start_url);
         res.header("Cache-Control", "no-store");
@@ -108,18 +108,18 @@ void LoginFlow::start(const http::Request& req, http::Response& res) const {
                                       .title = "Sign-in unavailable",
                                       .message = "The identity provider cannot be reached yet. Please try again in a moment.",
                                       .request_id = id,
-                                      .retry_url = options_->proxy_prefix + "/start?rd=" +
+                                      .retry_url = config_.proxy_prefix + "/start?rd=" +
                                                    text::percent_encode(redirect_target(req))});
         return;
     }
     const auto state = new_login_state(redirect_target(req), callback_url(req),
-                                       clock_.now() + options_->cookie_csrf_expire.count());
+                                       clock_.now() + config_.cookie_csrf_expire.count());
     const auto host = http::original_url(req, req.via_trusted_proxy()).host;
     res.status(302);
     res.header("Location", provider_.authorization_url(state.redirect_uri, state.state, state.nonce, state.code_verifier));
     res.header("Cache-Control", "no-store");
     res.header("Set-Cookie", session::format_set_cookie(csrf_cookie_name(state.state), csrf_.seal(state),
-                                                        csrf_cookie_attributes(*options_, host), clock_.now()));
+                                                        csrf_cookie_attributes(config_, host), clock_.now()));
     res.finish();
 }
 
@@ -178,10 +178,10 @@ boost::asio::awaitable<void> LoginFlow::callback(const http::Request& req, http:
     s.id_token = result.tokens->id_token;
     s.refresh_token = result.tokens->refresh_token;
     s.created_at = now;
-    s.expires_at = now + options_->cookie_expire.count();
-    s.refresh_after = options_->cookie_refresh.count() > 0 ? now + options_->cookie_refresh.count() : 0;
+    s.expires_at = now + config_.cookie_expire.count();
+    s.refresh_after = config_.cookie_refresh.count() > 0 ? now + config_.cookie_refresh.count() : 0;
 
-    const auto attrs = session_cookie_attributes(*options_, host);
+    const auto attrs = session_cookie_attributes(config_, host);
     const auto saved = co_await sessions_.create(s, jar, attrs, now);
     if (!saved.ok()) {
         fail(req, res, 503, "Your session could not be stored. Please try again in a moment.",
@@ -203,7 +203,7 @@ boost::asio::awaitable<void> LoginFlow::callback(const http::Request& req, http:
     res.header("Location", rd);
     res.header("Cache-Control", "no-store");
     for (const auto& c : saved.set_cookies) res.header("Set-Cookie", c);
-    res.header("Set-Cookie", session::format_clearing_cookie(csrf_name, csrf_cookie_attributes(*options_, host)));
+    res.header("Set-Cookie", session::format_clearing_cookie(csrf_name, csrf_cookie_attributes(config_, host)));
     res.finish();
 }
 

@@ -10,7 +10,7 @@
 #include "login/login_state.hpp"
 #include "login/password_sign_in.hpp"
 #include "oidc/provider.hpp"
-#include "options/options.hpp"
+#include "login/config.hpp"
 #include "clock/clock.hpp"
 #include "session/session_store.hpp"
 
@@ -18,9 +18,11 @@ namespace gh::login {
 
 class LoginFlow {
 public:
-    LoginFlow(std::shared_ptr<const options::Options> options, const session::SessionStore& sessions,
+    LoginFlow(Config config, const session::SessionStore& sessions,
               const oidc::Provider& provider, const authz::RedirectValidator& redirects, const gate::Gate& gate,
               const Clock& clock);
+
+    const Config& config() const { return config_; }
 
     // The sign-in page (with the password form when --htpasswd-file is set), or straight to the IdP with
     // --skip-provider-button.
@@ -45,7 +47,7 @@ private:
     void fail(const http::Request& req, http::Response& res, int status, std::string_view message,
               std::string_view log_reason, std::string_view rd) const;
 
-    std::shared_ptr<const options::Options> options_;
+    const Config config_;
     const session::SessionStore& sessions_;
     const oidc::Provider& provider_;
     const authz::RedirectValidator& redirects_;

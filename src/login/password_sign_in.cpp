@@ -48,24 +48,24 @@ std::string origin_of(std::string_view rd) {
 
 }  // namespace
 
-PasswordSignIn::PasswordSignIn(std::shared_ptr<const options::Options> options, const session::SessionStore& sessions,
+PasswordSignIn::PasswordSignIn(Config config, const session::SessionStore& sessions,
                                const gate::PasswordVerifier* passwords, const Clock& clock)
-    : options_(std::move(options)),
+    : config_(std::move(config)),
       sessions_(sessions),
-      passwords_(options_->display_htpasswd_form ? passwords : nullptr),
+      passwords_(config_.display_htpasswd_form ? passwords : nullptr),
       clock_(clock),
-      form_csrf_(options::cookie_secrets(*options_), options_->cookie_name + "_form"),
-      action_(options_->proxy_prefix + "/sign_in") {}
+      form_csrf_(config_.secrets, config_.cookie_name + "_form"),
+      action_(config_.proxy_prefix + "/sign_in") {}
 
 std::string PasswordSignIn::start_url(const std::string& rd) const {
-    return options_->proxy_prefix + "/start?rd=" + text::percent_encode(rd);
+    return config_.proxy_prefix + "/start?rd=" + text::percent_encode(rd);
 }
 
 void PasswordSignIn::write_page(const http::Request& req, http::Response& res, const std::string& rd, int status,
                                 std::string_view error, std::string_view username) const {
     // Only the state and rd of a LoginState are used: the token, and where a successful sign-in goes.
-    const LoginState form = new_login_state(rd, {}, clock_.now() + options_->cookie_csrf_expire.count());
-    auto attrs = csrf_cookie_attributes(*options_, http::original_url(req, req.via_trusted_proxy()).host);
+    const LoginState form = new_login_state(rd, {}, clock_.now() + config_.cookie_csrf_expire.count());
+    auto attrs = csrf_cookie_attributes(config_, http::original_url(req, req.via_trusted_proxy()).host);
     attrs.domain.clear();  // the sign-in host only
     attrs.path = action_;
     attrs.same_site = session::SameSite::strict;  // never sent with a form another site posts
@@ -144,8 +144,8 @@ boost::asio::awaitable<void> PasswordSignIn::submit(const http::Request& req, ht
     const std::int64_t now = clock_.now();
     s.from_htpasswd = true;
     s.created_at = now;
-    s.expires_at = now + options_->cookie_expire.count();
-    const auto saved = co_await sessions_.create(s, jar, session_cookie_attributes(*options_, url.host), now);
+    s.expires_at = now + config_.cookie_expire.count();
+    const auto saved = co_await sessions_.create(s, jar, session_cookie_attributes(config_, url.host), now);
     if (!saved.ok()) {
         refuse(req, res, 503, "Your session could not be stored. Please try again in a moment.",
                "session store: " + saved.error);
@@ -163,7 +163,7 @@ boost::asio::awaitable<void> PasswordSignIn::submit(const http::Request& req, ht
     res.header("Location", form->rd);
     res.header("Cache-Control", "no-store");
     for (const auto& c : saved.set_cookies) res.header("Set-Cookie", c);
-    auto attrs = csrf_cookie_attributes(*options_, url.host);
+    auto attrs = csrf_cookie_attributes(config_, url.host);
     attrs.domain.clear();
     attrs.path = action_;
     res.header("Set-Cookie", session::format_clearing_cookie(form_csrf_.name(), attrs));

@@ -15,7 +15,7 @@
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "login/login_state.hpp"
-#include "options/options.hpp"
+#include "login/config.hpp"
 #include "clock/clock.hpp"
 #include "session/session_store.hpp"
 
@@ -24,7 +24,7 @@ namespace gh::login {
 class PasswordSignIn {
 public:
     // `passwords`: the --htpasswd-file users; nullptr (or --display-htpasswd-form=false) switches the form off.
-    PasswordSignIn(std::shared_ptr<const options::Options> options, const session::SessionStore& sessions,
+    PasswordSignIn(Config config, const session::SessionStore& sessions,
                    const gate::PasswordVerifier* passwords, const Clock& clock);
 
     bool enabled() const { return passwords_ != nullptr; }
@@ -42,7 +42,7 @@ private:
     void refuse(const http::Request& req, http::Response& res, int status, std::string_view message,
                 std::string_view log_reason) const;
 
-    std::shared_ptr<const options::Options> options_;
+    const Config config_;
     const session::SessionStore& sessions_;
     const gate::PasswordVerifier* passwords_;
     const Clock& clock_;

@@ -63,15 +63,15 @@ std::pair<std::shared_ptr<Flight>, bool> join_flight(const std::string& token, s
 
 }  // namespace
 
-SessionRefresher::SessionRefresher(std::shared_ptr<const options::Options> options,
+SessionRefresher::SessionRefresher(session::CookiePolicy cookies,
                                    const session::SessionStore& store, const oidc::Provider& provider,
                                    const Clock& clock)
-    : options_(std::move(options)), store_(store), provider_(provider), clock_(clock) {}
+    : cookies_(std::move(cookies)), store_(store), provider_(provider), clock_(clock) {}
 
 // Strictly after: times are whole seconds, so `>=` could renew a session made late in one second at the very
 // start of the next, long before it is --cookie-refresh old.
 bool SessionRefresher::due(const session::Session& s) const {
-    return options_->cookie_refresh.count() > 0 && s.refresh_after != 0 && clock_.now() > s.refresh_after &&
+    return cookies_.cookie_refresh.count() > 0 && s.refresh_after != 0 && clock_.now() > s.refresh_after &&
            !s.refresh_token.empty();
 }
 
@@ -80,7 +80,7 @@ asio::awaitable<RefreshOutcome> SessionRefresher::refresh(session::Session& s, c
                                                           std::vector<std::string>& set_cookies) const {
     auto executor = co_await asio::this_coro::executor;
     const std::string token = s.refresh_token;
-    const std::int64_t memory = std::clamp<std::int64_t>(options_->cookie_refresh.count() / 2, 1, kFlightMemorySeconds);
+    const std::int64_t memory = std::clamp<std::int64_t>(cookies_.cookie_refresh.count() / 2, 1, kFlightMemorySeconds);
     auto [flight, leader] = join_flight(token, clock_.now(), memory);
     if (leader) {
         spdlog::info("refresh: asking the IdP to renew the session of user \"{}\"", observe::log_text(s.user));
@@ -105,7 +105,7 @@ asio::awaitable<RefreshOutcome> SessionRefresher::refresh(session::Session& s, c
         if (wait) co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
     }
 
-    const auto attrs = session_cookie_attributes(*options_, host);
+    const auto attrs = session_cookie_attributes(cookies_, host);
     oidc::RedeemResult r;
     {
         std::lock_guard lock(flight->mutex);
@@ -138,8 +138,8 @@ asio::awaitable<RefreshOutcome> SessionRefresher::refresh(session::Session& s, c
     if (!t.access_token.empty()) s.access_token = t.access_token;
     if (!t.id_token.empty()) s.id_token = t.id_token;
     if (!t.refresh_token.empty()) s.refresh_token = t.refresh_token;  // rotated by the IdP
-    s.refresh_after = now + options_->cookie_refresh.count();
-    s.expires_at = now + options_->cookie_expire.count();
+    s.refresh_after = now + cookies_.cookie_refresh.count();
+    s.expires_at = now + cookies_.cookie_expire.count();
     auto saved = co_await store_.update(s, jar, attrs, now);
     if (!saved.ok()) {
         spdlog::warn("refresh: the renewed session of user \"{}\" could not be stored: {}", observe::log_text(s.user),

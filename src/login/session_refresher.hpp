@@ -10,7 +10,7 @@
 
 #include "gate/session_renewal.hpp"
 #include "oidc/provider.hpp"
-#include "options/options.hpp"
+#include "session/cookie_policy.hpp"
 #include "clock/clock.hpp"
 #include "session/session_store.hpp"
 
@@ -25,7 +25,7 @@ enum class RefreshOutcome {
 // The gate's SessionRenewal: the gate calls it inside its decision, so every door renews the same way.
 class SessionRefresher final : public gate::SessionRenewal {
 public:
-    SessionRefresher(std::shared_ptr<const options::Options> options, const session::SessionStore& store,
+    SessionRefresher(session::CookiePolicy cookies, const session::SessionStore& store,
                      const oidc::Provider& provider, const Clock& clock);
 
     bool due(const session::Session& s) const override;
@@ -48,7 +48,7 @@ public:
                                                    std::string host, std::vector<std::string>& set_cookies) const;
 
 private:
-    std::shared_ptr<const options::Options> options_;
+    const session::CookiePolicy cookies_;
     const session::SessionStore& store_;
     const oidc::Provider& provider_;
     const Clock& clock_;

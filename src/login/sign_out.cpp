@@ -7,7 +7,7 @@
 
 namespace gh::login {
 
-boost::asio::awaitable<void> handle_sign_out(const options::Options& o, const session::SessionStore& store,
+boost::asio::awaitable<void> handle_sign_out(const Config& o, const session::SessionStore& store,
                                              const authz::RedirectValidator& redirects,
                                              const oidc::Provider& provider, const Clock& clock,
                                              const http::Request& req, http::Response& res) {

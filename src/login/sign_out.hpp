@@ -8,14 +8,14 @@
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "oidc/provider.hpp"
-#include "options/options.hpp"
+#include "login/config.hpp"
 #include "clock/clock.hpp"
 #include "session/session_store.hpp"
 
 namespace gh::login {
 
 // `rd` (or X-Auth-Request-Redirect) must pass the redirect validator; anything else goes to "/".
-boost::asio::awaitable<void> handle_sign_out(const options::Options& o, const session::SessionStore& store,
+boost::asio::awaitable<void> handle_sign_out(const Config& o, const session::SessionStore& store,
                                              const authz::RedirectValidator& redirects,
                                              const oidc::Provider& provider, const Clock& clock,
                                              const http::Request& req, http::Response& res);

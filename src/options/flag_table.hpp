@@ -1,6 +1,8 @@
 #pragma once
-// Every flag is declared once, here. The command-line name, the OAUTH2_PROXY_* environment name, the cfg
-// file key, the help text and the parser all derive from this table.
+// Every flag is declared once, here: one row names the flag, its cfg key (and so its OAUTH2_PROXY_* variable), its
+// default, its help and the field of Options it fills with its parser (options/binding.hpp). --help, the three
+// sources' readers and `gatehouse flags` (the migration guide's table) all derive from this table.
+#include <cstddef>
 #include <span>
 #include <string>
 #include <string_view>
@@ -8,19 +10,36 @@
 
 namespace gh::options {
 
+struct Options;
+
 enum class FlagType { text, boolean, duration, integer, list };
+
+// Fills one field of Options from a flag's raw values (its default when unset), pushing one line per bad value.
+struct Binding {
+    FlagType type;
+    void (*assign)(Options& o, const std::vector<std::string>& values, std::vector<std::string>& problems);
+    std::size_t (*field_offset)();  // where the field sits in Options: how checks name a flag by its field
+};
+
+// Where a flag sits in the migration guide's table: as in oauth2-proxy, the same name working otherwise, or
+// Gatehouse's own.
+enum class Compat { same, differs, gatehouse };
 
 struct FlagSpec {
     std::string_view name;     // without the leading "--"
     std::string_view cfg_key;  // oauth2-proxy's cfg key; plural for lists (email_domains)
-    FlagType type;
+    Binding bind;
     std::string_view default_value;
     std::string_view help;
+    Compat compat = Compat::same;
     std::string_view alias = {};  // a second accepted command-line name
+    FlagType type() const { return bind.type; }
 };
 
 // Flags Gatehouse implements.
 std::span<const FlagSpec> flag_table();
+// The row's index in flag_table().
+std::size_t row_index(const FlagSpec& flag);
 const FlagSpec* find_flag(std::string_view name);
 const FlagSpec* find_flag_by_cfg_key(std::string_view key);
 // The flag a cfg key or OAUTH2_PROXY_* name (lower-cased, without the prefix) sets: its cfg key or, for a list,

@@ -1,15 +1,20 @@
 #pragma once
-// The validated, immutable configuration. Built once by parse_options(); shared read-only afterwards.
+// The validated, immutable configuration. Built once by parse_options(): the flag table (options/flag_table.cpp)
+// fills each field from its row, then the checks of each area (options/*_checks.cpp) test what spans several
+// flags and derive the rest. Shared read-only afterwards.
 #include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "crypto/bytes.hpp"
+#include "doors/config.hpp"
 #include "http/ip_range.hpp"
+#include "oidc/providers/service_account.hpp"
 #include "observe/logs.hpp"
 #include "options/secret.hpp"
 #include "options/value_parsers.hpp"
+#include "proxy/config.hpp"
 #include "session/cookie_secrets.hpp"
 #include "session/set_cookie.hpp"
 
@@ -38,6 +43,7 @@ struct Options {
     std::string oidc_issuer_url;
     std::string client_id;
     Secret client_secret;
+    std::string client_secret_file;  // read into client_secret by the checks
     std::string oidc_groups_claim;
     std::string oidc_email_claim;
     bool keycloak = false;  // --provider=keycloak-oidc: realm roles become groups "role:<name>"
@@ -48,14 +54,10 @@ struct Options {
     std::vector<std::string> github_users;
     std::vector<std::string> gitlab_groups;  // --provider=gitlab
     // --provider=google: groups through the Admin SDK Directory API, as a service account acting for an admin
-    struct GoogleServiceAccount {
-        std::string client_email;
-        std::string private_key_id;
-        Secret private_key;  // PEM
-        std::string token_uri;
-    };
+    using GoogleServiceAccount = providers::ServiceAccount;
     std::vector<std::string> google_groups;
     std::string google_admin_email;
+    std::string google_service_account_json;  // the key file, read into google_service_account by the checks
     std::optional<GoogleServiceAccount> google_service_account;
     std::string google_directory_url;
     // --provider=azure or entra-id (one provider: Microsoft Entra ID's v2.0 OpenID Connect endpoints)
@@ -80,6 +82,7 @@ struct Options {
     bool skip_issuer_verification = false;
     std::string code_challenge_method;
     std::string prompt;
+    std::string approval_prompt;  // force: prompt=consent unless --prompt is set
     std::vector<std::string> provider_ca_files;
     bool ssl_insecure_skip_verify = false;
     bool skip_provider_button = false;
@@ -88,7 +91,8 @@ struct Options {
     std::vector<std::string> oidc_audience_claims;
 
     // Cookies and sessions
-    Secret cookie_secret;  // raw bytes, 16/24/32 long
+    Secret cookie_secret;  // raw bytes, 16/24/32 long (as given until the checks decode it)
+    std::string cookie_secret_file;
     std::vector<Secret> previous_cookie_secrets;  // --cookie-secret-previous, raw bytes
     std::string cookie_name;
     std::vector<std::string> cookie_domains;
@@ -106,7 +110,9 @@ struct Options {
     std::vector<std::string> email_domains;
     std::string authenticated_emails_file;
     std::vector<std::string> allowed_groups;
+    std::vector<std::string> allowed_roles;  // keycloak-oidc: become groups role:<name>
     std::vector<std::string> skip_auth_routes;  // validated: every regex compiles (--skip-auth-regex included)
+    std::vector<std::string> skip_auth_regexes;  // --skip-auth-regex, grouped; joined to skip_auth_routes
     std::vector<std::string> api_routes;        // path regexes answered 401 rather than sent to sign in
     bool skip_auth_preflight = false;
     std::string policy_file;
@@ -125,11 +131,8 @@ struct Options {
     std::vector<std::string> htpasswd_user_groups;  // --htpasswd-user-group
     bool display_htpasswd_form = true;              // --display-htpasswd-form (with --htpasswd-file)
     // --client-certificate-headers: whose certificate headers to read (from --trusted-proxy-ip peers only).
-    struct ClientCertificateHeaders {
-        bool ingress_nginx = false;  // ssl-client-verify, ssl-client-subject-dn, ssl-client-issuer-dn
-        bool envoy = false;          // x-forwarded-client-cert
-        bool any() const { return ingress_nginx || envoy; }
-    } client_certificate_headers;
+    using ClientCertificateHeaders = doors::ClientCertificateHeaders;
+    ClientCertificateHeaders client_certificate_headers;
 
     // Forward-auth answer
     bool set_xauthrequest = false;
@@ -139,21 +142,14 @@ struct Options {
     Secret basic_auth_password;             // of both Basic forms
     bool reverse_proxy = false;
     // --original-request-headers: which headers /oauth2/auth reads the original request from (docs/security.md).
-    enum class OriginalRequestHeaders { x_original, x_forwarded } original_request_headers = OriginalRequestHeaders::x_original;
+    using OriginalRequestHeaders = doors::OriginalRequestHeaders;
+    OriginalRequestHeaders original_request_headers = OriginalRequestHeaders::x_original;
     std::vector<http::IpRange> trusted_ips;  // --trusted-proxy-ip (and --trusted-ip): proxies that may send forwarded headers
+    std::vector<http::IpRange> trusted_ips_given_as_trusted_ip;  // --trusted-ip, joined to trusted_ips
     std::string real_client_ip_header;       // canonical spelling
     // --upstream: where requests outside --proxy-prefix go once allowed (the longest matching path wins). None:
     // they are answered 200 "Authenticated" as with static://200.
-    struct Upstream {
-        enum class Kind { http, static_response, file } kind = Kind::static_response;
-        std::string path = "/";  // the route: this path prefix (the request's path reaches the upstream unchanged)
-        std::string directory;   // file: the files served under `path` (file:///dir#/path)
-        std::string host;        // http: name or address, and port
-        std::uint16_t port = 80;
-        bool tls = false;        // https://
-        int status = 200;        // static: the answer's status
-        std::string text;        // as given, for logs
-    };
+    using Upstream = proxy::Upstream;
     std::vector<Upstream> upstreams;
     // Reverse-proxy mode (an http:// upstream): what the upstream is told about the user.
     bool pass_user_headers = true;           // X-Forwarded-User, -Email, -Groups, -Preferred-Username
@@ -204,9 +200,14 @@ struct Options {
     std::vector<std::string> exclude_logging_paths;
     std::string ping_user_agent;  // --ping-user-agent; empty: none
 
+    std::string config_file;  // --config
+
     // Settings that are valid but probably not what the operator meant; logged once at start.
     std::vector<std::string> warnings;
 };
+
+// A default-constructed Options, for locating fields (options/binding.hpp).
+const Options& probe_options();
 
 // The cookie secrets as the session stores and the login's CSRF cookie take them.
 inline session::CookieSecrets cookie_secrets(const Options& o) {

@@ -26,5 +26,7 @@ ParseOutcome parse_options(const std::vector<std::string>& args, const Environme
 std::optional<std::string> read_text_file(const std::string& path);
 
 std::string help_text();
+// `gatehouse flags`: the flag table and the refused oauth2-proxy flags as Markdown, the migration guide's tables.
+std::string flags_markdown();
 
 }  // namespace gh::options

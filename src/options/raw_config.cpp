@@ -1,6 +1,7 @@
 #include "options/raw_config.hpp"
 
 #include <algorithm>
+#include <map>
 #include <cctype>
 #include <stdexcept>
 
@@ -18,7 +19,7 @@ struct Pending {
 };
 
 void assign(RawConfig& cfg, const FlagSpec& flag, Source source, std::string origin, std::vector<std::string> values) {
-    auto& slot = cfg.values.at(std::string(flag.name));
+    auto& slot = cfg.values.at(row_index(flag));
     slot.values = std::move(values);
     slot.source = source;
     slot.origin = std::move(origin);
@@ -68,8 +69,8 @@ void apply_cfg_file(RawConfig& cfg, const std::string& path, const std::string& 
             else cfg.errors.push_back(origin + ": unknown setting");
             continue;
         }
-        if (flag->name == "config") continue;
-        if (e.is_list && flag->type != FlagType::list) {
+        if (flag->name == "config") continue;  // read already
+        if (e.is_list && flag->type() != FlagType::list) {
             cfg.errors.push_back(origin + ": expects a single value, not a list");
             continue;
         }
@@ -103,7 +104,7 @@ void apply_env(RawConfig& cfg, const Environment& env) {
             continue;
         }
         std::vector<std::string> values;
-        if (flag->type == FlagType::list) append_list_items(value, values);
+        if (flag->type() == FlagType::list) append_list_items(value, values);
         else values.push_back(value);
         if (!spellings.admit(cfg, *flag, key, name, values)) continue;
         assign(cfg, *flag, Source::env, name, std::move(values));
@@ -113,9 +114,9 @@ void apply_env(RawConfig& cfg, const Environment& env) {
 }  // namespace
 
 const RawValue& RawConfig::get(std::string_view flag) const {
-    const auto it = values.find(flag);
-    if (it == values.end()) throw std::logic_error("flag missing from the table: " + std::string(flag));
-    return it->second;
+    const FlagSpec* spec = find_flag(flag);
+    if (!spec) throw std::logic_error("flag missing from the table: " + std::string(flag));
+    return of(*spec);
 }
 
 RawConfig collect_raw_config(const std::vector<std::string>& args, const Environment& env,
@@ -125,7 +126,7 @@ RawConfig collect_raw_config(const std::vector<std::string>& args, const Environ
         RawValue v;
         if (!flag.default_value.empty()) v.values.emplace_back(flag.default_value);
         v.origin = "--" + std::string(flag.name);
-        cfg.values.emplace(std::string(flag.name), std::move(v));
+        cfg.values.push_back(std::move(v));
     }
 
     // Flags first, so that --config is known before the file is read; applied last (highest precedence).
@@ -157,7 +158,7 @@ RawConfig collect_raw_config(const std::vector<std::string>& args, const Environ
         std::string value;
         if (eq != std::string::npos) {
             value = arg.substr(eq + 1);
-        } else if (flag->type == FlagType::boolean) {
+        } else if (flag->type() == FlagType::boolean) {
             value = "true";  // like pflag, a bare boolean flag means true and never takes the next argument
         } else if (i + 1 < args.size()) {
             value = args[++i];
@@ -167,7 +168,7 @@ RawConfig collect_raw_config(const std::vector<std::string>& args, const Environ
         }
         auto& pending = from_flags[std::string(flag->name)];
         pending.origin = "--" + name;
-        if (flag->type == FlagType::list) append_list_items(value, pending.values);
+        if (flag->type() == FlagType::list) append_list_items(value, pending.values);
         else pending.values = {value};
     }
 

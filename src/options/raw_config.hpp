@@ -1,7 +1,6 @@
 #pragma once
 // Collects raw values from the three sources with oauth2-proxy's precedence: flag > env > cfg file > default.
 #include <functional>
-#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -22,11 +21,13 @@ struct RawValue {
 };
 
 struct RawConfig {
-    std::map<std::string, RawValue, std::less<>> values;  // by flag name; every flag present
+    std::vector<RawValue> values;  // one per row of flag_table(), in its order
     std::vector<std::string> errors;
     bool help = false;
     bool version = false;
 
+    const RawValue& of(const FlagSpec& flag) const { return values.at(row_index(flag)); }
+    // By flag name, for diagnostics and tests; a logic error for a name the table lacks.
     const RawValue& get(std::string_view flag) const;
 };
 

@@ -176,7 +176,7 @@ FileUpstream::~FileUpstream() {
     pool_.join();
 }
 
-asio::awaitable<void> FileUpstream::serve(const http::Request& req, const options::Options::Upstream& to,
+asio::awaitable<void> FileUpstream::serve(const http::Request& req, const Upstream& to,
                                           const std::string& extra_head, http::Response& res) const {
     const std::string_view method = req.method();
     if (method != "GET" && method != "HEAD") {

@@ -10,7 +10,7 @@
 
 #include "http/request.hpp"
 #include "http/response.hpp"
-#include "options/options.hpp"
+#include "proxy/config.hpp"
 
 namespace gh::proxy {
 
@@ -30,7 +30,7 @@ public:
     FileUpstream& operator=(const FileUpstream&) = delete;
 
     // Answers `req` (a streamed request) from `to`'s directory. `extra_head`: header lines added to a 200.
-    boost::asio::awaitable<void> serve(const http::Request& req, const options::Options::Upstream& to,
+    boost::asio::awaitable<void> serve(const http::Request& req, const Upstream& to,
                                        const std::string& extra_head, http::Response& res) const;
 
 private:

@@ -97,7 +97,7 @@ asio::awaitable<void> tunnel(http::Exchange& client, Stream& upstream, beast::fl
 }
 
 // Status the client gets when the upstream failed before answering.
-void upstream_failed(const http::Request& req, http::Response& res, const options::Options::Upstream& to, int status,
+void upstream_failed(const http::Request& req, http::Response& res, const Upstream& to, int status,
                      std::string_view why) {
     spdlog::warn("proxy: upstream {} failed: {} status={} path=\"{}\" request_id={}", to.text, why, status,
                  observe::log_text(req.path()), http::request_id(req));
@@ -110,11 +110,11 @@ void upstream_failed(const http::Request& req, http::Response& res, const option
 // another request (the answer was read to its end and the upstream keeps it open).
 struct Relay {
     const http::Request& req;
-    const options::Options::Upstream& to;
+    const Upstream& to;
     const session::Session* s;
     const std::string& extra_head;  // header lines for the client's answer (a renewed session, identity headers)
     http::Response& res;
-    const options::Options& options;
+    const Config& options;
     // Over a reused connection, a request that may be sent twice (RFC 9110 §9.2.2, and no body) is, once, when the
     // upstream closed the connection before a byte of its answer: it may have closed it just after our check.
     // Then `*retry` is set and nothing is answered.
@@ -327,23 +327,23 @@ struct Relay {
 
 }  // namespace
 
-asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const options::Options::Upstream& to,
+asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const Upstream& to,
                                             const session::Session* s, const std::vector<std::string>& set_cookies,
                                             http::Response& res) const {
-    const std::string extra_head = answer_head_lines(s, *options_, set_cookies);
+    const std::string extra_head = answer_head_lines(s, config_, set_cookies);
     const std::string_view method = req.method();
     const bool replayable = (method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "TRACE") &&
                             req.exchange()->content_length() == 0 && requested_upgrade(req).empty();
     for (bool fresh = false;; fresh = true) {
         std::string error;
-        auto connected = co_await UpstreamPool::connect(to, options_->upstream_timeout, *tls_,
-                                                        !options_->ssl_upstream_insecure_skip_verify, fresh, error);
+        auto connected = co_await UpstreamPool::connect(to, config_.upstream_timeout, *tls_,
+                                                        !config_.ssl_upstream_insecure_skip_verify, fresh, error);
         if (!connected) {
             upstream_failed(req, res, to, error.find("longer than") != std::string::npos ? 504 : 502, error);
             co_return;
         }
         bool retry = false;
-        const Relay relay{req, to, s, extra_head, res, *options_, replayable && connected->reused(), &retry};
+        const Relay relay{req, to, s, extra_head, res, config_, replayable && connected->reused(), &retry};
         bool reusable = false;  // (GCC 12: no co_await inside ?:)
         if (connected->tls())
             reusable = co_await relay.over(connected->tls_stream());
@@ -357,12 +357,12 @@ asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const opti
     }
 }
 
-ReverseProxy::ReverseProxy(std::shared_ptr<const options::Options> options)
-    : options_(std::move(options)), tls_(std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client)) {
+ReverseProxy::ReverseProxy(Config config)
+    : config_(std::move(config)), tls_(std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client)) {
     tls_->set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
                       asio::ssl::context::no_tlsv1_1);
     tls_->set_default_verify_paths();  // the system's roots (SSL_CERT_FILE / SSL_CERT_DIR can point elsewhere)
-    tls_->set_verify_mode(options_->ssl_upstream_insecure_skip_verify ? asio::ssl::verify_none
+    tls_->set_verify_mode(config_.ssl_upstream_insecure_skip_verify ? asio::ssl::verify_none
                                                                       : asio::ssl::verify_peer);
 }
 

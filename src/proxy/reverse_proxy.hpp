@@ -10,25 +10,25 @@
 
 #include "http/request.hpp"
 #include "http/response.hpp"
-#include "options/options.hpp"
+#include "proxy/config.hpp"
 #include "session/session.hpp"
 
 namespace gh::proxy {
 
 class ReverseProxy {
 public:
-    explicit ReverseProxy(std::shared_ptr<const options::Options> options);
+    explicit ReverseProxy(Config config);
 
     // `req` must be a streamed request (Request::exchange). `s`: the user, or nullptr on a public route. When the
     // upstream cannot be reached (or answers nothing) the client gets 502 (504 after --upstream-timeout) through
     // `res`; once the upstream's answer has begun, a failure can only close the connection.
     // `set_cookies`: added to the answer (a session renewed on the way).
-    boost::asio::awaitable<void> forward(const http::Request& req, const options::Options::Upstream& to,
+    boost::asio::awaitable<void> forward(const http::Request& req, const Upstream& to,
                                          const session::Session* s, const std::vector<std::string>& set_cookies,
                                          http::Response& res) const;
 
 private:
-    std::shared_ptr<const options::Options> options_;
+    const Config config_;
     std::shared_ptr<boost::asio::ssl::context> tls_;  // for https:// upstreams; shared by every I/O thread
 };
 

@@ -17,7 +17,7 @@ using boost::beast::iequals;
 // trust that header as the user, so on a public route a client's "Authorization: Basic admin:" must not reach it
 // either (oauth2-proxy's --skip-auth-strip-headers, on by default, strips the headers it would set). A public API
 // that checks its own tokens wants --pass-basic-auth=false.
-bool drops_client_authorization(const options::Options& o, const session::Session*) {
+bool drops_client_authorization(const Config& o, const session::Session*) {
     return o.pass_authorization_header || o.pass_basic_auth;
 }
 
@@ -80,7 +80,7 @@ std::string header_safe(std::string_view value) {
     return out;
 }
 
-std::string answer_head_lines(const session::Session* s, const options::Options& o,
+std::string answer_head_lines(const session::Session* s, const Config& o,
                               const std::vector<std::string>& set_cookies) {
     std::string lines;
     for (const auto& c : set_cookies) add(lines, "Set-Cookie", c);
@@ -103,7 +103,7 @@ bool is_hop_by_hop(std::string_view name, std::string_view connection) {
     return has_token(connection, name);
 }
 
-void write_upstream_head(const http::Request& req, const options::Options& o, const options::Options::Upstream& to,
+void write_upstream_head(const http::Request& req, const Config& o, const Upstream& to,
                          const session::Session* s, std::string_view client_ip, const BodyFraming& body,
                          std::string& out) {
     out.clear();

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "http/request.hpp"
-#include "options/options.hpp"
+#include "proxy/config.hpp"
 #include "session/session.hpp"
 
 namespace gh::proxy {
@@ -24,7 +24,7 @@ struct BodyFraming {
 };
 
 // `s`: the signed-in user (nullptr on a public route: no identity is passed). `client_ip`: the connection's peer.
-void write_upstream_head(const http::Request& req, const options::Options& o, const options::Options::Upstream& to,
+void write_upstream_head(const http::Request& req, const Config& o, const Upstream& to,
                          const session::Session* s, std::string_view client_ip, const BodyFraming& body,
                          std::string& out);
 
@@ -36,7 +36,7 @@ void write_client_head(const boost::beast::http::response_header<>& upstream, bo
 // Header lines ("Name: value\r\n" …) Gatehouse adds to an allowed answer from an upstream: `set_cookies` (a
 // renewed session) and, as oauth2-proxy does, the auth answer's own headers (GAP-Auth, --set-xauthrequest,
 // --set-authorization-header, --set-basic-auth) when `s` is a signed-in user.
-std::string answer_head_lines(const session::Session* s, const options::Options& o,
+std::string answer_head_lines(const session::Session* s, const Config& o,
                               const std::vector<std::string>& set_cookies);
 
 // The protocol a request asks to switch to (`Connection: upgrade` with `Upgrade: websocket`), or empty: WebSocket

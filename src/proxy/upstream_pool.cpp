@@ -26,7 +26,7 @@ std::unordered_map<std::string, std::vector<UpstreamConnection>>& idle_here() {
     return idle;
 }
 
-std::string key_of(const options::Options::Upstream& to) {
+std::string key_of(const Upstream& to) {
     return (to.tls ? "https://" : "http://") + to.host + ":" + std::to_string(to.port);
 }
 
@@ -40,7 +40,7 @@ bool still_open(UpstreamConnection& c) {
 
 }  // namespace
 
-asio::awaitable<std::optional<UpstreamConnection>> UpstreamPool::connect(const options::Options::Upstream& to,
+asio::awaitable<std::optional<UpstreamConnection>> UpstreamPool::connect(const Upstream& to,
                                                                          std::chrono::milliseconds timeout,
                                                                          asio::ssl::context& tls, bool verify,
                                                                          bool fresh, std::string& error) {
@@ -108,7 +108,7 @@ asio::awaitable<std::optional<UpstreamConnection>> UpstreamPool::connect(const o
     co_return std::optional<UpstreamConnection>(UpstreamConnection(std::move(stream)));
 }
 
-void UpstreamPool::give_back(const options::Options::Upstream& to, UpstreamConnection connection) {
+void UpstreamPool::give_back(const Upstream& to, UpstreamConnection connection) {
     auto& idle = idle_here()[key_of(to)];
     if (idle.size() < kMaxIdle) idle.push_back(std::move(connection));
 }

@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-#include "options/options.hpp"
+#include "proxy/config.hpp"
 
 namespace gh::proxy {
 
@@ -44,12 +44,12 @@ public:
 
     // An open connection to `to` on the caller's executor; nullopt, and `error` set, when it cannot be made within
     // `timeout`. `tls`: the client context for https:// upstreams. `fresh`: never an idle one.
-    static boost::asio::awaitable<std::optional<UpstreamConnection>> connect(const options::Options::Upstream& to,
+    static boost::asio::awaitable<std::optional<UpstreamConnection>> connect(const Upstream& to,
                                                                              std::chrono::milliseconds timeout,
                                                                              boost::asio::ssl::context& tls,
                                                                              bool verify, bool fresh,
                                                                              std::string& error);
-    static void give_back(const options::Options::Upstream& to, UpstreamConnection connection);
+    static void give_back(const Upstream& to, UpstreamConnection connection);
 };
 
 }  // namespace gh::proxy

@@ -3,11 +3,9 @@
 #include <string_view>
 #include <vector>
 
-#include "options/options.hpp"
+#include "proxy/config.hpp"
 
 namespace gh::proxy {
-
-using Upstream = options::Options::Upstream;
 
 // nullptr when no route covers `path`.
 const Upstream* upstream_for(const std::vector<Upstream>& upstreams, std::string_view path);

@@ -8,6 +8,7 @@
 namespace gh::session {
 
 struct CookieSecrets {
+    CookieSecrets() = default;
     // Implicit: most callers (and tests) have one secret and no previous ones.
     CookieSecrets(crypto::ByteView current_secret) : current(current_secret.begin(), current_secret.end()) {}
     CookieSecrets(const crypto::Bytes& current_secret) : current(current_secret) {}

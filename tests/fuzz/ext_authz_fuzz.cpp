@@ -2,12 +2,12 @@
 #include <cstdint>
 
 #include "doors/envoy_grpc/check_translation.hpp"
-#include "options/parse_options.hpp"
+#include "doors/config.hpp"
 #include "../unit/test_sessions.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static const auto options = [] {
-        gh::options::Options o;
+        gh::doors::Config o;
         o.set_xauthrequest = true;
         o.pass_access_token = true;
         o.proxy_prefix = "/oauth2";

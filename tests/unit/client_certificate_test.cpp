@@ -244,7 +244,7 @@ client_certificates:
 )";
         policy_ = std::make_unique<authz::WatchedFile<authz::Policy>>("policy-file", path_.string(), authz::Policy::parse);
         stack_ = std::make_unique<test::Stack>(std::vector<std::string>{"--email-domain=example.com"});
-        gate_ = std::make_unique<gate::Gate>(stack_->options, stack_->store, stack_->clock, nullptr, policy_.get());
+        gate_ = std::make_unique<gate::Gate>(gh::options::gate_config(*stack_->options), stack_->store, stack_->clock, nullptr, policy_.get());
     }
     void TearDown() override { std::filesystem::remove(path_); }
 

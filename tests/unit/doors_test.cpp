@@ -5,6 +5,7 @@
 
 #include "doors/envoy_grpc/check_translation.hpp"
 #include "doors/sign_in_redirect.hpp"
+#include "options/component_configs.hpp"
 #include "test_options.hpp"
 #include "test_sessions.hpp"
 
@@ -21,10 +22,10 @@ TEST(SignInRedirect, ProgramsAskForJsonOrSayTheyAreXhr) {
 }
 
 TEST(SignInRedirect, GoesToTheCentralAuthHostWhenThereIsOne) {
-    auto o = test::must_parse(test::base_args({}));
+    auto o = options::doors_config(test::must_parse(test::base_args({})));
     EXPECT_EQ(sign_in_location(o, "https", "app.example.com", "https://app.example.com/a?b=c"),
               "https://app.example.com/oauth2/start?rd=https%3A%2F%2Fapp.example.com%2Fa%3Fb%3Dc");
-    o = test::must_parse(test::base_args({"--redirect-url=https://auth.example.com/oauth2/callback"}));
+    o = options::doors_config(test::must_parse(test::base_args({"--redirect-url=https://auth.example.com/oauth2/callback"})));
     EXPECT_EQ(sign_in_location(o, "https", "app.example.com", "https://app.example.com/"),
               "https://auth.example.com/oauth2/start?rd=https%3A%2F%2Fapp.example.com%2F");
 }
@@ -77,7 +78,7 @@ TEST(CheckTranslation, RefusesRequestsWithoutHostOrAbsolutePath) {
 }
 
 TEST(CheckTranslation, AllowOverwritesOurHeadersAndRemovesOtherLookAlikes) {
-    const auto o = test::must_parse(test::base_args({"--set-xauthrequest=true"}));
+    const auto o = options::doors_config(test::must_parse(test::base_args({"--set-xauthrequest=true"})));
     // A look-alike name of any length, longer than the names Gatehouse sets, is removed too.
     const std::string long_name = "X-Auth-Request-" + std::string(70, 'Q');
     auto r = request_with({{"X-Auth-Request-User", "mallory"}, {"x-auth-request-access-token", "stolen"},
@@ -106,7 +107,7 @@ TEST(CheckTranslation, AllowOverwritesOurHeadersAndRemovesOtherLookAlikes) {
 TEST(CheckTranslation, LookAlikesWithUnderscoresDotsOrAnyCaseAreRemoved) {
     // Envoy would pass them on untouched (headers_with_underscores_action defaults to ALLOW), and a CGI or PHP app
     // reads X_Forwarded_Email as X-Forwarded-Email.
-    const auto o = test::must_parse(test::base_args({"--set-xauthrequest=true"}));
+    const auto o = options::doors_config(test::must_parse(test::base_args({"--set-xauthrequest=true"})));
     auto r = request_with({{"x_auth_request_email", "mallory@example.com"}, {"X.Forwarded.Email", "mallory@example.com"},
                            {"X_Forwarded_User", "mallory"}, {"x-forwarded-groups", "/admins"}, {"gap_auth", "mallory"},
                            {"X-AUTH-REQUEST-USER", "mallory"}, {"x-forwarded-for", "203.0.113.9"},

@@ -43,7 +43,7 @@ TEST(GateWithEmailList, ADomainMatchOrAListedAddressLetsAUserIn) {
     std::ofstream(path) << "guest@partner.test\n";
     WatchedEmailList watched("--authenticated-emails-file", path.string(), &EmailList::parse);
     gh::test::Stack stack({"--email-domain=example.com", "--authenticated-emails-file=" + path.string()});
-    const gh::gate::Gate gate(stack.options, stack.store, stack.clock, &watched);
+    const gh::gate::Gate gate(gh::options::gate_config(*stack.options), stack.store, stack.clock, &watched);
     using gh::gate::Reason;
     EXPECT_EQ(gate.check_identity("alice@example.com", {}), Reason::allowed);
     EXPECT_EQ(gate.check_identity("guest@partner.test", {}), Reason::allowed);

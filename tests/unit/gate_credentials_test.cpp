@@ -37,7 +37,7 @@ protected:
     gate::Decision decide(std::vector<std::string> flags, std::string_view authorization, bool with_cookie = false,
                           std::string_view query = {}) {
         stack = std::make_unique<test::Stack>(std::move(flags));
-        gate = std::make_unique<gate::Gate>(stack->options, stack->store, stack->clock, nullptr, nullptr,
+        gate = std::make_unique<gate::Gate>(gh::options::gate_config(*stack->options), stack->store, stack->clock, nullptr, nullptr,
                                             gate::CredentialVerifiers{.bearer = &bearer, .basic = &basic});
         cookie = with_cookie ? stack->cookie_for(test::alice()) : "";
         session::CookieJar jar;
@@ -116,7 +116,7 @@ TEST_F(GateCredentials, OtherSchemesAndSwitchedOffKindsAreNoCredentials) {
     EXPECT_EQ(bearer.seen, "");
     // Without a verifier for bearer tokens, a token is ignored and the cookie decides.
     stack = std::make_unique<test::Stack>(std::vector<std::string>{});
-    gate = std::make_unique<gate::Gate>(stack->options, stack->store, stack->clock);
+    gate = std::make_unique<gate::Gate>(gh::options::gate_config(*stack->options), stack->store, stack->clock);
     session::CookieJar jar;
     EXPECT_EQ(gate->decide_now({.cookies = &jar, .authorization = "Bearer a.b.c"}, loaded)->reason, Reason::no_session);
 }

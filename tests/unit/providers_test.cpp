@@ -67,7 +67,7 @@ TEST(GoogleHostedDomain, OnlyAWorkspaceAccountOfAnAllowedDomainPasses) {
 }
 
 TEST(GoogleServiceAccount, TheTokenRequestNamesTheAccountTheAdminTheScopeAndAnHour) {
-    gh::options::Options::GoogleServiceAccount account{"sa@p.iam.gserviceaccount.com", "k1", gh::options::Secret("pem"),
+    gh::providers::ServiceAccount account{"sa@p.iam.gserviceaccount.com", "k1", gh::crypto::Secret("pem"),
                                                        "https://oauth2.googleapis.com/token"};
     const auto claims = nlohmann::json::parse(gh::providers::service_account_claims(account, "admin@acme.test", 1000));
     EXPECT_EQ(claims["iss"], "sa@p.iam.gserviceaccount.com");

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "app/router.hpp"
+#include "options/component_configs.hpp"
 #include "session/cookie_session_store.hpp"
 #include "gate/gate.hpp"
 #include "http/proxy_trust.hpp"
@@ -16,7 +17,7 @@ struct Stack {
     explicit Stack(std::vector<std::string> extra_flags)
         : options(std::make_shared<const options::Options>(must_parse(base_args(std::move(extra_flags))))),
           store(crypto::as_bytes(options->cookie_secret.reveal()), options->cookie_name),
-          gate(options, store, clock),
+          gate(options::gate_config(*options), store, clock),
           client(http::ClientOptions{}),
           provider(oidc::ProviderConfig{}, client, clock),
           router(options, store, gate, provider, clock),

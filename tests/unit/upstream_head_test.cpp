@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "proxy/upstream_routes.hpp"
+#include "options/component_configs.hpp"
 #include "test_options.hpp"
 #include "test_sessions.hpp"
 
@@ -31,7 +32,7 @@ options::Options::Upstream upstream() {
 }  // namespace
 
 TEST(UpstreamHead, IdentityAddedLookAlikesHopByHopAndOurCookiesRemoved) {
-    auto o = test::must_parse(test::base_args({"--pass-access-token"}));
+    auto o = options::proxy_config(test::must_parse(test::base_args({"--pass-access-token"})));
     const auto m = message({{"Host", "app.example.com"},
                             {"Cookie", "_oauth2_proxy=sealed; theme=dark; _oauth2_proxy_1=x"},
                             {"Cookie", "_oauth2_proxy_csrf=y; lang=de"},
@@ -67,8 +68,8 @@ TEST(UpstreamHead, IdentityAddedLookAlikesHopByHopAndOurCookiesRemoved) {
 }
 
 TEST(UpstreamHead, ATrustedProxysChainIsExtendedAndOptionsApply) {
-    auto o = test::must_parse(test::base_args({"--pass-host-header=false", "--pass-user-headers=false",
-                                               "--pass-basic-auth=false", "--pass-authorization-header"}));
+    auto o = options::proxy_config(test::must_parse(test::base_args({"--pass-host-header=false", "--pass-user-headers=false",
+                                               "--pass-basic-auth=false", "--pass-authorization-header"})));
     const auto m = message({{"Host", "app.example.com"}, {"X-Forwarded-For", "203.0.113.9"},
                             {"X-Forwarded-Proto", "https"}, {"Authorization", "Basic xyz"}});
     const http::Request req(m, false, peer(true));
@@ -104,7 +105,7 @@ TEST(UpstreamHead, LookAlikesOfOurHeadersNeverReachTheUpstream) {
                                    {"Gap-Authority", "kept"}, {"X_Custom_Header", "kept"}});
     const auto m = message(headers);
     const http::Request req(m, false, peer(false));
-    const auto o = test::must_parse(test::base_args({"--pass-access-token"}));
+    const auto o = options::proxy_config(test::must_parse(test::base_args({"--pass-access-token"})));
     const session::Session s = test::alice();
     std::string head;
     for (const session::Session* who : {&s, static_cast<const session::Session*>(nullptr)}) {
@@ -126,7 +127,7 @@ TEST(UpstreamHead, APublicRouteDropsTheClientsAuthorizationWhenGatehouseWouldSet
     const auto m = message({{"Host", "app.example.com"}, {"Authorization", "Bearer the-apps-own-token"}});
     const http::Request req(m, false, peer(false));
     const auto public_route_keeps = [&](std::vector<std::string> flags) {
-        const auto o = test::must_parse(test::base_args(std::move(flags)));
+        const auto o = options::proxy_config(test::must_parse(test::base_args(std::move(flags))));
         std::string head;
         proxy::write_upstream_head(req, o, upstream(), nullptr, "10.0.0.7", {std::uint64_t{0}}, head);
         return head.find("Authorization: Bearer the-apps-own-token\r\n") != std::string::npos;
@@ -156,7 +157,7 @@ TEST(UpstreamHead, TheClientGetsTheAnswerWithoutHopByHopHeadersAndWithItsOwnFram
 }
 
 TEST(UpstreamHead, AnUpgradeKeepsItsHeadersOnTheWayUp) {
-    const auto o = test::must_parse(test::base_args({}));
+    const auto o = options::proxy_config(test::must_parse(test::base_args({})));
     auto m = message({{"Host", "a"}, {"Connection", "keep-alive, Upgrade"}, {"Upgrade", "websocket"}}, "/ws");
     m.method(bhttp::verb::get);
     const http::Request req(m, false, peer(false));
@@ -184,8 +185,8 @@ TEST(UpstreamRoutes, TheLongestPrefixWins) {
 }
 
 TEST(UpstreamHead, BasicCredentialsNameTheUserOrTheEmailAndReplaceTheClientsOwn) {
-    auto o = test::must_parse(test::base_args({"--pass-user-headers=false", "--prefer-email-to-user",
-                                               "--basic-auth-password=p:w"}));
+    auto o = options::proxy_config(test::must_parse(test::base_args({"--pass-user-headers=false", "--prefer-email-to-user",
+                                               "--basic-auth-password=p:w"})));
     const auto m = message({{"Host", "app.example.com"}, {"Authorization", "Bearer client-own"}});
     const http::Request req(m, false, peer(false));
     session::Session s = test::alice();
@@ -203,7 +204,7 @@ TEST(UpstreamHead, BasicCredentialsNameTheUserOrTheEmailAndReplaceTheClientsOwn)
 }
 
 TEST(UpstreamHead, TheAnswerCarriesARenewedSessionAndTheAuthAnswersHeaders) {
-    auto o = test::must_parse(test::base_args({"--set-xauthrequest", "--set-authorization-header"}));
+    auto o = options::proxy_config(test::must_parse(test::base_args({"--set-xauthrequest", "--set-authorization-header"})));
     const session::Session s = test::alice();
     const std::string lines = proxy::answer_head_lines(&s, o, {"_oauth2_proxy=new; Path=/"});
     EXPECT_EQ(lines,
@@ -219,7 +220,7 @@ TEST(UpstreamHead, TheAnswerCarriesARenewedSessionAndTheAuthAnswersHeaders) {
 
 TEST(UpstreamHead, OnlyAWebSocketUpgradeIsPassedOn) {
     // An h2c upgrade would open an HTTP/2 connection to the app that no rule sees (h2c smuggling).
-    const auto o = test::must_parse(test::base_args());
+    const auto o = options::proxy_config(test::must_parse(test::base_args()));
     for (const char* protocol : {"h2c", "websocket, h2c", "WebSocket"}) {
         const auto m = message({{"Host", "app.example.com"}, {"Connection", "Upgrade, HTTP2-Settings"},
                                 {"Upgrade", protocol}, {"HTTP2-Settings", "AAMAAABkAAQAAP__"}});

@@ -92,7 +92,7 @@ bool read_check_request(const CheckRequest& request, CheckView& view) {
     return true;
 }
 
-void write_allow(const session::Session* s, const options::Options& o, const CheckView& view,
+void write_allow(const session::Session* s, const Config& o, const CheckView& view,
                  const std::vector<std::string>& set_cookies, CheckResponse& response) {
     response.mutable_status()->set_code(kOk);
     auto* ok = response.mutable_ok_response();

@@ -8,7 +8,7 @@
 
 #include "envoy/service/auth/v3/external_auth.pb.h"
 #include "gate/route_rules.hpp"
-#include "options/options.hpp"
+#include "doors/config.hpp"
 #include "session/session.hpp"
 
 namespace gh::doors::envoy_grpc {
@@ -40,7 +40,7 @@ bool read_check_request(const CheckRequest& request, CheckView& view);
 
 // OK + identity headers that overwrite whatever the client sent, client-sent look-alikes removed, and
 // `set_cookies` (a refreshed session) for the client's response. `s` null: a public route, no identity.
-void write_allow(const session::Session* s, const options::Options& o, const CheckView& view,
+void write_allow(const session::Session* s, const Config& o, const CheckView& view,
                  const std::vector<std::string>& set_cookies, CheckResponse& response);
 
 // A denial: `http_status` to the client (302 with `location` for a browser to sign in), `grpc_code` in status.

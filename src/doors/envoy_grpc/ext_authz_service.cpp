@@ -35,11 +35,11 @@ std::string url_of(const CheckView& view) {
 
 }  // namespace
 
-ExtAuthzService::ExtAuthzService(const gate::Gate& gate, std::shared_ptr<const options::Options> options,
+ExtAuthzService::ExtAuthzService(const gate::Gate& gate, Config config,
                                  std::vector<asio::any_io_executor> workers)
     : gate_(gate),
-      options_(std::move(options)),
-      trust_(options_->reverse_proxy, options_->trusted_ips, options_->real_client_ip_header),
+      config_(std::move(config)),
+      trust_(config_.reverse_proxy, config_.trusted_ips, config_.real_client_ip_header),
       workers_(std::move(workers)) {}
 
 bool ExtAuthzService::trusts_peer(const std::string& peer) const {
@@ -71,7 +71,7 @@ gate::OriginalRequest ExtAuthzService::original_of(const CheckView& view, const 
     original.path = target.path;
     original.host = host;
     original.cookie_host = host;
-    if (const auto& sources = options_->client_certificate_headers; sources.envoy) {
+    if (const auto& sources = config_.client_certificate_headers; sources.envoy) {
         read_client_certificate({.forwarded_client_cert = view.forwarded_client_cert}, from_trusted_proxy, sources,
                                 certificate);
         original.certificate = &certificate;
@@ -100,7 +100,7 @@ grpc::ServerUnaryReactor* ExtAuthzService::Check(grpc::CallbackServerContext* co
     if (!view.cookie.empty()) jar.add_header(view.cookie);
     // The peer is Envoy; it matters only to certificate headers, so its address is read only for them.
     const bool from_trusted_proxy =
-        options_->client_certificate_headers.envoy && !view.forwarded_client_cert.empty() && trusts_peer(context->peer());
+        config_.client_certificate_headers.envoy && !view.forwarded_client_cert.empty() && trusts_peer(context->peer());
     const auto d = gate_.decide_now(original_of(view, jar, from_trusted_proxy, host, certificate), session);
     if (d) {
         answer(view, *d, session, *response);
@@ -145,25 +145,25 @@ void ExtAuthzService::answer(const CheckView& view, const gate::Decision& d, con
         case gate::Verdict::allow:
             // A public route carries no identity (`s` may hold another request's user); client-sent
             // look-alikes are removed all the same.
-            write_allow(d.reason == gate::Reason::public_route ? nullptr : &s, *options_, view, set_cookies, response);
+            write_allow(d.reason == gate::Reason::public_route ? nullptr : &s, config_, view, set_cookies, response);
             break;
         case gate::Verdict::sign_in_required:
             if (is_credential_refusal(d.reason) || wants_api_answer(view.accept, view.x_requested_with) ||
                 gate_.is_api_route(view.path)) {
                 status = 401;
                 write_denial(401, kUnauthenticated, {}, "Unauthorized\n", set_cookies, response);
-                add_challenge(bearer_challenge(*options_, d), response);
+                add_challenge(bearer_challenge(config_, d), response);
             } else {
                 status = 302;
                 const std::string url = url_of(view);
-                write_denial(302, kUnauthenticated, sign_in_location(*options_, view.scheme, view.host, url), {},
+                write_denial(302, kUnauthenticated, sign_in_location(config_, view.scheme, view.host, url), {},
                              set_cookies, response);
             }
             break;
         case gate::Verdict::forbidden:
             status = 403;
             write_denial(403, kPermissionDenied, {}, "Forbidden\n", set_cookies, response);
-            if (is_credential_refusal(d.reason)) add_challenge(bearer_challenge(*options_, d), response);
+            if (is_credential_refusal(d.reason)) add_challenge(bearer_challenge(config_, d), response);
             break;
         case gate::Verdict::malformed:
             status = 400;

@@ -17,7 +17,7 @@ namespace gh::doors::envoy_grpc {
 
 class ExtAuthzService final : public envoy::service::auth::v3::Authorization::CallbackService {
 public:
-    ExtAuthzService(const gate::Gate& gate, std::shared_ptr<const options::Options> options,
+    ExtAuthzService(const gate::Gate& gate, Config config,
                     std::vector<boost::asio::any_io_executor> workers);
 
     grpc::ServerUnaryReactor* Check(grpc::CallbackServerContext* context, const CheckRequest* request,
@@ -37,7 +37,7 @@ private:
     void answer(const CheckView& view, const gate::Decision& d, const session::Session& s, CheckResponse& response) const;
 
     const gate::Gate& gate_;
-    std::shared_ptr<const options::Options> options_;
+    const Config config_;
     http::ProxyTrust trust_;
     std::vector<boost::asio::any_io_executor> workers_;
     mutable std::atomic<std::size_t> next_worker_{0};

@@ -23,7 +23,7 @@ std::string read_file(const std::string& flag, const std::string& path) {
     return text.str();
 }
 
-std::shared_ptr<grpc::ServerCredentials> credentials(const options::Options& o) {
+std::shared_ptr<grpc::ServerCredentials> credentials(const ServerConfig& o) {
     if (!o.grpc_tls) return grpc::InsecureServerCredentials();  // h2c: the usual in-cluster setup
     grpc::SslServerCredentialsOptions ssl;
     ssl.pem_key_cert_pairs.push_back({read_file("--tls-key-file", o.tls_key_file), read_file("--tls-cert-file", o.tls_cert_file)});
@@ -36,7 +36,7 @@ int ms(std::chrono::milliseconds d) {
 
 // The HTTP listener's limits, applied to the gRPC port: how many connections, how long one may take to start, sit
 // idle or live, how many calls and how large a message or header block one may carry, how often it may ping.
-void limit(grpc::ServerBuilder& builder, const options::Options& o) {
+void limit(grpc::ServerBuilder& builder, const ServerConfig& o) {
     cap_connections(builder, o.max_connections);
     builder.AddChannelArgument("grpc.server_handshake_timeout_ms", ms(o.header_read_timeout));
     builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, ms(o.idle_timeout));
@@ -55,16 +55,16 @@ void limit(grpc::ServerBuilder& builder, const options::Options& o) {
 }  // namespace
 
 struct GrpcServer::Impl {
-    Impl(const gate::Gate& gate, std::shared_ptr<const options::Options> options,
+    Impl(const gate::Gate& gate, Config config, const ServerConfig& options,
          std::vector<boost::asio::any_io_executor> workers)
-        : service(gate, options, std::move(workers)) {
+        : service(gate, std::move(config), std::move(workers)) {
         grpc::EnableDefaultHealthCheckService(true);
         grpc::ServerBuilder builder;
-        builder.AddListeningPort(options->grpc_address, credentials(*options), &port);
-        limit(builder, *options);
+        builder.AddListeningPort(options.grpc_address, credentials(options), &port);
+        limit(builder, options);
         builder.RegisterService(&service);
         server = builder.BuildAndStart();
-        if (!server || port == 0) throw std::runtime_error("--grpc-address: cannot listen on " + options->grpc_address);
+        if (!server || port == 0) throw std::runtime_error("--grpc-address: cannot listen on " + options.grpc_address);
         server->GetHealthCheckService()->SetServingStatus(true);
     }
 
@@ -73,9 +73,9 @@ struct GrpcServer::Impl {
     std::unique_ptr<grpc::Server> server;
 };
 
-GrpcServer::GrpcServer(const gate::Gate& gate, std::shared_ptr<const options::Options> options,
+GrpcServer::GrpcServer(const gate::Gate& gate, Config config, const ServerConfig& server,
                        std::vector<boost::asio::any_io_executor> workers)
-    : impl_(std::make_unique<Impl>(gate, std::move(options), std::move(workers))) {}
+    : impl_(std::make_unique<Impl>(gate, std::move(config), server, std::move(workers))) {}
 
 GrpcServer::~GrpcServer() {
     if (impl_->server) shutdown(std::chrono::milliseconds(0));

@@ -6,6 +6,8 @@
 #include <memory>
 #include <vector>
 
+#include "doors/config.hpp"
+#include "doors/envoy_grpc/config.hpp"
 #include "gate/gate.hpp"
 
 namespace gh::doors::envoy_grpc {
@@ -14,7 +16,7 @@ class GrpcServer {
 public:
     // Listens and starts serving; throws std::runtime_error naming the flag when it cannot.
     // `workers`: the HTTP server's I/O threads, where calls that wait for Redis or the IdP are finished.
-    GrpcServer(const gate::Gate& gate, std::shared_ptr<const options::Options> options,
+    GrpcServer(const gate::Gate& gate, Config config, const ServerConfig& server,
                std::vector<boost::asio::any_io_executor> workers);
     ~GrpcServer();
 

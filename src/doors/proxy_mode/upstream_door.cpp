@@ -18,10 +18,9 @@
 
 namespace gh::doors {
 
-UpstreamDoor::UpstreamDoor(std::shared_ptr<const options::Options> options, const gate::Gate& gate,
-                                   const login::LoginFlow& login)
-    : options_(std::move(options)), gate_(gate), login_(login), proxy_(options_) {
-    for (const auto& u : options_->upstreams)
+UpstreamDoor::UpstreamDoor(Config config, proxy::Config proxy, const gate::Gate& gate, const login::LoginFlow& login)
+    : config_(std::move(config)), proxy_config_(std::move(proxy)), gate_(gate), login_(login), proxy_(proxy_config_) {
+    for (const auto& u : proxy_config_.upstreams)
         if (u.kind == proxy::Upstream::Kind::file) files_ = std::make_unique<proxy::FileUpstream>();
 }
 
@@ -62,11 +61,11 @@ boost::asio::awaitable<void> UpstreamDoor::handle(const http::Request& req, http
     }
     const bool identified = d.reason != gate::Reason::public_route;
     if (identified) res.log_user(s.email.empty() ? s.user : s.email);
-    const proxy::Upstream* to = proxy::upstream_for(options_->upstreams, req.path());
-    if (options_->upstreams.empty() || (to && to->kind == proxy::Upstream::Kind::static_response)) {
+    const proxy::Upstream* to = proxy::upstream_for(proxy_config_.upstreams, req.path());
+    if (proxy_config_.upstreams.empty() || (to && to->kind == proxy::Upstream::Kind::static_response)) {
         res.status(to ? to->status : 200);
         for (const auto& c : set_cookies) res.header("Set-Cookie", c);
-        if (identified) identity::write_identity_headers(s, *options_, res);
+        if (identified) identity::write_identity_headers(s, config_, res);
         res.finish("Authenticated\n");
         co_return;
     }
@@ -76,7 +75,7 @@ boost::asio::awaitable<void> UpstreamDoor::handle(const http::Request& req, http
         co_return;
     }
     if (to->kind == proxy::Upstream::Kind::file) {
-        co_await files_->serve(req, *to, proxy::answer_head_lines(identified ? &s : nullptr, *options_, set_cookies),
+        co_await files_->serve(req, *to, proxy::answer_head_lines(identified ? &s : nullptr, proxy_config_, set_cookies),
                                res);
         co_return;
     }
@@ -118,7 +117,7 @@ void UpstreamDoor::refuse(const http::Request& req, const http::OriginalRequest&
         case gate::Verdict::forbidden:
             if (doors::is_credential_refusal(d.reason)) {
                 res.status(403);
-                res.header("WWW-Authenticate", doors::bearer_challenge(*options_, d));
+                res.header("WWW-Authenticate", doors::bearer_challenge(config_, d));
                 res.finish("Forbidden\n");
                 break;
             }
@@ -133,7 +132,7 @@ void UpstreamDoor::refuse(const http::Request& req, const http::OriginalRequest&
                 doors::wants_api_answer(req.header("Accept"), req.header("X-Requested-With")) ||
                 gate_.is_api_route(req.path())) {
                 res.status(401);
-                if (const auto challenge = doors::bearer_challenge(*options_, d); !challenge.empty())
+                if (const auto challenge = doors::bearer_challenge(config_, d); !challenge.empty())
                     res.header("WWW-Authenticate", challenge);
                 res.finish("Unauthorized\n");
                 break;

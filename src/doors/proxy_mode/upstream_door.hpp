@@ -10,7 +10,7 @@
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "login/login_flow.hpp"
-#include "options/options.hpp"
+#include "doors/config.hpp"
 #include "proxy/file_upstream.hpp"
 #include "proxy/reverse_proxy.hpp"
 
@@ -18,8 +18,7 @@ namespace gh::doors {
 
 class UpstreamDoor {
 public:
-    UpstreamDoor(std::shared_ptr<const options::Options> options, const gate::Gate& gate,
-                     const login::LoginFlow& login);
+    UpstreamDoor(Config config, proxy::Config proxy, const gate::Gate& gate, const login::LoginFlow& login);
 
     boost::asio::awaitable<void> handle(const http::Request& req, http::Response& res) const;
 
@@ -28,7 +27,8 @@ private:
     void refuse(const http::Request& req, const http::OriginalRequest& read, http::Response& res,
                 const gate::Decision& d) const;
 
-    std::shared_ptr<const options::Options> options_;
+    const Config config_;
+    const proxy::Config proxy_config_;
     const gate::Gate& gate_;
     const login::LoginFlow& login_;
     proxy::ReverseProxy proxy_;

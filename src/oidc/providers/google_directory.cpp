@@ -20,14 +20,14 @@ std::string b64(std::string_view text) {
 
 }  // namespace
 
-std::string service_account_claims(const options::Options::GoogleServiceAccount& account,
+std::string service_account_claims(const ServiceAccount& account,
                                    const std::string& admin_email, std::int64_t now) {
     return json{{"iss", account.client_email}, {"sub", admin_email}, {"scope", kScope},
                 {"aud", account.token_uri},    {"iat", now},         {"exp", now + kAssertionLifetime}}
         .dump();
 }
 
-GoogleDirectory::GoogleDirectory(options::Options::GoogleServiceAccount account, std::string admin_email,
+GoogleDirectory::GoogleDirectory(ServiceAccount account, std::string admin_email,
                                  std::string directory_url, const http::HttpClient& client, const Clock& clock)
     : account_(std::move(account)),
       // Checked when the options were built: the key parses.

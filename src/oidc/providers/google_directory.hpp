@@ -13,7 +13,7 @@
 #include "concurrent/published.hpp"
 #include "crypto/rsa_signer.hpp"
 #include "http/client.hpp"
-#include "options/options.hpp"
+#include "oidc/providers/service_account.hpp"
 #include "clock/clock.hpp"
 
 namespace gh::providers {
@@ -24,12 +24,12 @@ struct GroupsResult {
 };
 
 // The claims of a service account's token request (RFC 7523 §3), as JSON.
-std::string service_account_claims(const options::Options::GoogleServiceAccount& account,
+std::string service_account_claims(const ServiceAccount& account,
                                    const std::string& admin_email, std::int64_t now);
 
 class GoogleDirectory {
 public:
-    GoogleDirectory(options::Options::GoogleServiceAccount account, std::string admin_email, std::string directory_url,
+    GoogleDirectory(ServiceAccount account, std::string admin_email, std::string directory_url,
                     const http::HttpClient& client, const Clock& clock);
 
     // Which of `groups` `email` belongs to (directly or through other groups).
@@ -46,7 +46,7 @@ private:
     // A valid access token for the Directory API, fetched when none is cached; empty and `error` set on failure.
     boost::asio::awaitable<std::string> access_token(std::string& error) const;
 
-    options::Options::GoogleServiceAccount account_;
+    ServiceAccount account_;
     crypto::RsaSigner signer_;
     std::string admin_email_;
     std::string directory_;

@@ -1,0 +1,67 @@
+// Who may pass: e-mail rules, groups and roles, public routes and the policy file (read now, so that a bad file
+// stops the start instead of refusing everyone later).
+#include <stdexcept>
+
+#include "authz/policy.hpp"
+#include "authz/skip_routes.hpp"
+#include "options/checks.hpp"
+#include "options/component_configs.hpp"
+
+namespace gh::options {
+namespace {
+
+void check_email_rules(Checks& c) {
+    const auto& o = c.o;
+    if (o.email_domains.empty() && o.authenticated_emails_file.empty())
+        c.fail(o.email_domains, "missing (use --email-domain=* to allow any, or --authenticated-emails-file)");
+    else if (!o.authenticated_emails_file.empty() && !c.read_file(o.authenticated_emails_file))
+        c.fail(o.authenticated_emails_file, "cannot read " + o.authenticated_emails_file);
+}
+
+// As oauth2-proxy's keycloak-oidc: a role is a group named role:<role> (role:<client>:<role> for a client's).
+void add_roles_to_groups(Checks& c) {
+    auto& o = c.o;
+    if (o.allowed_roles.empty()) return;
+    if (!o.keycloak) {
+        c.fail(o.allowed_roles, "only applies to --provider=keycloak-oidc (roles are Keycloak's)");
+        return;
+    }
+    for (const auto& role : o.allowed_roles) o.allowed_groups.push_back("role:" + role);
+}
+
+void check_policy_file(Checks& c) {
+    auto& o = c.o;
+    if (o.policy_file.empty()) return;
+    const auto text = c.read_file(o.policy_file);
+    if (!text) {
+        c.fail(o.policy_file, "cannot read " + o.policy_file);
+        return;
+    }
+    try {
+        o.policy_has_certificates = !authz::Policy::parse(*text).certificates().empty();
+    } catch (const std::invalid_argument& e) {
+        c.fail(o.policy_file, o.policy_file + ": " + e.what());
+    }
+}
+
+}  // namespace
+
+void check_access(Checks& c) {
+    auto& o = c.o;
+    check_email_rules(c);
+    add_roles_to_groups(c);
+    o.skip_auth_routes.insert(o.skip_auth_routes.end(), o.skip_auth_regexes.begin(), o.skip_auth_regexes.end());
+    check_policy_file(c);
+    try {
+        authz::SkipRoutes(o.skip_auth_routes, o.skip_auth_preflight);
+    } catch (const std::invalid_argument& e) {
+        c.fail(o.skip_auth_routes, e.what());
+    }
+}
+
+gate::Config gate_config(const Options& o) {
+    return {o.email_domains,      o.allowed_groups, o.skip_auth_routes, o.skip_auth_preflight,
+            o.api_routes,         o.bearer_token_login_fallback};
+}
+
+}  // namespace gh::options

@@ -1,0 +1,38 @@
+// The listeners and their limits: TLS needs its files, the URL fits in the header block, and the pages name the
+// provider unless told otherwise.
+#include "options/checks.hpp"
+#include "options/component_configs.hpp"
+
+namespace gh::options {
+namespace {
+
+void check_tls_files(Checks& c) {
+    const auto& o = c.o;
+    if (o.https_address) {
+        if (o.tls_cert_file.empty()) c.fail(o.tls_cert_file, "missing (required by --https-address)");
+        if (o.tls_key_file.empty()) c.fail(o.tls_key_file, "missing (required by --https-address)");
+    } else if (o.grpc_tls && (o.tls_cert_file.empty() || o.tls_key_file.empty())) {
+        c.fail(o.grpc_tls, "needs --tls-cert-file and --tls-key-file");
+    }
+}
+
+// The sign-in button names the provider the operator chose, unless the flag says otherwise.
+std::string display_name_of(const Options& o) {
+    if (o.provider == "github") return "GitHub";
+    if (o.provider == "gitlab") return "GitLab";
+    if (o.entra_id()) return "Microsoft";
+    if (o.provider == "google") return "Google";
+    return o.provider_display_name;
+}
+
+}  // namespace
+
+void check_server(Checks& c) {
+    auto& o = c.o;
+    check_tls_files(c);
+    if (!c.given(o.provider_display_name)) o.provider_display_name = display_name_of(o);
+    if (o.max_url_length > o.max_header_bytes)
+        c.fail(o.max_url_length, "cannot be longer than --max-header-bytes (the URL is part of the header block)");
+}
+
+}  // namespace gh::options
