@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "doors/http_doors.hpp"
 #include "login/backchannel_logout.hpp"
 #include "options/component_configs.hpp"
 #include "login/sign_out.hpp"
@@ -24,9 +25,6 @@ Router::Router(std::shared_ptr<const options::Options> options, const session::S
       clock_(clock),
       store_ready_(std::move(store_ready)),
       redirects_(options_->whitelist_domains),
-      nginx_door_(doors::DoorKind::nginx, gate, options::doors_config(*options_)),
-      forward_auth_door_(doors::DoorKind::forward_auth, gate, options::doors_config(*options_)),
-      envoy_door_(doors::DoorKind::envoy_http, gate, options::doors_config(*options_)),
       login_(options::login_config(*options_), store, provider, redirects_, gate, clock),
       upstream_(options::doors_config(*options_), options::proxy_config(*options_), gate, login_),
       userinfo_path_(options_->proxy_prefix + "/userinfo"),
@@ -35,13 +33,21 @@ Router::Router(std::shared_ptr<const options::Options> options, const session::S
       sign_in_path_(options_->proxy_prefix + "/sign_in"),
       callback_path_(options_->proxy_prefix + "/callback"),
       backchannel_logout_path_(options_->proxy_prefix + "/backchannel_logout"),
-      signed_out_path_(options_->proxy_prefix + "/signed_out") {}
+      signed_out_path_(options_->proxy_prefix + "/signed_out") {
+    const auto config = options::doors_config(*options_);
+    doors_.reserve(doors::http_doors().size());
+    for (const auto* profile : doors::http_doors())
+        doors_.push_back({doors::HttpDoor(*profile, gate, config), observe::door_endpoint(profile->name)});
+}
+
+const Router::Door* Router::door_for(std::string_view path) const {
+    for (const auto& d : doors_)
+        if (d.door.serves(path)) return &d;
+    return nullptr;
+}
 
 observe::Endpoint Router::endpoint_of(std::string_view path) const {
     using E = observe::Endpoint;
-    if (nginx_door_.serves(path)) return E::auth;
-    if (forward_auth_door_.serves(path)) return E::forward_auth;
-    if (envoy_door_.serves(path)) return E::envoy_http;
     if (path == callback_path_) return E::callback;
     if (path == userinfo_path_) return E::userinfo;
     if (path == sign_out_path_) return E::sign_out;
@@ -58,29 +64,31 @@ boost::asio::awaitable<void> Router::handle(const http::Request& req, http::Resp
     const auto started = std::chrono::steady_clock::now();
     // --ping-user-agent names a health checker, not a path: a request with it is answered as a ping only on
     // --ping-path, never instead of a decision (oauth2-proxy CVE-2026-34457: that User-Agent passed any path).
-    const observe::Endpoint endpoint = endpoint_of(req.path());
-    switch (endpoint) {
-        case observe::Endpoint::auth: co_await nginx_door_.handle(req, res); break;
-        case observe::Endpoint::forward_auth: co_await forward_auth_door_.handle(req, res); break;
-        case observe::Endpoint::envoy_http: co_await envoy_door_.handle(req, res); break;
-        case observe::Endpoint::callback: co_await login_.callback(req, res); break;
-        case observe::Endpoint::sign_in:
-            if (req.method() == "POST") co_await login_.sign_in_with_password(req, res);
-            else handle_now(req, res);
-            break;
-        case observe::Endpoint::userinfo: co_await login::handle_userinfo(gate_, req, res); break;
-        case observe::Endpoint::sign_out:
-            co_await login::handle_sign_out(login_.config(), store_, redirects_, provider_, clock_, req, res);
-            break;
-        case observe::Endpoint::backchannel_logout:
-            co_await login::handle_backchannel_logout(provider_, store_, req, res);
-            break;
-        case observe::Endpoint::upstream: co_await upstream_.handle(req, res); break;
-        case observe::Endpoint::ping:
-            res.status(200);
-            res.finish("OK");
-            break;
-        default: handle_now(req, res); break;
+    const Door* door = door_for(req.path());
+    const observe::Endpoint endpoint = door ? door->endpoint : endpoint_of(req.path());
+    if (door) {
+        co_await door->door.handle(req, res);
+    } else {
+        switch (endpoint) {
+            case observe::Endpoint::callback: co_await login_.callback(req, res); break;
+            case observe::Endpoint::sign_in:
+                if (req.method() == "POST") co_await login_.sign_in_with_password(req, res);
+                else handle_now(req, res);
+                break;
+            case observe::Endpoint::userinfo: co_await login::handle_userinfo(gate_, req, res); break;
+            case observe::Endpoint::sign_out:
+                co_await login::handle_sign_out(login_.config(), store_, redirects_, provider_, clock_, req, res);
+                break;
+            case observe::Endpoint::backchannel_logout:
+                co_await login::handle_backchannel_logout(provider_, store_, req, res);
+                break;
+            case observe::Endpoint::upstream: co_await upstream_.handle(req, res); break;
+            case observe::Endpoint::ping:
+                res.status(200);
+                res.finish("OK");
+                break;
+            default: handle_now(req, res); break;
+        }
     }
     const auto elapsed = std::chrono::steady_clock::now() - started;
     observe::count_request(endpoint, res.status_code(), elapsed);

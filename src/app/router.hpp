@@ -27,6 +27,13 @@ public:
     boost::asio::awaitable<void> handle(const http::Request& req, http::Response& res) const;
 
 private:
+    // Every HTTP door of doors::http_doors(), with the endpoint its answers are counted under.
+    struct Door {
+        doors::HttpDoor door;
+        observe::Endpoint endpoint;
+    };
+    const Door* door_for(std::string_view path) const;
+    // The endpoint of a path no door serves.
     observe::Endpoint endpoint_of(std::string_view path) const;
     bool wants_request_line(const http::Request& req, observe::Endpoint endpoint) const;
     void log_request(const http::Request& req, const http::Response& res, observe::Endpoint endpoint,
@@ -41,7 +48,7 @@ private:
     const Clock& clock_;
     std::function<bool()> store_ready_;
     authz::RedirectValidator redirects_;
-    doors::HttpDoor nginx_door_, forward_auth_door_, envoy_door_;
+    std::vector<Door> doors_;  // every HTTP door of doors::http_doors()
     login::LoginFlow login_;
     doors::UpstreamDoor upstream_;
     std::string userinfo_path_, sign_out_path_, start_path_, sign_in_path_, callback_path_,

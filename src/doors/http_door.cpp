@@ -17,53 +17,29 @@
 namespace gh::doors {
 namespace {
 
-std::string door_path(DoorKind kind, const std::string& prefix) {
-    switch (kind) {
-        case DoorKind::nginx: return prefix + "/auth";
-        case DoorKind::forward_auth: return prefix + "/forward_auth";
-        case DoorKind::envoy_http: return prefix + "/envoy";
-    }
-    return prefix + "/auth";
-}
-
-// Each door reads the original request from what its proxy sets, and from nothing else (docs/security.md).
-http::OriginalSource source_of(DoorKind kind, const Config& o) {
-    switch (kind) {
-        case DoorKind::nginx:
-            return o.original_request_headers == OriginalRequestHeaders::x_forwarded
-                       ? http::OriginalSource::x_forwarded
-                       : http::OriginalSource::x_original;
-        case DoorKind::forward_auth: return http::OriginalSource::x_forwarded;
-        case DoorKind::envoy_http: return http::OriginalSource::request_line;
-    }
-    return http::OriginalSource::x_original;
-}
-
 constexpr const char* kUntrustedPeer =
     "the original request comes in forwarded headers, and this peer is not a trusted proxy (--reverse-proxy, "
     "--trusted-proxy-ip)";
 
 }  // namespace
 
-HttpDoor::HttpDoor(DoorKind kind, const gate::Gate& gate, Config config)
-    : kind_(kind),
+HttpDoor::HttpDoor(const DoorProfile& profile, const gate::Gate& gate, Config config)
+    : profile_(profile),
       gate_(gate),
       config_(std::move(config)),
-      path_(door_path(kind, config_.proxy_prefix)),
-      source_(source_of(kind, config_)) {}
+      path_(config_.proxy_prefix + std::string(profile.path)),
+      source_(profile.source(config_)) {}
 
 bool HttpDoor::serves(std::string_view request_path) const {
-    if (kind_ != DoorKind::envoy_http) return request_path == path_;
-    // Envoy appends the original path to its path_prefix.
+    if (!profile_.path_is_prefix) return request_path == path_;
     return request_path.starts_with(path_) && (request_path.size() == path_.size() || request_path[path_.size()] == '/');
 }
 
 const char* HttpDoor::read_original(const http::Request& req, http::OriginalRequest& read) const {
     if (source_ != http::OriginalSource::request_line && !req.via_trusted_proxy()) return kUntrustedPeer;
-    const char* problem = http::read_original_request(
-        req, source_, read, kind_ == DoorKind::envoy_http ? std::string_view(path_) : std::string_view{});
-    // Envoy calls us in plain HTTP inside the mesh; the client's scheme is in X-Forwarded-Proto (for redirects).
-    if (!problem && kind_ == DoorKind::envoy_http) read.scheme = req.header("X-Forwarded-Proto") == "http" ? "http" : "https";
+    const char* problem = http::read_original_request(req, source_, read,
+                                                      profile_.path_is_prefix ? std::string_view(path_) : std::string_view{});
+    if (!problem && profile_.adjust_original) profile_.adjust_original(req, read);
     return problem;
 }
 
@@ -83,8 +59,8 @@ gate::OriginalRequest HttpDoor::original_request(const http::Request& req, const
                                 req.via_trusted_proxy(), sources, certificate);
         original.certificate = &certificate;
     }
-    // The auth URL's own query holds the per-app rules; Envoy's request line is the original request's.
-    if (kind_ != DoorKind::envoy_http) original.route = gate::route_rules_from_query(req.query());
+    // The auth URL's own query holds the per-app rules, unless the request line is the original request's.
+    if (profile_.route_rules_in_query) original.route = gate::route_rules_from_query(req.query());
     if (!gate_.needs_original_request()) return original;
     if (const char* problem = read_original(req, read)) {
         original.unreadable = problem;
@@ -149,7 +125,7 @@ void HttpDoor::answer(const http::Request& req, const gate::OriginalRequest& o, 
     observe::count_decision(static_cast<std::size_t>(d.reason));
     switch (d.verdict) {
         case gate::Verdict::allow:
-            res.status(kind_ == DoorKind::nginx ? 202 : 200);
+            res.status(profile_.allow_status);
             // A public route carries no identity: `session` may still hold another request's user.
             if (d.reason != gate::Reason::public_route) {
                 identity::write_identity_headers(session, config_, res);
@@ -159,7 +135,7 @@ void HttpDoor::answer(const http::Request& req, const gate::OriginalRequest& o, 
             break;
         case gate::Verdict::sign_in_required:
             // A client that presented a bearer token is a program: 401 with the challenge, never a redirect.
-            if (kind_ == DoorKind::nginx || is_credential_refusal(d.reason) ||
+            if (profile_.proxy_uses_status_only || is_credential_refusal(d.reason) ||
                 wants_api_answer(req.header("Accept"), req.header("X-Requested-With")) ||
                 (!o.path.empty() && gate_.is_api_route(o.path))) {
                 res.status(401);
@@ -182,7 +158,7 @@ void HttpDoor::answer(const http::Request& req, const gate::OriginalRequest& o, 
                 break;
             }
             res.log_user(session.email.empty() ? session.user : session.email);
-            if (kind_ == DoorKind::nginx) {
+            if (profile_.proxy_uses_status_only) {
                 res.status(403);  // nginx never shows an auth body; see the error_page 403 recipe in the README
                 break;
             }
@@ -194,7 +170,7 @@ void HttpDoor::answer(const http::Request& req, const gate::OriginalRequest& o, 
             return;
         case gate::Verdict::malformed:
             // nginx turns any auth answer but 2xx/401/403 into a 500 for the client: 403 there, 400 elsewhere.
-            res.status(kind_ == DoorKind::nginx ? 403 : 400);
+            res.status(profile_.proxy_uses_status_only ? 403 : 400);
             break;
         case gate::Verdict::unavailable:
             // Fail closed: nginx turns any status but 2xx/401/403 from the auth request into a 500; Traefik,

@@ -1,17 +1,13 @@
 #pragma once
-// The HTTP doors. One engine, three ways proxies ask:
-// - nginx auth_request / ingress-nginx auth-url: GET <prefix>/auth answers 202 + identity headers, 401 (the
-//   proxy sends the browser to auth-signin), 403, or 503 (session store down).
-// - Traefik forwardAuth / Caddy forward_auth: GET <prefix>/forward_auth (original request in X-Forwarded-*):
-//   these proxies return any non-2xx answer to the client as it is, so a browser without a session gets a 302
-//   to sign in, a program 401; allowed is 200.
-// - Envoy ext_authz HTTP service: <prefix>/envoy + the original path, with the original method and Host;
-//   answers like forward_auth (Envoy copies a denial to the client), 200 to allow.
+// The engine of the HTTP doors: reads what the proxy sent as its door's profile says (doors/<door>/), asks the
+// gate, and answers as that door's proxy expects. The doors themselves: nginx/ (auth_request, ingress-nginx),
+// forward_auth/ (Traefik, Caddy), envoy_http/ (Envoy's HTTP ext_authz), listed in http_doors.cpp.
 #include <memory>
 
 #include <boost/asio/awaitable.hpp>
 
 #include "doors/config.hpp"
+#include "doors/door_profile.hpp"
 #include "gate/gate.hpp"
 #include "http/original_request.hpp"
 #include "http/request.hpp"
@@ -19,13 +15,12 @@
 
 namespace gh::doors {
 
-enum class DoorKind { nginx, forward_auth, envoy_http };
-
 class HttpDoor {
 public:
-    HttpDoor(DoorKind kind, const gate::Gate& gate, Config config);
+    HttpDoor(const DoorProfile& profile, const gate::Gate& gate, Config config);
 
-    // The path this door answers on; for envoy_http, the prefix of every path it answers.
+    const DoorProfile& profile() const { return profile_; }
+    // The path this door answers on; with path_is_prefix, the prefix of every path it answers.
     const std::string& path() const { return path_; }
     bool serves(std::string_view request_path) const;
 
@@ -58,7 +53,7 @@ private:
     void log_denial(const http::Request& req, const Described& original, const gate::Decision& d,
                     const session::Session& s, int status) const;
 
-    DoorKind kind_;
+    const DoorProfile& profile_;
     const gate::Gate& gate_;
     const Config config_;
     std::string path_;

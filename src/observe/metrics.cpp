@@ -1,6 +1,8 @@
 #include "observe/metrics.hpp"
 
+#include <algorithm>
 #include <array>
+#include <stdexcept>
 #include <cstdio>
 #include <atomic>
 #include <string_view>
@@ -10,10 +12,9 @@
 namespace gh::observe {
 namespace {
 
-constexpr std::array kEndpointNames = {"auth",     "forward_auth", "envoy_http", "envoy_grpc", "start",
-                                       "sign_in",  "callback",     "sign_out",   "userinfo",   "backchannel_logout",
-                                       "ping",     "ready",        "upstream",   "other"};
-static_assert(kEndpointNames.size() == static_cast<std::size_t>(Endpoint::count_));
+constexpr std::array<std::string_view, 10> kFixedEndpointNames = {
+    "start", "sign_in", "callback", "sign_out", "userinfo", "backchannel_logout", "ping", "ready", "upstream", "other"};
+static_assert(kFixedEndpointNames.size() == static_cast<std::size_t>(Endpoint::first_door_));
 
 // The statuses Gatehouse answers with; anything else is counted under "other".
 constexpr std::array kStatuses = {200, 202, 204, 302, 400, 401, 403, 404, 405, 413, 414, 431, 500, 501, 503};
@@ -57,7 +58,7 @@ struct Histogram {
 };
 
 struct Shard {
-    std::array<std::array<Counter, kStatuses.size() + 1>, kEndpointNames.size()> requests{};
+    std::array<std::array<Counter, kStatuses.size() + 1>, kMaxEndpoints> requests{};
     std::array<Counter, kMaxReasons> decisions{};
     Histogram auth_latency;
     std::array<Histogram, kStoreOperationNames.size()> store_latency;
@@ -68,9 +69,10 @@ struct Shard {
 };
 
 struct Registry {
-    std::mutex mutex;  // taken when a thread records for the first time and when scraping
+    std::mutex mutex;  // taken when a thread records for the first time, when a door registers and when scraping
     std::vector<std::unique_ptr<Shard>> shards;
     std::vector<std::string> reason_names;
+    std::vector<std::string> door_names;  // door i is Endpoint first_door_ + i
 };
 
 Registry& registry() {
@@ -95,9 +97,9 @@ std::size_t status_index(int status) {
     return kOtherStatus;
 }
 
-bool is_auth(Endpoint e) {
-    return e == Endpoint::auth || e == Endpoint::forward_auth || e == Endpoint::envoy_http || e == Endpoint::envoy_grpc;
-}
+bool is_auth(Endpoint e) { return e >= Endpoint::first_door_; }
+
+constexpr std::size_t kFirstDoor = static_cast<std::size_t>(Endpoint::first_door_);
 
 std::string number(double v) {
     char buf[32];
@@ -121,6 +123,18 @@ void render_histogram(std::string& out, std::string_view name, const std::string
 }
 
 }  // namespace
+
+Endpoint door_endpoint(std::string_view name) {
+    auto& r = registry();
+    std::lock_guard lock(r.mutex);
+    const auto it = std::find(r.door_names.begin(), r.door_names.end(), name);
+    const std::size_t index = static_cast<std::size_t>(it - r.door_names.begin());
+    if (it == r.door_names.end()) {
+        if (kFirstDoor + index >= kMaxEndpoints) throw std::logic_error("more doors than kMaxEndpoints");
+        r.door_names.emplace_back(name);
+    }
+    return static_cast<Endpoint>(kFirstDoor + index);
+}
 
 void count_request(Endpoint endpoint, int status, std::chrono::nanoseconds elapsed) {
     Shard& s = this_threads_shard();
@@ -156,9 +170,12 @@ std::string render_prometheus(const Gauges& gauges) {
     auto& r = registry();
     Shard total;
     std::vector<std::string> reasons;
+    std::vector<std::string_view> endpoint_names(kFixedEndpointNames.begin(), kFixedEndpointNames.end());
+    std::vector<std::string> door_names;
     {
         std::lock_guard lock(r.mutex);
         reasons = r.reason_names;
+        door_names = r.door_names;
         for (const auto& s : r.shards) {
             for (std::size_t e = 0; e < total.requests.size(); ++e)
                 for (std::size_t c = 0; c < total.requests[e].size(); ++c)
@@ -178,16 +195,17 @@ std::string render_prometheus(const Gauges& gauges) {
                 bump(total.refreshes[i], s->refreshes[i].load(std::memory_order_relaxed));
         }
     }
+    endpoint_names.insert(endpoint_names.end(), door_names.begin(), door_names.end());
     std::string out;
     out.reserve(4096);
     out += "# HELP gatehouse_requests_total Requests answered, by endpoint and HTTP status.\n"
            "# TYPE gatehouse_requests_total counter\n";
-    for (std::size_t e = 0; e < total.requests.size(); ++e)
+    for (std::size_t e = 0; e < endpoint_names.size(); ++e)
         for (std::size_t c = 0; c < total.requests[e].size(); ++c) {
             const auto n = total.requests[e][c].load();
             if (n == 0) continue;
             out += "gatehouse_requests_total{endpoint=\"";
-            out += kEndpointNames[e];
+            out += endpoint_names[e];
             out += "\",code=\"";
             out += c == kOtherStatus ? "other" : std::to_string(kStatuses[c]);
             out += "\"} " + std::to_string(n) + "\n";

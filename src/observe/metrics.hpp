@@ -10,11 +10,9 @@
 
 namespace gh::observe {
 
+// What a request was answered by, in gatehouse_requests_total{endpoint=…}: the fixed endpoints below, then the
+// doors, each under the name it registers with (door_endpoint).
 enum class Endpoint : std::uint8_t {
-    auth,                // /oauth2/auth (nginx)
-    forward_auth,        // /oauth2/forward_auth (Traefik, Caddy)
-    envoy_http,          // /oauth2/envoy/... (Envoy HTTP ext_authz)
-    envoy_grpc,          // ext_authz Check over gRPC
     start,
     sign_in,
     callback,
@@ -23,12 +21,18 @@ enum class Endpoint : std::uint8_t {
     backchannel_logout,
     ping,
     ready,
-    upstream,            // anything else: --upstream=static://
+    upstream,            // anything outside --proxy-prefix
     other,
-    count_
+    first_door_          // the doors' endpoints follow, in the order they register
 };
+inline constexpr std::size_t kMaxEndpoints = 24;
 
-// Records one answer. The three auth doors and the gRPC door also feed the auth latency histogram.
+// The endpoint of the door named `name` (a metrics label: "auth", "envoy_grpc"); its answers also feed the auth
+// latency histogram. The same name gives the same endpoint. Doors register when they are built, at start; a
+// name beyond kMaxEndpoints is a programming error (std::logic_error).
+Endpoint door_endpoint(std::string_view name);
+
+// Records one answer. The doors' answers also feed the auth latency histogram.
 void count_request(Endpoint endpoint, int status, std::chrono::nanoseconds elapsed);
 
 // Records one authorization decision by its reason (gate::Reason as an index below kMaxReasons).

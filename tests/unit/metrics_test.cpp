@@ -36,8 +36,8 @@ TEST(Metrics, UnknownStatusesCountAsOtherAndOnlyAuthEndpointsFeedTheHistogram) {
     const auto text0 = render_prometheus({});
     const double count0 = sample(text0, "gatehouse_auth_request_duration_seconds_count");
     count_request(Endpoint::sign_out, 418, 1ms);
-    count_request(Endpoint::auth, 202, 300us);
-    count_request(Endpoint::envoy_grpc, 403, 3s);
+    count_request(door_endpoint("auth"), 202, 300us);
+    count_request(door_endpoint("envoy_grpc"), 403, 3s);
     const auto text = render_prometheus({});
     EXPECT_GE(sample(text, "gatehouse_requests_total{endpoint=\"sign_out\",code=\"other\"}"), 1);
     EXPECT_EQ(sample(text, "gatehouse_auth_request_duration_seconds_count"), count0 + 2);

@@ -175,7 +175,7 @@ void ExtAuthzService::answer(const CheckView& view, const gate::Decision& d, con
             break;
     }
     observe::count_decision(static_cast<std::size_t>(d.reason));
-    observe::count_request(observe::Endpoint::envoy_grpc, status, std::chrono::steady_clock::now() - view.started);
+    observe::count_request(endpoint_, status, std::chrono::steady_clock::now() - view.started);
     // The user is known when the session was read: allowed (not as a public route) or refused as signed in.
     const bool known = (d.verdict == gate::Verdict::forbidden && !is_credential_refusal(d.reason)) ||
                        (d.verdict == gate::Verdict::allow && d.reason != gate::Reason::public_route);

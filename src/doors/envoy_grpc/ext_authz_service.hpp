@@ -11,6 +11,7 @@
 #include "doors/envoy_grpc/check_translation.hpp"
 #include "envoy/service/auth/v3/external_auth.grpc.pb.h"
 #include "gate/gate.hpp"
+#include "observe/metrics.hpp"
 #include "http/proxy_trust.hpp"
 
 namespace gh::doors::envoy_grpc {
@@ -39,6 +40,7 @@ private:
     const gate::Gate& gate_;
     const Config config_;
     http::ProxyTrust trust_;
+    const observe::Endpoint endpoint_ = observe::door_endpoint("envoy_grpc");
     std::vector<boost::asio::any_io_executor> workers_;
     mutable std::atomic<std::size_t> next_worker_{0};
 };
