@@ -61,8 +61,8 @@ Result<WatchedFiles, Errors> read_files(const options::Options& o) {
     return files;
 }
 
-// Flags that decide on the original request's host and path, which only --reverse-proxy lets the auth
-// endpoint know: without it they are set but do nothing, and the operator should hear it.
+// Flags that decide on the original request's host and path, which /oauth2/auth believes from the proxy's
+// headers only with --reverse-proxy: without it they do nothing there, and the operator should hear so.
 void warn_about_flags_needing_reverse_proxy(const options::Options& o) {
     if (o.reverse_proxy) return;
     if (!o.policy_file.empty())

@@ -15,8 +15,8 @@ class SkipRoutes {
 public:
     // Compiles the rules, or names each one whose regex does not compile.
     static Result<SkipRoutes, Errors> compile(const std::vector<std::string>& rules, bool skip_preflight);
-    // The throwing form of compile(), for rules already checked by it (the options check them before the gate
-    // compiles them again): std::invalid_argument naming the first bad rule.
+    // The throwing form of compile(), for rules known to be good (tests): std::invalid_argument naming the first
+    // bad rule.
     SkipRoutes(const std::vector<std::string>& rules, bool skip_preflight);
 
     bool empty() const { return routes_.empty() && !skip_preflight_; }
