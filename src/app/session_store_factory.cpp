@@ -1,7 +1,6 @@
 #include "app/session_store_factory.hpp"
 
 #include <boost/asio/ssl/context.hpp>
-#include <stdexcept>
 
 #include "redis/cluster_client.hpp"
 #include "redis/single_client.hpp"
@@ -12,14 +11,23 @@ namespace gh::app {
 namespace {
 
 namespace asio = boost::asio;
+using ClientFactory = session::RedisSessionStore::ClientFactory;
 
-redis::Endpoint endpoint_of(const std::string& url, const options::RedisOptions& r) {
+// A Redis URL as it stands; the URLs were checked when the options were read, so this fails only by a bug.
+Result<redis::Endpoint> parsed_endpoint(const std::string& url) {
     std::string why;
     auto e = redis::parse_endpoint(url, why);
-    if (!e) throw std::runtime_error("redis URL: " + why);  // validated at parse time; defensive
+    if (!e) return failure(ErrorCode::invalid_value, "redis URL: " + why);
+    return *e;
+}
+
+// A Redis URL with the credentials --redis-username and --redis-password give.
+Result<redis::Endpoint> endpoint_of(const std::string& url, const options::RedisOptions& r) {
+    auto e = parsed_endpoint(url);
+    if (!e) return e;
     if (!r.username.empty()) e->username = r.username;
     if (!r.password.reveal().empty()) e->password = r.password.reveal();
-    return *e;
+    return e;
 }
 
 bool any_tls(const options::RedisOptions& r) {
@@ -31,7 +39,7 @@ bool any_tls(const options::RedisOptions& r) {
     return false;
 }
 
-std::shared_ptr<asio::ssl::context> tls_context(const options::RedisOptions& r) {
+Result<std::shared_ptr<asio::ssl::context>> tls_context(const options::RedisOptions& r) {
     auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
     ctx->set_options(asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
     if (r.insecure_skip_tls_verify) {
@@ -44,63 +52,89 @@ std::shared_ptr<asio::ssl::context> tls_context(const options::RedisOptions& r) 
         ctx->set_default_verify_paths(ec);
     } else {
         ctx->load_verify_file(r.ca_path, ec);
-        if (ec) throw std::runtime_error("--redis-ca-path: cannot load " + r.ca_path + ": " + ec.message());
+        if (ec)
+            return failure(ErrorCode::unreadable_file,
+                           "--redis-ca-path: cannot load " + r.ca_path + ": " + ec.message());
     }
     return ctx;
 }
 
+// Sentinel: the master that the sentinels name, re-asked on every reconnect.
+Result<ClientFactory> sentinel_clients(const options::RedisOptions& r, const redis::ConnectionOptions& base) {
+    std::vector<redis::Endpoint> sentinels;
+    for (const auto& url : r.sentinel_urls) {
+        auto e = parsed_endpoint(url);  // the sentinels' own password, not the master's
+        if (!e) return failure(e.error());
+        if (!r.sentinel_password.reveal().empty()) e->password = r.sentinel_password.reveal();
+        sentinels.push_back(*e);
+    }
+    // The master's credentials and database: from --redis-connection-url when given, else from the flags.
+    redis::ConnectionOptions master = base;
+    if (!r.connection_url.empty()) {
+        auto e = endpoint_of(r.connection_url, r);
+        if (!e) return failure(e.error());
+        master.endpoint = *e;
+    } else {
+        master.endpoint.username = r.username;
+        master.endpoint.password = r.password.reveal();
+        master.endpoint.tls = !sentinels.empty() && sentinels.front().tls;
+    }
+    return ClientFactory(
+        [=, name = r.sentinel_master_name](asio::any_io_executor ex) -> std::unique_ptr<redis::Client> {
+            return std::make_unique<redis::SingleClient>(ex, master, name, sentinels);
+        });
+}
+
+// Cluster: the seed nodes share credentials and TLS with every node the slot map names.
+Result<ClientFactory> cluster_clients(const options::RedisOptions& r, const redis::ConnectionOptions& base) {
+    std::vector<redis::Endpoint> seeds;
+    for (const auto& url : r.cluster_urls) {
+        auto e = endpoint_of(url, r);
+        if (!e) return failure(e.error());
+        seeds.push_back(*e);
+    }
+    redis::ConnectionOptions node = base;
+    node.endpoint = seeds.front();
+    return ClientFactory([=](asio::any_io_executor ex) -> std::unique_ptr<redis::Client> {
+        return std::make_unique<redis::ClusterClient>(ex, node, seeds);
+    });
+}
+
+Result<ClientFactory> standalone_clients(const options::RedisOptions& r, const redis::ConnectionOptions& base) {
+    auto e = endpoint_of(r.connection_url, r);
+    if (!e) return failure(e.error());
+    redis::ConnectionOptions single = base;
+    single.endpoint = *e;
+    return ClientFactory([=](asio::any_io_executor ex) -> std::unique_ptr<redis::Client> {
+        return std::make_unique<redis::SingleClient>(ex, single);
+    });
+}
+
 }  // namespace
 
-BuiltSessionStore make_session_store(const options::Options& o, const std::vector<asio::any_io_executor>& executors) {
+Result<BuiltSessionStore> make_session_store(const options::Options& o,
+                                             const std::vector<asio::any_io_executor>& executors) {
     const session::CookieSecrets secret = options::cookie_secrets(o);
     if (o.session_store_type != "redis")
-        return {std::make_unique<session::CookieSessionStore>(secret, o.cookie_name), {}};
+        return BuiltSessionStore{std::make_unique<session::CookieSessionStore>(secret, o.cookie_name), {}};
 
     const options::RedisOptions& r = o.redis;
     redis::ConnectionOptions base;
     base.timeout = r.timeout;
     base.idle_timeout = r.idle_timeout;
-    if (any_tls(r)) base.tls = tls_context(r);
-
-    session::RedisSessionStore::ClientFactory factory;
-    if (r.use_sentinel) {
-        std::vector<redis::Endpoint> sentinels;
-        for (const auto& url : r.sentinel_urls) {
-            std::string why;
-            auto e = *redis::parse_endpoint(url, why);
-            if (!r.sentinel_password.reveal().empty()) e.password = r.sentinel_password.reveal();
-            sentinels.push_back(e);
-        }
-        // The master's credentials and database: from --redis-connection-url when given, else from the flags.
-        redis::ConnectionOptions master = base;
-        if (!r.connection_url.empty()) master.endpoint = endpoint_of(r.connection_url, r);
-        else {
-            master.endpoint.username = r.username;
-            master.endpoint.password = r.password.reveal();
-            master.endpoint.tls = !sentinels.empty() && sentinels.front().tls;
-        }
-        factory = [=](asio::any_io_executor ex) -> std::unique_ptr<redis::Client> {
-            return std::make_unique<redis::SingleClient>(ex, master, r.sentinel_master_name, sentinels);
-        };
-    } else if (r.use_cluster) {
-        std::vector<redis::Endpoint> seeds;
-        for (const auto& url : r.cluster_urls) seeds.push_back(endpoint_of(url, r));
-        redis::ConnectionOptions node = base;
-        node.endpoint = seeds.front();  // credentials and TLS shared by every node
-        factory = [=](asio::any_io_executor ex) -> std::unique_ptr<redis::Client> {
-            return std::make_unique<redis::ClusterClient>(ex, node, seeds);
-        };
-    } else {
-        redis::ConnectionOptions single = base;
-        single.endpoint = endpoint_of(r.connection_url, r);
-        factory = [=](asio::any_io_executor ex) -> std::unique_ptr<redis::Client> {
-            return std::make_unique<redis::SingleClient>(ex, single);
-        };
+    if (any_tls(r)) {
+        auto tls = tls_context(r);
+        if (!tls) return failure(tls.error());
+        base.tls = *tls;
     }
+    auto factory = r.use_sentinel  ? sentinel_clients(r, base)
+                   : r.use_cluster ? cluster_clients(r, base)
+                                   : standalone_clients(r, base);
+    if (!factory) return failure(factory.error());
     auto store = std::make_unique<session::RedisSessionStore>(
-        secret, o.cookie_name, executors, factory, session::RedisStoreSettings{.cache_ttl = o.session_cache_ttl});
+        secret, o.cookie_name, executors, *factory, session::RedisStoreSettings{.cache_ttl = o.session_cache_ttl});
     const auto* raw = store.get();
-    return {std::move(store), [raw] { return raw->connected(); }};
+    return BuiltSessionStore{std::move(store), [raw] { return raw->connected(); }};
 }
 
 }  // namespace gh::app

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "options/options.hpp"
+#include "result/result.hpp"
 #include "session/session_store.hpp"
 
 namespace gh::app {
@@ -16,8 +17,8 @@ struct BuiltSessionStore {
     std::function<bool()> ready;  // for /ready; empty when the store is always ready
 };
 
-// Throws std::runtime_error naming the flag when a file it needs (--redis-ca-path) cannot be used.
-BuiltSessionStore make_session_store(const options::Options& o,
-                                     const std::vector<boost::asio::any_io_executor>& executors);
+// Fails naming the flag when a file it needs (--redis-ca-path) cannot be used.
+Result<BuiltSessionStore> make_session_store(const options::Options& o,
+                                             const std::vector<boost::asio::any_io_executor>& executors);
 
 }  // namespace gh::app

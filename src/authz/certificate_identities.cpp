@@ -1,68 +1,103 @@
 #include "authz/certificate_identities.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <stdexcept>
 
+#include "authz/yaml_problems.hpp"
 #include "text/ascii.hpp"
 
 namespace gh::authz {
 namespace {
 
-[[noreturn]] void fail(const YAML::Node& node, const std::string& why) {
-    throw std::invalid_argument("line " + std::to_string(node.Mark().line + 1) + ": " + why);
+std::optional<std::string> text_of(const YAML::Node& node, const char* key, Errors& problems) {
+    auto text = scalar_text(node);
+    if (!text || text->empty()) {
+        add_problem(problems, node, std::string(key) + " must be non-empty text");
+        return std::nullopt;
+    }
+    return text;
 }
 
-std::string text_of(const YAML::Node& node, const char* key) {
-    if (!node.IsScalar() || node.as<std::string>().empty()) fail(node, std::string(key) + " must be non-empty text");
-    return node.as<std::string>();
-}
-
-std::vector<std::string> text_list(const YAML::Node& node, const char* key) {
-    if (!node.IsSequence()) fail(node, std::string(key) + " must be a list");
+std::vector<std::string> text_list(const YAML::Node& node, const char* key, Errors& problems) {
     std::vector<std::string> out;
-    for (const auto& item : node) out.push_back(text_of(item, key));
+    if (!node.IsSequence()) {
+        add_problem(problems, node, std::string(key) + " must be a list");
+        return out;
+    }
+    for (const auto& item : node)
+        if (auto text = text_of(item, key, problems)) out.push_back(std::move(*text));
     return out;
 }
 
-DistinguishedName name_of(const YAML::Node& node, const char* key) {
-    const std::string text = text_of(node, key);
-    auto dn = DistinguishedName::parse(text);
-    if (!dn) fail(node, std::string(key) + " '" + text + "' is not a name like \"CN=ci-runner,O=Example\" (RFC 4514)");
-    return *dn;
+std::optional<DistinguishedName> name_of(const YAML::Node& node, const char* key, Errors& problems) {
+    const auto text = text_of(node, key, problems);
+    if (!text) return std::nullopt;
+    auto dn = DistinguishedName::parse(*text);
+    if (!dn)
+        add_problem(problems, node,
+                    std::string(key) + " '" + *text + "' is not a name like \"CN=ci-runner,O=Example\" (RFC 4514)");
+    return dn;
 }
 
-CertificateIdentity parse_identity(const YAML::Node& node) {
-    if (!node.IsMap()) fail(node, "each client certificate identity must be a mapping");
+// One key of an identity into `id`; false when the key is none an identity has.
+bool read_identity_key(const std::string& key, const YAML::Node& value, CertificateIdentity& id, int& names,
+                       Errors& problems) {
+    const auto text = [&](const char* k) { return text_of(value, k, problems).value_or(""); };
+    if (key == "subject") id.subject = name_of(value, "subject", problems), ++names;
+    else if (key == "common_name") id.common_name = text("common_name"), ++names;
+    else if (key == "uri") id.uri = text("uri"), ++names;
+    else if (key == "dns") id.dns = text::lower(text("dns")), ++names;
+    else if (key == "issuer") id.issuer = name_of(value, "issuer", problems);
+    else if (key == "user") id.user = text("user");
+    else if (key == "email") id.email = text("email");
+    else if (key == "groups") id.groups = text_list(value, "groups", problems);
+    else return false;
+    return true;
+}
+
+CertificateIdentity read_identity(const YAML::Node& node, Errors& problems) {
     CertificateIdentity id;
-    id.line = static_cast<int>(node.Mark().line) + 1;
-    int names = 0;
-    for (const auto& kv : node) {
-        const auto key = kv.first.as<std::string>();
-        if (key == "subject")
-            id.subject = name_of(kv.second, "subject"), ++names;
-        else if (key == "common_name")
-            id.common_name = text_of(kv.second, "common_name"), ++names;
-        else if (key == "uri")
-            id.uri = text_of(kv.second, "uri"), ++names;
-        else if (key == "dns")
-            id.dns = text::lower(text_of(kv.second, "dns")), ++names;
-        else if (key == "issuer")
-            id.issuer = name_of(kv.second, "issuer");
-        else if (key == "user")
-            id.user = text_of(kv.second, "user");
-        else if (key == "email")
-            id.email = text_of(kv.second, "email");
-        else if (key == "groups")
-            id.groups = text_list(kv.second, "groups");
-        else
-            fail(kv.first, "unknown key '" + key +
-                               "' (expected subject, common_name, uri or dns, and issuer, user, email, groups)");
+    if (!node.IsMap()) {
+        add_problem(problems, node, "each client certificate identity must be a mapping");
+        return id;
     }
-    if (names != 1) fail(node, "an identity needs exactly one of subject, common_name, uri or dns");
-    if (id.user.empty()) fail(node, "an identity needs a user");
+    id.line = line_of(node);
+    int names = 0;
+    const std::size_t before = problems.size();
+    for (const auto& kv : node) {
+        const auto key = key_text(kv.first);
+        if (!read_identity_key(key, kv.second, id, names, problems))
+            add_problem(problems, kv.first,
+                        "unknown key '" + key +
+                            "' (expected subject, common_name, uri or dns, and issuer, user, email, groups)");
+    }
+    if (names != 1) add_problem(problems, node, "an identity needs exactly one of subject, common_name, uri or dns");
+    // A user given but unreadable was reported above.
+    if (id.user.empty() && problems.size() == before) add_problem(problems, node, "an identity needs a user");
     return id;
+}
+
+// hosts: the hosts whose proxy verifies client certificates, lower-cased.
+std::vector<std::string> read_hosts(const YAML::Node& section, Errors& problems) {
+    const auto hosts = section["hosts"];
+    if (!hosts) {
+        add_problem(problems, section,
+                    "client_certificates needs hosts: the hosts whose proxy verifies client "
+                    "certificates and sets the certificate headers (\"*\" for all)");
+        return {};
+    }
+    const std::size_t before = problems.size();
+    std::vector<std::string> out;
+    for (auto& h : text_list(hosts, "hosts", problems)) {
+        h = text::lower(h);
+        if (h != "*" &&
+            (h.find_first_of("/: ") != std::string::npos ||
+             (h.find('*') != std::string::npos && !(h.starts_with("*.") && h.find('*', 1) == std::string::npos))))
+            add_problem(problems, hosts, "host '" + h + "' must be a name like api.example.com, *.example.com or *");
+        out.push_back(std::move(h));
+    }
+    if (out.empty() && problems.size() == before) add_problem(problems, hosts, "hosts must name at least one host");
+    return out;
 }
 
 std::string_view without_port(std::string_view host) {
@@ -79,31 +114,31 @@ bool host_matches(std::string_view pattern, std::string_view host) {
 
 }  // namespace
 
-CertificateIdentities CertificateIdentities::parse(const YAML::Node& section) {
-    if (!section.IsMap()) fail(section, "client_certificates must be a mapping with hosts and identities");
-    CertificateIdentities out;
+Result<CertificateIdentities, Errors> CertificateIdentities::read(const YAML::Node& section) {
+    Errors problems;
+    if (!section.IsMap()) {
+        add_problem(problems, section, "client_certificates must be a mapping with hosts and identities");
+        return failure(std::move(problems));
+    }
     for (const auto& kv : section) {
-        const auto key = kv.first.as<std::string>();
+        const auto key = key_text(kv.first);
         if (key != "hosts" && key != "identities")
-            fail(kv.first, "unknown key '" + key + "' in client_certificates (expected hosts and identities)");
+            add_problem(problems, kv.first,
+                        "unknown key '" + key + "' in client_certificates (expected hosts and identities)");
     }
-    if (!section["hosts"])
-        fail(section,
-             "client_certificates needs hosts: the hosts whose proxy verifies client "
-             "certificates and sets the certificate headers (\"*\" for all)");
-    for (auto& h : text_list(section["hosts"], "hosts")) {
-        h = text::lower(h);
-        if (h != "*" &&
-            (h.find_first_of("/: ") != std::string::npos ||
-             (h.find('*') != std::string::npos && !(h.starts_with("*.") && h.find('*', 1) == std::string::npos))))
-            fail(section["hosts"], "host '" + h + "' must be a name like api.example.com, *.example.com or *");
-        out.hosts_.push_back(std::move(h));
-    }
-    if (out.hosts_.empty()) fail(section["hosts"], "hosts must name at least one host");
-    if (!section["identities"] || !section["identities"].IsSequence() || section["identities"].size() == 0)
-        fail(section, "client_certificates needs a non-empty identities list");
-    for (const auto& node : section["identities"]) out.identities_.push_back(parse_identity(node));
+    CertificateIdentities out;
+    out.hosts_ = read_hosts(section, problems);
+    const auto identities = section["identities"];
+    if (!identities || !identities.IsSequence() || identities.size() == 0)
+        add_problem(problems, section, "client_certificates needs a non-empty identities list");
+    else
+        for (const auto& node : identities) out.identities_.push_back(read_identity(node, problems));
+    if (!problems.empty()) return failure(std::move(problems));
     return out;
+}
+
+CertificateIdentities CertificateIdentities::parse(const YAML::Node& section) {
+    return value_or_throw<std::invalid_argument>(read(section));
 }
 
 bool CertificateIdentities::believed_for(std::string_view host) const {

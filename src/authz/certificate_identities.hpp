@@ -21,6 +21,7 @@
 
 #include "authz/client_certificate.hpp"
 #include "authz/distinguished_name.hpp"
+#include "result/result.hpp"
 
 namespace YAML {
 class Node;
@@ -41,7 +42,10 @@ struct CertificateIdentity {
 
 class CertificateIdentities {
 public:
-    // Throws std::invalid_argument "line N: …" on the first problem.
+    // Reads the section, or says every problem in it, each at its line in the policy file.
+    static Result<CertificateIdentities, Errors> read(const YAML::Node& section);
+    // The throwing form of read(), for sections known to be good (tests): std::invalid_argument "line N: …"
+    // naming the first problem.
     static CertificateIdentities parse(const YAML::Node& section);
 
     bool empty() const { return identities_.empty(); }

@@ -1,25 +1,24 @@
 #include "authz/policy.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <stdexcept>
 
+#include "authz/yaml_problems.hpp"
 #include "text/ascii.hpp"
 
 namespace gh::authz {
 namespace {
 
-[[noreturn]] void fail(const YAML::Node& node, const std::string& why) {
-    throw std::invalid_argument("line " + std::to_string(node.Mark().line + 1) + ": " + why);
-}
-
-std::vector<std::string> string_list(const YAML::Node& node, const char* what) {
-    if (!node.IsSequence()) fail(node, std::string(what) + " must be a list");
+std::vector<std::string> string_list(const YAML::Node& node, const char* what, Errors& problems) {
     std::vector<std::string> out;
+    if (!node.IsSequence()) {
+        add_problem(problems, node, std::string(what) + " must be a list");
+        return out;
+    }
     for (const auto& item : node) {
-        if (!item.IsScalar() || item.as<std::string>().empty()) fail(item, std::string(what) + " holds an empty or non-text item");
-        out.push_back(item.as<std::string>());
+        const auto text = scalar_text(item);
+        if (!text || text->empty()) add_problem(problems, item, std::string(what) + " holds an empty or non-text item");
+        else out.push_back(*text);
     }
     return out;
 }
@@ -39,98 +38,140 @@ bool wildcard_matches(std::string_view suffix, std::string_view host) {
     return host.size() > suffix.size() && host.ends_with(suffix);
 }
 
-PolicyRule parse_rule(const YAML::Node& node) {
-    if (!node.IsMap()) fail(node, "each rule must be a mapping");
-    PolicyRule r;
-    r.line = static_cast<int>(node.Mark().line) + 1;
-    for (const auto& kv : node) {
-        const auto key = kv.first.as<std::string>();
-        if (key != "host" && key != "path" && key != "methods" && key != "allow" && key != "public")
-            fail(kv.first, "unknown key '" + key + "' (expected host, path, methods, allow or public)");
-    }
-    if (!node["host"] || !node["host"].IsScalar()) fail(node, "rule without a host");
-    r.host = text::lower(node["host"].as<std::string>());
+void read_host(const YAML::Node& rule, PolicyRule& r, Errors& problems) {
+    const auto host = scalar_text(rule["host"]);
+    if (!host) return add_problem(problems, rule, "rule without a host");
+    r.host = text::lower(*host);
     if (r.host.find_first_of("/: ") != std::string::npos || r.host.empty())
-        fail(node["host"], "host '" + r.host + "' must be a name like app.example.com or *.example.com");
-    if (r.host.find('*') != std::string::npos && !(r.host.starts_with("*.") && r.host.find('*', 1) == std::string::npos))
-        fail(node["host"], "a wildcard host must look like *.example.com");
-    if (node["path"]) {
-        r.path = node["path"].as<std::string>();
-        if (!r.path.starts_with('/')) fail(node["path"], "path must start with /");
+        add_problem(problems, rule["host"],
+                    "host '" + r.host + "' must be a name like app.example.com or *.example.com");
+    else if (r.host.find('*') != std::string::npos &&
+             !(r.host.starts_with("*.") && r.host.find('*', 1) == std::string::npos))
+        add_problem(problems, rule["host"], "a wildcard host must look like *.example.com");
+}
+
+void read_path_and_methods(const YAML::Node& rule, PolicyRule& r, Errors& problems) {
+    if (const auto path = rule["path"]) {
+        const auto text = scalar_text(path);
+        if (!text || !text->starts_with('/')) add_problem(problems, path, "path must start with /");
+        else r.path = *text;
     }
-    if (node["methods"]) {
-        r.methods = string_list(node["methods"], "methods");
+    if (const auto methods = rule["methods"]) {
+        r.methods = string_list(methods, "methods", problems);
         for (auto& m : r.methods) std::transform(m.begin(), m.end(), m.begin(), ::toupper);
     }
-    if (node["public"]) {
-        if (!node["public"].IsScalar()) fail(node["public"], "public must be true or false");
-        r.is_public = node["public"].as<bool>();
+}
+
+// public: and allow:, which together say who a rule lets in.
+void read_access(const YAML::Node& rule, PolicyRule& r, Errors& problems) {
+    if (const auto is_public = rule["public"]) {
+        if (const auto value = scalar_bool(is_public)) r.is_public = *value;
+        else add_problem(problems, is_public, "public must be true or false");
     }
-    if (const auto allow = node["allow"]) {
-        if (!allow.IsMap()) fail(allow, "allow must be a mapping of groups, emails and email_domains");
-        for (const auto& kv : allow) {
-            const auto key = kv.first.as<std::string>();
-            if (key == "groups") r.groups = string_list(kv.second, "groups");
-            else if (key == "emails") r.emails = string_list(kv.second, "emails");
-            else if (key == "email_domains") r.email_domains = string_list(kv.second, "email_domains");
-            else fail(kv.first, "unknown key '" + key + "' in allow (expected groups, emails or email_domains)");
-        }
+    const auto allow = rule["allow"];
+    if (!allow) return;
+    if (!allow.IsMap())
+        return add_problem(problems, allow, "allow must be a mapping of groups, emails and email_domains");
+    for (const auto& kv : allow) {
+        const auto key = key_text(kv.first);
+        if (key == "groups") r.groups = string_list(kv.second, "groups", problems);
+        else if (key == "emails") r.emails = string_list(kv.second, "emails", problems);
+        else if (key == "email_domains") r.email_domains = string_list(kv.second, "email_domains", problems);
+        else
+            add_problem(problems, kv.first,
+                        "unknown key '" + key + "' in allow (expected groups, emails or email_domains)");
     }
+}
+
+PolicyRule read_rule(const YAML::Node& node, Errors& problems) {
+    PolicyRule r;
+    r.line = line_of(node);
+    if (!node.IsMap()) {
+        add_problem(problems, node, "each rule must be a mapping");
+        return r;
+    }
+    for (const auto& kv : node) {
+        const auto key = key_text(kv.first);
+        if (key != "host" && key != "path" && key != "methods" && key != "allow" && key != "public")
+            add_problem(problems, kv.first,
+                        "unknown key '" + key + "' (expected host, path, methods, allow or public)");
+    }
+    read_host(node, r, problems);
+    read_path_and_methods(node, r, problems);
+    const std::size_t before = problems.size();
+    read_access(node, r, problems);
+    // After a bad public: or allow:, what is left of them says nothing the line above has not said.
     const bool has_allow = !r.groups.empty() || !r.emails.empty() || !r.email_domains.empty();
-    if (r.is_public == has_allow) fail(node, "a rule needs either public: true or a non-empty allow, not both");
+    if (problems.size() == before && r.is_public == has_allow)
+        add_problem(problems, node, "a rule needs either public: true or a non-empty allow, not both");
     return r;
+}
+
+// The keys beside rules: unnamed_hosts, and which ones there are at all.
+void read_settings(const YAML::Node& doc, bool& unnamed_hosts_refused, Errors& problems) {
+    for (const auto& kv : doc) {
+        const auto key = key_text(kv.first);
+        if (key != "rules" && key != "client_certificates" && key != "unnamed_hosts")
+            add_problem(problems, kv.first,
+                        "unknown key '" + key + "' (expected rules, unnamed_hosts and client_certificates)");
+    }
+    if (const auto unnamed = doc["unnamed_hosts"]) {
+        const std::string value = scalar_text(unnamed).value_or("");
+        if (value == "global_rules") unnamed_hosts_refused = false;
+        else if (value != "refuse")
+            add_problem(problems, unnamed, "unnamed_hosts must be refuse (the default) or global_rules");
+    }
 }
 
 }  // namespace
 
-Policy Policy::parse(std::string_view text) {
+Result<Policy, Errors> Policy::read(std::string_view text) {
     YAML::Node doc;
     try {
         doc = YAML::Load(std::string(text));
-    } catch (const YAML::Exception& e) {
-        throw std::invalid_argument("line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    } catch (const YAML::Exception& e) {  // yaml-cpp reports a syntax error only by throwing
+        return failure(ErrorCode::malformed, e.msg, e.mark.line + 1);
     }
     if (!doc.IsMap() || !doc["rules"] || !doc["rules"].IsSequence())
-        throw std::invalid_argument("line 1: the policy must be a mapping with a 'rules' list");
+        return failure(ErrorCode::invalid_value, "the policy must be a mapping with a 'rules' list", 1);
     Policy p;
-    try {
-        for (const auto& kv : doc) {
-            const auto key = kv.first.as<std::string>();
-            if (key != "rules" && key != "client_certificates" && key != "unnamed_hosts")
-                fail(kv.first, "unknown key '" + key + "' (expected rules, unnamed_hosts and client_certificates)");
-        }
-        if (const auto unnamed = doc["unnamed_hosts"]) {
-            const std::string value = unnamed.IsScalar() ? unnamed.as<std::string>() : std::string{};
-            if (value == "global_rules") p.unnamed_hosts_refused_ = false;
-            else if (value != "refuse") fail(unnamed, "unnamed_hosts must be refuse (the default) or global_rules");
-        }
-        for (const auto& node : doc["rules"]) p.rules_.push_back(parse_rule(node));
-        if (const auto certificates = doc["client_certificates"]) p.certificates_ = CertificateIdentities::parse(certificates);
-    } catch (const YAML::Exception& e) {
-        throw std::invalid_argument("line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    Errors problems;
+    read_settings(doc, p.unnamed_hosts_refused_, problems);
+    for (const auto& node : doc["rules"]) p.rules_.push_back(read_rule(node, problems));
+    if (const auto section = doc["client_certificates"]) {
+        auto certificates = CertificateIdentities::read(section);
+        if (certificates) p.certificates_ = std::move(*certificates);
+        else problems.insert(problems.end(), certificates.error().begin(), certificates.error().end());
     }
-    for (std::size_t i = 0; i < p.rules_.size(); ++i) {
-        const auto& h = p.rules_[i].host;
+    if (!problems.empty()) return failure(std::move(problems));
+    p.index_hosts();
+    return p;
+}
+
+Policy Policy::parse(std::string_view text) { return value_or_throw<std::invalid_argument>(read(text)); }
+
+void Policy::index_hosts() {
+    for (std::size_t i = 0; i < rules_.size(); ++i) {
+        const auto& h = rules_[i].host;
         if (h.starts_with("*.")) {
             const std::string suffix = h.substr(1);
-            auto it = std::find_if(p.wildcard_.begin(), p.wildcard_.end(), [&](auto& w) { return w.first == suffix; });
-            if (it == p.wildcard_.end()) it = p.wildcard_.insert(p.wildcard_.end(), {suffix, {}});
+            auto it = std::find_if(wildcard_.begin(), wildcard_.end(), [&](auto& w) { return w.first == suffix; });
+            if (it == wildcard_.end()) it = wildcard_.insert(wildcard_.end(), {suffix, {}});
             it->second.push_back(i);
         } else {
-            p.exact_[h];
+            exact_[h];
         }
     }
-    p.has_upper_case_paths_ = std::any_of(p.rules_.begin(), p.rules_.end(), [](const PolicyRule& r) {
+    has_upper_case_paths_ = std::any_of(rules_.begin(), rules_.end(), [](const PolicyRule& r) {
         return std::any_of(r.path.begin(), r.path.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
     });
     // Every exact host's list: the rules naming it and the wildcard rules covering it, in file order.
-    for (auto& [host, indices] : p.exact_)
-        for (std::size_t i = 0; i < p.rules_.size(); ++i) {
-            const auto& h = p.rules_[i].host;
+    for (auto& [host, indices] : exact_)
+        for (std::size_t i = 0; i < rules_.size(); ++i) {
+            const auto& h = rules_[i].host;
             if (h == host || (h.starts_with("*.") && wildcard_matches(std::string_view(h).substr(1), host)))
                 indices.push_back(i);
         }
-    return p;
 }
 
 PolicyMatch Policy::match(std::string_view host, std::string_view path, std::string_view method, bool fold_case) const {

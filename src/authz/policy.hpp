@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "authz/certificate_identities.hpp"
+#include "result/result.hpp"
 #include "session/session.hpp"
 
 namespace gh::authz {
@@ -55,7 +56,10 @@ struct PolicyMatch {
 
 class Policy {
 public:
-    // Parses and compiles; throws std::invalid_argument "line N: …" on the first problem.
+    // Parses and compiles, or says every problem in the text, each at its line.
+    static Result<Policy, Errors> read(std::string_view yaml);
+    // The throwing form of read(), for text known to be good (tests): std::invalid_argument "line N: …" naming
+    // the first problem.
     static Policy parse(std::string_view yaml);
 
     // `host` may carry a port; `path` must already be normalised (see normalize_path). `fold_case`: path prefixes
@@ -71,6 +75,8 @@ public:
     const CertificateIdentities& certificates() const { return certificates_; }
 
 private:
+    void index_hosts();  // after reading: which rules apply to which host
+
     std::vector<PolicyRule> rules_;
     // Per exact host: the indices of every rule that applies to it (its own and matching wildcards), in file order.
     std::unordered_map<std::string, std::vector<std::size_t>> exact_;

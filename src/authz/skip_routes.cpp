@@ -21,7 +21,9 @@ bool is_http_method(std::string_view m) {
 
 }  // namespace
 
-SkipRoutes::SkipRoutes(const std::vector<std::string>& rules, bool skip_preflight) : skip_preflight_(skip_preflight) {
+Result<SkipRoutes, Errors> SkipRoutes::compile(const std::vector<std::string>& rules, bool skip_preflight) {
+    SkipRoutes out(skip_preflight);
+    Errors problems;
     for (const auto& rule : rules) {
         Route r;
         std::string pattern = rule;
@@ -40,14 +42,22 @@ SkipRoutes::SkipRoutes(const std::vector<std::string>& rules, bool skip_prefligh
         try {
             r.pattern = boost::regex(pattern, boost::regex::perl);
             r.folded = boost::regex(pattern, boost::regex::perl | boost::regex::icase);
-        } catch (const boost::regex_error& e) {
-            throw std::invalid_argument("'" + rule + "' is not a valid regular expression (" + e.what() + ")");
+        } catch (const boost::regex_error& e) {  // Boost.Regex reports a bad pattern only by throwing
+            problems.push_back({.code = ErrorCode::invalid_value,
+                                .message = "'" + rule + "' is not a valid regular expression (" + e.what() + ")"});
+            continue;
         }
         // Conservative: an escape such as \\D counts too, which only means the folded reading is compared.
-        has_upper_case_patterns_ |= std::any_of(pattern.begin(), pattern.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-        routes_.push_back(std::move(r));
+        out.has_upper_case_patterns_ |=
+            std::any_of(pattern.begin(), pattern.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+        out.routes_.push_back(std::move(r));
     }
+    if (!problems.empty()) return failure(std::move(problems));
+    return out;
 }
+
+SkipRoutes::SkipRoutes(const std::vector<std::string>& rules, bool skip_preflight)
+    : SkipRoutes(value_or_throw<std::invalid_argument>(compile(rules, skip_preflight))) {}
 
 bool SkipRoutes::matches(std::string_view method, std::string_view path) const {
     if (skip_preflight_ && method == "OPTIONS") return true;

@@ -7,11 +7,16 @@
 #include <string_view>
 #include <vector>
 
+#include "result/result.hpp"
+
 namespace gh::authz {
 
 class SkipRoutes {
 public:
-    // Throws std::invalid_argument naming the bad rule when a regex does not compile.
+    // Compiles the rules, or names each one whose regex does not compile.
+    static Result<SkipRoutes, Errors> compile(const std::vector<std::string>& rules, bool skip_preflight);
+    // The throwing form of compile(), for rules known to be good (tests): std::invalid_argument naming the first
+    // bad rule.
     SkipRoutes(const std::vector<std::string>& rules, bool skip_preflight);
 
     bool empty() const { return routes_.empty() && !skip_preflight_; }
@@ -26,6 +31,8 @@ public:
     bool has_upper_case_patterns() const { return has_upper_case_patterns_; }
 
 private:
+    explicit SkipRoutes(bool skip_preflight) : skip_preflight_(skip_preflight) {}
+
     struct Route {
         std::string method;  // empty: any method
         boost::regex pattern;

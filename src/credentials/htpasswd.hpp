@@ -1,16 +1,20 @@
 #pragma once
-// --htpasswd-file: users and their bcrypt password hashes, in Apache's htpasswd format (made with `htpasswd -B`).
-// Only bcrypt is accepted: the other formats htpasswd can write ({SHA}, $apr1$ MD5, crypt) are fast to attack, so
-// a file holding one is refused at load with the line and the command that makes a bcrypt entry.
+// --htpasswd-file: users and their bcrypt password hashes, in Apache's htpasswd format (made with `htpasswd -B`;
+// authz/htpasswd_file.hpp reads it, refusing every other hash format).
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include "result/result.hpp"
 
 namespace gh::credentials {
 
 class Htpasswd {
 public:
-    // Throws std::invalid_argument naming the line when an entry is malformed or not bcrypt.
+    // The users of the file's text, or every problem in it, each at its line.
+    static Result<Htpasswd, Errors> read(std::string_view text);
+    // The throwing form of read(), for text known to be good (tests): std::invalid_argument naming the first
+    // problem's line.
     static Htpasswd parse(std::string_view text);
 
     // The user's bcrypt hash, or nullptr.

@@ -15,8 +15,9 @@ Gate::Gate(Config config, const session::SessionStore& sessions, const Clock& cl
       clock_(clock),
       emails_(emails),
       policy_(policy),
-      skip_routes_(config_.skip_auth_routes, config_.skip_auth_preflight),
-      api_routes_(config_.api_routes, false),
+      // The options compiled these routes once already: a failure here is a bug (std::logic_error), not a setting.
+      skip_routes_(authz::SkipRoutes::compile(config_.skip_auth_routes, config_.skip_auth_preflight).value()),
+      api_routes_(authz::SkipRoutes::compile(config_.api_routes, false).value()),
       credentials_(credentials),
       renewal_(renewal) {}
 

@@ -88,21 +88,37 @@ asio::awaitable<ClientResult> exchange(Stream& stream, const ClientRequest& requ
         {}};
 }
 
-}  // namespace
-
-HttpClient::HttpClient(ClientOptions options) : options_(std::move(options)) {
-    tls_ = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
-    tls_->set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                      asio::ssl::context::no_tlsv1_1);
-    tls_->set_default_verify_paths();
-    for (const auto& ca : options_.ca_files) {
+// The TLS settings of every connection: the system's trust anchors and each --provider-ca-file.
+Result<std::shared_ptr<asio::ssl::context>> client_tls(const ClientOptions& options) {
+    auto tls = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+    tls->set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                     asio::ssl::context::no_tlsv1_1);
+    tls->set_default_verify_paths();
+    for (const auto& ca : options.ca_files) {
         boost::system::error_code ec;
-        tls_->load_verify_file(ca, ec);
-        if (ec) throw std::runtime_error("--provider-ca-file: cannot load " + ca + ": " + ec.message());
+        tls->load_verify_file(ca, ec);
+        if (ec)
+            return failure(ErrorCode::unreadable_file, "--provider-ca-file: cannot load " + ca + ": " + ec.message());
     }
-    tls_->set_verify_mode(options_.insecure_skip_verify ? asio::ssl::verify_none : asio::ssl::verify_peer);
+    tls->set_verify_mode(options.insecure_skip_verify ? asio::ssl::verify_none : asio::ssl::verify_peer);
+    return tls;
 }
 
+}  // namespace
+
+Result<HttpClient> HttpClient::create(ClientOptions options) {
+    auto tls = client_tls(options);
+    if (!tls) return failure(tls.error());
+    return HttpClient(std::move(options), std::move(*tls));
+}
+
+HttpClient::HttpClient(ClientOptions options)
+    : HttpClient(value_or_throw<std::runtime_error>(create(std::move(options)))) {}
+
+HttpClient::HttpClient(ClientOptions options, std::shared_ptr<asio::ssl::context> tls)
+    : options_(std::move(options)), tls_(std::move(tls)) {}
+
+HttpClient::HttpClient(HttpClient&&) noexcept = default;
 HttpClient::~HttpClient() = default;
 
 asio::awaitable<ClientResult> HttpClient::fetch(ClientRequest request) const {

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "result/result.hpp"
+
 namespace boost::asio::ssl {
 class context;
 }
@@ -44,13 +46,19 @@ struct ClientOptions {
 
 class HttpClient {
 public:
+    // A client, or why not: a --provider-ca-file that cannot be loaded.
+    static Result<HttpClient> create(ClientOptions options);
+    // The throwing form of create(), for options known to load (tests): std::runtime_error.
     explicit HttpClient(ClientOptions options);
+    HttpClient(HttpClient&&) noexcept;
     ~HttpClient();
 
     // One request on a fresh connection (the back channel is rare: no pool needed). Never throws.
     boost::asio::awaitable<ClientResult> fetch(ClientRequest request) const;
 
 private:
+    HttpClient(ClientOptions options, std::shared_ptr<boost::asio::ssl::context> tls);
+
     ClientOptions options_;
     std::shared_ptr<boost::asio::ssl::context> tls_;
 };

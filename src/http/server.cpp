@@ -121,20 +121,27 @@ void Worker::drain() {
     connection_closed();
 }
 
-Server::Server(std::vector<Listener> listeners, const TlsFiles& tls, Limits limits, int threads, Handler handler)
-    : listeners_(std::move(listeners)), limits_(limits), handler_(std::move(handler)) {
-    for (const auto& l : listeners_) {
-        if (!l.tls || tls_) continue;
-        tls_ = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
-        tls_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                          asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                          asio::ssl::context::no_tlsv1_1);
-        boost::system::error_code ec;
-        tls_->use_certificate_chain_file(tls.cert_file, ec);
-        if (ec) throw std::runtime_error("--tls-cert-file: cannot load " + tls.cert_file + ": " + ec.message());
-        tls_->use_private_key_file(tls.key_file, asio::ssl::context::pem, ec);
-        if (ec) throw std::runtime_error("--tls-key-file: cannot load " + tls.key_file + ": " + ec.message());
-    }
+Result<std::shared_ptr<asio::ssl::context>> load_server_tls(const TlsFiles& files) {
+    auto tls = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+    tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+    boost::system::error_code ec;
+    tls->use_certificate_chain_file(files.cert_file, ec);
+    if (ec)
+        return failure(ErrorCode::unreadable_file,
+                       "--tls-cert-file: cannot load " + files.cert_file + ": " + ec.message());
+    tls->use_private_key_file(files.key_file, asio::ssl::context::pem, ec);
+    if (ec)
+        return failure(ErrorCode::unreadable_file,
+                       "--tls-key-file: cannot load " + files.key_file + ": " + ec.message());
+    return tls;
+}
+
+Server::Server(std::vector<Listener> listeners, std::shared_ptr<asio::ssl::context> tls, Limits limits, int threads,
+               Handler handler)
+    : listeners_(std::move(listeners)), tls_(std::move(tls)), limits_(limits), handler_(std::move(handler)) {
+    if (!tls_ && std::any_of(listeners_.begin(), listeners_.end(), [](const Listener& l) { return l.tls; }))
+        throw std::logic_error("an https listener without load_server_tls()'s context");  // a bug, not a setting
     for (int i = 0; i < threads; ++i) workers_.push_back(
             std::make_unique<Worker>(limits_, handler_, on_error_, trust_, open_connections_, tls_.get()));
 }

@@ -14,6 +14,7 @@
 #include "http/proxy_trust.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
+#include "result/result.hpp"
 
 namespace boost::asio::ssl {
 class context;
@@ -49,6 +50,9 @@ struct TlsFiles {
     std::string key_file;
 };
 
+// The https listener's certificate chain and key, or why not (naming --tls-cert-file or --tls-key-file).
+Result<std::shared_ptr<boost::asio::ssl::context>> load_server_tls(const TlsFiles& files);
+
 // Called on an I/O thread for every request; must not block. A coroutine, so that a handler can wait for
 // an IdP or a session store without holding the thread; most return without suspending.
 using Handler = std::function<boost::asio::awaitable<void>(const Request&, Response&)>;
@@ -68,7 +72,9 @@ class Worker;
 
 class Server {
 public:
-    Server(std::vector<Listener> listeners, const TlsFiles& tls, Limits limits, int threads, Handler handler);
+    // `tls`: load_server_tls()'s context, for the listeners marked tls; null when there is none.
+    Server(std::vector<Listener> listeners, std::shared_ptr<boost::asio::ssl::context> tls, Limits limits, int threads,
+           Handler handler);
     ~Server();
 
     // The I/O threads' executors, one per thread, for clients that each thread keeps of its own (Redis).

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "result/result.hpp"
+
 namespace gh::oidc {
 
 using PublicKey = std::shared_ptr<EVP_PKEY>;
@@ -28,7 +30,9 @@ struct JwkSet {
 };
 
 // Parses a JWKS JSON document. Keys marked `"use": "enc"` and unsupported key types are skipped, not fatal:
-// an IdP may publish keys we never need. Throws std::runtime_error when the document itself is malformed.
+// an IdP may publish keys we never need. Fails only when the document itself is malformed.
+Result<JwkSet> read_jwks(std::string_view json);
+// The throwing form of read_jwks(), for documents known to be good (tests, fuzzers): std::runtime_error.
 JwkSet parse_jwks(std::string_view json);
 
 }  // namespace gh::oidc

@@ -115,15 +115,12 @@ asio::awaitable<std::string> Provider::refresh_keys() const {
     http::ClientRequest req{"GET", e->jwks, {}, {}};
     const auto r = co_await timed_fetch(observe::IdpCall::jwks, std::move(req));
     if (!r.response || r.response->status != 200) co_return "JWKS fetch failed: " + summary(r);
-    try {
-        auto set = std::make_shared<JwkSet>(parse_jwks(r.response->body));
-        for (const auto& why : set->skipped) spdlog::info("oidc: JWKS key skipped: {}", why);
-        if (set->keys.empty()) co_return "JWKS holds no usable signing key";
-        spdlog::info("oidc: loaded {} signing key(s) from {}", set->keys.size(), e->jwks);
-        keys_.publish(std::move(set));
-    } catch (const std::exception& ex) {
-        co_return std::string("JWKS unusable: ") + ex.what();
-    }
+    auto set = read_jwks(r.response->body);
+    if (!set) co_return "JWKS unusable: " + describe(set.error());
+    for (const auto& why : set->skipped) spdlog::info("oidc: JWKS key skipped: {}", why);
+    if (set->keys.empty()) co_return "JWKS holds no usable signing key";
+    spdlog::info("oidc: loaded {} signing key(s) from {}", set->keys.size(), e->jwks);
+    keys_.publish(std::make_shared<JwkSet>(std::move(*set)));
     co_return std::string{};
 }
 

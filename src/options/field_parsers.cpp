@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <stdexcept>
 #include <variant>
 
 #include "authz/skip_routes.hpp"
@@ -252,10 +251,8 @@ std::string add_cookie_secret(std::string_view item, std::vector<Secret>& into) 
 
 std::string add_path_regex(std::string_view item, std::vector<std::string>& into) {
     const std::string grouped = "(?:" + std::string(item) + ")";
-    try {
-        authz::SkipRoutes({grouped}, false);
-    } catch (const std::invalid_argument& e) {
-        std::string why = e.what();
+    if (const auto compiled = authz::SkipRoutes::compile({grouped}, false); !compiled) {
+        std::string why = describe(compiled.error().front());
         why.replace(why.find(grouped), grouped.size(), item);  // name it as the user wrote it
         return why;
     }

@@ -1,11 +1,10 @@
-// Who may pass: e-mail rules, groups and roles, public routes and the policy file (read now, so that a bad file
-// stops the start instead of refusing everyone later).
-#include <stdexcept>
-
+// Who may pass: e-mail rules, groups and roles, public routes, and the policy, htpasswd and emails files (read
+// now, so that a bad file stops the start, with every other problem, instead of refusing everyone later).
 #include "authz/policy.hpp"
 #include "authz/skip_routes.hpp"
 #include "options/checks.hpp"
 #include "options/component_configs.hpp"
+#include "options/file_checks.hpp"
 
 namespace gh::options {
 namespace {
@@ -14,8 +13,8 @@ void check_email_rules(Checks& c) {
     const auto& o = c.o;
     if (o.email_domains.empty() && o.authenticated_emails_file.empty())
         c.fail(o.email_domains, "missing (use --email-domain=* to allow any, or --authenticated-emails-file)");
-    else if (!o.authenticated_emails_file.empty() && !c.read_file(o.authenticated_emails_file))
-        c.fail(o.authenticated_emails_file, "cannot read " + o.authenticated_emails_file);
+    for (const auto& e : check_emails_file(o.authenticated_emails_file, c.read_file))
+        c.fail(o.authenticated_emails_file, describe(e));
 }
 
 // As oauth2-proxy's keycloak-oidc: a role is a group named role:<role> (role:<client>:<role> for a client's).
@@ -32,16 +31,10 @@ void add_roles_to_groups(Checks& c) {
 void check_policy_file(Checks& c) {
     auto& o = c.o;
     if (o.policy_file.empty()) return;
-    const auto text = c.read_file(o.policy_file);
-    if (!text) {
-        c.fail(o.policy_file, "cannot read " + o.policy_file);
-        return;
-    }
-    try {
-        o.policy_has_certificates = !authz::Policy::parse(*text).certificates().empty();
-    } catch (const std::invalid_argument& e) {
-        c.fail(o.policy_file, o.policy_file + ": " + e.what());
-    }
+    if (const auto policy = read_policy_file(o.policy_file, c.read_file))
+        o.policy_has_certificates = !policy->certificates().empty();
+    else
+        for (const auto& e : policy.error()) c.fail(o.policy_file, describe(e));
 }
 
 }  // namespace
@@ -52,11 +45,9 @@ void check_access(Checks& c) {
     add_roles_to_groups(c);
     o.skip_auth_routes.insert(o.skip_auth_routes.end(), o.skip_auth_regexes.begin(), o.skip_auth_regexes.end());
     check_policy_file(c);
-    try {
-        authz::SkipRoutes(o.skip_auth_routes, o.skip_auth_preflight);
-    } catch (const std::invalid_argument& e) {
-        c.fail(o.skip_auth_routes, e.what());
-    }
+    for (const auto& e : check_htpasswd_file(o.htpasswd_file, c.read_file)) c.fail(o.htpasswd_file, describe(e));
+    if (const auto routes = authz::SkipRoutes::compile(o.skip_auth_routes, o.skip_auth_preflight); !routes)
+        for (const auto& e : routes.error()) c.fail(o.skip_auth_routes, describe(e));
 }
 
 gate::Config gate_config(const Options& o) {

@@ -90,11 +90,12 @@ void security_headers(http::Response& res, const PasswordForm* form = nullptr) {
     res.header("Cache-Control", "no-store");
 }
 
-std::string read_template(const std::string& dir, const char* name, std::string fallback) {
+// The operator's template of that name, or the built-in one when the directory has none.
+Result<std::string> read_template(const std::string& dir, const char* name, std::string built_in) {
     const auto path = std::filesystem::path(dir) / name;
-    if (!std::filesystem::exists(path)) return fallback;
+    if (!std::filesystem::exists(path)) return built_in;
     std::ifstream in(path);
-    if (!in) throw std::runtime_error("--custom-templates-dir: cannot read " + path.string());
+    if (!in) return failure(ErrorCode::unreadable_file, "--custom-templates-dir: cannot read " + path.string());
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
@@ -107,18 +108,25 @@ std::string link(std::string_view href, std::string_view text, bool secondary) {
 
 }  // namespace
 
-void configure(const PageSettings& settings) {
+Result<void> load(const PageSettings& settings) {
     auto l = std::make_shared<Loaded>();
     l->settings = settings;
     if (!settings.custom_templates_dir.empty()) {
         if (!std::filesystem::is_directory(settings.custom_templates_dir))
-            throw std::runtime_error("--custom-templates-dir: " + settings.custom_templates_dir + " is not a directory");
-        l->sign_in = read_template(settings.custom_templates_dir, "sign_in.html", l->sign_in);
-        l->error = read_template(settings.custom_templates_dir, "error.html", l->error);
-        l->signed_out = read_template(settings.custom_templates_dir, "signed_out.html", l->signed_out);
+            return failure(ErrorCode::unreadable_file,
+                           "--custom-templates-dir: " + settings.custom_templates_dir + " is not a directory");
+        for (auto [name, text] : {std::pair{"sign_in.html", &l->sign_in}, std::pair{"error.html", &l->error},
+                                  std::pair{"signed_out.html", &l->signed_out}}) {
+            auto read = read_template(settings.custom_templates_dir, name, *text);
+            if (!read) return failure(read.error());
+            *text = std::move(*read);
+        }
     }
     loaded() = std::move(l);
+    return {};
 }
+
+void configure(const PageSettings& settings) { throw_if_failed<std::runtime_error>(load(settings)); }
 
 void write_error_page(http::Response& res, const ErrorPage& page) {
     const auto l = loaded();

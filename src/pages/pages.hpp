@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "http/response.hpp"
+#include "result/result.hpp"
 
 namespace gh::pages {
 
@@ -18,8 +19,10 @@ struct PageSettings {
     std::string version;
 };
 
-// Loads the templates once, before the I/O threads start. Throws std::runtime_error naming
-// --custom-templates-dir when a file there cannot be read.
+// Loads the templates once, before the I/O threads start; fails naming --custom-templates-dir when it is no
+// directory or a file there cannot be read.
+Result<void> load(const PageSettings& settings);
+// The throwing form of load(), for settings known to be good (tests): std::runtime_error.
 void configure(const PageSettings& settings);
 
 struct ErrorPage {

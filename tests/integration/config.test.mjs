@@ -26,6 +26,28 @@ describe('configuration', () => {
     assert.equal(output, 'gatehouse: --cookie-secret: must be 16, 24 or 32 bytes, raw or base64 (got 8 characters)\n');
   });
 
+  test('a bad flag and bad policy, htpasswd and emails files are all reported at once, one line each, exit 2', async () => {
+    const dir = tempDir('bad-files');
+    const policy = path.join(dir, 'policy.yaml');
+    fs.writeFileSync(policy, 'rules:\n  - host: app.example.com\n    colour: red\n    public: true\n'
+      + '  - host: app.example.com\n    path: admin\n    public: true\n');
+    const users = path.join(dir, 'users');
+    fs.writeFileSync(users, 'legacy:{SHA}bOWgjgJew8XNjPXTyFghAc+ha1M=\nno-colon-here\n');
+    const emails = path.join(dir, 'missing-emails.txt');
+    const { code, output } = await runGatehouse(['--oidc-issuer-url=https://idp', '--client-id=a', '--client-secret=b',
+      '--cookie-secret=tooshort', '--email-domain=*', `--http-address=127.0.0.1:${await freePort()}`,
+      `--policy-file=${policy}`, `--htpasswd-file=${users}`, `--authenticated-emails-file=${emails}`]);
+    assert.equal(code, 2);
+    assert.deepEqual(output.trimEnd().split('\n').sort(), [
+      'gatehouse: --cookie-secret: must be 16, 24 or 32 bytes, raw or base64 (got 8 characters)',
+      `gatehouse: --authenticated-emails-file: cannot read ${emails}`,
+      `gatehouse: --policy-file: ${policy}: line 3: unknown key 'colour' (expected host, path, methods, allow or public)`,
+      `gatehouse: --policy-file: ${policy}: line 6: path must start with /`,
+      `gatehouse: --htpasswd-file: ${users}: line 1: user 'legacy' has a {SHA} (SHA-1) password; only bcrypt is accepted (make it with: htpasswd -B FILE legacy)`,
+      `gatehouse: --htpasswd-file: ${users}: line 2: not user:hash`,
+    ].sort());
+  });
+
   test('an unreadable TLS certificate exits 2 naming the flag', async () => {
     const { code, output } = await runGatehouse(['--oidc-issuer-url=https://idp', '--client-id=a', '--client-secret=b',
       '--cookie-secret=0123456789abcdef', '--email-domain=*', `--http-address=127.0.0.1:${await freePort()}`,

@@ -7,7 +7,6 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
-#include <stdexcept>
 
 #include "doors/envoy_grpc/connection_cap.hpp"
 #include "doors/envoy_grpc/ext_authz_service.hpp"
@@ -15,18 +14,22 @@
 namespace gh::doors::envoy_grpc {
 namespace {
 
-std::string read_file(const std::string& flag, const std::string& path) {
+Result<std::string> read_file(const std::string& flag, const std::string& path) {
     std::ifstream in(path);
-    if (!in) throw std::runtime_error(flag + ": cannot read " + path);
+    if (!in) return failure(ErrorCode::unreadable_file, flag + ": cannot read " + path);
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
 }
 
-std::shared_ptr<grpc::ServerCredentials> credentials(const ServerConfig& o) {
+Result<std::shared_ptr<grpc::ServerCredentials>> credentials(const ServerConfig& o) {
     if (!o.grpc_tls) return grpc::InsecureServerCredentials();  // h2c: the usual in-cluster setup
+    const auto key = read_file("--tls-key-file", o.tls_key_file);
+    if (!key) return failure(key.error());
+    const auto cert = read_file("--tls-cert-file", o.tls_cert_file);
+    if (!cert) return failure(cert.error());
     grpc::SslServerCredentialsOptions ssl;
-    ssl.pem_key_cert_pairs.push_back({read_file("--tls-key-file", o.tls_key_file), read_file("--tls-cert-file", o.tls_cert_file)});
+    ssl.pem_key_cert_pairs.push_back({*key, *cert});
     return grpc::SslServerCredentials(ssl);
 }
 
@@ -55,17 +58,22 @@ void limit(grpc::ServerBuilder& builder, const ServerConfig& o) {
 }  // namespace
 
 struct GrpcServer::Impl {
-    Impl(const gate::Gate& gate, Config config, const ServerConfig& options,
-         std::vector<boost::asio::any_io_executor> workers)
-        : service(gate, std::move(config), std::move(workers)) {
+    Impl(const gate::Gate& gate, Config config, std::vector<boost::asio::any_io_executor> workers)
+        : service(gate, std::move(config), std::move(workers)) {}
+
+    Result<void> start(const ServerConfig& options) {
+        auto credentials_of_port = credentials(options);
+        if (!credentials_of_port) return failure(credentials_of_port.error());
         grpc::EnableDefaultHealthCheckService(true);
         grpc::ServerBuilder builder;
-        builder.AddListeningPort(options.grpc_address, credentials(options), &port);
+        builder.AddListeningPort(options.grpc_address, *credentials_of_port, &port);
         limit(builder, options);
         builder.RegisterService(&service);
         server = builder.BuildAndStart();
-        if (!server || port == 0) throw std::runtime_error("--grpc-address: cannot listen on " + options.grpc_address);
+        if (!server || port == 0)
+            return failure(ErrorCode::invalid_value, "--grpc-address: cannot listen on " + options.grpc_address);
         server->GetHealthCheckService()->SetServingStatus(true);
+        return {};
     }
 
     ExtAuthzService service;
@@ -73,9 +81,15 @@ struct GrpcServer::Impl {
     std::unique_ptr<grpc::Server> server;
 };
 
-GrpcServer::GrpcServer(const gate::Gate& gate, Config config, const ServerConfig& server,
-                       std::vector<boost::asio::any_io_executor> workers)
-    : impl_(std::make_unique<Impl>(gate, std::move(config), server, std::move(workers))) {}
+Result<std::unique_ptr<GrpcServer>> GrpcServer::start(const gate::Gate& gate, Config config, const ServerConfig& server,
+                                                      std::vector<boost::asio::any_io_executor> workers) {
+    std::unique_ptr<GrpcServer> started(new GrpcServer(gate, std::move(config), std::move(workers)));
+    if (auto listening = started->impl_->start(server); !listening) return failure(listening.error());
+    return started;
+}
+
+GrpcServer::GrpcServer(const gate::Gate& gate, Config config, std::vector<boost::asio::any_io_executor> workers)
+    : impl_(std::make_unique<Impl>(gate, std::move(config), std::move(workers))) {}
 
 GrpcServer::~GrpcServer() {
     if (impl_->server) shutdown(std::chrono::milliseconds(0));

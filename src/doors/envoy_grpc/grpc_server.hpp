@@ -9,15 +9,16 @@
 #include "doors/config.hpp"
 #include "doors/envoy_grpc/config.hpp"
 #include "gate/gate.hpp"
+#include "result/result.hpp"
 
 namespace gh::doors::envoy_grpc {
 
 class GrpcServer {
 public:
-    // Listens and starts serving; throws std::runtime_error naming the flag when it cannot.
+    // Listens and starts serving, or says why it cannot, naming the flag.
     // `workers`: the HTTP server's I/O threads, where calls that wait for Redis or the IdP are finished.
-    GrpcServer(const gate::Gate& gate, Config config, const ServerConfig& server,
-               std::vector<boost::asio::any_io_executor> workers);
+    static Result<std::unique_ptr<GrpcServer>> start(const gate::Gate& gate, Config config, const ServerConfig& server,
+                                                     std::vector<boost::asio::any_io_executor> workers);
     ~GrpcServer();
 
     int port() const;
@@ -25,6 +26,8 @@ public:
     void shutdown(std::chrono::milliseconds deadline);
 
 private:
+    GrpcServer(const gate::Gate& gate, Config config, std::vector<boost::asio::any_io_executor> workers);
+
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -1,0 +1,21 @@
+#pragma once
+// The HTTP server the options describe: its listeners (http, https, /metrics), request limits, TLS, trusted
+// proxies and error page.
+#include <memory>
+
+#include "app/router.hpp"
+#include "http/server.hpp"
+#include "options/options.hpp"
+#include "result/result.hpp"
+
+namespace gh::app {
+
+// --workers, or one I/O thread per core.
+int io_threads(const options::Options& o);
+
+// Fails naming --tls-cert-file or --tls-key-file when https cannot be served. `router` is the caller's, set
+// once the router exists: the router needs the server first (the Redis store keeps a client on each of its I/O
+// threads), and no request is read before the server runs.
+Result<std::unique_ptr<http::Server>> make_server(const options::Options& o, const Router* const& router);
+
+}  // namespace gh::app
