@@ -14,7 +14,7 @@ void base64url_encode_append(ByteView data, std::string& out);
 std::string base64_encode(ByteView data);
 
 // Strict decoders: false/nullopt on any character outside the alphabet.
-// `decode_any` accepts both the URL and the standard alphabet, padded or not (cookie secrets come in both).
+// `base64_decode_any` accepts both the URL and the standard alphabet, padded or not (cookie secrets come in both).
 bool base64url_decode(std::string_view text, Bytes& out);
 std::optional<Bytes> base64_decode_any(std::string_view text);
 

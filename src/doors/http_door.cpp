@@ -4,15 +4,16 @@
 
 #include "doors/bearer_challenge.hpp"
 #include "doors/client_certificate_headers.hpp"
-#include "identity/identity_headers.hpp"
+#include "doors/denial_log.hpp"
 #include "doors/sign_in_redirect.hpp"
 #include "http/form.hpp"
 #include "http/proxy_trust.hpp"
 #include "http/request_id.hpp"
-#include "pages/pages.hpp"
+#include "identity/identity_headers.hpp"
 #include "observe/log_text.hpp"
 #include "observe/logs.hpp"
 #include "observe/metrics.hpp"
+#include "pages/pages.hpp"
 
 namespace gh::doors {
 namespace {
@@ -134,40 +135,11 @@ void HttpDoor::answer(const http::Request& req, const gate::OriginalRequest& o, 
             write_blank_identity_headers(session, d.reason == gate::Reason::public_route, res);
             break;
         case gate::Verdict::sign_in_required:
-            // A client that presented a bearer token is a program: 401 with the challenge, never a redirect.
-            if (profile_.proxy_uses_status_only || is_credential_refusal(d.reason) ||
-                wants_api_answer(req.header("Accept"), req.header("X-Requested-With")) ||
-                (!o.path.empty() && gate_.is_api_route(o.path))) {
-                res.status(401);
-                // nginx passes a 401's WWW-Authenticate on to the client; the other proxies pass the whole answer.
-                if (const auto challenge = bearer_challenge(config_, d); !challenge.empty())
-                    res.header("WWW-Authenticate", challenge);
-            } else {
-                const auto original = describe(req, o, read);
-                res.status(302);
-                res.header("Location", sign_in_location(config_, original.scheme, original.host, original.url));
-                res.header("Cache-Control", "no-store");
-            }
+            answer_sign_in_required(req, o, read, res, d);
             break;
         case gate::Verdict::forbidden:
-            // Refused credentials (a bad token with --bearer-token-login-fallback=false, too many failed passwords):
-            // 403 with the challenge, and no identity.
-            if (is_credential_refusal(d.reason)) {
-                res.status(403);
-                res.header("WWW-Authenticate", bearer_challenge(config_, d));
-                break;
-            }
-            res.log_user(session.email.empty() ? session.user : session.email);
-            if (profile_.proxy_uses_status_only) {
-                res.status(403);  // nginx never shows an auth body; see the error_page 403 recipe in the README
-                break;
-            }
-            {
-                const auto original = describe(req, o, read);
-                write_forbidden_page(req, original, res, session, d.set_cookies);
-                log_denial(req, original, d, session, 403);
-            }
-            return;
+            if (answer_forbidden(req, o, read, res, d, session)) return;
+            break;
         case gate::Verdict::malformed:
             // nginx turns any auth answer but 2xx/401/403 into a 500 for the client: 403 there, 400 elsewhere.
             res.status(profile_.proxy_uses_status_only ? 403 : 400);
@@ -183,6 +155,45 @@ void HttpDoor::answer(const http::Request& req, const gate::OriginalRequest& o, 
     for (const auto& c : d.set_cookies) res.header("Set-Cookie", c);
     res.finish();
     if (d.verdict != gate::Verdict::allow) log_denial(req, describe(req, o, read), d, session, res.status_code());
+}
+
+void HttpDoor::answer_sign_in_required(const http::Request& req, const gate::OriginalRequest& o,
+                                       http::OriginalRequest& read, http::Response& res,
+                                       const gate::Decision& d) const {
+    // A client that presented a bearer token is a program: 401 with the challenge, never a redirect.
+    if (profile_.proxy_uses_status_only || is_credential_refusal(d.reason) ||
+        wants_api_answer(req.header("Accept"), req.header("X-Requested-With")) ||
+        (!o.path.empty() && gate_.is_api_route(o.path))) {
+        res.status(401);
+        // nginx passes a 401's WWW-Authenticate on to the client; the other proxies pass the whole answer.
+        if (const auto challenge = bearer_challenge(config_, d); !challenge.empty())
+            res.header("WWW-Authenticate", challenge);
+        return;
+    }
+    const auto original = describe(req, o, read);
+    res.status(302);
+    res.header("Location", sign_in_location(config_, original.scheme, original.host, original.url));
+    res.header("Cache-Control", "no-store");
+}
+
+bool HttpDoor::answer_forbidden(const http::Request& req, const gate::OriginalRequest& o, http::OriginalRequest& read,
+                                http::Response& res, const gate::Decision& d, const session::Session& session) const {
+    // Refused credentials (a bad token with --bearer-token-login-fallback=false, too many failed passwords):
+    // 403 with the challenge, and no identity.
+    if (is_credential_refusal(d.reason)) {
+        res.status(403);
+        res.header("WWW-Authenticate", bearer_challenge(config_, d));
+        return false;
+    }
+    res.log_user(session.email.empty() ? session.user : session.email);
+    if (profile_.proxy_uses_status_only) {
+        res.status(403);  // nginx never shows an auth body; see the error_page 403 recipe in the README
+        return false;
+    }
+    const auto original = describe(req, o, read);
+    write_forbidden_page(req, original, res, session, d.set_cookies);
+    log_denial(req, original, d, session, 403);
+    return true;
 }
 
 void HttpDoor::write_blank_identity_headers(const session::Session& s, bool anonymous, http::Response& res) const {
@@ -221,26 +232,14 @@ void HttpDoor::write_forbidden_page(const http::Request& req, const Described& o
 
 void HttpDoor::log_denial(const http::Request& req, const Described& original, const gate::Decision& d,
                           const session::Session& s, int status) const {
-    if (!observe::auth_logging_on()) return;
-    // Who is known only when refused as signed in; a 401 (or a refused bearer token) has no trustworthy identity.
-    const bool known = d.verdict == gate::Verdict::forbidden && !is_credential_refusal(d.reason);
-    const std::string_view user = known ? std::string_view(s.email.empty() ? s.user : s.email) : std::string_view{};
+    if (!observe::auth_logging_on()) return;  // before the client's address is worked out
     const std::string client = http::client_ip(req);
-    std::string message = fmt::format(
-        "auth: status={} reason=\"{}\" client={} user=\"{}\" email=\"{}\" host=\"{}\" path=\"{}\"", status,
-        gate::to_string(d.reason), client, known ? observe::log_text(s.user) : "", known ? observe::log_text(s.email) : "",
-        observe::log_text(original.host), observe::log_text(original.path));
-    if (!d.detail.empty()) message += " detail=\"" + observe::log_text(d.detail) + "\"";
-    observe::log_auth({.status = d.verdict == gate::Verdict::unavailable ? observe::AuthStatus::error
-                                                                         : observe::AuthStatus::failure,
-                       .client = client,
-                       .request_id = http::request_id(req),
-                       .user = user,
-                       .message = message,
-                       .reason = gate::metric_name(d.reason),
-                       .http_status = status,
-                       .host = original.host,
-                       .path = original.path});
+    log_denied_request({.client = client,
+                        .client_in_text = client,
+                        .request_id = http::request_id(req),
+                        .host = original.host,
+                        .path = original.path},
+                       d, s, status);
 }
 
 }  // namespace gh::doors

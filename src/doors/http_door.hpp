@@ -46,6 +46,12 @@ private:
     boost::asio::awaitable<void> handle_with_store(const http::Request& req, http::Response& res) const;
     void answer(const http::Request& req, const gate::OriginalRequest& o, http::OriginalRequest& read,
                 http::Response& res, const gate::Decision& d, const session::Session& session) const;
+    // No session (or refused credentials): a 401 for programs and behind nginx, else a redirect to sign in.
+    void answer_sign_in_required(const http::Request& req, const gate::OriginalRequest& o, http::OriginalRequest& read,
+                                 http::Response& res, const gate::Decision& d) const;
+    // A refusal by the rules, or of credentials. True when the answer is complete (the page that says so, logged).
+    bool answer_forbidden(const http::Request& req, const gate::OriginalRequest& o, http::OriginalRequest& read,
+                          http::Response& res, const gate::Decision& d, const session::Session& session) const;
     // The X-Auth-Request-* headers an allowed answer does not fill (all of them on a public route), as empty values.
     void write_blank_identity_headers(const session::Session& s, bool anonymous, http::Response& res) const;
     void write_forbidden_page(const http::Request& req, const Described& original, http::Response& res,

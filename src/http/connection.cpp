@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -11,9 +10,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <memory_resource>
 
@@ -21,6 +20,7 @@
 #include "http/request_checks.hpp"
 #include "http/request_id.hpp"
 #include "http/request_scratch.hpp"
+#include "http/tuple_token.hpp"
 #include "http/worker.hpp"
 
 namespace gh::http {
@@ -29,7 +29,6 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
-constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // What one read takes from a connection: a usual request whole.
 constexpr std::size_t kReadSize = 4096;
 
@@ -75,6 +74,7 @@ template <class Fields>
 std::size_t field_count(const Fields& fields) {
     return static_cast<std::size_t>(std::distance(fields.begin(), fields.end()));
 }
+using RequestParser = beast::http::request_parser<beast::http::string_body, Allocator>;
 using StreamedParser = beast::http::request_parser<beast::http::buffer_body, Allocator>;
 
 // A streamed request's client side (http/exchange.hpp) over either kind of connection. Every read and write is
@@ -203,26 +203,11 @@ std::size_t write_at_once(Stream& stream, std::string_view out, boost::system::e
     }
 }
 
-// A TLS stream keeps its scratch between requests: OpenSSL may already hold decrypted bytes that a readiness wait
-// on the socket would never report.
-asio::awaitable<boost::system::error_code> read_next(asio::ssl::stream<tcp::socket>& stream, ScratchPool& pool,
-                                                     ScratchPool::Lease& scratch) {
-    if (!scratch.held()) scratch.take(pool);
-    auto [ec, n] = co_await stream.async_read_some(scratch->buffer.prepare(kReadSize), kTuple);
-    scratch->buffer.commit(n);
-    co_return ec;
-}
-
-// Runs `handler` for a request, turning an exception into a logged 500 (a bug must cost one answer, never the
-// worker thread: an exception leaving the connection's coroutine would end io_context::run).
-asio::awaitable<void> run_handler(Worker& w, const Handler& handler, const Request& request, Response& res) {
-    std::string failure;
-    try {
-        co_await handler(request, res);
-    } catch (const std::exception& e) {
-        failure = e.what();
-    }
-    if (failure.empty()) co_return;
+// A handler threw: the request gets a logged 500 (or the server's error page) and the connection closes. A bug must
+// cost one answer, never the worker thread: an exception leaving the connection's coroutine would end
+// io_context::run. Called in the catch block around the handler's await.
+void answer_failure(Worker& w, const Request& request, Response& res, std::string_view failure) {
+    if (failure.empty()) return;  // an exception without a message leaves the answer as the handler left it
     const std::string id(request_id(request));
     spdlog::error("request failed: {} request_id={}: {}", request.method(), id, failure);
     res.reset();
@@ -235,24 +220,34 @@ asio::awaitable<void> run_handler(Worker& w, const Handler& handler, const Reque
     }
 }
 
+// The answer as the request asks for it: no body after HEAD, and HTTP/1.0's keep-alive rules. (Inlined, as the
+// steps of serve() below are.)
+[[gnu::always_inline]] inline void answer_in_kind(Response& res, const RequestHead& head) {
+    if (head.method() == beast::http::verb::head) res.answer_head_request();
+    if (head.version() == 10) res.answer_http10();
+}
+
 // A request of a Limits::streams path: the handler reads its body and may write its answer itself. True when the
 // connection can serve another request.
-template <class Stream, class HeaderParser>
+template <class Stream>
 asio::awaitable<bool> serve_streamed(Worker& w, Stream& stream, Registration& reg, const Peer& peer,
-                                     const Handler& handler, ScratchPool::Lease& scratch, HeaderParser& header_parser) {
+                                     const Handler& handler, RequestScratch& scratch, RequestParser& header_parser) {
     StreamedParser parser(std::move(header_parser));
     parser.body_limit(boost::none);  // what the upstream accepts is the upstream's to say
-    StreamExchange<Stream> exchange(stream, scratch->buffer, parser, reg, w.limits.stream_timeout);
-    Response res(scratch->out, parser.get().keep_alive() && !w.draining);
-    if (parser.get().method() == beast::http::verb::head) res.answer_head_request();
-    if (parser.get().version() == 10) res.answer_http10();
+    StreamExchange<Stream> exchange(stream, scratch.buffer, parser, reg, w.limits.stream_timeout);
+    Response res(scratch.out, parser.get().keep_alive() && !w.draining);
+    answer_in_kind(res, parser.get());
     const Request request(parser.get(), exchange, !std::is_same_v<Stream, tcp::socket>, peer);
     reg.disarm();
-    co_await run_handler(w, handler, request, res);
+    try {
+        co_await handler(request, res);
+    } catch (const std::exception& e) {
+        answer_failure(w, request, res, e.what());
+    }
     if (exchange.was_answered()) co_return exchange.keep_alive() && parser.is_done() && !w.draining;
     // Answered here (a refusal, a page).
     reg.arm(w.limits.idle_timeout);
-    auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(scratch->out), kTuple);
+    auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(scratch.out), kTuple);
     if (wec) co_return false;
     // A body nobody read is read and dropped, up to a bound: a client still sending it would otherwise meet a
     // closed connection before it reads the answer (and the connection can serve on).
@@ -268,6 +263,152 @@ asio::awaitable<bool> serve_streamed(Worker& w, Stream& stream, Registration& re
     co_return res.keep_alive() && parser.is_done();
 }
 
+// Waits for the first bytes of the connection's next request, into the scratch. False when the connection ends
+// instead: a drain, the client closed it, or its deadline passed. One coroutine frame per request, where the
+// handler had one of its own before: serve() awaits the handler directly, so a request costs no frame more.
+template <class Stream>
+asio::awaitable<bool> wait_for_request(Worker& w, Stream& stream, Registration& reg, ScratchPool::Lease& scratch,
+                                       bool first_request) {
+    // Idle between requests: the idle timeout applies, and a drain may close us here.
+    if (w.draining) co_return false;
+    reg.set_idle(true);
+    reg.arm(first_request ? w.limits.header_read_timeout : w.limits.idle_timeout);
+    boost::system::error_code ec;
+    std::size_t n = 0;
+    if constexpr (std::is_same_v<Stream, tcp::socket>) {
+        // Right after an answer the client has rarely sent its next request yet, so reading at once would mostly
+        // cost a failed system call. A connection that may keep its scratch while it waits (a bounded number per
+        // worker, ScratchPool::WaitingSlot) first lets the loop run what else is ready, then reads into the
+        // scratch: by then the request has usually arrived, and if not, the reactor reads it when it does. About
+        // one recv per request, where a wait without a buffer (async_wait) re-arms the descriptor with epoll_ctl
+        // every time. The other connections give their scratch back and wait without one. A new connection reads
+        // at once: its request usually came with it.
+        bool received = false;
+        if (!first_request && scratch.held()) {
+            const ScratchPool::WaitingSlot slot(w.scratch_pool);
+            if (slot) {
+                co_await asio::post(stream.get_executor(), asio::use_awaitable);
+                std::tie(ec, n) = co_await stream.async_read_some(scratch->buffer.prepare(kReadSize), kTuple);
+                scratch->buffer.commit(n);
+                received = true;
+            }
+        }
+        for (bool wait = !first_request; !received; wait = true) {
+            if (wait) {
+                scratch.give_back();
+                std::tie(ec) = co_await stream.async_wait(tcp::socket::wait_read, kTuple);
+                if (ec) break;
+            }
+            if ((ec = read_available(stream, w.scratch_pool, scratch)) != asio::error::would_block) break;
+        }
+    } else {
+        // A TLS stream keeps its scratch between requests: OpenSSL may already hold decrypted bytes that a
+        // readiness wait on the socket would never report.
+        if (!scratch.held()) scratch.take(w.scratch_pool);
+        std::tie(ec, n) = co_await stream.async_read_some(scratch->buffer.prepare(kReadSize), kTuple);
+        scratch->buffer.commit(n);
+    }
+    reg.set_idle(false);
+    if (ec && first_request && reg.timed_out())
+        spdlog::info("closed connection: nothing received within {} ms (--header-read-timeout)",
+                     w.limits.header_read_timeout.count());
+    co_return !ec;
+}
+
+// The steps of serve() that do not wait. They are forced inline: a call per step would add its cost to every
+// request, and the request path was tuned to the instruction (bench/instructions.sh).
+
+// The limits a request's parser starts with. With streamed paths a body of any size may follow the header; the
+// limit is then applied once the path is known (body_to_read).
+[[gnu::always_inline]] inline void set_initial_limits(RequestParser& parser, const Limits& limits) {
+    parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
+    if (limits.streams)
+        parser.body_limit(boost::none);
+    else
+        parser.body_limit(limits.body_paths.empty() ? 0 : limits.max_body_bytes);
+}
+
+// How a request that cannot be answered ends: with this status and body, then the connection closes; status 0:
+// closed without a word (the client left, or the sweeper closed the socket).
+struct Refusal {
+    int status = 0;
+    const char* body = "bad request\n";
+};
+
+// The checks on a parsed header, before any body is read; each refusal is logged. Gives the request's path and
+// the number of its header fields to what follows.
+[[gnu::always_inline]] inline std::optional<Refusal> refuse_head(const RequestHead& head, const Limits& limits,
+                                                                 std::string_view& path, std::size_t& header_fields) {
+    header_fields = field_count(head);
+    if (header_fields > limits.max_header_count) {
+        spdlog::info("rejected request: more than {} header fields (431)", limits.max_header_count);
+        return Refusal{431, "too many header fields\n"};
+    }
+    if (head.target().size() > limits.max_url_length) {
+        spdlog::info("rejected request: URL of {} bytes is longer than --max-url-length={} (414)", head.target().size(),
+                     limits.max_url_length);
+        return Refusal{414, "URL too long\n"};
+    }
+    // Framing, Host and the target's form (RFC 9112), before any body is read: a body framed in a way this server
+    // does not read exactly must never be read as the next request (smuggling).
+    RequestTarget target;
+    if (const HeadVerdict verdict = check_request_head(head, target); !verdict) {
+        spdlog::info("rejected request: {} ({})", verdict.reason, verdict.status);
+        return Refusal{verdict.status, verdict.status == 501 ? "transfer coding not implemented\n" : "bad request\n"};
+    }
+    path = target.path;
+    return std::nullopt;
+}
+
+// Whether the body after the header is to be read, its limit set; when not, `ec` says why (413). A body is read
+// only where one is expected.
+[[gnu::always_inline]] inline bool body_to_read(RequestParser& parser, const Limits& limits, std::string_view path,
+                                                boost::system::error_code& ec) {
+    if (!accepts_body(limits, path)) {
+        // No body expected: a chunked one of no data (just its last chunk) is what Content-Length: 0 is and passes
+        // like it; a single byte of data is over the limit of 0 (413).
+        if (!parser.chunked()) {
+            ec = beast::http::error::unexpected_body;
+            return false;
+        }
+        parser.body_limit(0);
+        return true;
+    }
+    if (const auto length = parser.content_length(); length && *length > limits.max_body_bytes) {
+        ec = beast::http::error::body_limit;
+        return false;
+    }
+    parser.body_limit(limits.max_body_bytes);
+    return true;
+}
+
+// After the header and body reads: nullopt when the request can be answered, else how it ends (logged here).
+[[gnu::always_inline]] inline std::optional<Refusal> read_refusal(const boost::system::error_code& ec,
+                                                                  const RequestParser& parser,
+                                                                  std::size_t header_fields, const Registration& reg,
+                                                                  const Limits& limits) {
+    // Beast adds a chunked body's trailer fields to the header fields, after every check above ran on them:
+    // a trailer could then supply a Cookie or an X-Original-URL. RFC 9110 §6.5.1: never merged; here refused.
+    if (!ec && parser.chunked() && field_count(parser.get()) != header_fields) {
+        spdlog::info("rejected request: trailer fields in a chunked body (400)");
+        return Refusal{400};
+    }
+    if (!ec) return std::nullopt;
+    if (reg.timed_out()) {
+        // The sweeper closed the socket: nothing can be written any more.
+        spdlog::info("closed connection: request header not received within {} ms", limits.header_read_timeout.count());
+        return Refusal{0};
+    }
+    if (ec == beast::http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+        ec == asio::error::operation_aborted)
+        return Refusal{0};
+    const int status = status_for_read_error(ec);
+    spdlog::info("rejected request: {} ({})", ec.message(), status);
+    return Refusal{status};
+}
+
+// The connection's loop: wait for a request, read it, answer it. Every wait of a request is awaited here or in
+// wait_for_request; the steps between them are the synchronous functions above.
 template <class Stream>
 asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const Peer& peer, const Handler& handler) {
     ScratchPool::Lease scratch;
@@ -276,151 +417,51 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const 
     bool first_request = true;
     for (;;) {
         if (!scratch.held() || scratch->buffer.size() == 0) {
-            // Idle between requests: the idle timeout applies, and a drain may close us here.
-            if (w.draining) co_return;
-            reg.set_idle(true);
-            reg.arm(first_request ? w.limits.header_read_timeout : w.limits.idle_timeout);
-            boost::system::error_code ec;
-            if constexpr (std::is_same_v<Stream, tcp::socket>) {
-                // Right after an answer the client has rarely sent its next request yet, so reading at once would
-                // mostly cost a failed system call. A connection that may keep its scratch while it waits (a
-                // bounded number per worker, ScratchPool::WaitingSlot) first lets the loop run what else is
-                // ready, then reads into the scratch: by then the request has usually arrived, and if not, the
-                // reactor reads it when it does. About one recv per request, where a wait without a buffer
-                // (async_wait) re-arms the descriptor with epoll_ctl every time. The other connections give their
-                // scratch back and wait without one. A new connection reads at once: its request usually came
-                // with it.
-                bool received = false;
-                if (!first_request && scratch.held()) {
-                    const ScratchPool::WaitingSlot slot(w.scratch_pool);
-                    if (slot) {
-                        co_await asio::post(stream.get_executor(), asio::use_awaitable);
-                        std::size_t n = 0;
-                        std::tie(ec, n) = co_await stream.async_read_some(scratch->buffer.prepare(kReadSize), kTuple);
-                        scratch->buffer.commit(n);
-                        received = true;
-                    }
-                }
-                for (bool wait = !first_request; !received; wait = true) {
-                    if (wait) {
-                        scratch.give_back();
-                        std::tie(ec) = co_await stream.async_wait(tcp::socket::wait_read, kTuple);
-                        if (ec) break;
-                    }
-                    if ((ec = read_available(stream, w.scratch_pool, scratch)) != asio::error::would_block) break;
-                }
-            } else {
-                ec = co_await read_next(stream, w.scratch_pool, scratch);
-            }
-            reg.set_idle(false);
-            if (ec) {
-                if (first_request && reg.timed_out())
-                    spdlog::info("closed connection: nothing received within {} ms (--header-read-timeout)",
-                                 w.limits.header_read_timeout.count());
-                co_return;
-            }
+            if (!(co_await wait_for_request(w, stream, reg, scratch, first_request))) co_return;
         }
         first_request = false;
-        beast::flat_buffer& buffer = scratch->buffer;
-        std::string& out = scratch->out;
-        std::pmr::monotonic_buffer_resource& arena = scratch->arena;
         // A request has started: the whole header must arrive within the header-read timeout (slowloris).
         reg.arm(w.limits.header_read_timeout);
-        arena.release();
-        beast::http::request_parser<beast::http::string_body, std::pmr::polymorphic_allocator<char>> parser(
-            std::piecewise_construct, std::make_tuple(), std::make_tuple(std::pmr::polymorphic_allocator<char>(&arena)));
-        parser.header_limit(static_cast<std::uint32_t>(w.limits.max_header_bytes));
-        // With streamed paths a body of any size may follow the header; the limit is then applied below, once
-        // the path is known.
-        if (w.limits.streams) parser.body_limit(boost::none);
-        else parser.body_limit(w.limits.body_paths.empty() ? 0 : w.limits.max_body_bytes);
+        scratch->arena.release();
+        RequestParser parser(std::piecewise_construct, std::make_tuple(), std::make_tuple(Allocator(&scratch->arena)));
+        set_initial_limits(parser, w.limits);
         boost::system::error_code ec;
         std::size_t n = 0;
-        if (!parse_buffered_header(parser, buffer, ec)) std::tie(ec, n) = co_await beast::http::async_read_header(stream, buffer, parser, kTuple);
-        RequestTarget target;
+        if (!parse_buffered_header(parser, scratch->buffer, ec))
+            std::tie(ec, n) = co_await beast::http::async_read_header(stream, scratch->buffer, parser, kTuple);
+        std::string_view path;
         std::size_t header_fields = 0;
-        if (!ec) {
-            const auto& message = parser.get();
-            header_fields = field_count(message);
-            if (header_fields > w.limits.max_header_count) {
-                spdlog::info("rejected request: more than {} header fields (431)", w.limits.max_header_count);
-                co_await write_error(stream, out, 431, "too many header fields\n");
-                co_return;
-            }
-            if (message.target().size() > w.limits.max_url_length) {
-                spdlog::info("rejected request: URL of {} bytes is longer than --max-url-length={} (414)",
-                             message.target().size(), w.limits.max_url_length);
-                co_await write_error(stream, out, 414, "URL too long\n");
-                co_return;
-            }
-            // Framing, Host and the target's form (RFC 9112), before any body is read: a body framed in a way
-            // this server does not read exactly must never be read as the next request (smuggling).
-            if (const HeadVerdict verdict = check_request_head(message, target); !verdict) {
-                spdlog::info("rejected request: {} ({})", verdict.reason, verdict.status);
-                co_await write_error(stream, out, verdict.status,
-                                     verdict.status == 501 ? "transfer coding not implemented\n" : "bad request\n");
-                co_return;
-            }
-        }
-        if (!ec && w.limits.streams && w.limits.streams(target.path)) {
-            if (!(co_await serve_streamed(w, stream, reg, peer, handler, scratch, parser))) co_return;
-            continue;
-        }
-        if (!ec && !parser.is_done()) {
-            // A body: read it only where one is expected.
-            if (!accepts_body(w.limits, target.path)) {
-                // No body expected: a chunked one of no data (just its last chunk) is what Content-Length: 0 is
-                // and passes like it; a single byte of data is over the limit of 0 (413).
-                if (parser.chunked()) {
-                    parser.body_limit(0);
-                    std::tie(ec, n) = co_await beast::http::async_read(stream, buffer, parser, kTuple);
-                } else {
-                    ec = beast::http::error::unexpected_body;
-                }
-            } else if (const auto length = parser.content_length(); length && *length > w.limits.max_body_bytes) {
-                ec = beast::http::error::body_limit;
-            } else {
-                parser.body_limit(w.limits.max_body_bytes);
-                std::tie(ec, n) = co_await beast::http::async_read(stream, buffer, parser, kTuple);
-            }
-        }
-        // Beast adds a chunked body's trailer fields to the header fields, after every check above ran on them:
-        // a trailer could then supply a Cookie or an X-Original-URL. RFC 9110 §6.5.1: never merged; here refused.
-        if (!ec && parser.chunked() && field_count(parser.get()) != header_fields) {
-            spdlog::info("rejected request: trailer fields in a chunked body (400)");
-            co_await write_error(stream, out, 400, "bad request\n");
+        std::optional<Refusal> refusal;
+        if (!ec && (refusal = refuse_head(parser.get(), w.limits, path, header_fields))) {
+            co_await write_error(stream, scratch->out, refusal->status, refusal->body);
             co_return;
         }
-        if (ec) {
-            if (reg.timed_out()) {
-                // The sweeper closed the socket: nothing can be written any more.
-                spdlog::info("closed connection: request header not received within {} ms",
-                             w.limits.header_read_timeout.count());
-                co_return;
-            }
-            if (ec == beast::http::error::end_of_stream || ec == asio::error::eof ||
-                ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
-                co_return;
-            const int status = status_for_read_error(ec);
-            spdlog::info("rejected request: {} ({})", ec.message(), status);
-            co_await write_error(stream, out, status, "bad request\n");
+        if (!ec && w.limits.streams && w.limits.streams(path)) {
+            if (!(co_await serve_streamed(w, stream, reg, peer, handler, *scratch, parser))) co_return;
+            continue;
+        }
+        if (!ec && !parser.is_done() && body_to_read(parser, w.limits, path, ec))
+            std::tie(ec, n) = co_await beast::http::async_read(stream, scratch->buffer, parser, kTuple);
+        if ((refusal = read_refusal(ec, parser, header_fields, reg, w.limits))) {
+            if (refusal->status != 0) co_await write_error(stream, scratch->out, refusal->status, refusal->body);
             co_return;
         }
         const auto& message = parser.get();
-        Response res(out, message.keep_alive() && !w.draining);
-        if (message.method() == beast::http::verb::head) res.answer_head_request();
-        if (message.version() == 10) res.answer_http10();
+        Response res(scratch->out, message.keep_alive() && !w.draining);
+        answer_in_kind(res, message);
         const Request request(message, !std::is_same_v<Stream, tcp::socket>, peer);
         reg.disarm();
-        co_await run_handler(w, handler, request, res);
+        try {
+            co_await handler(request, res);
+        } catch (const std::exception& e) {
+            answer_failure(w, request, res, e.what());
+        }
         // A client that stops reading its answer is closed like an idle one.
         reg.arm(w.limits.idle_timeout);
         boost::system::error_code wec;
-        const std::size_t sent = write_at_once(stream, out, wec);
-        if (!wec && sent < out.size()) {
-            std::size_t wn = 0;
-            std::tie(wec, wn) = co_await asio::async_write(stream, asio::buffer(out) + sent, kTuple);
-        }
+        const std::size_t sent = write_at_once(stream, scratch->out, wec);
+        if (!wec && sent < scratch->out.size())
+            std::tie(wec, n) = co_await asio::async_write(stream, asio::buffer(scratch->out) + sent, kTuple);
         if (wec || !res.keep_alive()) co_return;
     }
 }

@@ -46,9 +46,9 @@ using RequestHead = boost::beast::http::header<true, HeadFields>;
 
 // Every check above, on a parsed head: Transfer-Encoding (at most one line, never with Content-Length, never in
 // HTTP/1.0), Host (exactly one on HTTP/1.1, at most one on HTTP/1.0, a valid value), the target's form (absolute-
-// form only with an http/https scheme and a host; asterisk-form only for OPTIONS; authority-form, CONNECT → 405).
-// One pass over the fields, no allocation. `target`
-// receives the split target (valid when accepted), so that the server splits it only once.
+// form only with an http/https scheme and a host; asterisk-form only for OPTIONS; authority-form and CONNECT: 400).
+// One pass over the fields, no allocation. `target` receives the split target (valid when accepted), so that the
+// server splits it only once.
 HeadVerdict check_request_head(const RequestHead& head, RequestTarget& target);
 
 }  // namespace gh::http

@@ -1,16 +1,16 @@
 #include "login/login_flow.hpp"
 
-#include "http/request_id.hpp"
-
 #include <spdlog/spdlog.h>
 
 #include "crypto/bytes.hpp"
 #include "http/form.hpp"
 #include "http/forwarded.hpp"
 #include "http/proxy_trust.hpp"
+#include "http/request_id.hpp"
 #include "login/cookie_attributes.hpp"
 #include "login/redirect_target.hpp"
 #include "login/session_identity.hpp"
+#include "login/signed_in.hpp"
 #include "observe/log_text.hpp"
 #include "observe/logs.hpp"
 #include "pages/pages.hpp"
@@ -123,6 +123,64 @@ void LoginFlow::start(const http::Request& req, http::Response& res) const {
     res.finish();
 }
 
+bool LoginFlow::refuse_callback(const http::Request& req, http::Response& res, std::string_view query,
+                                const std::optional<LoginState>& login, std::string_view state, std::string_view code,
+                                const std::string& rd) const {
+    if (auto error = http::query_param(query, "error")) {
+        const auto description = http::query_param(query, "error_description").value_or("");
+        fail(req, res, 403, "The identity provider did not sign you in (" + *error + ").",
+             "IdP returned error " + observe::log_text(*error) + ": " + observe::log_text(description), rd);
+        return true;
+    }
+    if (!login) {
+        fail(req, res, 403, "This sign-in link has expired or was opened in another browser.",
+             "CSRF cookie missing, expired or invalid", "/");
+        return true;
+    }
+    // State ties the answer to the login this browser started (login CSRF).
+    if (!crypto::constant_time_equal(state, login->state)) {
+        fail(req, res, 403, "This sign-in answer does not belong to your sign-in.", "state does not match the CSRF cookie",
+             rd);
+        return true;
+    }
+    if (code.empty()) {
+        fail(req, res, 400, "The identity provider sent no authorization code.", "no code in the callback", rd);
+        return true;
+    }
+    return false;
+}
+
+bool LoginFlow::refuse_tokens(const http::Request& req, http::Response& res, const oidc::RedeemResult& result,
+                              const std::string& rd) const {
+    if (!result.tokens) {
+        fail(req, res, result.refused ? 403 : 502,
+             result.forbidden  ? "Your account is not allowed to sign in here."
+             : result.refused ? "The identity provider's answer could not be accepted."
+                              : "The identity provider could not be reached.",
+             result.error, rd);
+        return true;
+    }
+    const auto& id = result.tokens->identity;
+    if (const auto why = gate_.check_identity(id.email, id.groups); why != gate::Reason::allowed) {
+        fail(req, res, 403, "Your account is not allowed to sign in here.",
+             std::string(gate::to_string(why)) + ": " + observe::log_text(id.email), "");
+        return true;
+    }
+    return false;
+}
+
+session::Session LoginFlow::new_session(const oidc::LoginTokens& tokens, std::int64_t now) const {
+    session::Session s;
+    adopt_identity(s, tokens.identity);
+    s.access_token = tokens.access_token;
+    s.id_token = tokens.id_token;
+    s.refresh_token = tokens.refresh_token;
+    s.created_at = now;
+    s.expires_at = now + config_.cookie_expire.count();
+    s.refresh_after = config_.cookie_refresh.count() > 0 ? now + config_.cookie_refresh.count() : 0;
+    return s;
+}
+
 boost::asio::awaitable<void> LoginFlow::callback(const http::Request& req, http::Response& res) const {
     const auto query = req.query();
     session::CookieJar jar;
@@ -132,55 +190,13 @@ boost::asio::awaitable<void> LoginFlow::callback(const http::Request& req, http:
     const auto csrf_name = csrf_cookie_name(state);
     const auto login = csrf_.open(jar.get(csrf_name).value_or(""), clock_.now());
     const std::string rd = login ? login->rd : "/";
-
-    if (auto error = http::query_param(query, "error")) {
-        const auto description = http::query_param(query, "error_description").value_or("");
-        fail(req, res, 403, "The identity provider did not sign you in (" + *error + ").",
-             "IdP returned error " + observe::log_text(*error) + ": " + observe::log_text(description), rd);
-        co_return;
-    }
-    if (!login) {
-        fail(req, res, 403, "This sign-in link has expired or was opened in another browser.",
-             "CSRF cookie missing, expired or invalid", "/");
-        co_return;
-    }
-    // State ties the answer to the login this browser started (login CSRF).
-    if (!crypto::constant_time_equal(state, login->state)) {
-        fail(req, res, 403, "This sign-in answer does not belong to your sign-in.", "state does not match the CSRF cookie",
-             rd);
-        co_return;
-    }
     const auto code = http::query_param(query, "code").value_or("");
-    if (code.empty()) {
-        fail(req, res, 400, "The identity provider sent no authorization code.", "no code in the callback", rd);
-        co_return;
-    }
+    if (refuse_callback(req, res, query, login, state, code, rd)) co_return;
+
     const auto result = co_await provider_.redeem(code, login->code_verifier, login->redirect_uri, login->nonce);
-    if (!result.tokens) {
-        fail(req, res, result.refused ? 403 : 502,
-             result.forbidden  ? "Your account is not allowed to sign in here."
-             : result.refused ? "The identity provider's answer could not be accepted."
-                              : "The identity provider could not be reached.",
-             result.error, rd);
-        co_return;
-    }
-    const auto& id = result.tokens->identity;
-    if (const auto why = gate_.check_identity(id.email, id.groups); why != gate::Reason::allowed) {
-        fail(req, res, 403, "Your account is not allowed to sign in here.",
-             std::string(gate::to_string(why)) + ": " + observe::log_text(id.email), "");
-        co_return;
-    }
-
+    if (refuse_tokens(req, res, result, rd)) co_return;
     const std::int64_t now = clock_.now();
-    session::Session s;
-    adopt_identity(s, id);
-    s.access_token = result.tokens->access_token;
-    s.id_token = result.tokens->id_token;
-    s.refresh_token = result.tokens->refresh_token;
-    s.created_at = now;
-    s.expires_at = now + config_.cookie_expire.count();
-    s.refresh_after = config_.cookie_refresh.count() > 0 ? now + config_.cookie_refresh.count() : 0;
-
+    const session::Session s = new_session(*result.tokens, now);
     const auto attrs = session_cookie_attributes(config_, host);
     const auto saved = co_await sessions_.create(s, jar, attrs, now);
     if (!saved.ok()) {
@@ -191,20 +207,8 @@ boost::asio::awaitable<void> LoginFlow::callback(const http::Request& req, http:
     const std::string line = fmt::format("login: signed in user=\"{}\" email=\"{}\" groups={} rd=\"{}\"",
                                          observe::log_text(s.user), observe::log_text(s.email), s.groups.size(),
                                          observe::log_text(rd));
-    const std::string client = http::client_ip(req);
-    observe::log_auth({.status = observe::AuthStatus::success,
-                       .client = client,
-                       .request_id = http::request_id(req),
-                       .user = s.email.empty() ? s.user : s.email,
-                       .message = line,
-                       .http_status = 302});
-    res.log_user(s.email.empty() ? s.user : s.email);
-    res.status(302);
-    res.header("Location", rd);
-    res.header("Cache-Control", "no-store");
-    for (const auto& c : saved.set_cookies) res.header("Set-Cookie", c);
-    res.header("Set-Cookie", session::format_clearing_cookie(csrf_name, csrf_cookie_attributes(config_, host)));
-    res.finish();
+    answer_signed_in(req, res, s.email.empty() ? s.user : s.email, line, rd, saved.set_cookies,
+                     session::format_clearing_cookie(csrf_name, csrf_cookie_attributes(config_, host)));
 }
 
 }  // namespace gh::login

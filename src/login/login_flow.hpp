@@ -2,8 +2,10 @@
 // The OIDC authorization-code flow with PKCE, state and nonce: /oauth2/sign_in, /oauth2/start, /oauth2/callback.
 #include <boost/asio/awaitable.hpp>
 #include <memory>
+#include <optional>
 
 #include "authz/redirect_validator.hpp"
+#include "clock/clock.hpp"
 #include "gate/gate.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
@@ -46,6 +48,15 @@ private:
     std::string csrf_cookie_name(std::string_view state) const;
     void fail(const http::Request& req, http::Response& res, int status, std::string_view message,
               std::string_view log_reason, std::string_view rd) const;
+    // The callback's checks before the code is redeemed (an error from the IdP, the CSRF cookie, the state, the
+    // code), then after (the tokens, the identity rules). True when the request was refused (and answered).
+    bool refuse_callback(const http::Request& req, http::Response& res, std::string_view query,
+                         const std::optional<LoginState>& login, std::string_view state, std::string_view code,
+                         const std::string& rd) const;
+    bool refuse_tokens(const http::Request& req, http::Response& res, const oidc::RedeemResult& result,
+                       const std::string& rd) const;
+    // The session a login starts: the IdP's identity and tokens, the cookie's lifetime and refresh time.
+    session::Session new_session(const oidc::LoginTokens& tokens, std::int64_t now) const;
 
     const Config config_;
     const session::SessionStore& sessions_;

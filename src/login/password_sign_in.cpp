@@ -8,6 +8,7 @@
 #include "http/proxy_trust.hpp"
 #include "http/request_id.hpp"
 #include "login/cookie_attributes.hpp"
+#include "login/signed_in.hpp"
 #include "observe/log_text.hpp"
 #include "observe/logs.hpp"
 #include "pages/pages.hpp"
@@ -65,9 +66,7 @@ void PasswordSignIn::write_page(const http::Request& req, http::Response& res, c
                                 std::string_view error, std::string_view username) const {
     // Only the state and rd of a LoginState are used: the token, and where a successful sign-in goes.
     const LoginState form = new_login_state(rd, {}, clock_.now() + config_.cookie_csrf_expire.count());
-    auto attrs = csrf_cookie_attributes(config_, http::original_url(req, req.via_trusted_proxy()).host);
-    attrs.domain.clear();  // the sign-in host only
-    attrs.path = action_;
+    auto attrs = form_cookie_attributes(http::original_url(req, req.via_trusted_proxy()).host);
     attrs.same_site = session::SameSite::strict;  // never sent with a form another site posts
     const std::string cookie =
         session::format_set_cookie(form_csrf_.name(), form_csrf_.seal(form), attrs, clock_.now());
@@ -81,41 +80,60 @@ void PasswordSignIn::write_page(const http::Request& req, http::Response& res, c
     pages::write_sign_in_page(res, start_url(rd), status, &page);
 }
 
-void PasswordSignIn::refuse(const http::Request& req, http::Response& res, int status, std::string_view message,
-                            std::string_view log_reason) const {
+session::CookieAttributes PasswordSignIn::form_cookie_attributes(const std::string& host) const {
+    auto attrs = csrf_cookie_attributes(config_, host);
+    attrs.domain.clear();  // the sign-in host only
+    attrs.path = action_;
+    return attrs;
+}
+
+void PasswordSignIn::log_refusal(const http::Request& req, const std::string& client, int status,
+                                 std::string_view log_reason) const {
     const std::string id(http::request_id(req));
-    const std::string client = http::client_ip(req);
     observe::log_auth({.status = observe::AuthStatus::failure,
                        .client = client,
                        .request_id = id,
                        .message = fmt::format("login: password form refused with {}: {} client={} request_id={}",
                                               status, observe::log_text(log_reason), client, id),
                        .http_status = status});
-    pages::write_error_page(
-        res,
-        {.status = status, .title = "Sign-in refused", .message = message, .request_id = id, .retry_url = action_});
 }
 
-boost::asio::awaitable<void> PasswordSignIn::submit(const http::Request& req, http::Response& res) const {
-    const auto url = http::original_url(req, req.via_trusted_proxy());
+void PasswordSignIn::refuse(const http::Request& req, http::Response& res, int status, std::string_view message,
+                            std::string_view log_reason) const {
+    log_refusal(req, http::client_ip(req), status, log_reason);
+    pages::write_error_page(res, {.status = status,
+                                  .title = "Sign-in refused",
+                                  .message = message,
+                                  .request_id = http::request_id(req),
+                                  .retry_url = action_});
+}
+
+std::optional<LoginState> PasswordSignIn::checked_form(const http::Request& req, http::Response& res,
+                                                       const session::CookieJar& jar, std::string_view host) const {
     // A browser names the page that sent the form; a form from another site (a sibling subdomain included)
     // must not sign anyone in (login CSRF).
-    if (const auto origin = req.header("Origin");
-        !origin.empty() && !text::iequals(authority_of(origin), url.host)) {
+    if (const auto origin = req.header("Origin"); !origin.empty() && !text::iequals(authority_of(origin), host)) {
         refuse(req, res, 403, "This sign-in form was sent from another site.",
                "Origin '" + observe::log_text(origin) + "' is not this host");
-        co_return;
+        return std::nullopt;
     }
-    session::CookieJar jar;
-    req.for_each("Cookie", [&](std::string_view v) { jar.add_header(v); });
-    const auto form = form_csrf_.open(jar.get(form_csrf_.name()).value_or(""), clock_.now());
+    auto form = form_csrf_.open(jar.get(form_csrf_.name()).value_or(""), clock_.now());
     const std::string token = field(req, "csrf");
     if (!form || token.empty() || !crypto::constant_time_equal(token, form->state)) {
         refuse(
             req, res, 403, "This sign-in form has expired or was opened in another browser. Please try again.",
             form ? "the form's CSRF token does not match its cookie" : "the form's CSRF cookie is missing or expired");
-        co_return;
+        return std::nullopt;
     }
+    return form;
+}
+
+boost::asio::awaitable<void> PasswordSignIn::submit(const http::Request& req, http::Response& res) const {
+    const auto url = http::original_url(req, req.via_trusted_proxy());
+    session::CookieJar jar;
+    req.for_each("Cookie", [&](std::string_view v) { jar.add_header(v); });
+    const auto form = checked_form(req, res, jar, url.host);
+    if (!form) co_return;
     const std::string user = field(req, "username");
     const std::string password = field(req, "password");
     if (user.empty() || password.empty()) {
@@ -127,14 +145,8 @@ boost::asio::awaitable<void> PasswordSignIn::submit(const http::Request& req, ht
     const auto checked = co_await passwords_->verify_password(user, password, client, s);
     using Outcome = gate::CredentialCheck::Outcome;
     if (checked.outcome != Outcome::ok) {
-        const std::string id(http::request_id(req));
         const int status = checked.outcome == Outcome::rate_limited ? 429 : 401;
-        observe::log_auth({.status = observe::AuthStatus::failure,
-                           .client = client,
-                           .request_id = id,
-                           .message = fmt::format("login: password form refused with {}: {} client={} request_id={}",
-                                                  status, observe::log_text(checked.error), client, id),
-                           .http_status = status});
+        log_refusal(req, client, status, checked.error);
         write_page(req, res, form->rd, status,
                    status == 429 ? "Too many failed attempts. Please wait a minute and try again."
                                  : "Wrong user name or password.",
@@ -151,23 +163,11 @@ boost::asio::awaitable<void> PasswordSignIn::submit(const http::Request& req, ht
                "session store: " + saved.error);
         co_return;
     }
-    observe::log_auth({.status = observe::AuthStatus::success,
-                       .client = client,
-                       .request_id = http::request_id(req),
-                       .user = s.user,
-                       .message = fmt::format("login: signed in with a password user=\"{}\" groups={} rd=\"{}\"",
-                                              observe::log_text(s.user), s.groups.size(), observe::log_text(form->rd)),
-                       .http_status = 302});
-    res.log_user(s.user);
-    res.status(302);
-    res.header("Location", form->rd);
-    res.header("Cache-Control", "no-store");
-    for (const auto& c : saved.set_cookies) res.header("Set-Cookie", c);
-    auto attrs = csrf_cookie_attributes(config_, url.host);
-    attrs.domain.clear();
-    attrs.path = action_;
-    res.header("Set-Cookie", session::format_clearing_cookie(form_csrf_.name(), attrs));
-    res.finish();
+    answer_signed_in(req, res, s.user,
+                     fmt::format("login: signed in with a password user=\"{}\" groups={} rd=\"{}\"",
+                                 observe::log_text(s.user), s.groups.size(), observe::log_text(form->rd)),
+                     form->rd, saved.set_cookies,
+                     session::format_clearing_cookie(form_csrf_.name(), form_cookie_attributes(url.host)));
 }
 
 }  // namespace gh::login

@@ -9,8 +9,10 @@
 // (SameSite=Strict, host-only, path /oauth2/sign_in), and a browser's Origin, when sent, must be this host.
 #include <boost/asio/awaitable.hpp>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "clock/clock.hpp"
 #include "gate/credentials.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
@@ -39,8 +41,17 @@ public:
 
 private:
     std::string start_url(const std::string& rd) const;
+    // The form's CSRF cookie is the sign-in host's only, and sent to the form's target only.
+    session::CookieAttributes form_cookie_attributes(const std::string& host) const;
+    // A refusal in the auth log, and with the error page.
+    void log_refusal(const http::Request& req, const std::string& client, int status,
+                     std::string_view log_reason) const;
     void refuse(const http::Request& req, http::Response& res, int status, std::string_view message,
                 std::string_view log_reason) const;
+    // The form's state when the form may sign someone in: sent from this host, its CSRF token matching its
+    // cookie's. nullopt when it was refused (and answered).
+    std::optional<LoginState> checked_form(const http::Request& req, http::Response& res, const session::CookieJar& jar,
+                                           std::string_view host) const;
 
     const Config config_;
     const session::SessionStore& sessions_;

@@ -61,34 +61,19 @@ std::pair<std::shared_ptr<Flight>, bool> join_flight(const std::string& token, s
     return {it->second, inserted};
 }
 
-}  // namespace
-
-SessionRefresher::SessionRefresher(session::CookiePolicy cookies,
-                                   const session::SessionStore& store, const oidc::Provider& provider,
-                                   const Clock& clock)
-    : cookies_(std::move(cookies)), store_(store), provider_(provider), clock_(clock) {}
-
-// Strictly after: times are whole seconds, so `>=` could renew a session made late in one second at the very
-// start of the next, long before it is --cookie-refresh old.
-bool SessionRefresher::due(const session::Session& s) const {
-    return cookies_.cookie_refresh.count() > 0 && s.refresh_after != 0 && clock_.now() > s.refresh_after &&
-           !s.refresh_token.empty();
-}
-
-asio::awaitable<RefreshOutcome> SessionRefresher::refresh(session::Session& s, const session::CookieJar& jar,
-                                                          std::string host,
-                                                          std::vector<std::string>& set_cookies) const {
+// The IdP's answer to the refresh of `token`: asked by the first caller (the flight's leader), waited for by the
+// others, each on its own thread's timer. `user`: for the log.
+asio::awaitable<oidc::RedeemResult> refresh_once(const oidc::Provider& provider, const Clock& clock,
+                                                 const std::string& token, std::int64_t memory, std::string_view user) {
     auto executor = co_await asio::this_coro::executor;
-    const std::string token = s.refresh_token;
-    const std::int64_t memory = std::clamp<std::int64_t>(cookies_.cookie_refresh.count() / 2, 1, kFlightMemorySeconds);
-    auto [flight, leader] = join_flight(token, clock_.now(), memory);
+    auto [flight, leader] = join_flight(token, clock.now(), memory);
     if (leader) {
-        spdlog::info("refresh: asking the IdP to renew the session of user \"{}\"", observe::log_text(s.user));
-        auto result = co_await provider_.refresh(token);
+        spdlog::info("refresh: asking the IdP to renew the session of user \"{}\"", observe::log_text(user));
+        auto result = co_await provider.refresh(token);
         std::lock_guard lock(flight->mutex);
         flight->result = std::move(result);
         flight->done = true;
-        flight->finished_at = clock_.now();
+        flight->finished_at = clock.now();
         // Wake the waiters on their own threads: a timer is only touched by its executor.
         for (auto& [ex, timer] : flight->waiters) asio::post(ex, [t = timer] { t->cancel(); });
         flight->waiters.clear();
@@ -104,13 +89,30 @@ asio::awaitable<RefreshOutcome> SessionRefresher::refresh(session::Session& s, c
         }
         if (wait) co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
     }
+    std::lock_guard lock(flight->mutex);
+    co_return flight->result;
+}
 
+}  // namespace
+
+SessionRefresher::SessionRefresher(session::CookiePolicy cookies, const session::SessionStore& store,
+                                   const oidc::Provider& provider, const Clock& clock)
+    : cookies_(std::move(cookies)), store_(store), provider_(provider), clock_(clock) {}
+
+// Strictly after: times are whole seconds, so `>=` could renew a session made late in one second at the very
+// start of the next, long before it is --cookie-refresh old.
+bool SessionRefresher::due(const session::Session& s) const {
+    return cookies_.cookie_refresh.count() > 0 && s.refresh_after != 0 && clock_.now() > s.refresh_after &&
+           !s.refresh_token.empty();
+}
+
+asio::awaitable<RefreshOutcome> SessionRefresher::refresh(session::Session& s, const session::CookieJar& jar,
+                                                          std::string host,
+                                                          std::vector<std::string>& set_cookies) const {
+    const std::string token = s.refresh_token;
+    const std::int64_t memory = std::clamp<std::int64_t>(cookies_.cookie_refresh.count() / 2, 1, kFlightMemorySeconds);
+    const oidc::RedeemResult r = co_await refresh_once(provider_, clock_, token, memory, s.user);
     const auto attrs = session_cookie_attributes(cookies_, host);
-    oidc::RedeemResult r;
-    {
-        std::lock_guard lock(flight->mutex);
-        r = flight->result;
-    }
     if (!r.tokens) {
         if (!r.refused) {
             spdlog::warn("refresh: {}; keeping the session for now (user \"{}\")", observe::log_text(r.error),
@@ -119,9 +121,7 @@ asio::awaitable<RefreshOutcome> SessionRefresher::refresh(session::Session& s, c
             co_return RefreshOutcome::unavailable;
         }
         spdlog::info("refresh: {}; ending the session of user \"{}\"", observe::log_text(r.error), observe::log_text(s.user));
-        set_cookies = co_await store_.destroy(jar, attrs);
-        observe::count_refresh(observe::RefreshOutcome::refused);
-        co_return RefreshOutcome::refused;
+        co_return co_await end_session(jar, attrs, set_cookies);
     }
     const std::int64_t now = clock_.now();
     const auto& t = *r.tokens;
@@ -130,16 +130,9 @@ asio::awaitable<RefreshOutcome> SessionRefresher::refresh(session::Session& s, c
     if (const auto why = t.has_identity ? oidc::identity_change(s.id_token, s.user, t.identity) : std::string{};
         !why.empty()) {
         spdlog::warn("refresh: {}; ending the session of user \"{}\"", why, observe::log_text(s.user));
-        set_cookies = co_await store_.destroy(jar, attrs);
-        observe::count_refresh(observe::RefreshOutcome::refused);
-        co_return RefreshOutcome::refused;
+        co_return co_await end_session(jar, attrs, set_cookies);
     }
-    if (t.has_identity) adopt_identity(s, t.identity);
-    if (!t.access_token.empty()) s.access_token = t.access_token;
-    if (!t.id_token.empty()) s.id_token = t.id_token;
-    if (!t.refresh_token.empty()) s.refresh_token = t.refresh_token;  // rotated by the IdP
-    s.refresh_after = now + cookies_.cookie_refresh.count();
-    s.expires_at = now + cookies_.cookie_expire.count();
+    renew_with(s, t, now);
     auto saved = co_await store_.update(s, jar, attrs, now);
     if (!saved.ok()) {
         spdlog::warn("refresh: the renewed session of user \"{}\" could not be stored: {}", observe::log_text(s.user),
@@ -151,6 +144,23 @@ asio::awaitable<RefreshOutcome> SessionRefresher::refresh(session::Session& s, c
     spdlog::info("refresh: renewed the session of user \"{}\"", observe::log_text(s.user));
     observe::count_refresh(observe::RefreshOutcome::renewed);
     co_return RefreshOutcome::refreshed;
+}
+
+void SessionRefresher::renew_with(session::Session& s, const oidc::LoginTokens& t, std::int64_t now) const {
+    if (t.has_identity) adopt_identity(s, t.identity);
+    if (!t.access_token.empty()) s.access_token = t.access_token;
+    if (!t.id_token.empty()) s.id_token = t.id_token;
+    if (!t.refresh_token.empty()) s.refresh_token = t.refresh_token;  // rotated by the IdP
+    s.refresh_after = now + cookies_.cookie_refresh.count();
+    s.expires_at = now + cookies_.cookie_expire.count();
+}
+
+asio::awaitable<RefreshOutcome> SessionRefresher::end_session(const session::CookieJar& jar,
+                                                              const session::CookieAttributes& attrs,
+                                                              std::vector<std::string>& set_cookies) const {
+    set_cookies = co_await store_.destroy(jar, attrs);
+    observe::count_refresh(observe::RefreshOutcome::refused);
+    co_return RefreshOutcome::refused;
 }
 
 }  // namespace gh::login

@@ -48,6 +48,13 @@ public:
                                                    std::string host, std::vector<std::string>& set_cookies) const;
 
 private:
+    // The renewed tokens (and identity, when they carry one) into `s`, and its times from `now`.
+    void renew_with(session::Session& s, const oidc::LoginTokens& t, std::int64_t now) const;
+    // A refresh refused, or one that names another user: the session is deleted and its cookies cleared.
+    boost::asio::awaitable<RefreshOutcome> end_session(const session::CookieJar& jar,
+                                                       const session::CookieAttributes& attrs,
+                                                       std::vector<std::string>& set_cookies) const;
+
     const session::CookiePolicy cookies_;
     const session::SessionStore& store_;
     const oidc::Provider& provider_;

@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <array>
-#include <stdexcept>
-#include <cstdio>
 #include <atomic>
-#include <string_view>
+#include <cstdio>
 #include <memory>
 #include <mutex>
+#include <string_view>
 
 namespace gh::observe {
 namespace {
@@ -122,6 +121,74 @@ void render_histogram(std::string& out, std::string_view name, const std::string
     out += std::string(name) + "_count" + braces + " " + std::to_string(h.count.load()) + "\n";
 }
 
+// Every thread's counts added up into `total`, and the names of the decisions' reasons, under the registry's lock.
+// The shards summed into `total`, with the names of the reasons and of the endpoints (the fixed ones, then the doors).
+void add_up_shards(Shard& total, std::vector<std::string>& reasons, std::vector<std::string>& endpoints) {
+    auto& r = registry();
+    std::lock_guard lock(r.mutex);
+    reasons = r.reason_names;
+    endpoints.assign(kFixedEndpointNames.begin(), kFixedEndpointNames.end());
+    endpoints.insert(endpoints.end(), r.door_names.begin(), r.door_names.end());
+    for (const auto& s : r.shards) {
+        for (std::size_t e = 0; e < total.requests.size(); ++e)
+            for (std::size_t c = 0; c < total.requests[e].size(); ++c)
+                bump(total.requests[e][c], s->requests[e][c].load(std::memory_order_relaxed));
+        for (std::size_t i = 0; i < kMaxReasons; ++i)
+            bump(total.decisions[i], s->decisions[i].load(std::memory_order_relaxed));
+        total.auth_latency.add(s->auth_latency);
+        for (std::size_t i = 0; i < kStoreOperationNames.size(); ++i) {
+            total.store_latency[i].add(s->store_latency[i]);
+            bump(total.store_errors[i], s->store_errors[i].load(std::memory_order_relaxed));
+        }
+        for (std::size_t i = 0; i < kIdpCallNames.size(); ++i) {
+            total.idp_latency[i].add(s->idp_latency[i]);
+            bump(total.idp_errors[i], s->idp_errors[i].load(std::memory_order_relaxed));
+        }
+        for (std::size_t i = 0; i < kRefreshOutcomeNames.size(); ++i)
+            bump(total.refreshes[i], s->refreshes[i].load(std::memory_order_relaxed));
+    }
+}
+
+void render_family_header(std::string& out, std::string_view name, std::string_view help, std::string_view type) {
+    out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+    out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+}
+
+// A counter family, one series per value of its label: `name{label="names[i]"} counts[i]`, for i < n.
+template <class Names, class Counts>
+void render_counter_family(std::string& out, std::string_view name, std::string_view help, std::string_view label,
+                           const Names& names, const Counts& counts, std::size_t n) {
+    render_family_header(out, name, help, "counter");
+    for (std::size_t i = 0; i < n; ++i) {
+        out.append(name).append("{").append(label).append("=\"").append(names[i]).append("\"} ");
+        out.append(std::to_string(counts[i].load())).append("\n");
+    }
+}
+
+// A histogram family, one histogram per value of its label.
+template <class Names, class Histograms>
+void render_histogram_family(std::string& out, std::string_view name, std::string_view help, std::string_view label,
+                             const Names& names, const Histograms& histograms) {
+    render_family_header(out, name, help, "histogram");
+    for (std::size_t i = 0; i < names.size(); ++i)
+        render_histogram(out, name, std::string(label) + "=\"" + names[i] + "\"", histograms[i]);
+}
+
+// Requests by endpoint and status; a pair never seen is left out.
+void render_requests(std::string& out, const Shard& total, const std::vector<std::string>& endpoints) {
+    render_family_header(out, "gatehouse_requests_total", "Requests answered, by endpoint and HTTP status.", "counter");
+    for (std::size_t e = 0; e < endpoints.size(); ++e)
+        for (std::size_t c = 0; c < total.requests[e].size(); ++c) {
+            const auto n = total.requests[e][c].load();
+            if (n == 0) continue;
+            out += "gatehouse_requests_total{endpoint=\"";
+            out += endpoints[e];
+            out += "\",code=\"";
+            out += c == kOtherStatus ? "other" : std::to_string(kStatuses[c]);
+            out += "\"} " + std::to_string(n) + "\n";
+        }
+}
+
 }  // namespace
 
 Endpoint door_endpoint(std::string_view name) {
@@ -167,89 +234,34 @@ void name_reasons(std::vector<std::string> names) {
 }
 
 std::string render_prometheus(const Gauges& gauges) {
-    auto& r = registry();
     Shard total;
-    std::vector<std::string> reasons;
-    std::vector<std::string_view> endpoint_names(kFixedEndpointNames.begin(), kFixedEndpointNames.end());
-    std::vector<std::string> door_names;
-    {
-        std::lock_guard lock(r.mutex);
-        reasons = r.reason_names;
-        door_names = r.door_names;
-        for (const auto& s : r.shards) {
-            for (std::size_t e = 0; e < total.requests.size(); ++e)
-                for (std::size_t c = 0; c < total.requests[e].size(); ++c)
-                    bump(total.requests[e][c], s->requests[e][c].load(std::memory_order_relaxed));
-            for (std::size_t i = 0; i < kMaxReasons; ++i)
-                bump(total.decisions[i], s->decisions[i].load(std::memory_order_relaxed));
-            total.auth_latency.add(s->auth_latency);
-            for (std::size_t i = 0; i < kStoreOperationNames.size(); ++i) {
-                total.store_latency[i].add(s->store_latency[i]);
-                bump(total.store_errors[i], s->store_errors[i].load(std::memory_order_relaxed));
-            }
-            for (std::size_t i = 0; i < kIdpCallNames.size(); ++i) {
-                total.idp_latency[i].add(s->idp_latency[i]);
-                bump(total.idp_errors[i], s->idp_errors[i].load(std::memory_order_relaxed));
-            }
-            for (std::size_t i = 0; i < kRefreshOutcomeNames.size(); ++i)
-                bump(total.refreshes[i], s->refreshes[i].load(std::memory_order_relaxed));
-        }
-    }
-    endpoint_names.insert(endpoint_names.end(), door_names.begin(), door_names.end());
+    std::vector<std::string> reasons, endpoints;
+    add_up_shards(total, reasons, endpoints);
     std::string out;
     out.reserve(4096);
-    out += "# HELP gatehouse_requests_total Requests answered, by endpoint and HTTP status.\n"
-           "# TYPE gatehouse_requests_total counter\n";
-    for (std::size_t e = 0; e < endpoint_names.size(); ++e)
-        for (std::size_t c = 0; c < total.requests[e].size(); ++c) {
-            const auto n = total.requests[e][c].load();
-            if (n == 0) continue;
-            out += "gatehouse_requests_total{endpoint=\"";
-            out += endpoint_names[e];
-            out += "\",code=\"";
-            out += c == kOtherStatus ? "other" : std::to_string(kStatuses[c]);
-            out += "\"} " + std::to_string(n) + "\n";
-        }
-    out += "# HELP gatehouse_auth_decisions_total Authorization decisions, by reason.\n"
-           "# TYPE gatehouse_auth_decisions_total counter\n";
-    for (std::size_t i = 0; i < reasons.size() && i < kMaxReasons; ++i)
-        out += "gatehouse_auth_decisions_total{reason=\"" + reasons[i] + "\"} " +
-               std::to_string(total.decisions[i].load()) + "\n";
-    out += "# HELP gatehouse_auth_request_duration_seconds Time to answer an auth request (every door).\n"
-           "# TYPE gatehouse_auth_request_duration_seconds histogram\n";
+    render_requests(out, total, endpoints);
+    render_counter_family(out, "gatehouse_auth_decisions_total", "Authorization decisions, by reason.", "reason",
+                          reasons, total.decisions, std::min(reasons.size(), kMaxReasons));
+    render_family_header(out, "gatehouse_auth_request_duration_seconds", "Time to answer an auth request (every door).",
+                         "histogram");
     render_histogram(out, "gatehouse_auth_request_duration_seconds", "", total.auth_latency);
-    out += "# HELP gatehouse_session_store_duration_seconds Session-store (Redis) round trips, by operation.\n"
-           "# TYPE gatehouse_session_store_duration_seconds histogram\n";
-    for (std::size_t i = 0; i < kStoreOperationNames.size(); ++i)
-        render_histogram(out, "gatehouse_session_store_duration_seconds",
-                         std::string("operation=\"") + kStoreOperationNames[i] + "\"", total.store_latency[i]);
-    out += "# HELP gatehouse_session_store_errors_total Session-store round trips that failed, by operation.\n"
-           "# TYPE gatehouse_session_store_errors_total counter\n";
-    for (std::size_t i = 0; i < kStoreOperationNames.size(); ++i)
-        out += std::string("gatehouse_session_store_errors_total{operation=\"") + kStoreOperationNames[i] + "\"} " +
-               std::to_string(total.store_errors[i].load()) + "\n";
-    out += "# HELP gatehouse_idp_request_duration_seconds Calls to the identity provider, by endpoint.\n"
-           "# TYPE gatehouse_idp_request_duration_seconds histogram\n";
-    for (std::size_t i = 0; i < kIdpCallNames.size(); ++i)
-        render_histogram(out, "gatehouse_idp_request_duration_seconds",
-                         std::string("call=\"") + kIdpCallNames[i] + "\"", total.idp_latency[i]);
-    out += "# HELP gatehouse_idp_errors_total Calls to the identity provider without an answer or with a server "
-           "error, by endpoint.\n"
-           "# TYPE gatehouse_idp_errors_total counter\n";
-    for (std::size_t i = 0; i < kIdpCallNames.size(); ++i)
-        out += std::string("gatehouse_idp_errors_total{call=\"") + kIdpCallNames[i] + "\"} " +
-               std::to_string(total.idp_errors[i].load()) + "\n";
-    out += "# HELP gatehouse_session_refreshes_total Session refreshes (--cookie-refresh), by outcome.\n"
-           "# TYPE gatehouse_session_refreshes_total counter\n";
-    for (std::size_t i = 0; i < kRefreshOutcomeNames.size(); ++i)
-        out += std::string("gatehouse_session_refreshes_total{outcome=\"") + kRefreshOutcomeNames[i] + "\"} " +
-               std::to_string(total.refreshes[i].load()) + "\n";
-    out += "# HELP gatehouse_connections_active Open client connections.\n"
-           "# TYPE gatehouse_connections_active gauge\n"
-           "gatehouse_connections_active " + std::to_string(gauges.connections_active) + "\n";
-    out += "# HELP gatehouse_build_info Gatehouse's version.\n"
-           "# TYPE gatehouse_build_info gauge\n"
-           "gatehouse_build_info{version=\"" + gauges.version + "\"} 1\n";
+    render_histogram_family(out, "gatehouse_session_store_duration_seconds",
+                            "Session-store (Redis) round trips, by operation.", "operation", kStoreOperationNames,
+                            total.store_latency);
+    render_counter_family(out, "gatehouse_session_store_errors_total",
+                          "Session-store round trips that failed, by operation.", "operation", kStoreOperationNames,
+                          total.store_errors, kStoreOperationNames.size());
+    render_histogram_family(out, "gatehouse_idp_request_duration_seconds",
+                            "Calls to the identity provider, by endpoint.", "call", kIdpCallNames, total.idp_latency);
+    render_counter_family(out, "gatehouse_idp_errors_total",
+                          "Calls to the identity provider without an answer or with a server error, by endpoint.",
+                          "call", kIdpCallNames, total.idp_errors, kIdpCallNames.size());
+    render_counter_family(out, "gatehouse_session_refreshes_total", "Session refreshes (--cookie-refresh), by outcome.",
+                          "outcome", kRefreshOutcomeNames, total.refreshes, kRefreshOutcomeNames.size());
+    render_family_header(out, "gatehouse_connections_active", "Open client connections.", "gauge");
+    out += "gatehouse_connections_active " + std::to_string(gauges.connections_active) + "\n";
+    render_family_header(out, "gatehouse_build_info", "Gatehouse's version.", "gauge");
+    out += "gatehouse_build_info{version=\"" + gauges.version + "\"} 1\n";
     return out;
 }
 

@@ -115,6 +115,53 @@ void answer_plain(http::Response& res, int status, std::string_view body) {
     res.finish(body);
 }
 
+// The answers a lookup gives without a file: a directory's URL without its "/" is redirected to it, as a web server
+// does (so that the page's relative links resolve); nothing found, or refused, is a 404. True when one was given.
+bool answered_without_file(const http::Request& req, const Upstream& to, const Lookup& found,
+                           http::Response& res) {
+    if (found.outcome == Lookup::Outcome::add_slash) {
+        const std::string query(req.query());
+        res.status(301);
+        res.header("Location", std::string(req.path()) + "/" + (query.empty() ? "" : "?" + query));
+        res.finish();
+        return true;
+    }
+    if (found.outcome == Lookup::Outcome::not_found) {
+        if (!found.why.empty())
+            spdlog::info("file: refused \"{}\" under {}: {} request_id={}", observe::log_text(req.path()), to.text,
+                         found.why, http::request_id(req));
+        answer_plain(res, 404, "Not Found\n");
+        return true;
+    }
+    return false;
+}
+
+// A client whose copy is as new as the file (If-Modified-Since) gets a 304. True when it did.
+bool answered_not_modified(const http::Request& req, std::int64_t modified, const std::string& last_modified,
+                           http::Response& res) {
+    const auto since = text::parse_http_date(req.header("If-Modified-Since"));
+    if (!since || modified > *since) return false;
+    res.status(304);
+    res.header("Last-Modified", last_modified);
+    res.finish();
+    return true;
+}
+
+// The head of a 200 with the file: its type, length and date, then `extra_head`.
+std::string file_answer_head(const http::Request& req, const Lookup& found, const std::string& last_modified,
+                             const std::string& extra_head, bool keep_alive) {
+    std::string head = "HTTP/1.1 200 OK\r\nContent-Type: ";
+    head.append(content_type_for(found.name)).append("\r\nContent-Length: ").append(std::to_string(found.size));
+    head.append("\r\nLast-Modified: ").append(last_modified);
+    head.append("\r\nX-Content-Type-Options: nosniff\r\n");
+    if (!keep_alive)
+        head.append("Connection: close\r\n");
+    else if (req.protocol() == "HTTP/1.0")
+        head.append("Connection: keep-alive\r\n");
+    head.append(extra_head).append("\r\n");
+    return head;
+}
+
 }  // namespace
 
 std::string file_relative_path(std::string_view request_path, std::string_view route) {
@@ -196,46 +243,17 @@ asio::awaitable<void> FileUpstream::serve(const http::Request& req, const Upstre
     co_await asio::post(pool_, asio::use_awaitable);
     Lookup found = look_up(to.directory, relative, req.path().ends_with('/'));
     co_await asio::post(home, asio::use_awaitable);
-
-    if (found.outcome == Lookup::Outcome::add_slash) {
-        const std::string query(req.query());
-        res.status(301);
-        res.header("Location", std::string(req.path()) + "/" + (query.empty() ? "" : "?" + query));
-        res.finish();
-        co_return;
-    }
-    if (found.outcome == Lookup::Outcome::not_found) {
-        if (!found.why.empty())
-            spdlog::info("file: refused \"{}\" under {}: {} request_id={}", observe::log_text(req.path()), to.text,
-                         found.why, http::request_id(req));
-        answer_plain(res, 404, "Not Found\n");
-        co_return;
-    }
+    if (answered_without_file(req, to, found, res)) co_return;
     const std::string last_modified = text::format_http_date(found.modified);
-    if (const auto since = text::parse_http_date(req.header("If-Modified-Since")); since && found.modified <= *since) {
-        res.status(304);
-        res.header("Last-Modified", last_modified);
-        res.finish();
-        co_return;
-    }
+    if (answered_not_modified(req, found.modified, last_modified, res)) co_return;
 
     http::Exchange& client = *req.exchange();
-    std::string head = "HTTP/1.1 200 OK\r\nContent-Type: ";
-    head.append(content_type_for(found.name)).append("\r\nContent-Length: ").append(std::to_string(found.size));
-    head.append("\r\nLast-Modified: ").append(last_modified);
-    head.append("\r\nX-Content-Type-Options: nosniff\r\n");
-    if (!res.keep_alive()) head.append("Connection: close\r\n");
-    else if (req.protocol() == "HTTP/1.0") head.append("Connection: keep-alive\r\n");
-    head.append(extra_head).append("\r\n");
+    const std::string head = file_answer_head(req, found, last_modified, extra_head, res.keep_alive());
     boost::system::error_code ec;
     co_await client.write(asio::buffer(head), ec);
     res.log_answer(200, 0);
-    if (ec) {
-        client.answered(false);
-        co_return;
-    }
-    if (method == "HEAD") {
-        client.answered(res.keep_alive());
+    if (ec || method == "HEAD") {
+        client.answered(!ec && res.keep_alive());
         co_return;
     }
     std::vector<char> piece(kPiece);

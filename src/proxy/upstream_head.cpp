@@ -103,13 +103,13 @@ bool is_hop_by_hop(std::string_view name, std::string_view connection) {
     return has_token(connection, name);
 }
 
-void write_upstream_head(const http::Request& req, const Config& o, const Upstream& to,
-                         const session::Session* s, std::string_view client_ip, const BodyFraming& body,
-                         std::string& out) {
-    out.clear();
-    out.append(req.method()).append(" ").append(req.target()).append(" HTTP/1.1\r\n");
+namespace {
+
+// The client's header fields the upstream may see: neither hop-by-hop ones nor those written anew below, nor any
+// look-alike of a header Gatehouse sets for the app.
+void copy_client_fields(const http::Request& req, const Config& o, const session::Session* s,
+                        std::string& out) {
     const std::string_view connection = req.header("Connection");
-    const bool trusted = req.via_trusted_proxy();
     for (const auto& field : req.header_fields()) {
         const std::string_view name = field.name_string();
         if (is_hop_by_hop(name, connection) || identity::is_identity_header(name) || iequals(name, "host") ||
@@ -122,6 +122,37 @@ void write_upstream_head(const http::Request& req, const Config& o, const Upstre
             continue;
         add(out, name, field.value());
     }
+}
+
+// Who the user is, as the flags ask the app to be told.
+void add_user_headers(const Config& o, const session::Session& s, std::string& out) {
+    // As oauth2-proxy: --pass-basic-auth brings the user and e-mail headers even without --pass-user-headers.
+    if (o.pass_user_headers || o.pass_basic_auth) {
+        add(out, "X-Forwarded-User", identity::upstream_user(s, o));
+        if (!s.email.empty()) add(out, "X-Forwarded-Email", s.email);
+    }
+    if (o.pass_user_headers) {
+        if (!s.groups.empty()) add(out, "X-Forwarded-Groups", joined(s.groups));
+        const std::string& preferred = s.preferred_username.empty() ? s.user : s.preferred_username;
+        add(out, "X-Forwarded-Preferred-Username", preferred);
+    }
+    if (o.pass_access_token && !s.access_token.empty()) add(out, "X-Forwarded-Access-Token", s.access_token);
+    if (o.pass_authorization_header) {
+        if (!s.id_token.empty()) add(out, "Authorization", "Bearer " + s.id_token);
+    } else if (o.pass_basic_auth) {
+        add(out, "Authorization",
+            identity::basic_credentials(identity::upstream_user(s, o), o.basic_auth_password.reveal()));
+    }
+}
+
+}  // namespace
+
+void write_upstream_head(const http::Request& req, const Config& o, const Upstream& to,
+                         const session::Session* s, std::string_view client_ip, const BodyFraming& body,
+                         std::string& out) {
+    out.clear();
+    out.append(req.method()).append(" ").append(req.target()).append(" HTTP/1.1\r\n");
+    copy_client_fields(req, o, s, out);
     // The host the gate decided on (an absolute-form target's authority wins over Host, RFC 9112 §3.2.2): the app
     // must hear of the same one.
     const std::string_view host = req.authority();
@@ -131,6 +162,7 @@ void write_upstream_head(const http::Request& req, const Config& o, const Upstre
         add(out, "Host", to.port == (to.tls ? 443 : 80) ? to.host : to.host + ":" + std::to_string(to.port));
     if (const auto cookies = foreign_cookies(req, o.cookie_name); !cookies.empty()) add(out, "Cookie", cookies);
 
+    const bool trusted = req.via_trusted_proxy();
     const std::string_view forwarded_for = trusted ? req.header("X-Forwarded-For") : std::string_view{};
     add(out, "X-Forwarded-For",
         forwarded_for.empty() ? std::string(client_ip) : std::string(forwarded_for) + ", " + std::string(client_ip));
@@ -139,24 +171,7 @@ void write_upstream_head(const http::Request& req, const Config& o, const Upstre
     // Not a proxy's X-Forwarded-Host, even a trusted one's: the policy was matched against `host`.
     if (!host.empty()) add(out, "X-Forwarded-Host", host);
 
-    if (s) {
-        // As oauth2-proxy: --pass-basic-auth brings the user and e-mail headers even without --pass-user-headers.
-        if (o.pass_user_headers || o.pass_basic_auth) {
-            add(out, "X-Forwarded-User", identity::upstream_user(*s, o));
-            if (!s->email.empty()) add(out, "X-Forwarded-Email", s->email);
-        }
-        if (o.pass_user_headers) {
-            if (!s->groups.empty()) add(out, "X-Forwarded-Groups", joined(s->groups));
-            const std::string& preferred = s->preferred_username.empty() ? s->user : s->preferred_username;
-            add(out, "X-Forwarded-Preferred-Username", preferred);
-        }
-        if (o.pass_access_token && !s->access_token.empty()) add(out, "X-Forwarded-Access-Token", s->access_token);
-        if (o.pass_authorization_header) {
-            if (!s->id_token.empty()) add(out, "Authorization", "Bearer " + s->id_token);
-        } else if (o.pass_basic_auth) {
-            add(out, "Authorization", identity::basic_credentials(identity::upstream_user(*s, o), o.basic_auth_password.reveal()));
-        }
-    }
+    if (s) add_user_headers(o, *s, out);
     if (const auto upgrade = requested_upgrade(req); !upgrade.empty()) {
         add(out, "Connection", "Upgrade");
         add(out, "Upgrade", upgrade);

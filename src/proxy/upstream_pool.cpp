@@ -2,15 +2,14 @@
 
 #include <sys/socket.h>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <unordered_map>
 #include <vector>
 
+#include "http/tuple_token.hpp"
 #include "proxy/watchdog.hpp"
 
 namespace gh::proxy {
@@ -18,7 +17,7 @@ namespace {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
-constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+using http::kTuple;
 
 // This thread's idle connections, by the upstream's "scheme://host:port".
 std::unordered_map<std::string, std::vector<UpstreamConnection>>& idle_here() {
@@ -38,20 +37,53 @@ bool still_open(UpstreamConnection& c) {
     return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
+// An idle connection to `to` from this thread's pool that is still usable; those found closed are dropped.
+std::optional<UpstreamConnection> take_idle(const Upstream& to) {
+    auto& idle = idle_here()[key_of(to)];
+    while (!idle.empty()) {
+        UpstreamConnection c = std::move(idle.back());
+        idle.pop_back();
+        if (still_open(c)) {
+            c.mark_reused();
+            return c;
+        }
+    }
+    return std::nullopt;
+}
+
+// TLS over a connected socket: SNI when `host` is a name (not for an address), and the certificate checked against
+// `host` when `verify`.
+asio::awaitable<std::optional<UpstreamConnection>> secure(tcp::socket socket, const std::string& host,
+                                                          asio::ssl::context& tls, bool verify,
+                                                          std::chrono::milliseconds timeout, std::string& error) {
+    const auto executor = co_await asio::this_coro::executor;
+    auto stream = std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(socket), tls);
+    boost::system::error_code not_an_address;
+    asio::ip::make_address(host, not_an_address);
+    if (not_an_address) SSL_set_tlsext_host_name(stream->native_handle(), host.c_str());
+    if (verify) stream->set_verify_callback(asio::ssl::host_name_verification(host));
+    boost::system::error_code hec;
+    bool expired = false;
+    {
+        const Watchdog watchdog = closing_on_expiry(executor, timeout, *stream);
+        std::tie(hec) = co_await stream->async_handshake(asio::ssl::stream_base::client, kTuple);
+        expired = watchdog.fired();
+    }
+    if (hec) {
+        error = expired ? "the TLS handshake took longer than --upstream-timeout" : "TLS: " + hec.message();
+        co_return std::nullopt;
+    }
+    co_return std::optional<UpstreamConnection>(UpstreamConnection(std::move(stream)));
+}
+
 }  // namespace
 
 asio::awaitable<std::optional<UpstreamConnection>> UpstreamPool::connect(const Upstream& to,
                                                                          std::chrono::milliseconds timeout,
                                                                          asio::ssl::context& tls, bool verify,
                                                                          bool fresh, std::string& error) {
-    auto& idle = idle_here()[key_of(to)];
-    while (!fresh && !idle.empty()) {
-        UpstreamConnection c = std::move(idle.back());
-        idle.pop_back();
-        if (still_open(c)) {
-            c.mark_reused();
-            co_return std::optional<UpstreamConnection>(std::move(c));
-        }
+    if (!fresh) {
+        if (auto reused = take_idle(to)) co_return reused;
     }
     const auto executor = co_await asio::this_coro::executor;
     tcp::resolver resolver(executor);
@@ -71,10 +103,7 @@ asio::awaitable<std::optional<UpstreamConnection>> UpstreamPool::connect(const U
         co_return std::nullopt;
     }
     {
-        const Watchdog watchdog(executor, timeout, [&socket] {
-            boost::system::error_code ignored;
-            socket.close(ignored);
-        });
+        const Watchdog watchdog = closing_on_expiry(executor, timeout, socket);
         std::tie(cec, std::ignore) = co_await asio::async_connect(socket, endpoints, kTuple);
         expired = watchdog.fired();
     }
@@ -85,27 +114,7 @@ asio::awaitable<std::optional<UpstreamConnection>> UpstreamPool::connect(const U
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     if (!to.tls) co_return std::optional<UpstreamConnection>(UpstreamConnection(std::move(socket)));
-
-    auto stream = std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(socket), tls);
-    boost::system::error_code not_an_address;
-    asio::ip::make_address(host, not_an_address);
-    if (not_an_address) SSL_set_tlsext_host_name(stream->native_handle(), host.c_str());  // SNI, for names only
-    if (verify) stream->set_verify_callback(asio::ssl::host_name_verification(host));
-    boost::system::error_code hec;
-    {
-        auto& lowest = stream->next_layer();
-        const Watchdog watchdog(executor, timeout, [&lowest] {
-            boost::system::error_code ignored_close;
-            lowest.close(ignored_close);
-        });
-        std::tie(hec) = co_await stream->async_handshake(asio::ssl::stream_base::client, kTuple);
-        expired = watchdog.fired();
-    }
-    if (hec) {
-        error = expired ? "the TLS handshake took longer than --upstream-timeout" : "TLS: " + hec.message();
-        co_return std::nullopt;
-    }
-    co_return std::optional<UpstreamConnection>(UpstreamConnection(std::move(stream)));
+    co_return co_await secure(std::move(socket), host, tls, verify, timeout, error);
 }
 
 void UpstreamPool::give_back(const Upstream& to, UpstreamConnection connection) {

@@ -4,6 +4,7 @@
 // may run after the waiting coroutine moved on; it then does nothing (shared state, not references to the frame).
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -40,5 +41,16 @@ private:
     std::shared_ptr<State> state_;
     boost::asio::steady_timer timer_;
 };
+
+// A watchdog whose expiry closes `stream`'s socket (beneath a TLS layer, if any): the read, write or handshake
+// pending on it then ends with an error. Every wait on an upstream connection is bounded this way.
+template <class Stream>
+Watchdog closing_on_expiry(const boost::asio::any_io_executor& executor, std::chrono::milliseconds timeout,
+                           Stream& stream) {
+    return Watchdog(executor, timeout, [&stream] {
+        boost::system::error_code ignored;
+        boost::beast::get_lowest_layer(stream).close(ignored);
+    });
+}
 
 }  // namespace gh::proxy

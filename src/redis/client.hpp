@@ -1,6 +1,7 @@
 #pragma once
 // What the session store needs of Redis, whatever its topology: run one single-key command.
-// One client per I/O thread (see client_set.hpp); never shared between threads.
+// One client per I/O thread (RedisSessionStore makes one for each executor it serves); never shared between
+// threads.
 #include <boost/asio/awaitable.hpp>
 #include <string_view>
 

@@ -15,6 +15,39 @@ bool parse_port(std::string_view text, std::uint16_t& port) {
     return true;
 }
 
+// "host", "host:port" or "[v6]:port" into `e`; false with `error` set when it is not one of those.
+bool parse_host_port(std::string_view authority, Endpoint& e, std::string& error) {
+    std::string_view port_text;
+    if (authority.starts_with('[')) {
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos) {
+            error = "has an unclosed [ in its host";
+            return false;
+        }
+        e.host = std::string(authority.substr(1, close - 1));
+        const auto rest = authority.substr(close + 1);
+        if (!rest.empty() && !rest.starts_with(':')) {
+            error = "has text after its [host]";
+            return false;
+        }
+        if (!rest.empty()) port_text = rest.substr(1);
+    } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+        e.host = std::string(authority.substr(0, colon));
+        port_text = authority.substr(colon + 1);
+    } else {
+        e.host = std::string(authority);
+    }
+    if (e.host.empty()) {
+        error = "has no host";
+        return false;
+    }
+    if (!port_text.empty() && !parse_port(port_text, e.port)) {
+        error = "has a bad port";
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 std::string Endpoint::address() const {
@@ -48,34 +81,7 @@ std::optional<Endpoint> parse_endpoint(std::string_view url, std::string& error)
         e.username = text::percent_decode(user);
         e.password = text::percent_decode(pass);
     }
-    std::string_view port_text;
-    if (url.starts_with('[')) {
-        const auto close = url.find(']');
-        if (close == std::string_view::npos) {
-            error = "has an unclosed [ in its host";
-            return std::nullopt;
-        }
-        e.host = std::string(url.substr(1, close - 1));
-        const auto rest = url.substr(close + 1);
-        if (!rest.empty() && !rest.starts_with(':')) {
-            error = "has text after its [host]";
-            return std::nullopt;
-        }
-        if (!rest.empty()) port_text = rest.substr(1);
-    } else if (const auto colon = url.rfind(':'); colon != std::string_view::npos) {
-        e.host = std::string(url.substr(0, colon));
-        port_text = url.substr(colon + 1);
-    } else {
-        e.host = std::string(url);
-    }
-    if (e.host.empty()) {
-        error = "has no host";
-        return std::nullopt;
-    }
-    if (!port_text.empty() && !parse_port(port_text, e.port)) {
-        error = "has a bad port";
-        return std::nullopt;
-    }
+    if (!parse_host_port(url, e, error)) return std::nullopt;
     if (const auto q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
     if (!path.empty()) {
         const auto [end, ec] = std::from_chars(path.data(), path.data() + path.size(), e.db);

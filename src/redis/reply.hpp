@@ -15,7 +15,7 @@ struct Reply {
 
     bool is_error() const { return type == Type::error; }
     bool is_nil() const { return type == Type::nil; }
-    // "MOVED 3999 127.0.0.1:6381" → starts_with_error("MOVED")
+    // "MOVED 3999 127.0.0.1:6381" → is_error_kind("MOVED")
     bool is_error_kind(std::string_view kind) const {
         return type == Type::error && text.starts_with(kind) && (text.size() == kind.size() || text[kind.size()] == ' ');
     }

@@ -36,23 +36,13 @@ std::optional<LoadResult> CookieSessionStore::load_now(const CookieJar& jar, std
     return sealer_.open(*value, now, out);
 }
 
-boost::asio::awaitable<LoadResult> CookieSessionStore::load(const CookieJar& jar, std::int64_t now,
-                                                            Session& out) const {
-    co_return *load_now(jar, now, out);
-}
-
 std::vector<std::string> CookieSessionStore::save(const Session& s, const CookieJar& request_cookies,
                                                   const CookieAttributes& attrs, std::int64_t now) const {
     return cookies_for_value(sealer_.cookie_name(), sealer_.seal(s), request_cookies, attrs, now);
 }
 
-boost::asio::awaitable<SaveResult> CookieSessionStore::create(const Session& s, const CookieJar& request_cookies,
-                                                              const CookieAttributes& attrs, std::int64_t now) const {
-    co_return SaveResult{save(s, request_cookies, attrs, now), {}};
-}
-
-boost::asio::awaitable<SaveResult> CookieSessionStore::update(const Session& s, const CookieJar& request_cookies,
-                                                              const CookieAttributes& attrs, std::int64_t now) const {
+boost::asio::awaitable<SaveResult> CookieSessionStore::write(Saving, const Session& s, const CookieJar& request_cookies,
+                                                             const CookieAttributes& attrs, std::int64_t now) const {
     co_return SaveResult{save(s, request_cookies, attrs, now), {}};
 }
 

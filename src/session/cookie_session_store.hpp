@@ -14,13 +14,11 @@ public:
 
     const std::string& cookie_name() const override { return sealer_.cookie_name(); }
 
-    // Never nullopt: everything is in the cookie.
+    // Never nullopt: everything is in the cookie (so SessionStore's load serves).
     std::optional<LoadResult> load_now(const CookieJar& jar, std::int64_t now, Session& out) const override;
-    boost::asio::awaitable<LoadResult> load(const CookieJar& jar, std::int64_t now, Session& out) const override;
-    boost::asio::awaitable<SaveResult> create(const Session& s, const CookieJar& request_cookies,
-                                              const CookieAttributes& attrs, std::int64_t now) const override;
-    boost::asio::awaitable<SaveResult> update(const Session& s, const CookieJar& request_cookies,
-                                              const CookieAttributes& attrs, std::int64_t now) const override;
+    // A new login and a refresh alike: the session is the cookie.
+    boost::asio::awaitable<SaveResult> write(Saving saving, const Session& s, const CookieJar& request_cookies,
+                                             const CookieAttributes& attrs, std::int64_t now) const override;
     boost::asio::awaitable<std::vector<std::string>> destroy(const CookieJar& request_cookies,
                                                              const CookieAttributes& attrs) const override;
     // A cookie session cannot be ended from here: not supported.

@@ -266,13 +266,17 @@ asio::awaitable<SaveResult> RedisSessionStore::store(PerThread& here, const Tick
     co_return SaveResult{cookies_for_value(sealer_.cookie_name(), sealer_.seal_bytes(t.encode()), jar, attrs, now), {}};
 }
 
-asio::awaitable<SaveResult> RedisSessionStore::create(const Session& s, const CookieJar& request_cookies,
-                                                      const CookieAttributes& attrs, std::int64_t now) const {
+asio::awaitable<SaveResult> RedisSessionStore::write(Saving saving, const Session& s, const CookieJar& request_cookies,
+                                                     const CookieAttributes& attrs, std::int64_t now) const {
     PerThread* here = find(co_await asio::this_coro::executor);
     if (!here) co_return SaveResult{{}, "called from a thread without a Redis client"};
-    // A new login forgets the session the browser had before (another user's, perhaps).
     Ticket old;
-    if (read_ticket(sealer_, request_cookies, old) == TicketRead::ok) {
+    const bool had_ticket = read_ticket(sealer_, request_cookies, old) == TicketRead::ok;
+    // A refresh keeps its ticket; one whose cookie holds none is stored as a new login.
+    if (saving == Saving::refresh && had_ticket)
+        co_return co_await store(*here, old, s, request_cookies, attrs, now, true);
+    // A new login forgets the session the browser had before (another user's, perhaps).
+    if (had_ticket) {
         const std::string old_key = session_key(old.id_text());
         const std::array<std::string_view, 2> del{"DEL", old_key};
         co_await timed(*here->client, observe::StoreOperation::save, old_key, del);
@@ -280,15 +284,6 @@ asio::awaitable<SaveResult> RedisSessionStore::create(const Session& s, const Co
     }
     const Ticket t = Ticket::random();
     co_return co_await store(*here, t, s, request_cookies, attrs, now, false);
-}
-
-asio::awaitable<SaveResult> RedisSessionStore::update(const Session& s, const CookieJar& request_cookies,
-                                                      const CookieAttributes& attrs, std::int64_t now) const {
-    Ticket t;
-    if (read_ticket(sealer_, request_cookies, t) != TicketRead::ok) co_return co_await create(s, request_cookies, attrs, now);
-    PerThread* here = find(co_await asio::this_coro::executor);
-    if (!here) co_return SaveResult{{}, "called from a thread without a Redis client"};
-    co_return co_await store(*here, t, s, request_cookies, attrs, now, true);
 }
 
 asio::awaitable<std::vector<std::string>> RedisSessionStore::destroy(const CookieJar& request_cookies,

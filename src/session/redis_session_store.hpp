@@ -39,10 +39,8 @@ public:
 
     std::optional<LoadResult> load_now(const CookieJar& jar, std::int64_t now, Session& out) const override;
     boost::asio::awaitable<LoadResult> load(const CookieJar& jar, std::int64_t now, Session& out) const override;
-    boost::asio::awaitable<SaveResult> create(const Session& s, const CookieJar& request_cookies,
-                                              const CookieAttributes& attrs, std::int64_t now) const override;
-    boost::asio::awaitable<SaveResult> update(const Session& s, const CookieJar& request_cookies,
-                                              const CookieAttributes& attrs, std::int64_t now) const override;
+    boost::asio::awaitable<SaveResult> write(Saving saving, const Session& s, const CookieJar& request_cookies,
+                                             const CookieAttributes& attrs, std::int64_t now) const override;
     boost::asio::awaitable<std::vector<std::string>> destroy(const CookieJar& request_cookies,
                                                              const CookieAttributes& attrs) const override;
     boost::asio::awaitable<RevokeResult> revoke(std::string sub, std::string sid) const override;

@@ -36,15 +36,29 @@ public:
     // Answers from the request alone when it can (a cookie session; a ticket that does not open; a session
     // cached on this thread), without suspending. nullopt: the store must be asked, with load().
     virtual std::optional<LoadResult> load_now(const CookieJar& jar, std::int64_t now, Session& out) const = 0;
-    // Reads the session the request carries into `out`. `jar`'s views must stay valid while it runs.
-    virtual boost::asio::awaitable<LoadResult> load(const CookieJar& jar, std::int64_t now, Session& out) const = 0;
+    // Reads the session the request carries into `out`. `jar`'s views must stay valid while it runs. By default
+    // load_now's answer: for a store that always answers from the request alone.
+    virtual boost::asio::awaitable<LoadResult> load(const CookieJar& jar, std::int64_t now, Session& out) const {
+        co_return *load_now(jar, now, out);
+    }
 
-    // A new login: a new session under a new ticket (the request's old one, if any, is forgotten).
-    virtual boost::asio::awaitable<SaveResult> create(const Session& s, const CookieJar& request_cookies,
-                                                      const CookieAttributes& attrs, std::int64_t now) const = 0;
-    // A refreshed session: same ticket, so every copy of the cookie sees the renewed session.
-    virtual boost::asio::awaitable<SaveResult> update(const Session& s, const CookieJar& request_cookies,
-                                                      const CookieAttributes& attrs, std::int64_t now) const = 0;
+    enum class Saving {
+        new_login,  // a new session under a new ticket (the request's old one, if any, is forgotten)
+        refresh,    // same ticket, so every copy of the cookie sees the renewed session
+    };
+    // Stores `s`; the Set-Cookie values that carry it (create and update say which Saving).
+    virtual boost::asio::awaitable<SaveResult> write(Saving saving, const Session& s, const CookieJar& request_cookies,
+                                                     const CookieAttributes& attrs, std::int64_t now) const = 0;
+    // A new login.
+    boost::asio::awaitable<SaveResult> create(const Session& s, const CookieJar& request_cookies,
+                                              const CookieAttributes& attrs, std::int64_t now) const {
+        return write(Saving::new_login, s, request_cookies, attrs, now);
+    }
+    // A refreshed session.
+    boost::asio::awaitable<SaveResult> update(const Session& s, const CookieJar& request_cookies,
+                                              const CookieAttributes& attrs, std::int64_t now) const {
+        return write(Saving::refresh, s, request_cookies, attrs, now);
+    }
     // Sign-out: the session is forgotten (a copied ticket stops working) and its cookies cleared.
     virtual boost::asio::awaitable<std::vector<std::string>> destroy(const CookieJar& request_cookies,
                                                                      const CookieAttributes& attrs) const = 0;

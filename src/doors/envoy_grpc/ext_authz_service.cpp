@@ -6,6 +6,7 @@
 
 #include "doors/bearer_challenge.hpp"
 #include "doors/client_certificate_headers.hpp"
+#include "doors/denial_log.hpp"
 #include "doors/sign_in_redirect.hpp"
 #include "http/original_request.hpp"
 #include "http/request_checks.hpp"
@@ -139,46 +140,12 @@ asio::awaitable<void> ExtAuthzService::check_with_store(const CheckRequest* requ
 
 void ExtAuthzService::answer(const CheckView& view, const gate::Decision& d, const session::Session& s,
                              CheckResponse& response) const {
-    const std::vector<std::string>& set_cookies = d.set_cookies;
-    int status = 200;
-    switch (d.verdict) {
-        case gate::Verdict::allow:
-            // A public route carries no identity (`s` may hold another request's user); client-sent
-            // look-alikes are removed all the same.
-            write_allow(d.reason == gate::Reason::public_route ? nullptr : &s, config_, view, set_cookies, response);
-            break;
-        case gate::Verdict::sign_in_required:
-            if (is_credential_refusal(d.reason) || wants_api_answer(view.accept, view.x_requested_with) ||
-                gate_.is_api_route(view.path)) {
-                status = 401;
-                write_denial(401, kUnauthenticated, {}, "Unauthorized\n", set_cookies, response);
-                add_challenge(bearer_challenge(config_, d), response);
-            } else {
-                status = 302;
-                const std::string url = url_of(view);
-                write_denial(302, kUnauthenticated, sign_in_location(config_, view.scheme, view.host, url), {},
-                             set_cookies, response);
-            }
-            break;
-        case gate::Verdict::forbidden:
-            status = 403;
-            write_denial(403, kPermissionDenied, {}, "Forbidden\n", set_cookies, response);
-            if (is_credential_refusal(d.reason)) add_challenge(bearer_challenge(config_, d), response);
-            break;
-        case gate::Verdict::malformed:
-            status = 400;
-            write_denial(400, kInvalidArgument, {}, "Bad Request\n", set_cookies, response);
-            break;
-        case gate::Verdict::unavailable:
-            status = 503;
-            write_denial(503, kUnavailable, {}, "Service Unavailable\n", set_cookies, response);
-            break;
-    }
+    const int status = write_verdict(view, d, s, response);
     observe::count_decision(static_cast<std::size_t>(d.reason));
     observe::count_request(endpoint_, status, std::chrono::steady_clock::now() - view.started);
     // The user is known when the session was read: allowed (not as a public route) or refused as signed in.
-    const bool known = (d.verdict == gate::Verdict::forbidden && !is_credential_refusal(d.reason)) ||
-                       (d.verdict == gate::Verdict::allow && d.reason != gate::Reason::public_route);
+    const bool known =
+        user_is_known(d) || (d.verdict == gate::Verdict::allow && d.reason != gate::Reason::public_route);
     const std::string_view user = known ? std::string_view(s.email.empty() ? s.user : s.email) : std::string_view{};
     const std::string_view client = view.client.empty() ? std::string_view("-") : view.client;
     observe::log_request({.client = client,
@@ -192,21 +159,46 @@ void ExtAuthzService::answer(const CheckView& view, const gate::Decision& d, con
                           .status = status,
                           .duration = std::chrono::steady_clock::now() - view.started});
     if (d.verdict == gate::Verdict::allow || !observe::auth_logging_on()) return;
-    std::string message = fmt::format(
-        "auth: door=grpc status={} reason=\"{}\" client={} user=\"{}\" email=\"{}\" host=\"{}\" path=\"{}\"",
-        status, gate::to_string(d.reason), observe::log_text(client, 64), known ? observe::log_text(s.user) : "",
-        known ? observe::log_text(s.email) : "", observe::log_text(view.host), observe::log_text(view.path));
-    if (!d.detail.empty()) message += " detail=\"" + observe::log_text(d.detail) + "\"";
-    observe::log_auth({.status = d.verdict == gate::Verdict::unavailable ? observe::AuthStatus::error
-                                                                         : observe::AuthStatus::failure,
-                       .client = client,
-                       .request_id = view.request_id,
-                       .user = user,  // empty unless known
-                       .message = message,
-                       .reason = gate::metric_name(d.reason),
-                       .http_status = status,
-                       .host = view.host,
-                       .path = view.path});
+    log_denied_request({.door = "door=grpc ",
+                        .client = client,
+                        .client_in_text = observe::log_text(client, 64),
+                        .request_id = view.request_id,
+                        .host = view.host,
+                        .path = view.path},
+                       d, s, status);
+}
+
+int ExtAuthzService::write_verdict(const CheckView& view, const gate::Decision& d, const session::Session& s,
+                                   CheckResponse& response) const {
+    const std::vector<std::string>& set_cookies = d.set_cookies;
+    switch (d.verdict) {
+        case gate::Verdict::allow:
+            // A public route carries no identity (`s` may hold another request's user); client-sent
+            // look-alikes are removed all the same.
+            write_allow(d.reason == gate::Reason::public_route ? nullptr : &s, config_, view, set_cookies, response);
+            return 200;
+        case gate::Verdict::sign_in_required:
+            if (is_credential_refusal(d.reason) || wants_api_answer(view.accept, view.x_requested_with) ||
+                gate_.is_api_route(view.path)) {
+                write_denial(401, kUnauthenticated, {}, "Unauthorized\n", set_cookies, response);
+                add_challenge(bearer_challenge(config_, d), response);
+                return 401;
+            }
+            write_denial(302, kUnauthenticated, sign_in_location(config_, view.scheme, view.host, url_of(view)), {},
+                         set_cookies, response);
+            return 302;
+        case gate::Verdict::forbidden:
+            write_denial(403, kPermissionDenied, {}, "Forbidden\n", set_cookies, response);
+            if (is_credential_refusal(d.reason)) add_challenge(bearer_challenge(config_, d), response);
+            return 403;
+        case gate::Verdict::malformed:
+            write_denial(400, kInvalidArgument, {}, "Bad Request\n", set_cookies, response);
+            return 400;
+        case gate::Verdict::unavailable:
+            write_denial(503, kUnavailable, {}, "Service Unavailable\n", set_cookies, response);
+            return 503;
+    }
+    return 200;
 }
 
 }  // namespace gh::doors::envoy_grpc

@@ -35,7 +35,11 @@ private:
                                       std::string& host, authz::ClientCertificate& certificate) const;
     // Whether gRPC's peer string ("ipv4:10.0.0.5:41234", "ipv6:[::1]:5000") is a --trusted-proxy-ip.
     bool trusts_peer(const std::string& peer) const;
+    // The CheckResponse for `d`, counted and logged.
     void answer(const CheckView& view, const gate::Decision& d, const session::Session& s, CheckResponse& response) const;
+    // The CheckResponse alone; returns the HTTP status it carries.
+    int write_verdict(const CheckView& view, const gate::Decision& d, const session::Session& s,
+                      CheckResponse& response) const;
 
     const gate::Gate& gate_;
     const Config config_;
