@@ -20,50 +20,34 @@ std::string one_of(std::string_view text, std::initializer_list<std::string_view
     return {};
 }
 
-// One --upstream: static://CODE[/path] or http://host[:port][/path] (the path is the route, as in oauth2-proxy:
-// requests under it go there, their own path unchanged). An error message instead when it is neither.
-std::variant<Options::Upstream, std::string> parse_upstream(const std::string& text) {
-    using Upstream = Options::Upstream;
-    Upstream u;
-    u.text = text;
-    std::string_view rest = text;
-    if (rest.starts_with("static://")) {
-        rest.remove_prefix(9);
-        const auto slash = rest.find('/');
-        const auto code = parse_integer(rest.substr(0, slash));
-        if (!code || *code < 100 || *code > 599) return "'" + text + "' needs an HTTP status code (static://200)";
-        u.status = static_cast<int>(*code);
-        if (slash != std::string_view::npos) u.path = std::string(rest.substr(slash));
-        return u;
-    }
-    if (rest.starts_with("file://")) {
-        // As oauth2-proxy: file:///dir#/path serves dir's files under /path; without a fragment, under /dir.
-        rest.remove_prefix(7);
-        const auto hash = rest.find('#');
-        u.directory = std::string(rest.substr(0, hash));
-        u.path = hash == std::string_view::npos ? u.directory : std::string(rest.substr(hash + 1));
-        if (!u.directory.starts_with('/')) return "'" + text + "' needs an absolute directory (file:///srv/www#/path)";
-        if (!u.path.starts_with('/')) return "'" + text + "': the path after # must start with /";
-        std::error_code ec;
-        if (!std::filesystem::is_directory(u.directory, ec)) return "'" + text + "': " + u.directory + " is not a directory";
-        u.kind = Upstream::Kind::file;
-        return u;
-    }
-    if (rest.starts_with("https://")) {
-        u.tls = true;
-        u.port = 443;
-        rest.remove_prefix(8);
-    } else if (rest.starts_with("http://")) {
-        rest.remove_prefix(7);
-    } else {
-        return "'" + text + "' must be http(s)://host:port/path or static://CODE";
-    }
-    if (rest.find_first_of("?#") != std::string_view::npos)
-        return "'" + text + "': an upstream URL has no query or fragment";
+using Upstream = Options::Upstream;
+using UpstreamOrProblem = std::variant<Upstream, std::string>;
+
+// static://CODE[/path]: answered with CODE.
+UpstreamOrProblem parse_static_upstream(const std::string& text, std::string_view rest, Upstream u) {
     const auto slash = rest.find('/');
-    std::string_view authority = rest.substr(0, slash);
+    const auto code = parse_integer(rest.substr(0, slash));
+    if (!code || *code < 100 || *code > 599) return "'" + text + "' needs an HTTP status code (static://200)";
+    u.status = static_cast<int>(*code);
     if (slash != std::string_view::npos) u.path = std::string(rest.substr(slash));
-    u.kind = Upstream::Kind::http;
+    return u;
+}
+
+// As oauth2-proxy: file:///dir#/path serves dir's files under /path; without a fragment, under /dir.
+UpstreamOrProblem parse_file_upstream(const std::string& text, std::string_view rest, Upstream u) {
+    const auto hash = rest.find('#');
+    u.directory = std::string(rest.substr(0, hash));
+    u.path = hash == std::string_view::npos ? u.directory : std::string(rest.substr(hash + 1));
+    if (!u.directory.starts_with('/')) return "'" + text + "' needs an absolute directory (file:///srv/www#/path)";
+    if (!u.path.starts_with('/')) return "'" + text + "': the path after # must start with /";
+    std::error_code ec;
+    if (!std::filesystem::is_directory(u.directory, ec)) return "'" + text + "': " + u.directory + " is not a directory";
+    u.kind = Upstream::Kind::file;
+    return u;
+}
+
+// host[:port] or [IPv6][:port] into `u`; the problem, or empty.
+std::string parse_authority(const std::string& text, std::string_view authority, Upstream& u) {
     std::string_view port;
     if (authority.starts_with('[')) {  // [::1]:8080
         const auto close = authority.find(']');
@@ -85,7 +69,34 @@ std::variant<Options::Upstream, std::string> parse_upstream(const std::string& t
         if (!p || *p < 1 || *p > 65535) return "'" + text + "' has a bad port";
         u.port = static_cast<std::uint16_t>(*p);
     }
+    return {};
+}
+
+// http(s)://host[:port][/path]: proxied (reverse-proxy mode).
+UpstreamOrProblem parse_http_upstream(const std::string& text, std::string_view rest, Upstream u) {
+    if (rest.find_first_of("?#") != std::string_view::npos)
+        return "'" + text + "': an upstream URL has no query or fragment";
+    const auto slash = rest.find('/');
+    if (slash != std::string_view::npos) u.path = std::string(rest.substr(slash));
+    u.kind = Upstream::Kind::http;
+    if (auto problem = parse_authority(text, rest.substr(0, slash), u); !problem.empty()) return problem;
     return u;
+}
+
+// One --upstream: static://CODE[/path], file:///dir[#/path] or http(s)://host[:port][/path] (the path is the
+// route, as in oauth2-proxy: requests under it go there, their own path unchanged). A problem instead when it is
+// none of them.
+UpstreamOrProblem parse_upstream(const std::string& text) {
+    Upstream u;
+    u.text = text;
+    const std::string_view rest = text;
+    if (rest.starts_with("static://")) return parse_static_upstream(text, rest.substr(9), std::move(u));
+    if (rest.starts_with("file://")) return parse_file_upstream(text, rest.substr(7), std::move(u));
+    if (rest.starts_with("http://")) return parse_http_upstream(text, rest.substr(7), std::move(u));
+    if (!rest.starts_with("https://")) return "'" + text + "' must be http(s)://host:port/path or static://CODE";
+    u.tls = true;
+    u.port = 443;
+    return parse_http_upstream(text, rest.substr(8), std::move(u));
 }
 
 std::string log_format(std::string_view text, std::string& into, std::span<const std::string_view> fields) {

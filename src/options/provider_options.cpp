@@ -13,22 +13,22 @@ void trim_line_end(std::string& s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
 }
 
+// Flags of one provider, given while another is chosen: refused, since they would silently do nothing.
+template <class... Fields>
+void only_for(Checks& c, bool chosen, std::string_view provider, const Fields&... fields) {
+    const std::string problem = "only applies to --provider=" + std::string(provider);
+    ((!chosen && c.given(fields) ? c.fail(fields, problem) : void()), ...);
+}
+
 void check_github_only(Checks& c, bool github, bool gitlab) {
     const auto& o = c.o;
-    auto github_only = [&](const auto& field) {
-        if (!github && c.given(field)) c.fail(field, "only applies to --provider=github");
-    };
-    github_only(o.github_org);
-    github_only(o.github_teams);
-    github_only(o.github_users);
-    github_only(o.validate_url);
-    if (!gitlab && c.given(o.gitlab_groups)) c.fail(o.gitlab_groups, "only applies to --provider=gitlab");
+    only_for(c, github, "github", o.github_org, o.github_teams, o.github_users, o.validate_url);
+    only_for(c, gitlab, "gitlab", o.gitlab_groups);
 }
 
 void check_entra(Checks& c, bool entra) {
     const auto& o = c.o;
-    for (const auto* field : {&o.azure_tenant, &o.azure_graph_url})
-        if (!entra && c.given(*field)) c.fail(*field, "only applies to --provider=azure or entra-id");
+    only_for(c, entra, "azure or entra-id", o.azure_tenant, o.azure_graph_url);
     if (entra && (o.azure_tenant.empty() || o.azure_tenant.find_first_of("/?#:") != std::string::npos))
         c.fail(o.azure_tenant, "'" + o.azure_tenant + "' is not a tenant ID or domain");
     if (entra && !parse_http_url(o.azure_graph_url))
@@ -66,13 +66,8 @@ std::optional<Options::GoogleServiceAccount> read_service_account(Checks& c) {
 // --provider=google's groups: the service account's key (checked now, so a bad file stops the start, not a login).
 void check_google(Checks& c, bool google) {
     auto& o = c.o;
-    auto google_only = [&](const auto& field) {
-        if (!google && c.given(field)) c.fail(field, "only applies to --provider=google");
-    };
-    google_only(o.google_groups);
-    google_only(o.google_admin_email);
-    google_only(o.google_service_account_json);
-    google_only(o.google_directory_url);
+    only_for(c, google, "google", o.google_groups, o.google_admin_email, o.google_service_account_json,
+             o.google_directory_url);
     if (!google) return;
     if (!parse_http_url(o.google_directory_url))
         c.fail(o.google_directory_url, "'" + o.google_directory_url + "' is not an http(s) URL");
