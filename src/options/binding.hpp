@@ -74,13 +74,15 @@ void assign_integer(Options& o, const std::vector<std::string>& values, std::vec
     using Field = std::remove_reference_t<decltype(field<Path...>(o))>;
     const auto& text = single(values);
     const auto v = parse_integer(text);
-    if (!v || *v < Min || *v > Max) {
+    const bool fits = v && *v >= Min && *v <= Max;
+    if (!fits)
         problems.push_back("'" + text + "' must be a whole number from " + std::to_string(Min) + " to " +
                            std::to_string(Max));
-        return;
-    }
-    if constexpr (std::is_integral_v<Field>) field<Path...>(o) = static_cast<Field>(*v);
-    else field<Path...>(o) = std::chrono::seconds(*v);  // a duration given in whole seconds, as oauth2-proxy's
+    // A refused value leaves the least allowed one, so that checks against other flags see a possible value and
+    // report nothing about a flag that is fine.
+    const std::int64_t value = fits ? *v : Min;
+    if constexpr (std::is_integral_v<Field>) field<Path...>(o) = static_cast<Field>(value);
+    else field<Path...>(o) = std::chrono::seconds(value);  // a duration given in whole seconds, as oauth2-proxy's
 }
 
 template <auto Parser, auto... Path>

@@ -11,9 +11,9 @@ void check_tls_files(Checks& c) {
     if (o.https_address) {
         if (o.tls_cert_file.empty()) c.fail(o.tls_cert_file, "missing (required by --https-address)");
         if (o.tls_key_file.empty()) c.fail(o.tls_key_file, "missing (required by --https-address)");
-    } else if (o.grpc_tls && (o.tls_cert_file.empty() || o.tls_key_file.empty())) {
-        c.fail(o.grpc_tls, "needs --tls-cert-file and --tls-key-file");
     }
+    if (o.grpc_tls && (o.tls_cert_file.empty() || o.tls_key_file.empty()))
+        c.fail(o.grpc_tls, "needs --tls-cert-file and --tls-key-file");
 }
 
 // The sign-in button names the provider the operator chose, unless the flag says otherwise.
