@@ -15,10 +15,9 @@ using ClientFactory = session::RedisSessionStore::ClientFactory;
 
 // A Redis URL as it stands; the URLs were checked when the options were read, so this fails only by a bug.
 Result<redis::Endpoint> parsed_endpoint(const std::string& url) {
-    std::string why;
-    auto e = redis::parse_endpoint(url, why);
-    if (!e) return failure(ErrorCode::invalid_value, "redis URL: " + why);
-    return *e;
+    auto e = redis::read_endpoint(url);
+    if (!e) return failure(ErrorCode::invalid_value, "redis URL: " + e.error().message);
+    return e;
 }
 
 // A Redis URL with the credentials --redis-username and --redis-password give.

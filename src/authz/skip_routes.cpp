@@ -39,6 +39,13 @@ Result<SkipRoutes, Errors> SkipRoutes::compile(const std::vector<std::string>& r
                 pattern = rule.substr(eq + 1);
             }
         }
+        // An empty regex matches every path: "GET=" (a template whose path came out empty) would make every GET
+        // public. Refused, as a missing value.
+        if (pattern.empty()) {
+            problems.push_back({.code = ErrorCode::invalid_value,
+                                .message = "'" + rule + "' has no path regex (an empty one would match every path)"});
+            continue;
+        }
         try {
             r.pattern = boost::regex(pattern, boost::regex::perl);
             r.folded = boost::regex(pattern, boost::regex::perl | boost::regex::icase);

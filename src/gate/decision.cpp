@@ -20,6 +20,7 @@ const char* to_string(Reason r) {
         case Reason::policy_no_rule: return "no policy rule covers this path";
         case Reason::policy_not_allowed: return "the policy rule does not admit this user";
         case Reason::route_email_domain_not_allowed: return "email domain not in the app's allowed_email_domains";
+        case Reason::route_rules_unclear: return "the auth URL names one of the app's rules twice";
         case Reason::bearer_token_invalid: return "bearer token not valid";
         case Reason::bearer_token_expired: return "bearer token expired";
         case Reason::bearer_issuer_unavailable: return "bearer token issuer's keys not loaded";
@@ -47,6 +48,7 @@ const char* metric_name(Reason r) {
         case Reason::route_group_not_allowed: return "route_group_not_allowed";
         case Reason::route_email_not_allowed: return "route_email_not_allowed";
         case Reason::route_email_domain_not_allowed: return "route_email_domain_not_allowed";
+        case Reason::route_rules_unclear: return "route_rules_unclear";
         case Reason::policy_no_rule: return "policy_no_rule";
         case Reason::policy_not_allowed: return "policy_not_allowed";
         case Reason::bearer_token_invalid: return "bearer_token_invalid";

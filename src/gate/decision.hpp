@@ -29,6 +29,7 @@ enum class Reason {
     route_group_not_allowed,         // allowed_groups on the auth URL
     route_email_not_allowed,         // allowed_emails on the auth URL
     route_email_domain_not_allowed,  // allowed_email_domains on the auth URL
+    route_rules_unclear,             // a per-app rule named twice on the auth URL
     policy_no_rule,                  // --policy-file names the host, but no rule covers this path/method
     policy_not_allowed,              // the matching --policy-file rule does not admit this user
     bearer_token_invalid,            // --skip-jwt-bearer-tokens: the token did not verify

@@ -1,5 +1,6 @@
 #include "gate/route_rules.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "text/ascii.hpp"
@@ -38,6 +39,8 @@ bool any_item(std::string_view list, Match&& match) {
 
 RouteRules route_rules_from_query(std::string_view query) {
     RouteRules r;
+    const std::string_view* seen[3] = {};  // the rules named so far
+    std::size_t seen_count = 0;
     while (!query.empty()) {
         const auto amp = query.find('&');
         const std::string_view pair = query.substr(0, amp);
@@ -45,14 +48,20 @@ RouteRules route_rules_from_query(std::string_view query) {
         const auto eq = pair.find('=');
         if (eq == std::string_view::npos) continue;
         const std::string_view key = pair.substr(0, eq), value = pair.substr(eq + 1);
-        if (key == "allowed_groups") r.allowed_groups = value;
-        else if (key == "allowed_emails") r.allowed_emails = value;
-        else if (key == "allowed_email_domains") r.allowed_email_domains = value;
+        std::string_view* rule = key == "allowed_groups"          ? &r.allowed_groups
+                                 : key == "allowed_emails"        ? &r.allowed_emails
+                                 : key == "allowed_email_domains" ? &r.allowed_email_domains
+                                                                  : nullptr;
+        if (!rule) continue;
+        if (std::find(seen, seen + seen_count, rule) != seen + seen_count) r.unclear = true;
+        else seen[seen_count++] = rule;
+        *rule = value;
     }
     return r;
 }
 
 Reason check_route_rules(const RouteRules& rules, const session::Session& s) {
+    if (rules.unclear) return Reason::route_rules_unclear;
     if (!rules.allowed_groups.empty() && !any_item(rules.allowed_groups, [&](std::string_view g) {
             for (const auto& mine : s.groups)
                 if (mine == g) return true;

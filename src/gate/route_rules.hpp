@@ -14,8 +14,14 @@ struct RouteRules {
     std::string_view allowed_groups;
     std::string_view allowed_emails;
     std::string_view allowed_email_domains;
+    // A kind named twice: refused (Reason::route_rules_unclear). Which list counts would depend on the reader
+    // (oauth2-proxy reads the first, a later reader the last), and a proxy that appends to the query would
+    // decide it. An empty list is no rule, as in oauth2-proxy.
+    bool unclear = false;
 
-    bool empty() const { return allowed_groups.empty() && allowed_emails.empty() && allowed_email_domains.empty(); }
+    bool empty() const {
+        return !unclear && allowed_groups.empty() && allowed_emails.empty() && allowed_email_domains.empty();
+    }
 };
 
 // Reads the three keys from a query string (without '?'). Views into `query`; allocates nothing.

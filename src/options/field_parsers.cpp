@@ -124,6 +124,7 @@ std::string optional_http_url(std::string_view text, std::string& into) {
 
 std::string cookie_name(std::string_view text, std::string& into) {
     into = std::string(text);
+    if (text.empty()) return "must not be empty (no session cookie could be set or read)";
     for (char c : text)
         if (static_cast<unsigned char>(c) <= ' ' || std::string_view("()<>@,;:\\\"/[]?={}").find(c) != std::string_view::npos)
             return quoted(text) + " is not a valid cookie name";

@@ -15,10 +15,8 @@ std::string url_for_message(std::string_view url) {
 
 template <class Field>
 void check_urls(Checks& c, const Field& field, const std::vector<std::string>& urls) {
-    for (const auto& url : urls) {
-        std::string why;
-        if (!redis::parse_endpoint(url, why)) c.fail(field, "'" + url_for_message(url) + "' " + why);
-    }
+    for (const auto& url : urls)
+        if (const auto e = redis::read_endpoint(url); !e) c.fail(field, "'" + url_for_message(url) + "' " + e.error().message);
 }
 
 }  // namespace

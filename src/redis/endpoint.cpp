@@ -55,6 +55,13 @@ std::string Endpoint::address() const {
     return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
+Result<Endpoint> read_endpoint(std::string_view url) {
+    std::string why;
+    auto e = parse_endpoint(url, why);
+    if (!e) return failure(ErrorCode::invalid_value, std::move(why));
+    return *std::move(e);
+}
+
 std::optional<Endpoint> parse_endpoint(std::string_view url, std::string& error) {
     Endpoint e;
     if (url.starts_with("redis://")) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "result/result.hpp"
+
 namespace gh::redis {
 
 struct Endpoint {
@@ -19,7 +21,9 @@ struct Endpoint {
     std::string address() const;  // host:port, IPv6 in brackets, for logs and cluster node names
 };
 
-// nullopt and `error` set when `url` is not a Redis URL. The password is never part of `error`.
+// The endpoint a redis:// or rediss:// URL names, or why it names none (the password never in the message).
+Result<Endpoint> read_endpoint(std::string_view url);
+// The same as an optional, `error` set when it fails (for tests).
 std::optional<Endpoint> parse_endpoint(std::string_view url, std::string& error);
 
 }  // namespace gh::redis

@@ -65,3 +65,25 @@ describe('two apps, two users, two ways to say who may enter', () => {
     assert.equal(await status('alice', 'app2'), 200);
   });
 });
+
+// A per-app rule named twice on the auth-url (a template that appends): which list counts would depend on the
+// reader, so through real nginx both users are refused, with the reason in the log.
+describe('an auth-url that names allowed_groups twice', () => {
+  let stack;
+  const users = {};
+  before(async () => {
+    stack = await startSsoStack({ authQueries: { app1: '?allowed_groups=/platform-team&allowed_groups=/dev' } });
+    for (const name of ['alice', 'bob']) {
+      users[name] = new Browser({ ca: stack.certs.ca });
+      await login(users[name], `${stack.base('auth')}/oauth2/start?rd=/`, name);
+    }
+  });
+  after(async () => { await stack?.stop(); });
+
+  test('is refused for everyone through nginx, never read as one of the lists', async () => {
+    assert.equal((await users.bob.get(`${stack.base('app1')}/`)).status, 403);
+    assert.equal((await users.alice.get(`${stack.base('app1')}/`)).status, 403);
+    await stack.gatehouse.waitForOutput(/status=403 reason="the auth URL names one of the app's rules twice"/);
+    assert.equal((await users.bob.get(`${stack.base('app2')}/`)).status, 200, 'an app without the rule is unaffected');
+  });
+});

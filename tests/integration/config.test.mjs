@@ -26,6 +26,17 @@ describe('configuration', () => {
     assert.equal(output, 'gatehouse: --cookie-secret: must be 16, 24 or 32 bytes, raw or base64 (got 8 characters)\n');
   });
 
+  test('a skip route with a method and no regex (it would make every such request public) exits 2, from every source', async () => {
+    const base = ['--oidc-issuer-url=https://idp', '--client-id=a', '--client-secret=b',
+      `--cookie-secret=${cookieSecret}`, '--email-domain=*', `--http-address=127.0.0.1:${await freePort()}`];
+    const flag = await runGatehouse([...base, '--skip-auth-route=GET=']);
+    assert.equal(flag.code, 2);
+    assert.equal(flag.output, "gatehouse: --skip-auth-route: 'GET=' has no path regex (an empty one would match every path)\n");
+    const env = await runGatehouse(base, { OAUTH2_PROXY_SKIP_AUTH_ROUTES: 'GET=' });
+    assert.equal(env.code, 2);
+    assert.match(env.output, /^gatehouse: OAUTH2_PROXY_SKIP_AUTH_ROUTES: 'GET=' has no path regex/);
+  });
+
   test('a bad flag and bad policy, htpasswd and emails files are all reported at once, one line each, exit 2', async () => {
     const dir = tempDir('bad-files');
     const policy = path.join(dir, 'policy.yaml');

@@ -83,6 +83,11 @@ TEST(FlagTable, ABadNumberDoesNotMakeAnotherFlagLookWrong) {
               (std::vector<std::string>{"--max-header-bytes: 'x' must be a whole number from 1024 to 1048576"}));
 }
 
+TEST(FlagTable, AnEmptyCookieNameIsRefused) {
+    EXPECT_EQ(errors_of({"--cookie-name="}),
+              (std::vector<std::string>{"--cookie-name: must not be empty (no session cookie could be set or read)"}));
+}
+
 TEST(FlagTable, GrpcTlsWithoutFilesIsReportedBesideHttpsWithoutFiles) {
     EXPECT_EQ(errors_of({"--grpc-tls", "--https-address=127.0.0.1:8443"}),
               (std::vector<std::string>{"--tls-cert-file: missing (required by --https-address)",

@@ -53,3 +53,13 @@ TEST(RouteRules, EveryKindGivenMustPass) {
          {"allowed_groups=/ops&allowed_emails=alice@example.com", Reason::route_group_not_allowed},
          {"allowed_groups=&allowed_emails=", Reason::allowed}});
 }
+
+// Which of two lists counts would depend on the reader (oauth2-proxy reads the first), and a proxy that appends
+// to the auth URL's query would choose it: a rule named twice is refused.
+TEST(RouteRules, ARuleNamedTwiceIsRefused) {
+    run({{"allowed_groups=/ops&allowed_groups=/dev", Reason::route_rules_unclear},
+         {"allowed_groups=/dev&allowed_groups=", Reason::route_rules_unclear},
+         {"allowed_emails=bob@example.com&x=1&allowed_emails=alice@example.com", Reason::route_rules_unclear},
+         {"allowed_email_domains=example.com&allowed_email_domains=example.com", Reason::route_rules_unclear},
+         {"allowed_groups=/dev&allowed_emails=alice@example.com&allowed_email_domains=example.com", Reason::allowed}});
+}

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_options.hpp"
+
 #include "authz/path_normalize.hpp"
 
 using gh::authz::normalize_path;
@@ -99,4 +101,17 @@ TEST(SkipRoutes, AGroupedRegexIsAPathRegexWhateverItHolds) {
     EXPECT_TRUE(r.matches("POST", "/q=GET=1"));
     EXPECT_TRUE(r.matches("GET", "/a!=x")) << "a plain regex, not negated";
     EXPECT_FALSE(r.matches("GET", "/other"));
+}
+
+// An empty regex matches every path: "GET=" (a templated path that came out empty) would make every GET public.
+TEST(SkipRoutes, AMethodRuleWithoutARegexIsRefused) {
+    for (const char* rule : {"GET=", "POST!=", "!="}) {
+        const auto compiled = gh::authz::SkipRoutes::compile({rule}, false);
+        ASSERT_FALSE(compiled) << rule;
+        EXPECT_NE(compiled.error().front().message.find("has no path regex"), std::string::npos) << rule;
+    }
+    const auto out = gh::options::parse_options(gh::test::base_args({"--skip-auth-route=GET="}), {},
+                                                gh::test::files({}));
+    EXPECT_EQ(out.errors, (std::vector<std::string>{
+                              "--skip-auth-route: 'GET=' has no path regex (an empty one would match every path)"}));
 }
