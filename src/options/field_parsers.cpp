@@ -262,6 +262,8 @@ std::string add_cookie_secret(std::string_view item, std::vector<Secret>& into) 
 }
 
 std::string add_path_regex(std::string_view item, std::vector<std::string>& into) {
+    // Grouped, an empty regex would still match every path: refused as SkipRoutes refuses "GET=".
+    if (item.empty()) return "'' has no path regex (an empty one would match every path)";
     const std::string grouped = "(?:" + std::string(item) + ")";
     if (const auto compiled = authz::SkipRoutes::compile({grouped}, false); !compiled) {
         std::string why = describe(compiled.error().front());

@@ -51,8 +51,12 @@ void check_access(Checks& c) {
 }
 
 gate::Config gate_config(const Options& o) {
-    return {o.email_domains,      o.allowed_groups, o.skip_auth_routes, o.skip_auth_preflight,
-            o.api_routes,         o.bearer_token_login_fallback};
+    return {.email_domains = o.email_domains,
+            .allowed_groups = o.allowed_groups,
+            .skip_auth_routes = o.skip_auth_routes,
+            .skip_auth_preflight = o.skip_auth_preflight,
+            .api_routes = o.api_routes,
+            .bearer_token_login_fallback = o.bearer_token_login_fallback};
 }
 
 }  // namespace gh::options
