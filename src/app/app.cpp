@@ -52,6 +52,9 @@ Result<WatchedFiles, Errors> read_files(const options::Options& o) {
                                    .banner = o.banner,
                                    .footer = o.footer,
                                    .custom_templates_dir = o.custom_templates_dir,
+                                   .custom_sign_in_logo = o.custom_sign_in_logo,
+                                   .show_debug_on_error = o.show_debug_on_error,
+                                   .proxy_prefix = o.proxy_prefix,
                                    .version = kVersion});
         !loaded)
         problems.push_back(loaded.error());
