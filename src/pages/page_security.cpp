@@ -21,7 +21,7 @@ std::string content_security_policy(const PagePolicy& p) {
     csp += "; img-src data:";
     if (!p.img_origin.empty()) (csp += ' ') += p.img_origin;
     csp += "; frame-ancestors 'none'; form-action 'self'";
-    if (!p.form_origin.empty()) (csp += ' ') += p.form_origin;
+    if (!p.form_origins.empty()) (csp += ' ') += p.form_origins;
     csp += "; base-uri 'none'";
     return csp;
 }

@@ -28,6 +28,20 @@ struct Loaded {
     SignInLogo logo;
 };
 
+// Set by follow_login_endpoint() before any I/O thread runs, then only called.
+std::function<std::string()>& login_endpoint() {
+    static std::function<std::string()> f;
+    return f;
+}
+
+// "a b" of the distinct, non-empty origins.
+std::string origins(std::initializer_list<std::string> list) {
+    std::string out;
+    for (const auto& o : list)
+        if (!o.empty() && (" " + out + " ").find(" " + o + " ") == std::string::npos) (out += out.empty() ? "" : " ") += o;
+    return out;
+}
+
 // Gatehouse's own templates, parsed on first use: the base every load() starts from.
 const tree::Templates& built_in_templates() {
     static const tree::Templates set = [] {
@@ -202,7 +216,7 @@ void write_error_page(http::Response& res, const ErrorPage& page) {
     res.status(page.status);
     // oauth2-proxy's error.html has a "Go back" form whose action is the redirect.
     const std::string form_origin = origin_of(redirect);
-    write_security_headers(res, {.inline_code = r.hashes, .form_origin = form_origin});
+    write_security_headers(res, {.inline_code = r.hashes, .form_origins = form_origin});
     for (const auto& c : page.set_cookies) res.header("Set-Cookie", c);
     res.finish(r.html, "text/html; charset=utf-8");
 }
@@ -213,7 +227,8 @@ void write_sign_in_page(http::Response& res, std::string_view start_url, int sta
     values["SignInURL"] = std::string(start_url);
     values["StatusCode"] = status;
     values["CustomLogin"] = form != nullptr;
-    values["Redirect"] = rd_in(start_url);
+    const std::string redirect = rd_in(start_url);
+    values["Redirect"] = redirect;
     values["LogoData"] = Html{l->logo.html};
     if (form) {
         values["PasswordForm"] = Html{password_form_html(*form)};
@@ -227,10 +242,15 @@ void write_sign_in_page(http::Response& res, std::string_view start_url, int sta
                                              : banner};
     const Rendered r = render(*l, kSignIn, std::move(values), form ? form->action : std::string_view{},
                               form ? form->csrf : std::string_view{});
+    // A form to /start is redirected to the IdP and, with a session there already, on to the callback and
+    // the redirect: form-action must allow each hop.
+    const auto& idp = login_endpoint();
+    const std::string form_origins = origins({idp ? origin_of(idp()) : std::string{}, origin_of(redirect),
+                                              form ? std::string(form->redirect_origin) : std::string{}});
     res.status(status);
     write_security_headers(res, {.inline_code = r.hashes,
                                  .img_origin = l->logo.img_origin,
-                                 .form_origin = form ? form->redirect_origin : std::string_view{},
+                                 .form_origins = form_origins,
                                  .same_origin_referrer = form != nullptr});
     if (form && !form->set_cookie.empty()) res.header("Set-Cookie", form->set_cookie);
     res.finish(r.html, "text/html; charset=utf-8");
@@ -245,6 +265,10 @@ void write_signed_out_page(http::Response& res, std::string_view sign_in_url) {
     res.status(200);
     write_security_headers(res, {.inline_code = r.hashes});
     res.finish(r.html, "text/html; charset=utf-8");
+}
+
+void follow_login_endpoint(std::function<std::string()> authorization_endpoint) {
+    login_endpoint() = std::move(authorization_endpoint);
 }
 
 void write_static_asset(http::Response& res, std::string_view name) {

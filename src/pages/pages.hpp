@@ -3,6 +3,7 @@
 // Go templates (template_parser.hpp), built in; --custom-templates-dir replaces any of sign_in.html, error.html,
 // signed_out.html (oauth2-proxy's names for the first two), with oauth2-proxy's data names. Headers keep every
 // page out of frames and caches; the CSP allows only the page's own inline code (by hash) and our stylesheets.
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -67,6 +68,11 @@ void write_sign_in_page(http::Response& res, std::string_view start_url, int sta
                         const PasswordForm* form = nullptr);
 
 void write_signed_out_page(http::Response& res, std::string_view sign_in_url);
+
+// Where <proxy-prefix>/start sends the browser: the IdP's authorization endpoint, asked on every sign-in page
+// (discovery may change it). A sign-in form that submits to /start is redirected there, and browsers check each
+// redirect of a form against the page's CSP form-action. Set once before the I/O threads start.
+void follow_login_endpoint(std::function<std::string()> authorization_endpoint);
 
 // <proxy-prefix>/static/<name>: the stylesheets oauth2-proxy's templates link (static_assets.hpp), cached long;
 // 404 for any other name.

@@ -269,3 +269,14 @@ TEST(Pages, StaticStylesheetsAreServedAndCachedOthersAreNotFound) {
     pages::write_static_asset(res2, "../pages.cpp");
     EXPECT_NE(other.find("HTTP/1.1 404"), std::string::npos);
 }
+
+TEST(Pages, SignInFormsMayBeRedirectedToTheIdpAndOnToTheRedirect) {
+    pages::configure({});
+    pages::follow_login_endpoint([] { return std::string("https://idp.example.com:8443/realms/x/auth"); });
+    const auto html = sign_in("/oauth2/start?rd=https%3A%2F%2Fapp.example.com%2Fpath");
+    pages::follow_login_endpoint({});
+    EXPECT_NE(header_value(html, "Content-Security-Policy")
+                  .find("; form-action 'self' https://idp.example.com:8443 https://app.example.com;"),
+              std::string::npos)
+        << header_value(html, "Content-Security-Policy");
+}
