@@ -143,6 +143,8 @@ void ContextualWriter::text(std::string_view trusted) {
 }
 
 std::string ContextualWriter::attribute_value_text(const Value& v) const {
+    // srcdoc is a whole document once its character references are decoded: no value belongs there.
+    if (attr_ == "srcdoc") return "ZgotmplZ";
     const std::string s = to_text(v);
     switch (kind_) {
         case AttrKind::url:

@@ -78,6 +78,14 @@ TEST(HtmlEscaping, HtmlTypedValuesAreInsertedAsTheyAre) {
     EXPECT_EQ(render("{{.F}}{{.U}}\">", {{"F", Html{"<a href=\""}}, {"U", "javascript:x"}}), "<a href=\"#ZgotmplZ\">");
 }
 
+TEST(HtmlEscaping, NoValueInAnIframesSrcdocOrAsAnEventHandlersName) {
+    EXPECT_EQ(render("<iframe srcdoc=\"{{.X}}\"></iframe>", {{"X", "<script>alert(1)</script>"}}),
+              "<iframe srcdoc=\"ZgotmplZ\"></iframe>");
+    EXPECT_EQ(render("<p {{.A}}=\"x\">", {{"A", "onclick"}}), "<p ZgotmplZ=\"x\">");
+    EXPECT_EQ(render("<p {{.A}}=\"x\">", {{"A", "title"}}), "<p title=\"x\">");
+    EXPECT_EQ(render("<{{.T}}>", {{"T", "script"}}), "< script>");
+}
+
 TEST(HtmlEscaping, CommentsDropValues) {
     EXPECT_EQ(render("<!-- {{.X}} --><p>{{.X}}</p>", {{"X", "v"}}), "<!--  --><p>v</p>");
 }
