@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "pages/html_context.hpp"
+#include "pages/sign_in_logo.hpp"
 
 using namespace gh;
 
@@ -236,6 +237,13 @@ TEST(Pages, ABadLogoIsAConfigurationErrorNamingTheFlag) {
     EXPECT_EQ(refused("/etc/hostname"), "--custom-sign-in-logo: unknown extension \"\" of /etc/hostname, supported "
                                         "extensions are .svg, .jpg, .jpeg and .png");
     EXPECT_EQ(refused("http://cdn.example.com/logo.png"), "--custom-sign-in-logo: a logo URL must start with https://");
+    TempDir dir("gatehouse-big-logo");
+    std::ofstream(dir.path / "big.png", std::ios::binary) << std::string(pages::kMaxLogoBytes + 1, 'x');
+    EXPECT_EQ(refused((dir.path / "big.png").string()),
+              "--custom-sign-in-logo: " + (dir.path / "big.png").string() + " is larger than 256 KiB");
+    std::ofstream(dir.path / "fake.svg") << "<html>not an image</html>";
+    EXPECT_EQ(refused((dir.path / "fake.svg").string()),
+              "--custom-sign-in-logo: " + (dir.path / "fake.svg").string() + " holds no <svg> element");
 }
 
 TEST(Pages, ATemplateThatDoesNotParseNamesItsFileAndLine) {
