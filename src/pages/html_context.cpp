@@ -249,7 +249,7 @@ void ContextualWriter::end_value(std::size_t end) {
         hashes_.styles.insert(csp_sha256(decoded_attribute(written)));
         hashes_.style_attributes = true;
     }
-    attributes_.emplace_back(attr_, std::string(written));
+    attributes_.emplace_back(attr_, decoded_attribute(written));
     kind_ = AttrKind::plain;
 }
 

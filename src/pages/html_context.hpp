@@ -25,7 +25,7 @@ struct InlineHashes {
 
 struct StartTag {
     std::string_view name;                                   // lower case
-    const std::vector<std::pair<std::string, std::string>>& attributes;  // lower-case names, values as written
+    const std::vector<std::pair<std::string, std::string>>& attributes;  // lower-case names, decoded values
 };
 
 class ContextualWriter {

@@ -2,6 +2,8 @@
 // Go template syntax to a tree (template_tree.hpp): define, template, block, if / else if / else, range, with,
 // break, continue, pipelines with variables and the functions of template_functions.hpp. Anything else is a parse
 // error naming its line, so a template that Gatehouse would render differently from Go stops the start instead.
+// Written by hand because no library among Debian's packages renders Go templates, and oauth2-proxy's users bring
+// theirs in Go's syntax.
 #include <string>
 #include <string_view>
 
