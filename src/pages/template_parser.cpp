@@ -16,10 +16,14 @@ using tree::Node;
 
 Failure<Error> fail(int line, std::string reason) { return failure(ErrorCode::malformed, std::move(reason), line); }
 
+// Deeper nesting than any page needs is refused, so that parsing cannot exhaust the stack.
+constexpr int kMaxNesting = 100;
+
 // Parses one action's tokens into a pipeline.
 class PipelineParser {
 public:
-    PipelineParser(const std::vector<Token>& t, std::size_t start, int line) : t_(t), i_(start), line_(line) {}
+    PipelineParser(const std::vector<Token>& t, std::size_t start, int line, int depth = 0)
+        : t_(t), i_(start), line_(line), depth_(depth) {}
 
     Result<tree::Pipeline> pipeline(bool allow_declaration, bool in_parens) {
         tree::Pipeline p;
@@ -113,7 +117,8 @@ private:
                 }
                 return op;
             case K::open: {
-                PipelineParser inner(t_, i_, line_);
+                if (depth_ >= kMaxNesting) return fail(line_, "parentheses nested too deeply");
+                PipelineParser inner(t_, i_, line_, depth_ + 1);
                 auto sub = inner.pipeline(false, true);
                 if (!sub) return failure(sub.error());
                 i_ = inner.position();
@@ -132,6 +137,7 @@ private:
     const std::vector<Token>& t_;
     std::size_t i_;
     int line_;
+    int depth_;
 };
 
 class Parser {
@@ -163,6 +169,11 @@ private:
     Result<tree::List> list(bool top) {
         tree::List out;
         end_ = End::none;
+        if (++nesting_ > kMaxNesting) return fail(i_ < p_.size() ? p_[i_].line : last_line_, "actions nested too deeply");
+        struct Leave {
+            int& n;
+            ~Leave() { --n; }
+        } leave{nesting_};
         while (i_ < p_.size()) {
             const Piece& piece = p_[i_++];
             if (!piece.is_action) {
@@ -288,6 +299,7 @@ private:
     int end_line_ = 0;
     int loops_ = 0;
     int last_line_;
+    int nesting_ = 0;
 };
 
 bool calls_known(const tree::List& list, const tree::Templates& all, std::string& missing, int& line) {

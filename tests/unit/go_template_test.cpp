@@ -134,6 +134,16 @@ TEST(GoTemplate, ParseErrorsNameTheLine) {
     EXPECT_EQ(parse_error("{{define \"x\"}}{{define \"y\"}}{{end}}{{end}}"), "line 1: define inside another action");
 }
 
+TEST(GoTemplate, NestingDeeperThanAPageNeedsIsAParseError) {
+    std::string ifs, ends, parens = "{{" + std::string(150, '(') + "1" + std::string(150, ')') + "}}";
+    for (int i = 0; i < 150; ++i) {
+        ifs += "{{if 1}}";
+        ends += "{{end}}";
+    }
+    EXPECT_EQ(parse_error(ifs + ends), "line 1: actions nested too deeply");
+    EXPECT_EQ(parse_error(parens), "line 1: parentheses nested too deeply");
+}
+
 TEST(GoTemplate, ATemplateCallingItselfStopsInsteadOfOverflowing) {
     EXPECT_EQ(render("{{define \"loop\"}}x{{template \"loop\"}}{{end}}{{template \"loop\"}}"), "RENDER FAILED");
 }

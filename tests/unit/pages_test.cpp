@@ -7,6 +7,8 @@
 
 #include "pages/html_context.hpp"
 #include "pages/sign_in_logo.hpp"
+#include "pages/template_parser.hpp"
+#include "pages/template_renderer.hpp"
 
 using namespace gh;
 
@@ -287,4 +289,27 @@ TEST(Pages, SignInFormsMayBeRedirectedToTheIdpAndOnToTheRedirect) {
                   .find("; form-action 'self' https://idp.example.com:8443 https://app.example.com;"),
               std::string::npos)
         << header_value(html, "Content-Security-Policy");
+}
+
+TEST(Pages, EveryPrefixOfOAuth2ProxysTemplatesParsesOrFailsWithALine) {
+    const auto fixtures = fixture_templates();
+    ASSERT_FALSE(fixtures.empty()) << "oauth2-proxy's templates are missing (../shared/fixtures/oauth2-proxy)";
+    for (const char* name : {"sign_in.html", "error.html"}) {
+        std::ifstream in(fixtures / name);
+        const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+        int parsed = 0;
+        for (std::size_t n = 0; n <= text.size(); ++n) {
+            pages::tree::Templates set;
+            const auto r = pages::parse_template(name, std::string_view(text).substr(0, n), set);
+            if (!r) {
+                EXPECT_GT(r.error().line, 0) << name << " cut at " << n << ": " << r.error().message;
+                continue;
+            }
+            ++parsed;
+            std::string out;
+            pages::ContextualWriter writer(out);
+            EXPECT_TRUE(pages::render_template(set, name, pages::Value(pages::ValueMap{{"StatusCode", 401}}), writer));
+        }
+        EXPECT_GT(parsed, 0) << name;  // at least the whole file
+    }
 }
