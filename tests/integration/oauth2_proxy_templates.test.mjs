@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { startSsoStack } from './lib/sso_stack.mjs';
-import { repoRoot, tempDir, registerSecret, runGatehouse, buildDir } from './lib/processes.mjs';
+import { repoRoot, tempDir, registerSecret, runGatehouse, buildDir, startGatehouse } from './lib/processes.mjs';
 import { httpGet } from './lib/client.mjs';
 import { users } from './lib/idp.mjs';
 import { chromiumMissing, launchChromium } from './lib/chromium.mjs';
@@ -38,6 +38,26 @@ describe('oauth2-proxy templates: start-up and plain HTTP', () => {
       '--cookie-secret=q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=', '--email-domain=*', `--custom-templates-dir=${dir}`]);
     assert.equal(code, 2, output);
     assert.match(output, new RegExp(`--custom-templates-dir: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: line ${line}: function "nosuch" not defined`));
+  });
+
+  test('--show-debug-on-error: oauth2-proxy\'s error page shows what went wrong instead of the general message', async () => {
+    const flags = [`--custom-templates-dir=${templatesDir()}`];
+    const plain = await startGatehouse(flags);
+    const debug = await startGatehouse([...flags, '--show-debug-on-error']);
+    try {
+      const target = '/oauth2/callback?code=forged&state=forged-state';
+      const general = await httpGet(plain.port, target, { Host: 'auth.example.com' });
+      const detailed = await httpGet(debug.port, target, { Host: 'auth.example.com' });
+      assert.equal(general.status, 403);
+      assert.equal(detailed.status, 403);
+      const message = (r) => r.body.match(/<div class="content">\s*([^<]*?)\s*<\/div>/)[1];
+      assert.match(message(general), /expired or was opened in another browser/);
+      assert.match(message(detailed), /^CSRF cookie missing, expired or invalid$/);
+      assert.match(detailed.body, /<div class="status-code">403<\/div>/);
+    } finally {
+      await plain.stop();
+      await debug.stop();
+    }
   });
 
   test('a logo file that cannot be read stops the start naming --custom-sign-in-logo', async () => {
