@@ -12,8 +12,12 @@
 namespace gh::pages {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+char lower(char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
 
 std::string lowered(std::string_view s) {
     std::string out(s);
@@ -22,9 +26,9 @@ std::string lowered(std::string_view s) {
 }
 
 bool is_url_attribute(std::string_view name) {
-    static constexpr std::array kNames{"action", "archive", "background", "cite", "classid", "codebase", "data",
-                                       "formaction", "href", "icon", "longdesc", "manifest", "poster", "profile",
-                                       "src", "srcset", "usemap", "xmlns"};
+    static constexpr std::array kNames{"action", "archive",    "background", "cite",   "classid",  "codebase",
+                                       "data",   "formaction", "href",       "icon",   "longdesc", "manifest",
+                                       "poster", "profile",    "src",        "srcset", "usemap",   "xmlns"};
     if (std::find(kNames.begin(), kNames.end(), name) != kNames.end()) return true;
     // As Go: an attribute whose name says it holds an address is treated as one (data-url, hx-src …).
     return name.find("url") != std::string_view::npos || name.find("uri") != std::string_view::npos ||
@@ -37,8 +41,13 @@ bool is_raw_text_element(std::string_view tag) {
 
 // The attribute value as the browser reads it: the few character references pages write.
 std::string decoded_attribute(std::string_view s) {
-    static constexpr std::array<std::pair<std::string_view, char>, 7> kRefs{
-        {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#34;", '"'}, {"&#39;", '\''}, {"&#43;", '+'}}};
+    static constexpr std::array<std::pair<std::string_view, char>, 7> kRefs{{{"&amp;", '&'},
+                                                                             {"&lt;", '<'},
+                                                                             {"&gt;", '>'},
+                                                                             {"&quot;", '"'},
+                                                                             {"&#34;", '"'},
+                                                                             {"&#39;", '\''},
+                                                                             {"&#43;", '+'}}};
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
         bool replaced = false;
@@ -151,9 +160,12 @@ std::string ContextualWriter::attribute_value_text(const Value& v) const {
             if (url_part_ == UrlPart::none) return normalize_url(filter_url(s));
             if (url_part_ == UrlPart::pre_query) return normalize_url(s);
             return query_escape(s);
-        case AttrKind::js: return js_quote_ ? js_string_escape(s) : json_literal(v);
-        case AttrKind::css: return filter_css(s);
-        case AttrKind::plain: return s;
+        case AttrKind::js:
+            return js_quote_ ? js_string_escape(s) : json_literal(v);
+        case AttrKind::css:
+            return filter_css(s);
+        case AttrKind::plain:
+            return s;
     }
     return s;
 }
@@ -171,11 +183,16 @@ void ContextualWriter::value(const Value& v) {
             }
             escaped = html_escape(to_text(v));
             break;
-        case State::lt: escaped = " " + html_escape(to_text(v)); break;  // "< x" is text: a value names no tag
+        case State::lt:
+            escaped = " " + html_escape(to_text(v));
+            break;  // "< x" is text: a value names no tag
         case State::comment:
-        case State::declaration: return;  // Go drops values in comments
+        case State::declaration:
+            return;  // Go drops values in comments
         case State::tag_name:
-        case State::end_tag: escaped = safe_name(to_text(v)) ? to_text(v) : "ZgotmplZ"; break;
+        case State::end_tag:
+            escaped = safe_name(to_text(v)) ? to_text(v) : "ZgotmplZ";
+            break;
         case State::in_tag:
         case State::attr_name:
         case State::after_attr_name: {
@@ -197,9 +214,12 @@ void ContextualWriter::value(const Value& v) {
             break;
         }
         case State::raw:
-            if (tag_ == "script") escaped = js_quote_ ? js_string_escape(to_text(v)) : json_literal(v);
-            else if (tag_ == "style") escaped = filter_css(to_text(v));
-            else escaped = html_escape(to_text(v));
+            if (tag_ == "script")
+                escaped = js_quote_ ? js_string_escape(to_text(v)) : json_literal(v);
+            else if (tag_ == "style")
+                escaped = filter_css(to_text(v));
+            else
+                escaped = html_escape(to_text(v));
             break;
     }
     text(escaped);
@@ -216,21 +236,27 @@ void ContextualWriter::js_step(char c) {
         return;
     }
     if (js_quote_) {
-        if (js_escaped_) js_escaped_ = false;
-        else if (c == '\\') js_escaped_ = true;
-        else if (c == js_quote_) js_quote_ = 0;
+        if (js_escaped_)
+            js_escaped_ = false;
+        else if (c == '\\')
+            js_escaped_ = true;
+        else if (c == js_quote_)
+            js_quote_ = 0;
         return;
     }
-    if (c == '"' || c == '\'' || c == '`') js_quote_ = c;
-    else if (c == '/' && prev == '/') js_comment_ = 1;
-    else if (c == '*' && prev == '/') js_comment_ = 2;
+    if (c == '"' || c == '\'' || c == '`')
+        js_quote_ = c;
+    else if (c == '/' && prev == '/')
+        js_comment_ = 1;
+    else if (c == '*' && prev == '/')
+        js_comment_ = 2;
 }
 
 void ContextualWriter::begin_value(std::size_t start) {
     value_start_ = start;
     value_from_template_ = from_template_;
-    kind_ = attr_.starts_with("on") ? AttrKind::js
-            : attr_ == "style"      ? AttrKind::css
+    kind_ = attr_.starts_with("on")   ? AttrKind::js
+            : attr_ == "style"        ? AttrKind::css
             : is_url_attribute(attr_) ? AttrKind::url
                                       : AttrKind::plain;
     url_part_ = UrlPart::none;
@@ -301,31 +327,41 @@ void ContextualWriter::step(char c) {
             }
             return;
         case State::tag_name:
-            if (is_space(c) || c == '/') state_ = end_tag_ ? State::end_tag : State::in_tag;
-            else if (c == '>') close_start_tag();
-            else tag_ += lower(c);
+            if (is_space(c) || c == '/')
+                state_ = end_tag_ ? State::end_tag : State::in_tag;
+            else if (c == '>')
+                close_start_tag();
+            else
+                tag_ += lower(c);
             return;
         case State::end_tag:
             if (c == '>') state_ = State::text;
             return;
         case State::in_tag:
-            if (c == '>') close_start_tag();
+            if (c == '>')
+                close_start_tag();
             else if (!is_space(c) && c != '/') {
                 attr_.assign(1, lower(c));
                 state_ = State::attr_name;
             }
             return;
         case State::attr_name:
-            if (is_space(c)) state_ = State::after_attr_name;
-            else if (c == '=') state_ = State::before_value;
+            if (is_space(c))
+                state_ = State::after_attr_name;
+            else if (c == '=')
+                state_ = State::before_value;
             else if (c == '>' || c == '/') {
                 attributes_.emplace_back(attr_, "");
-                if (c == '>') close_start_tag();
-                else state_ = State::in_tag;
-            } else attr_ += lower(c);
+                if (c == '>')
+                    close_start_tag();
+                else
+                    state_ = State::in_tag;
+            } else
+                attr_ += lower(c);
             return;
         case State::after_attr_name:
-            if (c == '=') state_ = State::before_value;
+            if (c == '=')
+                state_ = State::before_value;
             else if (c == '>') {
                 attributes_.emplace_back(attr_, "");
                 close_start_tag();
@@ -353,13 +389,17 @@ void ContextualWriter::step(char c) {
         case State::attr_value:
             if (quote_ ? c == quote_ : (is_space(c) || c == '>')) {
                 end_value(out_.size() - 1);
-                if (!quote_ && c == '>') close_start_tag();
-                else state_ = State::in_tag;
+                if (!quote_ && c == '>')
+                    close_start_tag();
+                else
+                    state_ = State::in_tag;
                 return;
             }
             if (kind_ == AttrKind::url) {
-                if (c == '?' || c == '#') url_part_ = UrlPart::query;
-                else if (url_part_ == UrlPart::none) url_part_ = UrlPart::pre_query;
+                if (c == '?' || c == '#')
+                    url_part_ = UrlPart::query;
+                else if (url_part_ == UrlPart::none)
+                    url_part_ = UrlPart::pre_query;
             } else if (kind_ == AttrKind::js) {
                 js_step(c);
             }
@@ -368,20 +408,26 @@ void ContextualWriter::step(char c) {
             if (c == '>' && out_.ends_with("-->")) state_ = State::text;
             return;
         case State::declaration:
-            if (c == '-' && out_.ends_with("<!--")) state_ = State::comment;
-            else if (c == '>') state_ = State::text;
+            if (c == '-' && out_.ends_with("<!--"))
+                state_ = State::comment;
+            else if (c == '>')
+                state_ = State::text;
             return;
         case State::raw:
             if (ends_raw_text(c)) {
                 const std::size_t end = out_.size() - tag_.size() - 3;
                 const std::string_view body = std::string_view(out_).substr(raw_start_, end - raw_start_);
                 if (raw_from_template_ && from_template_) {
-                    if (tag_ == "script") hashes_.scripts.insert(csp_sha256(body));
-                    else if (tag_ == "style") hashes_.styles.insert(csp_sha256(body));
+                    if (tag_ == "script")
+                        hashes_.scripts.insert(csp_sha256(body));
+                    else if (tag_ == "style")
+                        hashes_.styles.insert(csp_sha256(body));
                 }
                 end_tag_ = true;
-                if (c == '>') state_ = State::text;
-                else state_ = State::end_tag;
+                if (c == '>')
+                    state_ = State::text;
+                else
+                    state_ = State::end_tag;
                 return;
             }
             if (tag_ == "script") js_step(c);

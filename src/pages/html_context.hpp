@@ -24,7 +24,7 @@ struct InlineHashes {
 };
 
 struct StartTag {
-    std::string_view name;                                   // lower case
+    std::string_view name;                                               // lower case
     const std::vector<std::pair<std::string, std::string>>& attributes;  // lower-case names, decoded values
 };
 
@@ -42,8 +42,20 @@ public:
     const InlineHashes& hashes() const { return hashes_; }
 
 private:
-    enum class State { text, lt, tag_name, end_tag, in_tag, attr_name, after_attr_name, before_value, attr_value,
-                       comment, declaration, raw };
+    enum class State {
+        text,
+        lt,
+        tag_name,
+        end_tag,
+        in_tag,
+        attr_name,
+        after_attr_name,
+        before_value,
+        attr_value,
+        comment,
+        declaration,
+        raw
+    };
     enum class AttrKind { plain, url, js, css };
     enum class UrlPart { none, pre_query, query };
 

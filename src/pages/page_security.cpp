@@ -39,9 +39,12 @@ void write_security_headers(http::Response& res, const PagePolicy& p) {
 
 std::string origin_of(std::string_view url) {
     std::size_t scheme_end = 0;
-    if (url.starts_with("https://")) scheme_end = 8;
-    else if (url.starts_with("http://")) scheme_end = 7;
-    else return {};
+    if (url.starts_with("https://"))
+        scheme_end = 8;
+    else if (url.starts_with("http://"))
+        scheme_end = 7;
+    else
+        return {};
     const auto end = url.find_first_of("/?#", scheme_end);
     const std::string_view origin = url.substr(0, end);
     if (origin.size() == scheme_end) return {};

@@ -12,8 +12,8 @@ namespace gh::pages {
 
 struct PagePolicy {
     const InlineHashes& inline_code;
-    std::string_view img_origin;     // an https logo's origin
-    std::string_view form_origins;   // other origins a form on the page may submit or be redirected to (spaced)
+    std::string_view img_origin;        // an https logo's origin
+    std::string_view form_origins;      // other origins a form on the page may submit or be redirected to (spaced)
     bool same_origin_referrer = false;  // the password form: its Origin header must name our page
 };
 

@@ -38,7 +38,8 @@ std::function<std::string()>& login_endpoint() {
 std::string origins(std::initializer_list<std::string> list) {
     std::string out;
     for (const auto& o : list)
-        if (!o.empty() && (" " + out + " ").find(" " + o + " ") == std::string::npos) (out += out.empty() ? "" : " ") += o;
+        if (!o.empty() && (" " + out + " ").find(" " + o + " ") == std::string::npos)
+            (out += out.empty() ? "" : " ") += o;
     return out;
 }
 
@@ -137,8 +138,9 @@ Rendered render(const Loaded& l, const char* name, ValueMap data, std::string_vi
             if (tag.name != "form") return {};
             bool post = false, ours = false;
             for (const auto& [attr, value] : tag.attributes) {
-                if (attr == "method") post = value.size() == 4 && (value[0] | 0x20) == 'p' && (value[1] | 0x20) == 'o' &&
-                                             (value[2] | 0x20) == 's' && (value[3] | 0x20) == 't';
+                if (attr == "method")
+                    post = value.size() == 4 && (value[0] | 0x20) == 'p' && (value[1] | 0x20) == 'o' &&
+                           (value[2] | 0x20) == 's' && (value[3] | 0x20) == 't';
                 if (attr == "action") ours = value == csrf_action;
             }
             return post && ours ? "<input type=\"hidden\" name=\"csrf\" value=\"" + html_escape(csrf) + "\">" : "";
@@ -153,16 +155,18 @@ Rendered render(const Loaded& l, const char* name, ValueMap data, std::string_vi
 }
 
 std::string link(std::string_view href, std::string_view text, bool secondary) {
-    return "<a class=\"button" + std::string(secondary ? " secondary" : "") + "\" href=\"" + html_escape(href) +
-           "\">" + html_escape(text) + "</a>";
+    return "<a class=\"button" + std::string(secondary ? " secondary" : "") + "\" href=\"" + html_escape(href) + "\">" +
+           html_escape(text) + "</a>";
 }
 
 std::string password_form_html(const PasswordForm& f) {
     std::string html = "<form class=\"password\" method=\"post\" action=\"" + html_escape(f.action) + "\">";
     if (!f.error.empty()) html += "<p class=\"error\" role=\"alert\">" + html_escape(f.error) + "</p>";
-    html += "<input type=\"hidden\" name=\"csrf\" value=\"" + html_escape(f.csrf) + "\">"
+    html += "<input type=\"hidden\" name=\"csrf\" value=\"" + html_escape(f.csrf) +
+            "\">"
             "<label>User name<input name=\"username\" autocomplete=\"username\" required value=\"" +
-            html_escape(f.username) + "\"></label>"
+            html_escape(f.username) +
+            "\"></label>"
             "<label>Password<input type=\"password\" name=\"password\" autocomplete=\"current-password\" required>"
             "</label><button class=\"button secondary\" type=\"submit\">Sign in with a password</button></form>";
     return html;
@@ -192,8 +196,8 @@ void write_error_page(http::Response& res, const ErrorPage& page) {
     const auto l = loaded();
     ValueMap values = common(*l, page.title);
     values["StatusCode"] = page.status;
-    values["Message"] = std::string(l->settings.show_debug_on_error && !page.detail.empty() ? page.detail
-                                                                                            : page.message);
+    values["Message"] =
+        std::string(l->settings.show_debug_on_error && !page.detail.empty() ? page.detail : page.message);
     values["RequestID"] = std::string(page.request_id);
     values["SignedInAs"] = std::string(page.signed_in_as);
     values["App"] = std::string(page.app);

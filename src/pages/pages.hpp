@@ -39,7 +39,7 @@ struct ErrorPage {
     std::string_view request_id;  // also in the log line of the failure
     // {{.Redirect}}: where the user was going; when empty, the rd of retry_url, else "/".
     std::string_view redirect;
-    std::string_view retry_url;   // "Try again" (a failed sign-in: the original rd)
+    std::string_view retry_url;  // "Try again" (a failed sign-in: the original rd)
     // A signed-in user refused by an app (403): who they are, which app, how to sign out or switch account.
     std::string_view signed_in_as;
     std::string_view app;
@@ -52,10 +52,10 @@ void write_error_page(http::Response& res, const ErrorPage& page);
 
 // The sign-in page's user name and password form (--htpasswd-file with --display-htpasswd-form).
 struct PasswordForm {
-    std::string_view action;  // where it posts: the proxy prefix's /sign_in
-    std::string_view csrf;    // the token the form's CSRF cookie must match
-    std::string_view error;   // after a failed attempt: what to tell the user
-    std::string_view username;  // typed before, kept in the field after a failed attempt
+    std::string_view action;      // where it posts: the proxy prefix's /sign_in
+    std::string_view csrf;        // the token the form's CSRF cookie must match
+    std::string_view error;       // after a failed attempt: what to tell the user
+    std::string_view username;    // typed before, kept in the field after a failed attempt
     std::string_view set_cookie;  // the form's CSRF cookie, sent with the page
     // Where a successful sign-in redirects, when not this host ("https://app.example.com"): the page's CSP
     // form-action must allow it, since browsers check a form's redirects against it.

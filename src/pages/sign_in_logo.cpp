@@ -24,8 +24,9 @@ Result<SignInLogo> load_sign_in_logo(std::string_view setting) {
         const auto host_end = setting.find_first_of("/?#", 8);
         const std::string_view origin = setting.substr(0, host_end);
         const bool clean = origin.size() > 8 && std::none_of(setting.begin(), setting.end(), [](char c) {
-            return static_cast<unsigned char>(c) <= 0x20 || c == '"' || c == '\'' || c == '<' || c == '>' || c == ';';
-        });
+                               return static_cast<unsigned char>(c) <= 0x20 || c == '"' || c == '\'' || c == '<' ||
+                                      c == '>' || c == ';';
+                           });
         if (!clean) return refuse("not a usable https URL");
         return SignInLogo{.html = "<img src=\"" + html_escape(setting) + "\" alt=\"Logo\">",
                           .img_origin = std::string(origin)};

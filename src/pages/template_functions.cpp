@@ -10,8 +10,8 @@
 namespace gh::pages {
 namespace {
 
-constexpr std::array kFunctions{"and", "eq", "ge", "gt", "html", "js", "le", "len", "lt", "ne", "not", "or",
-                                "print", "printf", "println", "urlquery", "ToLower", "ToUpper"};
+constexpr std::array kFunctions{"and", "eq",  "ge", "gt",    "html",   "js",      "le",       "len",     "lt",
+                                "ne",  "not", "or", "print", "printf", "println", "urlquery", "ToLower", "ToUpper"};
 
 // -1, 0, 1 for comparable values (two integers or two strings); nullopt otherwise.
 std::optional<int> compare(const Value& a, const Value& b) {
@@ -38,8 +38,10 @@ std::string quote(std::string_view s) {
     std::string out = "\"";
     for (char c : s) {
         if (c == '"' || c == '\\') out += '\\';
-        if (c == '\n') out += "\\n";
-        else out += c;
+        if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
     }
     return out + '"';
 }
@@ -113,7 +115,9 @@ bool is_function(std::string_view name) {
     return std::find(kFunctions.begin(), kFunctions.end(), name) != kFunctions.end();
 }
 
-bool function_takes_no_arguments(std::string_view) { return false; }
+bool function_takes_no_arguments(std::string_view) {
+    return false;
+}
 
 Value call_function(std::string_view name, std::span<const Value> a) {
     if (name == "and") {
@@ -159,14 +163,29 @@ std::string html_escape(std::string_view s) {
     out.reserve(s.size());
     for (char c : s) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&#34;"; break;
-            case '\'': out += "&#39;"; break;
-            case '+': out += "&#43;"; break;
-            case '\0': out += "\xEF\xBF\xBD"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&#34;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            case '+':
+                out += "&#43;";
+                break;
+            case '\0':
+                out += "\xEF\xBF\xBD";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -186,16 +205,25 @@ std::string js_string_escape(std::string_view s) {
             continue;
         }
         switch (c) {
-            case '\\': out += "\\\\"; continue;
-            case '\n': out += "\\n"; continue;
-            case '\r': out += "\\r"; continue;
-            case '\t': out += "\\t"; continue;
-            default: break;
+            case '\\':
+                out += "\\\\";
+                continue;
+            case '\n':
+                out += "\\n";
+                continue;
+            case '\r':
+                out += "\\r";
+                continue;
+            case '\t':
+                out += "\\t";
+                continue;
+            default:
+                break;
         }
         // Quotes, markup and template-literal characters as \u escapes: the value can neither end its string
         // nor the <script> element nor an HTML attribute around it.
-        if (c < 0x20 || c == '"' || c == '\'' || c == '<' || c == '>' || c == '&' || c == '=' || c == '`' ||
-            c == '$' || c == '{' || c == '}' || c == '+' || c == '/') {
+        if (c < 0x20 || c == '"' || c == '\'' || c == '<' || c == '>' || c == '&' || c == '=' || c == '`' || c == '$' ||
+            c == '{' || c == '}' || c == '+' || c == '/') {
             out += "\\u00";
             out += kHex[c >> 4];
             out += kHex[c & 15];
@@ -206,6 +234,8 @@ std::string js_string_escape(std::string_view s) {
     return out;
 }
 
-std::string query_escape(std::string_view s) { return text::percent_encode(s); }
+std::string query_escape(std::string_view s) {
+    return text::percent_encode(s);
+}
 
 }  // namespace gh::pages

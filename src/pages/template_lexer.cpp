@@ -5,7 +5,9 @@
 namespace gh::pages::lex {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 bool is_alnum(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
@@ -111,11 +113,22 @@ private:
             if (c == '\n') break;
             if (c == '\\' && p_ + 1 < s_.size()) {
                 switch (const char e = s_[++p_]) {
-                    case 'n': out += '\n'; break;
-                    case 't': out += '\t'; break;
-                    case 'r': out += '\r'; break;
-                    case '\\': case '"': case '\'': out += e; break;
-                    default: return fail(std::string("unsupported escape \\") + e + " in string");
+                    case 'n':
+                        out += '\n';
+                        break;
+                    case 't':
+                        out += '\t';
+                        break;
+                    case 'r':
+                        out += '\r';
+                        break;
+                    case '\\':
+                    case '"':
+                    case '\'':
+                        out += e;
+                        break;
+                    default:
+                        return fail(std::string("unsupported escape \\") + e + " in string");
                 }
                 continue;
             }

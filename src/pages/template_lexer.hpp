@@ -10,9 +10,22 @@
 namespace gh::pages::lex {
 
 struct Token {
-    enum class Kind { field, dot, variable, identifier, string, number, character, pipe, open, close, declare,
-                      assign, comma } kind;
-    std::string text;  // field/variable/identifier name (fields without the dot), decoded string, number text
+    enum class Kind {
+        field,
+        dot,
+        variable,
+        identifier,
+        string,
+        number,
+        character,
+        pipe,
+        open,
+        close,
+        declare,
+        assign,
+        comma
+    } kind;
+    std::string text;     // field/variable/identifier name (fields without the dot), decoded string, number text
     bool joined = false;  // no space before it: a field joined to what precedes it (.A.B, $x.A, (…).A)
 };
 

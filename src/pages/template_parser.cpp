@@ -14,7 +14,9 @@ using lex::Token;
 using K = Token::Kind;
 using tree::Node;
 
-Failure<Error> fail(int line, std::string reason) { return failure(ErrorCode::malformed, std::move(reason), line); }
+Failure<Error> fail(int line, std::string reason) {
+    return failure(ErrorCode::malformed, std::move(reason), line);
+}
 
 // Deeper nesting than any page needs is refused, so that parsing cannot exhaust the stack.
 constexpr int kMaxNesting = 100;
@@ -39,7 +41,8 @@ public:
             if (cmd.operands.size() > 1 && cmd.operands[0].kind != tree::Operand::Kind::function)
                 return fail(line_, "can't give argument to non-function");
             for (std::size_t k = 1; k < cmd.operands.size(); ++k)
-                if (cmd.operands[k].kind == tree::Operand::Kind::function && !function_takes_no_arguments(cmd.operands[k].name))
+                if (cmd.operands[k].kind == tree::Operand::Kind::function &&
+                    !function_takes_no_arguments(cmd.operands[k].name))
                     return fail(line_, "function " + cmd.operands[k].name + " used as an argument needs parentheses");
             p.commands.push_back(std::move(cmd));
             if (i_ < t_.size() && t_[i_].kind == K::pipe) {
@@ -63,8 +66,10 @@ private:
         while (j < t_.size() && t_[j].kind == K::variable) {
             names.push_back(t_[j].text);
             ++j;
-            if (j < t_.size() && t_[j].kind == K::comma) ++j;
-            else break;
+            if (j < t_.size() && t_[j].kind == K::comma)
+                ++j;
+            else
+                break;
         }
         if (names.empty() || j >= t_.size() || (t_[j].kind != K::declare && t_[j].kind != K::assign)) return;
         p.assigns = t_[j].kind == K::assign;
@@ -85,14 +90,22 @@ private:
         const Token& t = t_[i_++];
         tree::Operand op;
         switch (t.kind) {
-            case K::dot: op.kind = O::dot; break;
+            case K::dot:
+                op.kind = O::dot;
+                break;
             case K::field:
                 op.kind = O::dot;
                 --i_;
                 op.fields = fields(true);
                 return op;
-            case K::variable: op.kind = O::variable; op.name = t.text; break;
-            case K::string: op.kind = O::literal; op.literal = t.text; break;
+            case K::variable:
+                op.kind = O::variable;
+                op.name = t.text;
+                break;
+            case K::string:
+                op.kind = O::literal;
+                op.literal = t.text;
+                break;
             case K::number: {
                 std::int64_t n = 0;
                 const char* b = t.text.data() + (t.text.starts_with('+') ? 1 : 0);
@@ -128,7 +141,8 @@ private:
                 op.sub = std::make_shared<const tree::Pipeline>(std::move(*sub));
                 break;
             }
-            default: return fail(line_, "unexpected \"" + t.text + "\" in operand");
+            default:
+                return fail(line_, "unexpected \"" + t.text + "\" in operand");
         }
         op.fields = fields();
         return op;
@@ -169,7 +183,8 @@ private:
     Result<tree::List> list(bool top) {
         tree::List out;
         end_ = End::none;
-        if (++nesting_ > kMaxNesting) return fail(i_ < p_.size() ? p_[i_].line : last_line_, "actions nested too deeply");
+        if (++nesting_ > kMaxNesting)
+            return fail(i_ < p_.size() ? p_[i_].line : last_line_, "actions nested too deeply");
         struct Leave {
             int& n;
             ~Leave() { --n; }
@@ -260,7 +275,9 @@ private:
 
     // if/range/with and their else branches; `else if`/`else with` nest as the else branch's only node.
     Result<Node> branch(const Piece& a, const std::string& word, std::size_t from = 1) {
-        Node n{.kind = word == "if" ? Node::Kind::if_ : word == "range" ? Node::Kind::range : Node::Kind::with,
+        Node n{.kind = word == "if"      ? Node::Kind::if_
+                       : word == "range" ? Node::Kind::range
+                                         : Node::Kind::with,
                .line = a.line};
         if (from >= a.tokens.size()) return fail(a.line, "missing value for " + word);
         auto p = pipe(a, from, true);

@@ -49,11 +49,16 @@ private:
     Value operand(const tree::Operand& op, const Value& dot) {
         using K = tree::Operand::Kind;
         switch (op.kind) {
-            case K::dot: return field_of(dot, op.fields);
-            case K::variable: return field_of(variable(op.name), op.fields);
-            case K::literal: return op.literal;
-            case K::function: return call_function(op.name, {});
-            case K::pipeline: return field_of(pipeline(*op.sub, dot), op.fields);
+            case K::dot:
+                return field_of(dot, op.fields);
+            case K::variable:
+                return field_of(variable(op.name), op.fields);
+            case K::literal:
+                return op.literal;
+            case K::function:
+                return call_function(op.name, {});
+            case K::pipeline:
+                return field_of(pipeline(*op.sub, dot), op.fields);
         }
         return {};
     }
@@ -105,11 +110,15 @@ private:
     Flow node(const tree::Node& n, const Value& dot) {
         using K = tree::Node::Kind;
         switch (n.kind) {
-            case K::text: out_.text(n.text); return Flow::next;
+            case K::text:
+                out_.text(n.text);
+                return Flow::next;
             case K::action: {
                 const Value v = pipeline(n.pipe, dot, n.pipe.variables.empty());
-                if (n.pipe.variables.empty()) out_.value(v);
-                else bind(n.pipe, v);
+                if (n.pipe.variables.empty())
+                    out_.value(v);
+                else
+                    bind(n.pipe, v);
                 return Flow::next;
             }
             case K::if_: {
@@ -128,10 +137,14 @@ private:
                 vars_.resize(scope);
                 return f;
             }
-            case K::range: return range(n, dot);
-            case K::call: return call(n.text, n.has_pipe ? pipeline(n.pipe, dot) : Value{}) ? Flow::next : Flow::failed;
-            case K::break_: return Flow::break_;
-            case K::continue_: return Flow::continue_;
+            case K::range:
+                return range(n, dot);
+            case K::call:
+                return call(n.text, n.has_pipe ? pipeline(n.pipe, dot) : Value{}) ? Flow::next : Flow::failed;
+            case K::break_:
+                return Flow::break_;
+            case K::continue_:
+                return Flow::continue_;
         }
         return Flow::next;
     }

@@ -10,7 +10,6 @@ namespace gh::pages {
 
 // Renders `name` of `templates` with dot = `data`; false when the set has no such template or the templates
 // call each other too deep (a template calling itself).
-bool render_template(const tree::Templates& templates, std::string_view name, const Value& data,
-                     ContextualWriter& out);
+bool render_template(const tree::Templates& templates, std::string_view name, const Value& data, ContextualWriter& out);
 
 }  // namespace gh::pages

@@ -14,8 +14,8 @@ struct Pipeline;
 // One operand of a command.
 struct Operand {
     enum class Kind { dot, variable, literal, function, pipeline } kind = Kind::dot;
-    std::string name;                  // variable ("$", "$x") or function name
-    std::vector<std::string> fields;   // .A.B after the dot, the variable or a parenthesised pipeline
+    std::string name;                 // variable ("$", "$x") or function name
+    std::vector<std::string> fields;  // .A.B after the dot, the variable or a parenthesised pipeline
     Value literal;
     std::shared_ptr<const Pipeline> sub;  // (pipeline)
 };
@@ -36,8 +36,8 @@ using List = std::vector<Node>;
 
 struct Node {
     enum class Kind { text, action, if_, range, with, call, break_, continue_ } kind = Kind::text;
-    std::string text;   // text, or the called template's name
-    Pipeline pipe;      // action, if, range, with, call (empty for a call without argument)
+    std::string text;  // text, or the called template's name
+    Pipeline pipe;     // action, if, range, with, call (empty for a call without argument)
     bool has_pipe = false;
     List body, otherwise;  // otherwise: the {{else}} branch
     int line = 0;

@@ -67,21 +67,22 @@ TEST(GoTemplate, ComparisonsAndLogic) {
                      "{{if ge .N 4}}5{{end}}{{if lt .S \"c\"}}6{{end}}",
                      d),
               "12346");
-    EXPECT_EQ(render("{{if and .N .S}}and{{end}} {{if or .E .S}}or{{end}} {{if not .E}}not{{end}}", d),
-              "and or not");
+    EXPECT_EQ(render("{{if and .N .S}}and{{end}} {{if or .E .S}}or{{end}} {{if not .E}}not{{end}}", d), "and or not");
     EXPECT_EQ(render("{{or .E \"fallback\"}} {{and .N .S}} {{or .Message .RequestID}}", d), "fallback b ");
     // Unlike kinds are never equal (Go would refuse the comparison).
     EXPECT_EQ(render("{{if eq .N \"3\"}}equal{{else}}different{{end}}", d), "different");
 }
 
 TEST(GoTemplate, RangeWithElseIndexesBreakAndContinue) {
-    ValueMap d{{"L", ValueList{"a", "b", "c", "d"}}, {"Empty", ValueList{}}, {"M", ValueMap{{"k1", "v1"}, {"k2", "v2"}}}};
+    ValueMap d{
+        {"L", ValueList{"a", "b", "c", "d"}}, {"Empty", ValueList{}}, {"M", ValueMap{{"k1", "v1"}, {"k2", "v2"}}}};
     EXPECT_EQ(render("{{range .L}}[{{.}}]{{end}}", d), "[a][b][c][d]");
     EXPECT_EQ(render("{{range $i, $e := .L}}{{$i}}={{$e}} {{end}}", d), "0=a 1=b 2=c 3=d ");
     EXPECT_EQ(render("{{range .Empty}}x{{else}}empty{{end}}", d), "empty");
     EXPECT_EQ(render("{{range $k, $v := .M}}{{$k}}:{{$v}};{{end}}", d), "k1:v1;k2:v2;");
-    EXPECT_EQ(render("{{range .L}}{{if eq . \"b\"}}{{continue}}{{end}}{{if eq . \"d\"}}{{break}}{{end}}{{.}}{{end}}", d),
-              "ac");
+    EXPECT_EQ(
+        render("{{range .L}}{{if eq . \"b\"}}{{continue}}{{end}}{{if eq . \"d\"}}{{break}}{{end}}{{.}}{{end}}", d),
+        "ac");
     EXPECT_EQ(render("{{range $x := .L}}{{$.Title}}{{$x}}{{end}}", {{"Title", "T"}, {"L", ValueList{"1"}}}), "T1");
 }
 
@@ -95,8 +96,9 @@ TEST(GoTemplate, WithElseAndVariables) {
 }
 
 TEST(GoTemplate, DefineTemplateAndBlock) {
-    const std::string t = "{{define \"item\"}}[{{.}}]{{end}}{{template \"item\" .Name}}"
-                          "{{block \"b\" .}}default {{.Name}}{{end}}";
+    const std::string t =
+        "{{define \"item\"}}[{{.}}]{{end}}{{template \"item\" .Name}}"
+        "{{block \"b\" .}}default {{.Name}}{{end}}";
     EXPECT_EQ(render(t, {{"Name", "x"}}), "[x]default x");
     // A file that only defines its own name renders that definition, as ExecuteTemplate("sign_in.html") does.
     EXPECT_EQ(render("{{define \"t\"}}defined {{.A}}{{end}}\n", {{"A", "1"}}), "defined 1");
@@ -126,7 +128,8 @@ TEST(GoTemplate, ParseErrorsNameTheLine) {
     EXPECT_EQ(parse_error("{{end}}"), "line 1: unexpected {{end}}");
     EXPECT_EQ(parse_error("x\n{{.A"), "line 2: unclosed action");
     EXPECT_EQ(parse_error("{{\"unterminated}}"), "line 1: unterminated quoted string");
-    EXPECT_EQ(parse_error("\n\n{{template \"missing\"}}"), "line 3: template \"t\" calls \"missing\", which is not defined");
+    EXPECT_EQ(parse_error("\n\n{{template \"missing\"}}"),
+              "line 3: template \"t\" calls \"missing\", which is not defined");
     EXPECT_EQ(parse_error("{{.A .B}}"), "line 1: can't give argument to non-function");
     EXPECT_EQ(parse_error("{{break}}"), "line 1: {{break}} outside {{range}}");
     EXPECT_EQ(parse_error("{{/* open"), "line 1: unclosed comment");

@@ -25,7 +25,8 @@ const std::string kAttack = "\"><script>alert(1)</script>";
 
 TEST(HtmlEscaping, TextIsHtmlEscaped) {
     EXPECT_EQ(render("<p>{{.X}}</p>", {{"X", kAttack}}), "<p>&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</p>");
-    EXPECT_EQ(render("<title>{{.X}}</title>", {{"X", "</title><script>"}}), "<title>&lt;/title&gt;&lt;script&gt;</title>");
+    EXPECT_EQ(render("<title>{{.X}}</title>", {{"X", "</title><script>"}}),
+              "<title>&lt;/title&gt;&lt;script&gt;</title>");
 }
 
 TEST(HtmlEscaping, QuotedAndUnquotedAttributesCannotBeLeft) {
