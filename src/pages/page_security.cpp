@@ -1,5 +1,7 @@
 #include "pages/page_security.hpp"
 
+#include <cctype>
+
 namespace gh::pages {
 
 std::string content_security_policy(const PagePolicy& p) {
@@ -48,10 +50,11 @@ std::string origin_of(std::string_view url) {
     const auto end = url.find_first_of("/?#", scheme_end);
     const std::string_view origin = url.substr(0, end);
     if (origin.size() == scheme_end) return {};
-    for (char c : origin)
-        if (static_cast<unsigned char>(c) <= 0x20 || c == ';' || c == ',' || c == '\'' || c == '"' || c == '@' ||
-            c == '\\')
-            return {};  // nothing that could end the CSP source or smuggle another one
+    // A host, an IPv6 literal and a port only: no wildcard, user info, quote or separator that would widen the
+    // CSP source or add another.
+    for (char c : origin.substr(scheme_end))
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != ':' && c != '[' && c != ']')
+            return {};
     return std::string(origin);
 }
 

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "pages/html_context.hpp"
+#include "pages/page_security.hpp"
 #include "pages/sign_in_logo.hpp"
 #include "pages/template_parser.hpp"
 #include "pages/template_renderer.hpp"
@@ -312,4 +313,15 @@ TEST(Pages, EveryPrefixOfOAuth2ProxysTemplatesParsesOrFailsWithALine) {
         }
         EXPECT_GT(parsed, 0) << name;  // at least the whole file
     }
+}
+
+TEST(Pages, AnOriginForTheCspIsAHostAndPortOnly) {
+    EXPECT_EQ(pages::origin_of("https://app.example.com:8443/x?y#z"), "https://app.example.com:8443");
+    EXPECT_EQ(pages::origin_of("http://[::1]:8080"), "http://[::1]:8080");
+    EXPECT_EQ(pages::origin_of("/relative"), "");
+    EXPECT_EQ(pages::origin_of("javascript:alert(1)"), "");
+    EXPECT_EQ(pages::origin_of("https://*"), "");
+    EXPECT_EQ(pages::origin_of("https://a.example.com;script-src"), "");
+    EXPECT_EQ(pages::origin_of("https://user@evil.example"), "");
+    EXPECT_EQ(pages::origin_of("https://a.example.com 'unsafe-inline'"), "");
 }
