@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "crypto/base64.hpp"
+#include "pages/page_security.hpp"
 #include "pages/template_functions.hpp"
 
 namespace gh::pages {
@@ -21,15 +22,13 @@ Failure<Error> refuse(std::string reason) {
 Result<SignInLogo> load_sign_in_logo(std::string_view setting) {
     if (setting.empty() || setting == "-") return SignInLogo{};
     if (setting.starts_with("https://")) {
-        const auto host_end = setting.find_first_of("/?#", 8);
-        const std::string_view origin = setting.substr(0, host_end);
-        const bool clean = origin.size() > 8 && std::none_of(setting.begin(), setting.end(), [](char c) {
-                               return static_cast<unsigned char>(c) <= 0x20 || c == '"' || c == '\'' || c == '<' ||
-                                      c == '>' || c == ';';
-                           });
+        std::string origin = origin_of(setting);
+        const bool clean = !origin.empty() && std::none_of(setting.begin(), setting.end(), [](char c) {
+            return static_cast<unsigned char>(c) <= 0x20 || c == '"' || c == '\'' || c == '<' || c == '>' || c == ';';
+        });
         if (!clean) return refuse("not a usable https URL");
         return SignInLogo{.html = "<img src=\"" + html_escape(setting) + "\" alt=\"Logo\">",
-                          .img_origin = std::string(origin)};
+                          .img_origin = std::move(origin)};
     }
     if (setting.find("://") != std::string_view::npos) return refuse("a logo URL must start with https://");
     const std::filesystem::path path{std::string(setting)};

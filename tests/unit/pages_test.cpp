@@ -240,6 +240,7 @@ TEST(Pages, ABadLogoIsAConfigurationErrorNamingTheFlag) {
     EXPECT_EQ(refused("/etc/hostname"), "--custom-sign-in-logo: unknown extension \"\" of /etc/hostname, supported "
                                         "extensions are .svg, .jpg, .jpeg and .png");
     EXPECT_EQ(refused("http://cdn.example.com/logo.png"), "--custom-sign-in-logo: a logo URL must start with https://");
+    EXPECT_EQ(refused("https://*.example.com/logo.png"), "--custom-sign-in-logo: not a usable https URL");
     TempDir dir("gatehouse-big-logo");
     std::ofstream(dir.path / "big.png", std::ios::binary) << std::string(pages::kMaxLogoBytes + 1, 'x');
     EXPECT_EQ(refused((dir.path / "big.png").string()),
