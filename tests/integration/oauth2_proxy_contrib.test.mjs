@@ -7,7 +7,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { repoRoot, freePort, tempDir, spawnGatehouse, waitForPort, waitForReady, registerSecret } from './lib/processes.mjs';
+import { repoRoot, freePort, tempDir, spawnGatehouse, runGatehouse, waitForPort, waitForReady, registerSecret } from './lib/processes.mjs';
 import { startIdp, users } from './lib/idp.mjs';
 import { startEchoApp } from './lib/echo_app.mjs';
 import { Browser } from './lib/browser.mjs';
@@ -106,6 +106,29 @@ describe('oauth2-proxy contrib files, started unchanged but for addresses', () =
       // The cfg file's settings apply beside the alpha file: cookie_secure="false" let the session ride over http.
       assert.equal(browser.cookie('_oauth2_proxy').secure, false);
     } finally { await stack.stop(); }
+  });
+
+  test('the alpha file beside a flag it replaces, with a claim no session keeps: exit 2, one line per problem', async () => {
+    const dir = tempDir('contrib-refused');
+    const alpha = path.join(dir, 'alpha.yaml');
+    fs.writeFileSync(alpha, `${fs.readFileSync(path.join(fixtures, 'alpha-config/oauth2-proxy-alpha-config.yaml'), 'utf8')}
+injectResponseHeaders:
+  - name: X-Nickname
+    values:
+      - claimSource:
+          claim: nickname
+`);
+    const cfg = path.join(dir, 'c.cfg');
+    fs.copyFileSync(path.join(fixtures, 'cfg/oauth2-proxy-alpha-config.cfg'), cfg);
+    const r = await runGatehouse([`--config=${cfg}`, `--alpha-config=${alpha}`, '--set-xauthrequest'],
+      { OAUTH2_PROXY_UPSTREAMS: 'static://200' });
+    assert.equal(r.code, 2, r.output);
+    const lines = r.output.trim().split('\n');
+    assert.ok(lines.some((l) => l.includes('--set-xauthrequest: not read beside --alpha-config')), r.output);
+    assert.ok(lines.some((l) => l.includes('OAUTH2_PROXY_UPSTREAMS: not read beside --alpha-config')), r.output);
+    assert.ok(lines.some((l) => l.includes(`--alpha-config ${alpha}: injectResponseHeaders[0].values[0].claimSource.claim: 'nickname'`)),
+      r.output);
+    assert.equal(lines.length, 3, r.output);
   });
 
   for (const [file, issuerInFile, realm, secret, redirectInFile, host, display] of [
