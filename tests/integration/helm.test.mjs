@@ -205,6 +205,14 @@ describe('deploy/helm/gatehouse', () => {
       assert.match(of(docs, 'Deployment')[0].spec.template.metadata.annotations['checksum/alpha-config'], /^[0-9a-f]{64}$/);
     });
 
+    test('alphaConfig.existingSecret: that Secret is mounted, no alpha ConfigMap rendered', () => {
+      const r = render({ alphaConfig: { enabled: true, existingSecret: 'my-alpha' } });
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(!of(r.docs, 'ConfigMap').some((m) => m.metadata.name.endsWith('-alpha')));
+      const pod = of(r.docs, 'Deployment')[0].spec.template.spec;
+      assert.equal(pod.volumes.find((v) => v.name === 'alpha-config').secret.secretName, 'my-alpha');
+    });
+
     test('the rendered command line starts a Gatehouse that becomes ready from the alpha file', async () => {
       const dir = tempDir('helm-alpha');
       const files = {};

@@ -301,3 +301,39 @@ TEST(AlphaConfig, KeysAreReadRegardlessOfCase) {
     EXPECT_EQ(out.options->http_address.port, 4180);
     EXPECT_EQ(out.options->client_id, "oauth2-proxy");
 }
+
+TEST(AlphaConfig, FileUpstreamsAndTlsFromFiles) {
+    const std::string yaml = R"(server:
+  bindAddress: "127.0.0.1:4180"
+  secureBindAddress: "127.0.0.1:4443"
+  tls:
+    cert:
+      fromFile: /etc/tls/cert.pem
+    key:
+      value: inline-key
+upstreamConfig:
+  upstreams:
+    - id: files
+      path: /static/
+      uri: file:///var/www
+providers:
+  - id: p
+    provider: oidc
+    clientID: x
+    clientSecret: y
+    oidcConfig:
+      issuerURL: https://idp
+)";
+    const auto out = parse({"--config=c.cfg", "--alpha-config=a.yaml"}, yaml);
+    const std::string all = joined(out.errors);
+    // The key inline is refused by its path; the certificate file is taken as --tls-cert-file.
+    EXPECT_NE(all.find("a.yaml: server.tls.key: only fromFile is supported"), std::string::npos) << all;
+    std::string from_files = yaml;
+    from_files.replace(from_files.find("value: inline-key"), 17, "fromFile: /etc/tls/key.pem");
+    const auto raw = collect_raw_config({"--config=c.cfg", "--alpha-config=a.yaml"}, {},
+                                        test::files({{"a.yaml", from_files}, {"c.cfg", kCfg}}));
+    EXPECT_EQ(raw.get("tls-cert-file").values, std::vector<std::string>{"/etc/tls/cert.pem"});
+    EXPECT_EQ(raw.get("tls-key-file").values, std::vector<std::string>{"/etc/tls/key.pem"});
+    EXPECT_EQ(raw.get("https-address").origin, "a.yaml: server.secureBindAddress");
+    EXPECT_EQ(raw.get("upstream").values, std::vector<std::string>{"file:///var/www#/static/"});
+}
