@@ -45,6 +45,16 @@ providers:
       issuerURL: http://dex.localtest.me:5556/dex
 )";
 
+// The one provider a file needs, for the tests about other sections.
+const std::string kMinimalProvider = R"(providers:
+  - id: p
+    provider: oidc
+    clientID: x
+    clientSecret: y
+    oidcConfig:
+      issuerURL: https://idp
+)";
+
 ParseOutcome parse(std::vector<std::string> args, const std::string& alpha, Environment env = {},
                    std::string cfg = kCfg) {
     return parse_options(args, env, test::files({{"a.yaml", alpha}, {"c.cfg", cfg}, {"pw", "from-file\n"}}));
@@ -270,14 +280,7 @@ upstreamConfig:
     - id: b
       path: /b/
       uri: http://b
-providers:
-  - id: p
-    provider: oidc
-    clientID: x
-    clientSecret: y
-    oidcConfig:
-      issuerURL: https://idp
-)";
+)" + kMinimalProvider;
     const auto out = parse({"--config=c.cfg", "--alpha-config=a.yaml"}, yaml);
     EXPECT_NE(joined(out.errors).find("upstreamConfig.upstreams[2].passHostHeader: differs from upstreamConfig.upstreams[1].passHostHeader"),
               std::string::npos) << joined(out.errors);
@@ -316,14 +319,7 @@ upstreamConfig:
     - id: files
       path: /static/
       uri: file:///var/www
-providers:
-  - id: p
-    provider: oidc
-    clientID: x
-    clientSecret: y
-    oidcConfig:
-      issuerURL: https://idp
-)";
+)" + kMinimalProvider;
     const auto out = parse({"--config=c.cfg", "--alpha-config=a.yaml"}, yaml);
     const std::string all = joined(out.errors);
     // The key inline is refused by its path; the certificate file is taken as --tls-cert-file.
