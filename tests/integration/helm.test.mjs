@@ -35,8 +35,8 @@ function buildRenderer() {
   });
 }
 
-function render(values) {
-  const args = [chart, '--release', 'sso', '--namespace', 'auth'];
+function render(values, { release = 'sso' } = {}) {
+  const args = [chart, '--release', release, '--namespace', 'auth'];
   if (values) {
     const file = path.join(tempDir('helm-values'), 'values.yaml');
     fs.writeFileSync(file, stringify(values));
@@ -91,6 +91,22 @@ describe('deploy/helm/gatehouse', () => {
     assert.deepEqual(svc.spec.ports.map((p) => [p.name, p.port, p.targetPort]), [['http', 80, 'http'], ['metrics', 44180, 'metrics']]);
     assert.deepEqual(svc.spec.selector, dep.spec.selector.matchLabels);
     assert.equal(of(docs, 'PodDisruptionBudget')[0].spec.minAvailable, 1);
+  });
+
+  test('nameOverride and fullnameOverride name the objects as oauth2-proxy\'s chart does', () => {
+    // helm upgrade of a release named oauth2-proxy, made with oauth2-proxy's chart: the same Service name (the
+    // ingresses' auth-url) and the same Deployment selector (immutable in Kubernetes).
+    const inPlace = render({ nameOverride: 'oauth2-proxy' }, { release: 'oauth2-proxy' });
+    assert.equal(inPlace.status, 0, inPlace.stderr);
+    for (const d of inPlace.docs) assert.equal(d.metadata.name, 'oauth2-proxy', d.kind);
+    const [dep] = of(inPlace.docs, 'Deployment');
+    assert.deepEqual(dep.spec.selector.matchLabels,
+      { 'app.kubernetes.io/name': 'oauth2-proxy', 'app.kubernetes.io/instance': 'oauth2-proxy' });
+    assert.deepEqual(of(inPlace.docs, 'Service')[0].spec.selector, dep.spec.selector.matchLabels);
+    const full = render({ fullnameOverride: 'sign-in' });
+    assert.equal(full.status, 0, full.stderr);
+    for (const d of full.docs) assert.equal(d.metadata.name, 'sign-in', d.kind);
+    assert.equal(of(full.docs, 'Deployment')[0].spec.selector.matchLabels['app.kubernetes.io/name'], 'gatehouse');
   });
 
   test('sessionStorage.type=redis without a URL stops the render with the key to set', () => {

@@ -1,14 +1,26 @@
-{{/* The release's name for every object: the release name, with the chart name unless it already holds it. */}}
+{{/* The app's name: the chart's, or nameOverride (oauth2-proxy's chart reads the same value). */}}
+{{- define "gatehouse.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The release's name for every object: fullnameOverride, else the release name, with the app's name unless it
+already holds it. With nameOverride=oauth2-proxy, a release of oauth2-proxy's chart keeps its object names (and so
+the Service name the ingresses' auth-url points at) and its Deployment's selector. */}}
 {{- define "gatehouse.fullname" -}}
-{{- if contains .Chart.Name .Release.Name -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := include "gatehouse.name" . -}}
+{{- if contains $name .Release.Name -}}
 {{- .Release.Name | trunc 63 | trimSuffix "-" -}}
 {{- else -}}
-{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 
 {{- define "gatehouse.selectorLabels" -}}
-app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/name: {{ include "gatehouse.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
