@@ -155,7 +155,9 @@ int run(const options::Options& opts) {
     if (!files) return configuration_error(files.error());
     warn_about_flags_needing_reverse_proxy(*options);
     const auto client = http::HttpClient::create(
-        http::ClientOptions{options->provider_ca_files, options->ssl_insecure_skip_verify});
+        http::ClientOptions{.ca_files = options->provider_ca_files,
+                            .insecure_skip_verify = options->ssl_insecure_skip_verify,
+                            .system_trust_store = options->use_system_trust_store});
     if (!client) return configuration_error(client.error());
     const SystemClock clock;
     const Verifiers verifiers = make_verifiers(*options, *client, clock, *files);
