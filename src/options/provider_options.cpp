@@ -28,31 +28,37 @@ void check_gitlab_projects(Checks& c) {
     auto& o = c.o;
     for (const auto& item : o.gitlab_projects) {
         const auto eq = item.find('=');
-        Options::GitlabProject p{item.substr(0, eq), 20};
-        const std::string level = eq == std::string::npos ? "20" : item.substr(eq + 1);
-        const auto number = parse_integer(level);
-        if (p.path.empty() || p.path.find('/') == std::string::npos || p.path.front() == '/' || p.path.back() == '/')
+        const std::string path = item.substr(0, eq);
+        const auto level = parse_integer(eq == std::string::npos ? "20" : item.substr(eq + 1));
+        if (path.empty() || path.find('/') == std::string::npos || path.front() == '/' || path.back() == '/')
             c.fail(o.gitlab_projects, "'" + item + "' is not group/project[=access level]");
-        else if (!number || (*number != 10 && *number != 20 && *number != 30 && *number != 40 && *number != 50))
+        else if (!level || *level % 10 != 0 || *level < 10 || *level > 50)
             c.fail(o.gitlab_projects, "'" + item + "': the access level must be 10, 20, 30, 40 or 50 (GitLab's)");
         else
-            o.gitlab_project_levels.push_back({p.path, static_cast<int>(*number)});
+            o.gitlab_project_levels.push_back({path, static_cast<int>(*level)});
     }
+}
+
+// --github-repo is owner/name, which goes into the API's URL path: nothing else may come with it.
+void check_github_repo(Checks& c) {
+    const auto& o = c.o;
+    const auto& repo = o.github_repo;
+    const auto allowed = [](char ch) {
+        return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.' || ch == '/';
+    };
+    const auto slash = repo.find('/');
+    const bool owner_and_name = slash != std::string::npos && slash > 0 && slash + 1 < repo.size() &&
+                                repo.find('/', slash + 1) == std::string::npos && repo.find("..") == std::string::npos &&
+                                std::all_of(repo.begin(), repo.end(), allowed);
+    if (!repo.empty() && !owner_and_name) c.fail(repo, "'" + repo + "' is not owner/repository");
+    if (c.given(o.github_token) && repo.empty()) c.fail(o.github_token, "needs --github-repo");
 }
 
 void check_github_only(Checks& c, bool github, bool gitlab) {
     const auto& o = c.o;
     only_for(c, github, "github", o.github_org, o.github_teams, o.github_users, o.validate_url, o.github_repo,
              o.github_token);
-    // owner/name goes into the API's URL path: nothing else may come with it.
-    const auto repo_char = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.'; };
-    const auto slash = o.github_repo.find('/');
-    if (!o.github_repo.empty() &&
-        (slash == std::string::npos || slash == 0 || slash + 1 == o.github_repo.size() ||
-         o.github_repo.find('/', slash + 1) != std::string::npos || o.github_repo.find("..") != std::string::npos ||
-         !std::all_of(o.github_repo.begin(), o.github_repo.end(), [&](char ch) { return ch == '/' || repo_char(ch); })))
-        c.fail(o.github_repo, "'" + o.github_repo + "' is not owner/repository");
-    if (c.given(o.github_token) && o.github_repo.empty()) c.fail(o.github_token, "needs --github-repo");
+    check_github_repo(c);
     only_for(c, gitlab, "gitlab", o.gitlab_groups, o.gitlab_projects);
     check_gitlab_projects(c);
 }

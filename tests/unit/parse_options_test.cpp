@@ -524,6 +524,35 @@ TEST(ParseOptions, GithubIsPlainOAuthWithItsOwnDefaults) {
     EXPECT_EQ(o.gitlab_groups, std::vector<std::string>{"acme/platform"});
 }
 
+TEST(ParseOptions, GithubRepoAndGitlabProjectAreCheckedAtStart) {
+    // --github-repo goes into the API's URL path: owner/name only. --github-token needs it.
+    std::vector<std::string> github{"--provider=github", "--client-id=app", "--client-secret=s3cret",
+                                    "--cookie-secret=" + gh::test::kCookieSecret, "--email-domain=*"};
+    auto repo = github;
+    repo.insert(repo.end(), {"--github-repo=acme/app.web", "--github-token=ghp_x"});
+    EXPECT_EQ(must_parse(repo).github_repo, "acme/app.web");
+    for (const char* bad : {"acme", "acme/app/x", "/app", "acme/..", "acme/a?b"}) {
+        auto wrong = github;
+        wrong.push_back(std::string("--github-repo=") + bad);
+        EXPECT_EQ(errors_of(wrong), std::vector<std::string>{"--github-repo: '" + std::string(bad) + "' is not owner/repository"});
+    }
+    github.push_back("--github-token=ghp_x");
+    EXPECT_EQ(errors_of(github), std::vector<std::string>{"--github-token: needs --github-repo"});
+    // --gitlab-project: group/project=level, 20 (reporter) unless given, one of GitLab's levels.
+    const std::vector<std::string> gitlab{"--provider=gitlab", "--client-id=app", "--client-secret=s3cret",
+                                          "--cookie-secret=" + gh::test::kCookieSecret, "--email-domain=*",
+                                          "--gitlab-project=acme/app=40,acme/docs"};
+    const auto o = must_parse(gitlab);
+    ASSERT_EQ(o.gitlab_project_levels.size(), 2u);
+    EXPECT_EQ(o.gitlab_project_levels[0].path, "acme/app");
+    EXPECT_EQ(o.gitlab_project_levels[0].access_level, 40);
+    EXPECT_EQ(o.gitlab_project_levels[1].access_level, 20);
+    auto bad_level = gitlab;
+    bad_level.back() = "--gitlab-project=acme/app=35";
+    EXPECT_EQ(errors_of(bad_level),
+              std::vector<std::string>{"--gitlab-project: 'acme/app=35': the access level must be 10, 20, 30, 40 or 50 (GitLab's)"});
+}
+
 TEST(ParseOptions, EntraIdIssuerComesFromTheTenant) {
     const std::vector<std::string> entra{"--provider=entra-id", "--client-id=app", "--client-secret=s3cret",
                                          "--cookie-secret=" + gh::test::kCookieSecret, "--email-domain=*"};
