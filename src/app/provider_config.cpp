@@ -66,15 +66,18 @@ std::shared_ptr<const oidc::IdentityCompletion> identity_completion(const option
                                                                     const Clock& clock) {
     if (o.provider == "github")
         return std::make_shared<providers::GithubAccount>(
-            o.validate_url, providers::GithubRules{o.github_org, o.github_teams, o.github_users, o.github_repo,
-                                   o.github_token.reveal()}, client);
+            o.validate_url,
+            providers::GithubRules{o.github_org, o.github_teams, o.github_users, o.github_repo,
+                                   o.github_token.reveal()},
+            client);
     if (o.provider == "gitlab") {
         std::vector<providers::GitlabProject> projects;
         for (const auto& p : o.gitlab_project_levels) projects.push_back({p.path, p.access_level});
         return std::make_shared<providers::GitlabGroups>(o.gitlab_groups, std::move(projects), client);
     }
-    if (o.entra_id()) return std::make_shared<providers::EntraGroups>(o.azure_graph_url, o.oidc_groups_claim,
-                                                                         o.entra_id_allowed_tenants, client);
+    if (o.entra_id())
+        return std::make_shared<providers::EntraGroups>(o.azure_graph_url, o.oidc_groups_claim,
+                                                        o.entra_id_allowed_tenants, client);
     if (o.provider == "google") {
         std::vector<std::string> hosted;
         for (const auto& d : o.email_domains)

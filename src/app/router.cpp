@@ -67,8 +67,8 @@ boost::asio::awaitable<void> Router::handle(const http::Request& req, http::Resp
     // --ping-path, never instead of a decision (oauth2-proxy CVE-2026-34457: that User-Agent passed any path).
     const Door* door = door_for(req.path());
     const observe::Endpoint endpoint = door ? door->endpoint : endpoint_of(req.path());
-    const auto https = options_->force_https ? http::https_redirect(req, req.via_trusted_proxy(), https_port())
-                                             : std::nullopt;
+    const auto https =
+        options_->force_https ? http::https_redirect(req, req.via_trusted_proxy(), https_port()) : std::nullopt;
     if (https) {
         // --force-https, as oauth2-proxy's: every request that came over plain HTTP goes to the same URL over HTTPS.
         res.status(308);

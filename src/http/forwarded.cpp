@@ -36,7 +36,8 @@ std::optional<std::string> https_redirect(const Request& req, bool trust_forward
     OriginalUrl url = original_url(req, trust_forwarded);
     if (url.scheme == "https") return std::nullopt;
     // A port after the host (not inside an IPv6 literal's brackets) was the HTTP listener's: the HTTPS one replaces it.
-    if (const auto colon = url.host.rfind(':'); colon != std::string::npos && url.host.find(']', colon) == std::string::npos) {
+    if (const auto colon = url.host.rfind(':');
+        colon != std::string::npos && url.host.find(']', colon) == std::string::npos) {
         url.host.resize(colon);
         if (https_port != 443) url.host += ":" + std::to_string(https_port);
     }

@@ -1,8 +1,8 @@
 #include "oidc/providers/entra_groups.hpp"
 
-#include "oidc/providers/api_call.hpp"
-
 #include <algorithm>
+
+#include "oidc/providers/api_call.hpp"
 
 namespace gh::providers {
 namespace {
@@ -40,7 +40,8 @@ boost::asio::awaitable<std::optional<oidc::RedeemResult>> EntraGroups::complete(
         const bool named = id_claims.is_object() && tid != id_claims.end() && tid->is_string();
         if (!named || std::find(allowed_tenants_.begin(), allowed_tenants_.end(), tid->get<std::string>()) ==
                           allowed_tenants_.end())
-            co_return completion_failure("tenant " + (named ? "'" + tid->get<std::string>() + "'" : std::string("(no tid)")) +
+            co_return completion_failure("tenant " +
+                                             (named ? "'" + tid->get<std::string>() + "'" : std::string("(no tid)")) +
                                              " is not in --entra-id-allowed-tenant",
                                          true, true);
     }

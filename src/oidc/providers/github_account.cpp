@@ -1,8 +1,8 @@
 #include "oidc/providers/github_account.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <boost/beast/core/string.hpp>
+#include <cctype>
 
 #include "oidc/providers/api_call.hpp"
 
@@ -112,10 +112,11 @@ boost::asio::awaitable<std::optional<oidc::RedeemResult>> GithubAccount::complet
     co_return std::nullopt;
 }
 
-boost::asio::awaitable<std::optional<oidc::RedeemResult>> GithubAccount::check_repo(const std::string& login,
-                                                                                    const std::string& user_token) const {
+boost::asio::awaitable<std::optional<oidc::RedeemResult>> GithubAccount::check_repo(
+    const std::string& login, const std::string& user_token) const {
     // A login goes into a URL path: GitHub's are letters, digits and hyphens; anything else is no collaborator.
-    if (login.empty() || !std::all_of(login.begin(), login.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; }))
+    if (login.empty() || !std::all_of(login.begin(), login.end(),
+                                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; }))
         co_return completion_failure("'" + login + "' is not a GitHub login", true, true);
     const auto headers = [](const std::string& token) {
         return Headers{{"Authorization", "Bearer " + token},
@@ -130,7 +131,8 @@ boost::asio::awaitable<std::optional<oidc::RedeemResult>> GithubAccount::check_r
                                              std::move(with_repo_token));
         if (r.status == 204) co_return std::nullopt;
         if (r.status == 404)
-            co_return completion_failure("'" + login + "' is not a collaborator of --github-repo " + rules_.repo, true, true);
+            co_return completion_failure("'" + login + "' is not a collaborator of --github-repo " + rules_.repo, true,
+                                         true);
         co_return completion_failure("GitHub collaborators of " + rules_.repo + ": " + r.error, false);
     }
     // Everyone may pull from a public repository: only push counts there, pull as well when it is private.
@@ -138,7 +140,8 @@ boost::asio::awaitable<std::optional<oidc::RedeemResult>> GithubAccount::check_r
     const ApiResult r = co_await api_get(client_, api_ + "repos/" + rules_.repo, std::move(with_user_token));
     if (r.status == 404 || r.status == 403)
         co_return completion_failure("'" + login + "' cannot see --github-repo " + rules_.repo, true, true);
-    if (!r.error.empty()) co_return completion_failure("GitHub repository " + rules_.repo + ": " + r.error, r.status == 401);
+    if (!r.error.empty())
+        co_return completion_failure("GitHub repository " + rules_.repo + ": " + r.error, r.status == 401);
     const auto it = r.body.is_object() ? r.body.find("permissions") : r.body.end();
     const json none = json::object();
     const json& permissions = r.body.is_object() && it != r.body.end() ? *it : none;

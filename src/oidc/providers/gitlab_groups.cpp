@@ -1,8 +1,8 @@
 #include "oidc/providers/gitlab_groups.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <boost/beast/core/string.hpp>
+#include <cctype>
 
 #include "oidc/providers/api_call.hpp"
 
@@ -16,7 +16,8 @@ std::string path_segment(std::string_view path) {
     std::string out;
     for (const char c : path) {
         const auto u = static_cast<unsigned char>(c);
-        if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') out += c;
+        if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~')
+            out += c;
         else {
             out += '%';
             out += kHex[u >> 4];
@@ -91,15 +92,16 @@ boost::asio::awaitable<std::optional<oidc::RedeemResult>> GitlabGroups::complete
     const auto failed = co_await add_projects(tokens, endpoints);
     if (failed) co_return failed;
     if (allowed_.empty() && projects_.empty()) co_return std::nullopt;
-    const bool member = id.groups.size() > groups_only || std::any_of(allowed_.begin(), allowed_.end(), [&](const std::string& allowed) {
-        return std::any_of(id.groups.begin(), id.groups.end(),
-                           [&](const std::string& g) { return boost::beast::iequals(g, allowed); });
-    });
+    const bool member = id.groups.size() > groups_only ||
+                        std::any_of(allowed_.begin(), allowed_.end(), [&](const std::string& allowed) {
+                            return std::any_of(id.groups.begin(), id.groups.end(),
+                                               [&](const std::string& g) { return boost::beast::iequals(g, allowed); });
+                        });
     if (!member)
-        co_return completion_failure(
-            "'" + (id.preferred_username.empty() ? id.user : id.preferred_username) +
-                (projects_.empty() ? "' is in none of --gitlab-group" : "' is in none of --gitlab-group and --gitlab-project"),
-            true, true);
+        co_return completion_failure("'" + (id.preferred_username.empty() ? id.user : id.preferred_username) +
+                                         (projects_.empty() ? "' is in none of --gitlab-group"
+                                                            : "' is in none of --gitlab-group and --gitlab-project"),
+                                     true, true);
     co_return std::nullopt;
 }
 
