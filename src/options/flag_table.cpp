@@ -68,6 +68,11 @@ constexpr std::array kFlags = {
              "the IdP's name on the sign-in button (default: the provider's, e.g. Google, OpenID Connect)"},
     FlagSpec{"banner", "banner", text<&Options::banner>(), "", "HTML shown above the sign-in button (- for none)"},
     FlagSpec{"footer", "footer", text<&Options::footer>(), "", "HTML shown at the bottom of every page (- for none)"},
+    FlagSpec{"custom-sign-in-logo", "custom_sign_in_logo", text<&Options::custom_sign_in_logo>(), "",
+             "logo on the sign-in page: an .svg, .png or .jpg file, an https:// URL, or - for none; unlike "
+             "oauth2-proxy's, empty shows no logo", Compat::differs},
+    FlagSpec{"show-debug-on-error", "show_debug_on_error", boolean<&Options::show_debug_on_error>(), "false",
+             "error pages show what went wrong in detail instead of a general message"},
     FlagSpec{"custom-templates-dir", "custom_templates_dir", text<&Options::custom_templates_dir>(), "",
              "directory whose sign_in.html, error.html and signed_out.html replace the built-in pages"},
     FlagSpec{"cookie-csrf-expire", "cookie_csrf_expire", duration<&Options::cookie_csrf_expire>(), "15m", "lifetime of the login CSRF cookie"},
@@ -308,9 +313,6 @@ constexpr std::array kUnsupported = {
     UnsupportedFlag{"google-target-principal", kGoogleKey, T::text, ""},
     UnsupportedFlag{"google-use-organization-id", "the preferred username is the one in the ID token", T::text, "", "false"},
     UnsupportedFlag{"google-admin-api-user-scope", "Gatehouse reads groups only (admin.directory.group.readonly)", T::text, ""},
-    // Pages: the custom-pages work replaces these two with rows of the flag table.
-    UnsupportedFlag{"custom-sign-in-logo", "use --custom-templates-dir with your own sign_in.html", T::text, ""},
-    UnsupportedFlag{"show-debug-on-error", "the error page shows the request ID; the log line has the details", T::boolean, "false"},
     // Cookies and sessions
     UnsupportedFlag{"cookie-csrf-per-request-limit", "CSRF cookies end with --cookie-csrf-expire; lower it to keep fewer", T::integer, "0"},
     UnsupportedFlag{"cookie-csrf-samesite", "the CSRF cookie takes --cookie-samesite", T::text, ""},
