@@ -275,6 +275,9 @@ constexpr std::array kFlags = {
              "oauth2-proxy's health-check User-Agent, accepted for compatibility: it is answered as a ping on --ping-path only "
              "(on any other path it would let a client skip the decision: oauth2-proxy CVE-2026-34457)"},
     FlagSpec{"config", "config", text<&Options::config_file>(), "", "cfg file in oauth2-proxy's format"},
+    FlagSpec{"alpha-config", "alpha_config", text<&Options::alpha_config_file>(), "",
+             "oauth2-proxy's alpha configuration (YAML): its upstreams, injected headers, provider and server replace "
+             "those flags, which may then not be given"},
 };
 
 constexpr std::string_view kStdout = "Gatehouse logs to standard output; the container runtime keeps and rotates it";
@@ -340,7 +343,6 @@ constexpr std::array kUnsupported = {
     UnsupportedFlag{"errors-to-info-log", "everything goes to standard output", T::boolean, "false"},
     UnsupportedFlag{"request-id-header", "Gatehouse reads X-Request-Id", T::text, "X-Request-Id"},
     // Command line
-    UnsupportedFlag{"alpha-config", kConfigFile, T::text, ""},
     UnsupportedFlag{"convert-config-to-alpha", kConfigFile, T::boolean, "false"},
     UnsupportedFlag{"config-test", "use `gatehouse doctor` with the same flags: it checks the configuration and the IdP", T::boolean, "false"},
 };
@@ -435,6 +437,8 @@ const UnsupportedFlag* find_unsupported_flag_by_cfg_key(std::string_view key) {
             if (k == key) return &p;
     return nullptr;
 }
+
+bool flag_only(const FlagSpec& flag) { return flag.name == "config" || flag.name == "alpha-config"; }
 
 std::string env_name(const FlagSpec& flag) {
     std::string name = "OAUTH2_PROXY_";

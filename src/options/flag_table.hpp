@@ -71,6 +71,10 @@ const UnsupportedFlag* find_unsupported_flag_by_cfg_key(std::string_view key);
 // with an s.
 std::vector<std::string> unsupported_setting_keys(const UnsupportedFlag& flag);
 
+// --config and --alpha-config name files: as in oauth2-proxy, only the command line gives them (no variable, no
+// cfg key).
+bool flag_only(const FlagSpec& flag);
+
 // "OAUTH2_PROXY_" + upper-case cfg key.
 std::string env_name(const FlagSpec& flag);
 
