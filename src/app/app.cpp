@@ -161,8 +161,10 @@ int run(const options::Options& opts) {
     const auto files = read_files(*options);
     if (!files) return configuration_error(files.error());
     warn_about_flags_needing_reverse_proxy(*options);
-    const auto client = http::HttpClient::create(
-        http::ClientOptions{options->provider_ca_files, options->ssl_insecure_skip_verify});
+    const auto client =
+        http::HttpClient::create(http::ClientOptions{.ca_files = options->provider_ca_files,
+                                                     .insecure_skip_verify = options->ssl_insecure_skip_verify,
+                                                     .system_trust_store = options->use_system_trust_store});
     if (!client) return configuration_error(client.error());
     const SystemClock clock;
     const Verifiers verifiers = make_verifiers(*options, *client, clock, *files);

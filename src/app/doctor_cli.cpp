@@ -114,7 +114,8 @@ doctor::Findings check_configuration(const options::Options& o, const std::vecto
 Result<void> ask_idp(const options::Options& o, doctor::Findings& findings) {
     const auto client = http::HttpClient::create({.ca_files = o.provider_ca_files,
                                                   .insecure_skip_verify = o.ssl_insecure_skip_verify,
-                                                  .timeout = std::chrono::seconds(5)});
+                                                  .timeout = std::chrono::seconds(5),
+                                                  .system_trust_store = o.use_system_trust_store});
     if (!client) return failure(client.error());
     const SystemClock clock;
     oidc::Provider provider(provider_config(o), *client, clock, identity_completion(o, *client, clock));

@@ -31,6 +31,10 @@ oidc::ProviderConfig provider_config(const options::Options& o) {
     c.client_secret = o.client_secret.reveal();
     c.scope = o.scope;
     c.prompt = o.prompt;
+    // As oauth2-proxy: --prompt wins; otherwise --approval-prompt goes as the older approval_prompt parameter.
+    if (o.prompt.empty() && !o.approval_prompt.empty())
+        c.extra_authorization_params.emplace_back("approval_prompt", o.approval_prompt);
+    if (!o.acr_values.empty()) c.extra_authorization_params.emplace_back("acr_values", o.acr_values);
     c.code_challenge_method = o.code_challenge_method;
     c.extra_audiences = o.oidc_extra_audiences;
     c.skip_issuer_check = o.skip_issuer_verification;
@@ -62,9 +66,18 @@ std::shared_ptr<const oidc::IdentityCompletion> identity_completion(const option
                                                                     const Clock& clock) {
     if (o.provider == "github")
         return std::make_shared<providers::GithubAccount>(
-            o.validate_url, providers::GithubRules{o.github_org, o.github_teams, o.github_users}, client);
-    if (o.provider == "gitlab") return std::make_shared<providers::GitlabGroups>(o.gitlab_groups, client);
-    if (o.entra_id()) return std::make_shared<providers::EntraGroups>(o.azure_graph_url, o.oidc_groups_claim, client);
+            o.validate_url,
+            providers::GithubRules{o.github_org, o.github_teams, o.github_users, o.github_repo,
+                                   o.github_token.reveal()},
+            client);
+    if (o.provider == "gitlab") {
+        std::vector<providers::GitlabProject> projects;
+        for (const auto& p : o.gitlab_project_levels) projects.push_back({p.path, p.access_level});
+        return std::make_shared<providers::GitlabGroups>(o.gitlab_groups, std::move(projects), client);
+    }
+    if (o.entra_id())
+        return std::make_shared<providers::EntraGroups>(o.azure_graph_url, o.oidc_groups_claim,
+                                                        o.entra_id_allowed_tenants, client);
     if (o.provider == "google") {
         std::vector<std::string> hosted;
         for (const auto& d : o.email_domains)

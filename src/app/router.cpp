@@ -8,6 +8,7 @@
 #include "options/component_configs.hpp"
 #include "login/sign_out.hpp"
 #include "login/userinfo.hpp"
+#include "http/forwarded.hpp"
 #include "http/proxy_trust.hpp"
 #include "http/request_id.hpp"
 #include "observe/logs.hpp"
@@ -66,7 +67,14 @@ boost::asio::awaitable<void> Router::handle(const http::Request& req, http::Resp
     // --ping-path, never instead of a decision (oauth2-proxy CVE-2026-34457: that User-Agent passed any path).
     const Door* door = door_for(req.path());
     const observe::Endpoint endpoint = door ? door->endpoint : endpoint_of(req.path());
-    if (door) {
+    const auto https =
+        options_->force_https ? http::https_redirect(req, req.via_trusted_proxy(), https_port()) : std::nullopt;
+    if (https) {
+        // --force-https, as oauth2-proxy's: every request that came over plain HTTP goes to the same URL over HTTPS.
+        res.status(308);
+        res.header("Location", *https);
+        res.finish();
+    } else if (door) {
         co_await door->door.handle(req, res);
     } else {
         switch (endpoint) {
@@ -93,6 +101,10 @@ boost::asio::awaitable<void> Router::handle(const http::Request& req, http::Resp
     const auto elapsed = std::chrono::steady_clock::now() - started;
     observe::count_request(endpoint, res.status_code(), elapsed);
     if (observe::request_logging_on() && wants_request_line(req, endpoint)) log_request(req, res, endpoint, elapsed);
+}
+
+std::uint16_t Router::https_port() const {
+    return options_->https_address ? options_->https_address->port : std::uint16_t{443};
 }
 
 bool Router::wants_request_line(const http::Request& req, observe::Endpoint endpoint) const {

@@ -2,6 +2,7 @@
 // Maps a request path to its endpoint. Exact matches only: the endpoint set is small and fixed.
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 
@@ -36,6 +37,8 @@ private:
     // The endpoint of a path no door serves.
     observe::Endpoint endpoint_of(std::string_view path) const;
     bool wants_request_line(const http::Request& req, observe::Endpoint endpoint) const;
+    // Where --force-https sends plain HTTP: --https-address's port, else 443.
+    std::uint16_t https_port() const;
     void log_request(const http::Request& req, const http::Response& res, observe::Endpoint endpoint,
                      std::chrono::nanoseconds elapsed) const;
     // Endpoints that never wait.

@@ -12,9 +12,9 @@ bool wants_api_answer(std::string_view accept, std::string_view x_requested_with
 std::string sign_in_location(const Config& o, std::string_view original_scheme,
                              std::string_view original_host, std::string_view original_url) {
     std::string origin;
-    if (const auto& r = o.redirect_url; !r.empty()) {
-        const auto scheme_end = r.find("://");
-        const auto path = scheme_end == std::string::npos ? std::string::npos : r.find('/', scheme_end + 3);
+    // An absolute --redirect-url names Gatehouse's origin; a path (--relative-redirect-url) leaves the request's.
+    if (const auto& r = o.redirect_url; r.find("://") != std::string::npos) {
+        const auto path = r.find('/', r.find("://") + 3);
         origin = r.substr(0, path);
     } else {
         origin = std::string(original_scheme) + "://" + std::string(original_host);

@@ -93,7 +93,8 @@ Result<std::shared_ptr<asio::ssl::context>> client_tls(const ClientOptions& opti
     auto tls = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
     tls->set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
                      asio::ssl::context::no_tlsv1_1);
-    tls->set_default_verify_paths();
+    // As oauth2-proxy: given CA files replace the system's store unless both are asked for.
+    if (options.ca_files.empty() || options.system_trust_store) tls->set_default_verify_paths();
     for (const auto& ca : options.ca_files) {
         boost::system::error_code ec;
         tls->load_verify_file(ca, ec);

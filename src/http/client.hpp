@@ -38,10 +38,12 @@ struct ClientResult {
 };
 
 struct ClientOptions {
-    std::vector<std::string> ca_files;  // extra trust anchors besides the system's (--provider-ca-file)
+    std::vector<std::string> ca_files;  // trust anchors (--provider-ca-file)
     bool insecure_skip_verify = false;  // --ssl-insecure-skip-verify
     std::chrono::milliseconds timeout{10'000};
     std::size_t max_body_bytes = 1 << 20;
+    // With ca_files: the system's CAs as well (--use-system-trust-store). Without ca_files they are always trusted.
+    bool system_trust_store = true;
 };
 
 class HttpClient {

@@ -32,4 +32,18 @@ OriginalUrl original_url(const Request& req, bool trust_forwarded) {
     return out;
 }
 
+std::optional<std::string> https_redirect(const Request& req, bool trust_forwarded, std::uint16_t https_port) {
+    OriginalUrl url = original_url(req, trust_forwarded);
+    if (url.scheme == "https") return std::nullopt;
+    // A port after the host (not inside an IPv6 literal's brackets) was the HTTP listener's: the HTTPS one replaces it.
+    if (const auto colon = url.host.rfind(':');
+        colon != std::string::npos && url.host.find(']', colon) == std::string::npos) {
+        url.host.resize(colon);
+        if (https_port != 443) url.host += ":" + std::to_string(https_port);
+    }
+    if (url.uri.empty() || url.uri.front() != '/') url.uri.insert(0, "/");
+    url.scheme = "https";
+    return url.to_string();
+}
+
 }  // namespace gh::http

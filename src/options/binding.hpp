@@ -65,7 +65,10 @@ template <auto... Path>
 void assign_duration(Options& o, const std::vector<std::string>& values, std::vector<std::string>& problems) {
     using Duration = std::remove_reference_t<decltype(field<Path...>(o))>;
     const auto& text = single(values);
-    if (const auto v = parse_duration(text)) field<Path...>(o) = std::chrono::duration_cast<Duration>(*v);
+    // oauth2-proxy reads an empty duration as 0 (its example cfg has cookie_refresh = ""); flags that must be
+    // positive use their own parser.
+    if (text.empty()) field<Path...>(o) = Duration::zero();
+    else if (const auto v = parse_duration(text)) field<Path...>(o) = std::chrono::duration_cast<Duration>(*v);
     else problems.push_back("'" + text + "' is not a duration (e.g. 168h, 1h30m, 15s)");
 }
 

@@ -11,14 +11,19 @@ namespace {
 // so a migrated setting fails closed (users sign in) instead of opening a hole, and a warning says so.
 void check_trusted_proxies(Checks& c) {
     auto& o = c.o;
-    for (const auto* field : {&o.trusted_ips, &o.trusted_ips_given_as_trusted_ip})
-        if (c.has_values(*field) && !o.reverse_proxy)
-            c.fail(*field, "needs --reverse-proxy: it lists the proxies whose forwarded headers are trusted");
-    if (!o.trusted_ips_given_as_trusted_ip.empty())
+    if (c.has_values(o.trusted_ips) && !o.reverse_proxy)
+        c.fail(o.trusted_ips, "needs --reverse-proxy: it lists the proxies whose forwarded headers are trusted");
+    // oauth2-proxy accepts --trusted-ip alone (its addresses then skip sign-in by their own address); so does
+    // Gatehouse, where it has no effect at all without --reverse-proxy.
+    if (!o.trusted_ips_given_as_trusted_ip.empty() && !o.reverse_proxy)
+        o.warnings.push_back("--trusted-ip has no effect without --reverse-proxy: unlike oauth2-proxy, Gatehouse lets "
+                             "no address skip sign-in (with --reverse-proxy it is read as --trusted-proxy-ip)");
+    else if (!o.trusted_ips_given_as_trusted_ip.empty())
         o.warnings.push_back("--trusted-ip is read as --trusted-proxy-ip (proxies whose forwarded headers are "
                              "trusted); unlike oauth2-proxy, Gatehouse lets no address skip sign-in");
-    o.trusted_ips.insert(o.trusted_ips.end(), o.trusted_ips_given_as_trusted_ip.begin(),
-                         o.trusted_ips_given_as_trusted_ip.end());
+    if (o.reverse_proxy)
+        o.trusted_ips.insert(o.trusted_ips.end(), o.trusted_ips_given_as_trusted_ip.begin(),
+                             o.trusted_ips_given_as_trusted_ip.end());
     if (o.reverse_proxy && o.trusted_ips.empty())
         o.warnings.push_back("--reverse-proxy without --trusted-proxy-ip believes forwarded headers from any peer; "
                              "list your proxies' addresses so that nobody else can speak for a client");

@@ -139,6 +139,24 @@ std::string approval_prompt(std::string_view text, std::string& into) {
     return one_of(text, {"auto", "force"}, into, "must be auto or force");
 }
 
+std::string redirect_url(std::string_view text, std::string& into) {
+    into = std::string(text);
+    // A path is checked against --relative-redirect-url with the other provider checks.
+    if (into.empty() || into.starts_with('/') || parse_http_url(into)) return {};
+    return quoted(text) + " is not an http(s) URL (or, with --relative-redirect-url, a path)";
+}
+
+std::string strip_identity_headers(std::string_view text, bool& into) {
+    const auto value = parse_bool(text);
+    if (!value) return quoted(text) + " is not a boolean (true or false)";
+    // A client's own X-Forwarded-User would reach the app as if Gatehouse had said it: no route may let it through.
+    if (!*value)
+        return "false is not supported: Gatehouse always removes the identity headers it sets from client requests "
+               "(an app cannot tell a client's X-Forwarded-User from Gatehouse's); leave it at true";
+    into = true;
+    return {};
+}
+
 std::string session_store_type(std::string_view text, std::string& into) {
     return one_of(text, {"cookie", "redis"}, into, "must be cookie or redis");
 }

@@ -16,6 +16,10 @@ std::string optional_http_url(std::string_view text, std::string& into);  // emp
 std::string cookie_name(std::string_view text, std::string& into);
 std::string code_challenge_method(std::string_view text, std::string& into);
 std::string approval_prompt(std::string_view text, std::string& into);
+// --redirect-url: an http(s) URL, or a path (allowed by --relative-redirect-url only).
+std::string redirect_url(std::string_view text, std::string& into);
+// --skip-auth-strip-headers: only true, which is what Gatehouse always does.
+std::string strip_identity_headers(std::string_view text, bool& into);
 std::string session_store_type(std::string_view text, std::string& into);
 std::string same_site(std::string_view text, session::SameSite& into);
 std::string original_request_headers(std::string_view text, Options::OriginalRequestHeaders& into);

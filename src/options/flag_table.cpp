@@ -14,7 +14,7 @@ using namespace bind;
 
 constexpr std::array kFlags = {
     // Provider
-    FlagSpec{"provider", "provider", text<&Options::provider>(), "oidc", "OAuth provider: oidc, keycloak-oidc, google, github, gitlab, azure or entra-id"},
+    FlagSpec{"provider", "provider", text<&Options::provider>(), "google", "OAuth provider: oidc, keycloak-oidc, google, github, gitlab, azure or entra-id"},
     FlagSpec{"oidc-issuer-url", "oidc_issuer_url", text<&Options::oidc_issuer_url>(), "", "OpenID Connect issuer URL (discovery base)"},
     FlagSpec{"client-id", "client_id", text<&Options::client_id>(), "", "OAuth client ID"},
     FlagSpec{"client-secret", "client_secret", secret<&Options::client_secret>(), "", "OAuth client secret"},
@@ -22,8 +22,8 @@ constexpr std::array kFlags = {
     FlagSpec{"oidc-groups-claim", "oidc_groups_claim", text<&Options::oidc_groups_claim>(), "groups",
              "ID token claim holding the groups (a dotted path such as realm_access.roles works)"},
     FlagSpec{"oidc-email-claim", "oidc_email_claim", text<&Options::oidc_email_claim>(), "email", "ID token claim holding the e-mail"},
-    FlagSpec{"scope", "scope", text<&Options::scope>(), "openid email profile", "scopes requested at the IdP"},
-    FlagSpec{"redirect-url", "redirect_url", parsed<parse::optional_http_url, &Options::redirect_url>(), "",
+    FlagSpec{"scope", "scope", text<&Options::scope>(), "openid email profile", "scopes requested at the IdP (github: user:email, with --github-org also read:org)", Compat::differs},
+    FlagSpec{"redirect-url", "redirect_url", parsed<parse::redirect_url, &Options::redirect_url>(), "",
              "OAuth callback URL (default: the request's scheme and host + <proxy-prefix>/callback)"},
     FlagSpec{"skip-oidc-discovery", "skip_oidc_discovery", boolean<&Options::skip_oidc_discovery>(), "false",
              "use --login-url, --redeem-url and --oidc-jwks-url instead of discovery"},
@@ -57,15 +57,15 @@ constexpr std::array kFlags = {
              "accept e-mails the IdP marks unverified"},
     FlagSpec{"insecure-oidc-skip-issuer-verification", "insecure_oidc_skip_issuer_verification", boolean<&Options::skip_issuer_verification>(), "false",
              "accept an issuer different from --oidc-issuer-url"},
-    FlagSpec{"code-challenge-method", "code_challenge_method", parsed<parse::code_challenge_method, &Options::code_challenge_method>(), "S256", "PKCE method: S256 or plain"},
+    FlagSpec{"code-challenge-method", "code_challenge_method", parsed<parse::code_challenge_method, &Options::code_challenge_method>(), "S256", "PKCE method: S256 or plain", Compat::differs},
     FlagSpec{"prompt", "prompt", text<&Options::prompt>(), "", "OIDC prompt parameter (none, login, consent, select_account)"},
     FlagSpec{"provider-ca-file", "provider_ca_files", list<&Options::provider_ca_files>(), "", "extra CA certificates (PEM) for the IdP"},
     FlagSpec{"ssl-insecure-skip-verify", "ssl_insecure_skip_verify", boolean<&Options::ssl_insecure_skip_verify>(), "false",
              "do not verify the IdP's TLS certificate (testing only)"},
     FlagSpec{"skip-provider-button", "skip_provider_button", boolean<&Options::skip_provider_button>(), "false",
              "send /oauth2/sign_in straight to the IdP"},
-    FlagSpec{"provider-display-name", "provider_display_name", text<&Options::provider_display_name>(), "OpenID Connect",
-             "the IdP's name on the sign-in button"},
+    FlagSpec{"provider-display-name", "provider_display_name", text<&Options::provider_display_name>(), "",
+             "the IdP's name on the sign-in button (default: the provider's, e.g. Google, OpenID Connect)"},
     FlagSpec{"banner", "banner", text<&Options::banner>(), "", "HTML shown above the sign-in button (- for none)"},
     FlagSpec{"footer", "footer", text<&Options::footer>(), "", "HTML shown at the bottom of every page (- for none)"},
     FlagSpec{"custom-sign-in-logo", "custom_sign_in_logo", text<&Options::custom_sign_in_logo>(), "",
@@ -78,13 +78,41 @@ constexpr std::array kFlags = {
     FlagSpec{"cookie-csrf-expire", "cookie_csrf_expire", duration<&Options::cookie_csrf_expire>(), "15m", "lifetime of the login CSRF cookie"},
     FlagSpec{"cookie-csrf-per-request", "cookie_csrf_per_request", boolean<&Options::cookie_csrf_per_request>(), "false",
              "one CSRF cookie per login, so parallel logins in several tabs do not clobber each other"},
-    FlagSpec{"approval-prompt", "approval_prompt", parsed<parse::approval_prompt, &Options::approval_prompt>(), "auto",
-             "force: ask the IdP for consent again (prompt=consent) unless --prompt is set"},
+    FlagSpec{"approval-prompt", "approval_prompt", parsed<parse::approval_prompt, &Options::approval_prompt>(), "force",
+             "sent to the IdP as approval_prompt=<value> when --prompt is not set (--prompt wins)"},
     FlagSpec{"oidc-audience-claim", "oidc_audience_claims", list<&Options::oidc_audience_claims>(), "aud", "claims holding the ID token audience"},
+    // oauth2-proxy's provider flags that came with issue #23 (drop-in): kept together to merge easily.
+    FlagSpec{"user-id-claim", "user_id_claim", text<&Options::user_id_claim>(), "email",
+             "deprecated name of --oidc-email-claim (used when --oidc-email-claim is left at email)"},
+    FlagSpec{"acr-values", "acr_values", text<&Options::acr_values>(), "", "sent to the IdP as acr_values on the authorization request"},
+    FlagSpec{"keycloak-group", "keycloak_groups", list<&Options::keycloak_groups>(), "",
+             "keycloak-oidc: allow only members of these groups (joined to --allowed-group)"},
+    FlagSpec{"entra-id-allowed-tenant", "entra_id_allowed_tenants", list<&Options::entra_id_allowed_tenants>(), "",
+             "entra-id: allow only users whose token's tid is one of these tenant IDs"},
+    FlagSpec{"github-repo", "github_repo", text<&Options::github_repo>(), "",
+             "github: without --github-org, only collaborators of this owner/repository (see --github-token)"},
+    FlagSpec{"github-token", "github_token", secret<&Options::github_token>(), "",
+             "github: a token with push access to --github-repo, to ask GitHub for its collaborators (else the user's "
+             "own push access, or pull on a private repository, counts)"},
+    FlagSpec{"gitlab-project", "gitlab_projects", list<&Options::gitlab_projects>(), "",
+             "gitlab: members of these projects (group/project=access level, default 20: reporter) may sign in, with the "
+             "group project:<group/project>"},
+    FlagSpec{"use-system-trust-store", "use_system_trust_store", boolean<&Options::use_system_trust_store>(), "false",
+             "with --provider-ca-file, trust the system's CAs as well (else only those files)"},
+    FlagSpec{"skip-auth-strip-headers", "skip_auth_strip_headers", parsed<parse::strip_identity_headers, &Options::skip_auth_strip_headers>(FlagType::boolean), "true",
+             "true only: the identity headers Gatehouse sets (X-Forwarded-User, -Email, -Groups, -Preferred-Username, "
+             "-Access-Token, X-Auth-Request-*, Authorization) never pass from the client"},
+    FlagSpec{"proxy-websockets", "proxy_websockets", boolean<&Options::proxy_websockets>(), "true",
+             "reverse-proxy mode: pass WebSocket upgrades to the upstream (false: the upgrade is dropped)"},
+    FlagSpec{"force-https", "force_https", boolean<&Options::force_https>(), "false",
+             "answer a request that came over plain HTTP (X-Forwarded-Proto behind --reverse-proxy) with a 308 to "
+             "the same URL over HTTPS (port of --https-address, else 443)"},
+    FlagSpec{"relative-redirect-url", "relative_redirect_url", boolean<&Options::relative_redirect_url>(), "false",
+             "send the IdP --redirect-url as a path (default <proxy-prefix>/callback) instead of an absolute URL"},
     // Cookies and sessions
     FlagSpec{"cookie-secret", "cookie_secret", secret<&Options::cookie_secret>(), "",
              "seed for the session cookie key: 16, 24 or 32 bytes, raw or base64"},
-    FlagSpec{"cookie-secret-file", "cookie_secret_file", text<&Options::cookie_secret_file>(), "", "file holding the cookie secret", Compat::gatehouse},
+    FlagSpec{"cookie-secret-file", "cookie_secret_file", text<&Options::cookie_secret_file>(), "", "file holding the cookie secret"},
     FlagSpec{"cookie-secret-previous", "cookie_secrets_previous", each<parse::add_cookie_secret, &Options::previous_cookie_secrets>(), "",
              "earlier cookie secrets that still open sessions (repeatable): rotate without signing anyone out", Compat::gatehouse},
     FlagSpec{"cookie-name", "cookie_name", parsed<parse::cookie_name, &Options::cookie_name>(), "_oauth2_proxy", "name of the session cookie"},
@@ -195,10 +223,10 @@ constexpr std::array kFlags = {
     FlagSpec{"upstream-timeout", "upstream_timeout", parsed<parse::positive_duration<std::chrono::milliseconds>, &Options::upstream_timeout>(FlagType::duration), "30s",
              "reverse-proxy mode: longest wait to connect to the upstream and for each of its reads and writes", Compat::differs},
     // Server
-    FlagSpec{"http-address", "http_address", parsed<parse::listen_address, &Options::http_address>(), "0.0.0.0:4180", "address to serve HTTP on"},
+    FlagSpec{"http-address", "http_address", parsed<parse::listen_address, &Options::http_address>(), "0.0.0.0:4180", "address to serve HTTP on", Compat::differs},
     FlagSpec{"metrics-address", "metrics_address", parsed<parse::optional_listen_address, &Options::metrics_address>(), "",
              "address to serve Prometheus metrics on (/metrics), apart from the auth traffic (off when empty)"},
-    FlagSpec{"https-address", "https_address", parsed<parse::optional_listen_address, &Options::https_address>(), "", "address to serve HTTPS on (off when empty)"},
+    FlagSpec{"https-address", "https_address", parsed<parse::optional_listen_address, &Options::https_address>(), "", "address to serve HTTPS on (off when empty)", Compat::differs},
     FlagSpec{"tls-cert-file", "tls_cert_file", text<&Options::tls_cert_file>(), "", "TLS certificate (PEM) for --https-address"},
     FlagSpec{"tls-key-file", "tls_key_file", text<&Options::tls_key_file>(), "", "TLS private key (PEM) for --https-address"},
     FlagSpec{"proxy-prefix", "proxy_prefix", parsed<parse::prefix_path, &Options::proxy_prefix>(), "/oauth2", "URL prefix of the oauth2 endpoints"},
@@ -255,27 +283,87 @@ constexpr std::array kFlags = {
 constexpr std::string_view kStdout = "Gatehouse logs to standard output; the container runtime keeps and rotates it";
 constexpr std::string_view kMetricsTls = "keep --metrics-address on the pod network";
 constexpr std::string_view kTls = "TLS 1.2 or later with OpenSSL's defaults; terminate TLS at the ingress for others";
+constexpr std::string_view kConfigFile = "use flags, OAUTH2_PROXY_* variables or --config";
+constexpr std::string_view kOtherIdp =
+    "this provider is not supported; use its OpenID Connect endpoints with --provider=oidc, or an IdP that federates it";
+constexpr std::string_view kLoginGov = "login.gov's private_key_jwt client authentication is not supported; use an "
+                                       "OpenID Connect client with a client secret (--provider=oidc)";
+constexpr std::string_view kGoogleKey = "read groups with a service account's key: --google-service-account-json";
+constexpr std::string_view kNoProfileUrl =
+    "Gatehouse takes claims from the ID token (and github, gitlab, entra-id and google from their own APIs); no "
+    "profile endpoint is read";
+using T = FlagType;
+// Each row: the name, what to do instead, the type, and the values that change nothing (oauth2-proxy's default
+// first). Sorted by area as the flag table is.
 constexpr std::array kUnsupported = {
-    UnsupportedFlag{"logging-filename", kStdout},
-    UnsupportedFlag{"logging-max-size", kStdout},
-    UnsupportedFlag{"logging-max-age", kStdout},
-    UnsupportedFlag{"logging-max-backups", kStdout},
-    UnsupportedFlag{"logging-compress", kStdout},
-    UnsupportedFlag{"errors-to-info-log", "everything goes to standard output"},
-    UnsupportedFlag{"gcp-healthchecks", "point the load balancer's health check at --ping-path (/ping)"},
-    UnsupportedFlag{"convert-config-to-alpha", "use flags, OAUTH2_PROXY_* variables or --config"},
-    UnsupportedFlag{"request-id-header", "Gatehouse reads X-Request-Id"},
-    UnsupportedFlag{"session-cookie-minimal", "use --session-store-type=redis: the cookie then holds only a ticket"},
-    UnsupportedFlag{"metrics-secure-address", kMetricsTls},
-    UnsupportedFlag{"metrics-tls-cert-file", kMetricsTls},
-    UnsupportedFlag{"metrics-tls-key-file", kMetricsTls},
-    UnsupportedFlag{"tls-min-version", kTls},
-    UnsupportedFlag{"tls-cipher-suite", kTls},
-    UnsupportedFlag{"insecure-oidc-skip-nonce", "the nonce is always checked"},
-    UnsupportedFlag{"encode-state", "not needed: the state is opaque and URL-safe"},
-    UnsupportedFlag{"allow-query-semicolons", "not needed: ';' never separates query parameters"},
-    UnsupportedFlag{"force-json-errors", "not needed: API clients (Accept: application/json) get 401"},
+    // Provider
+    UnsupportedFlag{"azure-graph-group-field", "groups are read as object IDs (oauth2-proxy's default, id): write --allowed-group as IDs", T::text, "", "id"},
+    UnsupportedFlag{"entra-id-federated-token-auth", "use --client-secret or --client-secret-file", T::boolean, "false"},
+    UnsupportedFlag{"bitbucket-team", kOtherIdp, T::text, ""},
+    UnsupportedFlag{"bitbucket-repository", kOtherIdp, T::text, ""},
+    UnsupportedFlag{"insecure-oidc-skip-nonce", "the nonce is always checked", T::boolean, "true", "false"},
+    UnsupportedFlag{"oidc-public-key-file", "use --oidc-jwks-url (with --skip-oidc-discovery) or the IdP's discovery", T::list, ""},
+    UnsupportedFlag{"oidc-enabled-signing-alg", "the ID token must be signed with the algorithm of the IdP's key (its JWKS alg)", T::list, ""},
+    UnsupportedFlag{"profile-url", kNoProfileUrl, T::text, ""},
+    UnsupportedFlag{"skip-claims-from-profile-url", kNoProfileUrl, T::boolean, "false", "true"},
+    UnsupportedFlag{"auth-request-response-mode", "the authorization response always comes in the callback's query", T::text, ""},
+    UnsupportedFlag{"resource", "Azure AD v1's resource is not supported: use entra-id (v2.0) and ask for api://<app>/.default in --scope", T::text, ""},
+    UnsupportedFlag{"force-code-challenge-method", "use --code-challenge-method", T::text, ""},
+    UnsupportedFlag{"jwt-key", kLoginGov, T::text, ""},
+    UnsupportedFlag{"jwt-key-file", kLoginGov, T::text, ""},
+    UnsupportedFlag{"pubjwk-url", kLoginGov, T::text, ""},
+    UnsupportedFlag{"google-use-application-default-credentials", kGoogleKey, T::text, "", "false"},
+    UnsupportedFlag{"google-target-principal", kGoogleKey, T::text, ""},
+    UnsupportedFlag{"google-use-organization-id", "the preferred username is the one in the ID token", T::text, "", "false"},
+    UnsupportedFlag{"google-admin-api-user-scope", "Gatehouse reads groups only (admin.directory.group.readonly)", T::text, ""},
+    // Cookies and sessions
+    UnsupportedFlag{"cookie-csrf-per-request-limit", "CSRF cookies end with --cookie-csrf-expire; lower it to keep fewer", T::integer, "0"},
+    UnsupportedFlag{"cookie-csrf-samesite", "the CSRF cookie takes --cookie-samesite", T::text, ""},
+    UnsupportedFlag{"session-cookie-minimal", "use --session-store-type=redis: the cookie then holds only a ticket", T::boolean, "false"},
+    // Upstreams
+    UnsupportedFlag{"flush-interval", "answers are streamed to the client as the upstream sends them", T::duration, "1s"},
+    UnsupportedFlag{"disable-keep-alives", "idle upstream connections are reused only after a check that they are still open", T::boolean, "false"},
+    UnsupportedFlag{"signature-key", "GAP-Signature is not sent: the upstream can trust the identity headers, which never come from the client", T::text, ""},
+    UnsupportedFlag{"force-json-errors", "not needed: API clients (Accept: application/json) get 401", T::boolean, "false"},
+    UnsupportedFlag{"encode-state", "not needed: the state is opaque and URL-safe", T::boolean, "false"},
+    UnsupportedFlag{"allow-query-semicolons", "not needed: ';' never separates query parameters", T::boolean, "false"},
+    // Server
+    UnsupportedFlag{"metrics-secure-address", kMetricsTls, T::text, ""},
+    UnsupportedFlag{"metrics-tls-cert-file", kMetricsTls, T::text, ""},
+    UnsupportedFlag{"metrics-tls-key-file", kMetricsTls, T::text, ""},
+    UnsupportedFlag{"tls-min-version", kTls, T::text, ""},
+    UnsupportedFlag{"tls-cipher-suite", kTls, T::list, ""},
+    UnsupportedFlag{"gcp-healthchecks", "point the load balancer's health check at --ping-path (/ping)", T::boolean, "false"},
+    // Logs
+    UnsupportedFlag{"logging-filename", kStdout, T::text, ""},
+    UnsupportedFlag{"logging-max-size", kStdout, T::integer, "100"},
+    UnsupportedFlag{"logging-max-age", kStdout, T::integer, "7"},
+    UnsupportedFlag{"logging-max-backups", kStdout, T::integer, "0"},
+    UnsupportedFlag{"logging-compress", kStdout, T::boolean, "false"},
+    UnsupportedFlag{"errors-to-info-log", "everything goes to standard output", T::boolean, "false"},
+    UnsupportedFlag{"request-id-header", "Gatehouse reads X-Request-Id", T::text, "X-Request-Id"},
+    // Command line
+    UnsupportedFlag{"convert-config-to-alpha", kConfigFile, T::boolean, "false"},
+    UnsupportedFlag{"config-test", "use `gatehouse doctor` with the same flags: it checks the configuration and the IdP", T::boolean, "false"},
 };
+
+bool same_value(FlagType type, std::string_view given, std::string_view harmless) {
+    switch (type) {
+        case FlagType::boolean: {
+            const auto a = parse_bool(given), b = parse_bool(harmless);
+            return a && b && *a == *b;
+        }
+        case FlagType::integer: {
+            const auto a = parse_integer(given), b = parse_integer(harmless);
+            return a && b && *a == *b;
+        }
+        case FlagType::duration: {
+            const auto a = parse_duration(given), b = parse_duration(harmless);
+            return a && b && *a == *b;
+        }
+        default: return given == harmless;
+    }
+}
 
 std::string to_cfg_key(std::string_view name) {
     std::string key(name);
@@ -321,6 +409,20 @@ const FlagSpec* find_flag_by_setting_key(std::string_view key) {
     return nullptr;
 }
 
+bool UnsupportedFlag::is_harmless(const std::vector<std::string>& values) const {
+    // A list's only harmless value is none: no items (or only empty ones, as `tls_cipher_suites = [""]`).
+    if (type == FlagType::list) return std::all_of(values.begin(), values.end(), [](const auto& v) { return v.empty(); });
+    if (values.size() > 1) return false;
+    const std::string_view given = values.empty() ? std::string_view{} : std::string_view(values.front());
+    return same_value(type, given, harmless) || (!also_harmless.empty() && same_value(type, given, also_harmless));
+}
+
+std::vector<std::string> unsupported_setting_keys(const UnsupportedFlag& flag) {
+    std::string key = to_cfg_key(flag.name);
+    if (flag.type == FlagType::list) return {key, key + "s"};
+    return {key};
+}
+
 std::span<const UnsupportedFlag> unsupported_flags() { return kUnsupported; }
 
 const UnsupportedFlag* find_unsupported_flag(std::string_view name) {
@@ -330,11 +432,9 @@ const UnsupportedFlag* find_unsupported_flag(std::string_view name) {
 }
 
 const UnsupportedFlag* find_unsupported_flag_by_cfg_key(std::string_view key) {
-    for (const auto& p : kUnsupported) {
-        // oauth2-proxy's cfg keys for these are the flag name with underscores (lists add an s).
-        const std::string k = to_cfg_key(p.name);
-        if (k == key || k + "s" == key) return &p;
-    }
+    for (const auto& p : kUnsupported)
+        for (const auto& k : unsupported_setting_keys(p))
+            if (k == key) return &p;
     return nullptr;
 }
 

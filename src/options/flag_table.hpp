@@ -51,14 +51,25 @@ std::vector<std::string> other_setting_keys(const FlagSpec& flag);
 
 // oauth2-proxy flags Gatehouse does not support, with what to do instead: refused by name as flags, cfg keys and
 // OAUTH2_PROXY_* variables alike, so that a deployment never silently loses a setting it relies on (an unknown
-// variable could be anyone's; one of these is an oauth2-proxy setting).
+// variable could be anyone's; one of these is an oauth2-proxy setting). A value that changes nothing (oauth2-proxy's
+// default, or what Gatehouse does anyway) is accepted silently: the example cfg and many Helm values spell defaults.
 struct UnsupportedFlag {
     std::string_view name;
     std::string_view instead;
+    FlagType type;
+    // The values accepted silently: oauth2-proxy's default first, then what Gatehouse always does (if another).
+    std::string_view harmless = {};
+    std::string_view also_harmless = {};
+    // Whether `values` (as a source gave them; a list's items) change nothing: compared as the type's values.
+    bool is_harmless(const std::vector<std::string>& values) const;
 };
 std::span<const UnsupportedFlag> unsupported_flags();
 const UnsupportedFlag* find_unsupported_flag(std::string_view name);
 const UnsupportedFlag* find_unsupported_flag_by_cfg_key(std::string_view key);
+
+// The variables and cfg keys oauth2-proxy reads for an unsupported flag: its name with underscores, lists also
+// with an s.
+std::vector<std::string> unsupported_setting_keys(const UnsupportedFlag& flag);
 
 // --config and --alpha-config name files: as in oauth2-proxy, only the command line gives them (no variable, no
 // cfg key).

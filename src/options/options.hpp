@@ -53,7 +53,15 @@ struct Options {
     std::string github_org;
     std::vector<std::string> github_teams;
     std::vector<std::string> github_users;
+    std::string github_repo;  // owner/name: without github_org, its collaborators may sign in
+    Secret github_token;      // asks GitHub for github_repo's collaborators
     std::vector<std::string> gitlab_groups;  // --provider=gitlab
+    std::vector<std::string> gitlab_projects;  // group/project[=level], as given
+    struct GitlabProject {
+        std::string path;
+        int access_level = 20;
+    };
+    std::vector<GitlabProject> gitlab_project_levels;  // gitlab_projects, read by the checks
     // --provider=google: groups through the Admin SDK Directory API, as a service account acting for an admin
     using GoogleServiceAccount = providers::ServiceAccount;
     std::vector<std::string> google_groups;
@@ -83,7 +91,12 @@ struct Options {
     bool skip_issuer_verification = false;
     std::string code_challenge_method;
     std::string prompt;
-    std::string approval_prompt;  // force: prompt=consent unless --prompt is set
+    std::string approval_prompt;  // sent as approval_prompt=<value> unless --prompt is set (oauth2-proxy's rule)
+    std::string acr_values;       // --acr-values: sent as acr_values when set
+    std::string user_id_claim;    // --user-id-claim: oauth2-proxy's old name of --oidc-email-claim
+    std::vector<std::string> keycloak_groups;           // keycloak-oidc: joined to allowed_groups
+    std::vector<std::string> entra_id_allowed_tenants;  // entra-id: the tid values allowed to sign in
+    bool use_system_trust_store = false;  // with provider_ca_files: the system's CAs as well
     std::vector<std::string> provider_ca_files;
     bool ssl_insecure_skip_verify = false;
     bool skip_provider_button = false;
@@ -160,6 +173,10 @@ struct Options {
     bool pass_host_header = true;            // the client's Host (else the upstream's)
     std::chrono::milliseconds upstream_timeout{30'000};  // connect, and each wait for the upstream
     bool ssl_upstream_insecure_skip_verify = false;      // https:// upstreams: accept any certificate
+    bool proxy_websockets = true;                        // WebSocket upgrades pass to the upstream
+    bool skip_auth_strip_headers = true;                 // only true: identity look-alikes never pass
+    bool force_https = false;            // --force-https: plain HTTP requests get a 308 to HTTPS
+    bool relative_redirect_url = false;  // --relative-redirect-url: redirect_url may be (and defaults to) a path
     bool proxies() const {
         for (const auto& u : upstreams)
             if (u.kind != Upstream::Kind::static_response) return true;

@@ -2,6 +2,9 @@
 // files read at start (so that a bad file stops the start, not a login).
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
+
 #include "crypto/rsa_signer.hpp"
 #include "options/checks.hpp"
 
@@ -20,15 +23,49 @@ void only_for(Checks& c, bool chosen, std::string_view provider, const Fields&..
     ((!chosen && c.given(fields) ? c.fail(fields, problem) : void()), ...);
 }
 
+// --gitlab-project: group/project=level, the level one of GitLab's (oauth2-proxy's default 20, reporter).
+void check_gitlab_projects(Checks& c) {
+    auto& o = c.o;
+    for (const auto& item : o.gitlab_projects) {
+        const auto eq = item.find('=');
+        const std::string path = item.substr(0, eq);
+        const auto level = parse_integer(eq == std::string::npos ? "20" : item.substr(eq + 1));
+        if (path.empty() || path.find('/') == std::string::npos || path.front() == '/' || path.back() == '/')
+            c.fail(o.gitlab_projects, "'" + item + "' is not group/project[=access level]");
+        else if (!level || *level % 10 != 0 || *level < 10 || *level > 50)
+            c.fail(o.gitlab_projects, "'" + item + "': the access level must be 10, 20, 30, 40 or 50 (GitLab's)");
+        else
+            o.gitlab_project_levels.push_back({path, static_cast<int>(*level)});
+    }
+}
+
+// --github-repo is owner/name, which goes into the API's URL path: nothing else may come with it.
+void check_github_repo(Checks& c) {
+    const auto& o = c.o;
+    const auto& repo = o.github_repo;
+    const auto allowed = [](char ch) {
+        return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.' || ch == '/';
+    };
+    const auto slash = repo.find('/');
+    const bool owner_and_name = slash != std::string::npos && slash > 0 && slash + 1 < repo.size() &&
+                                repo.find('/', slash + 1) == std::string::npos && repo.find("..") == std::string::npos &&
+                                std::all_of(repo.begin(), repo.end(), allowed);
+    if (!repo.empty() && !owner_and_name) c.fail(repo, "'" + repo + "' is not owner/repository");
+    if (c.given(o.github_token) && repo.empty()) c.fail(o.github_token, "needs --github-repo");
+}
+
 void check_github_only(Checks& c, bool github, bool gitlab) {
     const auto& o = c.o;
-    only_for(c, github, "github", o.github_org, o.github_teams, o.github_users, o.validate_url);
-    only_for(c, gitlab, "gitlab", o.gitlab_groups);
+    only_for(c, github, "github", o.github_org, o.github_teams, o.github_users, o.validate_url, o.github_repo,
+             o.github_token);
+    check_github_repo(c);
+    only_for(c, gitlab, "gitlab", o.gitlab_groups, o.gitlab_projects);
+    check_gitlab_projects(c);
 }
 
 void check_entra(Checks& c, bool entra) {
     const auto& o = c.o;
-    only_for(c, entra, "azure or entra-id", o.azure_tenant, o.azure_graph_url);
+    only_for(c, entra, "azure or entra-id", o.azure_tenant, o.azure_graph_url, o.entra_id_allowed_tenants);
     if (entra && (o.azure_tenant.empty() || o.azure_tenant.find_first_of("/?#:") != std::string::npos))
         c.fail(o.azure_tenant, "'" + o.azure_tenant + "' is not a tenant ID or domain");
     if (entra && !parse_http_url(o.azure_graph_url))
@@ -103,6 +140,36 @@ void check_issuer(Checks& c, bool github, bool gitlab, bool google, bool entra) 
     }
 }
 
+// oauth2-proxy's deprecated --user-id-claim names the e-mail claim while --oidc-email-claim is left at email.
+void apply_user_id_claim(Options& o) {
+    if (o.oidc_email_claim == "email" && o.user_id_claim != "email" && !o.user_id_claim.empty())
+        o.oidc_email_claim = o.user_id_claim;
+}
+
+// keycloak-oidc's groups: oauth2-proxy adds --keycloak-group to the allowed groups (the groups claim's values).
+void apply_keycloak_groups(Checks& c) {
+    auto& o = c.o;
+    only_for(c, o.keycloak, "keycloak-oidc", o.keycloak_groups);
+    if (o.keycloak) o.allowed_groups.insert(o.allowed_groups.end(), o.keycloak_groups.begin(), o.keycloak_groups.end());
+}
+
+// --relative-redirect-url: oauth2-proxy sends --redirect-url as given, a path (its default <prefix>/callback).
+void check_redirect_url(Checks& c) {
+    auto& o = c.o;
+    const bool path = o.redirect_url.starts_with('/');
+    if (path && o.redirect_url.starts_with("//"))
+        c.fail(o.redirect_url, "'" + o.redirect_url + "' is not a path");
+    else if (path && !o.relative_redirect_url)
+        c.fail(o.redirect_url, "a path needs --relative-redirect-url (else give the absolute callback URL)");
+    if (o.relative_redirect_url && o.redirect_url.empty()) o.redirect_url = o.proxy_prefix + "/callback";
+}
+
+// Without --provider-ca-file the system's CAs are trusted anyway; the flag only widens a list of files.
+void check_trust_store(Checks& c) {
+    auto& o = c.o;
+    if (o.provider_ca_files.empty()) o.use_system_trust_store = true;
+}
+
 }  // namespace
 
 std::string secret_or_file(Checks& c, const Secret& inline_value, const std::string& file, std::string_view flag) {
@@ -131,6 +198,15 @@ void check_provider(Checks& c) {
         o.provider = "oidc";
         o.keycloak = true;
     }
+    if (o.provider == "keycloak") {
+        c.fail(o.provider, "the old Keycloak provider is not supported: use --provider=keycloak-oidc with "
+                           "--oidc-issuer-url=https://<keycloak>/realms/<realm>");
+        return;
+    }
+    apply_user_id_claim(o);
+    apply_keycloak_groups(c);
+    check_trust_store(c);
+    check_redirect_url(c);
     const bool github = o.provider == "github", gitlab = o.provider == "gitlab", entra = o.entra_id(),
                google = o.provider == "google";
     if (o.provider != "oidc" && !github && !gitlab && !entra && !google)
@@ -148,7 +224,6 @@ void check_provider(Checks& c) {
     if (github && o.redeem_url.empty()) o.redeem_url = "https://github.com/login/oauth/access_token";
     for (const auto* field : {&o.login_url, &o.redeem_url, &o.oidc_jwks_url})
         if (field->empty() && o.skip_oidc_discovery) c.fail(*field, "missing (required by --skip-oidc-discovery)");
-    if (o.approval_prompt == "force" && o.prompt.empty()) o.prompt = "consent";
 }
 
 }  // namespace gh::options

@@ -15,6 +15,7 @@ proxy::Config proxy_config(const Options& o) {
     c.upstream_timeout = o.upstream_timeout;
     c.ssl_upstream_insecure_skip_verify = o.ssl_upstream_insecure_skip_verify;
     c.cookie_name = o.cookie_name;
+    c.proxy_websockets = o.proxy_websockets;
     return c;
 }
 

@@ -30,6 +30,19 @@ std::string unsupported_message(const std::string& origin, const UnsupportedFlag
     return origin + ": not supported by Gatehouse (" + std::string(u.instead) + ")";
 }
 
+// An unsupported setting is refused unless its value changes nothing (UnsupportedFlag::is_harmless).
+void refuse_unless_harmless(RawConfig& cfg, const std::string& origin, const UnsupportedFlag& u,
+                            const std::vector<std::string>& values) {
+    if (!u.is_harmless(values)) cfg.errors.push_back(unsupported_message(origin, u));
+}
+
+std::vector<std::string> items_of(const UnsupportedFlag& u, const std::string& value) {
+    std::vector<std::string> values;
+    if (u.type == FlagType::list) append_list_items(value, values);
+    else values.push_back(value);
+    return values;
+}
+
 // Which key of a source set each flag, to catch two spellings of one list (google_group and google_groups) that
 // disagree: neither their union nor either one alone is surely what the operator meant, so the start is refused.
 class SpellingsSeen {
@@ -65,8 +78,7 @@ void apply_cfg_file(RawConfig& cfg, const std::string& path, const std::string& 
         const std::string origin = path + ":" + std::to_string(e.line) + " " + e.key;
         const FlagSpec* flag = find_flag_by_setting_key(e.key);
         if (!flag) {
-            if (const auto* u = find_unsupported_flag_by_cfg_key(e.key))
-                cfg.errors.push_back(unsupported_message(origin, *u));
+            if (const auto* u = find_unsupported_flag_by_cfg_key(e.key)) refuse_unless_harmless(cfg, origin, *u, e.values);
             else cfg.errors.push_back(origin + ": unknown setting");
             continue;
         }
@@ -99,7 +111,7 @@ void apply_env(RawConfig& cfg, const Environment& env) {
         for (auto& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         const FlagSpec* flag = upper ? find_flag_by_setting_key(key) : nullptr;
         if (!flag) {
-            if (const auto* u = find_unsupported_flag_by_cfg_key(key)) cfg.errors.push_back(unsupported_message(name, *u));
+            if (const auto* u = find_unsupported_flag_by_cfg_key(key)) refuse_unless_harmless(cfg, name, *u, items_of(*u, value));
             else cfg.errors.push_back(name + ": unknown setting (gatehouse --help lists the variables it reads)");
             continue;
         }
@@ -187,10 +199,14 @@ RawConfig collect_raw_config(const std::vector<std::string>& args, const Environ
         const std::string name = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
         const FlagSpec* flag = find_flag(name);
         if (!flag) {
-            if (const auto* u = find_unsupported_flag(name)) cfg.errors.push_back(unsupported_message("--" + name, *u));
+            const auto* u = find_unsupported_flag(name);
+            std::string value;
+            if (eq != std::string::npos) value = arg.substr(eq + 1);
+            else if (u && u->type == FlagType::boolean) value = "true";  // a bare boolean, as pflag reads it
+            // A separate value is taken, so that it is not reported as a second error.
+            else if (i + 1 < args.size() && !args[i + 1].starts_with("--")) value = args[++i];
+            if (u) refuse_unless_harmless(cfg, "--" + name, *u, items_of(*u, value));
             else cfg.errors.push_back("--" + name + ": unknown flag");
-            // Skip a separate value so that it is not reported as a second error.
-            if (eq == std::string::npos && i + 1 < args.size() && !args[i + 1].starts_with("--")) ++i;
             continue;
         }
         std::string value;

@@ -30,6 +30,7 @@ struct Config : identity::Config {
     bool pass_host_header = true;            // the client's Host (else the upstream's)
     std::chrono::milliseconds upstream_timeout{30'000};  // connect, and each wait for the upstream
     bool ssl_upstream_insecure_skip_verify = false;      // https:// upstreams: accept any certificate
+    bool proxy_websockets = true;                        // WebSocket upgrades reach the upstream
     std::string cookie_name;                 // the session cookie, never passed to the upstream
 };
 

@@ -333,7 +333,7 @@ struct Relay {
     asio::awaitable<void> switch_protocols(Stream& upstream, beast::flat_buffer& upstream_buffer,
                                            const beast::http::response_header<>& header, std::string& head) const {
         http::Exchange& client = *req.exchange();
-        const std::string_view asked = requested_upgrade(req);
+        const std::string_view asked = requested_upgrade(req, options);
         if (asked.empty()) {
             failed(502, "switched protocols unasked");
             co_return;
@@ -363,7 +363,7 @@ asio::awaitable<void> ReverseProxy::forward(const http::Request& req, const Upst
     const std::string extra_head = answer_head_lines(s, config_, set_cookies);
     const std::string_view method = req.method();
     const bool replayable = (method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "TRACE") &&
-                            req.exchange()->content_length() == 0 && requested_upgrade(req).empty();
+                            req.exchange()->content_length() == 0 && requested_upgrade(req, config_).empty();
     for (bool fresh = false;; fresh = true) {
         std::string error;
         auto connected = co_await UpstreamPool::connect(to, config_.upstream_timeout, *tls_,

@@ -89,7 +89,8 @@ std::string answer_head_lines(const session::Session* s, const Config& o,
     return lines;
 }
 
-std::string_view requested_upgrade(const http::Request& req) {
+std::string_view requested_upgrade(const http::Request& req, const Config& o) {
+    if (!o.proxy_websockets) return {};
     const std::string_view upgrade = req.header("Upgrade");
     // WebSocket only: an "h2c" upgrade would open an HTTP/2 connection to the app whose later requests no rule
     // ever sees (h2c smuggling).
@@ -181,7 +182,7 @@ void write_upstream_head(const http::Request& req, const Config& o, const Upstre
     if (!host.empty()) add(out, "X-Forwarded-Host", host);
 
     if (s) add_user_headers(o, *s, out);
-    if (const auto upgrade = requested_upgrade(req); !upgrade.empty()) {
+    if (const auto upgrade = requested_upgrade(req, o); !upgrade.empty()) {
         add(out, "Connection", "Upgrade");
         add(out, "Upgrade", upgrade);
     }

@@ -41,8 +41,8 @@ std::string answer_head_lines(const session::Session* s, const Config& o,
 
 // The protocol a request asks to switch to (`Connection: upgrade` with `Upgrade: websocket`), or empty: WebSocket
 // is the only one passed on. Such a request keeps both headers on its way upstream; a 101 answer then turns the
-// exchange into a tunnel.
-std::string_view requested_upgrade(const http::Request& req);
+// exchange into a tunnel. None with --proxy-websockets=false: the upgrade headers are then dropped as hop-by-hop.
+std::string_view requested_upgrade(const http::Request& req, const Config& o);
 
 // Whether `name` is hop-by-hop in a message whose Connection header says `connection`.
 bool is_hop_by_hop(std::string_view name, std::string_view connection);

@@ -57,7 +57,7 @@ describe('the login in a real browser (headless Chromium)', { skip: missing ?? f
     assert.match(headers['content-security-policy'], /frame-ancestors 'none'/);
     assert.equal(headers['x-frame-options'], 'DENY');
     assert.equal(headers['cache-control'], 'no-store');
-    const button = page.getByRole('link', { name: 'Sign in with OpenID Connect' });
+    const button = page.getByRole('link', { name: 'Sign in with Keycloak OIDC' });
     assert.equal(await button.count(), 1);
     assert.ok(await page.getByText('Gatehouse test stack').isVisible(), 'the --footer shows');
     // Fits the phone viewport: nothing wider than the screen.

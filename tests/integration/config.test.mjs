@@ -80,7 +80,7 @@ describe('configuration', () => {
   test('an OAUTH2_PROXY_* variable Gatehouse does not read stops the start, naming it (once ignored: its restriction was lost)', async () => {
     const { baseFlags } = await import('./lib/processes.mjs');
     const flags = baseFlags(await freePort());
-    for (const name of ['OAUTH2_PROXY_ALLOWED_GROUPZ', 'OAUTH2_PROXY_KEYCLOAK_GROUPS']) {
+    for (const name of ['OAUTH2_PROXY_ALLOWED_GROUPZ', 'OAUTH2_PROXY_ALLOWED_EMAILS']) {
       const { code, output } = await runGatehouse(flags, { [name]: '/admins' });
       assert.equal(code, 2, name);
       assert.equal(output, `gatehouse: ${name}: unknown setting (gatehouse --help lists the variables it reads)\n`);

@@ -22,6 +22,41 @@ test('the migration guide names every flag of --help and every oauth2-proxy flag
   assert.deepEqual(missing, []);
 });
 
+// oauth2-proxy's flags as its option definitions declare them (data/oauth2_proxy_flags.json).
+const oauth2Proxy = new Map(JSON.parse(read('tests/integration/data/oauth2_proxy_flags.json')).flags.map((f) => [f.name, f]));
+
+// A default as a value: durations in milliseconds (0 and 0s are one value), the rest as written.
+function valueOf(text) {
+  const units = { ms: 1, s: 1000, m: 60000, h: 3600000 };
+  const parts = [...String(text).matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length > 0 && parts.map((p) => p[0]).join('') === text) return parts.reduce((t, [, n, u]) => t + Number(n) * units[u], 0);
+  if (text === '0') return 0;
+  return text;
+}
+
+test('a row of the migration guide says "same" only when oauth2-proxy has the flag with the same default', () => {
+  const generated = execFileSync(gatehouseBin, ['flags'], { encoding: 'utf8' });
+  const rows = [...generated.matchAll(/^\| `--([a-z0-9-]+)` \| [^|]* \| (?:`((?:[^`\\]|\\.)*)`)? \| ([^|]+) \|$/gm)]
+    .map(([, name, dflt, compat]) => ({ name, dflt: (dflt ?? '').replaceAll('\\|', '|'), compat: compat.trim() }));
+  assert.ok(rows.length > 140, `${rows.length} rows`);
+  const lies = [];
+  const differing = migration.slice(migration.indexOf('## Same name, different on purpose'), migration.indexOf('## Gatehouse additions'));
+  for (const row of rows) {
+    const theirs = oauth2Proxy.get(row.name);
+    if (row.compat === 'same') {
+      if (!theirs) lies.push(`--${row.name}: "same", but oauth2-proxy has no such flag`);
+      else if (valueOf(theirs.default) !== valueOf(row.dflt)) {
+        lies.push(`--${row.name}: "same", but the default is ${JSON.stringify(row.dflt)} here and ${JSON.stringify(theirs.default)} in oauth2-proxy`);
+      }
+    } else if (row.compat === "Gatehouse's own") {
+      if (theirs) lies.push(`--${row.name}: "Gatehouse's own", but oauth2-proxy has it`);
+    } else if (!differing.includes(`\`--${row.name}\``)) {
+      lies.push(`--${row.name}: "${row.compat}", but "Same name, different on purpose" does not say how`);
+    }
+  }
+  assert.deepEqual(lies, []);
+});
+
 test('the troubleshooting guide names every decision reason', () => {
   const reasons = [...read('src/gate/decision.cpp').matchAll(/case Reason::\w+: return "([a-z_]+)";/g)].map((m) => m[1])
     .filter((r) => r !== 'allowed' && r !== 'public_route');

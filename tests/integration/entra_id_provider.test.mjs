@@ -24,18 +24,20 @@ const claimsOf = {
 };
 
 describe('--provider=entra-id', () => {
-  let idp, idpPort, single, multi, singlePort, multiPort;
+  let idp, idpPort, single, multi, singlePort, multiPort, otherTenant, otherTenantPort;
   const graphCalls = [];
 
   before(async () => {
     idpPort = await freePort();
     singlePort = await freePort();
     multiPort = await freePort();
+    otherTenantPort = await freePort();
     const graphPage = 2;
     idp = await startIdp({ port: idpPort, realm: `/${tenant}/v2.0`, extraClaims: ['tid', 'xms_edov'],
       accountClaims: (id) => claimsOf[id],
       clients: [{ client_id: 'entra-app', client_secret: 'entra-secret',
-        redirect_uris: [`http://127.0.0.1:${singlePort}/oauth2/callback`, `http://127.0.0.1:${multiPort}/oauth2/callback`] }],
+        redirect_uris: [`http://127.0.0.1:${singlePort}/oauth2/callback`, `http://127.0.0.1:${multiPort}/oauth2/callback`,
+          `http://127.0.0.1:${otherTenantPort}/oauth2/callback`] }],
       routes: async (req, res, provider) => {
         const url = new URL(req.url, `http://127.0.0.1:${idpPort}`);
         if (url.pathname === '/common/v2.0/.well-known/openid-configuration') {
@@ -70,12 +72,15 @@ describe('--provider=entra-id', () => {
       `--http-address=127.0.0.1:${port}`, '--workers=2', '--cookie-secure=false', '--set-xauthrequest',
       '--skip-provider-button', `--azure-graph-url=http://127.0.0.1:${idpPort}`];
     single = spawnGatehouse(flags(singlePort, idp.issuer));
-    multi = spawnGatehouse([...flags(multiPort, `http://127.0.0.1:${idpPort}/common/v2.0`)]
+    // --entra-id-allowed-tenant narrows the multi-tenant endpoint: the tenant listed passes, another does not.
+    multi = spawnGatehouse([...flags(multiPort, `http://127.0.0.1:${idpPort}/common/v2.0`), `--entra-id-allowed-tenant=${tenant}`]
       .filter((f) => !f.startsWith('--azure-tenant')));
-    await Promise.all([waitForPort(singlePort), waitForPort(multiPort)]);
-    await Promise.all([waitForReady(singlePort), waitForReady(multiPort)]);
+    otherTenant = spawnGatehouse([...flags(otherTenantPort, `http://127.0.0.1:${idpPort}/common/v2.0`),
+      '--entra-id-allowed-tenant=00000000-0000-0000-0000-00000000beef'].filter((f) => !f.startsWith('--azure-tenant')));
+    await Promise.all([waitForPort(singlePort), waitForPort(multiPort), waitForPort(otherTenantPort)]);
+    await Promise.all([waitForReady(singlePort), waitForReady(multiPort), waitForReady(otherTenantPort)]);
   });
-  after(async () => { await single?.stop(); await multi?.stop(); await idp?.close(); });
+  after(async () => { await single?.stop(); await multi?.stop(); await otherTenant?.stop(); await idp?.close(); });
 
   const callbackOf = (hops) => hops.find((h) => h.url.includes('/oauth2/callback'));
   async function signIn(port, user) {
@@ -109,5 +114,12 @@ describe('--provider=entra-id', () => {
     const alice = await signIn(multiPort, 'alice');
     assert.equal(alice.callback.status, 403);
     await multi.waitForOutput(/login: failed with 403: ID token rejected: email 'alice@contoso.test' is not verified \(xms_edov\)/);
+  });
+
+  test('--entra-id-allowed-tenant: a user of a tenant not listed is refused with the cause', async () => {
+    const bob = await signIn(otherTenantPort, 'bob');
+    assert.equal(bob.callback.status, 403);
+    await otherTenant.waitForOutput(new RegExp(`login: failed with 403: tenant '${tenant}' is not in --entra-id-allowed-tenant`));
+    assert.equal((await bob.browser.get(`http://127.0.0.1:${otherTenantPort}/oauth2/auth`)).status, 401, 'no session was made');
   });
 });

@@ -76,6 +76,55 @@ describe('--provider=github', () => {
   });
 });
 
+// --github-repo without --github-org, as oauth2-proxy: with --github-token GitHub is asked who the collaborators
+// are; without it the user's own access counts (push; pull too on a private repository).
+describe('--provider=github --github-repo', () => {
+  let github;
+  const gatehouses = [];
+  before(async () => {
+    github = await startGithubStandin({ clientId: 'gh-client', clientSecret: 'gh-client-secret', repoToken: 'ghp_repo_token' });
+  });
+  after(async () => {
+    for (const g of gatehouses) await g.stop();
+    await github?.stop();
+  });
+
+  async function start(flags) {
+    const port = await freePort();
+    const g = spawnGatehouse(['--provider=github', '--client-id=gh-client', '--client-secret=gh-client-secret',
+      `--cookie-secret=${cookieSecret}`, '--email-domain=*', `--http-address=127.0.0.1:${port}`, '--workers=1',
+      '--cookie-secure=false', '--skip-provider-button', `--login-url=${github.url}/login/oauth/authorize`,
+      `--redeem-url=${github.url}/login/oauth/access_token`, `--validate-url=${github.url}/api/v3/`, ...flags]);
+    gatehouses.push(g);
+    await waitForPort(port);
+    return { g, port };
+  }
+  async function signIn(port, login) {
+    github.signedIn = login;
+    const hops = await new Browser().follow(`http://127.0.0.1:${port}/oauth2/start?rd=%2Fafter`, { stopAt: (u) => u.endsWith('/after') });
+    return hops.at(-1);
+  }
+
+  test('with --github-token: GitHub\'s collaborators sign in, others are refused with the cause', async () => {
+    const { g, port } = await start(['--github-repo=acme/public-site', '--github-token=ghp_repo_token']);
+    assert.equal((await signIn(port, 'monalisa')).status, 302);
+    assert.ok(github.seen.apiCalls.includes('/repos/acme/public-site/collaborators/monalisa'));
+    assert.equal((await signIn(port, 'octocat')).status, 403);
+    await g.waitForOutput(/login: failed with 403: 'octocat' is not a collaborator of --github-repo acme\/public-site/);
+  });
+
+  test('without a token: push access to a public repository counts, pull alone does not; pull counts on a private one', async () => {
+    const open = await start(['--github-repo=acme/public-site', '--github-user=hubot']);
+    assert.equal((await signIn(open.port, 'monalisa')).status, 302, 'monalisa may push');
+    assert.equal((await signIn(open.port, 'octocat')).status, 403, 'everyone may pull from a public repository');
+    await open.g.waitForOutput(/'octocat' has no push access to --github-repo acme\/public-site/);
+    assert.equal((await signIn(open.port, 'hubot')).status, 302, '--github-user still lets its logins in');
+    const closed = await start(['--github-repo=acme/private-app']);
+    assert.equal((await signIn(closed.port, 'monalisa')).status, 302, 'pull on a private repository counts');
+    assert.equal((await signIn(closed.port, 'hubot')).status, 403, 'a private repository hubot cannot see');
+  });
+});
+
 describe('--provider=github settings', () => {
   test('GitHub needs no issuer and asks only user:email without --github-org; OIDC-only and wrong-provider flags are refused', async () => {
     const base = ['--provider=github', '--client-id=a', '--client-secret=b', `--cookie-secret=${cookieSecret}`,

@@ -61,4 +61,26 @@ describe('IdP behind TLS', () => {
       await gh.stop();
     }
   });
+
+  // oauth2-proxy's rule: CA files replace the system's store, unless --use-system-trust-store keeps it. The
+  // "system" store here is the test CA, named by SSL_CERT_FILE (OpenSSL's default paths read it); the given file is
+  // an unrelated CA.
+  test('--provider-ca-file alone replaces the system\'s CAs; --use-system-trust-store adds them back', async () => {
+    const unrelated = makeCertificates(['127.0.0.1']);
+    const env = { SSL_CERT_FILE: certs.caFile };
+    const only = await startGatehouse([`--oidc-issuer-url=${idp.issuer}`, `--provider-ca-file=${unrelated.caFile}`], { env });
+    try {
+      await only.waitForOutput(/TLS handshake with 127\.0\.0\.1 failed/, 5000);
+      assert.equal(await readyWithin(only.port, 500), false);
+    } finally {
+      await only.stop();
+    }
+    const both = await startGatehouse([`--oidc-issuer-url=${idp.issuer}`, `--provider-ca-file=${unrelated.caFile}`,
+      '--use-system-trust-store'], { env });
+    try {
+      assert.equal(await readyWithin(both.port, 10000), true, both.output);
+    } finally {
+      await both.stop();
+    }
+  });
 });

@@ -234,6 +234,29 @@ describe('reverse-proxy mode', () => {
     assert.equal(refused.status, 401);
   });
 
+  test('--proxy-websockets=false (oauth2-proxy\'s switch): the upgrade is dropped and the request answered as a plain one', async () => {
+    const closed = await startGatehouse([`--upstream=http://127.0.0.1:${main.port}/`, '--email-domain=example.com',
+      '--proxy-websockets=false']);
+    try {
+      const socket = net.connect(closed.port, '127.0.0.1');
+      await new Promise((r) => socket.once('connect', r));
+      socket.write(`GET /ws-off HTTP/1.1\r\nHost: app.example.com\r\nCookie: ${cookie}\r\nConnection: Upgrade\r\n` +
+        'Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+      let received = '';
+      // Until the whole answer: a head that is not a 200 (a 101 would be the tunnel), or the 200's JSON body.
+      while (!(received.includes('\r\n\r\n') && (!received.startsWith('HTTP/1.1 200') || received.endsWith('}')))) {
+        received += await new Promise((r) => socket.once('data', (d) => r(d.toString())));
+      }
+      socket.destroy();
+      assert.match(received, /^HTTP\/1\.1 200 /);
+      const seen = JSON.parse(received.slice(received.indexOf('\r\n\r\n') + 4));
+      assert.equal(seen.url, '/ws-off');
+      assert.equal(seen.headers.upgrade, undefined, 'the upstream was not asked to switch');
+    } finally {
+      await closed.stop();
+    }
+  });
+
   test('an upstream that is down: 502; one that does not answer within --upstream-timeout: 504', async () => {
     const down = await request('/down/x');
     assert.equal(down.status, 502);

@@ -263,6 +263,19 @@ describe('--reverse-proxy with --trusted-proxy-ip', () => {
       await gh.stop();
     }
   });
+
+  test('--trusted-ip without --reverse-proxy starts, as oauth2-proxy does, and says it has no effect', async () => {
+    const gh = await startGatehouse(['--trusted-ip=127.0.0.1']);
+    try {
+      await gh.waitForOutput(/--trusted-ip has no effect without --reverse-proxy/);
+      const c = await connect(gh.port);
+      c.write(get('/oauth2/auth'));
+      assert.equal((await c.responses(1))[0].status, 401, 'a listed address still has to sign in');
+      c.close();
+    } finally {
+      await gh.stop();
+    }
+  });
 });
 
 describe('graceful drain', () => {

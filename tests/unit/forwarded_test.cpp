@@ -37,3 +37,14 @@ TEST(OriginalUrl, FallsBackPieceByPieceAndRefusesOddSchemes) {
     const auto m = message({{"X-Forwarded-Proto", "javascript"}, {"X-Original-URL", "ftp://x/y"}});
     EXPECT_EQ(original_url(Request(m), true).to_string(), "http://gatehouse:4180/oauth2/start?rd=x");
 }
+
+TEST(HttpsRedirect, SendsPlainHttpToTheHttpsPortAndLeavesHttpsAlone) {
+    const auto m = message({});
+    EXPECT_EQ(https_redirect(Request(m), false, 443), "https://gatehouse/oauth2/start?rd=x");
+    EXPECT_EQ(https_redirect(Request(m), false, 8443), "https://gatehouse:8443/oauth2/start?rd=x");
+    EXPECT_EQ(https_redirect(Request(m, true), false, 443), std::nullopt) << "came over TLS";
+    const auto behind = message({{"X-Forwarded-Proto", "https"}, {"X-Forwarded-Host", "app.example.com"}});
+    EXPECT_EQ(https_redirect(Request(behind), true, 443), std::nullopt) << "the proxy says the browser used https";
+    EXPECT_EQ(https_redirect(Request(behind), false, 443), "https://gatehouse/oauth2/start?rd=x")
+        << "a client's own X-Forwarded-Proto is not believed without --reverse-proxy";
+}

@@ -190,17 +190,83 @@ TEST(ParseOptions, UnsupportedSettingsInEnvAndFileAreRefusedToo) {
                          "defaults; terminate TLS at the ingress for others)");
 }
 
+TEST(ParseOptions, AnUnsupportedSettingAtAValueThatChangesNothingIsAccepted) {
+    // oauth2-proxy's defaults, as its example cfg and many Helm values spell them out, from each source.
+    EXPECT_EQ(errors_of(base_args({"--insecure-oidc-skip-nonce=false", "--logging-max-size", "100", "--logging-compress=false",
+                                   "--request-id-header=X-Request-Id", "--flush-interval=1s", "--tls-cipher-suite="})),
+              std::vector<std::string>{});
+    EXPECT_EQ(errors_of(base_args({"--config=c.cfg"}),
+                        {{"OAUTH2_PROXY_LOGGING_FILENAME", ""}, {"OAUTH2_PROXY_GCP_HEALTHCHECKS", "FALSE"}},
+                        {{"c.cfg", "logging_filename = \"\"\nlogging_max_size = 100\ntls_cipher_suites = []\n"
+                                   "insecure_oidc_skip_nonce = true\nflush_interval = \"1000ms\"\n"}}),
+              std::vector<std::string>{});
+    // Any other value would change behaviour: refused by name, whatever the source.
+    const auto errors = errors_of(base_args({"--config=c.cfg", "--logging-max-size=101", "--flush-interval", "2s"}),
+                                  {{"OAUTH2_PROXY_TLS_CIPHER_SUITES", "TLS_AES_128_GCM_SHA256"}},
+                                  {{"c.cfg", "logging_compress = true\n"}});
+    ASSERT_EQ(errors.size(), 4u);
+    EXPECT_EQ(errors[0].rfind("--logging-max-size: not supported", 0), 0u) << errors[0];
+    EXPECT_EQ(errors[1].rfind("--flush-interval: not supported", 0), 0u) << errors[1];
+    EXPECT_EQ(errors[2].rfind("c.cfg:1 logging_compress: not supported by Gatehouse (", 0), 0u) << errors[2];
+    EXPECT_EQ(errors[3].rfind("OAUTH2_PROXY_TLS_CIPHER_SUITES: not supported by Gatehouse (", 0), 0u) << errors[3];
+}
+
+TEST(ParseOptions, DefaultsAreOauth2Proxys) {
+    auto args = base_args();
+    args.erase(args.begin());  // no --provider
+    const auto errors = errors_of(args);
+    // google is the default provider: its own checks apply (the issuer given here stays).
+    EXPECT_EQ(errors, std::vector<std::string>{});
+    EXPECT_EQ(must_parse(args).provider, "google");
+    EXPECT_EQ(must_parse(base_args()).approval_prompt, "force");
+    EXPECT_EQ(must_parse(base_args()).prompt, "") << "approval_prompt is sent as itself, not as prompt=consent";
+}
+
+TEST(ParseOptions, Oauth2ProxysProviderFlags) {
+    // --user-id-claim: the deprecated name of --oidc-email-claim, used while that is left at email.
+    EXPECT_EQ(must_parse(base_args({"--user-id-claim=upn"})).oidc_email_claim, "upn");
+    EXPECT_EQ(must_parse(base_args({"--user-id-claim=upn", "--oidc-email-claim=mail"})).oidc_email_claim, "mail");
+    // --keycloak-group: keycloak-oidc's allowed groups.
+    const auto kc = must_parse(base_args({"--provider=keycloak-oidc", "--keycloak-group=/admins", "--allowed-group=ops"}));
+    EXPECT_EQ(kc.allowed_groups, (std::vector<std::string>{"ops", "/admins"}));
+    EXPECT_EQ(errors_of(base_args({"--keycloak-group=/admins"})),
+              std::vector<std::string>{"--keycloak-group: only applies to --provider=keycloak-oidc"});
+    const auto old = errors_of(base_args({"--provider=keycloak"}));
+    ASSERT_EQ(old.size(), 1u);
+    EXPECT_NE(old[0].find("use --provider=keycloak-oidc"), std::string::npos) << old[0];
+    EXPECT_EQ(errors_of(base_args({"--entra-id-allowed-tenant=t1"})),
+              std::vector<std::string>{"--entra-id-allowed-tenant: only applies to --provider=azure or entra-id"});
+    // --relative-redirect-url: the redirect_uri is a path (<proxy-prefix>/callback unless given).
+    EXPECT_EQ(must_parse(base_args({"--relative-redirect-url", "--proxy-prefix=/auth"})).redirect_url, "/auth/callback");
+    EXPECT_EQ(must_parse(base_args({"--relative-redirect-url", "--redirect-url=/cb"})).redirect_url, "/cb");
+    EXPECT_EQ(errors_of(base_args({"--redirect-url=/cb"})),
+              std::vector<std::string>{"--redirect-url: a path needs --relative-redirect-url (else give the absolute callback URL)"});
+    // --use-system-trust-store matters only with CA files: without them the system's CAs are trusted anyway.
+    EXPECT_TRUE(must_parse(base_args()).use_system_trust_store);
+    // --skip-auth-strip-headers: true is what Gatehouse always does; false is refused with the reason.
+    EXPECT_EQ(errors_of(base_args({"--skip-auth-strip-headers=true"})), std::vector<std::string>{});
+    const auto strip = errors_of(base_args({"--skip-auth-strip-headers=false"}));
+    ASSERT_EQ(strip.size(), 1u);
+    EXPECT_EQ(strip[0].rfind("--skip-auth-strip-headers: false is not supported", 0), 0u) << strip[0];
+    // --trusted-ip alone: accepted as oauth2-proxy does, with a warning that it does nothing here.
+    const auto alone = must_parse(base_args({"--trusted-ip=10.0.0.0/8"}));
+    EXPECT_TRUE(alone.trusted_ips.empty());
+    ASSERT_EQ(alone.warnings.size(), 1u);
+    EXPECT_NE(alone.warnings[0].find("--trusted-ip has no effect without --reverse-proxy"), std::string::npos);
+}
+
 TEST(ParseOptions, EveryUnknownOauth2ProxyVariableIsRefusedByName) {
     // A misspelt restriction, an oauth2-proxy setting Gatehouse lacks, and one oauth2-proxy never read either: each
     // was silently ignored, so a deployment started without the restriction it was given.
     const auto errors = errors_of(base_args(), {{"OAUTH2_PROXY_ALOWED_GROUPS", "admins"},
-                                                {"OAUTH2_PROXY_KEYCLOAK_GROUPS", "/admins"},
+                                                {"OAUTH2_PROXY_BITBUCKET_TEAM", "admins"},
                                                 {"OAUTH2_PROXY_CONFIG", "/etc/oauth2-proxy.cfg"},
                                                 {"OAUTH2_PROXY_cookie_name", "lower"},
                                                 {"HOME", "/root"}, {"OAUTH2_PROXY", "x"}});
     EXPECT_EQ(errors, (std::vector<std::string>{
                           "OAUTH2_PROXY_ALOWED_GROUPS: unknown setting (gatehouse --help lists the variables it reads)",
-                          "OAUTH2_PROXY_KEYCLOAK_GROUPS: unknown setting (gatehouse --help lists the variables it reads)",
+                          "OAUTH2_PROXY_BITBUCKET_TEAM: not supported by Gatehouse (this provider is not supported; use its "
+                          "OpenID Connect endpoints with --provider=oidc, or an IdP that federates it)",
                           "OAUTH2_PROXY_CONFIG: the cfg file is named only by the flag (--config=<file>)",
                           "OAUTH2_PROXY_cookie_name: unknown setting (gatehouse --help lists the variables it reads)"}));
 }
@@ -458,6 +524,35 @@ TEST(ParseOptions, GithubIsPlainOAuthWithItsOwnDefaults) {
     EXPECT_EQ(o.gitlab_groups, std::vector<std::string>{"acme/platform"});
 }
 
+TEST(ParseOptions, GithubRepoAndGitlabProjectAreCheckedAtStart) {
+    // --github-repo goes into the API's URL path: owner/name only. --github-token needs it.
+    std::vector<std::string> github{"--provider=github", "--client-id=app", "--client-secret=s3cret",
+                                    "--cookie-secret=" + gh::test::kCookieSecret, "--email-domain=*"};
+    auto repo = github;
+    repo.insert(repo.end(), {"--github-repo=acme/app.web", "--github-token=ghp_x"});
+    EXPECT_EQ(must_parse(repo).github_repo, "acme/app.web");
+    for (const char* bad : {"acme", "acme/app/x", "/app", "acme/..", "acme/a?b"}) {
+        auto wrong = github;
+        wrong.push_back(std::string("--github-repo=") + bad);
+        EXPECT_EQ(errors_of(wrong), std::vector<std::string>{"--github-repo: '" + std::string(bad) + "' is not owner/repository"});
+    }
+    github.push_back("--github-token=ghp_x");
+    EXPECT_EQ(errors_of(github), std::vector<std::string>{"--github-token: needs --github-repo"});
+    // --gitlab-project: group/project=level, 20 (reporter) unless given, one of GitLab's levels.
+    const std::vector<std::string> gitlab{"--provider=gitlab", "--client-id=app", "--client-secret=s3cret",
+                                          "--cookie-secret=" + gh::test::kCookieSecret, "--email-domain=*",
+                                          "--gitlab-project=acme/app=40,acme/docs"};
+    const auto o = must_parse(gitlab);
+    ASSERT_EQ(o.gitlab_project_levels.size(), 2u);
+    EXPECT_EQ(o.gitlab_project_levels[0].path, "acme/app");
+    EXPECT_EQ(o.gitlab_project_levels[0].access_level, 40);
+    EXPECT_EQ(o.gitlab_project_levels[1].access_level, 20);
+    auto bad_level = gitlab;
+    bad_level.back() = "--gitlab-project=acme/app=35";
+    EXPECT_EQ(errors_of(bad_level),
+              std::vector<std::string>{"--gitlab-project: 'acme/app=35': the access level must be 10, 20, 30, 40 or 50 (GitLab's)"});
+}
+
 TEST(ParseOptions, EntraIdIssuerComesFromTheTenant) {
     const std::vector<std::string> entra{"--provider=entra-id", "--client-id=app", "--client-secret=s3cret",
                                          "--cookie-secret=" + gh::test::kCookieSecret, "--email-domain=*"};
@@ -470,7 +565,7 @@ TEST(ParseOptions, EntraIdIssuerComesFromTheTenant) {
     o = must_parse(tenant);
     EXPECT_EQ(o.oidc_issuer_url, "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0");
     EXPECT_FALSE(o.entra_multi_tenant());
-    EXPECT_EQ(o.provider_display_name, "Microsoft");
+    EXPECT_EQ(o.provider_display_name, "Microsoft Entra ID") << "oauth2-proxy's name for entra-id";
     tenant.back() = "--azure-tenant=evil.example/x";
     EXPECT_EQ(errors_of(tenant),
               std::vector<std::string>{"--azure-tenant: 'evil.example/x' is not a tenant ID or domain"});

@@ -13,7 +13,8 @@ inline const std::string kCookieSecret = "0123456789abcdef0123456789abcdef";
 
 // The minimal valid command line; `extra` flags are appended (a later flag wins for scalars).
 inline std::vector<std::string> base_args(std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"--oidc-issuer-url=https://idp.example.com", "--client-id=app",
+    // --provider=oidc: oauth2-proxy's default provider is google; a later --provider wins.
+    std::vector<std::string> args{"--provider=oidc", "--oidc-issuer-url=https://idp.example.com", "--client-id=app",
                                   "--client-secret=s3cret", "--cookie-secret=" + kCookieSecret};
     // List flags accumulate, so the permissive default is left out when the test sets its own domains.
     const bool own_domains = std::any_of(extra.begin(), extra.end(),

@@ -161,14 +161,25 @@ TEST(UpstreamHead, AnUpgradeKeepsItsHeadersOnTheWayUp) {
     auto m = message({{"Host", "a"}, {"Connection", "keep-alive, Upgrade"}, {"Upgrade", "websocket"}}, "/ws");
     m.method(bhttp::verb::get);
     const http::Request req(m, false, peer(false));
-    EXPECT_EQ(proxy::requested_upgrade(req), "websocket");
+    EXPECT_EQ(proxy::requested_upgrade(req, o), "websocket");
     std::string head;
     proxy::write_upstream_head(req, o, upstream(), nullptr, "10.0.0.7", {std::uint64_t{0}}, head);
     EXPECT_NE(head.find("Connection: Upgrade\r\nUpgrade: websocket\r\n"), std::string::npos) << head;
     auto plain = message({{"Host", "a"}, {"Upgrade", "websocket"}}, "/ws");  // Upgrade without Connection: upgrade
     const http::Request not_upgrade(plain, false, peer(false));
-    EXPECT_EQ(proxy::requested_upgrade(not_upgrade), "");
+    EXPECT_EQ(proxy::requested_upgrade(not_upgrade, o), "");
     proxy::write_upstream_head(not_upgrade, o, upstream(), nullptr, "10.0.0.7", {std::uint64_t{0}}, head);
+    EXPECT_EQ(head.find("Upgrade"), std::string::npos) << head;
+}
+
+TEST(UpstreamHead, NoUpgradeReachesTheUpstreamWithProxyWebsocketsFalse) {
+    const auto o = options::proxy_config(test::must_parse(test::base_args({"--proxy-websockets=false"})));
+    auto m = message({{"Host", "a"}, {"Connection", "Upgrade"}, {"Upgrade", "websocket"}}, "/ws");
+    m.method(bhttp::verb::get);
+    const http::Request req(m, false, peer(false));
+    EXPECT_EQ(proxy::requested_upgrade(req, o), "");
+    std::string head;
+    proxy::write_upstream_head(req, o, upstream(), nullptr, "10.0.0.7", {std::uint64_t{0}}, head);
     EXPECT_EQ(head.find("Upgrade"), std::string::npos) << head;
 }
 

@@ -1,5 +1,7 @@
 #include "oidc/providers/entra_groups.hpp"
 
+#include <algorithm>
+
 #include "oidc/providers/api_call.hpp"
 
 namespace gh::providers {
@@ -19,14 +21,30 @@ bool has_groups_overage(const json& claims, const std::string& groups_claim) {
     return claims.is_object() && has != claims.end() && has->is_boolean() && has->get<bool>();
 }
 
-EntraGroups::EntraGroups(std::string graph, std::string groups_claim, const http::HttpClient& client)
-    : graph_(std::move(graph)), groups_claim_(std::move(groups_claim)), client_(client) {
+EntraGroups::EntraGroups(std::string graph, std::string groups_claim, std::vector<std::string> allowed_tenants,
+                         const http::HttpClient& client)
+    : graph_(std::move(graph)),
+      groups_claim_(std::move(groups_claim)),
+      allowed_tenants_(std::move(allowed_tenants)),
+      client_(client) {
     while (graph_.ends_with('/')) graph_.pop_back();
 }
 
 boost::asio::awaitable<std::optional<oidc::RedeemResult>> EntraGroups::complete(oidc::LoginTokens& tokens,
                                                                                 const json& id_claims,
                                                                                 const oidc::Endpoints&) const {
+    if (!allowed_tenants_.empty()) {
+        // A multi-tenant app admits every tenant's users; the list narrows it, as oauth2-proxy's does. No tid
+        // (or not a string) is no allowed tenant.
+        const auto tid = id_claims.is_object() ? id_claims.find("tid") : id_claims.end();
+        const bool named = id_claims.is_object() && tid != id_claims.end() && tid->is_string();
+        if (!named || std::find(allowed_tenants_.begin(), allowed_tenants_.end(), tid->get<std::string>()) ==
+                          allowed_tenants_.end())
+            co_return completion_failure("tenant " +
+                                             (named ? "'" + tid->get<std::string>() + "'" : std::string("(no tid)")) +
+                                             " is not in --entra-id-allowed-tenant",
+                                         true, true);
+    }
     if (!tokens.has_identity || !has_groups_overage(id_claims, groups_claim_)) co_return std::nullopt;
     const Headers headers{{"Authorization", "Bearer " + tokens.access_token}, {"Accept", "application/json"}};
     std::string url = graph_ + "/v1.0/me/transitiveMemberOf/microsoft.graph.group?$select=id&$top=999";

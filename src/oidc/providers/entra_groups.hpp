@@ -6,6 +6,7 @@
 // too, as Entra's own claim counts them), every page (@odata.nextLink). The app needs the GroupMember.Read.All
 // permission for that call; without an overage no call is made.
 #include <string>
+#include <vector>
 
 #include "http/client.hpp"
 #include "oidc/provider.hpp"
@@ -18,7 +19,10 @@ bool has_groups_overage(const nlohmann::json& claims, const std::string& groups_
 class EntraGroups final : public oidc::IdentityCompletion {
 public:
     // `graph`: Microsoft Graph's base URL (https://graph.microsoft.com, or a national cloud's).
-    EntraGroups(std::string graph, std::string groups_claim, const http::HttpClient& client);
+    // `allowed_tenants` (--entra-id-allowed-tenant): the token's `tid` must be one of them (empty: any tenant the
+    // issuer accepts).
+    EntraGroups(std::string graph, std::string groups_claim, std::vector<std::string> allowed_tenants,
+                const http::HttpClient& client);
 
     boost::asio::awaitable<std::optional<oidc::RedeemResult>> complete(oidc::LoginTokens& tokens,
                                                                        const nlohmann::json& id_claims,
@@ -27,6 +31,7 @@ public:
 private:
     std::string graph_;
     std::string groups_claim_;
+    std::vector<std::string> allowed_tenants_;
     const http::HttpClient& client_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/beast/core/string.hpp>
+#include <cctype>
 
 #include "oidc/providers/api_call.hpp"
 
@@ -18,6 +19,12 @@ std::string text(const json& j, const char* name) {
     return j.is_object() && it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
 }
 
+// A boolean member that is true (absent, or of another type: false).
+bool flag(const json& j, const char* name) {
+    const auto it = j.is_object() ? j.find(name) : j.end();
+    return j.is_object() && it != j.end() && it->is_boolean() && it->get<bool>();
+}
+
 bool contains_no_case(const std::vector<std::string>& list, std::string_view value) {
     return std::any_of(list.begin(), list.end(), [&](const std::string& v) { return iequals(v, value); });
 }
@@ -27,7 +34,9 @@ bool contains_no_case(const std::vector<std::string>& list, std::string_view val
 std::string github_refusal(const GithubRules& rules, const std::string& login, const std::vector<std::string>& orgs,
                            const std::vector<std::string>& teams) {
     if (contains_no_case(rules.users, login)) return {};
-    if (rules.org.empty()) return rules.users.empty() ? std::string{} : "'" + login + "' is not in --github-user";
+    // Without an org, --github-repo decides (GithubAccount::check_repo) for everyone not listed.
+    if (rules.org.empty())
+        return rules.users.empty() || !rules.repo.empty() ? std::string{} : "'" + login + "' is not in --github-user";
     if (rules.teams.empty())
         return contains_no_case(orgs, rules.org) ? std::string{}
                                                  : "'" + login + "' is not a member of --github-org " + rules.org;
@@ -89,6 +98,10 @@ boost::asio::awaitable<std::optional<oidc::RedeemResult>> GithubAccount::complet
         }
     if (auto why = github_refusal(rules_, login, org_names, team_names); !why.empty())
         co_return completion_failure(std::move(why), true, true);
+    if (rules_.org.empty() && !rules_.repo.empty() && !contains_no_case(rules_.users, login)) {
+        const auto refused = co_await check_repo(login, tokens.access_token);
+        if (refused) co_return refused;
+    }
 
     oidc::Identity& id = tokens.identity;
     id.user = login;
@@ -97,6 +110,43 @@ boost::asio::awaitable<std::optional<oidc::RedeemResult>> GithubAccount::complet
     id.groups = std::move(org_names);
     id.groups.insert(id.groups.end(), team_names.begin(), team_names.end());
     co_return std::nullopt;
+}
+
+boost::asio::awaitable<std::optional<oidc::RedeemResult>> GithubAccount::check_repo(
+    const std::string& login, const std::string& user_token) const {
+    // A login goes into a URL path: GitHub's are letters, digits and hyphens; anything else is no collaborator.
+    if (login.empty() || !std::all_of(login.begin(), login.end(),
+                                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; }))
+        co_return completion_failure("'" + login + "' is not a GitHub login", true, true);
+    const auto headers = [](const std::string& token) {
+        return Headers{{"Authorization", "Bearer " + token},
+                       {"Accept", "application/vnd.github+json"},
+                       {"X-GitHub-Api-Version", "2022-11-28"},
+                       {"User-Agent", "gatehouse"}};
+    };
+    if (!rules_.token.empty()) {
+        // GitHub answers 204 for a collaborator and 404 for anyone else.
+        Headers with_repo_token = headers(rules_.token);
+        const ApiResult r = co_await api_get(client_, api_ + "repos/" + rules_.repo + "/collaborators/" + login,
+                                             std::move(with_repo_token));
+        if (r.status == 204) co_return std::nullopt;
+        if (r.status == 404)
+            co_return completion_failure("'" + login + "' is not a collaborator of --github-repo " + rules_.repo, true,
+                                         true);
+        co_return completion_failure("GitHub collaborators of " + rules_.repo + ": " + r.error, false);
+    }
+    // Everyone may pull from a public repository: only push counts there, pull as well when it is private.
+    Headers with_user_token = headers(user_token);
+    const ApiResult r = co_await api_get(client_, api_ + "repos/" + rules_.repo, std::move(with_user_token));
+    if (r.status == 404 || r.status == 403)
+        co_return completion_failure("'" + login + "' cannot see --github-repo " + rules_.repo, true, true);
+    if (!r.error.empty())
+        co_return completion_failure("GitHub repository " + rules_.repo + ": " + r.error, r.status == 401);
+    const auto it = r.body.is_object() ? r.body.find("permissions") : r.body.end();
+    const json none = json::object();
+    const json& permissions = r.body.is_object() && it != r.body.end() ? *it : none;
+    if (flag(permissions, "push") || (flag(r.body, "private") && flag(permissions, "pull"))) co_return std::nullopt;
+    co_return completion_failure("'" + login + "' has no push access to --github-repo " + rules_.repo, true, true);
 }
 
 }  // namespace gh::providers

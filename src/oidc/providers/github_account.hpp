@@ -3,7 +3,9 @@
 // API with their access token: GET /user (the login), /user/emails (the primary address, only when verified),
 // /user/orgs and /user/teams (groups "org" and "org:team-slug", as oauth2-proxy names them). --github-org,
 // --github-team and --github-user decide who may sign in, as in oauth2-proxy: a listed user always; otherwise a
-// member of the org (of one of the teams when teams are given); everyone when none of the three is set.
+// member of the org (of one of the teams when teams are given); everyone when none of the three is set. Without an
+// org, --github-repo admits the repository's collaborators: with --github-token, those GitHub lists as collaborators
+// (asked with that token); without it, those who may push to it (or pull from it, when it is private).
 #include <string>
 #include <vector>
 
@@ -16,6 +18,8 @@ struct GithubRules {
     std::string org;
     std::vector<std::string> teams;  // team slugs within `org`
     std::vector<std::string> users;  // logins allowed whatever their org
+    std::string repo;                // "owner/name": without `org`, its collaborators may sign in
+    std::string token;               // a token with push access to `repo`, to ask who its collaborators are
 };
 
 // Whether a user with `login`, member of `orgs` and `teams` ("org:slug"), may sign in; why not otherwise.
@@ -32,6 +36,10 @@ public:
                                                                        const oidc::Endpoints& endpoints) const override;
 
 private:
+    // Why `login` may not sign in under --github-repo (empty: a collaborator), or the failure to find out.
+    boost::asio::awaitable<std::optional<oidc::RedeemResult>> check_repo(const std::string& login,
+                                                                         const std::string& user_token) const;
+
     std::string api_;
     GithubRules rules_;
     const http::HttpClient& client_;

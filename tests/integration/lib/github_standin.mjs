@@ -19,6 +19,14 @@ export const githubUsers = {
     teams: [['acme', 'platform']] },
 };
 
+// Repositories: who may push or pull (GET /repos/{owner}/{repo} answers the asking user's `permissions`), and who
+// is a collaborator (GET /repos/{owner}/{repo}/collaborators/{login}: 204 or 404, asked with a token that may push).
+export const githubRepos = {
+  'acme/private-app': { private: true, permissions: { monalisa: { pull: true, push: false }, octocat: { pull: true, push: true } },
+    collaborators: ['monalisa', 'octocat'] },
+  'acme/public-site': { private: false, permissions: { monalisa: { pull: true, push: true } }, collaborators: ['monalisa'] },
+};
+
 function readForm(req) {
   return new Promise((resolve) => {
     let body = '';
@@ -27,7 +35,8 @@ function readForm(req) {
   });
 }
 
-export async function startGithubStandin({ clientId, clientSecret, pageSize = 2 }) {
+// `repoToken`: a personal access token with push access to every repository (what --github-token holds).
+export async function startGithubStandin({ clientId, clientSecret, pageSize = 2, repoToken }) {
   const codes = new Map();   // code -> { user, redirectUri, challenge, scope }
   const tokens = new Map();  // access token -> { login, scope }
   const standin = { signedIn: 'octocat', clientSecret, seen: { scopes: [], apiCalls: [], tokenRequests: 0 } };
@@ -72,11 +81,20 @@ export async function startGithubStandin({ clientId, clientSecret, pageSize = 2 
     if (req.method === 'GET' && url.pathname.startsWith('/api/v3/')) {
       if (!req.headers['user-agent']) return json(res, 403, { message: 'Request forbidden by administrative rules. Please make sure your request has a User-Agent header' });
       const token = (req.headers.authorization ?? '').replace(/^(Bearer|token) /, '');
+      const path = url.pathname.slice('/api/v3'.length);
+      const collaborator = path.match(/^\/repos\/([^/]+\/[^/]+)\/collaborators\/([^/]+)$/);
+      if (collaborator) {
+        standin.seen.apiCalls.push(path);
+        if (!repoToken || token !== repoToken) return json(res, 403, { message: 'Must have push access to view repository collaborators.' });
+        const repo = githubRepos[collaborator[1]];
+        if (!repo) return json(res, 404, { message: 'Not Found' });
+        res.writeHead(repo.collaborators.includes(collaborator[2]) ? 204 : 404);
+        return res.end();
+      }
       const granted = tokens.get(token);
       if (!granted) return json(res, 401, { message: 'Bad credentials' });
       const { login } = granted;
       const user = githubUsers[login];
-      const path = url.pathname.slice('/api/v3'.length);
       standin.seen.apiCalls.push(path);
       const page = (items) => {
         const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), pageSize);
@@ -91,6 +109,14 @@ export async function startGithubStandin({ clientId, clientSecret, pageSize = 2 
         return json(res, 200, slice, headers);
       };
       if (path === '/user') return json(res, 200, { login, id: user.id, email: null, name: login });
+      const repoPath = path.match(/^\/repos\/([^/]+\/[^/]+)$/);
+      if (repoPath) {
+        const repo = githubRepos[repoPath[1]];
+        // A private repository the user cannot see does not exist for them.
+        if (!repo || (repo.private && !repo.permissions[login])) return json(res, 404, { message: 'Not Found' });
+        const permissions = repo.permissions[login] ?? { pull: true, push: false, admin: false };
+        return json(res, 200, { full_name: repoPath[1], private: repo.private, permissions });
+      }
       if (path === '/user/emails') return page(user.emails);
       const canReadOrgs = granted.scope.split(' ').includes('read:org');
       if (path === '/user/orgs') return page(user.orgs.map((o, i) => ({ login: o, id: 100 + i })));

@@ -29,7 +29,7 @@ export function registerSecret(...values) {
 }
 
 const secretFlags = ['--client-secret', '--cookie-secret', '--cookie-secret-previous', '--cookie-secrets-previous', '--redis-password',
-  '--redis-sentinel-password', '--basic-auth-password'];
+  '--redis-sentinel-password', '--basic-auth-password', '--github-token'];
 const secretFileFlags = ['--client-secret-file', '--cookie-secret-file'];
 const urlFlags = ['--redis-connection-url', '--redis-sentinel-connection-urls', '--redis-cluster-connection-urls'];
 
