@@ -169,7 +169,8 @@ std::string password_form_html(const PasswordForm& f) {
 
 }  // namespace
 
-void write_sign_in_page(http::Response& res, std::string_view start_url, int status, const PasswordForm* form) {
+void write_sign_in_page(http::Response& res, std::string_view start_url, int status, const PasswordForm* form,
+                        std::span<const std::string> set_cookies) {
     const auto l = loaded();
     auto values = common(*l, "Sign in");
     values["SignInURL"] = std::string(start_url);
@@ -184,6 +185,7 @@ void write_sign_in_page(http::Response& res, std::string_view start_url, int sta
     res.status(status);
     security_headers(res, form);
     if (form && !form->set_cookie.empty()) res.header("Set-Cookie", form->set_cookie);
+    for (const auto& c : set_cookies) res.header("Set-Cookie", c);
     res.finish(render(l->sign_in, values, kRaw), "text/html; charset=utf-8");
 }
 
