@@ -475,6 +475,8 @@ describe('Gitea through provider=github with its own URLs (oauth2-proxy provider
       .replace('http_address="0.0.0.0:4180"', `http_address="127.0.0.1:${port}"`)
       .replace('upstreams="http://httpbin"', `upstreams="http://127.0.0.1:${appPort}"`);
     assert.notEqual(cfg, original);
+    // Its client and cookie secrets are secrets to the log check like any flag's.
+    registerSecret(...[...cfg.matchAll(/^(?:client_secret|cookie_secret)="([^"]+)"/gm)].map((m) => m[1]));
     cfgDir = tempDir('gitea-cfg');
     fs.writeFileSync(path.join(cfgDir, 'oauth2-proxy-gitea.cfg'), cfg);
     gh = spawnGatehouse([`--config=${path.join(cfgDir, 'oauth2-proxy-gitea.cfg')}`]);
