@@ -36,7 +36,7 @@ std::string LoginFlow::redirect_target(const http::Request& req) const {
         const std::string forwarded = forwarded_redirect(req, config_.proxy_prefix);
         if (forwarded.empty() || redirects_.is_valid(forwarded)) return forwarded.empty() ? "/" : forwarded;
         spdlog::info("login: refused redirect target \"{}\" from X-Forwarded-Proto/-Host/-Uri (not in "
-                     "--whitelist-domain); using / client={}",
+                     "--whitelist-domain, or no local path); using / client={}",
                      observe::log_text(forwarded), http::client_ip(req));
         return "/";
     }

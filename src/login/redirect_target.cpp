@@ -38,12 +38,9 @@ std::string requested_redirect(const http::Request& req, bool trust_forwarded) {
 }
 
 std::string forwarded_redirect(const http::Request& req, std::string_view proxy_prefix) {
-    const auto proto = single_value(req, "X-Forwarded-Proto", true);
-    const auto host = single_value(req, "X-Forwarded-Host", true);
     const auto uri = single_value(req, "X-Forwarded-Uri", false);
-    if (!proto || !host || !uri || host->empty() || text::iequals(*host, req.header("Host"))) return {};
-    if (*proto != "http" && *proto != "https") return {};
-    if (!plain_host(*host)) return {};
+    const auto host = single_value(req, "X-Forwarded-Host", true);
+    if (!uri || !host) return {};
     std::string_view path = uri->empty() ? std::string_view("/") : *uri;
     // A path the validator's relative rules refuse ("//evil", "/\\evil", "/%2F%2Fevil", controls) makes the
     // whole URL doubtful: no URL then, not a guess.
@@ -56,6 +53,10 @@ std::string forwarded_redirect(const http::Request& req, std::string_view proxy_
     if (path.starts_with(proxy_prefix) && (path.size() == proxy_prefix.size() || path[proxy_prefix.size()] == '/' ||
                                            path[proxy_prefix.size()] == '?'))
         path = "/";
+    // Not forwarded from another host (oauth2-proxy getURIRedirect): X-Forwarded-Uri alone, a path on this host.
+    if (host->empty() || text::iequals(*host, req.header("Host"))) return path == "/" ? std::string{} : std::string(path);
+    const auto proto = single_value(req, "X-Forwarded-Proto", true);
+    if (!proto || (*proto != "http" && *proto != "https") || !plain_host(*host)) return {};
     std::string url(*proto);
     url += "://";
     url += *host;

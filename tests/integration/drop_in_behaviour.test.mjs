@@ -311,6 +311,11 @@ describe('/oauth2/start without rd behind --reverse-proxy (oauth2-proxy pkg/app/
       [xf('app.example.test', '/page', 'https, http'), '/'],
     ];
     for (const [headers, expected] of cases) assert.equal(await signInTarget(sign, headers), expected, JSON.stringify(headers));
+    // X-Forwarded-Host the same as Host, or absent: X-Forwarded-Uri alone, a path here (oauth2-proxy getURIRedirect).
+    assert.equal(await signInTarget(sign, { 'x-forwarded-uri': '/page?x=1' }), '/page?x=1');
+    assert.equal(await signInTarget(sign, { 'x-forwarded-host': `127.0.0.1:${stack.port}`, 'x-forwarded-uri': '/page' }), '/page');
+    for (const uri of ['//evil.test/page', '/a/../..//evil.test', '/\\evil.test', '/oauth2/start'])
+      assert.equal(await signInTarget(sign, { 'x-forwarded-uri': uri }), '/', uri);
     // An rd given wins, as in oauth2-proxy.
     assert.equal(await signInTarget(`${sign}?rd=%2Fmine`, xf('app.example.test', '/page')), '/mine');
     await stack.gatehouse.waitForOutput(/refused redirect target "https:\/\/evil.test\/page" from X-Forwarded-Proto\/-Host\/-Uri/);

@@ -54,8 +54,13 @@ TEST(ForwardedRedirect, RebuildsFromOnePlainValueOfEachHeader) {
               "https://app.example.com/");
     EXPECT_EQ(url({{"X-Forwarded-Proto", "https"}, {"X-Forwarded-Host", "app.example.com"}, {"X-Forwarded-Uri", "/oauth2x"}}),
               "https://app.example.com/oauth2x");
-    // Not forwarded: the same host as Host (oauth2-proxy IsForwardedRequest).
+    // Not forwarded from another host (oauth2-proxy IsForwardedRequest): X-Forwarded-Uri alone, a path here.
     EXPECT_EQ(url({{"X-Forwarded-Proto", "https"}, {"X-Forwarded-Host", "GATEHOUSE:4180"}}), "");
+    EXPECT_EQ(url({{"X-Forwarded-Host", "gatehouse:4180"}, {"X-Forwarded-Uri", "/p?q=1"}}), "/p?q=1");
+    EXPECT_EQ(url({{"X-Forwarded-Uri", "/p"}}), "/p");
+    EXPECT_EQ(url({{"X-Forwarded-Uri", "/oauth2/sign_in"}}), "");
+    EXPECT_EQ(url({{"X-Forwarded-Uri", "//evil.com/p"}}), "");
+    EXPECT_EQ(url({{"X-Forwarded-Uri", "/p"}, {"X-Forwarded-Uri", "/q"}}), "");
     for (const auto& headers : std::vector<std::vector<std::pair<std::string, std::string>>>{
              {{"X-Forwarded-Host", "app.example.com"}},  // no scheme
              {{"X-Forwarded-Proto", "ftp"}, {"X-Forwarded-Host", "app.example.com"}},
