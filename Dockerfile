@@ -21,6 +21,8 @@ RUN apt-get update -q && apt-get install -y -q --no-install-recommends \
       libre2-9 libspdlog1.10 libfmt9 libyaml-cpp0.7 \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/build/src/gatehouse /usr/local/bin/gatehouse
+# Deployments that name oauth2-proxy's binary (command: ["/bin/oauth2-proxy"]) start Gatehouse unchanged.
+RUN ln -s /usr/local/bin/gatehouse /bin/oauth2-proxy
 # The distroless convention for "nonroot"; the Kubernetes manifests run as the same IDs.
 USER 65532:65532
 EXPOSE 4180 4181

@@ -52,6 +52,9 @@ Result<WatchedFiles, Errors> read_files(const options::Options& o) {
                                    .banner = o.banner,
                                    .footer = o.footer,
                                    .custom_templates_dir = o.custom_templates_dir,
+                                   .custom_sign_in_logo = o.custom_sign_in_logo,
+                                   .show_debug_on_error = o.show_debug_on_error,
+                                   .proxy_prefix = o.proxy_prefix,
                                    .version = kVersion});
         !loaded)
         problems.push_back(loaded.error());
@@ -139,6 +142,10 @@ int serve(const std::shared_ptr<const options::Options>& options, const Clock& c
     const gate::Gate gate(options::gate_config(*options), *sessions->store, clock, files.emails.get(),
                           files.policy.get(), verifiers.for_gate(),
                           options->cookie_refresh.count() > 0 ? &refresher : nullptr);
+    pages::follow_login_endpoint([&provider = *verifiers.provider] {
+        const auto endpoints = provider.endpoints();
+        return endpoints ? endpoints->authorization : std::string{};
+    });
     const Router routes(options, *sessions->store, gate, *verifiers.provider, clock, sessions->ready);
     router = &routes;
     const auto grpc = start_grpc(gate, options, **server);

@@ -136,6 +136,10 @@ void Router::handle_now(const http::Request& req, http::Response& res) const {
     }
     if (path == start_path_) return login_.start(req, res);
     if (path == signed_out_path_) return pages::write_signed_out_page(res, start_path_ + "?rd=%2F");
+    // The stylesheets oauth2-proxy's templates link, as <proxy-prefix>/static/css/….
+    if (const std::string_view prefix = options_->proxy_prefix;
+        path.starts_with(prefix) && path.substr(prefix.size()).starts_with("/static/"))
+        return pages::write_static_asset(res, path.substr(prefix.size() + 8));
     res.status(404);
     res.finish("Not Found\n");
 }

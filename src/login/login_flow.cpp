@@ -77,6 +77,7 @@ void LoginFlow::fail(const http::Request& req, http::Response& res, int status, 
     pages::write_error_page(res, {.status = status,
                                   .title = status == 403 ? "Sign-in refused" : "Sign-in failed",
                                   .message = message,
+                                  .detail = log_reason,
                                   .request_id = id,
                                   .retry_url = retry});
 }

@@ -105,6 +105,7 @@ void PasswordSignIn::refuse(const http::Request& req, http::Response& res, int s
     pages::write_error_page(res, {.status = status,
                                   .title = "Sign-in refused",
                                   .message = message,
+                                  .detail = log_reason,
                                   .request_id = http::request_id(req),
                                   .retry_url = action_});
 }

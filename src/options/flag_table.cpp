@@ -68,6 +68,11 @@ constexpr std::array kFlags = {
              "the IdP's name on the sign-in button"},
     FlagSpec{"banner", "banner", text<&Options::banner>(), "", "HTML shown above the sign-in button (- for none)"},
     FlagSpec{"footer", "footer", text<&Options::footer>(), "", "HTML shown at the bottom of every page (- for none)"},
+    FlagSpec{"custom-sign-in-logo", "custom_sign_in_logo", text<&Options::custom_sign_in_logo>(), "",
+             "logo on the sign-in page: an .svg, .png or .jpg file, an https:// URL, or - for none; unlike "
+             "oauth2-proxy's, empty shows no logo", Compat::differs},
+    FlagSpec{"show-debug-on-error", "show_debug_on_error", boolean<&Options::show_debug_on_error>(), "false",
+             "error pages show what went wrong in detail instead of a general message"},
     FlagSpec{"custom-templates-dir", "custom_templates_dir", text<&Options::custom_templates_dir>(), "",
              "directory whose sign_in.html, error.html and signed_out.html replace the built-in pages"},
     FlagSpec{"cookie-csrf-expire", "cookie_csrf_expire", duration<&Options::cookie_csrf_expire>(), "15m", "lifetime of the login CSRF cookie"},

@@ -170,6 +170,8 @@ struct Options {
     std::string banner;
     std::string footer;
     std::string custom_templates_dir;
+    std::string custom_sign_in_logo;
+    bool show_debug_on_error = false;
 
     // Server
     std::string grpc_address;  // --grpc-address; empty: no gRPC listener

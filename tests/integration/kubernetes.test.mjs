@@ -86,5 +86,7 @@ describe('Dockerfile', () => {
     assert.match(text, /^USER 65532:65532$/m);
     assert.match(text, /^COPY --from=build \S+\/gatehouse \/usr\/local\/bin\/gatehouse$/m);
     assert.match(text, /^ENTRYPOINT \["\/usr\/local\/bin\/gatehouse"\]$/m);
+    // A Deployment written for oauth2-proxy's image may name its binary.
+    assert.match(text, /^RUN ln -s \/usr\/local\/bin\/gatehouse \/bin\/oauth2-proxy$/m);
   });
 });

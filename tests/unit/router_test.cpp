@@ -273,3 +273,13 @@ TEST_F(RouterTest, HonoursProxyPrefix) {
 }
 
 }  // namespace
+
+TEST_F(RouterTest, ServesTheStaticStylesheetsUnderTheProxyPrefixOnly) {
+    configure({"--proxy-prefix=/auth"});
+    const auto css = get("/auth/static/css/bulma.min.css");
+    EXPECT_EQ(css.rfind("HTTP/1.1 200", 0), 0u);
+    EXPECT_NE(css.find("Content-Type: text/css; charset=utf-8"), std::string::npos);
+    EXPECT_EQ(get("/auth/static/css/all.min.css").rfind("HTTP/1.1 200", 0), 0u);
+    EXPECT_EQ(get("/auth/static/../static/css/bulma.min.css").rfind("HTTP/1.1 404", 0), 0u);
+    EXPECT_EQ(get("/oauth2/static/css/bulma.min.css").rfind("HTTP/1.1 200", 0), std::string::npos);
+}

@@ -10,11 +10,14 @@ import { startIdp } from './idp.mjs';
 import { makeCertificates } from './tls.mjs';
 
 export const domain = 'gatehouse.test';
-export const hosts = [`auth.${domain}`, `app1.${domain}`, `app2.${domain}`];
+export const defaultApps = ['app1', 'app2'];
+export const hosts = ['auth', ...defaultApps].map((name) => `${name}.${domain}`);
 export const clientSecret = 'gatehouse-client-secret';
 
 // `authQueries`: per app, the query string its auth-url carries (per-app rules), e.g. { app1: '?allowed_groups=/x' }.
-function ingressServers({ port, gatehousePort, appPort, certs, authQueries = {} }) {
+// `apps`: the names of the app hosts (`<name>.gatehouse.test`), each behind auth_request. `authHostRoot`: where
+// `https://auth.…/` sends a browser (without it Gatehouse answers that path itself).
+function ingressServers({ port, gatehousePort, appPort, certs, apps, authQueries = {}, authHostRoot }) {
   const auth = `https://auth.${domain}:${port}`;
   const tls = `listen 127.0.0.1:${port} ssl; ssl_certificate ${certs.cert}; ssl_certificate_key ${certs.key};`;
   const appServer = (name) => `
@@ -86,6 +89,7 @@ function ingressServers({ port, gatehousePort, appPort, certs, authQueries = {} 
   server {
     ${tls}
     server_name auth.${domain};
+    ${authHostRoot ? `location = / { return 302 ${authHostRoot}; }` : ''}
     location / {
       proxy_pass http://gatehouse;
       proxy_set_header Host $http_host;
@@ -98,24 +102,25 @@ function ingressServers({ port, gatehousePort, appPort, certs, authQueries = {} 
       proxy_buffers 4 64k;
     }
   }
-  ${appServer('app1')}
-  ${appServer('app2')}`;
+  ${apps.map(appServer).join('\n')}`;
 }
 
 // `clientExtras`: more client metadata for the IdP (backchannel_logout_uri …), given Gatehouse's port.
-export async function startSsoStack({ port, idpPort, gatehouseFlags = [], authQueries, clientExtras = () => ({}) } = {}) {
+// `startApp(port)`: the app behind every app host (default: the echo app the tests read).
+export async function startSsoStack({ port, idpPort, gatehouseFlags = [], authQueries, clientExtras = () => ({}),
+  apps = defaultApps, startApp = startEchoApp, authHostRoot } = {}) {
   port = port ?? await freePort();
   idpPort = idpPort ?? await freePort();
   const appPort = await freePort();
   const gatehousePort = await freePort();
-  const certs = makeCertificates(hosts);
+  const certs = makeCertificates(['auth', ...apps].map((name) => `${name}.${domain}`));
   const base = (h) => `https://${h}.${domain}:${port}`;
   const idp = await startIdp({ port: idpPort, clients: [{ client_id: 'gatehouse', client_secret: clientSecret,
     redirect_uris: [`${base('auth')}/oauth2/callback`],
-    post_logout_redirect_uris: [`${base('app1')}/`, `${base('app2')}/`, `${base('auth')}/`,
+    post_logout_redirect_uris: [...apps.map((name) => `${base(name)}/`), `${base('auth')}/`,
       `${base('auth')}/oauth2/signed_out`],
     ...clientExtras(gatehousePort) }] });
-  const app = await startEchoApp(appPort);
+  const app = await startApp(appPort);
   const gatehouse = await startGatehouse([
     '--provider=keycloak-oidc', `--oidc-issuer-url=${idp.issuer}`, '--client-id=gatehouse',
     `--client-secret=${clientSecret}`, '--reverse-proxy=true', '--cookie-secure=true',
@@ -123,7 +128,8 @@ export async function startSsoStack({ port, idpPort, gatehouseFlags = [], authQu
     '--oidc-groups-claim=groups', '--cookie-samesite=lax', `--redirect-url=${base('auth')}/oauth2/callback`,
     ...gatehouseFlags,
   ], { port: gatehousePort });
-  const nginx = await startNginx(port, ingressServers({ port, gatehousePort, appPort, certs, authQueries }));
+  const nginx = await startNginx(port, ingressServers({ port, gatehousePort, appPort, certs, apps, authQueries,
+    authHostRoot }));
   await waitForReady(gatehousePort);
   return {
     port, idp, app, gatehouse, nginx, certs, base,
