@@ -45,6 +45,61 @@ bool folded_starts_with(std::string_view name, std::string_view lower) {
 
 }  // namespace
 
+std::string folded_header_name(std::string_view name) {
+    std::string out;
+    out.reserve(name.size());
+    for (char c : name) out += folded(c);
+    return out;
+}
+
+namespace {
+
+// The session's values of one claim, as oauth2-proxy's claim sources name them.
+template <class Each>
+void claim_values(InjectedValue::Claim claim, const session::Session& s, Each&& each) {
+    using Claim = InjectedValue::Claim;
+    switch (claim) {
+        case Claim::user: each(s.user); break;
+        case Claim::email: each(s.email); break;
+        case Claim::preferred_username: each(s.preferred_username); break;
+        case Claim::access_token: each(s.access_token); break;
+        case Claim::id_token: each(s.id_token); break;
+        case Claim::groups:
+            for (const auto& g : s.groups) each(g);
+            break;
+        case Claim::fixed: break;
+    }
+}
+
+}  // namespace
+
+std::string_view injected_value(const InjectedHeader& h, const session::Session& s) {
+    thread_local std::string value;
+    value.clear();
+    auto append = [](std::string_view piece) {
+        if (!value.empty()) value += ',';
+        value += piece;
+    };
+    for (const auto& v : h.values) {
+        if (v.claim == InjectedValue::Claim::fixed) {
+            if (!v.fixed.empty()) append(v.fixed.reveal());
+            continue;
+        }
+        claim_values(v.claim, s, [&](const std::string& claim) {
+            if (claim.empty()) return;  // as oauth2-proxy: an empty claim adds nothing
+            if (v.basic_auth_password) append(basic_credentials(claim, v.basic_auth_password->reveal()));
+            else append(v.prefix + claim);
+        });
+    }
+    return value;
+}
+
+bool is_injected_header(std::string_view name, const std::vector<InjectedHeader>& headers) {
+    for (const auto& h : headers)
+        if (same_header_to_an_app(name, h.folded_name)) return true;
+    return false;
+}
+
 bool same_header_to_an_app(std::string_view name, std::string_view lower) {
     return name.size() == lower.size() && folded_starts_with(name, lower);
 }

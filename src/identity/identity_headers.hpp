@@ -35,11 +35,25 @@ bool is_identity_header(std::string_view name);
 // Whether header `name` (any case, '_' and '.' as '-') is the one named `lower` (lower case, '-' only) to such an
 // app.
 bool same_header_to_an_app(std::string_view name, std::string_view lower);
+// `name` as same_header_to_an_app compares it: lower case, '_' and '.' as '-'.
+std::string folded_header_name(std::string_view name);
+
+// The value of an alpha-configured header for this session: its values in order, joined by ',' (a claim with
+// several values, groups, gives one per value); empty when the session has none of them (no header then). Valid
+// until the next call on this thread.
+std::string_view injected_value(const InjectedHeader& h, const session::Session& s);
+// Whether a client-sent header `name` passes for one of `headers` (any case, '_' and '.' as '-').
+bool is_injected_header(std::string_view name, const std::vector<InjectedHeader>& headers);
 
 template <class Emit>
 void for_each_identity_header(const session::Session& s, const Config& o, Emit&& emit) {
     // oauth2-proxy sets GAP-Auth on every success: the e-mail when known, otherwise the user.
     emit(std::string_view("GAP-Auth"), std::string_view(s.email.empty() ? s.user : s.email));
+    if (o.response_headers) {  // --alpha-config: its list alone
+        for (const auto& h : *o.response_headers)
+            if (const auto value = injected_value(h, s); !value.empty()) emit(std::string_view(h.name), value);
+        return;
+    }
     if (o.set_xauthrequest) {
         emit(std::string_view("X-Auth-Request-User"), std::string_view(s.user));
         if (!s.email.empty()) emit(std::string_view("X-Auth-Request-Email"), std::string_view(s.email));

@@ -17,6 +17,10 @@ void check_cookies(Checks& c) {
     }
     if (o.cookie_refresh.count() > 0 && o.cookie_refresh >= o.cookie_expire)
         c.fail(o.cookie_refresh, "must be shorter than --cookie-expire");
+    for (const auto& d : o.cookie_domains)
+        if (d.find(':') != std::string::npos)
+            o.warnings.push_back("--cookie-domain " + d + " has a port, which no browser takes in a cookie's Domain: it "
+                                 "is never used (as oauth2-proxy's cookies drop it), so such requests get host-only cookies");
     if (o.session_store_type == "redis") check_redis(c);
 }
 

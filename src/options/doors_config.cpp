@@ -58,6 +58,8 @@ identity::Config identity_config(const Options& o) {
     c.set_basic_auth = o.set_basic_auth;
     c.prefer_email_to_user = o.prefer_email_to_user;
     c.basic_auth_password = o.basic_auth_password;
+    c.response_headers = o.inject_response_headers;
+    c.request_headers = o.inject_request_headers;
     return c;
 }
 

@@ -247,6 +247,9 @@ constexpr std::array kFlags = {
              "oauth2-proxy's health-check User-Agent, accepted for compatibility: it is answered as a ping on --ping-path only "
              "(on any other path it would let a client skip the decision: oauth2-proxy CVE-2026-34457)"},
     FlagSpec{"config", "config", text<&Options::config_file>(), "", "cfg file in oauth2-proxy's format"},
+    FlagSpec{"alpha-config", "alpha_config", text<&Options::alpha_config_file>(), "",
+             "oauth2-proxy's alpha configuration (YAML): its upstreams, injected headers, provider and server replace "
+             "those flags, which may then not be given"},
 };
 
 constexpr std::string_view kStdout = "Gatehouse logs to standard output; the container runtime keeps and rotates it";
@@ -260,7 +263,6 @@ constexpr std::array kUnsupported = {
     UnsupportedFlag{"logging-compress", kStdout},
     UnsupportedFlag{"errors-to-info-log", "everything goes to standard output"},
     UnsupportedFlag{"gcp-healthchecks", "point the load balancer's health check at --ping-path (/ping)"},
-    UnsupportedFlag{"alpha-config", "use flags, OAUTH2_PROXY_* variables or --config"},
     UnsupportedFlag{"convert-config-to-alpha", "use flags, OAUTH2_PROXY_* variables or --config"},
     UnsupportedFlag{"request-id-header", "Gatehouse reads X-Request-Id"},
     UnsupportedFlag{"session-cookie-minimal", "use --session-store-type=redis: the cookie then holds only a ticket"},
@@ -335,6 +337,8 @@ const UnsupportedFlag* find_unsupported_flag_by_cfg_key(std::string_view key) {
     }
     return nullptr;
 }
+
+bool flag_only(const FlagSpec& flag) { return flag.name == "config" || flag.name == "alpha-config"; }
 
 std::string env_name(const FlagSpec& flag) {
     std::string name = "OAUTH2_PROXY_";

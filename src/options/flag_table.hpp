@@ -60,6 +60,10 @@ std::span<const UnsupportedFlag> unsupported_flags();
 const UnsupportedFlag* find_unsupported_flag(std::string_view name);
 const UnsupportedFlag* find_unsupported_flag_by_cfg_key(std::string_view key);
 
+// --config and --alpha-config name files: as in oauth2-proxy, only the command line gives them (no variable, no
+// cfg key).
+bool flag_only(const FlagSpec& flag);
+
 // "OAUTH2_PROXY_" + upper-case cfg key.
 std::string env_name(const FlagSpec& flag);
 

@@ -21,7 +21,8 @@ std::string help_text() {
         for (std::size_t i = left.size(); i < 40 && left.size() < 39; ++i) out << ' ';
         out << f.help;
         if (!f.default_value.empty()) out << " (default " << f.default_value << ")";
-        out << "\n" << std::string(40, ' ') << env_name(f) << ", cfg " << f.cfg_key << "\n";
+        if (flag_only(f)) out << "\n" << std::string(40, ' ') << "(flag only)\n";
+        else out << "\n" << std::string(40, ' ') << env_name(f) << ", cfg " << f.cfg_key << "\n";
     }
     out << "  --version                             print the version\n\n"
         << "gatehouse doctor [these flags] --protected-url URL ... [--sample-token-file FILE] [--offline] [--strict]\n"
@@ -58,7 +59,7 @@ std::string flags_markdown() {
     out << "| flag | variable, cfg key | default | oauth2-proxy |\n| --- | --- | --- | --- |\n";
     for (const auto& f : flag_table()) {
         out << "| `--" << f.name << "` | ";
-        if (f.name == "config") out << "(flag only)";
+        if (flag_only(f)) out << "(flag only)";
         else out << "`" << env_name(f) << "`, `" << f.cfg_key << "`";
         out << " | " << (f.default_value.empty() ? "" : "`" + cell(f.default_value) + "`") << " | "
             << compat_text(f.compat) << " |\n";

@@ -10,6 +10,7 @@
 #include "crypto/bytes.hpp"
 #include "doors/config.hpp"
 #include "http/ip_range.hpp"
+#include "identity/config.hpp"
 #include "oidc/providers/service_account.hpp"
 #include "observe/logs.hpp"
 #include "options/secret.hpp"
@@ -203,6 +204,11 @@ struct Options {
     std::string ping_user_agent;  // --ping-user-agent; empty: none
 
     std::string config_file;  // --config
+    std::string alpha_config_file;  // --alpha-config
+    // --alpha-config's injectRequestHeaders and injectResponseHeaders: they replace the header flags (empty lists
+    // when the file has none: oauth2-proxy's alpha defaults inject nothing).
+    std::optional<std::vector<identity::InjectedHeader>> inject_request_headers;
+    std::optional<std::vector<identity::InjectedHeader>> inject_response_headers;
 
     // Settings that are valid but probably not what the operator meant; logged once at start.
     std::vector<std::string> warnings;

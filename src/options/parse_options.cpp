@@ -47,6 +47,8 @@ ParseOutcome parse_options(const std::vector<std::string>& args, const Environme
     Options o;
     std::vector<FlagProblem> problems;
     fill_from_table(raw, o, problems);
+    o.inject_request_headers = raw.inject_request_headers;
+    o.inject_response_headers = raw.inject_response_headers;
     Checks checks(o, raw, read_file, problems);
     check_provider(checks);
     check_cookies(checks);

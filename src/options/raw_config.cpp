@@ -5,6 +5,7 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "options/alpha_config.hpp"
 #include "options/cfg_file.hpp"
 #include "options/service_links.hpp"
 #include "options/value_parsers.hpp"
@@ -70,6 +71,10 @@ void apply_cfg_file(RawConfig& cfg, const std::string& path, const std::string& 
             continue;
         }
         if (flag->name == "config") continue;  // read already
+        if (flag_only(*flag)) {  // oauth2-proxy's cfg file has no such key either
+            cfg.errors.push_back(origin + ": the alpha configuration is named only by the flag (--alpha-config=<file>)");
+            continue;
+        }
         if (e.is_list && flag->type() != FlagType::list) {
             cfg.errors.push_back(origin + ": expects a single value, not a list");
             continue;
@@ -98,9 +103,10 @@ void apply_env(RawConfig& cfg, const Environment& env) {
             else cfg.errors.push_back(name + ": unknown setting (gatehouse --help lists the variables it reads)");
             continue;
         }
-        if (flag->name == "config") {
+        if (flag_only(*flag)) {
             // oauth2-proxy does not read it either; a deployment that sets it expects a file that is never read.
-            cfg.errors.push_back(name + ": the cfg file is named only by the flag (--config=<file>)");
+            cfg.errors.push_back(name + (flag->name == "config" ? ": the cfg file" : ": the alpha configuration") +
+                                 " is named only by the flag (--" + std::string(flag->name) + "=<file>)");
             continue;
         }
         std::vector<std::string> values;
@@ -109,6 +115,38 @@ void apply_env(RawConfig& cfg, const Environment& env) {
         if (!spellings.admit(cfg, *flag, key, name, values)) continue;
         assign(cfg, *flag, Source::env, name, std::move(values));
     }
+}
+
+// --alpha-config: its settings fill the rows of the flags they stand for. oauth2-proxy loads the flags those
+// sections replace from no source beside it (an unknown flag, an invalid cfg key; a variable silently ignored):
+// here each such flag given by any source is refused, so that no value is silently dropped or overridden.
+void apply_alpha_config(RawConfig& cfg, const std::string& path, const std::string& text, const Environment& env,
+                        const std::function<std::optional<std::string>(const std::string&)>& read_file) {
+    for (const auto name : flags_replaced_by_alpha_config()) {
+        const FlagSpec* flag = find_flag(name);
+        if (!flag) throw std::logic_error("flags_replaced_by_alpha_config names no flag: " + std::string(name));
+        const auto& slot = cfg.of(*flag);
+        if (slot.source != Source::default_value)
+            cfg.errors.push_back(slot.origin + ": not read beside --alpha-config, whose upstreamConfig, "
+                                 "injectRequestHeaders/injectResponseHeaders, server and providers replace it "
+                                 "(oauth2-proxy refuses it there too): set it in " + path);
+    }
+    AlphaConfig alpha = read_alpha_config(text, env, read_file);
+    for (const auto& e : alpha.errors) cfg.errors.push_back("--alpha-config " + path + ": " + e);
+    std::map<std::string_view, bool> set_here;
+    for (auto& s : alpha.settings) {
+        const FlagSpec* flag = find_flag(s.flag);
+        if (!flag) throw std::logic_error("an alpha setting names no flag: " + std::string(s.flag));
+        auto& slot = cfg.values.at(row_index(*flag));
+        if (set_here[flag->name] && flag->type() == FlagType::list) {  // allowedGroups and keycloakConfig.groups
+            slot.values.insert(slot.values.end(), s.values.begin(), s.values.end());
+            continue;
+        }
+        set_here[flag->name] = true;
+        assign(cfg, *flag, Source::alpha_config, path + ": " + s.path, std::move(s.values));
+    }
+    cfg.inject_request_headers = std::move(alpha.request_headers);
+    cfg.inject_response_headers = std::move(alpha.response_headers);
 }
 
 }  // namespace
@@ -179,8 +217,14 @@ RawConfig collect_raw_config(const std::vector<std::string>& args, const Environ
         else cfg.errors.push_back("--config: cannot read " + config_path);
     }
     apply_env(cfg, env);
+    std::string alpha_path;
+    if (auto it = from_flags.find("alpha-config"); it != from_flags.end()) alpha_path = it->second.values.at(0);
     for (auto& [name, pending] : from_flags)
         assign(cfg, *find_flag(name), Source::flag, pending.origin, std::move(pending.values));
+    if (!alpha_path.empty()) {
+        if (auto text = read_file(alpha_path)) apply_alpha_config(cfg, alpha_path, *text, env, read_file);
+        else cfg.errors.push_back("--alpha-config: cannot read " + alpha_path);
+    }
     return cfg;
 }
 

@@ -6,13 +6,14 @@
 #include <utility>
 #include <vector>
 
+#include "identity/config.hpp"
 #include "options/flag_table.hpp"
 
 namespace gh::options {
 
 using Environment = std::vector<std::pair<std::string, std::string>>;
 
-enum class Source { default_value, cfg_file, env, flag };
+enum class Source { default_value, cfg_file, env, flag, alpha_config };
 
 struct RawValue {
     std::vector<std::string> values;
@@ -25,6 +26,9 @@ struct RawConfig {
     std::vector<std::string> errors;
     bool help = false;
     bool version = false;
+    // --alpha-config's header lists (options/alpha_config.hpp); unset without --alpha-config.
+    std::optional<std::vector<identity::InjectedHeader>> inject_request_headers;
+    std::optional<std::vector<identity::InjectedHeader>> inject_response_headers;
 
     const RawValue& of(const FlagSpec& flag) const { return values.at(row_index(flag)); }
     // By flag name, for diagnostics and tests; a logic error for a name the table lacks.

@@ -18,6 +18,7 @@ using boost::beast::iequals;
 // either (oauth2-proxy's --skip-auth-strip-headers, on by default, strips the headers it would set). A public API
 // that checks its own tokens wants --pass-basic-auth=false.
 bool drops_client_authorization(const Config& o, const session::Session*) {
+    if (o.request_headers) return false;  // --alpha-config: dropped when its list names Authorization
     return o.pass_authorization_header || o.pass_basic_auth;
 }
 
@@ -113,6 +114,9 @@ void copy_client_fields(const http::Request& req, const Config& o, const session
     for (const auto& field : req.header_fields()) {
         const std::string_view name = field.name_string();
         if (is_hop_by_hop(name, connection) || identity::is_identity_header(name) || iequals(name, "host") ||
+            // --alpha-config: the client's own value of a header Gatehouse injects never reaches the app
+            // (oauth2-proxy's preserveRequestValue: true is refused).
+            (o.request_headers && identity::is_injected_header(name, *o.request_headers)) ||
             iequals(name, "content-length") || iequals(name, "cookie") || iequals(name, "expect") ||
             // Written anew below; a client's X_Forwarded_For would reach a CGI app as the same variable.
             identity::same_header_to_an_app(name, "x-forwarded-for") ||
@@ -126,6 +130,11 @@ void copy_client_fields(const http::Request& req, const Config& o, const session
 
 // Who the user is, as the flags ask the app to be told.
 void add_user_headers(const Config& o, const session::Session& s, std::string& out) {
+    if (o.request_headers) {  // --alpha-config's injectRequestHeaders, instead of the flags below
+        for (const auto& h : *o.request_headers)
+            if (const auto value = identity::injected_value(h, s); !value.empty()) add(out, h.name, value);
+        return;
+    }
     // As oauth2-proxy: --pass-basic-auth brings the user and e-mail headers even without --pass-user-headers.
     if (o.pass_user_headers || o.pass_basic_auth) {
         add(out, "X-Forwarded-User", identity::upstream_user(s, o));

@@ -13,6 +13,7 @@ import { repoRoot, buildDir, freePort, tempDir, spawnGatehouse, runGatehouse, wa
   registerSecret } from './lib/processes.mjs';
 import { startIdp } from './lib/idp.mjs';
 import { startRedis } from './lib/redis.mjs';
+import { startEchoApp } from './lib/echo_app.mjs';
 
 const chart = path.join(repoRoot, 'deploy/helm/gatehouse');
 const renderer = path.join(buildDir, 'test-tools/helm-render');
@@ -119,6 +120,132 @@ describe('deploy/helm/gatehouse', () => {
     assert.ok(of(docs, 'Service')[0].spec.ports.some((p) => p.name === 'grpc' && p.appProtocol === 'kubernetes.io/h2c'));
     assert.equal(of(docs, 'ConfigMap')[0].data['policy.yaml'], 'rules: []\n');
     assert.equal(of(docs, 'PodDisruptionBudget').length, 0);  // one replica: a budget would block every drain
+  });
+
+  // oauth2-proxy's chart CI values (helm/oauth2-proxy/ci/redis-sentinel-comma-values.yaml and
+  // redis-standalone-values.yaml in oauth2-proxy/manifests), written here from their documented keys.
+  test('redis-sentinel-comma-values style: sentinel URLs as one comma-separated string', () => {
+    const { status, stderr, docs } = render({
+      sessionStorage: { type: 'redis', redis: { clientType: 'sentinel', sentinel: { password: 'foo', masterName: 'mymaster',
+        connectionUrls: 'redis://oauth2-proxy-redis:26379,redis://oauth2-proxy-redis-2:26379' } } },
+      redis: { enabled: true, fullnameOverride: 'oauth2-proxy-redis', replicas: 3, redisPassword: 'foo',
+        redis: { masterGroupName: 'mymaster' } },
+      initContainers: { waitForRedis: { enabled: true } },
+    });
+    assert.equal(status, 0, stderr);
+    const pod = of(docs, 'Deployment')[0].spec.template.spec;
+    const urls = pod.containers[0].args.filter((a) => a.startsWith('--redis-sentinel-connection-urls='));
+    assert.deepEqual(urls, ['--redis-sentinel-connection-urls=redis://oauth2-proxy-redis:26379',
+      '--redis-sentinel-connection-urls=redis://oauth2-proxy-redis-2:26379']);
+    assert.ok(pod.containers[0].env.some((e) => e.name === 'OAUTH2_PROXY_REDIS_SENTINEL_PASSWORD'));
+    // oauth2-proxy's initContainers.waitForRedis map is not a container list: nothing rendered (/ready waits for Redis).
+    assert.equal(pod.initContainers, undefined);
+  });
+
+  test('redis-standalone-values style: no connectionUrl, the Redis named by redis.fullnameOverride', () => {
+    const { status, stderr, docs } = render({
+      sessionStorage: { type: 'redis', redis: { clientType: 'standalone', password: 'foo' } },
+      redis: { enabled: true, fullnameOverride: 'oauth2-proxy-redis', replicas: 1, redisPassword: 'foo' },
+      initContainers: { waitForRedis: { enabled: true } },
+    });
+    assert.equal(status, 0, stderr);
+    const c = of(docs, 'Deployment')[0].spec.template.spec.containers[0];
+    assert.ok(c.args.includes('--redis-connection-url=redis://oauth2-proxy-redis:6379'), c.args.join(' '));
+    assert.ok(c.env.some((e) => e.name === 'OAUTH2_PROXY_REDIS_PASSWORD'));
+  });
+
+  describe('alphaConfig, as oauth2-proxy\'s chart takes it', () => {
+    let idp, echo, docs;
+    const clientSecret = 'helm-alpha-secret';
+    before(async () => {
+      const echoPort = await freePort();
+      echo = await startEchoApp(echoPort);
+      idp = await startIdp({ port: await freePort(), clients: [{ client_id: 'alpha-client', client_secret: clientSecret,
+        redirect_uris: ['https://auth.example.com/oauth2/callback'] }] });
+      registerSecret(clientSecret);
+      const r = render({
+        config: { cookieSecret },
+        alphaConfig: {
+          enabled: true,
+          configData: {
+            providers: [{ id: 'idp', provider: 'oidc', clientID: 'alpha-client', clientSecret: '${ALPHA_CLIENT_SECRET}',
+              oidcConfig: { issuerURL: idp.issuer } }],
+            injectResponseHeaders: [{ name: 'X-Auth-Request-Email', values: [{ claimSource: { claim: 'email' } }] }],
+          },
+          configFile: 'upstreamConfig:\n  upstreams:\n    - id: app\n      path: /\n      uri: http://127.0.0.1:{{ .Values.echoPort }}\n',
+        },
+        echoPort,
+        extraEnv: [{ name: 'ALPHA_CLIENT_SECRET', value: clientSecret }],
+        extraArgs: { 'redirect-url': 'https://auth.example.com/oauth2/callback' },
+      });
+      assert.equal(r.status, 0, r.stderr);
+      docs = r.docs;
+    });
+    after(async () => { await idp?.close(); echo?.close(); });
+
+    test('renders the alpha file into a ConfigMap mounted and passed with --alpha-config', () => {
+      const alpha = of(docs, 'ConfigMap').find((m) => m.metadata.name === 'sso-gatehouse-alpha');
+      assert.ok(alpha, 'no alpha ConfigMap');
+      const yaml = parseAllDocuments(alpha.data['oauth2_proxy.yml'])[0].toJS();
+      assert.equal(yaml.server.bindAddress, '0.0.0.0:4180');
+      assert.equal(yaml.metricsServer.bindAddress, '0.0.0.0:44180');
+      assert.equal(yaml.providers[0].clientID, 'alpha-client');
+      assert.equal(yaml.upstreamConfig.upstreams[0].uri.startsWith('http://127.0.0.1:'), true);  // configFile went through tpl
+      const pod = of(docs, 'Deployment')[0].spec.template.spec;
+      const c = pod.containers[0];
+      assert.ok(c.args.includes('--alpha-config=/etc/oauth2_proxy/alpha/oauth2_proxy.yml'));
+      // The listeners and the provider's client come from the alpha file: their flags and variables are absent.
+      assert.ok(!c.args.some((a) => a.startsWith('--http-address') || a.startsWith('--metrics-address')), c.args.join(' '));
+      assert.ok(!c.env.some((e) => e.name === 'OAUTH2_PROXY_CLIENT_ID' || e.name === 'OAUTH2_PROXY_CLIENT_SECRET'));
+      assert.ok(c.volumeMounts.some((m) => m.name === 'alpha-config' && m.mountPath === '/etc/oauth2_proxy/alpha'));
+      assert.equal(pod.volumes.find((v) => v.name === 'alpha-config').configMap.name, 'sso-gatehouse-alpha');
+      // The chart's default cfg keeps only its email domains: its upstreams line belongs to the alpha file now.
+      const cfg = of(docs, 'ConfigMap').find((m) => m.metadata.name === 'sso-gatehouse').data['oauth2_proxy.cfg'];
+      assert.equal(cfg, 'email_domains = ["*"]');
+      assert.match(of(docs, 'Deployment')[0].spec.template.metadata.annotations['checksum/alpha-config'], /^[0-9a-f]{64}$/);
+    });
+
+    test('alphaConfig.existingSecret: that Secret is mounted, no alpha ConfigMap rendered', () => {
+      const r = render({ alphaConfig: { enabled: true, existingSecret: 'my-alpha' } });
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(!of(r.docs, 'ConfigMap').some((m) => m.metadata.name.endsWith('-alpha')));
+      const pod = of(r.docs, 'Deployment')[0].spec.template.spec;
+      assert.equal(pod.volumes.find((v) => v.name === 'alpha-config').secret.secretName, 'my-alpha');
+    });
+
+    test('the rendered command line starts a Gatehouse that becomes ready from the alpha file', async () => {
+      const dir = tempDir('helm-alpha');
+      const files = {};
+      for (const m of of(docs, 'ConfigMap')) {
+        for (const [k, v] of Object.entries(m.data)) {
+          files[k] = path.join(dir, `${m.metadata.name}-${k}`);
+          fs.writeFileSync(files[k], v);
+        }
+      }
+      const [http, metrics] = [await freePort(), await freePort()];
+      fs.writeFileSync(files['oauth2_proxy.yml'], fs.readFileSync(files['oauth2_proxy.yml'], 'utf8')
+        .replace('0.0.0.0:4180', `127.0.0.1:${http}`).replace('0.0.0.0:44180', `127.0.0.1:${metrics}`));
+      const c = of(docs, 'Deployment')[0].spec.template.spec.containers[0];
+      const secrets = Object.fromEntries(of(docs, 'Secret').flatMap((s) =>
+        Object.entries(s.data).map(([k, v]) => [`${s.metadata.name}/${k}`, Buffer.from(v, 'base64').toString()])));
+      const env = Object.fromEntries(c.env.map((e) =>
+        [e.name, e.value ?? secrets[`${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`]]));
+      const args = c.args.map((a) => a
+        .replace('/etc/oauth2_proxy/oauth2_proxy.cfg', files['oauth2_proxy.cfg'])
+        .replace('/etc/oauth2_proxy/alpha/oauth2_proxy.yml', files['oauth2_proxy.yml']));
+      const gh = spawnGatehouse(args, env);
+      try {
+        await Promise.race([waitForPort(http),
+          gh.exited.then(({ code }) => { throw new Error(`gatehouse exited with ${code}:\n${gh.output}`); })]);
+        await waitForReady(http);
+        assert.equal((await fetch(`http://127.0.0.1:${metrics}/metrics`)).status, 200);
+        const r = await fetch(`http://127.0.0.1:${http}/some/page`, { redirect: 'manual', headers: { accept: 'text/html' } });
+        // An anonymous request is sent to sign in; the alpha file's upstream (the echo app) never answers it.
+        assert.ok(!(await r.text()).includes('"url"'), `an anonymous request reached the upstream (${r.status})`);
+      } finally {
+        await gh.stop();
+      }
+    });
   });
 
   describe('an oauth2-proxy chart values file, copied as it is', () => {

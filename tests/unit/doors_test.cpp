@@ -5,6 +5,7 @@
 
 #include "doors/envoy_grpc/check_translation.hpp"
 #include "doors/sign_in_redirect.hpp"
+#include "identity/identity_headers.hpp"
 #include "options/component_configs.hpp"
 #include "test_options.hpp"
 #include "test_sessions.hpp"
@@ -136,4 +137,39 @@ TEST(CheckTranslation, DenialCarriesTheHttpStatusAndLocation) {
     EXPECT_EQ(res.status().code(), 16);
     EXPECT_EQ(res.denied_response().status().code(), 302);
     EXPECT_EQ(res.denied_response().headers(0).header().key(), "location");
+}
+
+// --alpha-config's injectResponseHeaders may name any number of headers, of any length: each is set, and a
+// client's own copy of one the session has no value for is removed.
+TEST(CheckTranslation, AlphaResponseHeadersOfAnyNumberAndLength) {
+    auto o = options::doors_config(test::must_parse(test::base_args()));
+    std::vector<identity::InjectedHeader> headers;
+    for (int i = 0; i < 11; ++i) {
+        identity::InjectedHeader h;
+        h.name = i == 10 ? "X-" + std::string(80, 'L') : "X-Claim-" + std::to_string(i);
+        h.folded_name = identity::folded_header_name(h.name);
+        h.values.push_back({.claim = identity::InjectedValue::Claim::email});
+        headers.push_back(h);
+    }
+    identity::InjectedHeader empty{.name = "X-Nickname", .folded_name = "x-nickname"};
+    empty.values.push_back({.claim = identity::InjectedValue::Claim::preferred_username});
+    headers.push_back(empty);
+    o.response_headers = headers;
+    auto r = request_with({{"X-Nickname", "forged"}});
+    envoy_grpc::CheckView v;
+    ASSERT_TRUE(envoy_grpc::read_check_request(r, v));
+    auto s = test::alice();
+    s.preferred_username.clear();
+    envoy_grpc::CheckResponse res;
+    envoy_grpc::write_allow(&s, o, v, {}, res);
+    std::vector<std::string> set;
+    for (const auto& h : res.ok_response().headers()) {
+        set.push_back(h.header().key());
+        if (h.header().key() != "gap-auth") EXPECT_EQ(h.header().value(), "alice@example.com");
+    }
+    ASSERT_EQ(set.size(), 12u);  // GAP-Auth and the eleven with a value
+    EXPECT_EQ(set.back(), "x-" + std::string(80, 'l'));
+    std::vector<std::string> removed(res.ok_response().headers_to_remove().begin(),
+                                     res.ok_response().headers_to_remove().end());
+    EXPECT_EQ(removed, std::vector<std::string>{"x-nickname"});
 }

@@ -66,3 +66,12 @@ TEST(ChooseCookieDomain, PicksTheMostSpecificMatch) {
     EXPECT_EQ(choose_cookie_domain({".example.com"}, "badexample.com"), ".example.com");
     EXPECT_EQ(choose_cookie_domain({}, "x"), "");
 }
+
+// oauth2-proxy's keycloak example lists cookie_domains with ports; no browser takes such a Domain attribute.
+TEST(ChooseCookieDomain, AValueWithAPortIsNeverChosen) {
+    using gh::login::choose_cookie_domain;
+    const std::vector<std::string> keycloak{"oauth2-proxy.localtest.me:4080", "keycloak.localtest.me:9080"};
+    EXPECT_EQ(choose_cookie_domain(keycloak, "oauth2-proxy.localtest.me:4080"), "");
+    EXPECT_EQ(choose_cookie_domain(keycloak, "elsewhere.example"), "");
+    EXPECT_EQ(choose_cookie_domain({"a.test:1", ".example.com"}, "other.org"), ".example.com");
+}

@@ -96,26 +96,41 @@ void write_allow(const session::Session* s, const Config& o, const CheckView& vi
                  const std::vector<std::string>& set_cookies, CheckResponse& response) {
     response.mutable_status()->set_code(kOk);
     auto* ok = response.mutable_ok_response();
-    // The names we set, lower-cased as HTTP/2 wants them, in buffers of this frame (no allocation).
-    std::array<NameBuffer, 8> buffers;
-    std::array<std::string_view, 8> ours;
+    // The names we set, lower-cased as HTTP/2 wants them, in this thread's buffers: their strings keep their
+    // capacity from one Check to the next, so a steady state allocates nothing. --alpha-config's lists may name
+    // any number of headers, of any length.
+    thread_local std::vector<std::string> ours;
     std::size_t count = 0;
+    auto lowered = [&](std::string_view name) -> std::string_view {
+        if (count == ours.size()) ours.emplace_back();
+        auto& slot = ours[count++];
+        slot.resize(name.size());
+        std::transform(name.begin(), name.end(), slot.begin(), text::ascii_lower);
+        return slot;
+    };
+    auto is_ours = [&](std::string_view lower) {
+        return std::find(ours.begin(), ours.begin() + static_cast<std::ptrdiff_t>(count), lower) !=
+               ours.begin() + static_cast<std::ptrdiff_t>(count);
+    };
     if (s)
         identity::for_each_identity_header(*s, o, [&](std::string_view name, std::string_view value) {
-            std::string unused;  // our names are short
-            ours.at(count) = lower_into(name, buffers.at(count), unused);
-            add_header(*ok->mutable_headers(), ours[count], value, true);
-            ++count;
+            add_header(*ok->mutable_headers(), lowered(name), value, true);
         });
     // A client-sent look-alike that we do not overwrite must not reach the app either.
     for (const auto name : view.client_identity_headers) {
         NameBuffer buffer;
         std::string spill;
         const std::string_view lower = lower_into(name, buffer, spill);
-        if (std::find(ours.begin(), ours.begin() + static_cast<std::ptrdiff_t>(count), lower) ==
-            ours.begin() + static_cast<std::ptrdiff_t>(count))
-            ok->add_headers_to_remove(lower.data(), lower.size());
+        if (!is_ours(lower)) ok->add_headers_to_remove(lower.data(), lower.size());
     }
+    // Nor a client's own copy of an --alpha-config header that this session has no value for.
+    if (o.response_headers)
+        for (const auto& h : *o.response_headers) {
+            NameBuffer buffer;
+            std::string spill;
+            const std::string_view lower = lower_into(h.name, buffer, spill);
+            if (!is_ours(lower)) ok->add_headers_to_remove(lower.data(), lower.size());
+        }
     for (const auto& c : set_cookies) add_header(*ok->mutable_response_headers_to_add(), "set-cookie", c, false);
 }
 
