@@ -42,6 +42,7 @@ oidc::ProviderConfig provider_config(const options::Options& o) {
     if (o.provider == "github") {
         c.oauth2_only = true;
         c.skip_discovery = true;
+        c.identity_api = providers::github_api_base(o.validate_url);
         c.client_secret_post = true;  // GitHub takes the client's credentials in the form
     }
     if (o.provider == "google") {
@@ -55,8 +56,10 @@ oidc::ProviderConfig provider_config(const options::Options& o) {
         c.tenant_issuer_template = true;
         // Entra ID sends no email_verified. A tenant's own directory is its administrators' word; from any tenant
         // (the multi-tenant endpoints), only an address of a domain the tenant verified counts (xms_edov).
-        if (o.entra_multi_tenant()) c.claims.email_verified = "xms_edov";
-        else c.claims.email_always_verified = true;
+        if (o.entra_multi_tenant()) {
+            c.claims.email_verified = "xms_edov";
+            c.claims.absent_means_verified = false;
+        } else c.claims.email_always_verified = true;
     }
     return c;
 }

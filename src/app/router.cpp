@@ -81,7 +81,7 @@ boost::asio::awaitable<void> Router::handle(const http::Request& req, http::Resp
             case observe::Endpoint::callback: co_await login_.callback(req, res); break;
             case observe::Endpoint::sign_in:
                 if (req.method() == "POST") co_await login_.sign_in_with_password(req, res);
-                else handle_now(req, res);
+                else co_await login_.sign_in(req, res);
                 break;
             case observe::Endpoint::userinfo: co_await login::handle_userinfo(gate_, req, res); break;
             case observe::Endpoint::sign_out:
@@ -148,7 +148,6 @@ void Router::handle_now(const http::Request& req, http::Response& res) const {
     }
     if (path == start_path_) return login_.start(req, res);
     if (path == signed_out_path_) return pages::write_signed_out_page(res, start_path_ + "?rd=%2F");
-    if (path == sign_in_path_) return login_.sign_in(req, res);
     // The stylesheets oauth2-proxy's templates link, as <proxy-prefix>/static/css/….
     if (const std::string_view prefix = options_->proxy_prefix;
         path.starts_with(prefix) && path.substr(prefix.size()).starts_with("/static/"))

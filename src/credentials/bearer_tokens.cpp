@@ -2,6 +2,7 @@
 
 #include <openssl/sha.h>
 
+#include "credentials/jwt_in_basic.hpp"
 #include "oidc/bearer_token.hpp"
 #include "session/opened_values.hpp"
 
@@ -43,9 +44,16 @@ const BearerTokens::Issuer* BearerTokens::issuer_for(std::string_view token) con
     return nullptr;
 }
 
+std::optional<std::string> BearerTokens::credential_in_basic(std::string_view basic) const {
+    return jwt_in_basic(basic);
+}
+
 boost::asio::awaitable<gate::CredentialCheck> BearerTokens::verify(std::string_view token, std::string_view,
                                                                    session::Session& out) const {
     using Outcome = gate::CredentialCheck::Outcome;
+    if (token.empty())
+        co_return gate::CredentialCheck{Outcome::invalid,
+                                        "Authorization: Basic holds a JWT as both the user and the password"};
     const Issuer* issuer = issuer_for(token);
     if (!issuer) {
         const auto iss = oidc::unverified_issuer(token);

@@ -29,6 +29,8 @@ public:
     std::optional<gate::CredentialCheck> find_now(std::string_view token, session::Session& out) const override;
     boost::asio::awaitable<gate::CredentialCheck> verify(std::string_view token, std::string_view client,
                                                          session::Session& out) const override;
+    // A JWT sent as the user or the password of Basic (credentials/jwt_in_basic.hpp).
+    std::optional<std::string> credential_in_basic(std::string_view basic) const override;
 
     // Tolerated on a remembered token's expiry, as on a verified one's (oidc::TokenExpectations::skew).
     static constexpr std::int64_t kSkew = 60;

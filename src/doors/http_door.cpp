@@ -51,7 +51,10 @@ gate::OriginalRequest HttpDoor::original_request(const http::Request& req, const
     // address matters only to limits on failed passwords, so it is worked out only when credentials came.
     const std::string_view authorization = req.header("Authorization");
     if (!authorization.empty()) client = http::client_ip(req);
-    gate::OriginalRequest original{.cookies = &jar, .authorization = authorization, .client = client};
+    gate::OriginalRequest original{.cookies = &jar,
+                                   .authorization = authorization,
+                                   .authorization_repeated = req.repeated("Authorization"),
+                                   .client = client};
     if (const auto& sources = config_.client_certificate_headers; sources.any()) {
         read_client_certificate({.verify = req.header("ssl-client-verify"),
                                  .subject_dn = req.header("ssl-client-subject-dn"),

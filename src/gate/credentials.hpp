@@ -25,6 +25,10 @@ public:
     virtual std::optional<CredentialCheck> find_now(std::string_view credential, session::Session& out) const = 0;
     virtual boost::asio::awaitable<CredentialCheck> verify(std::string_view credential, std::string_view client,
                                                            session::Session& out) const = 0;
+    // The credential this verifier reads in `Authorization: Basic <base64>` (`basic`: the base64 part), when it
+    // reads one there at all: a bearer token sent as the user or the password, as oauth2-proxy accepts. nullopt:
+    // not this verifier's. An empty string: a credential of this kind that cannot be read one way only (refused).
+    virtual std::optional<std::string> credential_in_basic(std::string_view) const { return std::nullopt; }
 };
 
 // A user and password typed into the sign-in page's form (--htpasswd-file with --display-htpasswd-form), and

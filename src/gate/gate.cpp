@@ -140,10 +140,21 @@ Decision Gate::with_session(const OriginalRequest& request, const authz::PolicyM
     return {Verdict::allow, Reason::allowed};
 }
 
+std::optional<Decision> Gate::repeated_credentials(const OriginalRequest& request) const {
+    if (!request.authorization_repeated || (!credentials_.bearer && !credentials_.basic)) return std::nullopt;
+    return Decision{Verdict::malformed, Reason::original_request_unclear,
+                    "Authorization sent more than once: which credentials count would depend on the reader"};
+}
+
 Gate::Presented Gate::presented(const OriginalRequest& request) const {
-    if (credentials_.bearer)
+    if (credentials_.bearer) {
         if (const auto token = bearer_token_of(request.authorization); !token.empty())
             return {credentials_.bearer, token, true};
+        // oauth2-proxy also reads a JWT sent as the user or the password of Basic (git clients, CI tools).
+        if (const auto pair = basic_credentials_of(request.authorization); !pair.empty())
+            if (auto token = credentials_.bearer->credential_in_basic(pair))
+                return {credentials_.bearer, pair, true, std::move(*token), true};
+    }
     if (credentials_.basic)
         if (const auto pair = basic_credentials_of(request.authorization); !pair.empty())
             return {credentials_.basic, pair, false};
@@ -216,8 +227,9 @@ Decision noted(Decision d, std::string& note) {
 std::optional<Decision> Gate::decide_now(const OriginalRequest& request, session::Session& session) const {
     authz::PolicyMatch match;
     if (auto d = before_session(request, match)) return d;
+    if (auto d = repeated_credentials(request)) return d;
     if (const auto p = presented(request); p.verifier) {
-        const auto checked = p.verifier->find_now(p.value, session);
+        const auto checked = p.verifier->find_now(p.value(), session);
         if (!checked) return std::nullopt;
         if (checked->outcome == CredentialCheck::Outcome::ok || !falls_back(p))
             return with_credentials(request, match, p, *checked, std::nullopt, session);
@@ -260,10 +272,11 @@ boost::asio::awaitable<std::optional<Decision>> Gate::load_renewed(const Origina
 boost::asio::awaitable<Decision> Gate::decide(const OriginalRequest& request, session::Session& session) const {
     authz::PolicyMatch match;
     if (auto d = before_session(request, match)) co_return *d;
+    if (auto d = repeated_credentials(request)) co_return *d;
     std::vector<std::string> set_cookies;
     if (const auto p = presented(request); p.verifier) {
-        auto checked = p.verifier->find_now(p.value, session);
-        if (!checked) checked = co_await p.verifier->verify(p.value, request.client, session);
+        auto checked = p.verifier->find_now(p.value(), session);
+        if (!checked) checked = co_await p.verifier->verify(p.value(), request.client, session);
         std::optional<session::LoadResult> loaded;
         if (checked->outcome != CredentialCheck::Outcome::ok && falls_back(p)) {
             loaded.emplace();

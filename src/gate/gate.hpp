@@ -41,6 +41,9 @@ struct OriginalRequest {
     // The Authorization header's value: a bearer token (--skip-jwt-bearer-tokens) or a user and password
     // (--htpasswd-file) there authenticates the request.
     std::string_view authorization;
+    // The request carried Authorization more than once: which one counts would depend on the reader, so
+    // credentials in it are refused.
+    bool authorization_repeated = false;
     std::string_view client;  // the client's address, for limits on failed password attempts
     // What the proxy said about the client's certificate (--client-certificate-headers); null when off.
     const authz::ClientCertificate* certificate = nullptr;
@@ -115,10 +118,15 @@ private:
     // The credentials a request presents that a verifier of ours checks; `verifier` is null when none.
     struct Presented {
         const CredentialVerifier* verifier = nullptr;
-        std::string_view value;
+        std::string_view header_part;  // the credential as the header holds it
         bool bearer = false;
+        std::string decoded;  // a bearer token taken out of `Authorization: Basic`, when it was there
+        bool from_basic = false;
+        std::string_view value() const { return from_basic ? std::string_view(decoded) : header_part; }
     };
     Presented presented(const OriginalRequest& request) const;
+    // Credentials in more than one Authorization header are refused (ambiguous means deny).
+    std::optional<Decision> repeated_credentials(const OriginalRequest& request) const;
     // Whether the session cookie may decide when the presented credentials fail (--bearer-token-login-fallback).
     bool falls_back(const Presented& p) const { return p.bearer && config_.bearer_token_login_fallback; }
     // After credentials were checked: allowed or refused by them, unless they failed and the session cookie may

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "gate/rules.hpp"
 #include "text/ascii.hpp"
 #include "text/percent.hpp"
 
@@ -72,12 +73,12 @@ Reason check_route_rules(const RouteRules& rules, const session::Session& s) {
         !any_item(rules.allowed_emails, [&](std::string_view e) { return text::iequals(e, s.email); }))
         return Reason::route_email_not_allowed;
     if (!rules.allowed_email_domains.empty()) {
-        const auto at = s.email.rfind('@');
-        const std::string_view domain = at == std::string::npos ? std::string_view{} : std::string_view(s.email).substr(at + 1);
+        // One '@' only: which domain "a@evil.com@company.com" has depends on the parser, so it has none.
+        const std::string_view domain = well_formed_email_domain(s.email);
+        // oauth2-proxy judges allowed_email_domains as it judges --whitelist-domain hosts: ".example.com" admits
+        // example.com itself too.
         if (!any_item(rules.allowed_email_domains, [&](std::string_view d) {
-                if (d == "*") return true;
-                if (d.starts_with('@')) d.remove_prefix(1);
-                return !domain.empty() && text::iequals(d, domain);
+                return d == "*" || email_domain_matches(domain, d, true);
             }))
             return Reason::route_email_domain_not_allowed;
     }

@@ -42,15 +42,28 @@ bool well_formed_email(std::string_view email) {
 
 }  // namespace
 
+std::string_view well_formed_email_domain(std::string_view email) {
+    if (!well_formed_email(email)) return {};
+    return email.substr(email.find('@') + 1);
+}
+
+bool email_domain_matches(std::string_view domain, std::string_view rule, bool wildcard_admits_apex) {
+    if (domain.empty()) return false;
+    if (rule.starts_with('@')) rule.remove_prefix(1);
+    if (rule.starts_with("*.")) rule.remove_prefix(1);
+    if (!rule.starts_with('.')) return text::iequals(domain, rule);
+    // ".example.com": a suffix that starts at a label boundary, so "evilexample.com" is no subdomain.
+    if (rule.size() < 2) return false;
+    if (wildcard_admits_apex && text::iequals(domain, rule.substr(1))) return true;
+    return domain.size() > rule.size() && text::iequals(domain.substr(domain.size() - rule.size()), rule);
+}
+
 bool email_domain_allowed(std::string_view email, const std::vector<std::string>& domains) {
     for (const auto& d : domains)
         if (d == "*") return true;
-    if (!well_formed_email(email)) return false;
-    const std::string_view domain = email.substr(email.find('@') + 1);
-    for (std::string_view d : domains) {
-        if (d.starts_with('@')) d.remove_prefix(1);
-        if (text::iequals(domain, d)) return true;
-    }
+    const std::string_view domain = well_formed_email_domain(email);
+    for (std::string_view d : domains)
+        if (email_domain_matches(domain, d, false)) return true;
     return false;
 }
 

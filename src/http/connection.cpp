@@ -145,9 +145,18 @@ private:
     std::size_t header_fields_;  // the request's header fields, before any trailer
 };
 
-// The answer to a request that could not be parsed; the connection closes after it.
-int status_for_read_error(const boost::system::error_code& ec) {
-    if (ec == beast::http::error::header_limit) return 431;
+// The answer to a request that could not be parsed; the connection closes after it. A head that outgrew the
+// parser's limit (the two limits together) broke the request line's (414) when its target is too long, or when
+// the line has not ended within what a target of --max-url-length makes it; else the fields' (431). The parser
+// takes the request line off `received` (the bytes not parsed yet) once the line is whole, and fills `target`.
+int status_for_read_error(const boost::system::error_code& ec, std::string_view target, std::string_view received,
+                          const Limits& limits) {
+    if (ec == beast::http::error::header_limit) {
+        if (!target.empty()) return target.size() > limits.max_url_length ? 414 : 431;
+        const auto eol = received.find('\n');
+        const std::size_t line = eol == std::string_view::npos ? received.size() : eol;
+        return line > limits.max_url_length + Limits::kRequestLineExtra ? 414 : 431;
+    }
     if (ec == beast::http::error::unexpected_body || ec == beast::http::error::body_limit) return 413;
     return 400;
 }
@@ -321,7 +330,9 @@ asio::awaitable<bool> wait_for_request(Worker& w, Stream& stream, Registration& 
 // The limits a request's parser starts with. With streamed paths a body of any size may follow the header; the
 // limit is then applied once the path is known (body_to_read).
 [[gnu::always_inline]] inline void set_initial_limits(RequestParser& parser, const Limits& limits) {
-    parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
+    // The request line and the header fields each have their own limit: a long query string is a URL too long
+    // (414, RFC 9110 §15.5.15), not header fields too large (431). The parser holds both; refuse_head judges each.
+    parser.header_limit(static_cast<std::uint32_t>(limits.max_head_bytes()));
     if (limits.streams)
         parser.body_limit(boost::none);
     else
@@ -339,15 +350,23 @@ struct Refusal {
 // the number of its header fields to what follows.
 [[gnu::always_inline]] inline std::optional<Refusal> refuse_head(const RequestHead& head, const Limits& limits,
                                                                  std::string_view& path, std::size_t& header_fields) {
+    if (head.target().size() > limits.max_url_length) {
+        spdlog::info("rejected request: URL of {} bytes is longer than --max-url-length={} (414)", head.target().size(),
+                     limits.max_url_length);
+        return Refusal{414, "URL too long\n"};
+    }
     header_fields = field_count(head);
     if (header_fields > limits.max_header_count) {
         spdlog::info("rejected request: more than {} header fields (431)", limits.max_header_count);
         return Refusal{431, "too many header fields\n"};
     }
-    if (head.target().size() > limits.max_url_length) {
-        spdlog::info("rejected request: URL of {} bytes is longer than --max-url-length={} (414)", head.target().size(),
-                     limits.max_url_length);
-        return Refusal{414, "URL too long\n"};
+    // The fields as sent, less the spaces around values the parser dropped: "name: value\r\n" each.
+    std::size_t field_bytes = 2;
+    for (const auto& f : head) field_bytes += f.name_string().size() + f.value().size() + 4;
+    if (field_bytes > limits.max_header_bytes) {
+        spdlog::info("rejected request: header fields of {} bytes are more than --max-header-bytes={} (431)",
+                     field_bytes, limits.max_header_bytes);
+        return Refusal{431, "request header fields too large\n"};
     }
     // Framing, Host and the target's form (RFC 9112), before any body is read: a body framed in a way this server
     // does not read exactly must never be read as the next request (smuggling).
@@ -386,7 +405,7 @@ struct Refusal {
 [[gnu::always_inline]] inline std::optional<Refusal> read_refusal(const boost::system::error_code& ec,
                                                                   const RequestParser& parser,
                                                                   std::size_t header_fields, const Registration& reg,
-                                                                  const Limits& limits) {
+                                                                  const Limits& limits, std::string_view received) {
     // Beast adds a chunked body's trailer fields to the header fields, after every check above ran on them:
     // a trailer could then supply a Cookie or an X-Original-URL. RFC 9110 §6.5.1: never merged; here refused.
     if (!ec && parser.chunked() && field_count(parser.get()) != header_fields) {
@@ -402,8 +421,13 @@ struct Refusal {
     if (ec == beast::http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
         ec == asio::error::operation_aborted)
         return Refusal{0};
-    const int status = status_for_read_error(ec);
-    spdlog::info("rejected request: {} ({})", ec.message(), status);
+    const int status = status_for_read_error(ec, parser.get().target(), received, limits);
+    if (status == 414)
+        spdlog::info("rejected request: request line longer than --max-url-length={} allows (414)", limits.max_url_length);
+    else if (status == 431)
+        spdlog::info("rejected request: header longer than --max-header-bytes={} allows (431)", limits.max_header_bytes);
+    else
+        spdlog::info("rejected request: {} ({})", ec.message(), status);
     return Refusal{status};
 }
 
@@ -442,7 +466,9 @@ asio::awaitable<void> serve(Worker& w, Stream& stream, Registration& reg, const 
         }
         if (!ec && !parser.is_done() && body_to_read(parser, w.limits, path, ec))
             std::tie(ec, n) = co_await beast::http::async_read(stream, scratch->buffer, parser, kTuple);
-        if ((refusal = read_refusal(ec, parser, header_fields, reg, w.limits))) {
+        const auto unparsed = scratch->buffer.data();
+        if ((refusal = read_refusal(ec, parser, header_fields, reg, w.limits,
+                                    {static_cast<const char*>(unparsed.data()), unparsed.size()}))) {
             if (refusal->status != 0) co_await write_error(stream, scratch->out, refusal->status, refusal->body);
             co_return;
         }

@@ -75,6 +75,13 @@ public:
     // First value of a header (case-insensitive name), empty if absent.
     std::string_view header(std::string_view name) const;
 
+    // Whether a header of that name came more than once (a singleton field such as Authorization sent twice).
+    bool repeated(std::string_view name) const {
+        int n = 0;
+        for_each(name, [&](std::string_view) { ++n; });
+        return n > 1;
+    }
+
     // Calls fn(value) for every header line of that name, in order.
     template <class Fn>
     void for_each(std::string_view name, Fn&& fn) const {

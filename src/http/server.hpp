@@ -26,7 +26,11 @@ struct Limits {
     // 32 KB holds four 4 KB cookie chunks with room for the usual headers.
     std::size_t max_header_bytes = 32 * 1024;
     std::size_t max_header_count = 100;
-    std::size_t max_url_length = 8 * 1024;  // request target; 414 beyond
+    std::size_t max_url_length = 8 * 1024;  // request target; 414 beyond, a limit of its own beside the fields'
+    // The most a request's head may take before it is parsed: the request line (the target and room for the
+    // method and version) and the header fields, each then held to its own limit.
+    std::size_t max_head_bytes() const { return max_header_bytes + max_url_length + kRequestLineExtra; }
+    static constexpr std::size_t kRequestLineExtra = 64;
     // Open connections over all I/O threads; one more is answered 503 and closed at once.
     std::size_t max_connections = 16 * 1024;
     std::chrono::milliseconds header_read_timeout{10'000};

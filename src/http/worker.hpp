@@ -18,7 +18,7 @@ class Worker {
 public:
     Worker(const Limits& limits, const Handler& handler, const ErrorWriter& on_error, const ProxyTrust& trust,
            std::atomic<std::size_t>& open_connections, boost::asio::ssl::context* tls)
-        : scratch_pool(limits.max_header_bytes + 4096, kMaxFreeScratches, kMaxWaitingWithScratch),
+        : scratch_pool(limits.max_head_bytes() + 4096, kMaxFreeScratches, kMaxWaitingWithScratch),
           limits(limits),
           handler(handler),
           on_error(on_error),

@@ -31,7 +31,15 @@ LoginFlow::LoginFlow(Config config, const session::SessionStore& sessions,
 
 std::string LoginFlow::redirect_target(const http::Request& req) const {
     const std::string rd = login::requested_redirect(req, req.via_trusted_proxy());
-    if (rd.empty()) return "/";
+    if (rd.empty()) {
+        if (!req.via_trusted_proxy()) return "/";
+        const std::string forwarded = forwarded_redirect(req, config_.proxy_prefix);
+        if (forwarded.empty() || redirects_.is_valid(forwarded)) return forwarded.empty() ? "/" : forwarded;
+        spdlog::info("login: refused redirect target \"{}\" from X-Forwarded-Proto/-Host/-Uri (not in "
+                     "--whitelist-domain, or no local path); using / client={}",
+                     observe::log_text(forwarded), http::client_ip(req));
+        return "/";
+    }
     if (!redirects_.is_valid(rd)) {
         spdlog::info("login: refused redirect target \"{}\"; using / client={}", observe::log_text(rd),
                      http::client_ip(req));
@@ -74,10 +82,21 @@ void LoginFlow::fail(const http::Request& req, http::Response& res, int status, 
                                   .retry_url = retry});
 }
 
-void LoginFlow::sign_in(const http::Request& req, http::Response& res) const {
-    if (config_.skip_provider_button) return start(req, res);
-    if (password_.enabled()) return password_.write_page(req, res, redirect_target(req));
-    pages::write_sign_in_page(res, config_.proxy_prefix + "/start?rd=" + text::percent_encode(redirect_target(req)));
+boost::asio::awaitable<void> LoginFlow::sign_in(const http::Request& req, http::Response& res) const {
+    if (config_.skip_provider_button) {
+        start(req, res);
+        co_return;
+    }
+    session::CookieJar jar;
+    req.for_each("Cookie", [&](std::string_view v) { jar.add_header(v); });
+    const auto host = http::original_url(req, req.via_trusted_proxy()).host;
+    const auto clearing = co_await sessions_.destroy(jar, session_cookie_attributes(config_, host));
+    const std::string rd = redirect_target(req);
+    if (password_.enabled()) {
+        password_.write_page(req, res, rd, 200, {}, {}, clearing);
+        co_return;
+    }
+    pages::write_sign_in_page(res, config_.proxy_prefix + "/start?rd=" + text::percent_encode(rd), 200, nullptr, clearing);
 }
 
 void LoginFlow::sign_in_page(const http::Request& req, http::Response& res, const std::string& rd, int status) const {
@@ -95,7 +114,7 @@ void LoginFlow::sign_in_page(const http::Request& req, http::Response& res, cons
 
 boost::asio::awaitable<void> LoginFlow::sign_in_with_password(const http::Request& req, http::Response& res) const {
     if (!password_.enabled()) {
-        sign_in(req, res);
+        co_await sign_in(req, res);
         co_return;
     }
     co_await password_.submit(req, res);

@@ -27,8 +27,9 @@ public:
     const Config& config() const { return config_; }
 
     // The sign-in page (with the password form when --htpasswd-file is set), or straight to the IdP with
-    // --skip-provider-button.
-    void sign_in(const http::Request& req, http::Response& res) const;
+    // --skip-provider-button. The page ends the session the browser has (its cookies cleared, and its Redis
+    // entry deleted), as oauth2-proxy's sign-in page does: who opens it means to sign in anew.
+    boost::asio::awaitable<void> sign_in(const http::Request& req, http::Response& res) const;
     // The sign-in page for a login that should end at `rd` (a path on this host, or a validated URL), with
     // `status`: reverse-proxy mode answers a request that needs a sign-in with it (403, as oauth2-proxy does).
     // With --skip-provider-button, a redirect to the IdP's login instead.

@@ -63,7 +63,8 @@ std::string PasswordSignIn::start_url(const std::string& rd) const {
 }
 
 void PasswordSignIn::write_page(const http::Request& req, http::Response& res, const std::string& rd, int status,
-                                std::string_view error, std::string_view username) const {
+                                std::string_view error, std::string_view username,
+                                std::span<const std::string> set_cookies) const {
     // Only the state and rd of a LoginState are used: the token, and where a successful sign-in goes.
     const LoginState form = new_login_state(rd, {}, clock_.now() + config_.cookie_csrf_expire.count());
     auto attrs = form_cookie_attributes(http::original_url(req, req.via_trusted_proxy()).host);
@@ -77,7 +78,7 @@ void PasswordSignIn::write_page(const http::Request& req, http::Response& res, c
                                    .username = username,
                                    .set_cookie = cookie,
                                    .redirect_origin = redirect_origin};
-    pages::write_sign_in_page(res, start_url(rd), status, &page);
+    pages::write_sign_in_page(res, start_url(rd), status, &page, set_cookies);
 }
 
 session::CookieAttributes PasswordSignIn::form_cookie_attributes(const std::string& host) const {

@@ -8,6 +8,7 @@
 // Login CSRF: the form carries a token that must match a sealed, short-lived cookie set with the page
 // (SameSite=Strict, host-only, path /oauth2/sign_in), and a browser's Origin, when sent, must be this host.
 #include <boost/asio/awaitable.hpp>
+#include <span>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,9 +33,10 @@ public:
     bool enabled() const { return passwords_ != nullptr; }
 
     // The sign-in page with the form, for a login that should end at `rd` (already validated). Sets the form's
-    // CSRF cookie. `error` and `username`: after a failed attempt.
+    // CSRF cookie. `error` and `username`: after a failed attempt. `set_cookies`: more cookies for the page.
     void write_page(const http::Request& req, http::Response& res, const std::string& rd, int status = 200,
-                    std::string_view error = {}, std::string_view username = {}) const;
+                    std::string_view error = {}, std::string_view username = {},
+                    std::span<const std::string> set_cookies = {}) const;
 
     // The form's POST.
     boost::asio::awaitable<void> submit(const http::Request& req, http::Response& res) const;

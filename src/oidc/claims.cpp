@@ -27,11 +27,16 @@ IdentityResult extract_identity(const nlohmann::json& claims, const ClaimNames& 
     const auto email = read_string(find_claim(claims, names.email), id.email);
     if (email == ClaimRead::wrong_type) return refused(wrong_type(names.email, "a string"));
     bool verified = false;
-    if (read_boolean(find_claim(claims, names.email_verified), verified) == ClaimRead::wrong_type)
-        return refused(wrong_type(names.email_verified, "a boolean"));
-    // An IdP that lets users type any address must not let them claim someone else's domain.
+    const auto said = read_boolean(find_claim(claims, names.email_verified), verified);
+    if (said == ClaimRead::wrong_type) return refused(wrong_type(names.email_verified, "a boolean"));
+    // An IdP that lets users type any address must not let them claim someone else's domain. Many IdPs send no
+    // email_verified at all (oauth2-proxy takes its absence as verified, and so do we); an explicit false is
+    // refused. Entra ID's xms_edov is the exception: its absence means the tenant did not verify the domain.
+    if (said != ClaimRead::ok) verified = names.absent_means_verified;
     if (email == ClaimRead::ok && !verified && !names.email_always_verified && !names.allow_unverified_email)
-        return refused("email '" + id.email + "' is not verified (" + names.email_verified + ")");
+        return refused("email '" + id.email + "' is not verified (" + names.email_verified +
+                       (said == ClaimRead::ok ? " is false" : " is absent") +
+                       "; --insecure-oidc-allow-unverified-email accepts it)");
 
     if (read_string(find_claim(claims, "preferred_username"), id.preferred_username) == ClaimRead::wrong_type)
         return refused(wrong_type("preferred_username", "a string"));

@@ -15,6 +15,9 @@ struct ClaimNames {
     // The claim saying the e-mail is verified: "email_verified" (OIDC Core), "xms_edov" for Entra ID's multi-tenant
     // endpoints (its ID tokens carry no email_verified).
     std::string email_verified = "email_verified";
+    // An absent email-verified claim counts as verified (oauth2-proxy's rule for email_verified): true but for
+    // xms_edov, which Entra ID leaves out exactly when the tenant has not verified the address's domain.
+    bool absent_means_verified = true;
     // The IdP vouches for every address it puts in a token: an Entra ID tenant's own directory, whose addresses
     // the tenant's administrators set.
     bool email_always_verified = false;
@@ -43,7 +46,7 @@ const nlohmann::json* find_claim(const nlohmann::json& claims, const std::string
 
 // The identity the (verified) claims name. A claim it reads that holds the wrong JSON type is refused, naming the
 // claim, never skipped: the user claim a non-empty string; email, preferred_username, sid, iss and sub strings;
-// the email-verified claim a boolean ("true" as a string is refused; an absent one leaves the address unverified);
+// the email-verified claim a boolean ("true" as a string is refused; an absent one counts as `absent_means_verified`);
 // groups a string or an array of strings.
 IdentityResult extract_identity(const nlohmann::json& claims, const ClaimNames& names);
 

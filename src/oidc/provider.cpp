@@ -15,6 +15,7 @@
 #include "oidc/claim_values.hpp"
 #include "oidc/token_claims.hpp"
 #include "oidc/jws.hpp"
+#include "oidc/userinfo_claims.hpp"
 
 namespace gh::oidc {
 namespace {
@@ -151,7 +152,14 @@ asio::awaitable<void> Provider::initialise() {
         co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
         backoff = std::min(backoff * 2, std::chrono::milliseconds(30'000));
     }
-    spdlog::info("oidc: provider ready (issuer {})", endpoints_.load()->issuer);
+    const auto e = endpoints_.load();
+    // A plain OAuth 2.0 provider has no issuer: name the endpoints it will be asked (GitHub, or Gitea through
+    // --login-url, --redeem-url and --validate-url).
+    if (config_.oauth2_only)
+        spdlog::info("oauth2: provider ready (authorization {}, token {}, API {})", e->authorization, e->token,
+                     config_.identity_api);
+    else
+        spdlog::info("oidc: provider ready (issuer {})", e->issuer);
 }
 
 std::string Provider::authorization_url(const std::string& redirect_uri, const std::string& state,
@@ -296,14 +304,35 @@ asio::awaitable<RedeemResult> Provider::verify_tokens(const std::string& body, c
     if (!refreshing) expect.nonce = nonce;
     if (auto why = check_token_claims(claims, expect); !why.empty())
         co_return RedeemResult{std::nullopt, "ID token rejected: " + why, true};
-    auto identity = extract_identity(claims, config_.claims);
+    const std::string access_token = string_member(tokens, "access_token");
+    json merged;
+    if (needs_userinfo(claims, config_.claims) && !endpoints->userinfo.empty() && !access_token.empty()) {
+        auto fetched = co_await userinfo_claims(*endpoints, access_token, claims);
+        if (!fetched.error.empty()) co_return RedeemResult{std::nullopt, fetched.error, fetched.refused};
+        merged = std::move(fetched.claims);
+    }
+    const json& identity_claims = merged.is_null() ? claims : merged;
+    auto identity = extract_identity(identity_claims, config_.claims);
     if (!identity.identity) co_return RedeemResult{std::nullopt, "ID token rejected: " + identity.error, true};
     if (config_.keycloak_roles) add_keycloak_roles(claims, *identity.identity);
-    LoginTokens t{std::move(*identity.identity), true, string_member(tokens, "access_token"), id_token,
-                  string_member(tokens, "refresh_token")};
+    LoginTokens t{std::move(*identity.identity), true, access_token, id_token, string_member(tokens, "refresh_token")};
     if (completion_)
         if (auto failed = co_await completion_->complete(t, claims, *endpoints)) co_return std::move(*failed);
     co_return RedeemResult{std::move(t), {}, false};
+}
+
+asio::awaitable<Provider::UserinfoClaims> Provider::userinfo_claims(const Endpoints& e, const std::string& access_token,
+                                                                    const json& id_claims) const {
+    http::ClientRequest req;
+    req.url = e.userinfo;
+    req.headers = {{"Authorization", "Bearer " + access_token}, {"Accept", "application/json"}};
+    const auto r = co_await timed_fetch(observe::IdpCall::userinfo, std::move(req));
+    if (!r.response) co_return UserinfoClaims{{}, "userinfo endpoint unreachable: " + r.error, false};
+    if (r.response->status != 200)
+        co_return UserinfoClaims{{}, "userinfo endpoint refused: " + summary(r), r.response->status < 500};
+    auto merged = merge_userinfo_claims(id_claims, json::parse(r.response->body, nullptr, false));
+    if (!merged.error.empty()) co_return UserinfoClaims{{}, merged.error, true};
+    co_return UserinfoClaims{std::move(merged.claims), {}, false};
 }
 
 TokenExpectations Provider::token_expectations(const Endpoints& e, const json& claims) const {

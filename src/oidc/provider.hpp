@@ -39,6 +39,7 @@ struct ProviderConfig {
     // Plain OAuth 2.0 (GitHub): no discovery, no ID token, no keys; the identity comes from the provider's API
     // (an IdentityCompletion). The login and token URLs must be given.
     bool oauth2_only = false;
+    std::string identity_api;  // where such a provider's identity comes from (GitHub's REST API base), for the log
     bool client_secret_post = false;  // send the client's credentials in the token request's body, not Basic
     // Microsoft Entra ID's multi-tenant endpoints: the discovered issuer holds "{tenantid}", which each token's
     // `tid` claim fills in.
@@ -148,6 +149,15 @@ private:
     boost::asio::awaitable<JwsResult> verify_signature(const std::string& jwt) const;
     boost::asio::awaitable<RedeemResult> verify_tokens(const std::string& body, const std::string& nonce,
                                                        bool refreshing) const;
+    struct UserinfoClaims {
+        nlohmann::json claims;
+        std::string error;
+        bool refused = false;
+    };
+    // The ID token's claims completed from the userinfo endpoint with the login's access token (oauth2-proxy
+    // reads a claim the ID token lacks there): for an IdP that puts the e-mail only in userinfo.
+    boost::asio::awaitable<UserinfoClaims> userinfo_claims(const Endpoints& e, const std::string& access_token,
+                                                           const nlohmann::json& id_claims) const;
     // What every token of this issuer must satisfy (oidc/token_claims.hpp): the same for a login's ID token, a
     // refresh's and a bearer token, but for the nonce (a login's only) and a bearer's audiences.
     TokenExpectations token_expectations(const Endpoints& e, const nlohmann::json& claims) const;

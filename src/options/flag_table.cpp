@@ -234,7 +234,7 @@ constexpr std::array kFlags = {
     FlagSpec{"ready-path", "ready_path", parsed<parse::absolute_path, &Options::ready_path>(), "/ready", "readiness endpoint"},
     FlagSpec{"workers", "workers", integer<0, 256, &Options::workers>(), "0", "I/O threads (0: one per core)", Compat::gatehouse},
     FlagSpec{"max-header-bytes", "max_header_bytes", integer<1024, 1 << 20, &Options::max_header_bytes>(), "32768",
-             "largest request header block accepted (431 beyond)", Compat::gatehouse},
+             "largest block of request header fields accepted, the request line not counted (431 beyond)", Compat::gatehouse},
     FlagSpec{"max-header-count", "max_header_count", integer<8, 10000, &Options::max_header_count>(), "100", "most request header fields accepted", Compat::gatehouse},
     FlagSpec{"max-url-length", "max_url_length", integer<256, 1 << 20, &Options::max_url_length>(), "8192", "longest request URL accepted (414 beyond)", Compat::gatehouse},
     FlagSpec{"max-connections", "max_connections", integer<1, 1 << 22, &Options::max_connections>(), "16384",

@@ -130,7 +130,11 @@ void check_issuer(Checks& c, bool github, bool gitlab, bool google, bool entra) 
     if (github) {
         // GitHub is plain OAuth 2.0: fixed endpoints (or GitHub Enterprise's, given), no discovery, no ID token.
         if (!o.oidc_issuer_url.empty()) c.fail(o.oidc_issuer_url, "not used by --provider=github (GitHub is not OpenID Connect)");
+        // What stands for the issuer where one is named (gatehouse doctor): the server of --login-url (a GitHub
+        // Enterprise or Gitea host), github.com by default.
         o.oidc_issuer_url = "https://github.com";
+        if (const auto login = parse_http_url(o.login_url))
+            o.oidc_issuer_url = login->scheme + "://" + login->host + (login->port ? ":" + std::to_string(login->port) : "");
         if (!c.given(o.validate_url)) o.validate_url = "https://api.github.com/";
         if (!parse_http_url(o.validate_url)) c.fail(o.validate_url, "'" + o.validate_url + "' is not an http(s) URL");
     } else if (o.oidc_issuer_url.empty()) {

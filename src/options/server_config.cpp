@@ -36,8 +36,6 @@ void check_server(Checks& c) {
     auto& o = c.o;
     check_tls_files(c);
     if (!c.given(o.provider_display_name)) o.provider_display_name = display_name_of(o);
-    if (o.max_url_length > o.max_header_bytes)
-        c.fail(o.max_url_length, "cannot be longer than --max-header-bytes (the URL is part of the header block)");
 }
 
 }  // namespace gh::options

@@ -225,7 +225,8 @@ void write_error_page(http::Response& res, const ErrorPage& page) {
     res.finish(r.html, "text/html; charset=utf-8");
 }
 
-void write_sign_in_page(http::Response& res, std::string_view start_url, int status, const PasswordForm* form) {
+void write_sign_in_page(http::Response& res, std::string_view start_url, int status, const PasswordForm* form,
+                        std::span<const std::string> set_cookies) {
     const auto l = loaded();
     ValueMap values = common(*l, "Sign in");
     values["SignInURL"] = std::string(start_url);
@@ -257,6 +258,7 @@ void write_sign_in_page(http::Response& res, std::string_view start_url, int sta
                                  .form_origins = form_origins,
                                  .same_origin_referrer = form != nullptr});
     if (form && !form->set_cookie.empty()) res.header("Set-Cookie", form->set_cookie);
+    for (const auto& c : set_cookies) res.header("Set-Cookie", c);
     res.finish(r.html, "text/html; charset=utf-8");
 }
 

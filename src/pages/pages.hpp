@@ -63,9 +63,10 @@ struct PasswordForm {
 };
 
 // A page with one button that starts the login at `start_url`, and the password form when `form` is set
-// (as {{.PasswordForm}}; a custom sign_in.html places it, or leaves it out).
+// (as {{.PasswordForm}}; a custom sign_in.html places it, or leaves it out). `set_cookies`: sent with the page
+// (the session cookies it clears, as oauth2-proxy's sign-in page does).
 void write_sign_in_page(http::Response& res, std::string_view start_url, int status = 200,
-                        const PasswordForm* form = nullptr);
+                        const PasswordForm* form = nullptr, std::span<const std::string> set_cookies = {});
 
 void write_signed_out_page(http::Response& res, std::string_view sign_in_url);
 

@@ -113,7 +113,7 @@ describe('--provider=entra-id', () => {
     assert.equal((await bob.browser.get(`http://127.0.0.1:${multiPort}/oauth2/auth`)).headers['x-auth-request-email'], 'bob@contoso.test');
     const alice = await signIn(multiPort, 'alice');
     assert.equal(alice.callback.status, 403);
-    await multi.waitForOutput(/login: failed with 403: ID token rejected: email 'alice@contoso.test' is not verified \(xms_edov\)/);
+    await multi.waitForOutput(/login: failed with 403: ID token rejected: email 'alice@contoso.test' is not verified \(xms_edov is absent; --insecure-oidc-allow-unverified-email accepts it\)/);
   });
 
   test('--entra-id-allowed-tenant: a user of a tenant not listed is refused with the cause', async () => {

@@ -16,6 +16,9 @@
 
 #include "jose_test_keys.hpp"
 #include "credentials/bearer_tokens.hpp"
+#include "credentials/jwt_in_basic.hpp"
+#include "crypto/base64.hpp"
+#include "crypto/bytes.hpp"
 #include "test_sessions.hpp"
 
 using namespace gh;
@@ -115,4 +118,38 @@ TEST(BearerTokens, ARememberedTokenExpiresWithoutAnotherCheckAndALookAlikeIsNeve
     ASSERT_TRUE(remembered);
     EXPECT_EQ(remembered->outcome, Outcome::expired);
     EXPECT_EQ(remembered->error, "token expired");
+}
+
+// oauth2-proxy's reading of a JWT in `Authorization: Basic` (pkg/middleware/jwt_session.go getBasicToken), with
+// what it leaves open refused: both parts JWTs.
+TEST(JwtInBasic, TakesTheUserOrThePasswordAsOauth2ProxyDoes) {
+    using credentials::jwt_in_basic;
+    const auto basic = [](std::string_view pair) {
+        return crypto::base64_encode(crypto::as_bytes(pair));
+    };
+    const std::string jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjaSJ9.c2ln";
+    EXPECT_EQ(jwt_in_basic(basic(jwt + ":")), jwt);
+    EXPECT_EQ(jwt_in_basic(basic(jwt + ":x-oauth-basic")), jwt);
+    EXPECT_EQ(jwt_in_basic(basic("ci-bot:" + jwt)), jwt);
+    EXPECT_EQ(jwt_in_basic(basic(":" + jwt)), jwt);
+    EXPECT_EQ(jwt_in_basic(basic(jwt + ":" + jwt)), std::string{}) << "both: ambiguous, refused";
+    EXPECT_EQ(jwt_in_basic(basic(jwt + ":a-password")), std::nullopt) << "a JWT user with a password is no token";
+    EXPECT_EQ(jwt_in_basic(basic("alice:alice-password")), std::nullopt);
+    EXPECT_EQ(jwt_in_basic(basic(jwt)), std::nullopt) << "no ':'";
+    EXPECT_EQ(jwt_in_basic(basic(":")), std::nullopt);
+    EXPECT_EQ(jwt_in_basic("not base64!"), std::nullopt);
+    EXPECT_EQ(jwt_in_basic(basic("u:" + jwt + " ")), std::nullopt) << "a space is no JWT character";
+    EXPECT_EQ(jwt_in_basic(basic("u:" + jwt + ".x")), std::nullopt) << "four parts";
+}
+
+TEST(JwtInBasic, ShapeIsOauth2ProxysRegex) {
+    using credentials::looks_like_jwt;
+    EXPECT_TRUE(looks_like_jwt("eyA.eyB.c"));
+    EXPECT_TRUE(looks_like_jwt("ey.ey.c"));
+    EXPECT_FALSE(looks_like_jwt("ey.ey."));
+    EXPECT_FALSE(looks_like_jwt("e.ey.c"));
+    EXPECT_FALSE(looks_like_jwt("eyA.xyB.c"));
+    EXPECT_FALSE(looks_like_jwt("eyA.eyB"));
+    EXPECT_FALSE(looks_like_jwt("eyA.eyB.c=d"));
+    EXPECT_FALSE(looks_like_jwt(""));
 }

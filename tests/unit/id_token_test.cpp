@@ -99,12 +99,25 @@ TEST(IdentityFromClaims, ReadsGroupsFromADottedPath) {
 
 TEST(IdentityFromClaims, RequiresAVerifiedEmailUnlessAllowed) {
     json claims{{"sub", "u-1"}, {"email", "a@example.com"}, {"email_verified", false}};
-    EXPECT_FALSE(extract_identity(claims, ClaimNames{}).identity);
-    claims.erase("email_verified");
-    EXPECT_FALSE(extract_identity(claims, ClaimNames{}).identity);
+    EXPECT_EQ(extract_identity(claims, ClaimNames{}).error,
+              "email 'a@example.com' is not verified (email_verified is false; "
+              "--insecure-oidc-allow-unverified-email accepts it)");
     ClaimNames lax;
     lax.allow_unverified_email = true;
     EXPECT_TRUE(extract_identity(claims, lax).identity);
+    // Absent: verified, as oauth2-proxy takes it (many IdPs send no email_verified) ...
+    claims.erase("email_verified");
+    EXPECT_EQ(extract_identity(claims, ClaimNames{}).identity->email, "a@example.com");
+    // ... but for a claim whose absence means "not verified" (Entra ID's xms_edov).
+    ClaimNames entra;
+    entra.email_verified = "xms_edov";
+    entra.absent_means_verified = false;
+    EXPECT_EQ(extract_identity(claims, entra).error,
+              "email 'a@example.com' is not verified (xms_edov is absent; "
+              "--insecure-oidc-allow-unverified-email accepts it)");
+    claims["xms_edov"] = true;
+    EXPECT_TRUE(extract_identity(claims, entra).identity);
+    claims.erase("xms_edov");
     // Only a JSON boolean says yes: the string "true" is a claim of the wrong type (issue 21, item 10).
     claims["email_verified"] = "true";
     EXPECT_EQ(extract_identity(claims, ClaimNames{}).error, "claim 'email_verified' is not a boolean");

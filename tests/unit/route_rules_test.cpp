@@ -43,7 +43,15 @@ TEST(RouteRules, AllowedEmailDomains) {
          {"allowed_email_domains=other.org,EXAMPLE.com", Reason::allowed},
          {"allowed_email_domains=*", Reason::allowed},
          {"allowed_email_domains=ample.com", Reason::route_email_domain_not_allowed},
-         {"allowed_email_domains=sub.example.com", Reason::route_email_domain_not_allowed}});
+         {"allowed_email_domains=sub.example.com", Reason::route_email_domain_not_allowed},
+         // oauth2-proxy reads these as --whitelist-domain hosts (util.IsEndpointAllowed): a leading dot admits
+         // the domain itself and its subdomains, never a look-alike.
+         {"allowed_email_domains=.example.com", Reason::allowed},
+         {"allowed_email_domains=*.example.com", Reason::allowed},
+         {"allowed_email_domains=.EXAMPLE.com", Reason::allowed},
+         {"allowed_email_domains=.ample.com", Reason::route_email_domain_not_allowed},
+         {"allowed_email_domains=.com.example", Reason::route_email_domain_not_allowed},
+         {"allowed_email_domains=.sub.example.com", Reason::route_email_domain_not_allowed}});
 }
 
 TEST(RouteRules, EveryKindGivenMustPass) {

@@ -17,6 +17,27 @@ TEST(EmailDomainAllowed, MatchesDomainCaseInsensitivelyOrStar) {
     EXPECT_FALSE(email_domain_allowed("", {"example.com"}));
 }
 
+// oauth2-proxy's --email-domain (validator.go isEmailValidWithDomains): a leading "." or "*." admits any
+// subdomain and not the domain itself; the suffix starts at a label boundary.
+TEST(EmailDomainAllowed, ALeadingDotAdmitsSubdomainsOnly) {
+    for (const char* rule : {".example.com", "*.example.com"}) {
+        const std::vector<std::string> d{rule};
+        EXPECT_TRUE(email_domain_allowed("a@x.example.com", d)) << rule;
+        EXPECT_TRUE(email_domain_allowed("a@deep.x.example.com", d)) << rule;
+        EXPECT_TRUE(email_domain_allowed("a@X.EXAMPLE.com", d)) << rule;
+        EXPECT_FALSE(email_domain_allowed("a@example.com", d)) << rule << ": oauth2-proxy admits no apex here";
+        EXPECT_FALSE(email_domain_allowed("a@evilexample.com", d)) << rule;
+        EXPECT_FALSE(email_domain_allowed("a@example.com.evil", d)) << rule;
+        EXPECT_FALSE(email_domain_allowed("a@x.example.com.", d)) << rule;
+        EXPECT_FALSE(email_domain_allowed("a@.example.com", d)) << rule;
+        EXPECT_FALSE(email_domain_allowed("a@evil.com@x.example.com", d)) << rule;
+    }
+    EXPECT_FALSE(email_domain_allowed("a@x.example.com", {"."}));
+    EXPECT_FALSE(email_domain_allowed("a@x.example.com", {"*."}));
+    EXPECT_TRUE(email_domain_matches("example.com", ".example.com", true)) << "per-app: the apex too";
+    EXPECT_FALSE(email_domain_matches("evilexample.com", ".example.com", true));
+}
+
 // oauth2-proxy GHSA-c5c4-8r6x-56w3 (CVE-2026-40574): "attacker@evil.com@company.com" passed a company.com
 // domain rule. An address that is not well formed passes no domain rule.
 TEST(EmailDomainAllowed, RefusesAddressesThatAreNotWellFormed) {

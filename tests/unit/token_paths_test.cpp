@@ -216,19 +216,23 @@ TEST_F(TokenPaths, EveryClaimOfTheWrongTypeIsRefusedOnEveryPathNamingIt) {
 }
 
 // Types that are right keep working, and what stays as it was: groups as one string; a missing email_verified
-// still leaves the address unverified (refused without --insecure-oidc-allow-unverified-email); times as
+// counts as verified (oauth2-proxy's rule), an explicit false is refused (without
+// --insecure-oidc-allow-unverified-email) on every path; times as
 // floating-point numbers; absurd times held within range instead of overflowing.
 TEST_F(TokenPaths, RightTypesPassAndAbsentOptionalClaimsAreOnlyAbsent) {
     for (const json& changes : {json{{"groups", "/dev"}}, json{{"groups", nullptr}}, json{{"email", nullptr}},
                                 json{{"preferred_username", nullptr}}, json{{"sid", nullptr}}, json{{"iat", nullptr}},
                                 json{{"exp", test::kNow + 300.5}}, json{{"exp", 1e300}},
-                                json{{"exp", 18446744073709551615ULL}}, json{{"aud", {"gatehouse"}}}}) {
+                                json{{"exp", 18446744073709551615ULL}}, json{{"aud", {"gatehouse"}}},
+                                json{{"email_verified", nullptr}}}) {
         const auto a = answers(changes);
         EXPECT_EQ(a.callback, "") << changes.dump();
         EXPECT_EQ(a.refresh, "") << changes.dump();
         EXPECT_EQ(a.bearer, "") << changes.dump();
     }
-    expect_same_refusal({{"email_verified", nullptr}}, "email 'alice@example.com' is not verified (email_verified)");
+    expect_same_refusal({{"email_verified", false}},
+                        "email 'alice@example.com' is not verified (email_verified is false; "
+                        "--insecure-oidc-allow-unverified-email accepts it)");
     expect_same_refusal({{"exp", -1e300}}, "token expired");
     expect_same_refusal({{"iat", 1e300}}, "token issued in the future (iat)");
 }

@@ -49,6 +49,7 @@ boost::asio::awaitable<void> UpstreamDoor::handle(const http::Request& req, http
                                          .every_host_covered = true,
                                          .cookie_host = read.host,
                                          .authorization = authorization,
+                                         .authorization_repeated = req.repeated("Authorization"),
                                          .client = client};
     session::Session s;
     // The gate renews a session past --cookie-refresh on the way; its cookie rides on the answer.

@@ -45,10 +45,25 @@ std::string github_refusal(const GithubRules& rules, const std::string& login, c
     return "'" + login + "' is in none of --github-team in " + rules.org;
 }
 
-GithubAccount::GithubAccount(std::string api, GithubRules rules, const http::HttpClient& client)
-    : api_(std::move(api)), rules_(std::move(rules)), client_(client) {
-    if (!api_.ends_with('/')) api_ += '/';
+std::string github_api_base(std::string_view validate_url) {
+    validate_url = validate_url.substr(0, validate_url.find_first_of("?#"));
+    const auto scheme_end = validate_url.find("://");
+    const auto path_at = scheme_end == std::string_view::npos ? std::string_view::npos : validate_url.find('/', scheme_end + 3);
+    if (path_at == std::string_view::npos) return std::string(validate_url) + "/";
+    const std::string_view origin = validate_url.substr(0, path_at);
+    std::string_view path = validate_url.substr(path_at);
+    if (path.starts_with("/api/v")) {
+        std::size_t end = 6;
+        while (end < path.size() && path[end] >= '0' && path[end] <= '9') ++end;
+        if (end > 6) path = path.substr(0, end);
+    }
+    std::string base = std::string(origin) + std::string(path);
+    if (!base.ends_with('/')) base += '/';
+    return base;
 }
+
+GithubAccount::GithubAccount(std::string_view validate_url, GithubRules rules, const http::HttpClient& client)
+    : api_(github_api_base(validate_url)), rules_(std::move(rules)), client_(client) {}
 
 boost::asio::awaitable<std::optional<oidc::RedeemResult>> GithubAccount::complete(oidc::LoginTokens& tokens,
                                                                                   const json&,

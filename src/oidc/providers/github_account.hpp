@@ -22,14 +22,20 @@ struct GithubRules {
     std::string token;               // a token with push access to `repo`, to ask who its collaborators are
 };
 
+// The REST API's base URL (ending in '/') that --validate-url names, as oauth2-proxy's GitHub provider derives it:
+// a path that starts with /api/v<digits> is cut there (GitHub Enterprise's ".../api/v3/", Gitea's
+// ".../api/v1/user/emails"), any other path is the base (https://api.github.com/). Query and fragment dropped.
+std::string github_api_base(std::string_view validate_url);
+
 // Whether a user with `login`, member of `orgs` and `teams` ("org:slug"), may sign in; why not otherwise.
 std::string github_refusal(const GithubRules& rules, const std::string& login, const std::vector<std::string>& orgs,
                            const std::vector<std::string>& teams);
 
 class GithubAccount final : public oidc::IdentityCompletion {
 public:
-    // `api`: the REST API's base URL (https://api.github.com/, or GitHub Enterprise's https://host/api/v3/).
-    GithubAccount(std::string api, GithubRules rules, const http::HttpClient& client);
+    // `validate_url`: --validate-url, whose API base (github_api_base) the calls go to.
+    GithubAccount(std::string_view validate_url, GithubRules rules, const http::HttpClient& client);
+    const std::string& api_base() const { return api_; }
 
     boost::asio::awaitable<std::optional<oidc::RedeemResult>> complete(oidc::LoginTokens& tokens,
                                                                        const nlohmann::json& id_claims,

@@ -4,6 +4,9 @@
 // and reports a bad code or bad credentials as 200 with an `error` member; the API wants a token and a User-Agent
 // and pages lists with a Link header (rel="next"). Unlike GitHub it checks PKCE always, and it pages after
 // `pageSize` items (GitHub: per_page up to 100) so that following the pages is exercised with few items.
+// With `layout: 'gitea'` it stands in for Gitea instead, which oauth2-proxy users sign in to with provider=github:
+// the same OAuth2 paths, and Gitea's documented REST API under /api/v1/ (GET /user, /user/emails, /user/orgs,
+// /user/teams) with Gitea's shapes (an organisation's `name`/`username`, no `login`; a team's `name`, no `slug`).
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { registerSecret } from './processes.mjs';
@@ -17,6 +20,8 @@ export const githubUsers = {
   hubot: { id: 3, emails: [{ email: 'hubot@robots.test', primary: true, verified: true }], orgs: [], teams: [] },
   nomail: { id: 4, emails: [{ email: 'nomail@acme.test', primary: true, verified: false }], orgs: ['acme'],
     teams: [['acme', 'platform']] },
+  giteauser: { id: 5, emails: [{ email: 'giteauser@localhost', primary: true, verified: true }], orgs: ['homelab'],
+    teams: [['homelab', 'Owners']] },
 };
 
 // Repositories: who may push or pull (GET /repos/{owner}/{repo} answers the asking user's `permissions`), and who
@@ -36,10 +41,12 @@ function readForm(req) {
 }
 
 // `repoToken`: a personal access token with push access to every repository (what --github-token holds).
-export async function startGithubStandin({ clientId, clientSecret, pageSize = 2, repoToken }) {
+// `layout: 'gitea'`: Gitea's API shapes under /api/v1 instead of GitHub Enterprise's under /api/v3.
+export async function startGithubStandin({ clientId, clientSecret, pageSize = 2, repoToken, layout = 'github' }) {
+  const api = layout === 'gitea' ? '/api/v1' : '/api/v3';
   const codes = new Map();   // code -> { user, redirectUri, challenge, scope }
   const tokens = new Map();  // access token -> { login, scope }
-  const standin = { signedIn: 'octocat', clientSecret, seen: { scopes: [], apiCalls: [], tokenRequests: 0 } };
+  const standin = { signedIn: 'octocat', clientSecret, seen: { scopes: [], apiCalls: [], apiPaths: [], tokenRequests: 0 } };
   const json = (res, status, body, headers = {}) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
     res.end(JSON.stringify(body));
@@ -78,10 +85,11 @@ export async function startGithubStandin({ clientId, clientSecret, pageSize = 2,
       tokens.set(token, { login: grant.user, scope: grant.scope ?? '' });
       return json(res, 200, { access_token: token, token_type: 'bearer', scope: grant.scope.replace(' ', ',') });
     }
-    if (req.method === 'GET' && url.pathname.startsWith('/api/v3/')) {
+    if (req.method === 'GET' && url.pathname.startsWith('/api/')) standin.seen.apiPaths.push(url.pathname);
+    if (req.method === 'GET' && url.pathname.startsWith(`${api}/`)) {
       if (!req.headers['user-agent']) return json(res, 403, { message: 'Request forbidden by administrative rules. Please make sure your request has a User-Agent header' });
       const token = (req.headers.authorization ?? '').replace(/^(Bearer|token) /, '');
-      const path = url.pathname.slice('/api/v3'.length);
+      const path = url.pathname.slice(api.length);
       const collaborator = path.match(/^\/repos\/([^/]+\/[^/]+)\/collaborators\/([^/]+)$/);
       if (collaborator) {
         standin.seen.apiCalls.push(path);
@@ -108,6 +116,15 @@ export async function startGithubStandin({ clientId, clientSecret, pageSize = 2,
         }
         return json(res, 200, slice, headers);
       };
+      if (layout === 'gitea') {
+        if (path === '/user') return json(res, 200, { id: user.id, login, full_name: login, email: user.emails[0].email });
+        if (path === '/user/emails') return page(user.emails);
+        if (path === '/user/orgs') return page(user.orgs.map((o, i) => ({ id: 100 + i, name: o, username: o, full_name: o })));
+        if (path === '/user/teams') {
+          return page(user.teams.map(([org, name], i) => ({ id: 200 + i, name, organization: { id: 100, name: org, username: org } })));
+        }
+        return json(res, 404, { message: 'Not Found' });
+      }
       if (path === '/user') return json(res, 200, { login, id: user.id, email: null, name: login });
       const repoPath = path.match(/^\/repos\/([^/]+\/[^/]+)$/);
       if (repoPath) {

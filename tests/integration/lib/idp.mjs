@@ -41,7 +41,8 @@ function readForm(req) {
 // token with the client-credentials grant (scope `api`), for `audience` (default `apiAudience`), valid
 // `apiTokenTtl` seconds, carrying their `groups` (and `email` and other `claims`, when given) as claims.
 // To stand in for another IdP: `realm` (the issuer's path), `accountClaims(id)` (an account's claims instead of
-// the usual ones; `_claim_names`/`_claim_sources` make distributed claims), `extraClaims` (claim names besides
+// the usual ones, given the account and 'id_token' or 'userinfo'; `_claim_names`/`_claim_sources` make
+// distributed claims), `extraClaims` (claim names besides
 // the usual, in the ID token), `routes(req, res, provider)` (answers a request outside the realm, e.g. an API
 // of that IdP; returns true when it did).
 export async function startIdp({ port, clients, kid = 'realm-key-1', issuer: front, machineClients = [],
@@ -96,7 +97,8 @@ export async function startIdp({ port, clients, kid = 'realm-key-1', issuer: fro
       if (!u) return undefined;
       return {
         accountId: id,
-        claims: async () => (accountClaims ? accountClaims(id) : { sub: id, email: u.email, email_verified: true,
+        // `use`: 'id_token' or 'userinfo', for an IdP that puts some claims in one only.
+        claims: async (use) => (accountClaims ? accountClaims(id, use) : { sub: id, email: u.email, email_verified: true,
           name: u.name, preferred_username: id, groups: u.groups }),
       };
     },
