@@ -119,6 +119,10 @@ bool RedirectValidator::is_valid(std::string_view target) const {
         if (!all_digits(port)) return false;
     }
     if (!valid_host_characters(host)) return false;
+    // The path of an absolute target obeys the rules of a relative one: on a whitelisted host,
+    // "https://app/a/..//evil.example" still becomes "//evil.example" once the browser or the app resolves it.
+    const std::string_view path = end == std::string_view::npos ? std::string_view{} : rest.substr(end);
+    if (!path.empty() && path.front() == '/' && !is_relative_path(path)) return false;
     return host_allowed(host, port, scheme);
 }
 

@@ -35,6 +35,17 @@ bool is_url_attribute(std::string_view name) {
            name.find("src") != std::string_view::npos;
 }
 
+// The name an attribute's value is judged by, as Go's html/template judges it: "data-" and a namespace prefix
+// do not change what the value is ("xlink:href" holds an address like "href"), and "xmlns:…" always does.
+std::string_view effective_attribute_name(std::string_view name) {
+    if (name.starts_with("data-")) name.remove_prefix(5);
+    if (const auto colon = name.find(':'); colon != std::string_view::npos) {
+        if (name.substr(0, colon) == "xmlns") return "xmlns";
+        name.remove_prefix(colon + 1);
+    }
+    return name;
+}
+
 bool is_raw_text_element(std::string_view tag) {
     return tag == "script" || tag == "style" || tag == "title" || tag == "textarea";
 }
@@ -151,7 +162,7 @@ void ContextualWriter::text(std::string_view trusted) {
     }
 }
 
-std::string ContextualWriter::attribute_value_text(const Value& v) const {
+std::string ContextualWriter::attribute_value_text(const Value& v) {
     // srcdoc is a whole document once its character references are decoded: no value belongs there.
     if (attr_ == "srcdoc") return "ZgotmplZ";
     const std::string s = to_text(v);
@@ -161,7 +172,7 @@ std::string ContextualWriter::attribute_value_text(const Value& v) const {
             if (url_part_ == UrlPart::pre_query) return normalize_url(s);
             return query_escape(s);
         case AttrKind::js:
-            return js_quote_ ? js_string_escape(s) : json_literal(v);
+            return script_value(v);
         case AttrKind::css:
             return filter_css(s);
         case AttrKind::plain:
@@ -198,7 +209,8 @@ void ContextualWriter::value(const Value& v) {
         case State::after_attr_name: {
             // A value naming an attribute may not name one that holds code, style or an address.
             const std::string name = lowered(to_text(v));
-            escaped = safe_name(name) && !name.starts_with("on") && name != "style" && !is_url_attribute(name)
+            const std::string_view judged = effective_attribute_name(name);
+            escaped = safe_name(name) && !judged.starts_with("on") && judged != "style" && !is_url_attribute(judged)
                           ? name
                           : "ZgotmplZ";
             break;
@@ -215,7 +227,7 @@ void ContextualWriter::value(const Value& v) {
         }
         case State::raw:
             if (tag_ == "script")
-                escaped = js_quote_ ? js_string_escape(to_text(v)) : json_literal(v);
+                escaped = script_value(v);
             else if (tag_ == "style")
                 escaped = filter_css(to_text(v));
             else
@@ -225,44 +237,31 @@ void ContextualWriter::value(const Value& v) {
     text(escaped);
 }
 
-void ContextualWriter::js_step(char c) {
-    const char prev = out_.size() >= 2 ? out_[out_.size() - 2] : '\0';
-    if (js_comment_ == 1) {
-        if (c == '\n') js_comment_ = 0;
-        return;
+// A value inside JavaScript: a string's content, a regex literal's, nothing in a comment (as Go), else a JSON value.
+std::string ContextualWriter::script_value(const Value& v) {
+    switch (js_.value_context()) {
+        case JsScanner::Context::string:
+            return js_string_escape(to_text(v));
+        case JsScanner::Context::regex:
+            return js_regex_escape(to_text(v));
+        case JsScanner::Context::comment:
+            return {};
+        case JsScanner::Context::code:
+            break;
     }
-    if (js_comment_ == 2) {
-        if (c == '/' && prev == '*') js_comment_ = 0;
-        return;
-    }
-    if (js_quote_) {
-        if (js_escaped_)
-            js_escaped_ = false;
-        else if (c == '\\')
-            js_escaped_ = true;
-        else if (c == js_quote_)
-            js_quote_ = 0;
-        return;
-    }
-    if (c == '"' || c == '\'' || c == '`')
-        js_quote_ = c;
-    else if (c == '/' && prev == '/')
-        js_comment_ = 1;
-    else if (c == '*' && prev == '/')
-        js_comment_ = 2;
+    return json_literal(v);
 }
 
 void ContextualWriter::begin_value(std::size_t start) {
     value_start_ = start;
     value_from_template_ = from_template_;
-    kind_ = attr_.starts_with("on")   ? AttrKind::js
-            : attr_ == "style"        ? AttrKind::css
-            : is_url_attribute(attr_) ? AttrKind::url
-                                      : AttrKind::plain;
+    const std::string_view name = effective_attribute_name(attr_);
+    kind_ = name.starts_with("on")   ? AttrKind::js
+            : name == "style"        ? AttrKind::css
+            : is_url_attribute(name) ? AttrKind::url
+                                     : AttrKind::plain;
     url_part_ = UrlPart::none;
-    js_quote_ = 0;
-    js_escaped_ = false;
-    js_comment_ = 0;
+    js_.reset();
 }
 
 void ContextualWriter::end_value(std::size_t end) {
@@ -287,9 +286,7 @@ void ContextualWriter::close_start_tag() {
     state_ = is_raw_text_element(tag_) ? State::raw : State::text;
     raw_start_ = out_.size();
     raw_from_template_ = from_template_;
-    js_quote_ = 0;
-    js_escaped_ = false;
-    js_comment_ = 0;
+    js_.reset();
     if (after_start_tag && from_template_) {
         const std::string extra = after_start_tag(StartTag{tag_, attributes_});
         if (!extra.empty()) text(extra);
@@ -401,7 +398,7 @@ void ContextualWriter::step(char c) {
                 else if (url_part_ == UrlPart::none)
                     url_part_ = UrlPart::pre_query;
             } else if (kind_ == AttrKind::js) {
-                js_step(c);
+                js_.step(c);
             }
             return;
         case State::comment:
@@ -430,7 +427,7 @@ void ContextualWriter::step(char c) {
                     state_ = State::end_tag;
                 return;
             }
-            if (tag_ == "script") js_step(c);
+            if (tag_ == "script") js_.step(c);
             return;
     }
 }

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "pages/js_scanner.hpp"
 #include "pages/template_value.hpp"
 
 namespace gh::pages {
@@ -60,12 +61,12 @@ private:
     enum class UrlPart { none, pre_query, query };
 
     void step(char c);
-    void js_step(char c);
+    std::string script_value(const Value& v);
     void begin_value(std::size_t start);
     void end_value(std::size_t end);
     void close_start_tag();
     bool ends_raw_text(char c) const;
-    std::string attribute_value_text(const Value& v) const;
+    std::string attribute_value_text(const Value& v);
 
     std::string& out_;
     State state_ = State::text;
@@ -75,9 +76,7 @@ private:
     std::size_t value_start_ = 0, raw_start_ = 0;
     AttrKind kind_ = AttrKind::plain;
     UrlPart url_part_ = UrlPart::none;
-    char js_quote_ = 0;
-    bool js_escaped_ = false;
-    int js_comment_ = 0;  // 1: // …, 2: /* … */
+    JsScanner js_;  // inside a <script> body or an on… attribute value
     std::vector<std::pair<std::string, std::string>> attributes_;
     InlineHashes hashes_;
     // False while a value typed as HTML is written: the operator's --footer or an SVG logo may carry markup, but

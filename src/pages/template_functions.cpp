@@ -234,6 +234,26 @@ std::string js_string_escape(std::string_view s) {
     return out;
 }
 
+std::string js_regex_escape(std::string_view s) {
+    // Inside a regex literal a value matches itself: its metacharacters escaped, the runs between them as in a
+    // string (whole runs, so a multi-byte line separator is still seen). An empty value would make "//" a comment,
+    // so it becomes the empty group.
+    if (s.empty()) return "(?:)";
+    static constexpr std::string_view kMeta = ".*?()|[]^";
+    std::string out;
+    std::size_t run = 0;
+    for (std::size_t i = 0; i <= s.size(); ++i) {
+        if (i < s.size() && kMeta.find(s[i]) == std::string_view::npos) continue;
+        out += js_string_escape(s.substr(run, i - run));
+        if (i < s.size()) {
+            out += '\\';
+            out += s[i];
+        }
+        run = i + 1;
+    }
+    return out;
+}
+
 std::string query_escape(std::string_view s) {
     return text::percent_encode(s);
 }

@@ -19,6 +19,7 @@ Value call_function(std::string_view name, std::span<const Value> args);
 // The escapers html, urlquery and js also serve the contextual escaper.
 std::string html_escape(std::string_view s);
 std::string js_string_escape(std::string_view s);
+std::string js_regex_escape(std::string_view s);
 std::string query_escape(std::string_view s);
 
 }  // namespace gh::pages

@@ -17,9 +17,15 @@ using boost::beast::iequals;
 // trust that header as the user, so on a public route a client's "Authorization: Basic admin:" must not reach it
 // either (oauth2-proxy's --skip-auth-strip-headers, on by default, strips the headers it would set). A public API
 // that checks its own tokens wants --pass-basic-auth=false.
-bool drops_client_authorization(const Config& o, const session::Session*) {
-    if (o.request_headers) return false;  // --alpha-config: dropped when its list names Authorization
-    return o.pass_authorization_header || o.pass_basic_auth;
+// Otherwise (that flag off, or --alpha-config not injecting Authorization), a Basic credential still does not reach
+// the app on a request signed in by anything but --htpasswd-file: its user name is one Gatehouse never checked
+// ("Basic admin:<JWT>" signs in the JWT's subject), and the app would be told two users. A Bearer token passes.
+bool drops_client_authorization(const Config& o, const session::Session* s, std::string_view value) {
+    const bool ours = o.request_headers ? false  // --alpha-config: dropped when its list names Authorization
+                                        : o.pass_authorization_header || o.pass_basic_auth;
+    if (ours) return true;
+    const bool basic = value.size() > 6 && iequals(value.substr(0, 6), "basic ");
+    return basic && s != nullptr && !s->from_htpasswd;
 }
 
 void add(std::string& out, std::string_view name, std::string_view value) {
@@ -123,7 +129,7 @@ void copy_client_fields(const http::Request& req, const Config& o, const session
             identity::same_header_to_an_app(name, "x-forwarded-for") ||
             identity::same_header_to_an_app(name, "x-forwarded-proto") ||
             identity::same_header_to_an_app(name, "x-forwarded-host") ||
-            (iequals(name, "authorization") && drops_client_authorization(o, s)))
+            (iequals(name, "authorization") && drops_client_authorization(o, s, field.value())))
             continue;
         add(out, name, field.value());
     }

@@ -114,3 +114,48 @@ TEST(HtmlEscaping, UrlFiltersAsGoDoes) {
     EXPECT_EQ(filter_url("/a:b"), "/a:b");
     EXPECT_EQ(normalize_url("/a'b(c)<d>"), "/a%27b%28c%29%3Cd%3E");
 }
+
+// Cold attack (d23-F1): a regex literal's '//' is not a comment and its quote opens no string, so a value after
+// one still lands where the escaper thinks it does.
+TEST(HtmlEscaping, RegexLiteralsDoNotConfuseTheScriptContext) {
+    const ValueMap attack{{"X", "alert.call"}};
+    EXPECT_EQ(render("<script>var re = /https?:\\/\\//; var id = \"{{.X}}\";</script>", attack),
+              "<script>var re = /https?:\\/\\//; var id = \"alert.call\";</script>");
+    EXPECT_EQ(render("<script>var q = n.replace(/'/g, ''); var id = {{.X}};</script>", attack),
+              "<script>var q = n.replace(/'/g, ''); var id = \"alert.call\";</script>");
+    EXPECT_EQ(render("<script>var r = /[/\"]/; var id = {{.X}};</script>", attack),
+              "<script>var r = /[/\"]/; var id = \"alert.call\";</script>")
+        << "a '/' or quote inside a character class ends nothing";
+    EXPECT_EQ(render("<script>function f(){ return /\"/.test(s) } var id = {{.X}};</script>", attack),
+              "<script>function f(){ return /\"/.test(s) } var id = \"alert.call\";</script>")
+        << "after return, '/' starts a regex";
+}
+
+TEST(HtmlEscaping, DivisionIsNotARegexLiteral) {
+    const ValueMap v{{"X", "x"}};
+    EXPECT_EQ(render("<script>var a = b / 2; var id = {{.X}};</script>", v),
+              "<script>var a = b / 2; var id = \"x\";</script>");
+    EXPECT_EQ(render("<script>var a = (b) / c['/'] / {{.X}};</script>", v),
+              "<script>var a = (b) / c['/'] / \"x\";</script>");
+    EXPECT_EQ(render("<script>var a = i++ / 2; var s = '{{.X}}';</script>", v),
+              "<script>var a = i++ / 2; var s = 'x';</script>");
+}
+
+TEST(HtmlEscaping, ValuesInsideRegexLiteralsAndCommentsAreInert) {
+    EXPECT_EQ(render("<script>var re = /^{{.X}}$/;</script>", {{"X", "a.b/(c)"}}),
+              "<script>var re = /^a\\.b\\u002f\\(c\\)$/;</script>");
+    EXPECT_EQ(render("<script>var re = /{{.X}}/;</script>", {{"X", ""}}), "<script>var re = /(?:)/;</script>");
+    EXPECT_EQ(render("<script>// {{.X}}\nvar a = 1; /* {{.X}} */</script>", {{"X", "*/alert(1)//"}}),
+              "<script>// \nvar a = 1; /*  */</script>");
+    EXPECT_EQ(render("<script>/*/ {{.X}} */</script>", {{"X", "*/alert(1)"}}), "<script>/*/  */</script>")
+        << "'/*/' opens a block comment without closing it";
+}
+
+// Cold attack (d23-F2): a namespace prefix does not hide an address attribute.
+TEST(HtmlEscaping, NamespacedUrlAttributesAreFiltered) {
+    EXPECT_EQ(render("<svg><a xlink:href=\"{{.X}}\"></a></svg>", {{"X", "javascript:alert(1)"}}),
+              "<svg><a xlink:href=\"#ZgotmplZ\"></a></svg>");
+    EXPECT_EQ(render("<a data-href=\"{{.X}}\"></a>", {{"X", "javascript:alert(1)"}}), "<a data-href=\"#ZgotmplZ\"></a>");
+    EXPECT_EQ(render("<svg xmlns:x=\"{{.X}}\"></svg>", {{"X", "javascript:x"}}), "<svg xmlns:x=\"#ZgotmplZ\"></svg>");
+    EXPECT_EQ(render("<a xlink:title=\"{{.X}}\"></a>", {{"X", "javascript:x"}}), "<a xlink:title=\"javascript:x\"></a>");
+}

@@ -32,6 +32,17 @@ TEST(RedirectValidator, AcceptsWhitelistedHosts) {
         EXPECT_TRUE(v.is_valid(ok)) << ok;
 }
 
+TEST(RedirectValidator, TheAbsoluteTargetsPathObeysTheRulesOfALocalOne) {
+    // Cold attack (d23-F4): on a whitelisted host, "/a/..//evil.com" resolves to "//evil.com" all the same.
+    for (auto bad : {"https://app.example.com/a/..//evil.com", "https://app.example.com//evil.com",
+                     "https://app.example.com/%5c%5cevil.com", "https://app.example.com/a/%2e%2e/b",
+                     "http://exact.org/a/./b?x=1", "https://ports.net:8443/%2f%2fevil.com"})
+        EXPECT_FALSE(v.is_valid(bad)) << bad;
+    for (auto ok : {"https://app.example.com/a/b/", "https://app.example.com?next=//x", "https://app.example.com/p?q=/a/../b",
+                    "https://app.example.com/#/../x"})
+        EXPECT_TRUE(v.is_valid(ok)) << ok;
+}
+
 TEST(RedirectValidator, RefusesProtocolRelativeAndBackslashTricks) {
     // oauth2-proxy advisories: "//", "/\", and whitespace between the slashes that browsers strip.
     for (auto bad : {"//evil.com", "/\\evil.com", "\\\\evil.com", "/\t/evil.com", "/\n/evil.com", "/ /evil.com",

@@ -243,3 +243,25 @@ TEST(UpstreamHead, OnlyAWebSocketUpgradeIsPassedOn) {
         EXPECT_EQ(head.find("HTTP2-Settings"), std::string::npos) << head;
     }
 }
+
+TEST(UpstreamHead, ABasicUserNameGatehouseNeverCheckedDoesNotReachTheAppOfASignedInRequest) {
+    // Cold attack (d23-F3): "Basic admin:<JWT>" signs in the JWT's subject; with no Authorization of Gatehouse's
+    // own, the app must not be told "admin" beside it. A Bearer token, an htpasswd user's Basic, and a public
+    // route's Basic (the app checks it itself) pass.
+    const auto o = options::proxy_config(test::must_parse(test::base_args({"--pass-basic-auth=false"})));
+    const auto keeps = [&](std::string authorization, const session::Session* s) {
+        const auto m = message({{"Host", "app.example.com"}, {"Authorization", authorization}});
+        const http::Request req(m, false, peer(false));
+        std::string head;
+        proxy::write_upstream_head(req, o, upstream(), s, "10.0.0.7", {std::uint64_t{0}}, head);
+        return head.find("Authorization: " + authorization + "\r\n") != std::string::npos;
+    };
+    session::Session signed_in = test::alice();
+    session::Session htpasswd_user = test::alice();
+    htpasswd_user.from_htpasswd = true;
+    EXPECT_FALSE(keeps("Basic YWRtaW46ZXlK", &signed_in));
+    EXPECT_FALSE(keeps("basic YWRtaW46ZXlK", &signed_in)) << "the scheme in any case";
+    EXPECT_TRUE(keeps("Bearer eyJ.x.y", &signed_in));
+    EXPECT_TRUE(keeps("Basic YWxpY2U6cHc=", &htpasswd_user));
+    EXPECT_TRUE(keeps("Basic YWRtaW46ZXlK", nullptr));
+}
