@@ -15,13 +15,8 @@ import { startEchoApp } from './lib/echo_app.mjs';
 import { connect, get } from './lib/raw_http.mjs';
 import { startGithubStandin } from './lib/github_standin.mjs';
 import { makeCertificates } from './lib/tls.mjs';
+import { oauth2ProxyFixtures } from './lib/oauth2_proxy_fixtures.mjs';
 
-// oauth2-proxy's own files (README of the fixtures): the test fails, never skips, when they are missing.
-function fixturesDir() {
-  for (const dir of [path.resolve(repoRoot, '../shared/fixtures/oauth2-proxy'), '/work/shared/fixtures/oauth2-proxy'])
-    if (fs.existsSync(dir)) return dir;
-  throw new Error("oauth2-proxy's fixtures not found in ../shared/fixtures/oauth2-proxy nor /work/shared/fixtures/oauth2-proxy");
-}
 
 // Gatehouse straight in front of the browser (no proxy), signing in at the local IdP whose accounts' claims
 // `claimsOf(id, use)` gives.
@@ -474,7 +469,7 @@ describe('Gitea through provider=github with its own URLs (oauth2-proxy provider
     const appPort = await freePort();
     app = await startEchoApp(appPort);
     // oauth2-proxy's Gitea cfg file as it is, but its URLs: the stand-in for Gitea, this test's port, the app.
-    const original = fs.readFileSync(path.join(fixturesDir(), 'cfg/oauth2-proxy-gitea.cfg'), 'utf8');
+    const original = fs.readFileSync(path.join(oauth2ProxyFixtures(), 'cfg/oauth2-proxy-gitea.cfg'), 'utf8');
     const cfg = original.replaceAll('http://gitea.localtest.me:3000', gitea.url)
       .replaceAll('http://oauth2-proxy.localtest.me:4180', `http://oauth2-proxy.localtest.me:${port}`)
       .replace('http_address="0.0.0.0:4180"', `http_address="127.0.0.1:${port}"`)

@@ -12,15 +12,9 @@ import { startIdp, users } from './lib/idp.mjs';
 import { startEchoApp } from './lib/echo_app.mjs';
 import { Browser } from './lib/browser.mjs';
 import { login, loginUntilCallback } from './lib/login_steps.mjs';
+import { oauth2ProxyFixtures } from './lib/oauth2_proxy_fixtures.mjs';
 
-// The fixtures beside the repository (../shared), or where the lead keeps them; missing fixtures fail the test.
-function fixturesDir() {
-  for (const dir of [path.resolve(repoRoot, '../shared/fixtures/oauth2-proxy'), '/work/shared/fixtures/oauth2-proxy']) {
-    if (fs.existsSync(path.join(dir, 'cfg'))) return dir;
-  }
-  throw new Error('oauth2-proxy fixtures not found in ../shared/fixtures/oauth2-proxy or /work/shared/fixtures/oauth2-proxy');
-}
-const fixtures = fixturesDir();
+const fixtures = oauth2ProxyFixtures();
 
 // The file's text with each [from, to] replaced; every `from` must be in it (a fixture that changed shape fails
 // here, not later with a confusing login error).

@@ -8,16 +8,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot, gatehouseBin, runGatehouse, spawnGatehouse, freePort, tempDir, cookieSecret, waitForPort } from './lib/processes.mjs';
+import { oauth2ProxyFixtures } from './lib/oauth2_proxy_fixtures.mjs';
 
 const oauth2Proxy = JSON.parse(fs.readFileSync(path.join(repoRoot, 'tests/integration/data/oauth2_proxy_flags.json'), 'utf8')).flags;
 
-// oauth2-proxy's own files (../shared/fixtures/oauth2-proxy): read, never copied into the project.
-function fixturesDir() {
-  for (const dir of [path.resolve(repoRoot, '../shared/fixtures/oauth2-proxy'), '/work/shared/fixtures/oauth2-proxy']) {
-    if (fs.existsSync(dir)) return dir;
-  }
-  throw new Error('oauth2-proxy fixtures not found in ../shared/fixtures/oauth2-proxy or /work/shared/fixtures/oauth2-proxy');
-}
 
 // Gatehouse's rows as `gatehouse flags` prints them: flag, variable, cfg key; and the refused names.
 function gatehouseTables() {
@@ -159,7 +153,7 @@ describe("oauth2-proxy's example cfg, every setting uncommented", () => {
   // The example as an operator would enable it: every "# key = value" line (and the lines of a list under one) without
   // its "#". Comment lines are "##".
   function uncommented() {
-    const text = fs.readFileSync(path.join(fixturesDir(), 'cfg/oauth2-proxy.cfg.example'), 'utf8');
+    const text = fs.readFileSync(path.join(oauth2ProxyFixtures(), 'cfg/oauth2-proxy.cfg.example'), 'utf8');
     const out = text.split('\n').map((l) => (/^#(?!#)/.test(l) && !/^# ?defaults to/.test(l) ? l.replace(/^# ?/, '') : l));
     const file = path.join(tempDir('cfg-example'), 'oauth2-proxy.cfg');
     fs.writeFileSync(file, out.join('\n'));

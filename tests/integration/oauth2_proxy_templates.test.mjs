@@ -12,15 +12,9 @@ import { repoRoot, tempDir, registerSecret, runGatehouse, buildDir, startGatehou
 import { httpGet } from './lib/client.mjs';
 import { users } from './lib/idp.mjs';
 import { chromiumMissing, launchChromium } from './lib/chromium.mjs';
+import { oauth2ProxyFixtures } from './lib/oauth2_proxy_fixtures.mjs';
 
-// The fixtures are required: without them this file fails, it never skips.
-function fixtureTemplates() {
-  for (const dir of [path.resolve(repoRoot, '../shared/fixtures/oauth2-proxy'), '/work/shared/fixtures/oauth2-proxy']) {
-    if (fs.existsSync(path.join(dir, 'templates', 'sign_in.html'))) return path.join(dir, 'templates');
-  }
-  throw new Error('oauth2-proxy fixtures not found: expected ../shared/fixtures/oauth2-proxy/templates beside the '
-    + 'repository or /work/shared/fixtures/oauth2-proxy/templates');
-}
+const fixtureTemplates = () => path.join(oauth2ProxyFixtures(), 'templates');
 
 function templatesDir() {
   const dir = tempDir('oauth2-proxy-templates');
