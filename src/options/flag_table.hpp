@@ -75,6 +75,9 @@ std::vector<std::string> unsupported_setting_keys(const UnsupportedFlag& flag);
 // cfg key).
 bool flag_only(const FlagSpec& flag);
 
+// oauth2-proxy's cfg key for a flag's name: '-' becomes '_'.
+std::string to_cfg_key(std::string_view name);
+
 // "OAUTH2_PROXY_" + upper-case cfg key.
 std::string env_name(const FlagSpec& flag);
 

@@ -26,7 +26,7 @@ function gatehouseTables() {
 
 // The refused rows of the flag table, with the values that change nothing (harmless), to pick a value that does.
 function unsupportedRows() {
-  const source = fs.readFileSync(path.join(repoRoot, 'src/options/flag_table.cpp'), 'utf8');
+  const source = fs.readFileSync(path.join(repoRoot, 'src/options/unsupported_flags.cpp'), 'utf8');
   const rows = new Map();
   for (const [, name, type, values] of source.matchAll(/UnsupportedFlag\{"([a-z0-9-]+)", [^\n]*?, T::(\w+)((?:, "[^"]*")*)\}/g)) {
     rows.set(name, { type, harmless: [...values.matchAll(/"([^"]*)"/g)].map((m) => m[1]) });
