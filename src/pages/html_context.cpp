@@ -3,6 +3,7 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
+#include <optional>
 #include <array>
 #include <cctype>
 
@@ -50,26 +51,43 @@ bool is_raw_text_element(std::string_view tag) {
     return tag == "script" || tag == "style" || tag == "title" || tag == "textarea";
 }
 
-// The attribute value as the browser reads it: the few character references pages write.
+// The ASCII character a character reference at s[i] stands for ("&quot;", "&#39;", "&#x27;" …), with i moved to
+// its ';'; nothing when none starts there. Only ASCII matters: it is what can end a string or a value.
+std::optional<char> decode_reference(std::string_view s, std::size_t& i) {
+    static constexpr std::array<std::pair<std::string_view, char>, 5> kNamed{
+        {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}}};
+    const std::string_view rest = s.substr(i);
+    for (const auto& [ref, c] : kNamed)
+        if (rest.size() >= ref.size() && lowered(rest.substr(0, ref.size())) == ref) {
+            i += ref.size() - 1;
+            return c;
+        }
+    if (!rest.starts_with("&#")) return std::nullopt;
+    const bool hex = rest.size() > 2 && (rest[2] == 'x' || rest[2] == 'X');
+    std::size_t k = hex ? 3 : 2;
+    unsigned value = 0;
+    const std::size_t digits_from = k;
+    for (; k < rest.size() && k < 12; ++k) {
+        const char d = rest[k];
+        const int digit = d >= '0' && d <= '9'                       ? d - '0'
+                          : hex && lower(d) >= 'a' && lower(d) <= 'f' ? lower(d) - 'a' + 10
+                                                                       : -1;
+        if (digit < 0) break;
+        value = value * (hex ? 16 : 10) + static_cast<unsigned>(digit);
+    }
+    if (k == digits_from || k >= rest.size() || rest[k] != ';' || value == 0 || value >= 0x80) return std::nullopt;
+    i += k;
+    return static_cast<char>(value);
+}
+
+// The attribute value as the browser reads it, as far as ASCII goes.
 std::string decoded_attribute(std::string_view s) {
-    static constexpr std::array<std::pair<std::string_view, char>, 7> kRefs{{{"&amp;", '&'},
-                                                                             {"&lt;", '<'},
-                                                                             {"&gt;", '>'},
-                                                                             {"&quot;", '"'},
-                                                                             {"&#34;", '"'},
-                                                                             {"&#39;", '\''},
-                                                                             {"&#43;", '+'}}};
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
-        bool replaced = false;
-        for (const auto& [ref, c] : kRefs)
-            if (s.substr(i).starts_with(ref)) {
-                out += c;
-                i += ref.size() - 1;
-                replaced = true;
-                break;
-            }
-        if (!replaced) out += s[i];
+        if (const auto c = s[i] == '&' ? decode_reference(s, i) : std::nullopt)
+            out += *c;
+        else
+            out += s[i];
     }
     return out;
 }
@@ -237,8 +255,23 @@ void ContextualWriter::value(const Value& v) {
     text(escaped);
 }
 
+// The browser decodes an attribute's character references before it runs the handler, so the scanner must see
+// "&quot;" as the quote it is (as Go's html/template decodes before it follows the JavaScript).
+void ContextualWriter::js_attribute_char(char c) {
+    if (js_reference_.empty() && c != '&') {
+        js_.step(c);
+        return;
+    }
+    js_reference_ += c;
+    if (c != ';' && js_reference_.size() < 12) return;
+    for (char d : decoded_attribute(js_reference_)) js_.step(d);
+    js_reference_.clear();
+}
+
 // A value inside JavaScript: a string's content, a regex literal's, nothing in a comment (as Go), else a JSON value.
 std::string ContextualWriter::script_value(const Value& v) {
+    for (char d : js_reference_) js_.step(d);  // "&{{.X}}": the '&' began no reference
+    js_reference_.clear();
     switch (js_.value_context()) {
         case JsScanner::Context::string:
             return js_string_escape(to_text(v));
@@ -262,6 +295,7 @@ void ContextualWriter::begin_value(std::size_t start) {
                                      : AttrKind::plain;
     url_part_ = UrlPart::none;
     js_.reset();
+    js_reference_.clear();
 }
 
 void ContextualWriter::end_value(std::size_t end) {
@@ -287,6 +321,7 @@ void ContextualWriter::close_start_tag() {
     raw_start_ = out_.size();
     raw_from_template_ = from_template_;
     js_.reset();
+    js_reference_.clear();
     if (after_start_tag && from_template_) {
         const std::string extra = after_start_tag(StartTag{tag_, attributes_});
         if (!extra.empty()) text(extra);
@@ -398,7 +433,7 @@ void ContextualWriter::step(char c) {
                 else if (url_part_ == UrlPart::none)
                     url_part_ = UrlPart::pre_query;
             } else if (kind_ == AttrKind::js) {
-                js_.step(c);
+                js_attribute_char(c);
             }
             return;
         case State::comment:

@@ -62,6 +62,7 @@ private:
 
     void step(char c);
     std::string script_value(const Value& v);
+    void js_attribute_char(char c);
     void begin_value(std::size_t start);
     void end_value(std::size_t end);
     void close_start_tag();
@@ -76,7 +77,8 @@ private:
     std::size_t value_start_ = 0, raw_start_ = 0;
     AttrKind kind_ = AttrKind::plain;
     UrlPart url_part_ = UrlPart::none;
-    JsScanner js_;  // inside a <script> body or an on… attribute value
+    JsScanner js_;              // inside a <script> body or an on… attribute value
+    std::string js_reference_;  // an on… attribute's character reference not yet complete
     std::vector<std::pair<std::string, std::string>> attributes_;
     InlineHashes hashes_;
     // False while a value typed as HTML is written: the operator's --footer or an SVG logo may carry markup, but

@@ -25,6 +25,7 @@ bool keyword_precedes_expression(std::string_view word) {
 }  // namespace
 
 void JsScanner::step(char c) {
+    if (c == '\n' || c == '\r') line_dashes_ = 0;
     if (comment_ == 1) {
         if (c == '\n' || c == '\r') comment_ = 0;
         return;
@@ -35,6 +36,11 @@ void JsScanner::step(char c) {
         return;
     }
     if (quote_ != 0) {
+        if ((c == '\n' || c == '\r') && quote_ != '`' && !escaped_) {
+            quote_ = 0;  // a '…' or "…" string cannot span lines: the script is broken, the next value is code
+            regex_allowed_ = true;
+            return;
+        }
         if (escaped_)
             escaped_ = false;
         else if (c == '\\')
@@ -90,6 +96,17 @@ void JsScanner::code_char(char c) {
         spaced_ = true;
         return;
     }
+    // HTML-like comments: "<!--" anywhere, and "-->" first on its line, each run to the end of the line.
+    if (c == '-' && recent_.ends_with("<!-")) {
+        comment_ = 1;
+        return;
+    }
+    if (c == '>' && line_dashes_ >= 2 && recent_.ends_with("--")) {
+        comment_ = 1;
+        return;
+    }
+    line_dashes_ = c == '-' && line_dashes_ >= 0 ? line_dashes_ + 1 : -1;
+    recent_ = recent_.size() < 3 ? recent_ + c : recent_.substr(1) + c;
     const bool after_space = spaced_;
     spaced_ = false;
     if (c == '"' || c == '\'' || c == '`') {

@@ -31,6 +31,8 @@ private:
     char before_star_ = 0;     // in a block comment: the previous character
     bool spaced_ = false;      // white space since the last character of code
     std::string word_;         // the identifier or keyword just before, for "return /x/"
+    std::string recent_;       // the last three characters of code, for "<!--"
+    int line_dashes_ = 0;      // '-' characters first on this line (-1: something else came first), for "-->"
 };
 
 }  // namespace gh::pages

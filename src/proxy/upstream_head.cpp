@@ -1,10 +1,13 @@
 #include "proxy/upstream_head.hpp"
 
+#include <algorithm>
+
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 
 #include "identity/identity_headers.hpp"
 #include "session/cookie_jar.hpp"
+#include "text/ascii.hpp"
 
 namespace gh::proxy {
 namespace {
@@ -17,15 +20,30 @@ using boost::beast::iequals;
 // trust that header as the user, so on a public route a client's "Authorization: Basic admin:" must not reach it
 // either (oauth2-proxy's --skip-auth-strip-headers, on by default, strips the headers it would set). A public API
 // that checks its own tokens wants --pass-basic-auth=false.
-// Otherwise (that flag off, or --alpha-config not injecting Authorization), a Basic credential still does not reach
-// the app on a request signed in by anything but --htpasswd-file: its user name is one Gatehouse never checked
-// ("Basic admin:<JWT>" signs in the JWT's subject), and the app would be told two users. A Bearer token passes.
+// Otherwise (that flag off, or --alpha-config not injecting Authorization), on a request signed in by anything but
+// --htpasswd-file, only one plain credential of another scheme reaches the app (a Bearer token it checks itself).
+// A Basic one names a user Gatehouse never checked ("Basic admin:<JWT>" signs in the JWT's subject), and apps
+// read "Basic" loosely (split at any white space, or base64 from the sixth character on), so any value whose
+// scheme begins with "basic", or that holds more than one credential or odd spacing, is ambiguous and dropped.
+bool is_one_plain_non_basic_credential(std::string_view value) {
+    std::size_t scheme_end = 0;
+    while (scheme_end < value.size() && text::is_tchar(value[scheme_end])) ++scheme_end;
+    const std::string_view scheme = value.substr(0, scheme_end);
+    if (scheme.empty() || (scheme.size() >= 5 && iequals(scheme.substr(0, 5), "basic"))) return false;
+    const std::string_view rest = value.substr(scheme_end);
+    if (rest.empty()) return true;
+    if (rest.front() != ' ') return false;
+    // token68 after one space: no comma (a second credential), no white space or control character.
+    return std::all_of(rest.begin() + 1, rest.end(), [](char c) {
+        return c > 0x20 && c < 0x7f && c != ',';
+    }) && rest.size() > 1;
+}
+
 bool drops_client_authorization(const Config& o, const session::Session* s, std::string_view value) {
     const bool ours = o.request_headers ? false  // --alpha-config: dropped when its list names Authorization
                                         : o.pass_authorization_header || o.pass_basic_auth;
     if (ours) return true;
-    const bool basic = value.size() > 6 && iequals(value.substr(0, 6), "basic ");
-    return basic && s != nullptr && !s->from_htpasswd;
+    return s != nullptr && !s->from_htpasswd && !is_one_plain_non_basic_credential(value);
 }
 
 void add(std::string& out, std::string_view name, std::string_view value) {

@@ -10,6 +10,10 @@ namespace gh::text {
 constexpr bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
 constexpr bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
+// A character of an HTTP token (RFC 9110 §5.6.2): header names, auth schemes, methods.
+constexpr bool is_tchar(char c) {
+    return is_alnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
 constexpr bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 // The value of a hexadecimal digit, or -1.

@@ -159,3 +159,27 @@ TEST(HtmlEscaping, NamespacedUrlAttributesAreFiltered) {
     EXPECT_EQ(render("<svg xmlns:x=\"{{.X}}\"></svg>", {{"X", "javascript:x"}}), "<svg xmlns:x=\"#ZgotmplZ\"></svg>");
     EXPECT_EQ(render("<a xlink:title=\"{{.X}}\"></a>", {{"X", "javascript:x"}}), "<a xlink:title=\"javascript:x\"></a>");
 }
+
+// Second cold attack: an on… attribute is JavaScript once its character references are decoded, and a script's
+// HTML-like comments run to the end of their line.
+TEST(HtmlEscaping, HandlerAttributesAreFollowedAsTheBrowserDecodesThem) {
+    EXPECT_EQ(render("<button onclick=\"alert(&quot;{{.X}}&quot;)\">", {{"X", "\",alert(1),\""}}),
+              "<button onclick=\"alert(&quot;\\u0022,alert(1),\\u0022&quot;)\">");
+    EXPECT_EQ(render("<button onclick=\"alert(&#x27;{{.X}}&#39;)\">", {{"X", "'"}}),
+              "<button onclick=\"alert(&#x27;\\u0027&#39;)\">");
+    EXPECT_EQ(render("<button onclick=\"f({{.X}})\">", {{"X", "x"}}), "<button onclick=\"f(&#34;x&#34;)\">");
+}
+
+TEST(HtmlEscaping, HtmlLikeCommentsInAScriptRunToTheEndOfTheLine) {
+    const ValueMap v{{"X", ",alert(1),"}};
+    EXPECT_EQ(render("<script>\n<!-- don't cache\nvar m = {{.X}};\n</script>", v),
+              "<script>\n<!-- don't cache\nvar m = \",alert(1),\";\n</script>");
+    EXPECT_EQ(render("<script>\n  --> it's over\nvar m = {{.X}};\n</script>", v),
+              "<script>\n  --> it's over\nvar m = \",alert(1),\";\n</script>");
+    EXPECT_EQ(render("<script>var s = 'a\nvar m = {{.X}};</script>", v),
+              "<script>var s = 'a\nvar m = \",alert(1),\";</script>")
+        << "a quoted string ends at the line's end (the script is broken; the value stays a value)";
+    EXPECT_EQ(render("<script>var a = b-->c; var m = '{{.X}}';</script>", v),
+              "<script>var a = b-->c; var m = ',alert(1),';</script>")
+        << "'-->' after code on its line is a decrement and a comparison";
+}

@@ -265,3 +265,22 @@ TEST(UpstreamHead, ABasicUserNameGatehouseNeverCheckedDoesNotReachTheAppOfASigne
     EXPECT_TRUE(keeps("Basic YWxpY2U6cHc=", &htpasswd_user));
     EXPECT_TRUE(keeps("Basic YWRtaW46ZXlK", nullptr));
 }
+
+TEST(UpstreamHead, ALookAlikeOfBasicOrMoreThanOneCredentialDoesNotReachTheAppEither) {
+    // Second cold attack: apps read Basic loosely (split at any white space, or base64 from the sixth character).
+    const auto o = options::proxy_config(test::must_parse(test::base_args({"--pass-basic-auth=false"})));
+    session::Session signed_in = test::alice();
+    const auto keeps = [&](std::string authorization) {
+        const auto m = message({{"Host", "app.example.com"}, {"Authorization", authorization}});
+        const http::Request req(m, false, peer(false));
+        std::string head;
+        proxy::write_upstream_head(req, o, upstream(), &signed_in, "10.0.0.7", {std::uint64_t{0}}, head);
+        return head.find("Authorization:") != std::string::npos;
+    };
+    for (const std::string bad : {"Basic\tYWRtaW46c2VjcmV0", "BASIC\tYWRtaW46c2VjcmV0", "BasicXYWRtaW46c2VjcmV0",
+                                  "Basic:YWRtaW46c2VjcmV0", "Basic\xc2\xa0YWRtaW46c2VjcmV0", "Negotiate x, Basic YWRtaW4=",
+                                  "Bearer x Basic YWRtaW46c2VjcmV0", "Bearer  x", "Bearer x,y"})
+        EXPECT_FALSE(keeps(bad)) << bad;
+    for (const std::string ok : {"Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln", "Token abc123==", "Negotiate YIIB"})
+        EXPECT_TRUE(keeps(ok)) << ok;
+}
