@@ -165,7 +165,9 @@ TEST(CheckTranslation, AlphaResponseHeadersOfAnyNumberAndLength) {
     std::vector<std::string> set;
     for (const auto& h : res.ok_response().headers()) {
         set.push_back(h.header().key());
-        if (h.header().key() != "gap-auth") EXPECT_EQ(h.header().value(), "alice@example.com");
+        if (h.header().key() != "gap-auth") {
+            EXPECT_EQ(h.header().value(), "alice@example.com");
+        }
     }
     ASSERT_EQ(set.size(), 12u);  // GAP-Auth and the eleven with a value
     EXPECT_EQ(set.back(), "x-" + std::string(80, 'l'));
