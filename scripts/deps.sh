@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libssl-dev nlohmann-json3-dev libspdlog-dev libgtest-dev libyaml-cpp-dev
   nginx-light wrk openssl curl util-linux procps
   libhiredis-dev redis-server redis-sentinel redis-tools
-  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler caddy chromium
+  libnghttp2-dev nghttp2-client libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler caddy chromium
   clang libclang-rt-14-dev
   golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev valgrind
   libcrypt-dev apache2-utils

@@ -95,18 +95,20 @@ private:
     std::thread thread_;
 };
 
-// --grpc-address: Envoy's ext_authz over gRPC beside the HTTP doors; null without the flag. On SIGTERM it
-// stops first, while the I/O threads still finish the calls it gave them.
-Result<std::unique_ptr<doors::envoy_grpc::GrpcServer>> start_grpc(const gate::Gate& gate,
-                                                                  const std::shared_ptr<const options::Options>& o,
-                                                                  http::Server& server) {
-    if (o->grpc_address.empty()) return std::unique_ptr<doors::envoy_grpc::GrpcServer>{};
-    auto grpc = doors::envoy_grpc::GrpcServer::start(gate, options::doors_config(*o), options::grpc_config(*o),
-                                                     server.executors());
-    if (!grpc) return grpc;
-    spdlog::info("gRPC ext_authz and health on {}{}", o->grpc_address, o->grpc_tls ? " (TLS)" : " (h2c)");
-    server.on_signal([g = grpc->get(), timeout = o->shutdown_timeout] { g->shutdown(timeout); });
-    return grpc;
+// --grpc-address: Envoy's ext_authz over gRPC beside the HTTP doors, served by the same I/O threads: a listener
+// of its own, or (the same address as --http-address) the HTTP port itself, which tells HTTP/2 from HTTP/1.1 by a
+// connection's first bytes. Nothing without the flag.
+Result<void> add_grpc(const gate::Gate& gate, const options::Options& o, http::Server& server) {
+    if (o.grpc_address.empty()) return {};
+    const auto config = options::grpc_config(o);
+    auto listener = doors::envoy_grpc::grpc_listener(
+        doors::envoy_grpc::grpc_door(gate, options::doors_config(o), config), config);
+    if (!listener) return failure(listener.error());
+    const auto added = server.add_h2_listener(std::move(*listener));
+    if (!added) return failure(ErrorCode::invalid_value, "--grpc-address: " + added.error().message);
+    spdlog::info("gRPC ext_authz and health on {}{}", o.grpc_address,
+                 *added == http::H2Placement::shared ? " (h2c, shared with HTTP/1.1)" : o.grpc_tls ? " (TLS)" : " (h2c)");
+    return {};
 }
 
 // Binding comes last, and its failure (an address in use) is not a configuration error: exit 1, not 2.
@@ -148,8 +150,7 @@ int serve(const std::shared_ptr<const options::Options>& options, const Clock& c
     });
     const Router routes(options, *sessions->store, gate, *verifiers.provider, clock, sessions->ready);
     router = &routes;
-    const auto grpc = start_grpc(gate, options, **server);
-    if (!grpc) return configuration_error(grpc.error());
+    if (const auto grpc = add_grpc(gate, *options, **server); !grpc) return configuration_error(grpc.error());
     return listen_and_serve(*options, **server);
 }
 

@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -16,9 +17,12 @@
 #include <boost/beast/http/read.hpp>
 #include <memory_resource>
 
+#include <sys/socket.h>
+
 #include "http/exchange.hpp"
 #include "http/request_checks.hpp"
 #include "http/request_id.hpp"
+#include "http/registration.hpp"
 #include "http/request_scratch.hpp"
 #include "http/tuple_token.hpp"
 #include "http/worker.hpp"
@@ -31,34 +35,6 @@ namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 // What one read takes from a connection: a usual request whole.
 constexpr std::size_t kReadSize = 4096;
-
-// Registers the connection with its worker for the lifetime of the coroutine; holds its deadline.
-class Registration {
-public:
-    Registration(Worker& w, tcp::socket& s) : worker_(w) {
-        worker_.connections.push_front({&s});
-        it_ = worker_.connections.begin();
-    }
-    ~Registration() {
-        worker_.connections.erase(it_);
-        worker_.open_connections.fetch_sub(1, std::memory_order_relaxed);
-        worker_.connection_closed();
-    }
-    Registration(const Registration&) = delete;
-    Registration& operator=(const Registration&) = delete;
-
-    void set_idle(bool idle) { it_->idle = idle; }
-    // The next read or write must finish within `timeout`, or the sweeper closes the socket.
-    void arm(std::chrono::milliseconds timeout) { it_->deadline = Worker::Clock::now() + timeout; }
-    // While a handler works on a read request, no deadline: what it waits for (the upstream, the IdP, Redis) has
-    // a timeout of its own, and a streamed exchange arms one for each of its reads and writes.
-    void disarm() { it_->deadline = Worker::Clock::time_point::max(); }
-    bool timed_out() const { return it_->timed_out; }
-
-private:
-    Worker& worker_;
-    std::list<Worker::Connection>::iterator it_;
-};
 
 bool accepts_body(const Limits& limits, std::string_view path) {
     for (const auto& p : limits.body_paths)
@@ -498,35 +474,80 @@ Peer peer_of(const Worker& w, const tcp::socket& socket) {
     return w.trust.peer(ec ? asio::ip::address{} : endpoint.address());
 }
 
-asio::awaitable<void> serve_plain(Worker& w, tcp::socket socket, const Handler& handler) {
-    Registration reg(w, socket);
+// HTTP/2's client preface starts with these bytes (RFC 9113 §3.4); no HTTP/1.1 method does.
+constexpr std::string_view kPrefaceStart = "PRI * HTTP/2.0";
+
+// On a listener that serves both, whether the connection's first bytes are HTTP/2's preface. They are peeked, not
+// read, so that whichever protocol serves the connection reads them itself. Three bytes tell ("PRI"); a client
+// that sent fewer and stops is given the header-read timeout, as any slow start is.
+asio::awaitable<bool> starts_with_h2_preface(Worker& w, tcp::socket& socket, Registration& reg) {
+    reg.arm(w.limits.header_read_timeout);
+    for (;;) {
+        auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, kTuple);
+        if (ec) co_return false;
+        std::array<char, 3> first{};
+        const ssize_t n = ::recv(socket.native_handle(), first.data(), first.size(), MSG_PEEK);
+        if (n <= 0) co_return false;  // closed: the HTTP/1.1 loop sees the end for itself
+        const std::string_view got(first.data(), static_cast<std::size_t>(n));
+        if (!kPrefaceStart.starts_with(got)) co_return false;
+        if (got.size() == first.size()) co_return true;
+        // Fewer bytes than tell, all of them the preface's: readable stays true, so wait a little, not spin.
+        asio::steady_timer pause(socket.get_executor(), std::chrono::milliseconds(5));
+        co_await pause.async_wait(kTuple);
+        if (reg.timed_out()) co_return false;
+    }
+}
+
+asio::awaitable<void> serve_plain(Worker& w, tcp::socket socket, const Listener& listener, const Handler& handler) {
+    const bool h2_only = listener.protocol == Protocol::h2;
+    Registration reg(w, socket, h2_only ? w.open_h2_connections : w.open_connections);
     // read_available must never block the thread.
     boost::system::error_code nb;
     socket.non_blocking(true, nb);
     if (nb) co_return;
-    const Peer peer = peer_of(w, socket);
-    co_await serve(w, socket, reg, peer, handler);
+    if (h2_only || (listener.protocol == Protocol::http1_and_h2 && co_await starts_with_h2_preface(w, socket, reg))) {
+        co_await serve_h2(w, socket, reg, listener);
+    } else {
+        const Peer peer = peer_of(w, socket);
+        co_await serve(w, socket, reg, peer, handler);
+    }
     boost::system::error_code ec;
     socket.shutdown(tcp::socket::shutdown_send, ec);
 }
 
-asio::awaitable<void> serve_tls(Worker& w, tcp::socket socket, const Handler& handler) {
-    asio::ssl::stream<tcp::socket> stream(std::move(socket), *w.tls);
-    Registration reg(w, stream.next_layer());
-    const Peer peer = peer_of(w, stream.next_layer());
+// Whether the TLS handshake chose HTTP/2 by ALPN.
+bool alpn_chose_h2(asio::ssl::stream<tcp::socket>& stream) {
+    const unsigned char* chosen = nullptr;
+    unsigned int length = 0;
+    SSL_get0_alpn_selected(stream.native_handle(), &chosen, &length);
+    return std::string_view(reinterpret_cast<const char*>(chosen), chosen ? length : 0) == "h2";
+}
+
+asio::awaitable<void> serve_tls(Worker& w, tcp::socket socket, const Listener& listener, asio::ssl::context& tls,
+                                const Handler& handler) {
+    const bool h2_only = listener.protocol == Protocol::h2;
+    asio::ssl::stream<tcp::socket> stream(std::move(socket), tls);
+    Registration reg(w, stream.next_layer(), h2_only ? w.open_h2_connections : w.open_connections);
     reg.arm(w.limits.header_read_timeout);
     auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kTuple);
     if (ec) co_return;
-    co_await serve(w, stream, reg, peer, handler);
+    // An HTTP/2-only port serves HTTP/2 whatever ALPN said: a gRPC client always asks for it.
+    if (h2_only || (listener.protocol == Protocol::http1_and_h2 && alpn_chose_h2(stream))) {
+        co_await serve_h2(w, stream, reg, listener);
+    } else {
+        const Peer peer = peer_of(w, stream.next_layer());
+        co_await serve(w, stream, reg, peer, handler);
+    }
     reg.arm(std::chrono::seconds(1));
     co_await stream.async_shutdown(kTuple);
 }
 
 }  // namespace
 
-void spawn_connection(Worker& worker, tcp::socket socket, bool tls, const Handler& handler) {
-    if (tls) asio::co_spawn(worker.io, serve_tls(worker, std::move(socket), handler), asio::detached);
-    else asio::co_spawn(worker.io, serve_plain(worker, std::move(socket), handler), asio::detached);
+void spawn_connection(Worker& worker, tcp::socket socket, const Listener& listener, asio::ssl::context* tls,
+                      const Handler& handler) {
+    if (tls) asio::co_spawn(worker.io, serve_tls(worker, std::move(socket), listener, *tls, handler), asio::detached);
+    else asio::co_spawn(worker.io, serve_plain(worker, std::move(socket), listener, handler), asio::detached);
 }
 
 }  // namespace gh::http

@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 #include "observe/log_lines.hpp"
@@ -28,7 +29,8 @@ void Worker::listen(const Listener& l) {
     const auto address = asio::ip::make_address(l.host, ec);
     if (ec) throw std::runtime_error("cannot listen on " + l.host + ":" + std::to_string(l.port) + ": bad address");
     const tcp::endpoint endpoint(address, l.port);
-    auto a = std::make_unique<Acceptor>(Acceptor{tcp::acceptor(io), l.tls, l.handler ? &l.handler : &handler});
+    asio::ssl::context* context = l.tls ? (l.tls_context ? l.tls_context.get() : tls) : nullptr;
+    auto a = std::make_unique<Acceptor>(Acceptor{tcp::acceptor(io), &l, context, l.handler ? &l.handler : &handler});
     a->acceptor.open(endpoint.protocol());
     a->acceptor.set_option(asio::socket_base::reuse_address(true));
     // Every worker binds the same port; the kernel spreads new connections across them.
@@ -56,30 +58,46 @@ void Worker::start_accepting() {
                         co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
                         continue;
                     }
-                    if (!admit(socket)) continue;
+                    if (!admit(socket, *acc)) continue;
                     socket.set_option(tcp::no_delay(true), ec);
-                    spawn_connection(*this, std::move(socket), acc->tls, *acc->handler);
+                    spawn_connection(*this, std::move(socket), *acc->listener, acc->tls, *acc->handler);
                 }
             },
             asio::detached);
     }
 }
 
-bool Worker::admit(tcp::socket& socket) {
-    if (open_connections.fetch_add(1, std::memory_order_relaxed) < limits.max_connections) return true;
-    open_connections.fetch_sub(1, std::memory_order_relaxed);
+bool Worker::admit(tcp::socket& socket, const Acceptor& acceptor) {
+    const bool h2_only = acceptor.listener->protocol == Protocol::h2;
+    auto& counted = h2_only ? open_h2_connections : open_connections;
+    if (counted.fetch_add(1, std::memory_order_relaxed) < limits.max_connections) return true;
+    counted.fetch_sub(1, std::memory_order_relaxed);
     // A clear answer rather than a silent reset; the send buffer of a new socket is empty, so this
-    // non-blocking write completes at once or not at all.
+    // non-blocking write completes at once or not at all. An HTTP/2 client is told in its own terms: the server's
+    // SETTINGS, then GOAWAY (last stream 0, REFUSED_STREAM, RFC 9113 §6.8), which gRPC clients report as
+    // UNAVAILABLE and retry. Over TLS nothing can be said before the handshake: the socket just closes.
     static constexpr std::string_view kBusy =
         "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+    static constexpr unsigned char kGoAway[] = {0, 0, 0, 4, 0, 0, 0, 0, 0,                 // SETTINGS, empty
+                                                0, 0, 8, 7, 0, 0, 0, 0, 0,                 // GOAWAY, 8 bytes
+                                                0, 0, 0, 0, 0, 0, 0, 7};                   // stream 0, REFUSED_STREAM
     boost::system::error_code ec;
     socket.non_blocking(true, ec);
-    socket.write_some(asio::buffer(kBusy), ec);
+    if (!acceptor.tls) {
+        if (h2_only) socket.write_some(asio::buffer(kGoAway), ec);
+        else socket.write_some(asio::buffer(kBusy), ec);
+    }
     socket.close(ec);
     // One line a second at most: a flood must not turn into a flood of log lines.
     if (const auto now = Clock::now(); now - last_refusal_log_ >= std::chrono::seconds(1)) {
         last_refusal_log_ = now;
-        spdlog::warn("refused a connection: --max-connections={} reached (answered 503)", limits.max_connections);
+        if (h2_only)
+            spdlog::warn("refused a {} connection: --max-connections={} reached ({})",
+                         acceptor.listener->h2->protocol_name(), limits.max_connections,
+                         acceptor.tls ? "closed" : "answered GOAWAY");
+        else
+            spdlog::warn("refused a connection: --max-connections={} reached ({})", limits.max_connections,
+                         acceptor.tls ? "closed" : "answered 503");
     }
     return false;
 }
@@ -92,9 +110,14 @@ void Worker::start_sweeper(std::chrono::milliseconds tick) {
                 sweep_timer.expires_after(tick);
                 co_await sweep_timer.async_wait(asio::as_tuple(asio::use_awaitable));
                 const auto now = Clock::now();
-                for (auto& c : connections) {
+                for (auto it = connections.begin(); it != connections.end();) {
+                    auto& c = *it++;  // an ending may remove its own entry, never another
                     if (c.deadline > now || c.timed_out) continue;
                     c.timed_out = true;
+                    if (c.ending) {
+                        c.ending->expire();
+                        continue;
+                    }
                     boost::system::error_code ec;
                     c.socket->close(ec);  // completes the pending read or write with an error
                 }
@@ -116,12 +139,37 @@ void Worker::drain() {
     draining = true;
     boost::system::error_code ec;
     for (auto& a : acceptors_) a->acceptor.close(ec);
-    for (auto& c : connections)
-        if (c.idle && c.socket) c.socket->cancel(ec);
+    for (auto it = connections.begin(); it != connections.end();) {
+        auto& c = *it++;
+        if (c.ending) c.ending->drain();
+        else if (c.idle && c.socket) c.socket->cancel(ec);
+    }
     connection_closed();
 }
 
-Result<std::shared_ptr<asio::ssl::context>> load_server_tls(const TlsFiles& files) {
+namespace {
+
+// The server's ALPN choice: the first of its protocols the client offers; none offered in common, no ALPN
+// answer (the client then decides whether to go on). `arg` is the list, in wire format, owned by the context.
+int select_alpn(SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in, unsigned int inlen,
+                void* arg) {
+    const auto& ours = *static_cast<const std::string*>(arg);
+    for (std::size_t i = 0; i < ours.size(); i += 1 + static_cast<unsigned char>(ours[i])) {
+        const auto len = static_cast<unsigned char>(ours[i]);
+        for (unsigned int j = 0; j < inlen; j += 1u + in[j]) {
+            if (in[j] == len && j + 1 + len <= inlen && std::memcmp(in + j + 1, ours.data() + i + 1, len) == 0) {
+                *out = in + j + 1;
+                *outlen = len;
+                return SSL_TLSEXT_ERR_OK;
+            }
+        }
+    }
+    return SSL_TLSEXT_ERR_NOACK;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<asio::ssl::context>> load_server_tls(const TlsFiles& files, std::vector<std::string> protocols) {
     auto tls = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
     tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
@@ -134,6 +182,16 @@ Result<std::shared_ptr<asio::ssl::context>> load_server_tls(const TlsFiles& file
     if (ec)
         return failure(ErrorCode::unreadable_file,
                        "--tls-key-file: cannot load " + files.key_file + ": " + ec.message());
+    if (!protocols.empty()) {
+        // The wire list lives as long as the context: a shared_ptr with the context's own deleter keeps both.
+        auto wire = std::make_shared<std::string>();
+        for (const auto& p : protocols) wire->append(1, static_cast<char>(p.size())).append(p);
+        SSL_CTX_set_alpn_select_cb(tls->native_handle(), select_alpn, wire.get());
+        return std::shared_ptr<asio::ssl::context>(tls.get(), [tls, wire](asio::ssl::context*) mutable {
+            tls.reset();
+            wire.reset();
+        });
+    }
     return tls;
 }
 
@@ -143,7 +201,8 @@ Server::Server(std::vector<Listener> listeners, std::shared_ptr<asio::ssl::conte
     if (!tls_ && std::any_of(listeners_.begin(), listeners_.end(), [](const Listener& l) { return l.tls; }))
         throw std::logic_error("an https listener without load_server_tls()'s context");  // a bug, not a setting
     for (int i = 0; i < threads; ++i) workers_.push_back(
-            std::make_unique<Worker>(limits_, handler_, on_error_, trust_, open_connections_, tls_.get()));
+            std::make_unique<Worker>(limits_, handler_, on_error_, trust_, open_connections_, open_h2_connections_,
+                                     tls_.get()));
 }
 
 Server::~Server() = default;
@@ -162,6 +221,25 @@ static void raise_descriptor_limit(std::size_t max_connections) {
     if (lim.rlim_cur != RLIM_INFINITY && max_connections + kReserve > lim.rlim_cur)
         spdlog::warn("--max-connections={} does not fit the open-file limit {} (ulimit -n); raise the limit or "
                      "lower the flag", max_connections, static_cast<std::size_t>(lim.rlim_cur));
+}
+
+Result<H2Placement> Server::add_h2_listener(Listener l) {
+    const auto same_address = [&](const Listener& other) {
+        boost::system::error_code a, b;
+        return other.port == l.port && asio::ip::make_address(other.host, a) == asio::ip::make_address(l.host, b);
+    };
+    const auto it = std::find_if(listeners_.begin(), listeners_.end(), same_address);
+    if (it == listeners_.end()) {
+        listeners_.push_back(std::move(l));
+        return H2Placement::own;
+    }
+    if (it->tls || l.tls || it->handler || it->protocol != Protocol::http1)
+        return failure(ErrorCode::invalid_value, "the address of another listener that cannot also serve it (only a "
+                                                 "plain --http-address can, without --grpc-tls)");
+    it->protocol = Protocol::http1_and_h2;
+    it->h2 = std::move(l.h2);
+    it->h2_limits = l.h2_limits;
+    return H2Placement::shared;
 }
 
 void Server::bind() {

@@ -11,6 +11,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include "http/h2.hpp"
 #include "http/proxy_trust.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
@@ -54,8 +55,10 @@ struct TlsFiles {
     std::string key_file;
 };
 
-// The https listener's certificate chain and key, or why not (naming --tls-cert-file or --tls-key-file).
-Result<std::shared_ptr<boost::asio::ssl::context>> load_server_tls(const TlsFiles& files);
+// The https listener's certificate chain and key, or why not (naming --tls-cert-file or --tls-key-file). ALPN:
+// `protocols` in the server's order of preference ("h2", "http/1.1"); empty: no ALPN answer.
+Result<std::shared_ptr<boost::asio::ssl::context>> load_server_tls(const TlsFiles& files,
+                                                                    std::vector<std::string> protocols = {});
 
 // Called on an I/O thread for every request; must not block. A coroutine, so that a handler can wait for
 // an IdP or a session store without holding the thread; most return without suspending.
@@ -64,12 +67,24 @@ using Handler = std::function<boost::asio::awaitable<void>(const Request&, Respo
 // Writes the answer for a request whose handler threw (after the failure was logged with `request_id`).
 using ErrorWriter = std::function<void(const Request&, Response&, const std::string& request_id)>;
 
+// What a listener speaks. `http1_and_h2` tells the two apart by a connection's first bytes (the HTTP/2 client
+// preface, RFC 9113 §3.4) or, over TLS, by ALPN, as Envoy and Go servers do: one port for every door.
+enum class Protocol { http1, h2, http1_and_h2 };
+
+enum class H2Placement { own, shared };
+
 // An address to serve on. `handler`: its own handler (the --metrics-address listener); empty: the server's.
 struct Listener {
     std::string host;
     std::uint16_t port = 0;
     bool tls = false;
     Handler handler;
+    Protocol protocol = Protocol::http1;
+    // For h2 and http1_and_h2: who answers HTTP/2 streams, and the limits of an HTTP/2 connection.
+    std::shared_ptr<H2Handler> h2;
+    H2Limits h2_limits;
+    // A TLS context of the listener's own (with its ALPN choice); null: the server's.
+    std::shared_ptr<boost::asio::ssl::context> tls_context;
 };
 
 class Worker;
@@ -94,8 +109,13 @@ public:
     // Which peers' forwarded headers requests may believe (none by default). Set before run_until_signalled.
     void trust_proxies(ProxyTrust trust) { trust_ = std::move(trust); }
 
+    // An HTTP/2 listener (the gRPC port), before bind(). On the address of a plain HTTP listener it is not a second
+    // listener (SO_REUSEPORT would let the kernel hand each connection to either one at random) but that listener,
+    // serving both protocols; refused on the address of a TLS or /metrics listener, or as TLS on a plain one's.
+    Result<H2Placement> add_h2_listener(Listener l);
     // Binds every listener; throws std::runtime_error naming the address when one cannot be bound.
     void bind();
+
     // Serves until SIGTERM or SIGINT, then stops accepting, lets in-flight requests finish (up to
     // shutdown_timeout) and returns.
     void run_until_signalled();
@@ -110,6 +130,7 @@ private:
     ProxyTrust trust_;
     // Shared by the I/O threads: touched once per connection, never per request.
     std::atomic<std::size_t> open_connections_{0};
+    std::atomic<std::size_t> open_h2_connections_{0};
     std::vector<std::unique_ptr<Worker>> workers_;
 };
 

@@ -2,28 +2,45 @@
 // One I/O thread: its io_context, its acceptors and the connections it serves. Internal to http/.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
-#include <ctime>
 #include <list>
 #include <memory>
 
+#include "http/coarse_clock.hpp"
+#include "http/h2.hpp"
 #include "http/request_scratch.hpp"
 #include "http/server.hpp"
 
 namespace gh::http {
 
+// How a connection that is not simply closed ends (HTTP/2 says GOAWAY first); called on the worker's thread.
+class ConnectionEnding {
+public:
+    // SIGTERM: stop taking new requests, finish those in flight, then close.
+    virtual void drain() = 0;
+    // Its deadline passed (worker.hpp's sweeper).
+    virtual void expire() = 0;
+
+protected:
+    ~ConnectionEnding() = default;
+};
+
 class Worker {
 public:
     Worker(const Limits& limits, const Handler& handler, const ErrorWriter& on_error, const ProxyTrust& trust,
-           std::atomic<std::size_t>& open_connections, boost::asio::ssl::context* tls)
+           std::atomic<std::size_t>& open_connections, std::atomic<std::size_t>& open_h2_connections,
+           boost::asio::ssl::context* tls)
         : scratch_pool(limits.max_head_bytes() + 4096, kMaxFreeScratches, kMaxWaitingWithScratch),
           limits(limits),
           handler(handler),
           on_error(on_error),
           trust(trust),
           open_connections(open_connections),
+          open_h2_connections(open_h2_connections),
           tls(tls) {}
 
     // Scratches kept for reuse: more than the requests one thread has in progress at once under load.
@@ -32,21 +49,7 @@ public:
     // proxy keeps open to one thread, and no more than ~1.7 MB.
     static constexpr std::size_t kMaxWaitingWithScratch = 128;
 
-    // Connection deadlines are checked by the sweeper a few times a second, so they need no finer clock than
-    // the kernel's tick-granular monotonic one (CLOCK_MONOTONIC_COARSE, a few ms), which costs a memory read
-    // where steady_clock reads the timestamp counter: every request arms a deadline two or three times.
-    struct Clock {
-        using duration = std::chrono::nanoseconds;
-        using rep = duration::rep;
-        using period = duration::period;
-        using time_point = std::chrono::time_point<Clock>;
-        static constexpr bool is_steady = true;
-        static time_point now() noexcept {
-            timespec ts{};
-            clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-            return time_point(std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec));
-        }
-    };
+    using Clock = CoarseClock;
 
     // A connection's entry in the registry: a drain wakes the idle ones, and the sweeper closes those
     // whose deadline passed. One periodic timer per worker replaces a timer per connection and operation,
@@ -56,6 +59,7 @@ public:
         bool idle = false;
         bool timed_out = false;
         Clock::time_point deadline = Clock::time_point::max();
+        ConnectionEnding* ending = nullptr;  // null: a drain or a timeout closes the socket
     };
 
     void listen(const Listener& l);
@@ -78,6 +82,9 @@ public:
     const ErrorWriter& on_error;
     const ProxyTrust& trust;
     std::atomic<std::size_t>& open_connections;  // over all workers, for Limits::max_connections
+    // The HTTP/2-only listeners' connections (the gRPC port), held to the same cap apart from HTTP's: a flood on
+    // one port must not lock Envoy, or browsers, out of the other.
+    std::atomic<std::size_t>& open_h2_connections;
     boost::asio::ssl::context* tls;
     bool draining = false;
     std::list<Connection> connections;
@@ -90,20 +97,31 @@ public:
     }
 
 private:
-    // Counts the new connection; false (and the socket answered 503 and closed) past max_connections.
-    bool admit(boost::asio::ip::tcp::socket& socket);
+    struct Acceptor {
+        boost::asio::ip::tcp::acceptor acceptor;
+        const Listener* listener;
+        boost::asio::ssl::context* tls;  // the listener's own, or the server's; null for plain
+        const Handler* handler;          // the listener's own, or the server's
+    };
+    // Counts the new connection; false (and the socket answered 503, or GOAWAY on an HTTP/2 port, and closed) past
+    // max_connections.
+    bool admit(boost::asio::ip::tcp::socket& socket, const Acceptor& acceptor);
 
     Clock::time_point last_refusal_log_{};
 
-    struct Acceptor {
-        boost::asio::ip::tcp::acceptor acceptor;
-        bool tls;
-        const Handler* handler;  // the listener's own, or the server's
-    };
     std::vector<std::unique_ptr<Acceptor>> acceptors_;
 };
 
-// Serves one accepted connection until it closes (connection.cpp); it was counted in open_connections.
-void spawn_connection(Worker& worker, boost::asio::ip::tcp::socket socket, bool tls, const Handler& handler);
+// Serves one accepted connection until it closes (connection.cpp): HTTP/1.1, HTTP/2 or either, as the listener
+// says; it was counted in open_connections (or open_h2_connections for an HTTP/2-only listener).
+void spawn_connection(Worker& worker, boost::asio::ip::tcp::socket socket, const Listener& listener,
+                      boost::asio::ssl::context* tls, const Handler& handler);
+
+class Registration;
+// Serves an HTTP/2 connection whose client preface is still unread (h2_connection.cpp), registered as `reg`.
+boost::asio::awaitable<void> serve_h2(Worker& w, boost::asio::ip::tcp::socket& socket, Registration& reg,
+                                      const Listener& listener);
+boost::asio::awaitable<void> serve_h2(Worker& w, boost::asio::ssl::stream<boost::asio::ip::tcp::socket>& stream,
+                                      Registration& reg, const Listener& listener);
 
 }  // namespace gh::http

@@ -2,8 +2,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <deque>
 
 #include "doors/envoy_grpc/check_translation.hpp"
+#include "envoy/service/auth/v3/external_auth.pb.h"
 #include "doors/sign_in_redirect.hpp"
 #include "identity/identity_headers.hpp"
 #include "options/component_configs.hpp"
@@ -33,8 +35,28 @@ TEST(SignInRedirect, GoesToTheCentralAuthHostWhenThereIsOne) {
 
 namespace {
 
-envoy_grpc::CheckRequest request_with(std::initializer_list<std::pair<const char*, const char*>> headers) {
-    envoy_grpc::CheckRequest r;
+// The door reads and writes bytes; the generated classes of our .proto files build and read them here, as the
+// oracle of the wire format.
+namespace pb = envoy::service::auth::v3;
+
+// Read as the door reads it; the bytes stay alive for the test's views.
+bool read(const pb::CheckRequest& r, envoy_grpc::CheckView& v) {
+    static std::deque<std::string> kept;
+    kept.push_back(r.SerializeAsString());
+    return envoy_grpc::read_check_request(kept.back(), v) == envoy_grpc::ReadResult::ok;
+}
+
+pb::CheckResponse allow(const session::Session* s, const Config& o, const envoy_grpc::CheckView& v,
+                        const std::vector<std::string>& set_cookies) {
+    std::string bytes;
+    envoy_grpc::write_allow(s, o, v, set_cookies, bytes);
+    pb::CheckResponse res;
+    EXPECT_TRUE(res.ParseFromString(bytes));
+    return res;
+}
+
+pb::CheckRequest request_with(std::initializer_list<std::pair<const char*, const char*>> headers) {
+    pb::CheckRequest r;
     auto* http = r.mutable_attributes()->mutable_request()->mutable_http();
     http->set_method("GET");
     http->set_host("app.example.com");
@@ -49,7 +71,7 @@ TEST(CheckTranslation, ReadsWhatTheGateNeeds) {
     auto r = request_with({{"cookie", "_oauth2_proxy=abc"}, {"accept", "application/json"}});
     (*r.mutable_attributes()->mutable_context_extensions())["allowed_groups"] = "/admins";
     envoy_grpc::CheckView v;
-    ASSERT_TRUE(envoy_grpc::read_check_request(r, v));
+    ASSERT_TRUE(read(r, v));
     EXPECT_EQ(v.path, "/reports");
     EXPECT_EQ(v.path_and_query, "/reports?x=1");
     EXPECT_EQ(v.scheme, "https");
@@ -59,22 +81,22 @@ TEST(CheckTranslation, ReadsWhatTheGateNeeds) {
 }
 
 TEST(CheckTranslation, ReadsRawHeaderMapsToo) {
-    envoy_grpc::CheckRequest r = request_with({});
+    pb::CheckRequest r = request_with({});
     auto* h = r.mutable_attributes()->mutable_request()->mutable_http()->mutable_header_map()->add_headers();
     h->set_key("cookie");
     h->set_raw_value("_oauth2_proxy=raw");
     envoy_grpc::CheckView v;
-    ASSERT_TRUE(envoy_grpc::read_check_request(r, v));
+    ASSERT_TRUE(read(r, v));
     EXPECT_EQ(v.cookie, "_oauth2_proxy=raw");
 }
 
 TEST(CheckTranslation, RefusesRequestsWithoutHostOrAbsolutePath) {
     envoy_grpc::CheckView v;
-    EXPECT_FALSE(envoy_grpc::read_check_request(envoy_grpc::CheckRequest{}, v));
+    EXPECT_FALSE(read(pb::CheckRequest{}, v));
     auto r = request_with({});
     r.mutable_attributes()->mutable_request()->mutable_http()->set_path("reports");
     envoy_grpc::CheckView v2;
-    EXPECT_FALSE(envoy_grpc::read_check_request(r, v2));
+    EXPECT_FALSE(read(r, v2));
     EXPECT_EQ(v2.problem, "no absolute path in the CheckRequest");
 }
 
@@ -85,10 +107,9 @@ TEST(CheckTranslation, AllowOverwritesOurHeadersAndRemovesOtherLookAlikes) {
     auto r = request_with({{"X-Auth-Request-User", "mallory"}, {"x-auth-request-access-token", "stolen"},
                            {long_name.c_str(), "forged"}});
     envoy_grpc::CheckView v;
-    ASSERT_TRUE(envoy_grpc::read_check_request(r, v));
-    envoy_grpc::CheckResponse res;
+    ASSERT_TRUE(read(r, v));
     const auto s = test::alice();
-    envoy_grpc::write_allow(&s, o, v, {"_oauth2_proxy=new; Path=/"}, res);
+    const pb::CheckResponse res = allow(&s, o, v, {"_oauth2_proxy=new; Path=/"});
     EXPECT_EQ(res.status().code(), 0);
     bool user_overwritten = false;
     for (const auto& h : res.ok_response().headers()) {
@@ -114,11 +135,10 @@ TEST(CheckTranslation, LookAlikesWithUnderscoresDotsOrAnyCaseAreRemoved) {
                            {"X-AUTH-REQUEST-USER", "mallory"}, {"x-forwarded-for", "203.0.113.9"},
                            {"x-forwarded-proto", "https"}, {"x_custom", "kept"}});
     envoy_grpc::CheckView v;
-    ASSERT_TRUE(envoy_grpc::read_check_request(r, v));
+    ASSERT_TRUE(read(r, v));
     const session::Session alice = test::alice();
     for (const session::Session* who : {static_cast<const session::Session*>(nullptr), &alice}) {
-        envoy_grpc::CheckResponse res;
-        envoy_grpc::write_allow(who, o, v, {}, res);
+        const pb::CheckResponse res = allow(who, o, v, {});
         std::vector<std::string> removed(res.ok_response().headers_to_remove().begin(),
                                          res.ok_response().headers_to_remove().end());
         std::sort(removed.begin(), removed.end());
@@ -132,8 +152,12 @@ TEST(CheckTranslation, LookAlikesWithUnderscoresDotsOrAnyCaseAreRemoved) {
 }
 
 TEST(CheckTranslation, DenialCarriesTheHttpStatusAndLocation) {
-    envoy_grpc::CheckResponse res;
-    envoy_grpc::write_denial(302, envoy_grpc::kUnauthenticated, "https://a/oauth2/start", {}, {}, res);
+    std::string bytes;
+    envoy_grpc::write_denial({.http_status = 302, .grpc_code = envoy_grpc::kUnauthenticated,
+                              .location = "https://a/oauth2/start"},
+                             {}, bytes);
+    pb::CheckResponse res;
+    ASSERT_TRUE(res.ParseFromString(bytes));
     EXPECT_EQ(res.status().code(), 16);
     EXPECT_EQ(res.denied_response().status().code(), 302);
     EXPECT_EQ(res.denied_response().headers(0).header().key(), "location");
@@ -157,11 +181,10 @@ TEST(CheckTranslation, AlphaResponseHeadersOfAnyNumberAndLength) {
     o.response_headers = headers;
     auto r = request_with({{"X-Nickname", "forged"}});
     envoy_grpc::CheckView v;
-    ASSERT_TRUE(envoy_grpc::read_check_request(r, v));
+    ASSERT_TRUE(read(r, v));
     auto s = test::alice();
     s.preferred_username.clear();
-    envoy_grpc::CheckResponse res;
-    envoy_grpc::write_allow(&s, o, v, {}, res);
+    const pb::CheckResponse res = allow(&s, o, v, {});
     std::vector<std::string> set;
     for (const auto& h : res.ok_response().headers()) {
         set.push_back(h.header().key());

@@ -3,146 +3,238 @@
 #include <algorithm>
 #include <array>
 
+#include "doors/envoy_grpc/protobuf_wire.hpp"
 #include "identity/identity_headers.hpp"
 #include "text/ascii.hpp"
 
 namespace gh::doors::envoy_grpc {
 namespace {
 
-using envoy::config::core::v3::HeaderValueOption;
+using google::protobuf::io::CodedInputStream;
 
 bool lower_case_equals(std::string_view key, std::string_view lower) {
     return key.size() == lower.size() &&
            std::equal(key.begin(), key.end(), lower.begin(), [](char a, char b) { return text::ascii_lower(a) == b; });
 }
 
-// Lower-cases `name` into `buffer`, or into `spill` when longer (a client may send any name).
-using NameBuffer = std::array<char, 64>;
-std::string_view lower_into(std::string_view name, NameBuffer& buffer, std::string& spill) {
-    char* out = buffer.data();
-    if (name.size() > buffer.size()) {
-        spill.resize(name.size());
-        out = spill.data();
-    }
-    std::transform(name.begin(), name.end(), out, text::ascii_lower);
-    return {out, name.size()};
-}
-
 // Every value of `name` must reach the gate; with encode_raw_headers Envoy sends header_map instead of headers.
-void read_headers(const envoy::service::auth::v3::AttributeContext::HttpRequest& http, CheckView& view) {
-    auto take = [&view](std::string_view key, std::string_view value) {
-        if (lower_case_equals(key, "cookie")) view.cookie = value;
-        else if (lower_case_equals(key, "accept")) view.accept = value;
-        else if (lower_case_equals(key, "x-requested-with")) view.x_requested_with = value;
-        else if (lower_case_equals(key, "user-agent")) view.user_agent = value;
-        else if (lower_case_equals(key, "authorization")) view.authorization = value;
-        else if (lower_case_equals(key, "x-forwarded-client-cert")) view.forwarded_client_cert = value;
-        // Look-alikes too (x_auth_request_user, X.Forwarded.Email): an app may read them as ours.
-        if (identity::is_identity_header(key)) view.client_identity_headers.push_back(key);
-    };
-    for (const auto& [key, value] : http.headers()) take(key, value);
-    for (const auto& h : http.header_map().headers())
-        take(h.key(), h.raw_value().empty() ? std::string_view(h.value()) : std::string_view(h.raw_value()));
+void take_header(std::string_view key, std::string_view value, CheckView& view) {
+    if (lower_case_equals(key, "cookie")) view.cookie = value;
+    else if (lower_case_equals(key, "accept")) view.accept = value;
+    else if (lower_case_equals(key, "x-requested-with")) view.x_requested_with = value;
+    else if (lower_case_equals(key, "user-agent")) view.user_agent = value;
+    else if (lower_case_equals(key, "authorization")) view.authorization = value;
+    else if (lower_case_equals(key, "x-forwarded-client-cert")) view.forwarded_client_cert = value;
+    // Look-alikes too (x_auth_request_user, X.Forwarded.Email): an app may read them as ours.
+    if (identity::is_identity_header(key)) view.client_identity_headers.push_back(key);
 }
 
-void add_header(google::protobuf::RepeatedPtrField<HeaderValueOption>& list, std::string_view key,
-                std::string_view value, bool overwrite) {
-    auto* option = list.Add();
-    option->mutable_header()->set_key(key.data(), key.size());
-    option->mutable_header()->set_value(value.data(), value.size());
-    // Envoy versions differ in which of the two they read: say the same in both.
-    option->mutable_append()->set_value(!overwrite);
-    option->set_append_action(overwrite ? HeaderValueOption::OVERWRITE_IF_EXISTS_OR_ADD
-                                        : HeaderValueOption::APPEND_IF_EXISTS_OR_ADD);
+// A length-delimited field's bytes, handed to `read` as a message of its own.
+template <class Read>
+bool nested(CodedInputStream& in, Read&& read) {
+    std::string_view bytes;
+    return wire::read_view(in, bytes) && read(bytes);
 }
+
+// A string field's value into `out`, or the field skipped when its number is not `number`... (see callers).
+bool string_into(CodedInputStream& in, std::uint32_t tag, std::string_view& out) {
+    if (wire::type_of(tag) != wire::kLength) return false;
+    return wire::read_view(in, out);
+}
+
+// map<string, string> entry, or HeaderValue (key 1, value 2, raw_value 3: raw_value wins when set, as Envoy
+// fills one or the other).
+bool key_value(std::string_view entry, std::string_view& key, std::string_view& value) {
+    std::string_view raw;
+    const bool ok = wire::for_each_field(entry, [&](std::uint32_t tag, CodedInputStream& in) {
+        switch (wire::number_of(tag)) {
+            case 1: return string_into(in, tag, key);
+            case 2: return string_into(in, tag, value);
+            case 3: return string_into(in, tag, raw);
+            default: return wire::skip(in, tag);
+        }
+    });
+    if (!raw.empty()) value = raw;
+    return ok;
+}
+
+bool read_http(std::string_view bytes, CheckView& view) {
+    return wire::for_each_field(bytes, [&](std::uint32_t tag, CodedInputStream& in) {
+        switch (wire::number_of(tag)) {
+            case 1: return string_into(in, tag, view.request_id);  // Envoy's x-request-id
+            case 2: return string_into(in, tag, view.method);
+            case 3:  // headers, lower-case keys
+                return nested(in, [&](std::string_view entry) {
+                    std::string_view key, value;
+                    if (!key_value(entry, key, value)) return false;
+                    take_header(key, value, view);
+                    return true;
+                });
+            case 4: return string_into(in, tag, view.path_and_query);
+            case 5: return string_into(in, tag, view.host);
+            case 6: return string_into(in, tag, view.scheme);
+            case 13:  // header_map: repeated HeaderValue headers = 1
+                return nested(in, [&](std::string_view map) {
+                    return wire::for_each_field(map, [&](std::uint32_t t, CodedInputStream& m) {
+                        if (wire::number_of(t) != 1) return wire::skip(m, t);
+                        return nested(m, [&](std::string_view header) {
+                            std::string_view key, value;
+                            if (!key_value(header, key, value)) return false;
+                            take_header(key, value, view);
+                            return true;
+                        });
+                    });
+                });
+            default: return wire::skip(in, tag);
+        }
+    });
+}
+
+// attributes.source.address.socket_address.address: the client as Envoy saw it.
+bool read_source(std::string_view peer, CheckView& view) {
+    auto only = [](std::uint32_t number, auto&& then) {
+        return [number, then](std::uint32_t tag, CodedInputStream& in) {
+            if (wire::number_of(tag) != number) return wire::skip(in, tag);
+            return nested(in, then);
+        };
+    };
+    return wire::for_each_field(peer, only(1, [&](std::string_view address) {  // Peer.address
+        return wire::for_each_field(address, only(1, [&](std::string_view socket) {  // Address.socket_address
+            return wire::for_each_field(socket, [&](std::uint32_t tag, CodedInputStream& in) {
+                return wire::number_of(tag) == 2 ? string_into(in, tag, view.client) : wire::skip(in, tag);
+            });
+        }));
+    }));
+}
+
+bool read_attributes(std::string_view bytes, CheckView& view, bool& has_http) {
+    return wire::for_each_field(bytes, [&](std::uint32_t tag, CodedInputStream& in) {
+        switch (wire::number_of(tag)) {
+            case 1: return nested(in, [&](std::string_view peer) { return read_source(peer, view); });
+            case 4:  // request: http = 2
+                return nested(in, [&](std::string_view request) {
+                    return wire::for_each_field(request, [&](std::uint32_t t, CodedInputStream& r) {
+                        if (wire::number_of(t) != 2) return wire::skip(r, t);
+                        has_http = true;
+                        return nested(r, [&](std::string_view http) { return read_http(http, view); });
+                    });
+                });
+            case 10:  // context_extensions
+                return nested(in, [&](std::string_view entry) {
+                    std::string_view key, value;
+                    if (!key_value(entry, key, value)) return false;
+                    if (key == "allowed_groups") view.route.allowed_groups = value;
+                    else if (key == "allowed_emails") view.route.allowed_emails = value;
+                    else if (key == "allowed_email_domains") view.route.allowed_email_domains = value;
+                    return true;
+                });
+            default: return wire::skip(in, tag);
+        }
+    });
+}
+
+// A HeaderValueOption: the header, `append` said in both of the fields Envoy versions read.
+template <class Sink>
+void header_option(Sink& sink, std::uint32_t field, std::string_view key, std::string_view value, bool overwrite) {
+    wire::message_field(sink, field, [&](auto& option) {
+        wire::message_field(option, 1, [&](auto& header) {
+            wire::string_field(header, 1, key);
+            wire::string_field(header, 2, value);
+        });
+        wire::message_field(option, 2, [&](auto& append) { wire::varint_field(append, 1, overwrite ? 0 : 1); });
+        // OVERWRITE_IF_EXISTS_OR_ADD = 2, APPEND_IF_EXISTS_OR_ADD = 0
+        wire::varint_field(option, 3, overwrite ? 2 : 0);
+    });
+}
+
+// The allowed answer's headers, gathered before writing: a sub-message is measured, then written.
+struct SetHeader {
+    std::string name;  // lower-cased, as HTTP/2 wants
+    std::string value;
+};
 
 }  // namespace
 
-bool read_check_request(const CheckRequest& request, CheckView& view) {
-    if (!request.has_attributes() || !request.attributes().has_request() ||
-        !request.attributes().request().has_http()) {
-        view.problem = "no HTTP request in the CheckRequest";
-        return false;
+ReadResult read_check_request(std::string_view bytes, CheckView& view) {
+    bool has_attributes = false, has_http = false;
+    const bool well_formed = wire::for_each_field(bytes, [&](std::uint32_t tag, CodedInputStream& in) {
+        if (wire::number_of(tag) != 1) return wire::skip(in, tag);
+        has_attributes = true;
+        return nested(in, [&](std::string_view attributes) { return read_attributes(attributes, view, has_http); });
+    });
+    if (!well_formed) {
+        view.problem = "not a CheckRequest";
+        return ReadResult::malformed;
     }
-    const auto& http = request.attributes().request().http();
-    view.client = request.attributes().source().address().socket_address().address();
-    view.method = http.method();
-    view.request_id = http.id();  // Envoy's x-request-id
-    view.scheme = http.scheme().empty() ? std::string_view("https") : std::string_view(http.scheme());
-    view.host = http.host();
-    view.path_and_query = http.path();
+    if (!has_attributes || !has_http) {
+        view.problem = "no HTTP request in the CheckRequest";
+        return ReadResult::incomplete;
+    }
+    if (view.scheme.empty()) view.scheme = "https";
     view.path = view.path_and_query.substr(0, view.path_and_query.find_first_of("?#"));
-    read_headers(http, view);
     if (view.host.empty()) {
         view.problem = "no host in the CheckRequest";
-        return false;
+        return ReadResult::incomplete;
     }
     if (view.path.empty() || view.path.front() != '/') {
         view.problem = "no absolute path in the CheckRequest";
-        return false;
+        return ReadResult::incomplete;
     }
-    const auto& context = request.attributes().context_extensions();
-    auto context_value = [&context](const char* key) {
-        const auto it = context.find(key);
-        return it == context.end() ? std::string_view{} : std::string_view(it->second);
-    };
-    view.route.allowed_groups = context_value("allowed_groups");
-    view.route.allowed_emails = context_value("allowed_emails");
-    view.route.allowed_email_domains = context_value("allowed_email_domains");
-    return true;
+    return ReadResult::ok;
 }
 
 void write_allow(const session::Session* s, const Config& o, const CheckView& view,
-                 const std::vector<std::string>& set_cookies, CheckResponse& response) {
-    response.mutable_status()->set_code(kOk);
-    auto* ok = response.mutable_ok_response();
-    // The names we set, lower-cased as HTTP/2 wants them, in this thread's buffers: their strings keep their
-    // capacity from one Check to the next, so a steady state allocates nothing. --alpha-config's lists may name
-    // any number of headers, of any length.
-    thread_local std::vector<std::string> ours;
-    std::size_t count = 0;
-    auto lowered = [&](std::string_view name) -> std::string_view {
-        if (count == ours.size()) ours.emplace_back();
-        auto& slot = ours[count++];
-        slot.resize(name.size());
-        std::transform(name.begin(), name.end(), slot.begin(), text::ascii_lower);
-        return slot;
-    };
-    auto is_ours = [&](std::string_view lower) {
-        return std::find(ours.begin(), ours.begin() + static_cast<std::ptrdiff_t>(count), lower) !=
-               ours.begin() + static_cast<std::ptrdiff_t>(count);
-    };
+                 const std::vector<std::string>& set_cookies, std::string& out) {
+    // This thread's buffers: their strings keep their capacity from one Check to the next, so a steady state
+    // allocates nothing. --alpha-config's lists may name any number of headers, of any length.
+    thread_local std::vector<SetHeader> set;
+    thread_local std::vector<std::string> removed;
+    std::size_t set_count = 0, removed_count = 0;
     if (s)
         identity::for_each_identity_header(*s, o, [&](std::string_view name, std::string_view value) {
-            add_header(*ok->mutable_headers(), lowered(name), value, true);
+            if (set_count == set.size()) set.emplace_back();
+            auto& h = set[set_count++];
+            h.name.resize(name.size());
+            std::transform(name.begin(), name.end(), h.name.begin(), text::ascii_lower);
+            h.value.assign(value);  // copied: some values live only until the next one is made
         });
+    const auto set_end = set.begin() + static_cast<std::ptrdiff_t>(set_count);
+    auto remove = [&](std::string_view name) {
+        if (removed_count == removed.size()) removed.emplace_back();
+        auto& lower = removed[removed_count];
+        lower.resize(name.size());
+        std::transform(name.begin(), name.end(), lower.begin(), text::ascii_lower);
+        // A name we set overwrites the client's copy already.
+        if (std::none_of(set.begin(), set_end, [&](const SetHeader& h) { return h.name == lower; })) ++removed_count;
+    };
     // A client-sent look-alike that we do not overwrite must not reach the app either.
-    for (const auto name : view.client_identity_headers) {
-        NameBuffer buffer;
-        std::string spill;
-        const std::string_view lower = lower_into(name, buffer, spill);
-        if (!is_ours(lower)) ok->add_headers_to_remove(lower.data(), lower.size());
-    }
+    for (const auto name : view.client_identity_headers) remove(name);
     // Nor a client's own copy of an --alpha-config header that this session has no value for.
     if (o.response_headers)
-        for (const auto& h : *o.response_headers) {
-            NameBuffer buffer;
-            std::string spill;
-            const std::string_view lower = lower_into(h.name, buffer, spill);
-            if (!is_ours(lower)) ok->add_headers_to_remove(lower.data(), lower.size());
-        }
-    for (const auto& c : set_cookies) add_header(*ok->mutable_response_headers_to_add(), "set-cookie", c, false);
+        for (const auto& h : *o.response_headers) remove(h.name);
+
+    wire::Appender sink{out};
+    wire::message_field(sink, 1, [](auto&) {});  // status: OK (code 0)
+    wire::message_field(sink, 3, [&](auto& ok) {  // ok_response
+        for (std::size_t i = 0; i < set_count; ++i) header_option(ok, 2, set[i].name, set[i].value, true);
+        for (std::size_t i = 0; i < removed_count; ++i) wire::repeated_string(ok, 5, removed[i]);
+        for (const auto& c : set_cookies) header_option(ok, 6, "set-cookie", c, false);
+    });
 }
 
-void write_denial(int http_status, GrpcCode grpc_code, std::string_view location, std::string_view body,
-                  const std::vector<std::string>& set_cookies, CheckResponse& response) {
-    response.mutable_status()->set_code(grpc_code);
-    auto* denied = response.mutable_denied_response();
-    denied->mutable_status()->set_code(static_cast<envoy::type::v3::StatusCode>(http_status));
-    if (!location.empty()) add_header(*denied->mutable_headers(), "location", location, true);
-    add_header(*denied->mutable_headers(), "cache-control", "no-store", true);
-    for (const auto& c : set_cookies) add_header(*denied->mutable_headers(), "set-cookie", c, false);
-    denied->set_body(std::string(body));
+void write_denial(const Denial& denial, const std::vector<std::string>& set_cookies, std::string& out) {
+    wire::Appender sink{out};
+    wire::message_field(sink, 1, [&](auto& status) { wire::varint_field(status, 1, static_cast<std::uint64_t>(denial.grpc_code)); });
+    wire::message_field(sink, 2, [&](auto& denied) {  // denied_response
+        wire::message_field(denied, 1, [&](auto& status) {
+            wire::varint_field(status, 1, static_cast<std::uint64_t>(denial.http_status));
+        });
+        if (!denial.location.empty()) header_option(denied, 2, "location", denial.location, true);
+        header_option(denied, 2, "cache-control", "no-store", true);
+        for (const auto& c : set_cookies) header_option(denied, 2, "set-cookie", c, false);
+        if (!denial.challenge.empty()) header_option(denied, 2, "www-authenticate", denial.challenge, true);
+        wire::string_field(denied, 3, denial.body);
+    });
 }
 
 }  // namespace gh::doors::envoy_grpc

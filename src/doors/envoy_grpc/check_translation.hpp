@@ -1,26 +1,23 @@
 #pragma once
+// Envoy's CheckRequest in, CheckResponse out: the translation between the ext_authz messages on the wire and what
+// the gate needs and decides. Pure functions over bytes (protobuf_wire.hpp says why not the generated classes),
+// so they are tested without a server, against the generated classes as the oracle.
 #include <chrono>
-// Envoy's CheckRequest in, CheckResponse out: the translation between the ext_authz messages and what the
-// gate needs and decides. Pure functions over the generated types, so they are tested without a server.
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "envoy/service/auth/v3/external_auth.pb.h"
-#include "gate/route_rules.hpp"
 #include "doors/config.hpp"
+#include "gate/route_rules.hpp"
 #include "session/session.hpp"
 
 namespace gh::doors::envoy_grpc {
-
-using envoy::service::auth::v3::CheckRequest;
-using envoy::service::auth::v3::CheckResponse;
 
 // gRPC status codes the verdict carries in CheckResponse.status (the RPC itself always ends OK: a failed RPC
 // is an error to Envoy, not a denial).
 enum GrpcCode : int { kOk = 0, kInvalidArgument = 3, kPermissionDenied = 7, kUnavailable = 14, kUnauthenticated = 16 };
 
-// What the door needs of a CheckRequest, as views into it (valid while the request lives).
+// What the door needs of a CheckRequest, as views into its bytes (valid while they live).
 struct CheckView {
     std::string_view method, scheme, host;
     std::string_view path;            // without the query: what public routes and the policy match
@@ -35,16 +32,28 @@ struct CheckView {
     std::string_view problem;                                // set when the request cannot be judged
 };
 
-// False (and `view.problem` set) when the request lacks what a decision needs.
-bool read_check_request(const CheckRequest& request, CheckView& view);
+enum class ReadResult {
+    ok,
+    incomplete,  // a CheckRequest without what a decision needs: `view.problem` says what (denied, 400)
+    malformed,   // not a CheckRequest at all (the RPC fails)
+};
+ReadResult read_check_request(std::string_view bytes, CheckView& view);
 
 // OK + identity headers that overwrite whatever the client sent, client-sent look-alikes removed, and
 // `set_cookies` (a refreshed session) for the client's response. `s` null: a public route, no identity.
+// Appends the CheckResponse's bytes to `out`.
 void write_allow(const session::Session* s, const Config& o, const CheckView& view,
-                 const std::vector<std::string>& set_cookies, CheckResponse& response);
+                 const std::vector<std::string>& set_cookies, std::string& out);
 
-// A denial: `http_status` to the client (302 with `location` for a browser to sign in), `grpc_code` in status.
-void write_denial(int http_status, GrpcCode grpc_code, std::string_view location, std::string_view body,
-                  const std::vector<std::string>& set_cookies, CheckResponse& response);
+// A denial: `http_status` to the client (302 with `location` for a browser to sign in), `grpc_code` in status,
+// `challenge` as WWW-Authenticate (RFC 6750) when not empty. Appends the CheckResponse's bytes to `out`.
+struct Denial {
+    int http_status = 403;
+    GrpcCode grpc_code = kPermissionDenied;
+    std::string_view location;
+    std::string_view body;
+    std::string_view challenge;
+};
+void write_denial(const Denial& denial, const std::vector<std::string>& set_cookies, std::string& out);
 
 }  // namespace gh::doors::envoy_grpc

@@ -20,40 +20,16 @@ namespace {
 
 namespace asio = boost::asio;
 
-// The challenge of a 401 (RFC 6750), among the headers Envoy sends to the client with the denial.
-void add_challenge(const std::string& challenge, CheckResponse& response) {
-    if (challenge.empty()) return;
-    auto* h = response.mutable_denied_response()->add_headers();
-    h->mutable_header()->set_key("www-authenticate");
-    h->mutable_header()->set_value(challenge);
-    h->mutable_append()->set_value(false);
-    h->set_append_action(envoy::config::core::v3::HeaderValueOption::OVERWRITE_IF_EXISTS_OR_ADD);
-}
-
 std::string url_of(const CheckView& view) {
     return std::string(view.scheme) + "://" + std::string(view.host) + std::string(view.path_and_query);
 }
 
 }  // namespace
 
-ExtAuthzService::ExtAuthzService(const gate::Gate& gate, Config config,
-                                 std::vector<asio::any_io_executor> workers)
+ExtAuthzService::ExtAuthzService(const gate::Gate& gate, Config config)
     : gate_(gate),
       config_(std::move(config)),
-      trust_(config_.reverse_proxy, config_.trusted_ips, config_.real_client_ip_header),
-      workers_(std::move(workers)) {}
-
-bool ExtAuthzService::trusts_peer(const std::string& peer) const {
-    std::string_view p = peer;
-    if (p.starts_with("ipv4:")) p.remove_prefix(5);
-    else if (p.starts_with("ipv6:")) p.remove_prefix(5);
-    else return false;  // a Unix socket or an unknown transport names no address to trust
-    if (p.starts_with('[')) p = p.substr(1, p.find(']') - 1);
-    else p = p.substr(0, p.rfind(':'));
-    boost::system::error_code ec;
-    const auto address = asio::ip::make_address(std::string(p), ec);
-    return !ec && trust_.trusts(address);
-}
+      trust_(config_.reverse_proxy, config_.trusted_ips, config_.real_client_ip_header) {}
 
 gate::OriginalRequest ExtAuthzService::original_of(const CheckView& view, const session::CookieJar& jar,
                                                    bool from_trusted_proxy, std::string& host,
@@ -80,17 +56,20 @@ gate::OriginalRequest ExtAuthzService::original_of(const CheckView& view, const 
     return original;
 }
 
-grpc::ServerUnaryReactor* ExtAuthzService::Check(grpc::CallbackServerContext* context, const CheckRequest* request,
-                                                 CheckResponse* response) {
-    auto* reactor = context->DefaultReactor();
-    observe::gather_log_lines_on_pool_thread();  // once per gRPC thread: its log lines are batched too
+void ExtAuthzService::check(GrpcCall& call) const {
     CheckView view;
-    if (!read_check_request(*request, view)) {
+    const ReadResult read = read_check_request(call.message(), view);
+    if (read == ReadResult::malformed) {
+        spdlog::info("auth: door=grpc refused a call: the message is not a CheckRequest");
+        return call.fail(RpcStatus::invalid_argument, "the message is not a CheckRequest");
+    }
+    thread_local std::string response;
+    response.clear();
+    if (read == ReadResult::incomplete) {
         // No host, no absolute path, no HTTP request at all: the original request cannot be read, as on every door.
         answer(view, {gate::Verdict::malformed, gate::Reason::original_request_unclear, "malformed CheckRequest: " + std::string(view.problem)},
-               session::Session{}, *response);
-        reactor->Finish(grpc::Status::OK);
-        return reactor;
+               session::Session{}, response);
+        return call.reply(response);
     }
     // Per-thread buffers, as on the HTTP doors: the fast path allocates nothing for the session.
     thread_local session::CookieJar jar;
@@ -99,34 +78,33 @@ grpc::ServerUnaryReactor* ExtAuthzService::Check(grpc::CallbackServerContext* co
     thread_local std::string host;
     jar.clear();
     if (!view.cookie.empty()) jar.add_header(view.cookie);
-    // The peer is Envoy; it matters only to certificate headers, so its address is read only for them.
-    const bool from_trusted_proxy =
-        config_.client_certificate_headers.envoy && !view.forwarded_client_cert.empty() && trusts_peer(context->peer());
-    const auto d = gate_.decide_now(original_of(view, jar, from_trusted_proxy, host, certificate), session);
-    if (d) {
-        answer(view, *d, session, *response);
-        reactor->Finish(grpc::Status::OK);
-        return reactor;
+    // The peer is Envoy; it matters only to certificate headers, so its address is judged only for them.
+    const bool from_trusted_proxy = config_.client_certificate_headers.envoy && !view.forwarded_client_cert.empty() &&
+                                    trust_.trusts(call.peer().address);
+    if (const auto d = gate_.decide_now(original_of(view, jar, from_trusted_proxy, host, certificate), session)) {
+        answer(view, *d, session, response);
+        return call.reply(response);
     }
-    // The request and response stay alive until Finish, so the I/O thread can work on them in place.
-    const auto& worker = workers_[next_worker_.fetch_add(1, std::memory_order_relaxed) % workers_.size()];
-    asio::co_spawn(worker, check_with_store(request, response, view.started, from_trusted_proxy), [reactor](std::exception_ptr e) {
-        if (!e) return reactor->Finish(grpc::Status::OK);
-        try {
-            std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-            spdlog::error("auth: door=grpc internal error: {}", ex.what());
-        }
-        reactor->Finish(grpc::Status(grpc::StatusCode::INTERNAL, "internal error"));
-    });
-    return reactor;
+    // The message stays in the call, held until the coroutine lets go, so that it can be read again in place.
+    call.hold();
+    asio::co_spawn(call.peer().executor, check_later(call, view.started, from_trusted_proxy),
+                   [&call](std::exception_ptr e) {
+                       if (e) {
+                           try {
+                               std::rethrow_exception(e);
+                           } catch (const std::exception& ex) {
+                               spdlog::error("auth: door=grpc internal error: {}", ex.what());
+                           }
+                           call.fail(RpcStatus::internal, "internal error");
+                       }
+                       call.let_go();
+                   });
 }
 
-asio::awaitable<void> ExtAuthzService::check_with_store(const CheckRequest* request, CheckResponse* response,
-                                                        std::chrono::steady_clock::time_point started,
-                                                        bool from_trusted_proxy) const {
+asio::awaitable<void> ExtAuthzService::check_later(GrpcCall& call, std::chrono::steady_clock::time_point started,
+                                                   bool from_trusted_proxy) const {
     CheckView view;
-    read_check_request(*request, view);
+    read_check_request(call.message(), view);
     view.started = started;
     session::CookieJar jar;
     if (!view.cookie.empty()) jar.add_header(view.cookie);
@@ -135,11 +113,14 @@ asio::awaitable<void> ExtAuthzService::check_with_store(const CheckRequest* requ
     std::string host;
     const gate::OriginalRequest original = original_of(view, jar, from_trusted_proxy, host, certificate);
     const gate::Decision d = co_await gate_.decide(original, session);
-    answer(view, d, session, *response);
+    // Answered already when the grpc-timeout passed, or gone when Envoy reset the stream: then only counted.
+    std::string response;
+    answer(view, d, session, response);
+    call.reply(response);
 }
 
 void ExtAuthzService::answer(const CheckView& view, const gate::Decision& d, const session::Session& s,
-                             CheckResponse& response) const {
+                             std::string& response) const {
     const int status = write_verdict(view, d, s, response);
     observe::count_decision(static_cast<std::size_t>(d.reason));
     observe::count_request(endpoint_, status, std::chrono::steady_clock::now() - view.started);
@@ -169,7 +150,7 @@ void ExtAuthzService::answer(const CheckView& view, const gate::Decision& d, con
 }
 
 int ExtAuthzService::write_verdict(const CheckView& view, const gate::Decision& d, const session::Session& s,
-                                   CheckResponse& response) const {
+                                   std::string& response) const {
     const std::vector<std::string>& set_cookies = d.set_cookies;
     switch (d.verdict) {
         case gate::Verdict::allow:
@@ -180,22 +161,32 @@ int ExtAuthzService::write_verdict(const CheckView& view, const gate::Decision& 
         case gate::Verdict::sign_in_required:
             if (is_credential_refusal(d.reason) || wants_api_answer(view.accept, view.x_requested_with) ||
                 gate_.is_api_route(view.path)) {
-                write_denial(401, kUnauthenticated, {}, "Unauthorized\n", set_cookies, response);
-                add_challenge(bearer_challenge(config_, d), response);
+                const std::string challenge = bearer_challenge(config_, d);
+                write_denial({.http_status = 401, .grpc_code = kUnauthenticated, .body = "Unauthorized\n",
+                              .challenge = challenge},
+                             set_cookies, response);
                 return 401;
             }
-            write_denial(302, kUnauthenticated, sign_in_location(config_, view.scheme, view.host, url_of(view)), {},
-                         set_cookies, response);
+            {
+                const std::string location = sign_in_location(config_, view.scheme, view.host, url_of(view));
+                write_denial({.http_status = 302, .grpc_code = kUnauthenticated, .location = location}, set_cookies,
+                             response);
+            }
             return 302;
-        case gate::Verdict::forbidden:
-            write_denial(403, kPermissionDenied, {}, "Forbidden\n", set_cookies, response);
-            if (is_credential_refusal(d.reason)) add_challenge(bearer_challenge(config_, d), response);
+        case gate::Verdict::forbidden: {
+            const std::string challenge = is_credential_refusal(d.reason) ? bearer_challenge(config_, d) : std::string();
+            write_denial({.http_status = 403, .grpc_code = kPermissionDenied, .body = "Forbidden\n",
+                          .challenge = challenge},
+                         set_cookies, response);
             return 403;
+        }
         case gate::Verdict::malformed:
-            write_denial(400, kInvalidArgument, {}, "Bad Request\n", set_cookies, response);
+            write_denial({.http_status = 400, .grpc_code = kInvalidArgument, .body = "Bad Request\n"}, set_cookies,
+                         response);
             return 400;
         case gate::Verdict::unavailable:
-            write_denial(503, kUnavailable, {}, "Service Unavailable\n", set_cookies, response);
+            write_denial({.http_status = 503, .grpc_code = kUnavailable, .body = "Service Unavailable\n"}, set_cookies,
+                         response);
             return 503;
     }
     return 200;

@@ -1,108 +1,86 @@
 #include "doors/envoy_grpc/grpc_server.hpp"
 
-#include <grpcpp/grpcpp.h>
-#include <grpcpp/health_check_service_interface.h>
+#include <boost/asio/ip/address.hpp>
+#include <charconv>
 
-#include <algorithm>
-#include <fstream>
-#include <limits>
-#include <sstream>
-
-#include "doors/envoy_grpc/connection_cap.hpp"
 #include "doors/envoy_grpc/ext_authz_service.hpp"
+#include "doors/envoy_grpc/grpc_call.hpp"
+#include "doors/envoy_grpc/health_service.hpp"
 
 namespace gh::doors::envoy_grpc {
 namespace {
 
-Result<std::string> read_file(const std::string& flag, const std::string& path) {
-    std::ifstream in(path);
-    if (!in) return failure(ErrorCode::unreadable_file, flag + ": cannot read " + path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+class GrpcDoor final : public http::H2Handler, public CallDispatcher {
+public:
+    GrpcDoor(const gate::Gate& gate, Config config, CallLimits limits)
+        : ext_authz_(gate, std::move(config)), limits_(limits) {}
 
-Result<std::shared_ptr<grpc::ServerCredentials>> credentials(const ServerConfig& o) {
-    if (!o.grpc_tls) return grpc::InsecureServerCredentials();  // h2c: the usual in-cluster setup
-    const auto key = read_file("--tls-key-file", o.tls_key_file);
-    if (!key) return failure(key.error());
-    const auto cert = read_file("--tls-cert-file", o.tls_cert_file);
-    if (!cert) return failure(cert.error());
-    grpc::SslServerCredentialsOptions ssl;
-    ssl.pem_key_cert_pairs.push_back({*key, *cert});
-    return grpc::SslServerCredentials(ssl);
-}
+    http::H2Call* open_call(const http::H2Responder& responder, const http::H2Peer& peer) override {
+        return &GrpcCall::open(*this, limits_, responder, peer);
+    }
+    std::string_view protocol_name() const override { return "gRPC"; }
 
-int ms(std::chrono::milliseconds d) {
-    return static_cast<int>(std::min<std::chrono::milliseconds::rep>(d.count(), std::numeric_limits<int>::max()));
-}
+    void dispatch(Method method, GrpcCall& call) override {
+        switch (method) {
+            case Method::ext_authz_check: return ext_authz_.check(call);
+            case Method::health_check: return health_check(call);
+            case Method::health_watch: return health_watch(call);
+            case Method::unknown: return call.fail(RpcStatus::unimplemented, "unknown method");
+        }
+    }
 
-// The HTTP listener's limits, applied to the gRPC port: how many connections, how long one may take to start, sit
-// idle or live, how many calls and how large a message or header block one may carry, how often it may ping.
-void limit(grpc::ServerBuilder& builder, const ServerConfig& o) {
-    cap_connections(builder, o.max_connections);
-    builder.AddChannelArgument("grpc.server_handshake_timeout_ms", ms(o.header_read_timeout));
-    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, ms(o.idle_timeout));
-    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, ms(o.grpc_max_connection_age));
-    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, ms(o.shutdown_timeout));
-    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, o.grpc_max_concurrent_streams);
-    builder.SetMaxReceiveMessageSize(static_cast<int>(o.grpc_max_message_bytes));
-    builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, static_cast<int>(o.max_header_bytes));
-    // Keepalive pings from Envoy are welcome, but no more than one each 10 s: a third ping sooner is answered
-    // with GOAWAY (too_many_pings) instead of costing a write each.
-    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-    builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10'000);
-    builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+private:
+    ExtAuthzService ext_authz_;
+    const CallLimits limits_;
+};
+
+// "host:port", "[::1]:port" or ":port" (every address), as --grpc-address takes it.
+bool split_address(std::string_view address, std::string& host, std::uint16_t& port) {
+    const auto colon = address.rfind(':');
+    if (colon == std::string_view::npos) return false;
+    std::string_view h = address.substr(0, colon);
+    const std::string_view p = address.substr(colon + 1);
+    if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+    if (h.empty()) h = "0.0.0.0";
+    if (h == "localhost") h = "127.0.0.1";
+    const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
+    if (ec != std::errc() || end != p.data() + p.size()) return false;
+    boost::system::error_code bad;
+    boost::asio::ip::make_address(std::string(h), bad);
+    if (bad) return false;
+    host = std::string(h);
+    return true;
 }
 
 }  // namespace
 
-struct GrpcServer::Impl {
-    Impl(const gate::Gate& gate, Config config, std::vector<boost::asio::any_io_executor> workers)
-        : service(gate, std::move(config), std::move(workers)) {}
+std::shared_ptr<http::H2Handler> grpc_door(const gate::Gate& gate, Config config, const ServerConfig& server) {
+    return std::make_shared<GrpcDoor>(gate, std::move(config),
+                                      CallLimits{.max_message_bytes = server.grpc_max_message_bytes,
+                                                 .max_header_bytes = server.max_header_bytes});
+}
 
-    Result<void> start(const ServerConfig& options) {
-        auto credentials_of_port = credentials(options);
-        if (!credentials_of_port) return failure(credentials_of_port.error());
-        grpc::EnableDefaultHealthCheckService(true);
-        grpc::ServerBuilder builder;
-        builder.AddListeningPort(options.grpc_address, *credentials_of_port, &port);
-        limit(builder, options);
-        builder.RegisterService(&service);
-        server = builder.BuildAndStart();
-        if (!server || port == 0)
-            return failure(ErrorCode::invalid_value, "--grpc-address: cannot listen on " + options.grpc_address);
-        server->GetHealthCheckService()->SetServingStatus(true);
-        return {};
+http::H2Limits h2_limits(const ServerConfig& server) {
+    return {.max_concurrent_streams = static_cast<std::uint32_t>(server.grpc_max_concurrent_streams),
+            .max_header_list_bytes = static_cast<std::uint32_t>(server.max_header_bytes),
+            .max_connection_age = server.grpc_max_connection_age};
+}
+
+Result<http::Listener> grpc_listener(std::shared_ptr<http::H2Handler> door, const ServerConfig& server) {
+    http::Listener listener;
+    if (!split_address(server.grpc_address, listener.host, listener.port))
+        return failure(ErrorCode::invalid_value,
+                       "--grpc-address: cannot listen on " + server.grpc_address + " (want IP:port)");
+    listener.protocol = http::Protocol::h2;
+    listener.h2 = std::move(door);
+    listener.h2_limits = h2_limits(server);
+    if (server.grpc_tls) {
+        auto tls = http::load_server_tls({server.tls_cert_file, server.tls_key_file}, {"h2"});
+        if (!tls) return failure(tls.error());
+        listener.tls = true;
+        listener.tls_context = std::move(*tls);
     }
-
-    ExtAuthzService service;
-    int port = 0;
-    std::unique_ptr<grpc::Server> server;
-};
-
-Result<std::unique_ptr<GrpcServer>> GrpcServer::start(const gate::Gate& gate, Config config, const ServerConfig& server,
-                                                      std::vector<boost::asio::any_io_executor> workers) {
-    std::unique_ptr<GrpcServer> started(new GrpcServer(gate, std::move(config), std::move(workers)));
-    if (auto listening = started->impl_->start(server); !listening) return failure(listening.error());
-    return started;
-}
-
-GrpcServer::GrpcServer(const gate::Gate& gate, Config config, std::vector<boost::asio::any_io_executor> workers)
-    : impl_(std::make_unique<Impl>(gate, std::move(config), std::move(workers))) {}
-
-GrpcServer::~GrpcServer() {
-    if (impl_->server) shutdown(std::chrono::milliseconds(0));
-}
-
-int GrpcServer::port() const { return impl_->port; }
-
-void GrpcServer::shutdown(std::chrono::milliseconds deadline) {
-    if (!impl_->server) return;
-    impl_->server->GetHealthCheckService()->SetServingStatus(false);
-    impl_->server->Shutdown(std::chrono::system_clock::now() + deadline);
-    impl_->server->Wait();
-    impl_->server.reset();
+    return listener;
 }
 
 }  // namespace gh::doors::envoy_grpc

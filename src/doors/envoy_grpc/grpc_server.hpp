@@ -1,35 +1,24 @@
 #pragma once
-// The gRPC listener (--grpc-address): ext_authz Check and the standard grpc.health.v1 service, h2c or TLS
-// (--grpc-tls with --tls-cert-file/--tls-key-file). gRPC runs its own threads; no gRPC header leaks out of here.
-#include <boost/asio/any_io_executor.hpp>
-#include <chrono>
+// The gRPC door (--grpc-address): ext_authz Check and the standard grpc.health.v1 service, as HTTP/2 (h2c, or TLS
+// with ALPN h2 under --grpc-tls) on the HTTP server's own I/O threads. This builds the listener the server serves;
+// the server holds it to the HTTP port's limits (connection cap, timeouts, drain on SIGTERM).
 #include <memory>
-#include <vector>
 
 #include "doors/config.hpp"
 #include "doors/envoy_grpc/config.hpp"
 #include "gate/gate.hpp"
+#include "http/server.hpp"
 #include "result/result.hpp"
 
 namespace gh::doors::envoy_grpc {
 
-class GrpcServer {
-public:
-    // Listens and starts serving, or says why it cannot, naming the flag.
-    // `workers`: the HTTP server's I/O threads, where calls that wait for Redis or the IdP are finished.
-    static Result<std::unique_ptr<GrpcServer>> start(const gate::Gate& gate, Config config, const ServerConfig& server,
-                                                     std::vector<boost::asio::any_io_executor> workers);
-    ~GrpcServer();
+// The door that answers gRPC calls on HTTP/2 streams, for a listener of its own or one shared with HTTP/1.1.
+std::shared_ptr<http::H2Handler> grpc_door(const gate::Gate& gate, Config config, const ServerConfig& server);
 
-    int port() const;
-    // Stops accepting calls and waits for those in flight, up to `deadline`.
-    void shutdown(std::chrono::milliseconds deadline);
+// HTTP/2's limits for the gRPC door's connections.
+http::H2Limits h2_limits(const ServerConfig& server);
 
-private:
-    GrpcServer(const gate::Gate& gate, Config config, std::vector<boost::asio::any_io_executor> workers);
-
-    struct Impl;
-    std::unique_ptr<Impl> impl_;
-};
+// The listener for --grpc-address, or why not (naming the flag).
+Result<http::Listener> grpc_listener(std::shared_ptr<http::H2Handler> door, const ServerConfig& server);
 
 }  // namespace gh::doors::envoy_grpc

@@ -1,0 +1,215 @@
+#include "doors/envoy_grpc/grpc_call.hpp"
+
+#include <array>
+#include <memory>
+#include <vector>
+
+namespace gh::doors::envoy_grpc {
+namespace {
+
+using http::H2Header;
+
+// This thread's calls not in use. Bounded: a burst of streams does not stay resident.
+constexpr std::size_t kMaxPooled = 1024;
+// A request body buffer larger than this is not kept for the next call.
+constexpr std::size_t kMaxKeptBody = 64 * 1024;
+
+std::vector<std::unique_ptr<GrpcCall>>& pool() {
+    thread_local std::vector<std::unique_ptr<GrpcCall>> calls;
+    return calls;
+}
+
+Method method_of(std::string_view path) {
+    if (path == "/envoy.service.auth.v3.Authorization/Check") return Method::ext_authz_check;
+    if (path == "/grpc.health.v1.Health/Check") return Method::health_check;
+    if (path == "/grpc.health.v1.Health/Watch") return Method::health_watch;
+    return Method::unknown;
+}
+
+constexpr std::array<H2Header, 2> kResponseHeaders{{{":status", "200"}, {"content-type", "application/grpc"}}};
+
+}  // namespace
+
+GrpcCall& GrpcCall::open(CallDispatcher& dispatcher, const CallLimits& limits, const http::H2Responder& responder,
+                         const http::H2Peer& peer) {
+    auto& calls = pool();
+    std::unique_ptr<GrpcCall> call;
+    if (calls.empty()) {
+        call.reset(new GrpcCall());
+    } else {
+        call = std::move(calls.back());
+        calls.pop_back();
+    }
+    call->reset(dispatcher, limits, responder, peer);
+    return *call.release();  // owned by the stream until closed() and the last let_go()
+}
+
+void GrpcCall::reset(CallDispatcher& dispatcher, const CallLimits& limits, const http::H2Responder& responder,
+                     const http::H2Peer& peer) {
+    dispatcher_ = &dispatcher;
+    limits_ = &limits;
+    responder_ = responder;
+    peer_ = peer;
+    if (body_.capacity() > kMaxKeptBody) body_ = std::string();
+    body_.clear();
+    message_ = {};
+    method_ = Method::unknown;
+    header_bytes_ = 0;
+    problem_ = {};
+    problem_status_ = RpcStatus::ok;
+    problem_http_status_ = "200";
+    post_ = grpc_content_type_ = false;
+    timeout_.reset();
+    headers_sent_ = answered_ = false;
+    stream_open_ = true;
+    holds_ = 0;
+    deadline_.reset();
+    on_draining_ = nullptr;
+}
+
+void GrpcCall::header(std::string_view name, std::string_view value) {
+    // The size HTTP/2 counts for SETTINGS_MAX_HEADER_LIST_SIZE (RFC 9113 §6.5.2): name, value and 32 each.
+    header_bytes_ += name.size() + value.size() + 32;
+    if (header_bytes_ > limits_->max_header_bytes && problem_.empty()) {
+        problem_ = "request header list larger than --max-header-bytes";
+        problem_status_ = RpcStatus::resource_exhausted;
+    }
+    if (name == ":method") {
+        post_ = value == "POST";
+    } else if (name == ":path") {
+        method_ = method_of(value);
+    } else if (name == "content-type") {
+        grpc_content_type_ = is_grpc_content_type(value);
+    } else if (name == "grpc-encoding") {
+        // Only uncompressed messages are read: a compressed one would be judged as garbage.
+        if (value != "identity" && problem_.empty()) {
+            problem_ = "grpc-encoding other than identity is not supported";
+            problem_status_ = RpcStatus::unimplemented;
+        }
+    } else if (name == "grpc-timeout") {
+        timeout_ = parse_timeout(value);
+        if (!timeout_ && problem_.empty()) {
+            problem_ = "malformed grpc-timeout";
+            problem_status_ = RpcStatus::invalid_argument;
+        }
+    }
+}
+
+void GrpcCall::data(std::string_view bytes) {
+    if (answered_) return;  // refused already: the rest is dropped (and the client was told to stop)
+    if (body_.size() + bytes.size() > limits_->max_message_bytes + 5) {
+        fail(RpcStatus::resource_exhausted, "message larger than --grpc-max-message-bytes");
+        return;
+    }
+    body_.append(bytes);
+    // The prefix says how large the message will be: refused before it all arrives.
+    if (const auto declared = declared_length(body_); declared && *declared > limits_->max_message_bytes)
+        fail(RpcStatus::resource_exhausted, "message larger than --grpc-max-message-bytes");
+}
+
+void GrpcCall::end_of_request() {
+    if (answered_) return;
+    if (!post_) return refuse("405", RpcStatus::unimplemented, "gRPC calls are POST requests");
+    // The protocol's answer to what is not gRPC at all (gRPC over HTTP2: "415 Unsupported Media Type").
+    if (!grpc_content_type_) return refuse("415", RpcStatus::internal, "content-type is not application/grpc");
+    if (!problem_.empty()) return fail(problem_status_, problem_);
+    if (method_ == Method::unknown) return fail(RpcStatus::unimplemented, "unknown method");
+    switch (one_message(body_, message_)) {
+        case Framing::ok: break;
+        case Framing::empty: return fail(RpcStatus::internal, "a unary call takes one message, none came");
+        case Framing::compressed: return fail(RpcStatus::internal, "a compressed message without grpc-encoding");
+        case Framing::length_mismatch: return fail(RpcStatus::internal, "a unary call takes exactly one message");
+    }
+    if (timeout_ && timeout_->count() <= 0) return fail(RpcStatus::deadline_exceeded, "deadline already passed");
+    dispatcher_->dispatch(method_, *this);
+}
+
+void GrpcCall::send_headers() {
+    if (headers_sent_) return;
+    headers_sent_ = true;
+    responder_.headers(kResponseHeaders);
+}
+
+void GrpcCall::reply(std::string_view message) {
+    if (answered_ || !stream_open_) return;
+    send(message);
+    end(RpcStatus::ok);
+}
+
+void GrpcCall::send(std::string_view message) {
+    if (answered_ || !stream_open_) return;
+    send_headers();
+    // Written as one piece (prefix and message): the session copies it into the stream's own buffer.
+    thread_local std::string frame;
+    frame.clear();
+    append_prefix(static_cast<std::uint32_t>(message.size()), frame);
+    frame.append(message);
+    responder_.write(frame);
+}
+
+void GrpcCall::end(RpcStatus status, std::string_view why) {
+    if (answered_ || !stream_open_) return;
+    if (!headers_sent_) return refuse("200", status, why);
+    answered_ = true;
+    if (deadline_) deadline_->cancel();
+    thread_local std::string encoded;
+    encoded.clear();
+    percent_encode_message(why, encoded);
+    const std::array<H2Header, 2> trailers{{{"grpc-status", status_text(status)}, {"grpc-message", encoded}}};
+    responder_.finish({trailers.data(), why.empty() ? 1u : 2u});
+}
+
+void GrpcCall::fail(RpcStatus status, std::string_view why) { end(status, why); }
+
+// A whole answer in one header block (gRPC's "Trailers-Only"), with the HTTP status given.
+void GrpcCall::refuse(std::string_view http_status, RpcStatus status, std::string_view why) {
+    if (answered_ || !stream_open_) return;
+    answered_ = true;
+    if (deadline_) deadline_->cancel();
+    thread_local std::string encoded;
+    encoded.clear();
+    percent_encode_message(why, encoded);
+    const std::array<H2Header, 4> fields{{{":status", http_status},
+                                          {"content-type", "application/grpc"},
+                                          {"grpc-status", status_text(status)},
+                                          {"grpc-message", encoded}}};
+    responder_.trailers_only({fields.data(), why.empty() ? 3u : 4u});
+}
+
+void GrpcCall::hold() {
+    if (holds_++ == 0 && timeout_ && !deadline_) start_deadline();
+}
+
+void GrpcCall::let_go() {
+    --holds_;
+    release_if_done();
+}
+
+void GrpcCall::start_deadline() {
+    deadline_.emplace(peer_.executor, std::chrono::steady_clock::now() + *timeout_);
+    ++holds_;  // the timer holds the call until it fires or is cancelled
+    deadline_->async_wait([this](const boost::system::error_code& ec) {
+        if (!ec) fail(RpcStatus::deadline_exceeded, "deadline exceeded while waiting for the session store or the IdP");
+        let_go();
+    });
+}
+
+void GrpcCall::draining() {
+    if (on_draining_) on_draining_(*this);
+}
+
+void GrpcCall::closed() {
+    stream_open_ = false;
+    if (deadline_) deadline_->cancel();
+    release_if_done();
+}
+
+void GrpcCall::release_if_done() {
+    if (stream_open_ || holds_ > 0) return;
+    deadline_.reset();
+    auto& calls = pool();
+    if (calls.size() < kMaxPooled) calls.emplace_back(this);
+    else delete this;
+}
+
+}  // namespace gh::doors::envoy_grpc

@@ -1,0 +1,100 @@
+#pragma once
+// One gRPC call on an HTTP/2 stream: its request headers checked as gRPC wants them (POST, application/grpc,
+// grpc-encoding, grpc-timeout, the header list's size), its one message gathered within --grpc-max-message-bytes,
+// then handed to its method; the answer goes back as gRPC frames it (headers, the message, grpc-status trailers).
+// Calls are pooled per I/O thread: a steady load allocates none.
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "doors/envoy_grpc/grpc_protocol.hpp"
+#include "http/h2.hpp"
+
+namespace gh::doors::envoy_grpc {
+
+enum class Method { unknown, ext_authz_check, health_check, health_watch };
+
+struct CallLimits {
+    std::size_t max_message_bytes = 4 << 20;
+    std::size_t max_header_bytes = 32768;
+};
+
+class GrpcCall;
+
+// Where a call whose request is complete goes; the gRPC door (grpc_door.cpp).
+class CallDispatcher {
+public:
+    virtual void dispatch(Method method, GrpcCall& call) = 0;
+
+protected:
+    ~CallDispatcher() = default;
+};
+
+class GrpcCall final : public http::H2Call {
+public:
+    // Taken from this thread's pool, for the stream `responder` answers.
+    static GrpcCall& open(CallDispatcher& dispatcher, const CallLimits& limits, const http::H2Responder& responder,
+                          const http::H2Peer& peer);
+
+    // The request's one message (valid while the call lives), and where it came from.
+    std::string_view message() const { return message_; }
+    const http::H2Peer& peer() const { return peer_; }
+
+    // A whole answer: `message` then status OK. Nothing happens when the stream is gone or already answered.
+    void reply(std::string_view message);
+    // The call fails with `status` (grpc-message: `why`).
+    void fail(RpcStatus status, std::string_view why);
+    // A streamed answer (health Watch): messages one by one, then end().
+    void send(std::string_view message);
+    void end(RpcStatus status, std::string_view why = {});
+    bool answered() const { return answered_; }
+
+    // Work that continues after the request was handed over (a Redis lookup) holds the call until it lets go;
+    // with a grpc-timeout, the call fails with DEADLINE_EXCEEDED if not answered by then.
+    void hold();
+    void let_go();
+    // What to do when the connection goes away (SIGTERM) while the call is open: a Watch ends.
+    void on_draining(void (*ending)(GrpcCall&)) { on_draining_ = ending; }
+
+    // http::H2Call
+    void header(std::string_view name, std::string_view value) override;
+    void data(std::string_view bytes) override;
+    void end_of_request() override;
+    void draining() override;
+    void closed() override;
+
+private:
+    GrpcCall() = default;
+    void reset(CallDispatcher& dispatcher, const CallLimits& limits, const http::H2Responder& responder,
+               const http::H2Peer& peer);
+    void send_headers();
+    void refuse(std::string_view http_status, RpcStatus status, std::string_view why);
+    void start_deadline();
+    void release_if_done();
+
+    CallDispatcher* dispatcher_ = nullptr;
+    const CallLimits* limits_ = nullptr;
+    http::H2Responder responder_;
+    http::H2Peer peer_;
+    std::string body_;  // the request's frames; its capacity is kept for the next call on this thread
+    std::string_view message_;
+    Method method_ = Method::unknown;
+    std::size_t header_bytes_ = 0;
+    std::string_view problem_;  // why the headers make the call unanswerable (set once)
+    RpcStatus problem_status_ = RpcStatus::ok;
+    const char* problem_http_status_ = "200";
+    bool post_ = false;
+    bool grpc_content_type_ = false;
+    std::optional<std::chrono::nanoseconds> timeout_;
+    bool headers_sent_ = false;
+    bool answered_ = false;
+    bool stream_open_ = false;
+    int holds_ = 0;
+    std::optional<boost::asio::steady_timer> deadline_;
+    void (*on_draining_)(GrpcCall&) = nullptr;
+};
+
+}  // namespace gh::doors::envoy_grpc

@@ -1,0 +1,81 @@
+#include "doors/envoy_grpc/grpc_protocol.hpp"
+
+#include <array>
+
+#include "text/ascii.hpp"
+
+namespace gh::doors::envoy_grpc {
+
+std::string_view status_text(RpcStatus status) {
+    static constexpr std::array<std::string_view, 17> kText = {"0", "1", "2",  "3",  "4",  "5",  "6",  "7", "8",
+                                                               "9", "10", "11", "12", "13", "14", "15", "16"};
+    const auto i = static_cast<std::size_t>(status);
+    return i < kText.size() ? kText[i] : "2";  // UNKNOWN
+}
+
+std::optional<std::chrono::nanoseconds> parse_timeout(std::string_view value) {
+    if (value.size() < 2 || value.size() > 9) return std::nullopt;
+    std::int64_t n = 0;
+    for (const char c : value.substr(0, value.size() - 1)) {
+        if (!text::is_digit(c)) return std::nullopt;
+        n = n * 10 + (c - '0');
+    }
+    using namespace std::chrono;
+    switch (value.back()) {
+        case 'H': return duration_cast<nanoseconds>(hours(n));
+        case 'M': return duration_cast<nanoseconds>(minutes(n));
+        case 'S': return duration_cast<nanoseconds>(seconds(n));
+        case 'm': return duration_cast<nanoseconds>(milliseconds(n));
+        case 'u': return duration_cast<nanoseconds>(microseconds(n));
+        case 'n': return nanoseconds(n);
+        default: return std::nullopt;
+    }
+}
+
+bool is_grpc_content_type(std::string_view value) {
+    constexpr std::string_view kGrpc = "application/grpc";
+    if (value.size() < kGrpc.size() || !text::iequals(value.substr(0, kGrpc.size()), kGrpc)) return false;
+    const std::string_view rest = value.substr(kGrpc.size());
+    // Only protobuf is spoken: application/grpc+json would be read as protobuf and misjudged.
+    return rest.empty() || rest.front() == ';' || text::iequals(rest, "+proto") ||
+           (rest.size() > 6 && text::iequals(rest.substr(0, 6), "+proto") && rest[6] == ';');
+}
+
+void percent_encode_message(std::string_view message, std::string& out) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    for (const char c : message) {
+        const auto b = static_cast<unsigned char>(c);
+        if (b >= 0x20 && b <= 0x7e && b != '%') {
+            out.push_back(c);
+        } else {
+            out.push_back('%');
+            out.push_back(kHex[b >> 4]);
+            out.push_back(kHex[b & 0xf]);
+        }
+    }
+}
+
+std::optional<std::uint32_t> declared_length(std::string_view body) {
+    if (body.size() < 5) return std::nullopt;
+    const auto byte = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(body[i])); };
+    return (byte(1) << 24) | (byte(2) << 16) | (byte(3) << 8) | byte(4);
+}
+
+Framing one_message(std::string_view body, std::string_view& message) {
+    const auto length = declared_length(body);
+    if (!length) return Framing::empty;
+    if (body[0] != 0) return Framing::compressed;
+    if (*length != body.size() - 5) return Framing::length_mismatch;
+    message = body.substr(5);
+    return Framing::ok;
+}
+
+void append_prefix(std::uint32_t length, std::string& out) {
+    out.push_back('\0');
+    out.push_back(static_cast<char>(length >> 24));
+    out.push_back(static_cast<char>((length >> 16) & 0xff));
+    out.push_back(static_cast<char>((length >> 8) & 0xff));
+    out.push_back(static_cast<char>(length & 0xff));
+}
+
+}  // namespace gh::doors::envoy_grpc

@@ -1,0 +1,88 @@
+#pragma once
+// HTTP/2 on the server's own I/O threads, as a handler sees it: a stream's request arrives header by header and
+// chunk by chunk, and is answered through its H2Responder, at once or later from the same thread. nghttp2 does
+// the framing, HPACK and flow control (h2_session.cpp); no nghttp2 name leaves http/. The gRPC door is the one
+// user (doors/envoy_grpc), but nothing here knows gRPC.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace gh::http {
+
+struct H2Header {
+    std::string_view name;
+    std::string_view value;
+};
+
+class H2Session;
+
+// The answer side of one stream: headers, then any number of writes, then trailers; or a whole answer as one
+// header block (trailers_only). Used only on the connection's own thread, and only until H2Call::closed().
+class H2Responder {
+public:
+    H2Responder() = default;
+    void headers(std::span<const H2Header> fields) const;
+    void write(std::string_view bytes) const;
+    void finish(std::span<const H2Header> trailers) const;
+    void trailers_only(std::span<const H2Header> fields) const;
+    std::int32_t stream_id() const { return stream_id_; }
+
+private:
+    friend class H2Session;
+    H2Responder(H2Session* session, std::int32_t stream_id) : session_(session), stream_id_(stream_id) {}
+    H2Session* session_ = nullptr;
+    std::int32_t stream_id_ = 0;
+};
+
+// One request stream, owned by the handler that opened it. The session calls, in order: header() for each
+// field (pseudo-headers first, as received), data() for each chunk of the body, end_of_request() once the
+// client ended its side, and closed() exactly once when the stream is gone (answered and sent, reset by the
+// client, or the connection ended), possibly before end_of_request. After closed() the responder is not used.
+class H2Call {
+public:
+    virtual void header(std::string_view name, std::string_view value) = 0;
+    virtual void data(std::string_view bytes) = 0;
+    virtual void end_of_request() = 0;
+    // The connection is going away (SIGTERM): a long-lived stream (a health Watch) should end now.
+    virtual void draining() {}
+    virtual void closed() = 0;
+
+protected:
+    ~H2Call() = default;
+};
+
+// What a handler may know of the connection a stream came on.
+struct H2Peer {
+    boost::asio::ip::address address;  // the TCP peer (for Envoy: Envoy itself)
+    bool tls = false;
+    boost::asio::any_io_executor executor;  // the connection's thread, where a call that waits continues
+};
+
+class H2Handler {
+public:
+    virtual ~H2Handler() = default;
+    // A request stream begins; never null. Called on the connection's thread.
+    virtual H2Call* open_call(const H2Responder& responder, const H2Peer& peer) = 0;
+    // The prefix of a log line about this listener's connections ("gRPC"), and whether HTTP/1.1 is refused with a
+    // hint (a gRPC port that received a plain HTTP request).
+    virtual std::string_view protocol_name() const = 0;
+};
+
+// The limits of an HTTP/2 connection, beside the HTTP listener's (http::Limits: connection cap, timeouts).
+struct H2Limits {
+    std::uint32_t max_concurrent_streams = 100;  // SETTINGS_MAX_CONCURRENT_STREAMS
+    std::uint32_t max_header_list_bytes = 32768;  // SETTINGS_MAX_HEADER_LIST_SIZE (the handler enforces it)
+    // A connection older than this is asked to go away (GOAWAY), then closed once its streams are done or
+    // after the shutdown timeout: clients reconnect, so that load spreads over new replicas.
+    std::chrono::milliseconds max_connection_age{30 * 60 * 1000};
+    // Keepalive pings: a client may ping once per interval while no stream is active; beyond `max_ping_strikes`
+    // pings sooner, the connection gets GOAWAY(ENHANCE_YOUR_CALM, "too_many_pings"), as gRPC servers answer.
+    std::chrono::milliseconds min_ping_interval{10'000};
+    int max_ping_strikes = 2;
+};
+
+}  // namespace gh::http

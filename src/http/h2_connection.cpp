@@ -1,0 +1,245 @@
+// One HTTP/2 connection on a worker's thread: reads feed the session (h2_session.cpp), whose output is written as
+// soon as there is some: after each read, and whenever a call answers later (a Redis lookup). One coroutine reads;
+// writes are started by whoever produced output, one at a time. The deadline follows what the connection waits for
+// (worker.hpp's sweeper enforces it): the preface and each request to arrive whole within --header-read-timeout,
+// an answer to be taken by the client and an idle connection within --idle-timeout.
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <memory>
+
+#include "http/h2_session.hpp"
+#include "http/registration.hpp"
+#include "http/tuple_token.hpp"
+#include "http/worker.hpp"
+
+namespace gh::http {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using TlsStream = asio::ssl::stream<tcp::socket>;
+
+// What one write takes from the session at most; more waits for the next.
+constexpr std::size_t kWriteBatch = 64 * 1024;
+constexpr std::size_t kReadSize = 16 * 1024;
+
+template <class Transport>
+class H2Connection final : public H2Session, public ConnectionEnding {
+public:
+    H2Connection(Worker& w, Transport& stream, Registration& reg, const Listener& listener, H2Peer peer)
+        : H2Session(*listener.h2, listener.h2_limits, peer),
+          w_(w),
+          stream_(stream),
+          reg_(reg),
+          listener_(listener),
+          writes_done_(stream.get_executor()) {
+        reg_.own_ending(this);
+    }
+    ~H2Connection() override { reg_.own_ending(nullptr); }
+
+    asio::awaitable<void> serve() {
+        if (!start()) co_return;
+        flush();
+        if constexpr (!kPlain) read_buffer_ = std::make_unique<std::array<std::uint8_t, kReadSize>>();
+        while (!ended_ && !finished()) {
+            update_deadline();
+            std::size_t n = 0;
+            boost::system::error_code ec;
+            const std::uint8_t* data = nullptr;
+            if constexpr (kPlain) {
+                // A connection waiting for its next request holds no buffer: the thread's own is filled only once
+                // bytes are there, and handed to the session before anything else runs on this thread.
+                thread_local std::array<std::uint8_t, kReadSize> buffer;
+                n = stream_.read_some(asio::buffer(buffer), ec);
+                if (ec == asio::error::would_block) {
+                    std::tie(ec) = co_await stream_.async_wait(tcp::socket::wait_read, kTuple);
+                    if (ec) break;
+                    continue;
+                }
+                data = buffer.data();
+            } else {
+                std::tie(ec, n) = co_await stream_.async_read_some(asio::buffer(*read_buffer_), kTuple);
+                data = read_buffer_->data();
+            }
+            if (ec) break;
+            last_activity_ = Worker::Clock::now();
+            if (!receive(data, n)) {
+                log_refusal();
+                ended_ = true;
+                break;
+            }
+            mind_age();
+            flush();
+        }
+        // What was queued (the answers, a GOAWAY) still goes out, as long as the client reads it.
+        ended_ = true;
+        flush();
+        while (writing_) {
+            writes_done_.expires_at(asio::steady_timer::time_point::max());
+            co_await writes_done_.async_wait(kTuple);
+        }
+    }
+
+    void drain() override { go_away_gracefully(); }
+
+    void expire() override {
+        if (writing_) {
+            spdlog::info("closed {} connection: the client did not read its answers within {} ms (--idle-timeout)",
+                         protocol(), w_.limits.idle_timeout.count());
+        } else if (oldest_incoming()) {
+            spdlog::info("closed {} connection: a request did not arrive whole within {} ms (--header-read-timeout)",
+                         protocol(), w_.limits.header_read_timeout.count());
+        } else if (!received_anything()) {
+            spdlog::info("closed {} connection: no HTTP/2 preface within {} ms (--header-read-timeout)", protocol(),
+                         w_.limits.header_read_timeout.count());
+        } else if (open_streams() == 0 && !going_away()) {
+            // Idle: said with a GOAWAY, so that the client knows no stream was lost.
+            go_away_now(NGHTTP2_NO_ERROR);
+            if constexpr (kPlain) {
+                std::string out;
+                take_output(out, 256);
+                boost::system::error_code ec;
+                stream_.write_some(asio::buffer(out), ec);  // non-blocking: what fits, or nothing
+            }
+        }
+        close();
+    }
+
+private:
+    static constexpr bool kPlain = std::is_same_v<Transport, tcp::socket>;
+
+    std::string_view protocol() const { return listener_.h2->protocol_name(); }
+
+    void output_ready() override { flush(); }
+
+    // Starts writing what the session has to send, unless a write is under way (its completion comes back here).
+    void flush() {
+        if (flushing_) {
+            flush_again_ = true;  // output produced while taking output: taken on the next turn of the loop below
+            return;
+        }
+        if (writing_ || closed_) return;
+        flushing_ = true;
+        for (;;) {
+            flush_again_ = false;
+            out_.clear();
+            take_output(out_, kWriteBatch);
+            if (out_.empty()) {
+                if (flush_again_) continue;
+                break;
+            }
+            std::size_t sent = 0;
+            boost::system::error_code ec;
+            if constexpr (kPlain) {
+                // Most answers fit the socket's buffer: written at once, no asynchronous round trip.
+                sent = stream_.write_some(asio::buffer(out_), ec);
+                if (ec == asio::error::would_block) ec = {};
+                if (ec) {
+                    close();
+                    break;
+                }
+                if (sent == out_.size()) continue;
+            }
+            writing_ = true;
+            write_started_ = Worker::Clock::now();
+            asio::async_write(stream_, asio::buffer(out_) + sent, [this](boost::system::error_code wec, std::size_t) {
+                writing_ = false;
+                writes_done_.cancel();
+                if (wec) return close();
+                last_activity_ = Worker::Clock::now();
+                flush();
+            });
+            break;
+        }
+        flushing_ = false;
+        if (writing_) return update_deadline();
+        // Nothing left to write: a session that has said everything ends, waking the reader.
+        if (finished() || ended_) stop_reading();
+        else update_deadline();
+    }
+
+    // The connection's deadline for the sweeper: see the comment at the top of the file.
+    void update_deadline() {
+        const auto& limits = w_.limits;
+        auto deadline = Worker::Clock::time_point::max();
+        if (const auto oldest = oldest_incoming()) {
+            deadline = *oldest + limits.header_read_timeout;
+        } else if (open_streams() == 0) {
+            deadline = last_activity_ + (received_anything() ? limits.idle_timeout : limits.header_read_timeout);
+        }
+        // Streams in the handler's hands (waiting for Redis) have no deadline here: what they wait for has its own.
+        if (writing_) deadline = std::min(deadline, write_started_ + limits.idle_timeout);
+        deadline = std::min(deadline, age_deadline_);
+        reg_.arm_until(deadline);
+    }
+
+    // --grpc-max-connection-age: an old connection is asked to go away, and closed after the shutdown timeout.
+    void mind_age() {
+        if (going_away()) return;
+        const auto now = Worker::Clock::now();
+        if (now - born_ < listener_.h2_limits.max_connection_age) return;
+        go_away_gracefully();
+        age_deadline_ = now + w_.limits.shutdown_timeout;
+    }
+
+    void log_refusal() {
+        boost::system::error_code ec;
+        const auto peer = stream_.lowest_layer().remote_endpoint(ec);
+        spdlog::info("closed {} connection from {}: {}", protocol(), ec ? std::string("-") : peer.address().to_string(),
+                     problem());
+    }
+
+    // Called with no write under way: only the reader's wait is cancelled.
+    void stop_reading() {
+        ended_ = true;
+        boost::system::error_code ec;
+        stream_.lowest_layer().cancel(ec);
+    }
+
+    void close() {
+        closed_ = ended_ = true;
+        boost::system::error_code ec;
+        stream_.lowest_layer().close(ec);
+    }
+
+    Worker& w_;
+    Transport& stream_;
+    Registration& reg_;
+    const Listener& listener_;
+    std::string out_;  // the write under way
+    std::unique_ptr<std::array<std::uint8_t, kReadSize>> read_buffer_;  // TLS only: OpenSSL reads into it
+    asio::steady_timer writes_done_;  // the reader waits on it for the last write before the connection ends
+    bool writing_ = false;
+    bool flushing_ = false;
+    bool flush_again_ = false;
+    bool ended_ = false;
+    bool closed_ = false;
+    const Worker::Clock::time_point born_ = Worker::Clock::now();
+    Worker::Clock::time_point last_activity_ = born_;
+    Worker::Clock::time_point write_started_{};
+    Worker::Clock::time_point age_deadline_ = Worker::Clock::time_point::max();
+};
+
+H2Peer peer_of(tcp::socket& socket, bool tls) {
+    boost::system::error_code ec;
+    const auto endpoint = socket.remote_endpoint(ec);
+    return {ec ? asio::ip::address{} : endpoint.address(), tls, socket.get_executor()};
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_h2(Worker& w, tcp::socket& socket, Registration& reg, const Listener& listener) {
+    H2Connection<tcp::socket> connection(w, socket, reg, listener, peer_of(socket, false));
+    co_await connection.serve();
+}
+
+asio::awaitable<void> serve_h2(Worker& w, TlsStream& stream, Registration& reg, const Listener& listener) {
+    H2Connection<TlsStream> connection(w, stream, reg, listener, peer_of(stream.next_layer(), true));
+    co_await connection.serve();
+}
+
+}  // namespace gh::http

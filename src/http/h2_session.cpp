@@ -1,0 +1,378 @@
+#include "http/h2_session.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "http/h2_memory.hpp"
+
+namespace gh::http {
+
+struct H2Session::Stream {
+    std::int32_t id = 0;
+    H2Call* call = nullptr;
+    std::string out;  // answer bytes nghttp2 has not taken yet
+    std::size_t out_taken = 0;
+    std::vector<std::pair<std::string, std::string>> trailers;  // kept with their capacity for the next stream
+    std::size_t trailer_count = 0;
+    bool finishing = false;     // finish() came: the trailers follow `out`
+    bool deferred = false;      // nghttp2 waits for more of the answer (read_answer said so)
+    bool request_done = false;  // the client ended its side
+    bool answered = false;      // the answer's last frame is queued
+    Clock::time_point started;
+    Stream* prev = nullptr;  // in the list of requests still arriving
+    Stream* next = nullptr;
+    bool incoming = false;
+    std::size_t live_index = 0;  // in live_list_
+};
+
+namespace {
+
+// The largest header block H2Responder sends: the gRPC answers have three or four fields.
+constexpr std::size_t kMaxFields = 16;
+
+struct NameValues {
+    std::array<nghttp2_nv, kMaxFields> nv{};
+    std::size_t size = 0;
+};
+
+NameValues name_values(std::span<const H2Header> fields) {
+    NameValues out;
+    for (const auto& f : fields) {
+        if (out.size == kMaxFields) break;
+        // nghttp2 copies names and values when the frame is submitted, so views are enough here.
+        out.nv[out.size++] = nghttp2_nv{reinterpret_cast<std::uint8_t*>(const_cast<char*>(f.name.data())),
+                                        reinterpret_cast<std::uint8_t*>(const_cast<char*>(f.value.data())),
+                                        f.name.size(), f.value.size(), NGHTTP2_NV_FLAG_NONE};
+    }
+    return out;
+}
+
+nghttp2_session_callbacks* callbacks_with(auto set) {
+    nghttp2_session_callbacks* cbs = nullptr;
+    nghttp2_session_callbacks_new(&cbs);
+    set(cbs);
+    return cbs;
+}
+
+}  // namespace
+
+H2Session::H2Session(H2Handler& handler, const H2Limits& limits, H2Peer peer)
+    : handler_(handler), limits_(limits), peer_(std::move(peer)) {}
+
+H2Session::~H2Session() {
+    // nghttp2_session_del calls no callback: the calls still open are told here that their stream is gone.
+    for (Stream* s : live_list_) s->call->closed();
+    live_list_.clear();
+    if (session_) nghttp2_session_del(session_);
+}
+
+bool H2Session::start() {
+    // Built once: nghttp2 copies the callbacks into each session.
+    static nghttp2_session_callbacks* const callbacks = callbacks_with([](nghttp2_session_callbacks* c) {
+        nghttp2_session_callbacks_set_on_begin_headers_callback(c, on_begin_headers);
+        nghttp2_session_callbacks_set_on_header_callback(c, on_header);
+        nghttp2_session_callbacks_set_on_data_chunk_recv_callback(c, on_data_chunk);
+        nghttp2_session_callbacks_set_on_frame_recv_callback(c, on_frame_recv);
+        nghttp2_session_callbacks_set_on_frame_send_callback(c, on_frame_send);
+        nghttp2_session_callbacks_set_on_stream_close_callback(c, on_stream_close);
+    });
+    nghttp2_option* option = nullptr;
+    if (nghttp2_option_new(&option) != 0) return false;
+    // Closed streams are not kept for priority bookkeeping: memory per connection stays flat.
+    nghttp2_option_set_no_closed_streams(option, 1);
+    const int created = nghttp2_session_server_new3(&session_, callbacks, this, option, h2_memory());
+    nghttp2_option_del(option);
+    if (created != 0) return false;
+    const std::array<nghttp2_settings_entry, 2> settings{{
+        {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, limits_.max_concurrent_streams},
+        {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, limits_.max_header_list_bytes},
+    }};
+    return nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, settings.data(), settings.size()) == 0;
+}
+
+bool H2Session::receive(const std::uint8_t* data, std::size_t size) {
+    in_receive_ = true;
+    const ssize_t used = nghttp2_session_mem_recv(session_, data, size);
+    in_receive_ = false;
+    if (used < 0) {
+        problem_ = used == NGHTTP2_ERR_BAD_CLIENT_MAGIC ? "not an HTTP/2 client preface" : nghttp2_strerror(static_cast<int>(used));
+        return false;
+    }
+    return !refused_;
+}
+
+void H2Session::take_output(std::string& out, std::size_t limit) {
+    while (out.size() < limit) {
+        const std::uint8_t* data = nullptr;
+        const ssize_t n = nghttp2_session_mem_send(session_, &data);
+        if (n <= 0) break;
+        out.append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(n));
+    }
+}
+
+bool H2Session::finished() const {
+    const bool more_to_send = nghttp2_session_want_write(session_) != 0;
+    if (more_to_send) return false;
+    return nghttp2_session_want_read(session_) == 0 || (going_away_ && live_ == 0);
+}
+
+void H2Session::go_away_gracefully() {
+    if (going_away_) return;
+    going_away_ = true;
+    nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE, nghttp2_session_get_last_proc_stream_id(session_),
+                          NGHTTP2_NO_ERROR, nullptr, 0);
+    // A call may end itself (and its stream) here: walk a copy of the list.
+    draining_calls_.assign(live_list_.begin(), live_list_.end());
+    for (Stream* s : draining_calls_)
+        if (s->call) s->call->draining();
+    notify();
+}
+
+void H2Session::go_away_now(std::uint32_t error) {
+    going_away_ = true;
+    nghttp2_session_terminate_session(session_, error);
+    notify();
+}
+
+std::optional<H2Session::Clock::time_point> H2Session::oldest_incoming() const {
+    if (!incoming_head_) return std::nullopt;
+    return incoming_head_->started;
+}
+
+H2Session::Stream* H2Session::stream(std::int32_t id) const {
+    return session_ ? static_cast<Stream*>(nghttp2_session_get_stream_user_data(session_, id)) : nullptr;
+}
+
+H2Session::Stream* H2Session::new_stream(std::int32_t id) {
+    std::unique_ptr<Stream> s;
+    if (spare_.empty()) {
+        s = std::make_unique<Stream>();
+    } else {
+        s = std::move(spare_.back());
+        spare_.pop_back();
+    }
+    Stream* raw = s.release();
+    raw->id = id;
+    raw->started = Clock::now();
+    raw->live_index = live_list_.size();
+    live_list_.push_back(raw);
+    ++live_;
+    return raw;
+}
+
+void H2Session::recycle(Stream* s) {
+    unlink_incoming(*s);
+    // Swap-remove from the live list.
+    Stream* last = live_list_.back();
+    live_list_[s->live_index] = last;
+    last->live_index = s->live_index;
+    live_list_.pop_back();
+    --live_;
+    s->call = nullptr;
+    // A long answer's buffer is not kept: the next stream would hold it for nothing.
+    if (s->out.capacity() > 64 * 1024) s->out = std::string();
+    s->out.clear();
+    s->out_taken = 0;
+    s->trailer_count = 0;
+    s->finishing = s->deferred = s->request_done = s->answered = false;
+    spare_.emplace_back(s);
+}
+
+void H2Session::unlink_incoming(Stream& s) {
+    if (!s.incoming) return;
+    (s.prev ? s.prev->next : incoming_head_) = s.next;
+    (s.next ? s.next->prev : incoming_tail_) = s.prev;
+    s.prev = s.next = nullptr;
+    s.incoming = false;
+}
+
+void H2Session::request_ended(Stream& s) {
+    if (s.request_done) return;
+    s.request_done = true;
+    unlink_incoming(s);
+    s.call->end_of_request();
+}
+
+bool H2Session::ping_received() {
+    const auto now = Clock::now();
+    if (last_ping_ != Clock::time_point{} && now - last_ping_ < limits_.min_ping_interval) ++ping_strikes_;
+    last_ping_ = now;
+    if (ping_strikes_ <= limits_.max_ping_strikes) return true;
+    static constexpr std::string_view kDebug = "too_many_pings";
+    nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE, nghttp2_session_get_last_proc_stream_id(session_),
+                          NGHTTP2_ENHANCE_YOUR_CALM, reinterpret_cast<const std::uint8_t*>(kDebug.data()),
+                          kDebug.size());
+    problem_ = "keepalive pings more often than the server allows (GOAWAY too_many_pings)";
+    refused_ = going_away_ = true;
+    return false;
+}
+
+void H2Session::notify() {
+    if (!in_receive_) output_ready();
+}
+
+// --- nghttp2's callbacks
+
+int H2Session::on_begin_headers(nghttp2_session*, const nghttp2_frame* frame, void* user) {
+    auto& self = *static_cast<H2Session*>(user);
+    if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
+    Stream* s = self.new_stream(frame->hd.stream_id);
+    s->incoming = true;
+    s->prev = self.incoming_tail_;
+    (self.incoming_tail_ ? self.incoming_tail_->next : self.incoming_head_) = s;
+    self.incoming_tail_ = s;
+    s->call = self.handler_.open_call(H2Responder(&self, s->id), self.peer_);
+    nghttp2_session_set_stream_user_data(self.session_, s->id, s);
+    return 0;
+}
+
+int H2Session::on_header(nghttp2_session*, const nghttp2_frame* frame, const std::uint8_t* name, std::size_t namelen,
+                         const std::uint8_t* value, std::size_t valuelen, std::uint8_t, void* user) {
+    auto& self = *static_cast<H2Session*>(user);
+    // Only the request's own header block: fields of a trailer block would arrive after the call was judged.
+    if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
+    if (Stream* s = self.stream(frame->hd.stream_id))
+        s->call->header({reinterpret_cast<const char*>(name), namelen}, {reinterpret_cast<const char*>(value), valuelen});
+    return 0;
+}
+
+int H2Session::on_data_chunk(nghttp2_session*, std::uint8_t, std::int32_t id, const std::uint8_t* data,
+                             std::size_t len, void* user) {
+    auto& self = *static_cast<H2Session*>(user);
+    if (Stream* s = self.stream(id); s && !s->request_done) s->call->data({reinterpret_cast<const char*>(data), len});
+    return 0;
+}
+
+int H2Session::on_frame_recv(nghttp2_session*, const nghttp2_frame* frame, void* user) {
+    auto& self = *static_cast<H2Session*>(user);
+    self.received_anything_ = true;
+    switch (frame->hd.type) {
+        case NGHTTP2_HEADERS:
+        case NGHTTP2_DATA:
+            self.ping_strikes_ = 0;
+            if (frame->hd.flags & NGHTTP2_FLAG_END_STREAM)
+                if (Stream* s = self.stream(frame->hd.stream_id)) self.request_ended(*s);
+            break;
+        case NGHTTP2_PING:
+            if (!(frame->hd.flags & NGHTTP2_FLAG_ACK)) self.ping_received();
+            break;
+        default:
+            break;
+    }
+    return 0;
+}
+
+int H2Session::on_frame_send(nghttp2_session* session, const nghttp2_frame* frame, void* user) {
+    auto& self = *static_cast<H2Session*>(user);
+    // The answer is complete before the request (refused early, say): the client is told to stop sending
+    // (RFC 9113 §8.1), rather than its upload being read and dropped.
+    if (frame->hd.type == NGHTTP2_HEADERS && (frame->hd.flags & NGHTTP2_FLAG_END_STREAM))
+        if (Stream* s = self.stream(frame->hd.stream_id); s && !s->request_done)
+            nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, s->id, NGHTTP2_NO_ERROR);
+    return 0;
+}
+
+int H2Session::on_stream_close(nghttp2_session* session, std::int32_t id, std::uint32_t, void* user) {
+    auto& self = *static_cast<H2Session*>(user);
+    Stream* s = self.stream(id);
+    if (!s) return 0;
+    nghttp2_session_set_stream_user_data(session, id, nullptr);
+    H2Call* call = s->call;
+    self.recycle(s);
+    call->closed();
+    return 0;
+}
+
+ssize_t H2Session::read_answer(nghttp2_session* session, std::int32_t id, std::uint8_t* buf, std::size_t length,
+                               std::uint32_t* flags, nghttp2_data_source* source, void*) {
+    auto& s = *static_cast<Stream*>(source->ptr);
+    const std::size_t n = std::min(length, s.out.size() - s.out_taken);
+    std::memcpy(buf, s.out.data() + s.out_taken, n);
+    s.out_taken += n;
+    if (s.out_taken < s.out.size()) return static_cast<ssize_t>(n);
+    s.out.clear();
+    s.out_taken = 0;
+    if (!s.finishing) {
+        if (n > 0) return static_cast<ssize_t>(n);
+        s.deferred = true;
+        return NGHTTP2_ERR_DEFERRED;
+    }
+    *flags |= NGHTTP2_DATA_FLAG_EOF;
+    if (s.trailer_count > 0) {
+        // The trailers end the stream instead of this DATA frame (gRPC's status travels in them).
+        *flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
+        std::array<H2Header, kMaxFields> fields;
+        const std::size_t count = std::min(s.trailer_count, kMaxFields);
+        for (std::size_t i = 0; i < count; ++i) fields[i] = {s.trailers[i].first, s.trailers[i].second};
+        const auto nv = name_values({fields.data(), count});
+        nghttp2_submit_trailer(session, id, nv.nv.data(), nv.size);
+    }
+    s.answered = true;
+    return static_cast<ssize_t>(n);
+}
+
+// --- H2Responder
+
+void H2Session::respond_headers(std::int32_t id, std::span<const H2Header> fields) {
+    Stream* s = stream(id);
+    if (!s || s->answered) return;
+    const auto nv = name_values(fields);
+    nghttp2_data_provider provider{};
+    provider.source.ptr = s;
+    provider.read_callback = read_answer;
+    nghttp2_submit_response(session_, id, nv.nv.data(), nv.size, &provider);
+    notify();
+}
+
+void H2Session::respond_data(std::int32_t id, std::string_view bytes) {
+    Stream* s = stream(id);
+    if (!s || s->answered || s->finishing) return;
+    s->out.append(bytes);
+    if (s->deferred) {
+        s->deferred = false;
+        nghttp2_session_resume_data(session_, id);
+    }
+    notify();
+}
+
+void H2Session::respond_finish(std::int32_t id, std::span<const H2Header> trailers) {
+    Stream* s = stream(id);
+    if (!s || s->answered || s->finishing) return;
+    s->trailer_count = std::min(trailers.size(), kMaxFields);
+    if (s->trailers.size() < s->trailer_count) s->trailers.resize(s->trailer_count);
+    for (std::size_t i = 0; i < s->trailer_count; ++i) {
+        s->trailers[i].first.assign(trailers[i].name);
+        s->trailers[i].second.assign(trailers[i].value);
+    }
+    s->finishing = true;
+    if (s->deferred) {
+        s->deferred = false;
+        nghttp2_session_resume_data(session_, id);
+    }
+    notify();
+}
+
+void H2Session::respond_trailers_only(std::int32_t id, std::span<const H2Header> fields) {
+    Stream* s = stream(id);
+    if (!s || s->answered) return;
+    const auto nv = name_values(fields);
+    nghttp2_submit_response(session_, id, nv.nv.data(), nv.size, nullptr);
+    s->answered = true;
+    notify();
+}
+
+void H2Responder::headers(std::span<const H2Header> fields) const {
+    if (session_) session_->respond_headers(stream_id_, fields);
+}
+void H2Responder::write(std::string_view bytes) const {
+    if (session_) session_->respond_data(stream_id_, bytes);
+}
+void H2Responder::finish(std::span<const H2Header> trailers) const {
+    if (session_) session_->respond_finish(stream_id_, trailers);
+}
+void H2Responder::trailers_only(std::span<const H2Header> fields) const {
+    if (session_) session_->respond_trailers_only(stream_id_, fields);
+}
+
+}  // namespace gh::http

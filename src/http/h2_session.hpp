@@ -1,0 +1,108 @@
+#pragma once
+// One HTTP/2 server connection's protocol state, without its I/O: bytes in (receive), bytes out (take_output).
+// nghttp2 parses frames, keeps HPACK and flow control, and validates HTTP semantics (pseudo-headers, content-length,
+// stream states); this class turns its callbacks into H2Call events, keeps each stream's pending answer, and
+// tracks what the connection's deadline depends on (the oldest request still arriving, keepalive pings).
+// h2_connection.cpp drives it over a socket. Internal to http/.
+#include <nghttp2/nghttp2.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "http/coarse_clock.hpp"
+#include "http/h2.hpp"
+
+namespace gh::http {
+
+class H2Session {
+public:
+    using Clock = CoarseClock;
+
+    H2Session(H2Handler& handler, const H2Limits& limits, H2Peer peer);
+    virtual ~H2Session();
+    H2Session(const H2Session&) = delete;
+    H2Session& operator=(const H2Session&) = delete;
+
+    // Queues the server's SETTINGS. False when nghttp2 could not start (out of memory).
+    bool start();
+    // Feeds received bytes. False when the connection must end: a protocol error (nghttp2 queued a GOAWAY,
+    // to be sent first) or an abuse this class refuses.
+    bool receive(const std::uint8_t* data, std::size_t size);
+    // Appends what is ready to send to `out`, up to about `limit` bytes.
+    void take_output(std::string& out, std::size_t limit);
+    // Neither side has anything more to say: the connection can close.
+    bool finished() const;
+    // SIGTERM, or the connection grew too old: GOAWAY naming the last stream taken; those finish, no new one starts.
+    void go_away_gracefully();
+    // Ends the session at once with GOAWAY(`error`); what was queued is still sent.
+    void go_away_now(std::uint32_t error);
+    bool going_away() const { return going_away_; }
+
+    // Streams open (a request arriving, or an answer not yet sent).
+    std::size_t open_streams() const { return live_; }
+    // When the oldest request still arriving began; empty when none is.
+    std::optional<Clock::time_point> oldest_incoming() const;
+    bool received_anything() const { return received_anything_; }
+    // Why receive() last failed, for the log line.
+    std::string_view problem() const { return problem_; }
+
+protected:
+    // Output became ready outside receive() (an answer finished later, on this thread): the connection sends it.
+    virtual void output_ready() = 0;
+
+private:
+    friend class H2Responder;
+    struct Stream;
+
+    // nghttp2's callbacks, each forwarding to the session in user_data.
+    static int on_begin_headers(nghttp2_session*, const nghttp2_frame*, void*);
+    static int on_header(nghttp2_session*, const nghttp2_frame*, const std::uint8_t*, std::size_t,
+                         const std::uint8_t*, std::size_t, std::uint8_t, void*);
+    static int on_data_chunk(nghttp2_session*, std::uint8_t, std::int32_t, const std::uint8_t*, std::size_t, void*);
+    static int on_frame_recv(nghttp2_session*, const nghttp2_frame*, void*);
+    static int on_frame_send(nghttp2_session*, const nghttp2_frame*, void*);
+    static int on_stream_close(nghttp2_session*, std::int32_t, std::uint32_t, void*);
+    static ssize_t read_answer(nghttp2_session*, std::int32_t, std::uint8_t*, std::size_t, std::uint32_t*,
+                               nghttp2_data_source*, void*);
+
+    Stream* stream(std::int32_t id) const;
+    Stream* new_stream(std::int32_t id);
+    void recycle(Stream* s);
+    void unlink_incoming(Stream& s);
+    void request_ended(Stream& s);
+    bool ping_received();
+    void notify();
+
+    // H2Responder's work.
+    void respond_headers(std::int32_t id, std::span<const H2Header> fields);
+    void respond_data(std::int32_t id, std::string_view bytes);
+    void respond_finish(std::int32_t id, std::span<const H2Header> trailers);
+    void respond_trailers_only(std::int32_t id, std::span<const H2Header> fields);
+
+    H2Handler& handler_;
+    const H2Limits& limits_;
+    const H2Peer peer_;
+    nghttp2_session* session_ = nullptr;
+    std::vector<std::unique_ptr<Stream>> spare_;  // recycled streams: a steady load allocates none
+    std::vector<Stream*> live_list_;  // every open stream, for the destructor
+    std::vector<Stream*> draining_calls_;
+    std::size_t live_ = 0;
+    Stream* incoming_head_ = nullptr;  // requests still arriving, oldest first
+    Stream* incoming_tail_ = nullptr;
+    bool in_receive_ = false;
+    bool going_away_ = false;
+    bool received_anything_ = false;
+    bool refused_ = false;  // an abuse this class ended the session for
+    std::string_view problem_;
+    Clock::time_point last_ping_{};
+    int ping_strikes_ = 0;
+};
+
+}  // namespace gh::http
