@@ -81,6 +81,20 @@ int main(int argc, char** argv) {
     (*http->mutable_headers())["cookie"] = args["cookie"];
     (*http->mutable_headers())[":authority"] = "app537.example.com";
 
+    // --write-body=FILE: the request as it goes on the wire inside an HTTP/2 DATA frame (gRPC's 5-byte prefix, then
+    // the message), for h2load's --data; nothing is sent.
+    if (const auto file = args.find("write-body"); file != args.end()) {
+        const std::string message = request.SerializeAsString();
+        std::string body(5, '\0');
+        for (int i = 0; i < 4; ++i) body[static_cast<std::size_t>(1 + i)] = static_cast<char>((message.size() >> (24 - 8 * i)) & 0xff);
+        body += message;
+        std::FILE* out = std::fopen(file->second.c_str(), "wb");
+        if (!out || std::fwrite(body.data(), 1, body.size(), out) != body.size() || std::fclose(out) != 0) {
+            std::fprintf(stderr, "gatehouse-grpc-load: cannot write %s\n", file->second.c_str());
+            return 1;
+        }
+        return 0;
+    }
     std::vector<std::unique_ptr<Authorization::Stub>> stubs;
     for (int c = 0; c < channels; ++c) {
         grpc::ChannelArguments channel_args;

@@ -162,6 +162,7 @@ H2Session::Stream* H2Session::new_stream(std::int32_t id) {
 }
 
 void H2Session::recycle(Stream* s) {
+    if (headers_of_ == s) headers_of_ = nullptr;
     unlink_incoming(*s);
     // Swap-remove from the live list.
     Stream* last = live_list_.back();
@@ -224,6 +225,8 @@ int H2Session::on_begin_headers(nghttp2_session*, const nghttp2_frame* frame, vo
     self.incoming_tail_ = s;
     s->call = self.handler_.open_call(H2Responder(&self, s->id), self.peer_);
     nghttp2_session_set_stream_user_data(self.session_, s->id, s);
+    // A header block is never interleaved with another (RFC 9113 §6.10): its fields all belong to this stream.
+    self.headers_of_ = s;
     return 0;
 }
 
@@ -232,7 +235,8 @@ int H2Session::on_header(nghttp2_session*, const nghttp2_frame* frame, const std
     auto& self = *static_cast<H2Session*>(user);
     // Only the request's own header block: fields of a trailer block would arrive after the call was judged.
     if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
-    if (Stream* s = self.stream(frame->hd.stream_id))
+    Stream* s = self.headers_of_ && self.headers_of_->id == frame->hd.stream_id ? self.headers_of_ : self.stream(frame->hd.stream_id);
+    if (s)
         s->call->header({reinterpret_cast<const char*>(name), namelen}, {reinterpret_cast<const char*>(value), valuelen});
     return 0;
 }

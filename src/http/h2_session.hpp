@@ -94,6 +94,7 @@ private:
     std::vector<Stream*> live_list_;  // every open stream, for the destructor
     std::vector<Stream*> draining_calls_;
     std::size_t live_ = 0;
+    Stream* headers_of_ = nullptr;  // the stream whose header block is being received
     Stream* incoming_head_ = nullptr;  // requests still arriving, oldest first
     Stream* incoming_tail_ = nullptr;
     bool in_receive_ = false;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 
 #include "doors/envoy_grpc/protobuf_wire.hpp"
 #include "identity/identity_headers.hpp"
@@ -133,24 +134,35 @@ bool read_attributes(std::string_view bytes, CheckView& view, bool& has_http) {
     });
 }
 
-// A HeaderValueOption: the header, `append` said in both of the fields Envoy versions read.
-template <class Sink>
-void header_option(Sink& sink, std::uint32_t field, std::string_view key, std::string_view value, bool overwrite) {
-    wire::message_field(sink, field, [&](auto& option) {
-        wire::message_field(option, 1, [&](auto& header) {
-            wire::string_field(header, 1, key);
-            wire::string_field(header, 2, value);
-        });
-        wire::message_field(option, 2, [&](auto& append) { wire::varint_field(append, 1, overwrite ? 0 : 1); });
-        // OVERWRITE_IF_EXISTS_OR_ADD = 2, APPEND_IF_EXISTS_OR_ADD = 0
-        wire::varint_field(option, 3, overwrite ? 2 : 0);
-    });
-}
+// A HeaderValueOption: the header (HeaderValue: key 1, value 2), `append` said in both of the fields Envoy versions
+// read (the BoolValue append 2, always present, and append_action 3: OVERWRITE_IF_EXISTS_OR_ADD = 2,
+// APPEND_IF_EXISTS_OR_ADD = 0).
+struct HeaderOption {
+    std::string_view key, value;
+    bool overwrite;
+
+    std::size_t header_size() const { return wire::string_field_size(1, key) + wire::string_field_size(2, value); }
+    std::size_t append_size() const { return wire::varint_field_size(1, overwrite ? 0 : 1); }
+    std::size_t size() const {
+        return wire::length_field_size(1, header_size()) + wire::length_field_size(2, append_size()) +
+               wire::varint_field_size(3, overwrite ? 2 : 0);
+    }
+    void write(wire::Writer& w, std::uint32_t field) const {
+        w.message_header(field, size());
+        w.message_header(1, header_size());
+        w.string_field(1, key);
+        w.string_field(2, value);
+        w.message_header(2, append_size());
+        w.varint_field(1, overwrite ? 0 : 1);
+        w.varint_field(3, overwrite ? 2 : 0);
+    }
+};
 
 // The allowed answer's headers, gathered before writing: a sub-message is measured, then written.
 struct SetHeader {
     std::string name;  // lower-cased, as HTTP/2 wants
-    std::string value;
+    std::string_view value;
+    std::string copy;  // the value's own storage, when it would not outlive the next header's (see below)
 };
 
 }  // namespace
@@ -196,7 +208,14 @@ void write_allow(const session::Session* s, const Config& o, const CheckView& vi
             auto& h = set[set_count++];
             h.name.resize(name.size());
             std::transform(name.begin(), name.end(), h.name.begin(), text::ascii_lower);
-            h.value.assign(value);  // copied: some values live only until the next one is made
+            // --alpha-config's values live only until the next one is made: those are copied. The others are the
+            // session's fields or this thread's buffers, which stay until the next Check.
+            if (o.response_headers) {
+                h.copy.assign(value);
+                h.value = h.copy;
+            } else {
+                h.value = value;
+            }
         });
     const auto set_end = set.begin() + static_cast<std::ptrdiff_t>(set_count);
     auto remove = [&](std::string_view name) {
@@ -213,28 +232,48 @@ void write_allow(const session::Session* s, const Config& o, const CheckView& vi
     if (o.response_headers)
         for (const auto& h : *o.response_headers) remove(h.name);
 
-    wire::Appender sink{out};
-    wire::message_field(sink, 1, [](auto&) {});  // status: OK (code 0)
-    wire::message_field(sink, 3, [&](auto& ok) {  // ok_response
-        for (std::size_t i = 0; i < set_count; ++i) header_option(ok, 2, set[i].name, set[i].value, true);
-        for (std::size_t i = 0; i < removed_count; ++i) wire::repeated_string(ok, 5, removed[i]);
-        for (const auto& c : set_cookies) header_option(ok, 6, "set-cookie", c, false);
-    });
+    // ok_response (3): its size first, then its fields; status (1) is an empty google.rpc.Status (code OK).
+    std::size_t ok_size = 0;
+    for (std::size_t i = 0; i < set_count; ++i) ok_size += wire::length_field_size(2, HeaderOption{set[i].name, set[i].value, true}.size());
+    for (std::size_t i = 0; i < removed_count; ++i) ok_size += wire::length_field_size(5, removed[i].size());
+    for (const auto& c : set_cookies) ok_size += wire::length_field_size(6, HeaderOption{"set-cookie", c, false}.size());
+    wire::Writer w(out, wire::length_field_size(1, 0) + wire::length_field_size(3, ok_size));
+    w.message_header(1, 0);
+    w.message_header(3, ok_size);
+    for (std::size_t i = 0; i < set_count; ++i) HeaderOption{set[i].name, set[i].value, true}.write(w, 2);
+    for (std::size_t i = 0; i < removed_count; ++i) w.repeated_string(5, removed[i]);
+    for (const auto& c : set_cookies) HeaderOption{"set-cookie", c, false}.write(w, 6);
+    assert(w.complete());
 }
 
 void write_denial(const Denial& denial, const std::vector<std::string>& set_cookies, std::string& out) {
-    wire::Appender sink{out};
-    wire::message_field(sink, 1, [&](auto& status) { wire::varint_field(status, 1, static_cast<std::uint64_t>(denial.grpc_code)); });
-    wire::message_field(sink, 2, [&](auto& denied) {  // denied_response
-        wire::message_field(denied, 1, [&](auto& status) {
-            wire::varint_field(status, 1, static_cast<std::uint64_t>(denial.http_status));
-        });
-        if (!denial.location.empty()) header_option(denied, 2, "location", denial.location, true);
-        header_option(denied, 2, "cache-control", "no-store", true);
-        for (const auto& c : set_cookies) header_option(denied, 2, "set-cookie", c, false);
-        if (!denial.challenge.empty()) header_option(denied, 2, "www-authenticate", denial.challenge, true);
-        wire::string_field(denied, 3, denial.body);
-    });
+    // denied_response (2): status (HttpStatus, code 1), headers (2), body (3).
+    const auto http_status = static_cast<std::uint64_t>(denial.http_status);
+    std::size_t headers_size = 0;
+    const HeaderOption location{"location", denial.location, true};
+    const HeaderOption no_store{"cache-control", "no-store", true};
+    const HeaderOption challenge{"www-authenticate", denial.challenge, true};
+    if (!denial.location.empty()) headers_size += wire::length_field_size(2, location.size());
+    headers_size += wire::length_field_size(2, no_store.size());
+    for (const auto& c : set_cookies) headers_size += wire::length_field_size(2, HeaderOption{"set-cookie", c, false}.size());
+    if (!denial.challenge.empty()) headers_size += wire::length_field_size(2, challenge.size());
+    const std::size_t status_size = wire::varint_field_size(1, http_status);
+    const std::size_t denied_size =
+        wire::length_field_size(1, status_size) + headers_size + wire::string_field_size(3, denial.body);
+    const auto grpc_code = static_cast<std::uint64_t>(denial.grpc_code);
+    const std::size_t code_size = wire::varint_field_size(1, grpc_code);
+    wire::Writer w(out, wire::length_field_size(1, code_size) + wire::length_field_size(2, denied_size));
+    w.message_header(1, code_size);
+    w.varint_field(1, grpc_code);
+    w.message_header(2, denied_size);
+    w.message_header(1, status_size);
+    w.varint_field(1, http_status);
+    if (!denial.location.empty()) location.write(w, 2);
+    no_store.write(w, 2);
+    for (const auto& c : set_cookies) HeaderOption{"set-cookie", c, false}.write(w, 2);
+    if (!denial.challenge.empty()) challenge.write(w, 2);
+    w.string_field(3, denial.body);
+    assert(w.complete());
 }
 
 }  // namespace gh::doors::envoy_grpc

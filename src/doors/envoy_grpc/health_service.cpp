@@ -29,8 +29,7 @@ bool is_known(std::string_view service) {
 std::string_view response(ServingStatus status) {
     thread_local std::string out;
     out.clear();
-    wire::Appender sink{out};
-    wire::varint_field(sink, 1, status);
+    wire::Writer(out, wire::varint_field_size(1, status)).varint_field(1, status);
     return out;
 }
 

@@ -7,6 +7,7 @@
 #include <google/protobuf/io/coded_stream.h>
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -35,53 +36,59 @@ constexpr std::uint32_t number_of(std::uint32_t tag) { return tag >> 3; }
 constexpr std::uint32_t type_of(std::uint32_t tag) { return tag & 7; }
 constexpr std::uint32_t tag_of(std::uint32_t number, WireType type) { return (number << 3) | type; }
 
-// Writes a message to a sink that either counts its bytes (to prefix a sub-message with its length) or appends
-// them. A message is written by a function over any sink; `nested` measures it once, then writes it.
-struct Counter {
-    std::size_t size = 0;
-    void raw(std::string_view bytes) { size += bytes.size(); }
-    void varint(std::uint64_t v) { size += google::protobuf::io::CodedOutputStream::VarintSize64(v); }
-};
-struct Appender {
-    std::string& out;
-    void raw(std::string_view bytes) { out.append(bytes); }
-    void varint(std::uint64_t v) {
-        std::uint8_t buffer[10];
-        const auto* end = google::protobuf::io::CodedOutputStream::WriteVarint64ToArray(v, buffer);
-        out.append(reinterpret_cast<const char*>(buffer), static_cast<std::size_t>(end - buffer));
-    }
-};
+// Writing: a sub-message is preceded by its length, so each message's size is computed first (from the sizes of its
+// fields: the arithmetic below), then its bytes appended in one pass.
+inline std::size_t varint_size(std::uint64_t v) { return google::protobuf::io::CodedOutputStream::VarintSize64(v); }
+// A length-delimited field of `payload` bytes, whole.
+inline std::size_t length_field_size(std::uint32_t number, std::size_t payload) {
+    return varint_size(tag_of(number, kLength)) + varint_size(payload) + payload;
+}
+// proto3 leaves out a string equal to "" and a scalar equal to 0.
+inline std::size_t string_field_size(std::uint32_t number, std::string_view value) {
+    return value.empty() ? 0 : length_field_size(number, value.size());
+}
+inline std::size_t varint_field_size(std::uint32_t number, std::uint64_t value) {
+    return value == 0 ? 0 : varint_size(tag_of(number, kVarint)) + varint_size(value);
+}
 
-// proto3: a string or bytes field equal to "" is not written.
-template <class Sink>
-void string_field(Sink& sink, std::uint32_t number, std::string_view value) {
-    if (value.empty()) return;
-    sink.varint(tag_of(number, kLength));
-    sink.varint(value.size());
-    sink.raw(value);
-}
-// A repeated string: every element written, even "".
-template <class Sink>
-void repeated_string(Sink& sink, std::uint32_t number, std::string_view value) {
-    sink.varint(tag_of(number, kLength));
-    sink.varint(value.size());
-    sink.raw(value);
-}
-// proto3: a scalar equal to 0 is not written.
-template <class Sink>
-void varint_field(Sink& sink, std::uint32_t number, std::uint64_t value) {
-    if (value == 0) return;
-    sink.varint(tag_of(number, kVarint));
-    sink.varint(value);
-}
-// A sub-message, written even when empty (its presence is what it says).
-template <class Sink, class Body>
-void message_field(Sink& sink, std::uint32_t number, Body&& body) {
-    Counter size;
-    body(size);
-    sink.varint(tag_of(number, kLength));
-    sink.varint(size.size);
-    body(sink);
-}
+// Appends a message of a size computed beforehand to `out`: the buffer grows once, and each field is written
+// straight into it (a string append per varint cost more than the rest of the answer).
+class Writer {
+public:
+    Writer(std::string& out, std::size_t size) : out_(out), start_(out.size()) {
+        out.resize(start_ + size);
+        p_ = reinterpret_cast<std::uint8_t*>(out.data()) + start_;
+    }
+    // Whether exactly the announced size was written (a mismatch is a bug in a size computation).
+    bool complete() const {
+        return p_ == reinterpret_cast<const std::uint8_t*>(out_.data()) + out_.size();
+    }
+    void varint(std::uint64_t v) { p_ = google::protobuf::io::CodedOutputStream::WriteVarint64ToArray(v, p_); }
+    // The start of a sub-message (or bytes) of `size` bytes, which the caller then writes.
+    void message_header(std::uint32_t number, std::size_t size) {
+        varint(tag_of(number, kLength));
+        varint(size);
+    }
+    void string_field(std::uint32_t number, std::string_view value) {
+        if (value.empty()) return;
+        repeated_string(number, value);
+    }
+    // An element of a repeated string: written even when "".
+    void repeated_string(std::uint32_t number, std::string_view value) {
+        message_header(number, value.size());
+        if (!value.empty()) std::memcpy(p_, value.data(), value.size());
+        p_ += value.size();
+    }
+    void varint_field(std::uint32_t number, std::uint64_t value) {
+        if (value == 0) return;
+        varint(tag_of(number, kVarint));
+        varint(value);
+    }
+
+private:
+    std::string& out_;
+    std::size_t start_;
+    std::uint8_t* p_;
+};
 
 }  // namespace gh::doors::envoy_grpc::wire
