@@ -4,8 +4,7 @@
 FROM debian:12 AS build
 RUN apt-get update -q && apt-get install -y -q --no-install-recommends \
       cmake ninja-build g++ pkg-config libboost1.81-dev libssl-dev nlohmann-json3-dev libspdlog-dev \
-      libgtest-dev libyaml-cpp-dev libhiredis-dev libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev \
-      protobuf-compiler \
+      libgtest-dev libyaml-cpp-dev libhiredis-dev libnghttp2-dev libprotobuf-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
@@ -17,8 +16,7 @@ RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTI
 
 FROM debian:12-slim
 RUN apt-get update -q && apt-get install -y -q --no-install-recommends \
-      ca-certificates libssl3 libhiredis0.14 libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 libc-ares2 \
-      libre2-9 libspdlog1.10 libfmt9 libyaml-cpp0.7 \
+      ca-certificates libssl3 libhiredis0.14 libnghttp2-14 libprotobuf32 libspdlog1.10 libfmt9 libyaml-cpp0.7 \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/build/src/gatehouse /usr/local/bin/gatehouse
 # Deployments that name oauth2-proxy's binary (command: ["/bin/oauth2-proxy"]) start Gatehouse unchanged.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test-asan` / `make test-tsan`: the whole unit and integration suite against a sanitizer build, in its own
 # build folder. Every Gatehouse process the integration tests start runs that build and writes any report to a
-# file; a single report fails the run, as a failing test does.
+# file; a single report fails the run, as a failing test does. TESTS="tests/integration/grpc_*.test.mjs …" runs
+# only those integration files (and the unit tests whose names match UNIT, a ctest -R pattern, if set).
 set -euo pipefail
 kind="${1:?asan or tsan}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -31,9 +32,10 @@ WRAP
 chmod +x "$wrapper"
 
 status=0
-(cd "$build" && ctest --output-on-failure -j "$(nproc)") || status=1
+(cd "$build" && ctest --output-on-failure -j "$(nproc)" ${UNIT:+-R "$UNIT"}) || status=1
 rm -rf "$build/test-output/gatehouse-logs" "$build/test-output/secrets-used.txt"
-GATEHOUSE_BUILD_DIR="$build" GATEHOUSE_BIN="$wrapper" node --test --test-concurrency=1 "$root/tests/integration/" || status=1
+read -r -a integration <<<"${TESTS:-$root/tests/integration/}"
+GATEHOUSE_BUILD_DIR="$build" GATEHOUSE_BIN="$wrapper" node --test --test-concurrency=1 "${integration[@]}" || status=1
 node "$root/tests/integration/check_logs_for_secrets.mjs" "$build/test-output" || status=1
 if compgen -G "$reports/*" >/dev/null; then
   echo "test-$kind: sanitizer reports:" >&2

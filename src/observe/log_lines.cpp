@@ -4,13 +4,7 @@
 
 #include <boost/asio/post.hpp>
 #include <cerrno>
-#include <chrono>
-#include <condition_variable>
-#include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
-#include <vector>
 
 namespace gh::observe {
 namespace {
@@ -19,8 +13,6 @@ namespace {
 // middle. Container runtimes read standard output through a pipe, so a batch goes out in pieces that end
 // on a line boundary and stay within that size.
 constexpr std::size_t kAtomicWrite = 4096;
-// A busy thread flushes early rather than grow its buffer without bound.
-constexpr std::size_t kFlushAt = 64 * 1024;
 
 void write_all(std::string_view data) {
     while (!data.empty()) {
@@ -46,96 +38,18 @@ void write_in_whole_lines(std::string_view data) {
     }
 }
 
-// A pool thread's lines: its own mutex, which only the flusher ever contends for.
-struct PoolBuffer {
-    std::mutex mutex;  // guards `pending`; held only to append or to swap, never across a write
-    std::string pending;
-    // Held from the swap until the batch is written, so two batches of one thread (the owner's early flush
-    // and the flusher's) reach the pipe in the order they were taken. Appending never waits for it.
-    std::mutex write_order;
-
-    void write_out() {
-        std::lock_guard in_order(write_order);
-        std::string out;
-        {
-            std::lock_guard lock(mutex);
-            out.swap(pending);
-        }
-        write_in_whole_lines(out);
-    }
-};
-
-// Writes out the pool threads' lines every kPoolFlushEvery, and what is left when the process ends.
-class PoolFlusher {
-public:
-    static PoolFlusher& instance() {
-        static PoolFlusher flusher;
-        return flusher;
-    }
-    void add(std::shared_ptr<PoolBuffer> b) {
-        std::lock_guard lock(mutex_);
-        buffers_.push_back(std::move(b));
-        if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
-    }
-    void remove(const std::shared_ptr<PoolBuffer>& b) {
-        std::lock_guard lock(mutex_);
-        std::erase(buffers_, b);
-    }
-    ~PoolFlusher() {
-        {
-            std::lock_guard lock(mutex_);
-            stop_ = true;
-        }
-        wake_.notify_all();
-        if (thread_.joinable()) thread_.join();
-        flush_all();
-    }
-
-private:
-    static constexpr auto kPoolFlushEvery = std::chrono::milliseconds(20);
-
-    void run() {
-        std::unique_lock lock(mutex_);
-        while (!stop_) {
-            wake_.wait_for(lock, kPoolFlushEvery, [this] { return stop_; });
-            lock.unlock();
-            flush_all();
-            lock.lock();
-        }
-    }
-    void flush_all() {
-        std::vector<std::shared_ptr<PoolBuffer>> buffers;
-        {
-            std::lock_guard lock(mutex_);
-            buffers = buffers_;
-        }
-        for (const auto& b : buffers) b->write_out();
-    }
-
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    std::vector<std::shared_ptr<PoolBuffer>> buffers_;
-    std::thread thread_;
-    bool stop_ = false;
-};
-
 struct ThreadLines {
     std::string pending;
     boost::asio::io_context* io = nullptr;
     bool flush_posted = false;
     std::size_t pending_when_posted = 0;  // how much was gathered when the flush was posted
-    std::shared_ptr<PoolBuffer> pool;  // set on pool threads (gather_log_lines_on_pool_thread)
 
     void flush() {
-        if (pool) pool->write_out();
         if (pending.empty()) return;
         write_in_whole_lines(pending);
         pending.clear();
     }
-    ~ThreadLines() {
-        flush();
-        if (pool) PoolFlusher::instance().remove(pool);
-    }
+    ~ThreadLines() { flush(); }
 };
 
 thread_local ThreadLines t_lines;
@@ -159,25 +73,8 @@ void post_flush(ThreadLines& t) {
 
 }  // namespace
 
-void gather_log_lines_on_pool_thread() {
-    ThreadLines& t = t_lines;
-    if (t.pool || t.io) return;
-    t.pool = std::make_shared<PoolBuffer>();
-    PoolFlusher::instance().add(t.pool);
-}
-
 void write_log_line(std::string_view line) {
     ThreadLines& t = t_lines;
-    if (t.pool) {
-        bool full = false;
-        {
-            std::lock_guard lock(t.pool->mutex);
-            t.pool->pending += line;
-            full = t.pool->pending.size() >= kFlushAt;
-        }
-        if (full) t.flush();
-        return;
-    }
     if (!t.io) {
         write_in_whole_lines(line);
         return;

@@ -2,8 +2,8 @@
 // Where every log line goes: standard output, written without a lock shared between threads. A thread that
 // runs an event loop gathers its lines and writes them with one write(2) once a round of the loop adds no more,
 // or once they fill a pipe's atomic write (4 KiB), so a busy I/O thread pays one system call for dozens of
-// requests and never waits for another thread's log line. gRPC's threads gather theirs under an uncontended per-thread mutex and a flusher writes
-// them out every 20 ms; other threads (start-up, background) write each line at once.
+// requests and never waits for another thread's log line. Other threads (start-up, background) write each line
+// at once.
 #include <boost/asio/io_context.hpp>
 #include <string_view>
 
@@ -11,10 +11,6 @@ namespace gh::observe {
 
 // Appends one whole line (ending in '\n').
 void write_log_line(std::string_view line);
-
-// For threads of a pool that Gatehouse does not drive (gRPC's): from now on this thread's lines are gathered
-// too, under a mutex of the thread's own that only a flusher thread (every 20 ms) contends for. Idempotent.
-void gather_log_lines_on_pool_thread();
 
 // Writes out what this thread gathered.
 void flush_log_lines();

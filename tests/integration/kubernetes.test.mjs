@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { repoRoot, freePort, tempDir, spawnGatehouse, waitForPort, waitForReady, cookieSecret }
+import { execFileSync } from 'node:child_process';
+import { repoRoot, buildDir, freePort, tempDir, spawnGatehouse, waitForPort, waitForReady, cookieSecret }
   from './lib/processes.mjs';
 import { startIdp } from './lib/idp.mjs';
 
@@ -88,5 +89,26 @@ describe('Dockerfile', () => {
     assert.match(text, /^ENTRYPOINT \["\/usr\/local\/bin\/gatehouse"\]$/m);
     // A Deployment written for oauth2-proxy's image may name its binary.
     assert.match(text, /^RUN ln -s \/usr\/local\/bin\/gatehouse \/bin\/oauth2-proxy$/m);
+  });
+
+  test('the runtime stage installs the package of every shared library the binary links', () => {
+    const text = fs.readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8');
+    const runtime = text.slice(text.lastIndexOf('FROM '));
+    const libraries = execFileSync('ldd', [path.join(buildDir, 'src/gatehouse')], { encoding: 'utf8' })
+      .split('\n').map((l) => l.match(/=> (\/\S+)/)?.[1]).filter(Boolean);
+    // Debian 12 slim has these already (essential packages and what they pull in).
+    // (libcrypt1 comes with login, an essential package.)
+    const inSlim = new Set(['libc6', 'libstdc++6', 'libgcc-s1', 'zlib1g', 'libcrypt1']);
+    for (const library of libraries) {
+      // Looked up by the file's versioned name, then matched on its path with or without /usr (merged /usr).
+      const real = fs.realpathSync(library);
+      const unmerged = (p) => p.replace(/^\/usr\//, '/');
+      const owner = execFileSync('dpkg', ['-S', path.basename(real)], { encoding: 'utf8' }).split('\n')
+        .map((line) => line.split(': ')).find(([, file]) => file && unmerged(file) === unmerged(real))?.[0]
+        ?.replace(/:[a-z0-9]+$/, '');  // the architecture qualifier (libcrypt1:amd64)
+      assert.ok(owner, `no package owns ${real}`);
+      if (/^lib(a|ub|t|l)san\d/.test(owner)) continue;  // the sanitizer builds' runtimes (make test-asan)
+      if (!inSlim.has(owner)) assert.match(runtime, new RegExp(`\\b${owner.replace(/[+.]/g, '\\$&')}\\b`), `${library} (${owner})`);
+    }
   });
 });
