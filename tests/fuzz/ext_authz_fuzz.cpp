@@ -32,7 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     eg::CheckView view;
     const eg::ReadResult read = eg::read_check_request(bytes, view);
     pb::CheckRequest oracle;
-    // What protobuf reads, the door reads the same way (the door skips protobuf's UTF-8 check, so only this way).
+    // What protobuf reads, the door reads the same way. (Not the converse: protobuf also refuses invalid UTF-8 in
+    // string fields the door skips, such as attributes.destination.)
     if (oracle.ParseFromArray(data, static_cast<int>(size))) {
         if (read == eg::ReadResult::malformed) __builtin_trap();
         const auto& http = oracle.attributes().request().http();

@@ -30,16 +30,23 @@ void take_header(std::string_view key, std::string_view value, CheckView& view) 
     if (identity::is_identity_header(key)) view.client_identity_headers.push_back(key);
 }
 
-// A length-delimited field's bytes, handed to `read` as a message of its own.
+// A sub-message field's bytes, handed to `read` as a message of its own. A field of a known number with another
+// wire type is an unknown field to protobuf, skipped like one.
 template <class Read>
-bool nested(CodedInputStream& in, Read&& read) {
+bool nested(CodedInputStream& in, std::uint32_t tag, Read&& read) {
+    if (wire::type_of(tag) != wire::kLength) return wire::skip(in, tag);
     std::string_view bytes;
     return wire::read_view(in, bytes) && read(bytes);
 }
 
-// A string field's value into `out`, or the field skipped when its number is not `number`... (see callers).
+// A string field's value into `out` (another wire type: an unknown field, as above).
 bool string_into(CodedInputStream& in, std::uint32_t tag, std::string_view& out) {
-    if (wire::type_of(tag) != wire::kLength) return false;
+    if (wire::type_of(tag) != wire::kLength) return wire::skip(in, tag);
+    return wire::read_string(in, out);
+}
+// The same for a `bytes` field (HeaderValue.raw_value): any bytes.
+bool bytes_into(CodedInputStream& in, std::uint32_t tag, std::string_view& out) {
+    if (wire::type_of(tag) != wire::kLength) return wire::skip(in, tag);
     return wire::read_view(in, out);
 }
 
@@ -51,7 +58,7 @@ bool key_value(std::string_view entry, std::string_view& key, std::string_view& 
         switch (wire::number_of(tag)) {
             case 1: return string_into(in, tag, key);
             case 2: return string_into(in, tag, value);
-            case 3: return string_into(in, tag, raw);
+            case 3: return bytes_into(in, tag, raw);
             default: return wire::skip(in, tag);
         }
     });
@@ -65,7 +72,7 @@ bool read_http(std::string_view bytes, CheckView& view) {
             case 1: return string_into(in, tag, view.request_id);  // Envoy's x-request-id
             case 2: return string_into(in, tag, view.method);
             case 3:  // headers, lower-case keys
-                return nested(in, [&](std::string_view entry) {
+                return nested(in, tag, [&](std::string_view entry) {
                     std::string_view key, value;
                     if (!key_value(entry, key, value)) return false;
                     take_header(key, value, view);
@@ -75,10 +82,10 @@ bool read_http(std::string_view bytes, CheckView& view) {
             case 5: return string_into(in, tag, view.host);
             case 6: return string_into(in, tag, view.scheme);
             case 13:  // header_map: repeated HeaderValue headers = 1
-                return nested(in, [&](std::string_view map) {
+                return nested(in, tag, [&](std::string_view map) {
                     return wire::for_each_field(map, [&](std::uint32_t t, CodedInputStream& m) {
                         if (wire::number_of(t) != 1) return wire::skip(m, t);
-                        return nested(m, [&](std::string_view header) {
+                        return nested(m, t, [&](std::string_view header) {
                             std::string_view key, value;
                             if (!key_value(header, key, value)) return false;
                             take_header(key, value, view);
@@ -96,7 +103,7 @@ bool read_source(std::string_view peer, CheckView& view) {
     auto only = [](std::uint32_t number, auto&& then) {
         return [number, then](std::uint32_t tag, CodedInputStream& in) {
             if (wire::number_of(tag) != number) return wire::skip(in, tag);
-            return nested(in, then);
+            return nested(in, tag, then);
         };
     };
     return wire::for_each_field(peer, only(1, [&](std::string_view address) {  // Peer.address
@@ -111,17 +118,17 @@ bool read_source(std::string_view peer, CheckView& view) {
 bool read_attributes(std::string_view bytes, CheckView& view, bool& has_http) {
     return wire::for_each_field(bytes, [&](std::uint32_t tag, CodedInputStream& in) {
         switch (wire::number_of(tag)) {
-            case 1: return nested(in, [&](std::string_view peer) { return read_source(peer, view); });
+            case 1: return nested(in, tag, [&](std::string_view peer) { return read_source(peer, view); });
             case 4:  // request: http = 2
-                return nested(in, [&](std::string_view request) {
+                return nested(in, tag, [&](std::string_view request) {
                     return wire::for_each_field(request, [&](std::uint32_t t, CodedInputStream& r) {
                         if (wire::number_of(t) != 2) return wire::skip(r, t);
-                        has_http = true;
-                        return nested(r, [&](std::string_view http) { return read_http(http, view); });
+                        has_http = has_http || wire::type_of(t) == wire::kLength;
+                        return nested(r, t, [&](std::string_view http) { return read_http(http, view); });
                     });
                 });
             case 10:  // context_extensions
-                return nested(in, [&](std::string_view entry) {
+                return nested(in, tag, [&](std::string_view entry) {
                     std::string_view key, value;
                     if (!key_value(entry, key, value)) return false;
                     if (key == "allowed_groups") view.route.allowed_groups = value;
@@ -171,8 +178,8 @@ ReadResult read_check_request(std::string_view bytes, CheckView& view) {
     bool has_attributes = false, has_http = false;
     const bool well_formed = wire::for_each_field(bytes, [&](std::uint32_t tag, CodedInputStream& in) {
         if (wire::number_of(tag) != 1) return wire::skip(in, tag);
-        has_attributes = true;
-        return nested(in, [&](std::string_view attributes) { return read_attributes(attributes, view, has_http); });
+        has_attributes = has_attributes || wire::type_of(tag) == wire::kLength;
+        return nested(in, tag, [&](std::string_view attributes) { return read_attributes(attributes, view, has_http); });
     });
     if (!well_formed) {
         view.problem = "not a CheckRequest";

@@ -15,8 +15,8 @@ enum ServingStatus : std::uint64_t { kServing = 1, kNotServing = 2, kServiceUnkn
 std::optional<std::string_view> service_of(std::string_view request) {
     std::string_view service;
     const bool ok = wire::for_each_field(request, [&](std::uint32_t tag, google::protobuf::io::CodedInputStream& in) {
-        if (wire::number_of(tag) != 1) return wire::skip(in, tag);
-        return wire::type_of(tag) == wire::kLength && wire::read_view(in, service);
+        if (wire::number_of(tag) != 1 || wire::type_of(tag) != wire::kLength) return wire::skip(in, tag);
+        return wire::read_string(in, service);
     });
     if (!ok) return std::nullopt;
     return service;

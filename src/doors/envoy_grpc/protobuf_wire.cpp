@@ -1,5 +1,9 @@
 #include "doors/envoy_grpc/protobuf_wire.hpp"
 
+#include <google/protobuf/wire_format_lite.h>
+
+#include "text/utf8.hpp"
+
 namespace gh::doors::envoy_grpc::wire {
 
 bool read_view(google::protobuf::io::CodedInputStream& in, std::string_view& out) {
@@ -16,20 +20,12 @@ bool read_view(google::protobuf::io::CodedInputStream& in, std::string_view& out
     return in.Skip(static_cast<int>(length));
 }
 
+bool read_string(google::protobuf::io::CodedInputStream& in, std::string_view& out) {
+    return read_view(in, out) && text::valid_utf8(out);
+}
+
 bool skip(google::protobuf::io::CodedInputStream& in, std::uint32_t tag) {
-    switch (type_of(tag)) {
-        case kVarint: {
-            std::uint64_t ignored = 0;
-            return in.ReadVarint64(&ignored);
-        }
-        case kFixed64: return in.Skip(8);
-        case kFixed32: return in.Skip(4);
-        case kLength: {
-            std::uint32_t length = 0;
-            return in.ReadVarint32(&length) && in.Skip(static_cast<int>(length));
-        }
-        default: return false;
-    }
+    return google::protobuf::internal::WireFormatLite::SkipField(&in, tag);
 }
 
 }  // namespace gh::doors::envoy_grpc::wire

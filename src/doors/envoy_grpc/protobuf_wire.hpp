@@ -17,7 +17,10 @@ enum WireType : std::uint32_t { kVarint = 0, kFixed64 = 1, kLength = 2, kFixed32
 
 // Reads one length-delimited field's bytes as a view into the input (which must be one flat buffer).
 bool read_view(google::protobuf::io::CodedInputStream& in, std::string_view& out);
-// Skips a field of any wire type but the deprecated groups (which no message of ours has): false for those.
+// The same for a proto3 `string` field, which must be UTF-8: protobuf's own parser refuses the message otherwise
+// (and Envoy's would refuse an answer that repeated such a value).
+bool read_string(google::protobuf::io::CodedInputStream& in, std::string_view& out);
+// Skips a field the door does not read, of any wire type, as protobuf does.
 bool skip(google::protobuf::io::CodedInputStream& in, std::uint32_t tag);
 
 // Calls `field(number, in)` for each field of the message in `bytes`; `field` reads or skips it and returns false

@@ -1,0 +1,113 @@
+// gRPC's own rules (grpc_protocol) and the door's reading of protobuf's wire format, against the generated classes
+// of the same .proto files where they say what protobuf itself does.
+#include <gtest/gtest.h>
+
+#include "doors/envoy_grpc/check_translation.hpp"
+#include "doors/envoy_grpc/grpc_protocol.hpp"
+#include "envoy/service/auth/v3/external_auth.pb.h"
+#include "text/utf8.hpp"
+
+using namespace gh;
+using namespace gh::doors::envoy_grpc;
+using namespace std::chrono_literals;
+
+TEST(Utf8, WellFormedOnly) {
+    EXPECT_TRUE(text::valid_utf8("plain ascii"));
+    EXPECT_TRUE(text::valid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x92"));
+    EXPECT_FALSE(text::valid_utf8("\x89"));                 // a continuation byte alone
+    EXPECT_FALSE(text::valid_utf8("\xc0\xaf"));             // overlong '/'
+    EXPECT_FALSE(text::valid_utf8("\xed\xa0\x80"));         // a surrogate
+    EXPECT_FALSE(text::valid_utf8("\xf4\x90\x80\x80"));     // past U+10FFFF
+    EXPECT_FALSE(text::valid_utf8("\xe2\x82"));             // cut short
+}
+
+TEST(GrpcProtocol, TimeoutsAsTheProtocolWritesThem) {
+    EXPECT_EQ(parse_timeout("200m"), std::chrono::nanoseconds(200ms));
+    EXPECT_EQ(parse_timeout("1S"), std::chrono::nanoseconds(1s));
+    EXPECT_EQ(parse_timeout("2H"), std::chrono::nanoseconds(2h));
+    EXPECT_EQ(parse_timeout("99999999n"), std::chrono::nanoseconds(99999999));
+    EXPECT_FALSE(parse_timeout("123456789m"));  // nine digits
+    EXPECT_FALSE(parse_timeout("m"));
+    EXPECT_FALSE(parse_timeout("10"));
+    EXPECT_FALSE(parse_timeout("-1S"));
+    EXPECT_FALSE(parse_timeout("1s"));  // units are case-sensitive: 's' is not one
+}
+
+TEST(GrpcProtocol, ContentTypes) {
+    EXPECT_TRUE(is_grpc_content_type("application/grpc"));
+    EXPECT_TRUE(is_grpc_content_type("application/grpc+proto"));
+    EXPECT_TRUE(is_grpc_content_type("Application/GRPC; charset=x"));
+    EXPECT_FALSE(is_grpc_content_type("application/grpc+json"));
+    EXPECT_FALSE(is_grpc_content_type("application/grpc-web"));
+    EXPECT_FALSE(is_grpc_content_type("application/json"));
+}
+
+TEST(GrpcProtocol, OneMessagePerUnaryCall) {
+    std::string body;
+    append_prefix(3, body);
+    body += "abc";
+    std::string_view message;
+    EXPECT_EQ(one_message(body, message), Framing::ok);
+    EXPECT_EQ(message, "abc");
+    EXPECT_EQ(one_message(body + "x", message), Framing::length_mismatch);
+    EXPECT_EQ(one_message(body.substr(0, 4), message), Framing::empty);
+    std::string compressed = body;
+    compressed[0] = 1;
+    EXPECT_EQ(one_message(compressed, message), Framing::compressed);
+    std::string out;
+    percent_encode_message("100% sure\n\xc3\xa9", out);
+    EXPECT_EQ(out, "100%25 sure%0A%C3%A9");
+}
+
+namespace {
+
+namespace pb = envoy::service::auth::v3;
+
+std::string wire_of(const char* host) {
+    pb::CheckRequest r;
+    auto* http = r.mutable_attributes()->mutable_request()->mutable_http();
+    http->set_method("GET");
+    http->set_host(host);
+    http->set_path("/");
+    return r.SerializeAsString();
+}
+
+}  // namespace
+
+TEST(CheckWire, InvalidUtf8InAFieldTheDoorReadsIsMalformedAsProtobufSays) {
+    const std::string bytes = wire_of("app.e\x89xample.com");
+    CheckView view;
+    EXPECT_EQ(read_check_request(bytes, view), ReadResult::malformed);
+    pb::CheckRequest oracle;
+    EXPECT_FALSE(oracle.ParseFromString(bytes));
+}
+
+TEST(CheckWire, UnknownFieldsOfAnyWireTypeAreSkippedAndRepeatedMessagesMerge) {
+    std::string bytes = wire_of("first.example.com");
+    // Field 1 (attributes) once more, holding request.http.host: protobuf merges the two.
+    pb::CheckRequest second;
+    second.mutable_attributes()->mutable_request()->mutable_http()->set_host("second.example.com");
+    bytes += second.SerializeAsString();
+    // A start-group/end-group pair as field 99, a fixed32 as field 98, and field 1 as a varint (a known number with
+    // another wire type: an unknown field to protobuf).
+    bytes += std::string("\x9b\x06\x08\x01\x9c\x06", 6);
+    bytes += std::string("\x95\x06\x01\x02\x03\x04", 6);
+    bytes += std::string("\x08\x05", 2);
+    pb::CheckRequest oracle;
+    ASSERT_TRUE(oracle.ParseFromString(bytes));
+    CheckView view;
+    ASSERT_EQ(read_check_request(bytes, view), ReadResult::ok);
+    EXPECT_EQ(view.host, oracle.attributes().request().http().host());
+    EXPECT_EQ(view.host, "second.example.com");
+    EXPECT_EQ(view.method, "GET");
+}
+
+TEST(CheckWire, TruncatedBytesAreNotACheckRequest) {
+    const std::string bytes = wire_of("app.example.com");
+    for (std::size_t cut = 1; cut < bytes.size(); ++cut) {
+        CheckView view;
+        pb::CheckRequest oracle;
+        const bool parsed = oracle.ParseFromString(bytes.substr(0, cut));
+        EXPECT_EQ(read_check_request(bytes.substr(0, cut), view) == ReadResult::malformed, !parsed) << cut;
+    }
+}
