@@ -245,7 +245,7 @@ constexpr std::array kFlags = {
     FlagSpec{"shutdown-timeout", "shutdown_timeout", duration<&Options::shutdown_timeout>(), "10s",
              "how long SIGTERM waits for in-flight requests", Compat::gatehouse},
     FlagSpec{"grpc-address", "grpc_address", parsed<parse::optional_listen_text, &Options::grpc_address>(), "",
-             "host:port for Envoy ext_authz over gRPC (Contour, Istio, Envoy Gateway) and grpc.health.v1; empty: off", Compat::gatehouse},
+             "host:port for Envoy ext_authz over gRPC (Contour, Istio, Envoy Gateway) and grpc.health.v1; the same as --http-address: one port for both; empty: off", Compat::gatehouse},
     FlagSpec{"grpc-tls", "grpc_tls", boolean<&Options::grpc_tls>(), "false", "serve gRPC over TLS with --tls-cert-file/--tls-key-file (else h2c)", Compat::gatehouse},
     FlagSpec{"grpc-max-concurrent-streams", "grpc_max_concurrent_streams", integer<1, 10000, &Options::grpc_max_concurrent_streams>(), "100",
              "most calls in flight on one gRPC connection (HTTP/2 SETTINGS; more wait for a free stream)", Compat::gatehouse},
