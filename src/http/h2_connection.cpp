@@ -43,6 +43,8 @@ public:
 
     asio::awaitable<void> serve() {
         if (!start()) co_return;
+        // Accepted (or its TLS handshake done) while the server drains: it is told to go away at once.
+        if (w_.draining) go_away_gracefully();
         flush();
         if constexpr (!kPlain) read_buffer_ = std::make_unique<std::array<std::uint8_t, kReadSize>>();
         while (!ended_ && !finished()) {

@@ -9,10 +9,10 @@ namespace {
 
 using http::H2Header;
 
-// This thread's calls not in use. Bounded: a burst of streams does not stay resident.
-constexpr std::size_t kMaxPooled = 1024;
-// A request body buffer larger than this is not kept for the next call.
-constexpr std::size_t kMaxKeptBody = 64 * 1024;
+// This thread's calls not in use. Bounded, as the body buffers they keep: a burst of streams, or of large
+// messages, does not stay resident (at most 256 x 16 KiB a thread).
+constexpr std::size_t kMaxPooled = 256;
+constexpr std::size_t kMaxKeptBody = 16 * 1024;
 
 std::vector<std::unique_ptr<GrpcCall>>& pool() {
     thread_local std::vector<std::unique_ptr<GrpcCall>> calls;
@@ -50,7 +50,6 @@ void GrpcCall::reset(CallDispatcher& dispatcher, const CallLimits& limits, const
     limits_ = &limits;
     responder_ = responder;
     peer_ = peer;
-    if (body_.capacity() > kMaxKeptBody) body_ = std::string();
     body_.clear();
     message_ = {};
     method_ = Method::unknown;
@@ -207,6 +206,7 @@ void GrpcCall::closed() {
 void GrpcCall::release_if_done() {
     if (stream_open_ || holds_ > 0) return;
     deadline_.reset();
+    if (body_.capacity() > kMaxKeptBody) body_ = std::string();
     auto& calls = pool();
     if (calls.size() < kMaxPooled) calls.emplace_back(this);
     else delete this;
