@@ -89,6 +89,13 @@ public:
     void drain() override { go_away_gracefully(); }
 
     void expire() override {
+        // Only the age is due (a connection that sends nothing keeps its age too): asked to go away, not closed;
+        // its calls get --shutdown-timeout.
+        if (!going_away() && timeouts_deadline() > Worker::Clock::now()) {
+            mind_age();
+            update_deadline(true);
+            return;
+        }
         if (writing_) {
             spdlog::info("closed {} connection: the client did not read its answers within {} ms (--idle-timeout)",
                          protocol(), w_.limits.idle_timeout.count());
@@ -164,8 +171,8 @@ private:
         else update_deadline();
     }
 
-    // The connection's deadline for the sweeper: see the comment at the top of the file.
-    void update_deadline() {
+    // The deadline of what the connection waits for (see the comment at the top of the file), its age aside.
+    Worker::Clock::time_point timeouts_deadline() const {
         const auto& limits = w_.limits;
         auto deadline = Worker::Clock::time_point::max();
         if (const auto oldest = oldest_incoming()) {
@@ -175,8 +182,15 @@ private:
         }
         // Streams in the handler's hands (waiting for Redis) have no deadline here: what they wait for has its own.
         if (writing_) deadline = std::min(deadline, write_started_ + limits.idle_timeout);
-        deadline = std::min(deadline, age_deadline_);
-        reg_.arm_until(deadline);
+        return deadline;
+    }
+
+    // The connection's deadline for the sweeper: the timeouts', its age (the GOAWAY is due) or, once it was told to
+    // go away at its age, the end of the time its calls have. `after_expiry`: the sweeper has marked it timed out.
+    void update_deadline(bool after_expiry = false) {
+        auto deadline = std::min(timeouts_deadline(), age_deadline_);
+        if (!going_away()) deadline = std::min(deadline, born_ + listener_.h2_limits.max_connection_age);
+        after_expiry ? reg_.rearm_until(deadline) : reg_.arm_until(deadline);
     }
 
     // --grpc-max-connection-age: an old connection is asked to go away, and closed after the shutdown timeout.

@@ -35,6 +35,12 @@ public:
     // a timeout of its own, and a streamed exchange arms one for each of its reads and writes.
     void disarm() { it_->deadline = Worker::Clock::time_point::max(); }
     bool timed_out() const { return it_->timed_out; }
+    // For an ending whose expire() did not end the connection (an HTTP/2 connection told to go away at its age):
+    // the sweeper watches it again, until `deadline`.
+    void rearm_until(Worker::Clock::time_point deadline) {
+        it_->timed_out = false;
+        it_->deadline = deadline;
+    }
     // A connection that drains and times out in its own way (HTTP/2: GOAWAY first) instead of being closed.
     void own_ending(ConnectionEnding* ending) { it_->ending = ending; }
 

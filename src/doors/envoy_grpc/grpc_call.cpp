@@ -96,6 +96,9 @@ void GrpcCall::header(std::string_view name, std::string_view value) {
 
 void GrpcCall::data(std::string_view bytes) {
     if (answered_) return;  // refused already: the rest is dropped (and the client was told to stop)
+    // The headers are all in: a body that is not gRPC's is not read as gRPC's framing (its first bytes would be
+    // taken for a message length, and the request refused for that instead of for what it is).
+    if (refused_as_not_grpc()) return;
     if (body_.size() + bytes.size() > limits_->max_message_bytes + 5) {
         fail(RpcStatus::resource_exhausted, "message larger than --grpc-max-message-bytes");
         return;
@@ -106,11 +109,22 @@ void GrpcCall::data(std::string_view bytes) {
         fail(RpcStatus::resource_exhausted, "message larger than --grpc-max-message-bytes");
 }
 
+bool GrpcCall::refused_as_not_grpc() {
+    if (!post_) {
+        refuse("405", RpcStatus::unimplemented, "gRPC calls are POST requests");
+        return true;
+    }
+    // The protocol's answer to what is not gRPC at all (gRPC over HTTP2: "415 Unsupported Media Type").
+    if (!grpc_content_type_) {
+        refuse("415", RpcStatus::internal, "content-type is not application/grpc");
+        return true;
+    }
+    return false;
+}
+
 void GrpcCall::end_of_request() {
     if (answered_) return;
-    if (!post_) return refuse("405", RpcStatus::unimplemented, "gRPC calls are POST requests");
-    // The protocol's answer to what is not gRPC at all (gRPC over HTTP2: "415 Unsupported Media Type").
-    if (!grpc_content_type_) return refuse("415", RpcStatus::internal, "content-type is not application/grpc");
+    if (refused_as_not_grpc()) return;
     if (!problem_.empty()) return fail(problem_status_, problem_);
     if (method_ == Method::unknown) return fail(RpcStatus::unimplemented, "unknown method");
     switch (one_message(body_, message_)) {

@@ -72,6 +72,8 @@ private:
                const http::H2Peer& peer);
     void send_headers();
     void refuse(std::string_view http_status, RpcStatus status, std::string_view why);
+    // A request that is not a gRPC call (not POST, or another content-type) is refused as such (405, 415); true if so.
+    bool refused_as_not_grpc();
     void start_deadline();
     void release_if_done();
 
