@@ -363,6 +363,8 @@ fi
 # --- two I/O threads against one (bench/scaling.sh says what is measured on a two-core machine, and why).
 read -r scale_rps1 scale_rps2 scale_cpu1 scale_cpu2 scale_parallel scale_projected < <("$root/bench/scaling.sh" \
   "$build" "$scaling_port" "$secret" "$cookie" "$duration" "$runs" "${extra_flags[@]}")
+read -r aff_rps aff_p99 aff1_rps aff1_p99 < <("$root/bench/affinity.sh" "$build" "$((scaling_port + 2))" "$secret" \
+  "$cookie" "$duration" "$runs" "${extra_flags[@]}")  # default --workers vs --workers=1 on one core (ports 18492, 18493)
 
 # --- resident memory with 10,000 idle keep-alive connections, each of which has been served one request.
 idle_count="${IDLE_CONNECTIONS:-10000}"
@@ -409,6 +411,7 @@ chain_ratio="$(round_ratio chain_gh chain_stub)"
   echo "instructions gRPC Check/HTTP request: $(awk -v g="$grpc_instructions_per_check" -v h="$instructions_per_request" 'BEGIN {if (g + 0 > 0 && h + 0 > 0) printf "%.2f", g / h; else print "n/a"}')   (target <= 1.5)"
   echo "2 I/O threads vs 1 (32 connections per thread): $scale_rps2 vs $scale_rps1 req/s sharing 2 cores with wrk; server CPU per request $scale_cpu2 vs $scale_cpu1 µs, parallelism $scale_parallel"
   echo "projected scaling with the load generator elsewhere: $scale_projected   (target >= 1.7)"
+  echo "default --workers under a one-core affinity: $aff_rps req/s, p99 $aff_p99 ms vs --workers=1 $aff1_rps req/s, p99 $aff1_p99 ms"
   echo "resident memory with $idle_count idle keep-alive connections: $idle_mib MiB ($idle_per_connection KiB per connection; $idle_open)   (target <= 64 MiB)"
   echo "resident memory with $idle_count idle HTTP/2 (gRPC) connections: $h2_idle_mib MiB ($h2_idle_per_connection KiB per connection; $h2_idle_open)"
 } | tee "$out/summary.txt"

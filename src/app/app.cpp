@@ -120,7 +120,7 @@ int listen_and_serve(const options::Options& o, http::Server& server) {
                      o.https_address
                          ? " and https://" + o.https_address->host + ":" + std::to_string(o.https_address->port)
                          : std::string{},
-                     io_threads(o), o.session_store_type);
+                     server.executors().size(), o.session_store_type);
         server.run_until_signalled();
     } catch (const std::exception& e) {
         spdlog::critical("{}", e.what());

@@ -1,7 +1,8 @@
 #include "app/http_server.hpp"
 
-#include <thread>
+#include <spdlog/spdlog.h>
 
+#include "app/cpu_budget.hpp"
 #include "observe/metrics.hpp"
 #include "pages/pages.hpp"
 #include "version.hpp"
@@ -67,8 +68,10 @@ void write_handler_error_page(const http::Request&, http::Response& res, const s
 
 }  // namespace
 
-int io_threads(const options::Options& o) {
-    return o.workers > 0 ? o.workers : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+IoThreads io_threads(const options::Options& o) {
+    if (o.workers > 0) return {.count = o.workers, .why = "--workers=" + std::to_string(o.workers)};
+    const auto budget = cpu_budget();
+    return {.count = budget.cpus, .why = budget.why};
 }
 
 Result<std::unique_ptr<http::Server>> make_server(const options::Options& o, const Router* const& router) {
@@ -78,9 +81,11 @@ Result<std::unique_ptr<http::Server>> make_server(const options::Options& o, con
         if (!loaded) return failure(loaded.error());
         tls = std::move(*loaded);
     }
+    const auto threads = io_threads(o);
+    spdlog::info("I/O threads: {} ({})", threads.count, threads.why);
     auto itself = std::make_shared<const http::Server*>(nullptr);
     auto server = std::make_unique<http::Server>(
-        listeners(o, itself), std::move(tls), limits(o), io_threads(o),
+        listeners(o, itself), std::move(tls), limits(o), threads.count,
         [&router](const http::Request& req, http::Response& res) { return router->handle(req, res); });
     *itself = server.get();
     server->trust_proxies(http::ProxyTrust(o.reverse_proxy, o.trusted_ips, o.real_client_ip_header));

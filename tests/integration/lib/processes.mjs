@@ -142,16 +142,18 @@ export function baseFlags(port, extraFlags = []) {
 }
 
 // Gatehouse with exactly `args`: its secrets are recorded and its log kept, as for every Gatehouse of the suite.
-export function spawnGatehouse(args, env = {}) {
+// `cpus`: a CPU list for `taskset -c`, the affinity the process starts with.
+export function spawnGatehouse(args, env = {}, { cpus } = {}) {
   registerSecretsOf(args, env);
-  const proc = new Proc(gatehouseBin, args, { env: { PATH: process.env.PATH, ...env } });
+  const [cmd, argv] = cpus === undefined ? [gatehouseBin, args] : ['taskset', ['-c', cpus, gatehouseBin, ...args]];
+  const proc = new Proc(cmd, argv, { env: { PATH: process.env.PATH, ...env } });
   keepLog(proc, 'gatehouse');
   return proc;
 }
 
-export async function startGatehouse(extraFlags = [], { env = {}, port } = {}) {
+export async function startGatehouse(extraFlags = [], { env = {}, port, cpus } = {}) {
   port = port ?? await freePort();
-  const proc = spawnGatehouse([...baseFlags(port, extraFlags), ...extraFlags], env);
+  const proc = spawnGatehouse([...baseFlags(port, extraFlags), ...extraFlags], env, { cpus });
   proc.port = port;
   await Promise.race([
     waitForPort(port),
