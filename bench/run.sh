@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The benchmark (bench/RESULTS.md has the figures and how to read them). Side by side, in one run:
 #   /oauth2/auth with a cookie session vs nginx `return 202` with the same headers (the HTTP round-trip limit);
-#   a 1,000-host policy; Redis sessions without and with the local cache; the gRPC ext_authz door (our client,
-#   bench/grpc_load.cpp); the whole nginx auth_request chain with Gatehouse vs with an nginx 202 stub.
-# Every server runs pinned to one core, the load generator (wrk, or our gRPC client) on the other. RUNS rounds,
-# each measuring every case twice (A B … B A); per-round ratios, medians printed. Then: heap allocations and
-# instructions per request (callgrind, also for a gRPC Check), 2 I/O threads vs 1 (bench/scaling.sh), resident
-# memory with 10,000 idle connections (bench/idle_memory.sh).
-# Bounded: 9 cases x RUNS x DURATION seconds (default 3 x 5 s) plus the rest, about 5 minutes.
+#   a 1,000-host policy; Redis sessions without and with the local cache; the gRPC ext_authz door (h2load with a
+#   prebuilt Check, 4 x 8 and 32 x 1 streams); the whole nginx auth_request chain with Gatehouse vs with a stub.
+# Every server runs pinned to one core, the load generator (wrk or h2load) on the other. RUNS rounds, each
+# measuring every case twice (A B … B A); per-round ratios, medians printed. Then: heap allocations and
+# instructions per request and per gRPC Check (callgrind), 2 I/O threads vs 1 (bench/scaling.sh), the default
+# --workers under a one-core affinity (bench/affinity.sh), resident memory with 10,000 idle HTTP/1.1 and HTTP/2
+# connections (bench/idle_memory.sh).
+# Bounded: 9 cases x RUNS x DURATION seconds (default 3 x 5 s) plus the rest, about 6 minutes.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${GATEHOUSE_BUILD_DIR:-$root/build}"
