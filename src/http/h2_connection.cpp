@@ -84,6 +84,8 @@ public:
             writes_done_.expires_at(asio::steady_timer::time_point::max());
             co_await writes_done_.async_wait(kTuple);
         }
+        // A protocol error nghttp2 answered with GOAWAY is known only once that GOAWAY was taken to be sent.
+        if (!refusal_logged_ && !problem().empty()) log_refusal();
     }
 
     void drain() override { go_away_gracefully(); }
@@ -203,10 +205,11 @@ private:
     }
 
     void log_refusal() {
-        boost::system::error_code ec;
-        const auto peer = stream_.lowest_layer().remote_endpoint(ec);
-        spdlog::info("closed {} connection from {}: {}", protocol(), ec ? std::string("-") : peer.address().to_string(),
-                     problem());
+        refusal_logged_ = true;
+        // The address taken when the connection began: the socket may be closed by now.
+        const auto& address = peer().address;
+        spdlog::info("closed {} connection from {}: {}", protocol(),
+                     address.is_unspecified() ? std::string("-") : address.to_string(), problem());
     }
 
     // Called with no write under way: only the reader's wait is cancelled.
@@ -234,6 +237,7 @@ private:
     bool flush_again_ = false;
     bool ended_ = false;
     bool closed_ = false;
+    bool refusal_logged_ = false;
     const Worker::Clock::time_point born_ = Worker::Clock::now();
     Worker::Clock::time_point last_activity_ = born_;
     Worker::Clock::time_point write_started_{};

@@ -269,6 +269,20 @@ int H2Session::on_frame_recv(nghttp2_session*, const nghttp2_frame* frame, void*
 
 int H2Session::on_frame_send(nghttp2_session* session, const nghttp2_frame* frame, void* user) {
     auto& self = *static_cast<H2Session*>(user);
+    // A GOAWAY with an error this class did not ask for: nghttp2 found the client breaking HTTP/2 (a frame on the
+    // wrong stream, too large, undecodable HPACK …). Its debug data says what, when nghttp2 gave any.
+    if (frame->hd.type == NGHTTP2_GOAWAY && frame->goaway.error_code != NGHTTP2_NO_ERROR && !self.refused_ &&
+        self.problem_.empty()) {
+        self.goaway_problem_ = "HTTP/2 protocol error, sent GOAWAY ";
+        self.goaway_problem_ += nghttp2_http2_strerror(frame->goaway.error_code);
+        if (frame->goaway.opaque_data_len > 0) {
+            self.goaway_problem_ += " (";
+            self.goaway_problem_.append(reinterpret_cast<const char*>(frame->goaway.opaque_data),
+                                        frame->goaway.opaque_data_len);
+            self.goaway_problem_ += ')';
+        }
+        self.problem_ = self.goaway_problem_;
+    }
     // The answer is complete before the request (refused early, say): the client is told to stop sending
     // (RFC 9113 §8.1), rather than its upload being read and dropped.
     if (frame->hd.type == NGHTTP2_HEADERS && (frame->hd.flags & NGHTTP2_FLAG_END_STREAM))
