@@ -196,6 +196,8 @@ void H2Session::request_ended(Stream& s) {
 }
 
 bool H2Session::ping_received() {
+    // Pings that came in the same read as the one refused: the GOAWAY is queued already, once is enough.
+    if (refused_) return false;
     const auto now = Clock::now();
     if (last_ping_ != Clock::time_point{} && now - last_ping_ < limits_.min_ping_interval) ++ping_strikes_;
     last_ping_ = now;
