@@ -2,7 +2,8 @@
 // soon as there is some: after each read, and whenever a call answers later (a Redis lookup). One coroutine reads;
 // writes are started by whoever produced output, one at a time. The deadline follows what the connection waits for
 // (worker.hpp's sweeper enforces it): the preface and each request to arrive whole within --header-read-timeout,
-// an answer to be taken by the client and an idle connection within --idle-timeout.
+// an answer to be taken by the client (from the socket, or through its HTTP/2 flow-control window) and an idle
+// connection within --idle-timeout.
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -98,7 +99,10 @@ public:
             update_deadline(true);
             return;
         }
-        if (writing_) {
+        // Answers wait for the client's flow-control window (it stopped reading them) past the idle timeout.
+        const auto unsent = oldest_unsent();
+        const bool window_shut = unsent && Worker::Clock::now() >= *unsent + w_.limits.idle_timeout;
+        if (writing_ || window_shut) {
             spdlog::info("closed {} connection: the client did not read its answers within {} ms (--idle-timeout)",
                          protocol(), w_.limits.idle_timeout.count());
         } else if (oldest_incoming()) {
@@ -183,7 +187,9 @@ private:
             deadline = last_activity_ + (received_anything() ? limits.idle_timeout : limits.header_read_timeout);
         }
         // Streams in the handler's hands (waiting for Redis) have no deadline here: what they wait for has its own.
+        // Answers the client does not take, in the socket (a write under way) or behind its HTTP/2 window, do.
         if (writing_) deadline = std::min(deadline, write_started_ + limits.idle_timeout);
+        if (const auto unsent = oldest_unsent()) deadline = std::min(deadline, *unsent + limits.idle_timeout);
         return deadline;
     }
 

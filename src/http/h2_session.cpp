@@ -20,6 +20,7 @@ struct H2Session::Stream {
     bool request_done = false;  // the client ended its side
     bool answered = false;      // the answer's last frame is queued
     Clock::time_point started;
+    Clock::time_point unsent_since{};  // answer bytes (or the end) wait for nghttp2 since; zero when none do
     Stream* prev = nullptr;  // in the list of requests still arriving
     Stream* next = nullptr;
     bool incoming = false;
@@ -140,6 +141,13 @@ std::optional<H2Session::Clock::time_point> H2Session::oldest_incoming() const {
     return incoming_head_->started;
 }
 
+std::optional<H2Session::Clock::time_point> H2Session::oldest_unsent() const {
+    std::optional<Clock::time_point> oldest;
+    for (const Stream* s : live_list_)
+        if (s->unsent_since != Clock::time_point{} && (!oldest || s->unsent_since < *oldest)) oldest = s->unsent_since;
+    return oldest;
+}
+
 H2Session::Stream* H2Session::stream(std::int32_t id) const {
     return session_ ? static_cast<Stream*>(nghttp2_session_get_stream_user_data(session_, id)) : nullptr;
 }
@@ -177,6 +185,7 @@ void H2Session::recycle(Stream* s) {
     s->out_taken = 0;
     s->trailer_count = 0;
     s->finishing = s->deferred = s->request_done = s->answered = false;
+    s->unsent_since = {};
     spare_.emplace_back(s);
 }
 
@@ -310,9 +319,13 @@ ssize_t H2Session::read_answer(nghttp2_session* session, std::int32_t id, std::u
     const std::size_t n = std::min(length, s.out.size() - s.out_taken);
     std::memcpy(buf, s.out.data() + s.out_taken, n);
     s.out_taken += n;
-    if (s.out_taken < s.out.size()) return static_cast<ssize_t>(n);
+    if (s.out_taken < s.out.size()) {
+        s.unsent_since = Clock::now();  // the client's window let this much through: the wait starts again
+        return static_cast<ssize_t>(n);
+    }
     s.out.clear();
     s.out_taken = 0;
+    s.unsent_since = {};
     if (!s.finishing) {
         if (n > 0) return static_cast<ssize_t>(n);
         s.deferred = true;
@@ -349,6 +362,7 @@ void H2Session::respond_data(std::int32_t id, std::string_view bytes) {
     Stream* s = stream(id);
     if (!s || s->answered || s->finishing) return;
     s->out.append(bytes);
+    if (s->unsent_since == Clock::time_point{}) s->unsent_since = Clock::now();
     if (s->deferred) {
         s->deferred = false;
         nghttp2_session_resume_data(session_, id);
@@ -366,6 +380,7 @@ void H2Session::respond_finish(std::int32_t id, std::span<const H2Header> traile
         s->trailers[i].second.assign(trailers[i].value);
     }
     s->finishing = true;
+    if (s->unsent_since == Clock::time_point{}) s->unsent_since = Clock::now();
     if (s->deferred) {
         s->deferred = false;
         nghttp2_session_resume_data(session_, id);

@@ -49,6 +49,10 @@ public:
     std::size_t open_streams() const { return live_; }
     // When the oldest request still arriving began; empty when none is.
     std::optional<Clock::time_point> oldest_incoming() const;
+    // Since when the oldest answer bytes wait for the client's HTTP/2 flow-control window (nghttp2 took nothing of
+    // them since); empty when none do. A client that stops reading stops opening its window: its connection holds
+    // its streams, and their answers, until the idle timeout says otherwise.
+    std::optional<Clock::time_point> oldest_unsent() const;
     bool received_anything() const { return received_anything_; }
     const H2Peer& peer() const { return peer_; }
     // Why the connection ends for a fault of the client's, for the log line: receive() failed, or nghttp2 found a
