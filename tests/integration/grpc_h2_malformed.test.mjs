@@ -274,6 +274,20 @@ describe('gRPC port: malformed HTTP/2 and gRPC, and abusive clients', () => {
     await stillServes();
   });
 
+  test('the longest grpc-timeouts (eight digits of hours or minutes) are far deadlines, not overflows', async () => {
+    // 99999999H is 11,000 years: in nanoseconds it wrapped to a negative timeout, refused as already passed.
+    const c = await RawH2.connect(port);
+    let id = 1;
+    for (const timeout of ['99999999H', '2562048H', '99999999M', '99999999S', '99999999n']) {
+      c.call(id, checkBody, grpcRequestHeaders(undefined, { extra: [['grpc-timeout', timeout]] }));
+      const answer = await c.stream(id);
+      assert.equal(answer.grpcStatus, '0', `grpc-timeout ${timeout}: ${answer.grpcMessage}`);
+      assert.equal(checkVerdict(grpcMessageOf(answer.data)).kind, 'ok');
+      id += 2;
+    }
+    c.destroy();
+  });
+
   test(`streams past MAX_CONCURRENT_STREAMS (${MAX_STREAMS}) before the SETTINGS ACK: RST_STREAM REFUSED_STREAM; the first ones answered`, async () => {
     // A client that opens streams before it has seen the server's SETTINGS cannot know the limit: nghttp2
     // refuses the extra streams one by one (RFC 9113 §5.1.2), the connection goes on.
