@@ -62,8 +62,12 @@ H2Session::H2Session(H2Handler& handler, const H2Limits& limits, H2Peer peer)
     : handler_(handler), limits_(limits), peer_(std::move(peer)) {}
 
 H2Session::~H2Session() {
-    // nghttp2_session_del calls no callback: the calls still open are told here that their stream is gone.
-    for (Stream* s : live_list_) s->call->closed();
+    // nghttp2_session_del calls no callback: the calls still open are told here that their stream is gone. Their
+    // streams are owned here until recycled (new_stream released them from spare_): deleted with their buffers.
+    for (Stream* s : live_list_) {
+        s->call->closed();
+        delete s;
+    }
     live_list_.clear();
     if (session_) nghttp2_session_del(session_);
 }

@@ -5,6 +5,7 @@
 // arrive whole and for a connection to idle or leave its answers unread.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import net from 'node:net';
 import grpc from '@grpc/grpc-js';
 import { startGatehouse, freePort, mintCookie } from './lib/processes.mjs';
@@ -381,6 +382,29 @@ describe('gRPC port: malformed HTTP/2 and gRPC, and abusive clients', () => {
     assert.ok(waited >= TIMEOUT_MS - 50 && waited < TIMEOUT_MS + 1500, `closed after ${waited} ms`);
     assert.ok(!c.frames.some((f) => f.type === Type.DATA), 'no DATA got through the shut window');
     await waitForLog(mark, /closed gRPC connection: the client did not read its answers within 1000 ms \(--idle-timeout\)\n/);
+    await stillServes();
+  });
+
+  test('connections that go with streams open leave nothing behind (resident memory flat over 100 of them)', async () => {
+    // Each connection leaves four answers (~50 KB each, a 302 with a long Location) behind its shut window, then
+    // the client goes. The session's open streams, with their answers, must go with it: they leaked, ~10 MB here.
+    const rss = () => Number(fs.readFileSync(`/proc/${gh.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) * 1024;
+    const body = grpcFrame(envoyWireCheckRequest({ host: 'app.example.com', path: `/${'p'.repeat(25000)}` }));
+    const round = async (n) => {
+      for (let i = 0; i < n; i++) {
+        const c = await RawH2.connect(port, { settings: { [Setting.INITIAL_WINDOW_SIZE]: 0 }, openWindow: false });
+        for (const id of [1, 3, 5, 7]) c.call(id, body);
+        await c.waitFor((f) => f.type === Type.HEADERS && f.streamId === 7);
+        c.destroy();
+      }
+    };
+    await round(20);  // pools and allocator caches reach their size
+    await sleep(300);
+    const before = rss();
+    await round(100);
+    await sleep(300);
+    const grown = rss() - before;
+    assert.ok(grown < 3 * 1024 * 1024, `resident memory grew ${Math.round(grown / 1024)} KiB over 100 connections`);
     await stillServes();
   });
 
