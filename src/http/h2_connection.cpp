@@ -2,7 +2,8 @@
 // soon as there is some: after each read, and whenever a call answers later (a Redis lookup). One coroutine reads;
 // writes are started by whoever produced output, one at a time. The deadline follows what the connection waits for
 // (worker.hpp's sweeper enforces it): the preface and each request to arrive whole within --header-read-timeout,
-// an answer to be taken by the client and an idle connection within --idle-timeout.
+// an answer to be taken by the client (from the socket, or through its HTTP/2 flow-control window) and an idle
+// connection within --idle-timeout.
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -84,6 +85,8 @@ public:
             writes_done_.expires_at(asio::steady_timer::time_point::max());
             co_await writes_done_.async_wait(kTuple);
         }
+        // A protocol error nghttp2 answered with GOAWAY is known only once that GOAWAY was taken to be sent.
+        if (!refusal_logged_ && !problem().empty()) log_refusal();
     }
 
     void drain() override { go_away_gracefully(); }
@@ -96,7 +99,10 @@ public:
             update_deadline(true);
             return;
         }
-        if (writing_) {
+        // Answers wait for the client's flow-control window (it stopped reading them) past the idle timeout.
+        const auto unsent = oldest_unsent();
+        const bool window_shut = unsent && Worker::Clock::now() >= *unsent + w_.limits.idle_timeout;
+        if (writing_ || window_shut) {
             spdlog::info("closed {} connection: the client did not read its answers within {} ms (--idle-timeout)",
                          protocol(), w_.limits.idle_timeout.count());
         } else if (oldest_incoming()) {
@@ -181,7 +187,9 @@ private:
             deadline = last_activity_ + (received_anything() ? limits.idle_timeout : limits.header_read_timeout);
         }
         // Streams in the handler's hands (waiting for Redis) have no deadline here: what they wait for has its own.
+        // Answers the client does not take, in the socket (a write under way) or behind its HTTP/2 window, do.
         if (writing_) deadline = std::min(deadline, write_started_ + limits.idle_timeout);
+        if (const auto unsent = oldest_unsent()) deadline = std::min(deadline, *unsent + limits.idle_timeout);
         return deadline;
     }
 
@@ -203,10 +211,11 @@ private:
     }
 
     void log_refusal() {
-        boost::system::error_code ec;
-        const auto peer = stream_.lowest_layer().remote_endpoint(ec);
-        spdlog::info("closed {} connection from {}: {}", protocol(), ec ? std::string("-") : peer.address().to_string(),
-                     problem());
+        refusal_logged_ = true;
+        // The address taken when the connection began: the socket may be closed by now.
+        const auto& address = peer().address;
+        spdlog::info("closed {} connection from {}: {}", protocol(),
+                     address.is_unspecified() ? std::string("-") : address.to_string(), problem());
     }
 
     // Called with no write under way: only the reader's wait is cancelled.
@@ -234,6 +243,7 @@ private:
     bool flush_again_ = false;
     bool ended_ = false;
     bool closed_ = false;
+    bool refusal_logged_ = false;
     const Worker::Clock::time_point born_ = Worker::Clock::now();
     Worker::Clock::time_point last_activity_ = born_;
     Worker::Clock::time_point write_started_{};

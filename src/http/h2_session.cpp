@@ -20,6 +20,7 @@ struct H2Session::Stream {
     bool request_done = false;  // the client ended its side
     bool answered = false;      // the answer's last frame is queued
     Clock::time_point started;
+    Clock::time_point unsent_since{};  // answer bytes (or the end) wait for nghttp2 since; zero when none do
     Stream* prev = nullptr;  // in the list of requests still arriving
     Stream* next = nullptr;
     bool incoming = false;
@@ -61,8 +62,12 @@ H2Session::H2Session(H2Handler& handler, const H2Limits& limits, H2Peer peer)
     : handler_(handler), limits_(limits), peer_(std::move(peer)) {}
 
 H2Session::~H2Session() {
-    // nghttp2_session_del calls no callback: the calls still open are told here that their stream is gone.
-    for (Stream* s : live_list_) s->call->closed();
+    // nghttp2_session_del calls no callback: the calls still open are told here that their stream is gone. Their
+    // streams are owned here until recycled (new_stream released them from spare_): deleted with their buffers.
+    for (Stream* s : live_list_) {
+        s->call->closed();
+        delete s;
+    }
     live_list_.clear();
     if (session_) nghttp2_session_del(session_);
 }
@@ -140,6 +145,13 @@ std::optional<H2Session::Clock::time_point> H2Session::oldest_incoming() const {
     return incoming_head_->started;
 }
 
+std::optional<H2Session::Clock::time_point> H2Session::oldest_unsent() const {
+    std::optional<Clock::time_point> oldest;
+    for (const Stream* s : live_list_)
+        if (s->unsent_since != Clock::time_point{} && (!oldest || s->unsent_since < *oldest)) oldest = s->unsent_since;
+    return oldest;
+}
+
 H2Session::Stream* H2Session::stream(std::int32_t id) const {
     return session_ ? static_cast<Stream*>(nghttp2_session_get_stream_user_data(session_, id)) : nullptr;
 }
@@ -177,6 +189,7 @@ void H2Session::recycle(Stream* s) {
     s->out_taken = 0;
     s->trailer_count = 0;
     s->finishing = s->deferred = s->request_done = s->answered = false;
+    s->unsent_since = {};
     spare_.emplace_back(s);
 }
 
@@ -196,6 +209,8 @@ void H2Session::request_ended(Stream& s) {
 }
 
 bool H2Session::ping_received() {
+    // Pings that came in the same read as the one refused: the GOAWAY is queued already, once is enough.
+    if (refused_) return false;
     const auto now = Clock::now();
     if (last_ping_ != Clock::time_point{} && now - last_ping_ < limits_.min_ping_interval) ++ping_strikes_;
     last_ping_ = now;
@@ -269,6 +284,20 @@ int H2Session::on_frame_recv(nghttp2_session*, const nghttp2_frame* frame, void*
 
 int H2Session::on_frame_send(nghttp2_session* session, const nghttp2_frame* frame, void* user) {
     auto& self = *static_cast<H2Session*>(user);
+    // A GOAWAY with an error this class did not ask for: nghttp2 found the client breaking HTTP/2 (a frame on the
+    // wrong stream, too large, undecodable HPACK …). Its debug data says what, when nghttp2 gave any.
+    if (frame->hd.type == NGHTTP2_GOAWAY && frame->goaway.error_code != NGHTTP2_NO_ERROR && !self.refused_ &&
+        self.problem_.empty()) {
+        self.goaway_problem_ = "HTTP/2 protocol error, sent GOAWAY ";
+        self.goaway_problem_ += nghttp2_http2_strerror(frame->goaway.error_code);
+        if (frame->goaway.opaque_data_len > 0) {
+            self.goaway_problem_ += " (";
+            self.goaway_problem_.append(reinterpret_cast<const char*>(frame->goaway.opaque_data),
+                                        frame->goaway.opaque_data_len);
+            self.goaway_problem_ += ')';
+        }
+        self.problem_ = self.goaway_problem_;
+    }
     // The answer is complete before the request (refused early, say): the client is told to stop sending
     // (RFC 9113 §8.1), rather than its upload being read and dropped.
     if (frame->hd.type == NGHTTP2_HEADERS && (frame->hd.flags & NGHTTP2_FLAG_END_STREAM))
@@ -294,9 +323,13 @@ ssize_t H2Session::read_answer(nghttp2_session* session, std::int32_t id, std::u
     const std::size_t n = std::min(length, s.out.size() - s.out_taken);
     std::memcpy(buf, s.out.data() + s.out_taken, n);
     s.out_taken += n;
-    if (s.out_taken < s.out.size()) return static_cast<ssize_t>(n);
+    if (s.out_taken < s.out.size()) {
+        s.unsent_since = Clock::now();  // the client's window let this much through: the wait starts again
+        return static_cast<ssize_t>(n);
+    }
     s.out.clear();
     s.out_taken = 0;
+    s.unsent_since = {};
     if (!s.finishing) {
         if (n > 0) return static_cast<ssize_t>(n);
         s.deferred = true;
@@ -333,6 +366,7 @@ void H2Session::respond_data(std::int32_t id, std::string_view bytes) {
     Stream* s = stream(id);
     if (!s || s->answered || s->finishing) return;
     s->out.append(bytes);
+    if (s->unsent_since == Clock::time_point{}) s->unsent_since = Clock::now();
     if (s->deferred) {
         s->deferred = false;
         nghttp2_session_resume_data(session_, id);
@@ -350,6 +384,7 @@ void H2Session::respond_finish(std::int32_t id, std::span<const H2Header> traile
         s->trailers[i].second.assign(trailers[i].value);
     }
     s->finishing = true;
+    if (s->unsent_since == Clock::time_point{}) s->unsent_since = Clock::now();
     if (s->deferred) {
         s->deferred = false;
         nghttp2_session_resume_data(session_, id);

@@ -49,8 +49,15 @@ public:
     std::size_t open_streams() const { return live_; }
     // When the oldest request still arriving began; empty when none is.
     std::optional<Clock::time_point> oldest_incoming() const;
+    // Since when the oldest answer bytes wait for the client's HTTP/2 flow-control window (nghttp2 took nothing of
+    // them since); empty when none do. A client that stops reading stops opening its window: its connection holds
+    // its streams, and their answers, until the idle timeout says otherwise.
+    std::optional<Clock::time_point> oldest_unsent() const;
     bool received_anything() const { return received_anything_; }
-    // Why receive() last failed, for the log line.
+    const H2Peer& peer() const { return peer_; }
+    // Why the connection ends for a fault of the client's, for the log line: receive() failed, or nghttp2 found a
+    // protocol error and sent GOAWAY with its code (nghttp2 keeps accepting bytes after that, so receive() does
+    // not fail for it; it is known once the GOAWAY is taken by take_output()). Empty otherwise.
     std::string_view problem() const { return problem_; }
 
 protected:
@@ -102,6 +109,7 @@ private:
     bool received_anything_ = false;
     bool refused_ = false;  // an abuse this class ended the session for
     std::string_view problem_;
+    std::string goaway_problem_;  // problem_'s text for a GOAWAY nghttp2 sent on its own
     Clock::time_point last_ping_{};
     int ping_strikes_ = 0;
 };

@@ -26,6 +26,12 @@ TEST(GrpcProtocol, TimeoutsAsTheProtocolWritesThem) {
     EXPECT_EQ(parse_timeout("1S"), std::chrono::nanoseconds(1s));
     EXPECT_EQ(parse_timeout("2H"), std::chrono::nanoseconds(2h));
     EXPECT_EQ(parse_timeout("99999999n"), std::chrono::nanoseconds(99999999));
+    // Eight digits are allowed in every unit; those past nanoseconds' range are the longest timeout, not a wrap.
+    EXPECT_EQ(parse_timeout("99999999H"), std::chrono::nanoseconds(kLongestTimeout));
+    EXPECT_EQ(parse_timeout("2562048H"), std::chrono::nanoseconds(kLongestTimeout));
+    EXPECT_EQ(parse_timeout("99999999M"), std::chrono::nanoseconds(kLongestTimeout));
+    EXPECT_EQ(parse_timeout("876000H"), std::chrono::nanoseconds(kLongestTimeout));
+    EXPECT_EQ(parse_timeout("875999H"), std::chrono::nanoseconds(875999h));
     EXPECT_FALSE(parse_timeout("123456789m"));  // nine digits
     EXPECT_FALSE(parse_timeout("m"));
     EXPECT_FALSE(parse_timeout("10"));

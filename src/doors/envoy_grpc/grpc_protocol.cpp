@@ -21,10 +21,15 @@ std::optional<std::chrono::nanoseconds> parse_timeout(std::string_view value) {
         n = n * 10 + (c - '0');
     }
     using namespace std::chrono;
+    // Compared in the value's own unit, before any conversion can overflow: 99999999H in nanoseconds would wrap to
+    // a negative timeout ("deadline already passed"), and a deadline near the clock's end would wrap at now() + it.
+    const auto at_most_longest = [](auto d) {
+        return d > kLongestTimeout ? nanoseconds(kLongestTimeout) : duration_cast<nanoseconds>(d);
+    };
     switch (value.back()) {
-        case 'H': return duration_cast<nanoseconds>(hours(n));
-        case 'M': return duration_cast<nanoseconds>(minutes(n));
-        case 'S': return duration_cast<nanoseconds>(seconds(n));
+        case 'H': return at_most_longest(hours(n));
+        case 'M': return at_most_longest(minutes(n));
+        case 'S': return at_most_longest(seconds(n));
         case 'm': return duration_cast<nanoseconds>(milliseconds(n));
         case 'u': return duration_cast<nanoseconds>(microseconds(n));
         case 'n': return nanoseconds(n);

@@ -28,7 +28,9 @@ enum class RpcStatus : int {
 std::string_view status_text(RpcStatus status);
 
 // A grpc-timeout value ("200m", "1S": at most 8 digits and a unit of H, M, S, m, u, n); empty when malformed.
+// At most kLongestTimeout: eight digits of hours (11,000 years) do not fit in nanoseconds.
 std::optional<std::chrono::nanoseconds> parse_timeout(std::string_view value);
+inline constexpr std::chrono::hours kLongestTimeout{24 * 365 * 100};
 
 // Whether a content-type is gRPC's: application/grpc, optionally +proto or with parameters (";…").
 bool is_grpc_content_type(std::string_view value);
