@@ -8,7 +8,8 @@ build="$root/build-fuzz"
 seconds="${FUZZ_SECONDS:-60}"
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGATEHOUSE_FUZZ=ON \
   -DBUILD_TESTING=OFF >/dev/null
-targets=(cookie_session redirect forwarded original_request jws cfg_file ext_authz http_request page_template)
+targets=(cookie_session redirect forwarded original_request jws cfg_file ext_authz http_request page_template
+  grpc_check_request h2_session)
 cmake --build "$build" -j "$(nproc)" --target "${targets[@]/%/_fuzz}"
 for t in "${targets[@]}"; do
   seeds="$root/tests/fuzz/corpus/$t"
