@@ -67,8 +67,7 @@ public:
     virtual ~H2Handler() = default;
     // A request stream begins; never null. Called on the connection's thread.
     virtual H2Call* open_call(const H2Responder& responder, const H2Peer& peer) = 0;
-    // The prefix of a log line about this listener's connections ("gRPC"), and whether HTTP/1.1 is refused with a
-    // hint (a gRPC port that received a plain HTTP request).
+    // What log lines call this listener's connections ("gRPC").
     virtual std::string_view protocol_name() const = 0;
 };
 
