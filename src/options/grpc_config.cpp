@@ -1,4 +1,4 @@
-// The gRPC port takes the HTTP port's limits as well as its own.
+// The gRPC port's own settings; the HTTP server holds it to its connection cap and timeouts as well.
 #include "options/component_configs.hpp"
 
 namespace gh::options {
@@ -12,11 +12,7 @@ doors::envoy_grpc::ServerConfig grpc_config(const Options& o) {
     c.grpc_max_concurrent_streams = o.grpc_max_concurrent_streams;
     c.grpc_max_message_bytes = o.grpc_max_message_bytes;
     c.grpc_max_connection_age = o.grpc_max_connection_age;
-    c.max_connections = o.max_connections;
     c.max_header_bytes = o.max_header_bytes;
-    c.header_read_timeout = o.header_read_timeout;
-    c.idle_timeout = o.idle_timeout;
-    c.shutdown_timeout = o.shutdown_timeout;
     return c;
 }
 

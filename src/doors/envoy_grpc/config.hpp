@@ -1,6 +1,6 @@
 #pragma once
-// The gRPC port: where, with or without TLS, and the HTTP port's limits applied to it (built by
-// options/grpc_config.cpp).
+// The gRPC port: where, with or without TLS, and its HTTP/2 and gRPC limits (built by options/grpc_config.cpp).
+// The connection cap and the timeouts are the HTTP server's own, applied to every listener it serves.
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -15,11 +15,7 @@ struct ServerConfig {
     int grpc_max_concurrent_streams = 100;
     std::size_t grpc_max_message_bytes = 4 << 20;
     std::chrono::milliseconds grpc_max_connection_age{30 * 60 * 1000};
-    std::size_t max_connections = 16384;
-    std::size_t max_header_bytes = 32768;
-    std::chrono::milliseconds header_read_timeout{10'000};
-    std::chrono::milliseconds idle_timeout{120'000};
-    std::chrono::milliseconds shutdown_timeout{10'000};
+    std::size_t max_header_bytes = 32768;  // the header list of a call (SETTINGS_MAX_HEADER_LIST_SIZE)
 };
 
 }  // namespace gh::doors::envoy_grpc
