@@ -4,6 +4,7 @@
 #include "http/h2_memory.hpp"
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -26,9 +27,10 @@ constexpr std::size_t kKeptBytesPerClass = 512 * 1024;
 
 constexpr std::size_t class_size(std::uint32_t c) { return kSmallest << c; }
 
+// The smallest class that holds `size`: 32 << c >= size.
 std::uint32_t class_of(std::size_t size) {
-    std::uint32_t c = 0;
-    while (c < kClasses && class_size(c) < size) ++c;
+    if (size <= kSmallest) return 0;
+    const auto c = static_cast<std::uint32_t>(std::bit_width(size - 1)) - 5;  // bit_width(31) = 5: class 0
     return c < kClasses ? c : kLarge;
 }
 

@@ -1,6 +1,7 @@
 #include "text/utf8.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 namespace gh::text {
 namespace {
@@ -31,10 +32,16 @@ bool valid_sequence(std::string_view s, std::size_t& i) {
 }  // namespace
 
 bool valid_utf8(std::string_view s) {
-    // Most values are ASCII: one pass the compiler turns into wide ORs decides them.
-    std::uint8_t any_high = 0;
-    for (const char c : s) any_high |= static_cast<std::uint8_t>(c);
-    if (any_high < 0x80) return true;
+    // Most values are ASCII: eight bytes at a time tell (the gRPC door checks every string of every Check).
+    std::uint64_t any_high = 0;
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, s.data() + i, 8);
+        any_high |= word;
+    }
+    for (; i < s.size(); ++i) any_high |= static_cast<std::uint8_t>(s[i]);
+    if ((any_high & 0x8080808080808080ull) == 0) return true;
     for (std::size_t i = 0; i < s.size();) {
         if (static_cast<std::uint8_t>(s[i]) < 0x80) ++i;
         else if (!valid_sequence(s, i)) return false;

@@ -30,13 +30,12 @@ void take_header(std::string_view key, std::string_view value, CheckView& view) 
     if (identity::is_identity_header(key)) view.client_identity_headers.push_back(key);
 }
 
-// A sub-message field's bytes, handed to `read` as a message of its own. A field of a known number with another
-// wire type is an unknown field to protobuf, skipped like one.
-template <class Read>
-bool nested(CodedInputStream& in, std::uint32_t tag, Read&& read) {
+// A sub-message field: `field` called for each of its fields. A field of a known number with another wire type is
+// an unknown field to protobuf, skipped like one.
+template <class OnField>
+bool nested(CodedInputStream& in, std::uint32_t tag, OnField&& field) {
     if (wire::type_of(tag) != wire::kLength) return wire::skip(in, tag);
-    std::string_view bytes;
-    return wire::read_view(in, bytes) && read(bytes);
+    return wire::for_each_nested_field(in, field);
 }
 
 // A string field's value into `out` (another wire type: an unknown field, as above).
@@ -50,93 +49,75 @@ bool bytes_into(CodedInputStream& in, std::uint32_t tag, std::string_view& out) 
     return wire::read_view(in, out);
 }
 
-// map<string, string> entry, or HeaderValue (key 1, value 2, raw_value 3: raw_value wins when set, as Envoy
-// fills one or the other).
-bool key_value(std::string_view entry, std::string_view& key, std::string_view& value) {
-    std::string_view raw;
-    const bool ok = wire::for_each_field(entry, [&](std::uint32_t tag, CodedInputStream& in) {
-        switch (wire::number_of(tag)) {
-            case 1: return string_into(in, tag, key);
-            case 2: return string_into(in, tag, value);
-            case 3: return bytes_into(in, tag, raw);
-            default: return wire::skip(in, tag);
+// A map<string, string> entry, or a HeaderValue (key 1, value 2, raw_value 3: raw_value wins when set, as Envoy
+// fills one or the other), as the sub-message field `tag`; `use(key, value)` once it is read.
+template <class Use>
+bool key_value(CodedInputStream& in, std::uint32_t tag, Use&& use) {
+    if (wire::type_of(tag) != wire::kLength) return wire::skip(in, tag);
+    std::string_view key, value, raw;
+    const bool ok = wire::for_each_nested_field(in, [&](std::uint32_t t, CodedInputStream& entry) {
+        switch (wire::number_of(t)) {
+            case 1: return string_into(entry, t, key);
+            case 2: return string_into(entry, t, value);
+            case 3: return bytes_into(entry, t, raw);
+            default: return wire::skip(entry, t);
         }
     });
-    if (!raw.empty()) value = raw;
-    return ok;
+    if (!ok) return false;
+    use(key, raw.empty() ? value : raw);
+    return true;
 }
 
-bool read_http(std::string_view bytes, CheckView& view) {
-    return wire::for_each_field(bytes, [&](std::uint32_t tag, CodedInputStream& in) {
-        switch (wire::number_of(tag)) {
-            case 1: return string_into(in, tag, view.request_id);  // Envoy's x-request-id
-            case 2: return string_into(in, tag, view.method);
-            case 3:  // headers, lower-case keys
-                return nested(in, tag, [&](std::string_view entry) {
-                    std::string_view key, value;
-                    if (!key_value(entry, key, value)) return false;
-                    take_header(key, value, view);
-                    return true;
-                });
-            case 4: return string_into(in, tag, view.path_and_query);
-            case 5: return string_into(in, tag, view.host);
-            case 6: return string_into(in, tag, view.scheme);
+bool read_http(CodedInputStream& in, std::uint32_t tag, CheckView& view) {
+    const auto header = [&view](std::string_view key, std::string_view value) { take_header(key, value, view); };
+    return nested(in, tag, [&](std::uint32_t t, CodedInputStream& http) {
+        switch (wire::number_of(t)) {
+            case 1: return string_into(http, t, view.request_id);  // Envoy's x-request-id
+            case 2: return string_into(http, t, view.method);
+            case 3: return key_value(http, t, header);  // headers, lower-case keys
+            case 4: return string_into(http, t, view.path_and_query);
+            case 5: return string_into(http, t, view.host);
+            case 6: return string_into(http, t, view.scheme);
             case 13:  // header_map: repeated HeaderValue headers = 1
-                return nested(in, tag, [&](std::string_view map) {
-                    return wire::for_each_field(map, [&](std::uint32_t t, CodedInputStream& m) {
-                        if (wire::number_of(t) != 1) return wire::skip(m, t);
-                        return nested(m, t, [&](std::string_view header) {
-                            std::string_view key, value;
-                            if (!key_value(header, key, value)) return false;
-                            take_header(key, value, view);
-                            return true;
-                        });
-                    });
+                return nested(http, t, [&](std::uint32_t h, CodedInputStream& map) {
+                    return wire::number_of(h) == 1 ? key_value(map, h, header) : wire::skip(map, h);
                 });
-            default: return wire::skip(in, tag);
+            default: return wire::skip(http, t);
         }
     });
 }
 
 // attributes.source.address.socket_address.address: the client as Envoy saw it.
-bool read_source(std::string_view peer, CheckView& view) {
+bool read_source(CodedInputStream& in, std::uint32_t tag, CheckView& view) {
+    // Field `number` of a message, read by `then`; every other field skipped.
     auto only = [](std::uint32_t number, auto&& then) {
-        return [number, then](std::uint32_t tag, CodedInputStream& in) {
-            if (wire::number_of(tag) != number) return wire::skip(in, tag);
-            return nested(in, tag, then);
+        return [number, then](std::uint32_t t, CodedInputStream& s) {
+            return wire::number_of(t) == number ? then(s, t) : wire::skip(s, t);
         };
     };
-    return wire::for_each_field(peer, only(1, [&](std::string_view address) {  // Peer.address
-        return wire::for_each_field(address, only(1, [&](std::string_view socket) {  // Address.socket_address
-            return wire::for_each_field(socket, [&](std::uint32_t tag, CodedInputStream& in) {
-                return wire::number_of(tag) == 2 ? string_into(in, tag, view.client) : wire::skip(in, tag);
-            });
-        }));
-    }));
+    const auto address = [&view](CodedInputStream& s, std::uint32_t t) { return string_into(s, t, view.client); };
+    const auto socket_address = [&](CodedInputStream& s, std::uint32_t t) { return nested(s, t, only(2, address)); };
+    const auto peer_address = [&](CodedInputStream& s, std::uint32_t t) { return nested(s, t, only(1, socket_address)); };
+    return nested(in, tag, only(1, peer_address));  // Peer.address, Address.socket_address
 }
 
-bool read_attributes(std::string_view bytes, CheckView& view, bool& has_http) {
-    return wire::for_each_field(bytes, [&](std::uint32_t tag, CodedInputStream& in) {
-        switch (wire::number_of(tag)) {
-            case 1: return nested(in, tag, [&](std::string_view peer) { return read_source(peer, view); });
+bool read_attributes(CodedInputStream& in, std::uint32_t tag, CheckView& view, bool& has_http) {
+    const auto route = [&view](std::string_view key, std::string_view value) {
+        if (key == "allowed_groups") view.route.allowed_groups = value;
+        else if (key == "allowed_emails") view.route.allowed_emails = value;
+        else if (key == "allowed_email_domains") view.route.allowed_email_domains = value;
+    };
+    return nested(in, tag, [&](std::uint32_t t, CodedInputStream& attributes) {
+        switch (wire::number_of(t)) {
+            case 1: return read_source(attributes, t, view);
             case 4:  // request: http = 2
-                return nested(in, tag, [&](std::string_view request) {
-                    return wire::for_each_field(request, [&](std::uint32_t t, CodedInputStream& r) {
-                        if (wire::number_of(t) != 2) return wire::skip(r, t);
-                        has_http = has_http || wire::type_of(t) == wire::kLength;
-                        return nested(r, t, [&](std::string_view http) { return read_http(http, view); });
-                    });
+                return nested(attributes, t, [&](std::uint32_t r, CodedInputStream& request) {
+                    if (wire::number_of(r) != 2) return wire::skip(request, r);
+                    has_http = has_http || wire::type_of(r) == wire::kLength;
+                    return read_http(request, r, view);
                 });
-            case 10:  // context_extensions
-                return nested(in, tag, [&](std::string_view entry) {
-                    std::string_view key, value;
-                    if (!key_value(entry, key, value)) return false;
-                    if (key == "allowed_groups") view.route.allowed_groups = value;
-                    else if (key == "allowed_emails") view.route.allowed_emails = value;
-                    else if (key == "allowed_email_domains") view.route.allowed_email_domains = value;
-                    return true;
-                });
-            default: return wire::skip(in, tag);
+            case 10: return key_value(attributes, t, route);  // context_extensions
+            default: return wire::skip(attributes, t);
         }
     });
 }
@@ -179,7 +160,7 @@ ReadResult read_check_request(std::string_view bytes, CheckView& view) {
     const bool well_formed = wire::for_each_field(bytes, [&](std::uint32_t tag, CodedInputStream& in) {
         if (wire::number_of(tag) != 1) return wire::skip(in, tag);
         has_attributes = has_attributes || wire::type_of(tag) == wire::kLength;
-        return nested(in, tag, [&](std::string_view attributes) { return read_attributes(attributes, view, has_http); });
+        return read_attributes(in, tag, view, has_http);
     });
     if (!well_formed) {
         view.problem = "not a CheckRequest";

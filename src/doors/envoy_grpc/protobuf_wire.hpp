@@ -35,6 +35,28 @@ bool for_each_field(std::string_view bytes, OnField&& field) {
         if (!field(tag, in)) return false;
     }
 }
+// The same for the sub-message that starts at `in` (its length first), read within a limit on the same stream:
+// one stream for the whole request, not one per sub-message. False when it is malformed or cut short.
+template <class OnField>
+bool for_each_nested_field(google::protobuf::io::CodedInputStream& in, OnField&& field) {
+    std::uint32_t length = 0;
+    if (!in.ReadVarint32(&length)) return false;
+    if (length > 0) {
+        const void* data = nullptr;
+        int available = 0;  // what is left of the input, within the enclosing message's limit
+        if (!in.GetDirectBufferPointer(&data, &available) || static_cast<std::uint32_t>(available) < length)
+            return false;
+    }
+    const auto limit = in.PushLimit(static_cast<int>(length));
+    for (;;) {
+        const std::uint32_t tag = in.ReadTag();
+        if (tag == 0) break;
+        if (!field(tag, in)) return false;  // the whole read fails: the limit need not be popped
+    }
+    const bool whole = in.ConsumedEntireMessage();
+    in.PopLimit(limit);
+    return whole;
+}
 constexpr std::uint32_t number_of(std::uint32_t tag) { return tag >> 3; }
 constexpr std::uint32_t type_of(std::uint32_t tag) { return tag & 7; }
 constexpr std::uint32_t tag_of(std::uint32_t number, WireType type) { return (number << 3) | type; }
