@@ -2,6 +2,10 @@
 // of the same .proto files where they say what protobuf itself does.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "doors/envoy_grpc/check_translation.hpp"
 #include "doors/envoy_grpc/grpc_protocol.hpp"
 #include "envoy/service/auth/v3/external_auth.pb.h"
@@ -115,5 +119,86 @@ TEST(CheckWire, TruncatedBytesAreNotACheckRequest) {
         pb::CheckRequest oracle;
         const bool parsed = oracle.ParseFromString(bytes.substr(0, cut));
         EXPECT_EQ(read_check_request(bytes.substr(0, cut), view) == ReadResult::malformed, !parsed) << cut;
+    }
+}
+
+namespace {
+
+std::string varint_bytes(std::uint64_t v) {
+    std::string out;
+    do {
+        char b = static_cast<char>(v & 0x7f);
+        v >>= 7;
+        if (v) b = static_cast<char>(b | 0x80);
+        out += b;
+    } while (v);
+    return out;
+}
+
+// `v` written in exactly `size` bytes (non-minimal when longer than it needs).
+std::string varint_in(std::uint64_t v, int size) {
+    std::string out;
+    for (int i = 0; i < size; ++i) {
+        char b = static_cast<char>(v & 0x7f);
+        v >>= 7;
+        if (i + 1 < size) b = static_cast<char>(b | 0x80);
+        out += b;
+    }
+    return out;
+}
+
+std::string length_field(int number, const std::string& payload) {
+    return varint_bytes(static_cast<std::uint64_t>(number) << 3 | 2) + varint_bytes(payload.size()) + payload;
+}
+
+// A CheckRequest for GET app.example.com whose HttpRequest ends with `tail` (raw bytes: the path field, an unknown
+// field …), each field's tag and length as the test writes them.
+std::string check_with_http_tail(const std::string& tail) {
+    const std::string http = length_field(2, "GET") + length_field(5, "app.example.com") + tail;
+    return length_field(1, length_field(4, length_field(2, http)));
+}
+
+}  // namespace
+
+// H24: lengths and tags are read as protobuf's parser reads them, in at most 5 bytes (a length below 2^31), not as
+// CodedInputStream::ReadVarint32 does (up to 10 bytes, high bits dropped: a length of 2^32 + 9 was read as 9, and a
+// path protobuf refuses to read was judged).
+TEST(CheckWire, LengthsAndTagsAreReadInProtobufsOwnShapeOnly) {
+    const std::string path = "/public/x";
+    const std::string tag4 = "\x22";  // field 4 (path), length-delimited
+    const std::vector<std::pair<const char*, std::string>> cases = {
+        {"minimal length", tag4 + varint_bytes(path.size()) + path},
+        {"length in 2 bytes", tag4 + varint_in(path.size(), 2) + path},
+        {"length in 5 bytes", tag4 + varint_in(path.size(), 5) + path},
+        {"length in 6 bytes", tag4 + varint_in(path.size(), 6) + path},
+        {"length in 10 bytes", tag4 + varint_in(path.size(), 10) + path},
+        {"length 2^32 + 9 in 5 bytes", tag4 + varint_in((1ull << 32) + path.size(), 5) + path},
+        {"length 2^32 + 9 in 6 bytes", tag4 + varint_in((1ull << 32) + path.size(), 6) + path},
+        {"tag in 5 bytes", varint_in(0x22, 5) + varint_bytes(path.size()) + path},
+        {"tag in 6 bytes", varint_in(0x22, 6) + varint_bytes(path.size()) + path},
+        {"unknown field, length in 6 bytes", "\xa2\x01" + varint_in(1, 6) + "x" + tag4 + varint_bytes(path.size()) + path},
+        {"unknown group holding a length in 6 bytes",
+         "\xa3\x01" + std::string("\x0a") + varint_in(1, 6) + "x" + "\xa4\x01" + tag4 + varint_bytes(path.size()) + path},
+        {"unknown group closed by another number", "\xa3\x01\xac\x01" + tag4 + varint_bytes(path.size()) + path},
+        {"field number 0", std::string("\x02\x01x", 3) + tag4 + varint_bytes(path.size()) + path},
+    };
+    for (const auto& [name, tail] : cases) {
+        const std::string bytes = check_with_http_tail(tail);
+        pb::CheckRequest oracle;
+        const bool parsed = oracle.ParseFromString(bytes);
+        CheckView view;
+        const ReadResult read = read_check_request(bytes, view);
+        EXPECT_EQ(read == ReadResult::malformed, !parsed) << name;
+        if (parsed && read == ReadResult::ok) EXPECT_EQ(view.path_and_query, oracle.attributes().request().http().path()) << name;
+    }
+    // Groups nested well within protobuf's depth are skipped; far past it, refused, as protobuf does.
+    for (const int depth : {50, 300}) {
+        std::string groups;
+        for (int i = 0; i < depth; ++i) groups += "\xa3\x01";
+        for (int i = 0; i < depth; ++i) groups += "\xa4\x01";
+        const std::string bytes = check_with_http_tail(groups + tag4 + varint_bytes(path.size()) + path);
+        pb::CheckRequest oracle;
+        CheckView view;
+        EXPECT_EQ(read_check_request(bytes, view) == ReadResult::malformed, !oracle.ParseFromString(bytes)) << depth;
     }
 }
