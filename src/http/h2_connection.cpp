@@ -69,7 +69,6 @@ public:
                 data = read_buffer_->data();
             }
             if (ec) break;
-            last_activity_ = Worker::Clock::now();
             if (!receive(data, n)) {
                 log_refusal();
                 ended_ = true;
@@ -165,7 +164,7 @@ private:
                 writing_ = false;
                 writes_done_.cancel();
                 if (wec) return close();
-                last_activity_ = Worker::Clock::now();
+                last_written_ = Worker::Clock::now();
                 flush();
             });
             break;
@@ -184,7 +183,12 @@ private:
         if (const auto oldest = oldest_incoming()) {
             deadline = *oldest + limits.header_read_timeout;
         } else if (open_streams() == 0) {
-            deadline = last_activity_ + (received_anything() ? limits.idle_timeout : limits.header_read_timeout);
+            // Bytes alone do not keep a connection: the preface is due within the header-read timeout of the
+            // connection's start (not of its last byte, which a trickle would keep moving), and the idle timeout runs
+            // from when its last stream closed (or its last answer was written), whatever frames without a stream
+            // (SETTINGS, PING, WINDOW_UPDATE, PRIORITY …) came since.
+            deadline = received_anything() ? std::max(idle_since(), last_written_) + limits.idle_timeout
+                                           : born_ + limits.header_read_timeout;
         }
         // Streams in the handler's hands (waiting for Redis) have no deadline here: what they wait for has its own.
         // Answers the client does not take, in the socket (a write under way) or behind its HTTP/2 window, do.
@@ -245,7 +249,7 @@ private:
     bool closed_ = false;
     bool refusal_logged_ = false;
     const Worker::Clock::time_point born_ = Worker::Clock::now();
-    Worker::Clock::time_point last_activity_ = born_;
+    Worker::Clock::time_point last_written_ = born_;  // when a write last completed
     Worker::Clock::time_point write_started_{};
     Worker::Clock::time_point age_deadline_ = Worker::Clock::time_point::max();
 };

@@ -181,7 +181,7 @@ void H2Session::recycle(Stream* s) {
     live_list_[s->live_index] = last;
     last->live_index = s->live_index;
     live_list_.pop_back();
-    --live_;
+    if (--live_ == 0) idle_since_ = Clock::now();
     s->call = nullptr;
     // A long answer's buffer is not kept: the next stream would hold it for nothing.
     if (s->out.capacity() > 64 * 1024) s->out = std::string();

@@ -54,6 +54,9 @@ public:
     // its streams, and their answers, until the idle timeout says otherwise.
     std::optional<Clock::time_point> oldest_unsent() const;
     bool received_anything() const { return received_anything_; }
+    // Since when no stream is open: the session's start, or the close of its last stream. Frames outside streams
+    // (PING, SETTINGS, WINDOW_UPDATE, PRIORITY, unknown types) do not move it: a connection kept only by them is idle.
+    Clock::time_point idle_since() const { return idle_since_; }
     const H2Peer& peer() const { return peer_; }
     // Why the connection ends for a fault of the client's, for the log line: receive() failed, or nghttp2 found a
     // protocol error and sent GOAWAY with its code (nghttp2 keeps accepting bytes after that, so receive() does
@@ -110,6 +113,7 @@ private:
     bool refused_ = false;  // an abuse this class ended the session for
     std::string_view problem_;
     std::string goaway_problem_;  // problem_'s text for a GOAWAY nghttp2 sent on its own
+    Clock::time_point idle_since_ = Clock::now();
     Clock::time_point last_ping_{};
     int ping_strikes_ = 0;
 };
