@@ -74,7 +74,9 @@ public:
 // The limits of an HTTP/2 connection, beside the HTTP listener's (http::Limits: connection cap, timeouts).
 struct H2Limits {
     std::uint32_t max_concurrent_streams = 100;  // SETTINGS_MAX_CONCURRENT_STREAMS
-    std::uint32_t max_header_list_bytes = 32768;  // SETTINGS_MAX_HEADER_LIST_SIZE (the handler enforces it)
+    // SETTINGS_MAX_HEADER_LIST_SIZE: the handler enforces it; a header block over twice this size resets its stream
+    // without being read further (h2_session.cpp says why).
+    std::uint32_t max_header_list_bytes = 32768;
     // A connection older than this is asked to go away (GOAWAY), then closed once its streams are done or
     // after the shutdown timeout: clients reconnect, so that load spreads over new replicas.
     std::chrono::milliseconds max_connection_age{30 * 60 * 1000};

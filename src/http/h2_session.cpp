@@ -25,6 +25,7 @@ struct H2Session::Stream {
     Stream* next = nullptr;
     bool incoming = false;
     std::size_t live_index = 0;  // in live_list_
+    std::size_t header_block_bytes = 0;  // of the header block being received (the request's, or trailers)
 };
 
 namespace {
@@ -167,6 +168,7 @@ H2Session::Stream* H2Session::new_stream(std::int32_t id) {
     Stream* raw = s.release();
     raw->id = id;
     raw->started = Clock::now();
+    raw->header_block_bytes = 0;
     raw->live_index = live_list_.size();
     live_list_.push_back(raw);
     ++live_;
@@ -232,7 +234,12 @@ void H2Session::notify() {
 
 int H2Session::on_begin_headers(nghttp2_session*, const nghttp2_frame* frame, void* user) {
     auto& self = *static_cast<H2Session*>(user);
-    if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
+    if (frame->hd.type != NGHTTP2_HEADERS) return 0;
+    if (frame->headers.cat != NGHTTP2_HCAT_REQUEST) {
+        // Trailers: counted as a block of their own.
+        if (Stream* s = self.stream(frame->hd.stream_id)) s->header_block_bytes = 0;
+        return 0;
+    }
     Stream* s = self.new_stream(frame->hd.stream_id);
     s->incoming = true;
     s->prev = self.incoming_tail_;
@@ -248,11 +255,20 @@ int H2Session::on_begin_headers(nghttp2_session*, const nghttp2_frame* frame, vo
 int H2Session::on_header(nghttp2_session*, const nghttp2_frame* frame, const std::uint8_t* name, std::size_t namelen,
                          const std::uint8_t* value, std::size_t valuelen, std::uint8_t, void* user) {
     auto& self = *static_cast<H2Session*>(user);
-    // Only the request's own header block: fields of a trailer block would arrive after the call was judged.
-    if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
+    if (frame->hd.type != NGHTTP2_HEADERS) return 0;
     Stream* s = self.headers_of_ && self.headers_of_->id == frame->hd.stream_id ? self.headers_of_ : self.stream(frame->hd.stream_id);
-    if (s)
-        s->call->header({reinterpret_cast<const char*>(name), namelen}, {reinterpret_cast<const char*>(value), valuelen});
+    if (!s) return 0;
+    // A header block far over the list size the server announced is not read on: HPACK lets a 1-byte reference
+    // repeat a 4 KB field of the dynamic table, and nghttp2 checks every field it hands over (each value scanned),
+    // so 150 KB of references would cost the server half a gigabyte of scanning. The stream is reset
+    // (RST_STREAM INTERNAL_ERROR) and the rest of the block only decoded (to keep HPACK's state), not checked. Up
+    // to twice the size, the handler sees every field and answers for itself (gRPC: RESOURCE_EXHAUSTED).
+    s->header_block_bytes += namelen + valuelen + 32;  // RFC 9113 §6.5.2's size of a field
+    if (s->header_block_bytes > 2 * static_cast<std::size_t>(self.limits_.max_header_list_bytes))
+        return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+    // Only the request's own header block: fields of a trailer block would arrive after the call was judged.
+    if (frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
+    s->call->header({reinterpret_cast<const char*>(name), namelen}, {reinterpret_cast<const char*>(value), valuelen});
     return 0;
 }
 
