@@ -54,13 +54,7 @@ std::optional<CredentialCheck> BasicAuth::find_now(std::string_view credentials,
     return CredentialCheck{CredentialCheck::Outcome::ok, {}};
 }
 
-bool BasicAuth::limited(std::string_view client) const {
-    const std::lock_guard lock(failures_mutex_);
-    const auto it = failures_.find(std::string(client));
-    return it != failures_.end() && it->second.count >= kMaxFailures && clock_.now() - it->second.window_start < kWindow;
-}
-
-void BasicAuth::count_failure(std::string_view client) const {
+std::optional<std::int64_t> BasicAuth::take_attempt(std::string_view client) const {
     const std::lock_guard lock(failures_mutex_);
     const std::int64_t now = clock_.now();
     // Bounded: a flood from many addresses cannot grow the table without end; stale windows go first.
@@ -68,7 +62,15 @@ void BasicAuth::count_failure(std::string_view client) const {
     if (failures_.size() >= 100'000) failures_.clear();
     auto& f = failures_[std::string(client)];
     if (now - f.window_start >= kWindow) f = {now, 0};
+    if (f.count >= kMaxFailures) return std::nullopt;
     ++f.count;
+    return f.window_start;
+}
+
+void BasicAuth::give_back_attempt(std::string_view client, std::int64_t window_start) const {
+    const std::lock_guard lock(failures_mutex_);
+    const auto it = failures_.find(std::string(client));
+    if (it != failures_.end() && it->second.window_start == window_start && it->second.count > 0) --it->second.count;
 }
 
 asio::awaitable<CredentialCheck> BasicAuth::verify(std::string_view credentials, std::string_view client,
@@ -77,8 +79,7 @@ asio::awaitable<CredentialCheck> BasicAuth::verify(std::string_view credentials,
     const std::string pair = decoded ? std::string(decoded->begin(), decoded->end()) : std::string{};
     const auto colon = pair.find(':');
     if (colon == std::string::npos) {
-        if (limited(client)) co_return rate_limited();
-        count_failure(client);
+        if (!take_attempt(client)) co_return rate_limited();
         co_return CredentialCheck{CredentialCheck::Outcome::invalid, "not base64(user:password)"};
     }
     const std::string_view both = pair;
@@ -99,7 +100,8 @@ CredentialCheck BasicAuth::rate_limited() {
 asio::awaitable<CredentialCheck> BasicAuth::verify_password(std::string_view user_view, std::string_view password_view,
                                                             std::string_view client, session::Session& out) const {
     using Outcome = CredentialCheck::Outcome;
-    if (limited(client)) co_return rate_limited();
+    const auto window = take_attempt(client);
+    if (!window) co_return rate_limited();
     // Copies: the caller's buffers may belong to a request this thread serves while the check runs on the pool.
     const std::string user(user_view), password(password_view);
     const auto file = file_.current();
@@ -110,9 +112,9 @@ asio::awaitable<CredentialCheck> BasicAuth::verify_password(std::string_view use
     const bool matches = Htpasswd::password_matches(password, hash ? *hash : decoy_hash());
     co_await asio::post(home, asio::use_awaitable);
     if (!hash || !matches) {
-        count_failure(client);
         co_return CredentialCheck{Outcome::invalid, hash ? "wrong password for '" + user + "'" : "unknown user '" + user + "'"};
     }
+    give_back_attempt(client, *window);
     out = session::Session{};
     out.user = user;
     out.preferred_username = user;

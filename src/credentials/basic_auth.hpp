@@ -40,9 +40,13 @@ public:
 
 private:
     std::uint64_t owner() const;  // changes when the file does, so that a removed user is forgotten at once
-    bool limited(std::string_view client) const;
+    // An attempt is counted as a failure before its check runs, and given back when the password was right: counted
+    // after the check, attempts that came together would all pass a limit none of them had reached yet (a client with
+    // many connections, or many gRPC streams, would have every guess of a burst checked). Empty: over the limit, not
+    // to be checked. Else the window the attempt was counted in.
+    std::optional<std::int64_t> take_attempt(std::string_view client) const;
+    void give_back_attempt(std::string_view client, std::int64_t window_start) const;
     static gate::CredentialCheck rate_limited();
-    void count_failure(std::string_view client) const;
 
     const authz::WatchedFile<Htpasswd>& file_;
     std::vector<std::string> groups_;
