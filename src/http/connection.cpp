@@ -474,23 +474,26 @@ Peer peer_of(const Worker& w, const tcp::socket& socket) {
     return w.trust.peer(ec ? asio::ip::address{} : endpoint.address());
 }
 
-// HTTP/2's client preface starts with these bytes (RFC 9113 §3.4); no HTTP/1.1 method does.
-constexpr std::string_view kPrefaceStart = "PRI * HTTP/2.0";
+// HTTP/2's client preface (RFC 9113 §3.4).
+constexpr std::string_view kPreface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
 // On a listener that serves both, whether the connection's first bytes are HTTP/2's preface. They are peeked, not
-// read, so that whichever protocol serves the connection reads them itself. Three bytes tell ("PRI"); a client
-// that sent fewer and stops is given the header-read timeout, as any slow start is.
+// read, so that whichever protocol serves the connection reads them itself. The whole preface tells, not its first
+// bytes: "PRI" is a method token an HTTP/1.1 client (or a proxy passing a client's method on, as nginx and Caddy do)
+// may send, and such a request is HTTP/1.1's to answer, not nghttp2's to refuse as a bad preface (nginx would pass
+// the HTTP/2 SETTINGS and GOAWAY on to the client as an HTTP/0.9 body). A client that sent part of the preface and
+// stops is given the header-read timeout, as any slow start is.
 asio::awaitable<bool> starts_with_h2_preface(Worker& w, tcp::socket& socket, Registration& reg) {
     reg.arm(w.limits.header_read_timeout);
     for (;;) {
         auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, kTuple);
         if (ec) co_return false;
-        std::array<char, 3> first{};
+        std::array<char, kPreface.size()> first{};
         const ssize_t n = ::recv(socket.native_handle(), first.data(), first.size(), MSG_PEEK);
         if (n <= 0) co_return false;  // closed: the HTTP/1.1 loop sees the end for itself
         const std::string_view got(first.data(), static_cast<std::size_t>(n));
-        if (!kPrefaceStart.starts_with(got)) co_return false;
-        if (got.size() == first.size()) co_return true;
+        if (!kPreface.starts_with(got)) co_return false;
+        if (got.size() == kPreface.size()) co_return true;
         // Fewer bytes than tell, all of them the preface's: readable stays true, so wait a little, not spin.
         asio::steady_timer pause(socket.get_executor(), std::chrono::milliseconds(5));
         co_await pause.async_wait(kTuple);
