@@ -13,7 +13,7 @@
 
 namespace gh::doors::envoy_grpc::wire {
 
-enum WireType : std::uint32_t { kVarint = 0, kFixed64 = 1, kLength = 2, kFixed32 = 5 };
+enum WireType : std::uint32_t { kVarint = 0, kFixed64 = 1, kLength = 2, kStartGroup = 3, kEndGroup = 4, kFixed32 = 5 };
 
 // Reads one length-delimited field's bytes as a view into the input (which must be one flat buffer).
 bool read_view(google::protobuf::io::CodedInputStream& in, std::string_view& out);
@@ -22,6 +22,11 @@ bool read_view(google::protobuf::io::CodedInputStream& in, std::string_view& out
 bool read_string(google::protobuf::io::CodedInputStream& in, std::string_view& out);
 // Skips a field the door does not read, of any wire type, as protobuf does.
 bool skip(google::protobuf::io::CodedInputStream& in, std::uint32_t tag);
+// A length or a tag as protobuf's parser reads them: in at most 5 bytes, a length below 2^31. (CodedInputStream's
+// ReadVarint32 and ReadTag take up to 10 bytes and drop the high bits: a length of 2^32 + 9 would be read as 9, and
+// the bytes after it as fields, where protobuf refuses the message.)
+bool read_length(google::protobuf::io::CodedInputStream& in, std::uint32_t& length);
+bool next_tag_fits(google::protobuf::io::CodedInputStream& in);
 
 // Calls `field(number, in)` for each field of the message in `bytes`; `field` reads or skips it and returns false
 // on malformed input. Returns false when the bytes are not a well-formed message.
@@ -30,6 +35,7 @@ bool for_each_field(std::string_view bytes, OnField&& field) {
     google::protobuf::io::CodedInputStream in(reinterpret_cast<const std::uint8_t*>(bytes.data()),
                                               static_cast<int>(bytes.size()));
     for (;;) {
+        if (!next_tag_fits(in)) return false;
         const std::uint32_t tag = in.ReadTag();
         if (tag == 0) return in.ConsumedEntireMessage();  // the end, not a tag of 0 (malformed)
         if (!field(tag, in)) return false;
@@ -40,7 +46,7 @@ bool for_each_field(std::string_view bytes, OnField&& field) {
 template <class OnField>
 bool for_each_nested_field(google::protobuf::io::CodedInputStream& in, OnField&& field) {
     std::uint32_t length = 0;
-    if (!in.ReadVarint32(&length)) return false;
+    if (!read_length(in, length)) return false;
     if (length > 0) {
         const void* data = nullptr;
         int available = 0;  // what is left of the input, within the enclosing message's limit
@@ -49,6 +55,7 @@ bool for_each_nested_field(google::protobuf::io::CodedInputStream& in, OnField&&
     }
     const auto limit = in.PushLimit(static_cast<int>(length));
     for (;;) {
+        if (!next_tag_fits(in)) return false;
         const std::uint32_t tag = in.ReadTag();
         if (tag == 0) break;
         if (!field(tag, in)) return false;  // the whole read fails: the limit need not be popped
