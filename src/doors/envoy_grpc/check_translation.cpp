@@ -24,7 +24,10 @@ void take_header(std::string_view key, std::string_view value, CheckView& view) 
     else if (lower_case_equals(key, "accept")) view.accept = value;
     else if (lower_case_equals(key, "x-requested-with")) view.x_requested_with = value;
     else if (lower_case_equals(key, "user-agent")) view.user_agent = value;
-    else if (lower_case_equals(key, "authorization")) view.authorization = value;
+    else if (lower_case_equals(key, "authorization")) {
+        view.authorization_repeated = view.authorization_repeated || view.authorization.data() != nullptr;
+        view.authorization = value.data() ? value : std::string_view("", 0);
+    }
     else if (lower_case_equals(key, "x-forwarded-client-cert")) view.forwarded_client_cert = value;
     // Look-alikes too (x_auth_request_user, X.Forwarded.Email): an app may read them as ours.
     if (identity::is_identity_header(key)) view.client_identity_headers.push_back(key);

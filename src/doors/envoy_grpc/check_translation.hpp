@@ -23,6 +23,9 @@ struct CheckView {
     std::string_view path;            // without the query: what public routes and the policy match
     std::string_view path_and_query;  // for the sign-in redirect's rd
     std::string_view cookie, accept, x_requested_with, authorization;
+    // Authorization came more than once (two entries of header_map, or of headers in two spellings): the HTTP doors'
+    // rule applies, credentials in it are refused (which one counts would depend on the reader).
+    bool authorization_repeated = false;
     std::string_view forwarded_client_cert;  // x-forwarded-client-cert, for --client-certificate-headers=envoy
     std::string_view client;  // the downstream address Envoy reports (attributes.source), for logs
     std::string_view request_id, user_agent;  // for the request log

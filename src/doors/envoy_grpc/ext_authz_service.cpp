@@ -38,6 +38,7 @@ gate::OriginalRequest ExtAuthzService::original_of(const CheckView& view, const 
                                    .route = view.route,
                                    .method = view.method,
                                    .authorization = view.authorization,
+                                   .authorization_repeated = view.authorization_repeated,
                                    .client = view.client};
     // The attributes are Envoy's own reading of the request: read with the same rules as every other door.
     std::string_view port;
