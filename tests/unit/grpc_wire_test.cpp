@@ -189,7 +189,9 @@ TEST(CheckWire, LengthsAndTagsAreReadInProtobufsOwnShapeOnly) {
         CheckView view;
         const ReadResult read = read_check_request(bytes, view);
         EXPECT_EQ(read == ReadResult::malformed, !parsed) << name;
-        if (parsed && read == ReadResult::ok) EXPECT_EQ(view.path_and_query, oracle.attributes().request().http().path()) << name;
+        if (parsed && read == ReadResult::ok) {
+            EXPECT_EQ(view.path_and_query, oracle.attributes().request().http().path()) << name;
+        }
     }
     // Groups nested well within protobuf's depth are skipped; far past it, refused, as protobuf does.
     for (const int depth : {50, 300}) {
