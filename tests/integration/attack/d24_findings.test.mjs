@@ -17,7 +17,7 @@ import { startNginx, readErrorLog } from '../lib/nginx.mjs';
 import { extAuthzClient, checkRequest, envoyWireCheckRequest } from '../lib/ext_authz_client.mjs';
 import {
   RawH2, Type, Flag, ErrorCode, frame, settingsFrame, rstStream, encodeHeaders, grpcRequestHeaders, grpcFrame,
-  dataFrames, PREFACE,
+  dataFrames, PREFACE, hpackInteger,
 } from '../lib/h2_frames.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -55,20 +55,6 @@ function rawExchange(port, text, timeoutMs = 3000) {
     s.on('error', () => {});
     setTimeout(() => s.destroy(), timeoutMs);
   });
-}
-
-// HPACK (RFC 7541): an integer with an N-bit prefix.
-function hpackInteger(value, prefixBits, first = 0) {
-  const max = (1 << prefixBits) - 1;
-  if (value < max) return [first | value];
-  const out = [first | max];
-  let rest = value - max;
-  while (rest >= 128) {
-    out.push((rest % 128) + 128);
-    rest = Math.floor(rest / 128);
-  }
-  out.push(rest);
-  return out;
 }
 
 describe('D24-F1: --idle-timeout and --header-read-timeout hold against a client that only sends bytes', () => {

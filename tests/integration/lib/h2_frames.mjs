@@ -64,7 +64,7 @@ export function dataFrames(streamId, bytes, { endStream = false, maxFrame = 1638
 }
 
 // HPACK's integer with an N-bit prefix (RFC 7541 §5.1); `first` holds the bits above the prefix.
-function hpackInteger(value, prefixBits, first = 0) {
+export function hpackInteger(value, prefixBits, first = 0) {
   const max = (1 << prefixBits) - 1;
   if (value < max) return [first | value];
   const out = [first | max];
