@@ -501,6 +501,34 @@ asio::awaitable<bool> starts_with_h2_preface(Worker& w, tcp::socket& socket, Reg
     }
 }
 
+// Closing a socket that holds bytes it has not read makes the kernel send RST instead of FIN, and RST may reach
+// the client before it has read what was last written to it (a GOAWAY, a refusal). So the server half-closes
+// first, then reads and drops what the client still sends until it closes its side: for a second at most, and at
+// most 1 MiB ("lingering close", as nginx and Go's HTTP/2 server do). A client that had already closed costs one
+// read; a drain ends the wait (the connection is idle to it).
+asio::awaitable<void> close_lingering(Worker& w, tcp::socket& socket, Registration& reg) {
+    boost::system::error_code ec;
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) co_return;
+    reg.set_idle(true);
+    reg.arm(std::chrono::seconds(1));
+    std::size_t dropped = 0;
+    constexpr std::size_t kDropAtMost = 1024 * 1024;
+    while (dropped < kDropAtMost) {
+        // Filled and dropped before anything else runs on this thread: one buffer serves every lingering socket.
+        thread_local std::array<char, 16 * 1024> sink;
+        const std::size_t n = socket.read_some(asio::buffer(sink), ec);
+        if (ec == asio::error::would_block) {
+            if (w.draining) co_return;
+            std::tie(ec) = co_await socket.async_wait(tcp::socket::wait_read, kTuple);
+            if (ec || reg.timed_out()) co_return;
+            continue;
+        }
+        if (ec) co_return;  // the client closed its side (or reset)
+        dropped += n;
+    }
+}
+
 asio::awaitable<void> serve_plain(Worker& w, tcp::socket socket, const Listener& listener, const Handler& handler) {
     const bool h2_only = listener.protocol == Protocol::h2;
     Registration reg(w, socket, h2_only ? w.open_h2_connections : w.open_connections);
@@ -514,8 +542,7 @@ asio::awaitable<void> serve_plain(Worker& w, tcp::socket socket, const Listener&
         const Peer peer = peer_of(w, socket);
         co_await serve(w, socket, reg, peer, handler);
     }
-    boost::system::error_code ec;
-    socket.shutdown(tcp::socket::shutdown_send, ec);
+    if (socket.is_open()) co_await close_lingering(w, socket, reg);
 }
 
 // Whether the TLS handshake chose HTTP/2 by ALPN.

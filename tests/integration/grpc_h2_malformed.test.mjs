@@ -133,6 +133,28 @@ describe('gRPC port: malformed HTTP/2 and gRPC, and abusive clients', () => {
     });
   }
 
+  // The server refuses a connection while the client is still sending (here the rest of an oversized frame, 1 MiB
+  // in 16 KiB writes). Closing a socket with unread bytes makes the kernel send RST, and a client whose write then
+  // fails drops the connection before reading the GOAWAY; the server half-closes and drains instead, so the GOAWAY
+  // is read every time.
+  test('a client still sending after its connection is refused reads the GOAWAY: the server drains, not resets', async () => {
+    for (let round = 0; round < 5; round++) {
+      const c = await RawH2.connect(port);
+      c.send(Buffer.from([0x10, 0x00, 0x00, Type.DATA, 0, 0, 0, 0, 1]));  // a DATA frame of 1 MiB
+      const chunk = Buffer.alloc(16384);
+      for (let i = 0; i < 64 && !c.closed; i++) {
+        c.send(chunk);
+        await sleep(1);
+      }
+      const goaway = await c.waitForGoaway();
+      assert.equal(goaway.errorName, 'FRAME_SIZE_ERROR', `round ${round}`);
+      assert.ok(!c.error, `round ${round}: the client's writes failed (${c.error?.code})`);
+      c.socket.end();
+      await c.waitForClose();
+    }
+    await stillServes();
+  });
+
   test('a stream reset mid-message (RST_STREAM CANCEL) is not answered; the connection\'s other stream is', async () => {
     const mark = gh.output.length;
     const c = await RawH2.connect(port);

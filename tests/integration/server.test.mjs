@@ -4,6 +4,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import https from 'node:https';
+import net from 'node:net';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { startGatehouse, runGatehouse, baseFlags, mintCookie, freePort, tempDir } from './lib/processes.mjs';
@@ -82,6 +83,35 @@ describe('HTTP/1.1 behaviour and limits', () => {
     assert.equal(r[0].status, 431);
     assert.equal(await c.waitClosed(), true);
     await gh.waitForOutput(/rejected request: .*\(431\)/);
+  });
+
+  // Refused while the client still sends (a header of 768 KiB, in 16 KiB writes): the server half-closes and drops
+  // the rest instead of closing with unread bytes, whose RST would fail the client's later writes (EPIPE) or cut
+  // the connection under it. The client keeps its side open after the server's FIN, as a proxy still forwarding
+  // an upload does.
+  test('a client still sending its oversized header reads the 431 and sends the rest: the server drains, not resets', async () => {
+    for (let round = 0; round < 5; round++) {
+      const socket = net.connect({ port: gh.port, host: '127.0.0.1', allowHalfOpen: true });
+      await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+      let answer = '';
+      let writeError = null;
+      socket.on('data', (d) => { answer += d; });
+      socket.on('error', (e) => { writeError = e; });
+      socket.write('GET /oauth2/auth HTTP/1.1\r\nHost: x\r\nX-Big: ');
+      const chunk = 'a'.repeat(16384);
+      let written = 0;
+      for (; written < 48 && !socket.destroyed && !writeError; written++) {
+        socket.write(chunk);
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      const ended = new Promise((resolve) => socket.once('close', resolve));
+      socket.end();
+      await Promise.race([ended, new Promise((r) => setTimeout(r, 3000))]);
+      socket.destroy();
+      assert.equal(writeError, null, `round ${round}: the connection failed (${writeError?.code})`);
+      assert.equal(written, 48, `round ${round}: the connection was cut after ${written} writes`);
+      assert.match(answer, /^HTTP\/1\.1 431 /, `round ${round}`);
+    }
   });
 
   test('refuses more than --max-header-count fields with 431', async () => {
