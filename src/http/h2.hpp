@@ -77,6 +77,12 @@ struct H2Limits {
     // SETTINGS_MAX_HEADER_LIST_SIZE: the handler enforces it; a header block over twice this size resets its stream
     // without being read further (h2_session.cpp says why).
     std::uint32_t max_header_list_bytes = 32768;
+    // Request body bytes one connection's streams may hold at once (handed to their calls, not yet closed). A
+    // chunk that would go past it resets its stream (RST_STREAM ENHANCE_YOUR_CALM, which gRPC clients read as
+    // RESOURCE_EXHAUSTED): otherwise each of the connection's streams could hold a body up to the handler's own
+    // limit (100 x 4 MiB for gRPC). Flow control would stall instead, and stall for good when several large bodies
+    // arrive interleaved and none can complete.
+    std::size_t max_buffered_body_bytes = 4 * 1024 * 1024;
     // A connection older than this is asked to go away (GOAWAY), then closed once its streams are done or
     // after the shutdown timeout: clients reconnect, so that load spreads over new replicas.
     std::chrono::milliseconds max_connection_age{30 * 60 * 1000};

@@ -4,6 +4,8 @@
 #include <array>
 #include <cstring>
 
+#include <spdlog/spdlog.h>
+
 #include "http/h2_memory.hpp"
 
 namespace gh::http {
@@ -26,6 +28,7 @@ struct H2Session::Stream {
     bool incoming = false;
     std::size_t live_index = 0;  // in live_list_
     std::size_t header_block_bytes = 0;  // of the header block being received (the request's, or trailers)
+    std::size_t body_bytes = 0;  // of the request's body, handed to the call (H2Limits::max_buffered_body_bytes)
 };
 
 namespace {
@@ -184,6 +187,8 @@ void H2Session::recycle(Stream* s) {
     last->live_index = s->live_index;
     live_list_.pop_back();
     if (--live_ == 0) idle_since_ = Clock::now();
+    buffered_body_bytes_ -= s->body_bytes;
+    s->body_bytes = 0;
     s->call = nullptr;
     // A long answer's buffer is not kept: the next stream would hold it for nothing.
     if (s->out.capacity() > 64 * 1024) s->out = std::string();
@@ -275,8 +280,32 @@ int H2Session::on_header(nghttp2_session*, const nghttp2_frame* frame, const std
 int H2Session::on_data_chunk(nghttp2_session*, std::uint8_t, std::int32_t id, const std::uint8_t* data,
                              std::size_t len, void* user) {
     auto& self = *static_cast<H2Session*>(user);
-    if (Stream* s = self.stream(id); s && !s->request_done) s->call->data({reinterpret_cast<const char*>(data), len});
+    Stream* s = self.stream(id);
+    if (!s || s->request_done) return 0;
+    if (self.buffered_body_bytes_ + len > self.limits_.max_buffered_body_bytes) {
+        self.refuse_body(*s);
+        return 0;
+    }
+    s->body_bytes += len;
+    self.buffered_body_bytes_ += len;
+    s->call->data({reinterpret_cast<const char*>(data), len});
     return 0;
+}
+
+void H2Session::refuse_body(Stream& s) {
+    // The stream's request is over for this side: nothing more reaches the call, which is told closed() once the
+    // reset is sent.
+    s.request_done = true;
+    unlink_incoming(s);
+    nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, s.id, NGHTTP2_ENHANCE_YOUR_CALM);
+    if (!body_refusal_logged_) {
+        body_refusal_logged_ = true;  // once per connection: a client that keeps sending would flood the log
+        spdlog::warn("reset stream {} of a {} connection from {}: its streams' request bodies would hold more than "
+                     "{} bytes (the rest of the connection's refusals are not logged)",
+                     s.id, handler_.protocol_name(), peer_.address.is_unspecified() ? std::string("-") : peer_.address.to_string(),
+                     limits_.max_buffered_body_bytes);
+    }
+    notify();
 }
 
 int H2Session::on_frame_recv(nghttp2_session*, const nghttp2_frame* frame, void* user) {

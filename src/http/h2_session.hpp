@@ -87,6 +87,8 @@ private:
     void recycle(Stream* s);
     void unlink_incoming(Stream& s);
     void request_ended(Stream& s);
+    // Resets a stream whose body would take the connection past H2Limits::max_buffered_body_bytes.
+    void refuse_body(Stream& s);
     bool ping_received();
     void notify();
 
@@ -104,6 +106,8 @@ private:
     std::vector<Stream*> live_list_;  // every open stream, for the destructor
     std::vector<Stream*> draining_calls_;
     std::size_t live_ = 0;
+    std::size_t buffered_body_bytes_ = 0;  // over the open streams (Stream::body_bytes)
+    bool body_refusal_logged_ = false;
     Stream* headers_of_ = nullptr;  // the stream whose header block is being received
     Stream* incoming_head_ = nullptr;  // requests still arriving, oldest first
     Stream* incoming_tail_ = nullptr;

@@ -1,5 +1,6 @@
 #include "doors/envoy_grpc/grpc_server.hpp"
 
+#include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <charconv>
 
@@ -63,6 +64,9 @@ std::shared_ptr<http::H2Handler> grpc_door(const gate::Gate& gate, Config config
 http::H2Limits h2_limits(const ServerConfig& server) {
     return {.max_concurrent_streams = static_cast<std::uint32_t>(server.grpc_max_concurrent_streams),
             .max_header_list_bytes = static_cast<std::uint32_t>(server.max_header_bytes),
+            // Envoy's Checks are a few KiB each, 100 at a time on a connection: 4 MiB holds them, and at least two of
+            // the largest messages allowed.
+            .max_buffered_body_bytes = std::max<std::size_t>(4 * 1024 * 1024, 2 * (server.grpc_max_message_bytes + 5)),
             .max_connection_age = server.grpc_max_connection_age};
 }
 
