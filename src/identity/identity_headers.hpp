@@ -10,9 +10,13 @@ namespace gh::identity {
 
 // Calls `emit(name, value)` for X-Auth-Request-* (with --set-xauthrequest, and -Access-Token with
 // --pass-access-token), Authorization (--set-authorization-header, --set-basic-auth) and GAP-Auth. Values come only from the session, never from the request, so a
-// client cannot inject an identity. The views are valid until the next call on this thread.
+// client cannot inject an identity. The views are valid until the next call on this thread. Names are spelled as
+// oauth2-proxy writes them (`canonical`, for HTTP/1.1), or in lower case, as HTTP/2 and Envoy's gRPC answers want;
+// --alpha-config's names are passed as configured either way.
+enum class NameCase { canonical, lower };
 template <class Emit>
-void for_each_identity_header(const session::Session& s, const Config& o, Emit&& emit);
+void for_each_identity_header(const session::Session& s, const Config& o, Emit&& emit,
+                              NameCase names = NameCase::canonical);
 
 // The same, written onto an HTTP answer.
 void write_identity_headers(const session::Session& s, const Config& o, http::Response& res);
@@ -46,19 +50,24 @@ std::string_view injected_value(const InjectedHeader& h, const session::Session&
 bool is_injected_header(std::string_view name, const std::vector<InjectedHeader>& headers);
 
 template <class Emit>
-void for_each_identity_header(const session::Session& s, const Config& o, Emit&& emit) {
+void for_each_identity_header(const session::Session& s, const Config& o, Emit&& emit, NameCase names) {
+    // Each built-in name in both spellings, so that no answer lower-cases them per request.
+    const auto name = [names](std::string_view canonical, std::string_view lower) {
+        return names == NameCase::lower ? lower : canonical;
+    };
     // oauth2-proxy sets GAP-Auth on every success: the e-mail when known, otherwise the user.
-    emit(std::string_view("GAP-Auth"), std::string_view(s.email.empty() ? s.user : s.email));
+    emit(name("GAP-Auth", "gap-auth"), std::string_view(s.email.empty() ? s.user : s.email));
     if (o.response_headers) {  // --alpha-config: its list alone
         for (const auto& h : *o.response_headers)
             if (const auto value = injected_value(h, s); !value.empty()) emit(std::string_view(h.name), value);
         return;
     }
     if (o.set_xauthrequest) {
-        emit(std::string_view("X-Auth-Request-User"), std::string_view(s.user));
-        if (!s.email.empty()) emit(std::string_view("X-Auth-Request-Email"), std::string_view(s.email));
+        emit(name("X-Auth-Request-User", "x-auth-request-user"), std::string_view(s.user));
+        if (!s.email.empty()) emit(name("X-Auth-Request-Email", "x-auth-request-email"), std::string_view(s.email));
         if (!s.preferred_username.empty())
-            emit(std::string_view("X-Auth-Request-Preferred-Username"), std::string_view(s.preferred_username));
+            emit(name("X-Auth-Request-Preferred-Username", "x-auth-request-preferred-username"),
+                 std::string_view(s.preferred_username));
         if (!s.groups.empty()) {
             // Built in a reused buffer: the joined list is the one variable-size value on the hot path.
             thread_local std::string joined;
@@ -67,14 +76,14 @@ void for_each_identity_header(const session::Session& s, const Config& o, Emit&&
                 if (!joined.empty()) joined += ',';
                 joined += g;
             }
-            emit(std::string_view("X-Auth-Request-Groups"), std::string_view(joined));
+            emit(name("X-Auth-Request-Groups", "x-auth-request-groups"), std::string_view(joined));
         }
         if (o.pass_access_token && !s.access_token.empty())
-            emit(std::string_view("X-Auth-Request-Access-Token"), std::string_view(s.access_token));
+            emit(name("X-Auth-Request-Access-Token", "x-auth-request-access-token"), std::string_view(s.access_token));
     }
     if (o.set_authorization_header || o.set_basic_auth)
         if (const auto value = authorization_answer(s, o); !value.empty())
-            emit(std::string_view("Authorization"), value);
+            emit(name("Authorization", "authorization"), value);
 }
 
 }  // namespace gh::identity

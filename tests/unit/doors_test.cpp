@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <thread>
 
 #include "doors/envoy_grpc/check_translation.hpp"
 #include "envoy/service/auth/v3/external_auth.pb.h"
@@ -165,6 +166,31 @@ TEST(CheckTranslation, DenialCarriesTheHttpStatusAndLocation) {
 
 // --alpha-config's injectResponseHeaders may name any number of headers, of any length: each is set, and a
 // client's own copy of one the session has no value for is removed.
+// Values short enough to live inside their std::string (SSO) moved with the list of headers as it grew on a
+// thread's first answers, and were read from the freed list (make test-asan reports it): the answer is built on a
+// new thread, whose list starts empty.
+TEST(CheckTranslation, AlphaResponseHeadersWithShortValuesOnAThreadsFirstAnswer) {
+    auto o = options::doors_config(test::must_parse(test::base_args()));
+    std::vector<identity::InjectedHeader> headers;
+    for (int i = 0; i < 9; ++i) {
+        identity::InjectedHeader h{.name = "X-Short-" + std::to_string(i), .folded_name = "x-short-" + std::to_string(i)};
+        h.values.push_back({.claim = identity::InjectedValue::Claim::preferred_username});
+        headers.push_back(h);
+    }
+    o.response_headers = headers;
+    auto r = request_with({});
+    envoy_grpc::CheckView v;
+    ASSERT_TRUE(read(r, v));
+    const auto s = test::alice();
+    pb::CheckResponse res;
+    std::thread([&] { res = allow(&s, o, v, {}); }).join();
+    ASSERT_EQ(res.ok_response().headers_size(), 10);  // GAP-Auth and the nine
+    for (int i = 1; i < 10; ++i) {
+        EXPECT_EQ(res.ok_response().headers(i).header().key(), "x-short-" + std::to_string(i - 1));
+        EXPECT_EQ(res.ok_response().headers(i).header().value(), "alice");
+    }
+}
+
 TEST(CheckTranslation, AlphaResponseHeadersOfAnyNumberAndLength) {
     auto o = options::doors_config(test::must_parse(test::base_args()));
     std::vector<identity::InjectedHeader> headers;

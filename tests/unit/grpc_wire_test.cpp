@@ -204,3 +204,23 @@ TEST(CheckWire, LengthsAndTagsAreReadInProtobufsOwnShapeOnly) {
         EXPECT_EQ(read_check_request(bytes, view) == ReadResult::malformed, !oracle.ParseFromString(bytes)) << depth;
     }
 }
+
+// Found by the ext_authz fuzz differential: a field 3 in an entry of the `headers` map (map<string, string>) is an
+// unknown field to protobuf, not HeaderValue's raw_value: the cookie is the entry's value, here "", not field 3's.
+TEST(CheckWire, AMapEntrysFieldThreeIsUnknownNotARawValue) {
+    const std::string entry = length_field(1, "cookie") + length_field(3, "_oauth2_proxy=forged");
+    const std::string path = length_field(4, "/");
+    const std::string bytes = check_with_http_tail(path + length_field(3, entry));
+    pb::CheckRequest oracle;
+    ASSERT_TRUE(oracle.ParseFromString(bytes));
+    ASSERT_EQ(oracle.attributes().request().http().headers().at("cookie"), "");
+    CheckView view;
+    ASSERT_EQ(read_check_request(bytes, view), ReadResult::ok);
+    EXPECT_EQ(view.cookie, "");
+    // In header_map (field 13), a HeaderValue's field 3 is its raw_value.
+    const std::string header_map = length_field(13, length_field(1, entry));
+    const std::string header_map_bytes = check_with_http_tail(path + header_map);  // the view's fields point into it
+    CheckView from_header_map;
+    ASSERT_EQ(read_check_request(header_map_bytes, from_header_map), ReadResult::ok);
+    EXPECT_EQ(from_header_map.cookie, "_oauth2_proxy=forged");
+}

@@ -52,17 +52,20 @@ bool bytes_into(CodedInputStream& in, std::uint32_t tag, std::string_view& out) 
     return wire::read_view(in, out);
 }
 
-// A map<string, string> entry, or a HeaderValue (key 1, value 2, raw_value 3: raw_value wins when set, as Envoy
-// fills one or the other), as the sub-message field `tag`; `use(key, value)` once it is read.
+// What a key_value sub-message is: a map<string, string> entry (key 1, value 2), or a HeaderValue, which adds
+// raw_value 3 (it wins when set, as Envoy fills one or the other). A map entry's field 3 is an unknown field.
+enum class Entry { map, header_value };
+
+// A key and value as the sub-message field `tag`; `use(key, value)` once it is read.
 template <class Use>
-bool key_value(CodedInputStream& in, std::uint32_t tag, Use&& use) {
+bool key_value(CodedInputStream& in, std::uint32_t tag, Entry kind, Use&& use) {
     if (wire::type_of(tag) != wire::kLength) return wire::skip(in, tag);
     std::string_view key, value, raw;
     const bool ok = wire::for_each_nested_field(in, [&](std::uint32_t t, CodedInputStream& entry) {
         switch (wire::number_of(t)) {
             case 1: return string_into(entry, t, key);
             case 2: return string_into(entry, t, value);
-            case 3: return bytes_into(entry, t, raw);
+            case 3: return kind == Entry::header_value ? bytes_into(entry, t, raw) : wire::skip(entry, t);
             default: return wire::skip(entry, t);
         }
     });
@@ -77,13 +80,13 @@ bool read_http(CodedInputStream& in, std::uint32_t tag, CheckView& view) {
         switch (wire::number_of(t)) {
             case 1: return string_into(http, t, view.request_id);  // Envoy's x-request-id
             case 2: return string_into(http, t, view.method);
-            case 3: return key_value(http, t, header);  // headers, lower-case keys
+            case 3: return key_value(http, t, Entry::map, header);  // headers, lower-case keys
             case 4: return string_into(http, t, view.path_and_query);
             case 5: return string_into(http, t, view.host);
             case 6: return string_into(http, t, view.scheme);
             case 13:  // header_map: repeated HeaderValue headers = 1
                 return nested(http, t, [&](std::uint32_t h, CodedInputStream& map) {
-                    return wire::number_of(h) == 1 ? key_value(map, h, header) : wire::skip(map, h);
+                    return wire::number_of(h) == 1 ? key_value(map, h, Entry::header_value, header) : wire::skip(map, h);
                 });
             default: return wire::skip(http, t);
         }
@@ -119,7 +122,7 @@ bool read_attributes(CodedInputStream& in, std::uint32_t tag, CheckView& view, b
                     has_http = has_http || wire::type_of(r) == wire::kLength;
                     return read_http(request, r, view);
                 });
-            case 10: return key_value(attributes, t, route);  // context_extensions
+            case 10: return key_value(attributes, t, Entry::map, route);  // context_extensions
             default: return wire::skip(attributes, t);
         }
     });
@@ -151,9 +154,13 @@ struct HeaderOption {
 
 // The allowed answer's headers, gathered before writing: a sub-message is measured, then written.
 struct SetHeader {
-    std::string name;  // lower-cased, as HTTP/2 wants
+    std::string_view name;  // lower case, as HTTP/2 wants
     std::string_view value;
-    std::string copy;  // the value's own storage, when it would not outlive the next header's (see below)
+    // An --alpha-config header's own lower-cased name and value (each value lives only until the next one is made):
+    // the views above are pointed at them once every header is in, as growing the list moves them.
+    bool owned = false;
+    std::string own_name;
+    std::string own_value;
 };
 
 }  // namespace
@@ -194,20 +201,29 @@ void write_allow(const session::Session* s, const Config& o, const CheckView& vi
     thread_local std::vector<std::string> removed;
     std::size_t set_count = 0, removed_count = 0;
     if (s)
-        identity::for_each_identity_header(*s, o, [&](std::string_view name, std::string_view value) {
-            if (set_count == set.size()) set.emplace_back();
-            auto& h = set[set_count++];
-            h.name.resize(name.size());
-            std::transform(name.begin(), name.end(), h.name.begin(), text::ascii_lower);
-            // --alpha-config's values live only until the next one is made: those are copied. The others are the
-            // session's fields or this thread's buffers, which stay until the next Check.
-            if (o.response_headers) {
-                h.copy.assign(value);
-                h.value = h.copy;
-            } else {
-                h.value = value;
-            }
-        });
+        identity::for_each_identity_header(
+            *s, o,
+            [&](std::string_view name, std::string_view value) {
+                if (set_count == set.size()) set.emplace_back();
+                auto& h = set[set_count++];
+                // Built-in names come in lower case, with values that stay until the next Check (the session's
+                // fields, this thread's buffers); --alpha-config's are copied.
+                h.owned = o.response_headers.has_value();
+                if (!h.owned) {
+                    h.name = name;
+                    h.value = value;
+                    return;
+                }
+                h.own_name.resize(name.size());
+                std::transform(name.begin(), name.end(), h.own_name.begin(), text::ascii_lower);
+                h.own_value.assign(value);
+            },
+            identity::NameCase::lower);
+    for (std::size_t i = 0; i < set_count; ++i) {
+        if (!set[i].owned) continue;
+        set[i].name = set[i].own_name;
+        set[i].value = set[i].own_value;
+    }
     const auto set_end = set.begin() + static_cast<std::ptrdiff_t>(set_count);
     auto remove = [&](std::string_view name) {
         if (removed_count == removed.size()) removed.emplace_back();

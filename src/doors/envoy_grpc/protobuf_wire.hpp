@@ -24,9 +24,12 @@ bool read_string(google::protobuf::io::CodedInputStream& in, std::string_view& o
 bool skip(google::protobuf::io::CodedInputStream& in, std::uint32_t tag);
 // A length or a tag as protobuf's parser reads them: in at most 5 bytes, a length below 2^31. (CodedInputStream's
 // ReadVarint32 and ReadTag take up to 10 bytes and drop the high bits: a length of 2^32 + 9 would be read as 9, and
-// the bytes after it as fields, where protobuf refuses the message.)
+// the bytes after it as fields, where protobuf refuses the message.) read_length also wants the bytes it announces
+// to be there.
 bool read_length(google::protobuf::io::CodedInputStream& in, std::uint32_t& length);
-bool next_tag_fits(google::protobuf::io::CodedInputStream& in);
+enum class Next { field, end, malformed };
+// The next field's tag (`field`), the end of the message (or of the current limit), or a tag protobuf refuses.
+Next next_tag(google::protobuf::io::CodedInputStream& in, std::uint32_t& tag);
 
 // Calls `field(number, in)` for each field of the message in `bytes`; `field` reads or skips it and returns false
 // on malformed input. Returns false when the bytes are not a well-formed message.
@@ -35,9 +38,12 @@ bool for_each_field(std::string_view bytes, OnField&& field) {
     google::protobuf::io::CodedInputStream in(reinterpret_cast<const std::uint8_t*>(bytes.data()),
                                               static_cast<int>(bytes.size()));
     for (;;) {
-        if (!next_tag_fits(in)) return false;
-        const std::uint32_t tag = in.ReadTag();
-        if (tag == 0) return in.ConsumedEntireMessage();  // the end, not a tag of 0 (malformed)
+        std::uint32_t tag = 0;
+        switch (next_tag(in, tag)) {
+            case Next::end: return true;
+            case Next::malformed: return false;
+            case Next::field: break;
+        }
         if (!field(tag, in)) return false;
     }
 }
@@ -47,22 +53,15 @@ template <class OnField>
 bool for_each_nested_field(google::protobuf::io::CodedInputStream& in, OnField&& field) {
     std::uint32_t length = 0;
     if (!read_length(in, length)) return false;
-    if (length > 0) {
-        const void* data = nullptr;
-        int available = 0;  // what is left of the input, within the enclosing message's limit
-        if (!in.GetDirectBufferPointer(&data, &available) || static_cast<std::uint32_t>(available) < length)
-            return false;
-    }
     const auto limit = in.PushLimit(static_cast<int>(length));
     for (;;) {
-        if (!next_tag_fits(in)) return false;
-        const std::uint32_t tag = in.ReadTag();
-        if (tag == 0) break;
-        if (!field(tag, in)) return false;  // the whole read fails: the limit need not be popped
+        std::uint32_t tag = 0;
+        const Next next = next_tag(in, tag);
+        if (next == Next::end) break;
+        if (next == Next::malformed || !field(tag, in)) return false;  // the whole read fails: the limit need not be popped
     }
-    const bool whole = in.ConsumedEntireMessage();
     in.PopLimit(limit);
-    return whole;
+    return true;
 }
 constexpr std::uint32_t number_of(std::uint32_t tag) { return tag >> 3; }
 constexpr std::uint32_t type_of(std::uint32_t tag) { return tag & 7; }
