@@ -14,6 +14,12 @@ using http::H2Header;
 constexpr std::size_t kMaxPooled = 256;
 constexpr std::size_t kMaxKeptBody = 16 * 1024;
 
+// What the calls of this thread hold of their requests (CallLimits::max_thread_request_bytes).
+std::size_t& thread_request_bytes() {
+    thread_local std::size_t bytes = 0;
+    return bytes;
+}
+
 std::vector<std::unique_ptr<GrpcCall>>& pool() {
     thread_local std::vector<std::unique_ptr<GrpcCall>> calls;
     return calls;
@@ -99,14 +105,23 @@ void GrpcCall::data(std::string_view bytes) {
     // The headers are all in: a body that is not gRPC's is not read as gRPC's framing (its first bytes would be
     // taken for a message length, and the request refused for that instead of for what it is).
     if (refused_as_not_grpc()) return;
-    if (body_.size() + bytes.size() > limits_->max_message_bytes + 5) {
-        fail(RpcStatus::resource_exhausted, "message larger than --grpc-max-message-bytes");
+    const bool health = method_ == Method::health_check || method_ == Method::health_watch;
+    const std::size_t max_message = health ? kMaxHealthMessageBytes : limits_->max_message_bytes;
+    const char* too_large = health ? "health check message larger than 1024 bytes"
+                                   : "message larger than --grpc-max-message-bytes";
+    if (body_.size() + bytes.size() > max_message + 5) {
+        fail(RpcStatus::resource_exhausted, too_large);
+        return;
+    }
+    if (thread_request_bytes() + bytes.size() > limits_->max_thread_request_bytes) {
+        fail(RpcStatus::resource_exhausted, "the server holds too many request bytes; try again");
         return;
     }
     body_.append(bytes);
+    counted_ += bytes.size();
+    thread_request_bytes() += bytes.size();
     // The prefix says how large the message will be: refused before it all arrives.
-    if (const auto declared = declared_length(body_); declared && *declared > limits_->max_message_bytes)
-        fail(RpcStatus::resource_exhausted, "message larger than --grpc-max-message-bytes");
+    if (const auto declared = declared_length(body_); declared && *declared > max_message) fail(RpcStatus::resource_exhausted, too_large);
 }
 
 bool GrpcCall::refused_as_not_grpc() {
@@ -220,6 +235,8 @@ void GrpcCall::closed() {
 void GrpcCall::release_if_done() {
     if (stream_open_ || holds_ > 0) return;
     deadline_.reset();
+    thread_request_bytes() -= counted_;
+    counted_ = 0;
     if (body_.capacity() > kMaxKeptBody) body_ = std::string();
     auto& calls = pool();
     if (calls.size() < kMaxPooled) calls.emplace_back(this);

@@ -20,7 +20,14 @@ enum class Method { unknown, ext_authz_check, health_check, health_watch };
 struct CallLimits {
     std::size_t max_message_bytes = 4 << 20;
     std::size_t max_header_bytes = 32768;
+    // Request bytes all the calls of one I/O thread may hold at once. A call keeps its request until it is done,
+    // which may be after its stream closed (a Check waiting for Redis or the IdP when Envoy gave up on it): the
+    // HTTP/2 connection's own budget (http::H2Limits) no longer counts it then, this one does. A chunk past it
+    // refuses its call, RESOURCE_EXHAUSTED.
+    std::size_t max_thread_request_bytes = 16 << 20;
 };
+// A health check names a service: its request is a few bytes, and a Watch keeps it for as long as it lasts.
+inline constexpr std::size_t kMaxHealthMessageBytes = 1024;
 
 class GrpcCall;
 
@@ -82,6 +89,7 @@ private:
     http::H2Responder responder_;
     http::H2Peer peer_;
     std::string body_;  // the request's frames; its capacity is kept for the next call on this thread
+    std::size_t counted_ = 0;  // of body_, in this thread's held request bytes (CallLimits::max_thread_request_bytes)
     std::string_view message_;
     Method method_ = Method::unknown;
     std::size_t header_bytes_ = 0;

@@ -58,7 +58,10 @@ bool split_address(std::string_view address, std::string& host, std::uint16_t& p
 std::shared_ptr<http::H2Handler> grpc_door(const gate::Gate& gate, Config config, const ServerConfig& server) {
     return std::make_shared<GrpcDoor>(gate, std::move(config),
                                       CallLimits{.max_message_bytes = server.grpc_max_message_bytes,
-                                                 .max_header_bytes = server.max_header_bytes});
+                                                 .max_header_bytes = server.max_header_bytes,
+                                                 // 4 of the largest messages, and thousands of usual Checks
+                                                 .max_thread_request_bytes = std::max<std::size_t>(
+                                                     16 << 20, 4 * (server.grpc_max_message_bytes + 5))});
 }
 
 http::H2Limits h2_limits(const ServerConfig& server) {

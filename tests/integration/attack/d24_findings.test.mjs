@@ -13,6 +13,7 @@ import net from 'node:net';
 import path from 'node:path';
 import grpc from '@grpc/grpc-js';
 import { startGatehouse, freePort, mintCookie, tempDir, Proc, waitForPort } from '../lib/processes.mjs';
+import { startCaddyReverseProxy } from '../lib/caddy_reverse_proxy.mjs';
 import { startNginx, readErrorLog } from '../lib/nginx.mjs';
 import { extAuthzClient, checkRequest, envoyWireCheckRequest } from '../lib/ext_authz_client.mjs';
 import {
@@ -28,18 +29,6 @@ const cpuMs = (pid) => {
   return (Number(f[11]) + Number(f[12])) * 10;
 };
 
-// Caddy speaking h2c (and HTTP/1.1) to clients on `port`, proxying every request to `upstream` (a URL).
-async function startCaddy(port, upstream) {
-  const dir = tempDir('caddy-d24');
-  const config = path.join(dir, 'Caddyfile');
-  fs.writeFileSync(config, `{\n  admin off\n  auto_https off\n  servers {\n    protocols h1 h2 h2c\n  }\n}\n` +
-    `http://:${port} {\n  bind 127.0.0.1\n  reverse_proxy ${upstream}\n}\n`);
-  const caddy = new Proc('caddy', ['run', '--config', config, '--adapter', 'caddyfile'],
-    { env: { PATH: process.env.PATH, HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir } });
-  await Promise.race([waitForPort(port),
-    caddy.exited.then(({ code }) => { throw new Error(`caddy exited with ${code}:\n${caddy.output}`); })]);
-  return caddy;
-}
 
 // The first line of the answer to `text` sent as is on a new connection to `port` (and all of the answer).
 function rawExchange(port, text, timeoutMs = 3000) {
@@ -191,7 +180,7 @@ describe('D24-F2: request bodies buffered on one HTTP/2 connection', () => {
 
   test('D24-F2 through Caddy (reverse_proxy h2c://, which streams bodies): 100 streams of 1 MiB keep the server within 64 MB', async () => {
     const caddyPort = await freePort();
-    const caddy = await startCaddy(caddyPort, `h2c://127.0.0.1:${port}`);
+    const caddy = await startCaddyReverseProxy(caddyPort, `h2c://127.0.0.1:${port}`);
     const mark = gh.output.length;
     try {
       const before = residentMb(gh.pid);
@@ -348,7 +337,7 @@ describe('D24-F5: on a shared port, an HTTP/1.1 request with method PRI is HTTP/
     location / { proxy_pass http://gatehouse; proxy_http_version 1.1; proxy_set_header Connection ""; }
   }`);
     caddyPort = await freePort();
-    caddy = await startCaddy(caddyPort, `127.0.0.1:${port}`);
+    caddy = await startCaddyReverseProxy(caddyPort, `127.0.0.1:${port}`);
   });
   after(async () => { await caddy?.stop(); await nginx?.stop(); await gh?.stop(); });
 
