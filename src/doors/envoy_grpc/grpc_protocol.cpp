@@ -39,6 +39,7 @@ std::optional<std::chrono::nanoseconds> parse_timeout(std::string_view value) {
 
 bool is_grpc_content_type(std::string_view value) {
     constexpr std::string_view kGrpc = "application/grpc";
+    if (value == kGrpc) return true;  // what Envoy and gRPC clients send: one comparison, not one per character
     if (value.size() < kGrpc.size() || !text::iequals(value.substr(0, kGrpc.size()), kGrpc)) return false;
     const std::string_view rest = value.substr(kGrpc.size());
     // Only protobuf is spoken: application/grpc+json would be read as protobuf and misjudged.
