@@ -121,7 +121,8 @@ void GrpcCall::data(std::string_view bytes) {
     counted_ += bytes.size();
     thread_request_bytes() += bytes.size();
     // The prefix says how large the message will be: refused before it all arrives.
-    if (const auto declared = declared_length(body_); declared && *declared > max_message) fail(RpcStatus::resource_exhausted, too_large);
+    if (const auto declared = declared_length(body_); declared && *declared > max_message)
+        fail(RpcStatus::resource_exhausted, too_large);
 }
 
 bool GrpcCall::refused_as_not_grpc() {
