@@ -7,7 +7,9 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <memory>
@@ -48,12 +50,21 @@ public:
         if (w_.draining) go_away_gracefully();
         flush();
         if constexpr (!kPlain) read_buffer_ = std::make_unique<std::array<std::uint8_t, kReadSize>>();
+        bool answered_a_read = false;
         while (!ended_ && !finished()) {
             update_deadline();
             std::size_t n = 0;
             boost::system::error_code ec;
             const std::uint8_t* data = nullptr;
             if constexpr (kPlain) {
+                // Right after answering, the client has rarely sent more yet: reading at once would mostly fail
+                // (EAGAIN), and the wait that follows re-arms the descriptor (epoll_ctl), two system calls per call
+                // for nothing. The loop first runs what else is ready, as the HTTP/1.1 connections do.
+                if (answered_a_read) {
+                    answered_a_read = false;
+                    co_await asio::post(stream_.get_executor(), asio::use_awaitable);
+                    if (ended_ || closed_) break;
+                }
                 // A connection waiting for its next request holds no buffer: the thread's own is filled only once
                 // bytes are there, and handed to the session before anything else runs on this thread.
                 thread_local std::array<std::uint8_t, kReadSize> buffer;
@@ -76,6 +87,7 @@ public:
             }
             mind_age();
             flush();
+            answered_a_read = true;
         }
         // What was queued (the answers, a GOAWAY) still goes out, as long as the client reads it.
         ended_ = true;
