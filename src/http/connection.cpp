@@ -533,6 +533,10 @@ asio::awaitable<void> close_lingering(Worker& w, tcp::socket& socket, Registrati
             continue;
         }
         if (ec) break;  // the client closed its side (or reset)
+        // A client that sends without pause would keep this loop from ever waiting: the thread's other connections,
+        // and the timer, get their turn after each read.
+        co_await asio::post(socket.get_executor(), asio::use_awaitable);
+        if (over) break;
     }
     linger.cancel();
     // The timer's handler refers to this frame: it must have run (cancelled) before the frame goes.
