@@ -229,9 +229,7 @@ private:
     void log_refusal() {
         refusal_logged_ = true;
         // The address taken when the connection began: the socket may be closed by now.
-        const auto& address = peer().address;
-        spdlog::info("closed {} connection from {}: {}", protocol(),
-                     address.is_unspecified() ? std::string("-") : address.to_string(), problem());
+        spdlog::info("closed {} connection from {}: {}", protocol(), peer_text(), problem());
     }
 
     // Called with no write under way: only the reader's wait is cancelled.

@@ -302,8 +302,7 @@ void H2Session::refuse_body(Stream& s) {
         body_refusal_logged_ = true;  // once per connection: a client that keeps sending would flood the log
         spdlog::warn("reset stream {} of a {} connection from {}: its streams' request bodies would hold more than "
                      "{} bytes (the rest of the connection's refusals are not logged)",
-                     s.id, handler_.protocol_name(), peer_.address.is_unspecified() ? std::string("-") : peer_.address.to_string(),
-                     limits_.max_buffered_body_bytes);
+                     s.id, handler_.protocol_name(), peer_text(), limits_.max_buffered_body_bytes);
     }
     notify();
 }

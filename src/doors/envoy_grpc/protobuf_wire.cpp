@@ -67,7 +67,8 @@ bool read_view(google::protobuf::io::CodedInputStream& in, std::string_view& out
     std::uint32_t length = 0;
     const int size = front_length(bytes, length);
     if (size == 0) return false;
-    out = length == 0 ? std::string_view{} : std::string_view(reinterpret_cast<const char*>(bytes.data()) + size, length);
+    const auto* value = reinterpret_cast<const char*>(bytes.data()) + size;
+    out = length == 0 ? std::string_view{} : std::string_view(value, length);
     return in.Skip(size + static_cast<int>(length));
 }
 

@@ -58,7 +58,8 @@ bool for_each_nested_field(google::protobuf::io::CodedInputStream& in, OnField&&
         std::uint32_t tag = 0;
         const Next next = next_tag(in, tag);
         if (next == Next::end) break;
-        if (next == Next::malformed || !field(tag, in)) return false;  // the whole read fails: the limit need not be popped
+        // Malformed: the whole read fails, so the limit need not be popped.
+        if (next == Next::malformed || !field(tag, in)) return false;
     }
     in.PopLimit(limit);
     return true;
