@@ -59,7 +59,9 @@ public:
     Clock::time_point idle_since() const { return idle_since_; }
     const H2Peer& peer() const { return peer_; }
     // The peer's address for a log line ("-" when unknown), taken when the connection began.
-    std::string peer_text() const { return peer_.address.is_unspecified() ? std::string("-") : peer_.address.to_string(); }
+    std::string peer_text() const {
+        return peer_.address.is_unspecified() ? std::string("-") : peer_.address.to_string();
+    }
     // Why the connection ends for a fault of the client's, for the log line: receive() failed, or nghttp2 found a
     // protocol error and sent GOAWAY with its code (nghttp2 keeps accepting bytes after that, so receive() does
     // not fail for it; it is known once the GOAWAY is taken by take_output()). Empty otherwise.
