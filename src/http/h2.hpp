@@ -26,7 +26,8 @@ class H2Responder {
 public:
     H2Responder() = default;
     void headers(std::span<const H2Header> fields) const;
-    void write(std::string_view bytes) const;
+    // `head` then `rest`, as one piece (a message and what frames it, without joining them first).
+    void write(std::string_view head, std::string_view rest = {}) const;
     void finish(std::span<const H2Header> trailers) const;
     void trailers_only(std::span<const H2Header> fields) const;
     std::int32_t stream_id() const { return stream_id_; }

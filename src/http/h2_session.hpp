@@ -93,12 +93,14 @@ private:
     void request_ended(Stream& s);
     // Resets a stream whose body would take the connection past H2Limits::max_buffered_body_bytes.
     void refuse_body(Stream& s);
+    // Resets a stream whose request HTTP/2 calls malformed (RequestFields), with PROTOCOL_ERROR.
+    void refuse_malformed(Stream& s, std::string_view why);
     bool ping_received();
     void notify();
 
     // H2Responder's work.
     void respond_headers(std::int32_t id, std::span<const H2Header> fields);
-    void respond_data(std::int32_t id, std::string_view bytes);
+    void respond_data(std::int32_t id, std::string_view head, std::string_view rest);
     void respond_finish(std::int32_t id, std::span<const H2Header> trailers);
     void respond_trailers_only(std::int32_t id, std::span<const H2Header> fields);
 

@@ -11,7 +11,7 @@
 namespace gh::doors::envoy_grpc {
 namespace {
 
-using google::protobuf::io::CodedInputStream;
+using wire::Reader;
 
 bool lower_case_equals(std::string_view key, std::string_view lower) {
     return key.size() == lower.size() &&
@@ -36,20 +36,20 @@ void take_header(std::string_view key, std::string_view value, CheckView& view) 
 // A sub-message field: `field` called for each of its fields. A field of a known number with another wire type is
 // an unknown field to protobuf, skipped like one.
 template <class OnField>
-bool nested(CodedInputStream& in, std::uint32_t tag, OnField&& field) {
-    if (wire::type_of(tag) != wire::kLength) return wire::skip(in, tag);
+bool nested(Reader& in, std::uint32_t tag, OnField&& field) {
+    if (wire::type_of(tag) != wire::kLength) return in.skip(tag);
     return wire::for_each_nested_field(in, field);
 }
 
 // A string field's value into `out` (another wire type: an unknown field, as above).
-bool string_into(CodedInputStream& in, std::uint32_t tag, std::string_view& out) {
-    if (wire::type_of(tag) != wire::kLength) return wire::skip(in, tag);
-    return wire::read_string(in, out);
+bool string_into(Reader& in, std::uint32_t tag, std::string_view& out) {
+    if (wire::type_of(tag) != wire::kLength) return in.skip(tag);
+    return in.read_string(out);
 }
 // The same for a `bytes` field (HeaderValue.raw_value): any bytes.
-bool bytes_into(CodedInputStream& in, std::uint32_t tag, std::string_view& out) {
-    if (wire::type_of(tag) != wire::kLength) return wire::skip(in, tag);
-    return wire::read_view(in, out);
+bool bytes_into(Reader& in, std::uint32_t tag, std::string_view& out) {
+    if (wire::type_of(tag) != wire::kLength) return in.skip(tag);
+    return in.read_view(out);
 }
 
 // What a key_value sub-message is: a map<string, string> entry (key 1, value 2), or a HeaderValue, which adds
@@ -58,15 +58,15 @@ enum class Entry { map, header_value };
 
 // A key and value as the sub-message field `tag`; `use(key, value)` once it is read.
 template <class Use>
-bool key_value(CodedInputStream& in, std::uint32_t tag, Entry kind, Use&& use) {
-    if (wire::type_of(tag) != wire::kLength) return wire::skip(in, tag);
+bool key_value(Reader& in, std::uint32_t tag, Entry kind, Use&& use) {
+    if (wire::type_of(tag) != wire::kLength) return in.skip(tag);
     std::string_view key, value, raw;
-    const bool ok = wire::for_each_nested_field(in, [&](std::uint32_t t, CodedInputStream& entry) {
+    const bool ok = wire::for_each_nested_field(in, [&](std::uint32_t t, Reader& entry) {
         switch (wire::number_of(t)) {
             case 1: return string_into(entry, t, key);
             case 2: return string_into(entry, t, value);
-            case 3: return kind == Entry::header_value ? bytes_into(entry, t, raw) : wire::skip(entry, t);
-            default: return wire::skip(entry, t);
+            case 3: return kind == Entry::header_value ? bytes_into(entry, t, raw) : entry.skip(t);
+            default: return entry.skip(t);
         }
     });
     if (!ok) return false;
@@ -74,9 +74,9 @@ bool key_value(CodedInputStream& in, std::uint32_t tag, Entry kind, Use&& use) {
     return true;
 }
 
-bool read_http(CodedInputStream& in, std::uint32_t tag, CheckView& view) {
+bool read_http(Reader& in, std::uint32_t tag, CheckView& view) {
     const auto header = [&view](std::string_view key, std::string_view value) { take_header(key, value, view); };
-    return nested(in, tag, [&](std::uint32_t t, CodedInputStream& http) {
+    return nested(in, tag, [&](std::uint32_t t, Reader& http) {
         switch (wire::number_of(t)) {
             case 1: return string_into(http, t, view.request_id);  // Envoy's x-request-id
             case 2: return string_into(http, t, view.method);
@@ -85,45 +85,45 @@ bool read_http(CodedInputStream& in, std::uint32_t tag, CheckView& view) {
             case 5: return string_into(http, t, view.host);
             case 6: return string_into(http, t, view.scheme);
             case 13:  // header_map: repeated HeaderValue headers = 1
-                return nested(http, t, [&](std::uint32_t h, CodedInputStream& map) {
-                    return wire::number_of(h) == 1 ? key_value(map, h, Entry::header_value, header) : wire::skip(map, h);
+                return nested(http, t, [&](std::uint32_t h, Reader& map) {
+                    return wire::number_of(h) == 1 ? key_value(map, h, Entry::header_value, header) : map.skip(h);
                 });
-            default: return wire::skip(http, t);
+            default: return http.skip(t);
         }
     });
 }
 
 // attributes.source.address.socket_address.address: the client as Envoy saw it.
-bool read_source(CodedInputStream& in, std::uint32_t tag, CheckView& view) {
+bool read_source(Reader& in, std::uint32_t tag, CheckView& view) {
     // Field `number` of a message, read by `then`; every other field skipped.
     auto only = [](std::uint32_t number, auto&& then) {
-        return [number, then](std::uint32_t t, CodedInputStream& s) {
-            return wire::number_of(t) == number ? then(s, t) : wire::skip(s, t);
+        return [number, then](std::uint32_t t, Reader& s) {
+            return wire::number_of(t) == number ? then(s, t) : s.skip(t);
         };
     };
-    const auto address = [&view](CodedInputStream& s, std::uint32_t t) { return string_into(s, t, view.client); };
-    const auto socket_address = [&](CodedInputStream& s, std::uint32_t t) { return nested(s, t, only(2, address)); };
-    const auto peer_address = [&](CodedInputStream& s, std::uint32_t t) { return nested(s, t, only(1, socket_address)); };
+    const auto address = [&view](Reader& s, std::uint32_t t) { return string_into(s, t, view.client); };
+    const auto socket_address = [&](Reader& s, std::uint32_t t) { return nested(s, t, only(2, address)); };
+    const auto peer_address = [&](Reader& s, std::uint32_t t) { return nested(s, t, only(1, socket_address)); };
     return nested(in, tag, only(1, peer_address));  // Peer.address, Address.socket_address
 }
 
-bool read_attributes(CodedInputStream& in, std::uint32_t tag, CheckView& view, bool& has_http) {
+bool read_attributes(Reader& in, std::uint32_t tag, CheckView& view, bool& has_http) {
     const auto route = [&view](std::string_view key, std::string_view value) {
         if (key == "allowed_groups") view.route.allowed_groups = value;
         else if (key == "allowed_emails") view.route.allowed_emails = value;
         else if (key == "allowed_email_domains") view.route.allowed_email_domains = value;
     };
-    return nested(in, tag, [&](std::uint32_t t, CodedInputStream& attributes) {
+    return nested(in, tag, [&](std::uint32_t t, Reader& attributes) {
         switch (wire::number_of(t)) {
             case 1: return read_source(attributes, t, view);
             case 4:  // request: http = 2
-                return nested(attributes, t, [&](std::uint32_t r, CodedInputStream& request) {
-                    if (wire::number_of(r) != 2) return wire::skip(request, r);
+                return nested(attributes, t, [&](std::uint32_t r, Reader& request) {
+                    if (wire::number_of(r) != 2) return request.skip(r);
                     has_http = has_http || wire::type_of(r) == wire::kLength;
                     return read_http(request, r, view);
                 });
             case 10: return key_value(attributes, t, Entry::map, route);  // context_extensions
-            default: return wire::skip(attributes, t);
+            default: return attributes.skip(t);
         }
     });
 }
@@ -132,21 +132,24 @@ bool read_attributes(CodedInputStream& in, std::uint32_t tag, CheckView& view, b
 // read (the BoolValue append 2, always present, and append_action 3: OVERWRITE_IF_EXISTS_OR_ADD = 2,
 // APPEND_IF_EXISTS_OR_ADD = 0).
 struct HeaderOption {
+    HeaderOption(std::string_view key, std::string_view value, bool overwrite)
+        : key(key), value(value), overwrite(overwrite),
+          header_size(wire::string_field_size(1, key) + wire::string_field_size(2, value)),
+          append_size(wire::varint_field_size(1, overwrite ? 0 : 1)),
+          size(wire::length_field_size(1, header_size) + wire::length_field_size(2, append_size) +
+               wire::varint_field_size(3, overwrite ? 2 : 0)) {}
+
     std::string_view key, value;
     bool overwrite;
+    // Measured once: each is written after its size.
+    std::size_t header_size, append_size, size;
 
-    std::size_t header_size() const { return wire::string_field_size(1, key) + wire::string_field_size(2, value); }
-    std::size_t append_size() const { return wire::varint_field_size(1, overwrite ? 0 : 1); }
-    std::size_t size() const {
-        return wire::length_field_size(1, header_size()) + wire::length_field_size(2, append_size()) +
-               wire::varint_field_size(3, overwrite ? 2 : 0);
-    }
     void write(wire::Writer& w, std::uint32_t field) const {
-        w.message_header(field, size());
-        w.message_header(1, header_size());
+        w.message_header(field, size);
+        w.message_header(1, header_size);
         w.string_field(1, key);
         w.string_field(2, value);
-        w.message_header(2, append_size());
+        w.message_header(2, append_size);
         w.varint_field(1, overwrite ? 0 : 1);
         w.varint_field(3, overwrite ? 2 : 0);
     }
@@ -167,8 +170,8 @@ struct SetHeader {
 
 ReadResult read_check_request(std::string_view bytes, CheckView& view) {
     bool has_attributes = false, has_http = false;
-    const bool well_formed = wire::for_each_field(bytes, [&](std::uint32_t tag, CodedInputStream& in) {
-        if (wire::number_of(tag) != 1) return wire::skip(in, tag);
+    const bool well_formed = wire::for_each_field(bytes, [&](std::uint32_t tag, Reader& in) {
+        if (wire::number_of(tag) != 1) return in.skip(tag);
         has_attributes = has_attributes || wire::type_of(tag) == wire::kLength;
         return read_attributes(in, tag, view, has_http);
     });
@@ -241,9 +244,10 @@ void write_allow(const session::Session* s, const Config& o, const CheckView& vi
 
     // ok_response (3): its size first, then its fields; status (1) is an empty google.rpc.Status (code OK).
     std::size_t ok_size = 0;
-    for (std::size_t i = 0; i < set_count; ++i) ok_size += wire::length_field_size(2, HeaderOption{set[i].name, set[i].value, true}.size());
+    for (std::size_t i = 0; i < set_count; ++i)
+        ok_size += wire::length_field_size(2, HeaderOption{set[i].name, set[i].value, true}.size);
     for (std::size_t i = 0; i < removed_count; ++i) ok_size += wire::length_field_size(5, removed[i].size());
-    for (const auto& c : set_cookies) ok_size += wire::length_field_size(6, HeaderOption{"set-cookie", c, false}.size());
+    for (const auto& c : set_cookies) ok_size += wire::length_field_size(6, HeaderOption{"set-cookie", c, false}.size);
     wire::Writer w(out, wire::length_field_size(1, 0) + wire::length_field_size(3, ok_size));
     w.message_header(1, 0);
     w.message_header(3, ok_size);
@@ -260,10 +264,11 @@ void write_denial(const Denial& denial, const std::vector<std::string>& set_cook
     const HeaderOption location{"location", denial.location, true};
     const HeaderOption no_store{"cache-control", "no-store", true};
     const HeaderOption challenge{"www-authenticate", denial.challenge, true};
-    if (!denial.location.empty()) headers_size += wire::length_field_size(2, location.size());
-    headers_size += wire::length_field_size(2, no_store.size());
-    for (const auto& c : set_cookies) headers_size += wire::length_field_size(2, HeaderOption{"set-cookie", c, false}.size());
-    if (!denial.challenge.empty()) headers_size += wire::length_field_size(2, challenge.size());
+    if (!denial.location.empty()) headers_size += wire::length_field_size(2, location.size);
+    headers_size += wire::length_field_size(2, no_store.size);
+    for (const auto& c : set_cookies)
+        headers_size += wire::length_field_size(2, HeaderOption{"set-cookie", c, false}.size);
+    if (!denial.challenge.empty()) headers_size += wire::length_field_size(2, challenge.size);
     const std::size_t status_size = wire::varint_field_size(1, http_status);
     const std::size_t denied_size =
         wire::length_field_size(1, status_size) + headers_size + wire::string_field_size(3, denial.body);

@@ -168,12 +168,9 @@ void GrpcCall::reply(std::string_view message) {
 void GrpcCall::send(std::string_view message) {
     if (answered_ || !stream_open_) return;
     send_headers();
-    // Written as one piece (prefix and message): the session copies it into the stream's own buffer.
-    thread_local std::string frame;
-    frame.clear();
-    append_prefix(static_cast<std::uint32_t>(message.size()), frame);
-    frame.append(message);
-    responder_.write(frame);
+    // Prefix and message, copied into the stream's own buffer as one piece.
+    const auto prefix = message_prefix(static_cast<std::uint32_t>(message.size()));
+    responder_.write({prefix.data(), prefix.size()}, message);
 }
 
 void GrpcCall::end(RpcStatus status, std::string_view why) {

@@ -76,12 +76,9 @@ Framing one_message(std::string_view body, std::string_view& message) {
     return Framing::ok;
 }
 
-void append_prefix(std::uint32_t length, std::string& out) {
-    out.push_back('\0');
-    out.push_back(static_cast<char>(length >> 24));
-    out.push_back(static_cast<char>((length >> 16) & 0xff));
-    out.push_back(static_cast<char>((length >> 8) & 0xff));
-    out.push_back(static_cast<char>(length & 0xff));
+std::array<char, 5> message_prefix(std::uint32_t length) {
+    return {'\0', static_cast<char>(length >> 24), static_cast<char>((length >> 16) & 0xff),
+            static_cast<char>((length >> 8) & 0xff), static_cast<char>(length & 0xff)};
 }
 
 }  // namespace gh::doors::envoy_grpc

@@ -3,6 +3,7 @@
 // grpc-timeout header, the status trailers and grpc-message's percent-encoding. Written here rather than taken
 // from grpc++: this is all of gRPC a unary server needs, and grpc++'s server brings its own threads and
 // completion queues, which cost ~70,000 instructions a call and a hop to our I/O threads (#24).
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -45,7 +46,11 @@ Framing one_message(std::string_view body, std::string_view& message);
 // The message length a body's prefix declares, once the first 5 bytes are there.
 std::optional<std::uint32_t> declared_length(std::string_view body);
 
-// Appends the 5-byte prefix of an uncompressed message of `length` bytes.
-void append_prefix(std::uint32_t length, std::string& out);
+// The 5-byte prefix of an uncompressed message of `length` bytes.
+std::array<char, 5> message_prefix(std::uint32_t length);
+inline void append_prefix(std::uint32_t length, std::string& out) {
+    const auto prefix = message_prefix(length);
+    out.append(prefix.data(), prefix.size());
+}
 
 }  // namespace gh::doors::envoy_grpc

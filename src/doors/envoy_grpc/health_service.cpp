@@ -14,9 +14,9 @@ enum ServingStatus : std::uint64_t { kServing = 1, kNotServing = 2, kServiceUnkn
 // HealthCheckRequest.service (field 1); empty when the bytes are not a HealthCheckRequest.
 std::optional<std::string_view> service_of(std::string_view request) {
     std::string_view service;
-    const bool ok = wire::for_each_field(request, [&](std::uint32_t tag, google::protobuf::io::CodedInputStream& in) {
-        if (wire::number_of(tag) != 1 || wire::type_of(tag) != wire::kLength) return wire::skip(in, tag);
-        return wire::read_string(in, service);
+    const bool ok = wire::for_each_field(request, [&](std::uint32_t tag, wire::Reader& in) {
+        if (wire::number_of(tag) != 1 || wire::type_of(tag) != wire::kLength) return in.skip(tag);
+        return in.read_string(service);
     });
     if (!ok) return std::nullopt;
     return service;
