@@ -25,6 +25,8 @@ class H2Session;
 class H2Responder {
 public:
     H2Responder() = default;
+    // The names and values must stay valid until the stream closes (gRPC's are constants): nghttp2 reads them when
+    // it sends the frame, and is told not to copy them.
     void headers(std::span<const H2Header> fields) const;
     // `head` then `rest`, as one piece (a message and what frames it, without joining them first).
     void write(std::string_view head, std::string_view rest = {}) const;

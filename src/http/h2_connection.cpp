@@ -153,7 +153,7 @@ private:
         for (;;) {
             flush_again_ = false;
             out_.clear();
-            take_output(out_, kWriteBatch);
+            const bool all_taken = take_output(out_, kWriteBatch);
             if (out_.empty()) {
                 if (flush_again_) continue;
                 break;
@@ -168,7 +168,11 @@ private:
                     close();
                     break;
                 }
-                if (sent == out_.size()) continue;
+                // Written whole: asked again only for what may have come since (nghttp2 would answer "nothing").
+                if (sent == out_.size()) {
+                    if (all_taken && !flush_again_) break;
+                    continue;
+                }
             }
             writing_ = true;
             write_started_ = Worker::Clock::now();

@@ -10,14 +10,35 @@
 #include "http/h2_request_fields.hpp"
 
 namespace gh::http {
+namespace {
+
+// The largest header block H2Responder sends: the gRPC answers have three or four fields.
+constexpr std::size_t kMaxFields = 16;
+
+struct HeldFields {
+    std::vector<std::pair<std::string, std::string>> fields;
+    std::size_t count = 0;
+
+    void hold(std::span<const H2Header> from) {
+        count = std::min(from.size(), kMaxFields);
+        if (fields.size() < count) fields.resize(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            fields[i].first.assign(from[i].name);
+            fields[i].second.assign(from[i].value);
+        }
+    }
+};
+
+}  // namespace
 
 struct H2Session::Stream {
     std::int32_t id = 0;
     H2Call* call = nullptr;
     std::string out;  // answer bytes nghttp2 has not taken yet
     std::size_t out_taken = 0;
-    std::vector<std::pair<std::string, std::string>> trailers;  // kept with their capacity for the next stream
-    std::size_t trailer_count = 0;
+    // The answer's trailers, held here until the stream closes: nghttp2 is told not to copy them
+    // (NGHTTP2_NV_FLAG_NO_COPY_*), and reads them when it packs their frame. Kept with their capacity.
+    HeldFields trailers;
     bool finishing = false;     // finish() came: the trailers follow `out`
     bool deferred = false;      // nghttp2 waits for more of the answer (read_answer said so)
     bool request_done = false;  // the client ended its side
@@ -35,9 +56,6 @@ struct H2Session::Stream {
 
 namespace {
 
-// The largest header block H2Responder sends: the gRPC answers have three or four fields.
-constexpr std::size_t kMaxFields = 16;
-
 struct NameValues {
     std::array<nghttp2_nv, kMaxFields> nv;  // only the first `size` are set, and read (not zeroed: 640 bytes a call)
     std::size_t size = 0;
@@ -51,6 +69,24 @@ NameValues name_values(std::span<const H2Header> fields) {
         out.nv[out.size++] = nghttp2_nv{reinterpret_cast<std::uint8_t*>(const_cast<char*>(f.name.data())),
                                         reinterpret_cast<std::uint8_t*>(const_cast<char*>(f.value.data())),
                                         f.name.size(), f.value.size(), NGHTTP2_NV_FLAG_NONE};
+    }
+    return out;
+}
+
+// Fields that stay valid until the stream closes: nghttp2 need not copy them (a third of submitting a frame).
+constexpr std::uint8_t kNotCopied = NGHTTP2_NV_FLAG_NO_COPY_NAME | NGHTTP2_NV_FLAG_NO_COPY_VALUE;
+NameValues lasting_name_values(std::span<const H2Header> fields) {
+    auto out = name_values(fields);
+    for (std::size_t i = 0; i < out.size; ++i) out.nv[i].flags = kNotCopied;
+    return out;
+}
+NameValues name_values(const HeldFields& held) {
+    NameValues out;
+    for (std::size_t i = 0; i < held.count; ++i) {
+        const auto& [name, value] = held.fields[i];
+        out.nv[out.size++] = nghttp2_nv{reinterpret_cast<std::uint8_t*>(const_cast<char*>(name.data())),
+                                        reinterpret_cast<std::uint8_t*>(const_cast<char*>(value.data())),
+                                        name.size(), value.size(), kNotCopied};
     }
     return out;
 }
@@ -115,19 +151,20 @@ bool H2Session::receive(const std::uint8_t* data, std::size_t size) {
     return !refused_;
 }
 
-void H2Session::take_output(std::string& out, std::size_t limit) {
+bool H2Session::take_output(std::string& out, std::size_t limit) {
     while (out.size() < limit) {
         const std::uint8_t* data = nullptr;
         const ssize_t n = nghttp2_session_mem_send(session_, &data);
-        if (n <= 0) break;
+        if (n <= 0) return true;
         out.append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(n));
     }
+    return false;
 }
 
 bool H2Session::finished() const {
-    const bool more_to_send = nghttp2_session_want_write(session_) != 0;
-    if (more_to_send) return false;
-    return nghttp2_session_want_read(session_) == 0 || (going_away_ && live_ == 0);
+    // The common answer (the client may still send) first: it needs no look at nghttp2's output queues.
+    if (nghttp2_session_want_read(session_) != 0 && !(going_away_ && live_ == 0)) return false;
+    return nghttp2_session_want_write(session_) == 0;
 }
 
 void H2Session::go_away_gracefully() {
@@ -199,7 +236,7 @@ void H2Session::recycle(Stream* s) {
     if (s->out.capacity() > 64 * 1024) s->out = std::string();
     s->out.clear();
     s->out_taken = 0;
-    s->trailer_count = 0;
+    s->trailers.count = 0;
     s->finishing = s->deferred = s->request_done = s->answered = false;
     s->unsent_since = {};
     spare_.emplace_back(s);
@@ -428,13 +465,10 @@ ssize_t H2Session::read_answer(nghttp2_session* session, std::int32_t id, std::u
         return NGHTTP2_ERR_DEFERRED;
     }
     *flags |= NGHTTP2_DATA_FLAG_EOF;
-    if (s.trailer_count > 0) {
+    if (s.trailers.count > 0) {
         // The trailers end the stream instead of this DATA frame (gRPC's status travels in them).
         *flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
-        std::array<H2Header, kMaxFields> fields;
-        const std::size_t count = std::min(s.trailer_count, kMaxFields);
-        for (std::size_t i = 0; i < count; ++i) fields[i] = {s.trailers[i].first, s.trailers[i].second};
-        const auto nv = name_values({fields.data(), count});
+        const auto nv = name_values(s.trailers);
         nghttp2_submit_trailer(session, id, nv.nv.data(), nv.size);
     }
     s.answered = true;
@@ -446,7 +480,7 @@ ssize_t H2Session::read_answer(nghttp2_session* session, std::int32_t id, std::u
 void H2Session::respond_headers(std::int32_t id, std::span<const H2Header> fields) {
     Stream* s = stream(id);
     if (!s || s->answered) return;
-    const auto nv = name_values(fields);
+    const auto nv = lasting_name_values(fields);  // H2Responder::headers' contract
     nghttp2_data_provider provider{};
     provider.source.ptr = s;
     provider.read_callback = read_answer;
@@ -470,12 +504,7 @@ void H2Session::respond_data(std::int32_t id, std::string_view head, std::string
 void H2Session::respond_finish(std::int32_t id, std::span<const H2Header> trailers) {
     Stream* s = stream(id);
     if (!s || s->answered || s->finishing) return;
-    s->trailer_count = std::min(trailers.size(), kMaxFields);
-    if (s->trailers.size() < s->trailer_count) s->trailers.resize(s->trailer_count);
-    for (std::size_t i = 0; i < s->trailer_count; ++i) {
-        s->trailers[i].first.assign(trailers[i].name);
-        s->trailers[i].second.assign(trailers[i].value);
-    }
+    s->trailers.hold(trailers);
     s->finishing = true;
     if (s->unsent_since == Clock::time_point{}) s->unsent_since = Clock::now();
     if (s->deferred) {

@@ -35,8 +35,8 @@ public:
     // Feeds received bytes. False when the connection must end: a protocol error (nghttp2 queued a GOAWAY,
     // to be sent first) or an abuse this class refuses.
     bool receive(const std::uint8_t* data, std::size_t size);
-    // Appends what is ready to send to `out`, up to about `limit` bytes.
-    void take_output(std::string& out, std::size_t limit);
+    // Appends what is ready to send to `out`, up to about `limit` bytes. True when that was all of it.
+    bool take_output(std::string& out, std::size_t limit);
     // Neither side has anything more to say: the connection can close.
     bool finished() const;
     // SIGTERM, or the connection grew too old: GOAWAY naming the last stream taken; those finish, no new one starts.
