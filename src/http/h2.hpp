@@ -45,11 +45,16 @@ private:
 // field (pseudo-headers first, as received), data() for each chunk of the body, end_of_request() once the
 // client ended its side, and closed() exactly once when the stream is gone (answered and sent, reset by the
 // client, or the connection ended), possibly before end_of_request. After closed() the responder is not used.
+// malformed() instead of the rest, when the request breaks HTTP/2's rules for requests (RFC 9113 §8.1.1).
 class H2Call {
 public:
     virtual void header(std::string_view name, std::string_view value) = 0;
     virtual void data(std::string_view bytes) = 0;
     virtual void end_of_request() = 0;
+    // The request is malformed (`why`, for the answer): nothing more of it comes. The call answers it with a whole
+    // response of its protocol, which RFC 9113 allows before the stream ends: a bare RST_STREAM PROTOCOL_ERROR
+    // would have nginx's grpc_pass count the server as failed and take it out of its upstreams (D26-F3).
+    virtual void malformed(std::string_view why) = 0;
     // The connection is going away (SIGTERM): a long-lived stream (a health Watch) should end now.
     virtual void draining() {}
     virtual void closed() = 0;

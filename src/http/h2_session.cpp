@@ -42,6 +42,7 @@ struct H2Session::Stream {
     bool finishing = false;     // finish() came: the trailers follow `out`
     bool deferred = false;      // nghttp2 waits for more of the answer (read_answer said so)
     bool request_done = false;  // the client ended its side
+    bool refused = false;       // malformed: nothing more of the request reaches the call
     bool answered = false;      // the answer's last frame is queued
     Clock::time_point started;
     Clock::time_point unsent_since{};  // answer bytes (or the end) wait for nghttp2 since; zero when none do
@@ -111,6 +112,7 @@ H2Session::~H2Session() {
         delete s;
     }
     live_list_.clear();
+    checked_.release();
     if (session_) nghttp2_session_del(session_);
 }
 
@@ -118,7 +120,7 @@ bool H2Session::start() {
     // Built once: nghttp2 copies the callbacks into each session.
     static nghttp2_session_callbacks* const callbacks = callbacks_with([](nghttp2_session_callbacks* c) {
         nghttp2_session_callbacks_set_on_begin_headers_callback(c, on_begin_headers);
-        nghttp2_session_callbacks_set_on_header_callback(c, on_header);
+        nghttp2_session_callbacks_set_on_header_callback2(c, on_header);
         nghttp2_session_callbacks_set_on_data_chunk_recv_callback(c, on_data_chunk);
         nghttp2_session_callbacks_set_on_frame_recv_callback(c, on_frame_recv);
         nghttp2_session_callbacks_set_on_frame_send_callback(c, on_frame_send);
@@ -237,7 +239,7 @@ void H2Session::recycle(Stream* s) {
     s->out.clear();
     s->out_taken = 0;
     s->trailers.count = 0;
-    s->finishing = s->deferred = s->request_done = s->answered = false;
+    s->finishing = s->deferred = s->request_done = s->refused = s->answered = false;
     s->unsent_since = {};
     spare_.emplace_back(s);
 }
@@ -287,7 +289,7 @@ int H2Session::on_begin_headers(nghttp2_session*, const nghttp2_frame* frame, vo
         Stream* s = self.stream(frame->hd.stream_id);
         if (!s) return 0;
         s->header_block_bytes = 0;
-        if (!(frame->hd.flags & NGHTTP2_FLAG_END_STREAM) && !s->request_done)
+        if (!(frame->hd.flags & NGHTTP2_FLAG_END_STREAM) && !s->request_done && !s->refused)
             self.refuse_malformed(*s, "trailers that do not end the stream");
         return 0;
     }
@@ -303,35 +305,45 @@ int H2Session::on_begin_headers(nghttp2_session*, const nghttp2_frame* frame, vo
     return 0;
 }
 
-int H2Session::on_header(nghttp2_session*, const nghttp2_frame* frame, const std::uint8_t* name, std::size_t namelen,
-                         const std::uint8_t* value, std::size_t valuelen, std::uint8_t, void* user) {
+int H2Session::on_header(nghttp2_session*, const nghttp2_frame* frame, nghttp2_rcbuf* name_buf,
+                         nghttp2_rcbuf* value_buf, std::uint8_t, void* user) {
     auto& self = *static_cast<H2Session*>(user);
+    const nghttp2_vec name_vec = nghttp2_rcbuf_get_buf(name_buf), value_vec = nghttp2_rcbuf_get_buf(value_buf);
+    const std::uint8_t *name = name_vec.base, *value = value_vec.base;
+    const std::size_t namelen = name_vec.len, valuelen = value_vec.len;
     if (frame->hd.type != NGHTTP2_HEADERS) return 0;
     Stream* s = self.headers_of_ && self.headers_of_->id == frame->hd.stream_id ? self.headers_of_ : self.stream(frame->hd.stream_id);
     if (!s) return 0;
     // A header block far over the list size the server announced is not read on: HPACK lets a 1-byte reference
-    // repeat a 4 KB field of the dynamic table, and nghttp2 checks every field it hands over (each value scanned),
-    // so 150 KB of references would cost the server half a gigabyte of scanning. The stream is reset
+    // repeat a 4 KB field of the dynamic table, and each field handed over would be checked (its value scanned), so
+    // 150 KB of references would cost the server half a gigabyte of scanning. The stream is reset
     // (RST_STREAM INTERNAL_ERROR) and the rest of the block only decoded (to keep HPACK's state), not checked. Up
-    // to twice the size, the handler sees every field and answers for itself (gRPC: RESOURCE_EXHAUSTED).
+    // to twice the size, the handler is told enough to answer for itself (gRPC: RESOURCE_EXHAUSTED).
     s->header_block_bytes += namelen + valuelen + 32;  // RFC 9113 §6.5.2's size of a field
     if (s->header_block_bytes > 2 * static_cast<std::size_t>(self.limits_.max_header_list_bytes))
         return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
-    if (s->request_done) return 0;  // refused already: the rest of the block is only decoded
+    // Refused already, or past the header list's size (the field that passed it was handed over: the call answers
+    // for itself): the rest of the block is only decoded and counted, not checked (D26-F4).
+    if (s->request_done || s->refused || s->header_block_bytes - (namelen + valuelen + 32) >
+                                             self.limits_.max_header_list_bytes)
+        return 0;
     const std::string_view n(reinterpret_cast<const char*>(name), namelen);
     const std::string_view v(reinterpret_cast<const char*>(value), valuelen);
     std::string why;
+    // The same HPACK table entry referenced again (one byte on the wire each time) is not scanned again: its
+    // buffers are held (so their addresses cannot come back for other bytes), and only the rules that count
+    // fields apply to it (D26-F4).
+    const bool checked_before = self.checked_.contains(name_buf, value_buf);
+    const auto chars = checked_before ? RequestFields::Chars::checked : RequestFields::Chars::unchecked;
     // Only the request's own header block reaches the call: fields of a trailer block would arrive after the call
     // was judged. They are checked all the same.
     if (frame->headers.cat != NGHTTP2_HCAT_REQUEST) {
-        if (!trailer_field_ok(n, v, why)) self.refuse_malformed(*s, why);
-        return 0;
+        if (!trailer_field_ok(n, v, why, chars)) return self.refuse_malformed(*s, why), 0;
+    } else {
+        if (!s->fields.add(n, v, why, chars)) return self.refuse_malformed(*s, why), 0;
+        s->call->header(n, v);
     }
-    if (!s->fields.add(n, v, why)) {
-        self.refuse_malformed(*s, why);
-        return 0;
-    }
-    s->call->header(n, v);
+    if (!checked_before) self.checked_.hold(name_buf, value_buf);
     return 0;
 }
 
@@ -339,7 +351,7 @@ int H2Session::on_data_chunk(nghttp2_session*, std::uint8_t, std::int32_t id, co
                              std::size_t len, void* user) {
     auto& self = *static_cast<H2Session*>(user);
     Stream* s = self.stream(id);
-    if (!s || s->request_done) return 0;
+    if (!s || s->request_done || s->refused) return 0;
     if (const auto declared = s->fields.content_length(); declared && s->body_bytes + len > *declared) {
         self.refuse_malformed(*s, "a body longer than its content-length");
         return 0;
@@ -355,12 +367,16 @@ int H2Session::on_data_chunk(nghttp2_session*, std::uint8_t, std::int32_t id, co
 }
 
 void H2Session::refuse_malformed(Stream& s, std::string_view why) {
-    // As refuse_body: the call never sees the request, and is told closed() once the reset is sent.
-    s.request_done = true;
+    // Nothing more reaches the call, which answers (H2Call::malformed); once that answer is sent, a client still
+    // sending is told to stop (RST_STREAM NO_ERROR, on_frame_send). A call that cannot answer any more (it had
+    // begun its answer) leaves the stream to a reset.
+    s.refused = true;
     unlink_incoming(s);
-    nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, s.id, NGHTTP2_PROTOCOL_ERROR);
-    spdlog::info("reset stream {} of a {} connection from {}: a malformed request ({})", s.id,
+    spdlog::info("refused stream {} of a {} connection from {}: a malformed request ({})", s.id,
                  handler_.protocol_name(), peer_text(), why);
+    s.call->malformed(why);
+    if (!s.answered && !s.finishing)
+        nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, s.id, NGHTTP2_PROTOCOL_ERROR);
     notify();
 }
 
@@ -388,6 +404,11 @@ int H2Session::on_frame_recv(nghttp2_session*, const nghttp2_frame* frame, void*
             self.ping_strikes_ = 0;
             Stream* s = self.stream(frame->hd.stream_id);
             if (!s || s->request_done) break;
+            if (s->refused) {
+                // A refused request's end: its answer is queued or sent, and no reset need follow it.
+                if (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) s->request_done = true;
+                break;
+            }
             std::string why;
             if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST &&
                 !s->fields.complete(why)) {

@@ -6,6 +6,7 @@
 // h2_connection.cpp drives it over a socket. Internal to http/.
 #include <nghttp2/nghttp2.h>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -77,8 +78,7 @@ private:
 
     // nghttp2's callbacks, each forwarding to the session in user_data.
     static int on_begin_headers(nghttp2_session*, const nghttp2_frame*, void*);
-    static int on_header(nghttp2_session*, const nghttp2_frame*, const std::uint8_t*, std::size_t,
-                         const std::uint8_t*, std::size_t, std::uint8_t, void*);
+    static int on_header(nghttp2_session*, const nghttp2_frame*, nghttp2_rcbuf*, nghttp2_rcbuf*, std::uint8_t, void*);
     static int on_data_chunk(nghttp2_session*, std::uint8_t, std::int32_t, const std::uint8_t*, std::size_t, void*);
     static int on_frame_recv(nghttp2_session*, const nghttp2_frame*, void*);
     static int on_frame_send(nghttp2_session*, const nghttp2_frame*, void*);
@@ -115,6 +115,36 @@ private:
     std::size_t buffered_body_bytes_ = 0;  // over the open streams (Stream::body_bytes)
     bool body_refusal_logged_ = false;
     Stream* headers_of_ = nullptr;  // the stream whose header block is being received
+    // The last header fields whose bytes passed the checks, their HPACK buffers held (a reference keeps them, and so
+    // their addresses, from being reused for other bytes). Eight: HPACK's table holds 4 KiB, so a client cycling
+    // through nine entries to miss them all has fields of 450 bytes at most, each one byte on the wire.
+    struct CheckedFields {
+        static constexpr std::size_t kSize = 8;
+        std::array<std::pair<nghttp2_rcbuf*, nghttp2_rcbuf*>, kSize> held{};
+        std::size_t next = 0;
+        bool contains(nghttp2_rcbuf* name, nghttp2_rcbuf* value) const {
+            for (const auto& [n, v] : held)
+                if (n == name && v == value) return true;
+            return false;
+        }
+        void hold(nghttp2_rcbuf* name, nghttp2_rcbuf* value) {
+            auto& [n, v] = held[next];
+            next = (next + 1) % kSize;
+            if (n) nghttp2_rcbuf_decref(n);
+            if (v) nghttp2_rcbuf_decref(v);
+            n = name;
+            v = value;
+            nghttp2_rcbuf_incref(n);
+            nghttp2_rcbuf_incref(v);
+        }
+        // Before the session goes: the buffers are its allocator's.
+        void release() {
+            for (auto& [n, v] : held) {
+                if (n) nghttp2_rcbuf_decref(n), nghttp2_rcbuf_decref(v);
+                n = v = nullptr;
+            }
+        }
+    } checked_;
     Stream* incoming_head_ = nullptr;  // requests still arriving, oldest first
     Stream* incoming_tail_ = nullptr;
     bool in_receive_ = false;

@@ -1,6 +1,8 @@
 // Request header blocks HTTP/2 calls malformed (RFC 9113 §8.2-8.3) on the gRPC port: each is sent with raw frames
-// (lib/h2_frames.mjs) as no client library would, and must be reset with RST_STREAM PROTOCOL_ERROR before the gate
-// judges anything, with a log line that says why; the connection then still serves a well-formed Check. The
+// (lib/h2_frames.mjs) as no client library would, and must be refused before the gate judges anything, with a log
+// line that says why; the connection then still serves a well-formed Check. The refusal is a whole answer
+// (Trailers-Only, :status 400, grpc-status 13 INTERNAL), then RST_STREAM NO_ERROR if the client was still sending:
+// a bare RST_STREAM PROTOCOL_ERROR had nginx's grpc_pass take the server out of its upstreams (D26-F3). The
 // server checks these fields itself (http/h2_request_fields), not nghttp2, and more strictly: a field nghttp2
 // would have dropped and served the request without (a name that is not a token, a value with a control byte)
 // refuses the request here. Then the same header blocks through real Caddy (reverse_proxy h2c://), which refuses or
@@ -10,7 +12,9 @@ import assert from 'node:assert/strict';
 import { startGatehouse, freePort, mintCookie } from './lib/processes.mjs';
 import { envoyWireCheckRequest } from './lib/ext_authz_client.mjs';
 import { startCaddyReverseProxy } from './lib/caddy_reverse_proxy.mjs';
-import { RawH2, Type, Flag, frame, encodeHeaders, dataFrames, grpcFrame, grpcMessageOf, checkVerdict } from './lib/h2_frames.mjs';
+import {
+  RawH2, Type, Flag, frame, encodeHeaders, hpackInteger, dataFrames, grpcFrame, grpcMessageOf, checkVerdict,
+} from './lib/h2_frames.mjs';
 
 const CHECK = '/envoy.service.auth.v3.Authorization/Check';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -82,20 +86,27 @@ describe('gRPC port: request header blocks HTTP/2 calls malformed', () => {
     assert.equal(answer.trailers?.['grpc-status'], '0', c.summary());
     assert.equal(checkVerdict(grpcMessageOf(answer.data)).kind, 'ok');
   };
-  const assertReset = (answer) => {
-    assert.deepEqual(answer.frames.map((f) => f.typeName), ['RST_STREAM'], 'only a reset on the stream');
-    assert.equal(answer.rst, 'PROTOCOL_ERROR');
+  const assertRefused = (answer, why) => {
+    assert.equal(answer.frames[0].typeName, 'HEADERS', 'an answer first');
+    assert.ok(answer.frames[0].flags & Flag.END_STREAM, 'one header block ends the stream (Trailers-Only)');
+    assert.ok(answer.frames.slice(1).every((f) => f.typeName === 'RST_STREAM' && f.errorName === 'NO_ERROR'),
+      answer.frames.map((f) => f.typeName).join(' '));
+    assert.equal(answer.headers[':status'], '400');
+    assert.equal(answer.headers['content-type'], 'application/grpc');
+    assert.equal(answer.grpcStatus, '13');
+    assert.ok(answer.grpcMessage.startsWith('malformed HTTP/2 request: '), answer.grpcMessage);
+    if (!why.includes('\\') && !why.includes('"')) assert.equal(answer.grpcMessage, `malformed HTTP/2 request: ${why}`);
   };
 
-  // `send(c)` sends stream 1's malformed request on a new connection: it is reset with PROTOCOL_ERROR, logged with
+  // `send(c)` sends stream 1's malformed request on a new connection: it is refused (assertRefused), logged with
   // `why`, never judged, and the connection then serves a well-formed Check.
-  const assertRefused = async (send, why) => {
+  const refusedThenServes = async (send, why) => {
     const mark = gh.output.length;
     const c = await RawH2.connect(port);
     try {
       send(c);
-      assertReset(await c.stream(1));
-      await waitForLog(mark, `reset stream 1 of a gRPC connection from 127.0.0.1: a malformed request (${why})`);
+      assertRefused(await c.stream(1), why);
+      await waitForLog(mark, `refused stream 1 of a gRPC connection from 127.0.0.1: a malformed request (${why})`);
       await stillServes(c);
       assert.equal(await judged(mark), 1, 'only the well-formed call reached the gate');
     } finally {
@@ -104,15 +115,15 @@ describe('gRPC port: request header blocks HTTP/2 calls malformed', () => {
   };
 
   for (const [what, fields, why] of malformed) {
-    test(`${what}: RST_STREAM PROTOCOL_ERROR, not judged, logged`, async () => {
-      await assertRefused((c) => c.call(1, body, fields), why);
+    test(`${what}: refused (400, grpc-status 13), not judged, logged`, async () => {
+      await refusedThenServes((c) => c.call(1, body, fields), why);
     });
   }
 
-  test('a body longer or shorter than its content-length: RST_STREAM PROTOCOL_ERROR, not judged', async () => {
+  test('a body longer or shorter than its content-length: refused, not judged', async () => {
     for (const [declared, why] of [[body.length - 1, 'a body longer than its content-length'],
       [body.length + 1, 'a body shorter than its content-length']])
-      await assertRefused((c) => c.call(1, body, withField('content-length', String(declared))), why);
+      await refusedThenServes((c) => c.call(1, body, withField('content-length', String(declared))), why);
     // The right length is served.
     const mark = gh.output.length;
     const c = await RawH2.connect(port);
@@ -122,13 +133,29 @@ describe('gRPC port: request header blocks HTTP/2 calls malformed', () => {
     c.destroy();
   });
 
-  test('trailers that do not end the stream, and a pseudo-header field in trailers: RST_STREAM PROTOCOL_ERROR', async () => {
+  test('trailers that do not end the stream, and a pseudo-header field in trailers: refused', async () => {
     for (const [trailers, endStream, why] of [[[['x-checksum', '1']], false, 'trailers that do not end the stream'],
       [[[':path', '/x']], true, "pseudo-header field ':path' in trailers"]]) {
-      await assertRefused((c) => c.send(frame(Type.HEADERS, Flag.END_HEADERS, 1, encodeHeaders(call())),
+      await refusedThenServes((c) => c.send(frame(Type.HEADERS, Flag.END_HEADERS, 1, encodeHeaders(call())),
         ...dataFrames(1, body),
         frame(Type.HEADERS, Flag.END_HEADERS | (endStream ? Flag.END_STREAM : 0), 1, encodeHeaders(trailers))), why);
     }
+  });
+
+  // A field HPACK repeats by reference (one byte, its table entry) is not scanned again, but the rules that count
+  // fields still apply to it (D26-F4's fix must not open these).
+  test('fields repeated by HPACK reference: a second host, a pseudo-header field in trailers: refused', async () => {
+    const indexed = (name, value) => Buffer.concat([Buffer.from([0x40]), Buffer.from(hpackInteger(name.length, 7)),
+      Buffer.from(name), Buffer.from(hpackInteger(value.length, 7)), Buffer.from(value)]);  // inserted at index 62
+    const reference = Buffer.from([0xbe]);  // index 62
+    const noAuthority = without(':authority');
+    await refusedThenServes((c) => c.send(frame(Type.HEADERS, Flag.END_HEADERS, 1,
+      Buffer.concat([encodeHeaders(noAuthority), indexed('host', 'ext-authz'), reference])), ...dataFrames(1, body, { endStream: true })),
+    'host twice');
+    await refusedThenServes((c) => c.send(frame(Type.HEADERS, Flag.END_HEADERS, 1,
+      Buffer.concat([encodeHeaders(call().slice(0, 3)), indexed(':authority', 'ext-authz'), encodeHeaders(call().slice(4))])),
+    ...dataFrames(1, body), frame(Type.HEADERS, Flag.END_HEADERS | Flag.END_STREAM, 1, reference)),
+    "pseudo-header field ':authority' in trailers");
   });
 
   test('well-formed variants are served: host for :authority, te in capitals, obs-text and inner tabs in a value', async () => {
@@ -157,11 +184,11 @@ describe('gRPC port: request header blocks HTTP/2 calls malformed', () => {
 
     // Found when written: Go's HTTP/2 server (in Caddy) refuses most of these itself, rewrites a few into
     // well-formed requests (it supplies :authority, keeps one host), and passes two on as they came (a value with a
-    // leading space, a :method with a space): Gatehouse refuses those, and Caddy answers 502.
+    // leading space, a :method with a space): Gatehouse refuses those, and Caddy passes its answer (400) on.
     const rewrittenByCaddy = ['neither :authority nor host', 'an empty :authority', 'host twice'];
     const passedOnByCaddy = ['a value with a leading space', 'a :method with a space'];
 
-    test('each malformed header block is refused by Caddy, or by Gatehouse (502), or rewritten well-formed', async () => {
+    test('each malformed header block is refused by Caddy, or by Gatehouse (400), or rewritten well-formed', async () => {
       const outcomes = {};
       for (const [what, fields, why] of malformed) {
         const mark = gh.output.length;
@@ -182,7 +209,7 @@ describe('gRPC port: request header blocks HTTP/2 calls malformed', () => {
           const refusedHere = gh.output.slice(mark).includes(`a malformed request (${why})`);
           if (passedOnByCaddy.includes(what)) {
             assert.ok(refusedHere, `${what}: Gatehouse refuses it (${outcomes[what]})`);
-            assert.equal(outcomes[what], ':status 502', what);
+            assert.equal(outcomes[what], ':status 400', what);
           } else {
             assert.ok(!refusedHere, `${what}: Caddy refused or rewrote it, so Gatehouse saw no malformed block`);
           }

@@ -224,3 +224,51 @@ TEST(CheckWire, AMapEntrysFieldThreeIsUnknownNotARawValue) {
     ASSERT_EQ(read_check_request(header_map_bytes, from_header_map), ReadResult::ok);
     EXPECT_EQ(from_header_map.cookie, "_oauth2_proxy=forged");
 }
+
+// D26-F1: a `string` field the door skips is still one to protobuf, which refuses the whole message when it is not
+// UTF-8: the door refuses it too (it read such fields as bytes and judged the Check).
+TEST(CheckWire, InvalidUtf8InAStringFieldTheDoorSkipsIsMalformedAsProtobufSays) {
+    const std::string path = length_field(4, "/");
+    const std::string bad = "\xff\xfe";
+    const std::string peer_with_principal = length_field(4, bad);                           // Peer.principal
+    const std::string peer_with_label = length_field(3, length_field(1, "k") + length_field(2, bad));  // labels
+    const std::vector<std::pair<const char*, std::string>> cases = {
+        {"HttpRequest.query", check_with_http_tail(path + length_field(7, bad))},
+        {"HttpRequest.protocol", check_with_http_tail(path + length_field(10, bad))},
+        {"HttpRequest.body", check_with_http_tail(path + length_field(11, bad))},
+        {"destination.principal", check_with_http_tail(path) + length_field(1, length_field(2, peer_with_principal))},
+        {"source.labels value", check_with_http_tail(path) + length_field(1, length_field(1, peer_with_label))},
+        {"context_extensions key", check_with_http_tail(path) +
+                                       length_field(1, length_field(10, length_field(1, bad) + length_field(2, "v")))},
+    };
+    for (const auto& [name, bytes] : cases) {
+        pb::CheckRequest oracle;
+        ASSERT_FALSE(oracle.ParseFromString(bytes)) << name;
+        CheckView view;
+        EXPECT_EQ(read_check_request(bytes, view), ReadResult::malformed) << name;
+    }
+    // The same fields in UTF-8, and raw_body (bytes) in anything: read.
+    const std::string fine = check_with_http_tail(path + length_field(7, "q=caf\xc3\xa9") + length_field(12, bad)) +
+                             length_field(1, length_field(2, length_field(4, "spiffe://x")));
+    pb::CheckRequest oracle;
+    ASSERT_TRUE(oracle.ParseFromString(fine));
+    CheckView view;
+    EXPECT_EQ(read_check_request(fine, view), ReadResult::ok);
+}
+
+// D26-F2: protobuf's recursion limit (100) counts sub-messages and groups together: groups nested inside a
+// HeaderValue (5 messages deep) are refused from the 96th on, as protobuf refuses them.
+TEST(CheckWire, GroupsCountWithTheMessagesAroundThemAgainstTheDepthLimit) {
+    for (const int depth : {95, 96}) {
+        std::string groups;
+        for (int i = 0; i < depth; ++i) groups += "\x4b";  // field 9, START_GROUP
+        for (int i = 0; i < depth; ++i) groups += "\x4c";  // field 9, END_GROUP
+        const std::string header_value = length_field(1, "x-note") + length_field(2, "n") + groups;
+        const std::string bytes = check_with_http_tail(length_field(4, "/") + length_field(13, length_field(1, header_value)));
+        pb::CheckRequest oracle;
+        const bool parsed = oracle.ParseFromString(bytes);
+        EXPECT_EQ(parsed, depth == 95) << depth;
+        CheckView view;
+        EXPECT_EQ(read_check_request(bytes, view) == ReadResult::malformed, !parsed) << depth;
+    }
+}

@@ -11,7 +11,32 @@
 namespace gh::doors::envoy_grpc {
 namespace {
 
+using wire::FieldShape;
+using wire::MessageShape;
 using wire::Reader;
+
+// Our .proto files' messages, as far as protobuf's parser checks the fields the door skips (strings and
+// sub-messages: wire::MessageShape). Timestamp has neither strings nor sub-messages, only a shape to be well-formed.
+constexpr MessageShape shape(std::span<const FieldShape> fields) { return {fields}; }
+constexpr FieldShape kStringEntry[] = {{1, nullptr}, {2, nullptr}};  // map<string, string>'s entry; HeaderValue's
+constexpr MessageShape kStringMapEntry = shape(kStringEntry);
+constexpr FieldShape kSocketAddressFields[] = {{2, nullptr}};
+constexpr MessageShape kSocketAddress = shape(kSocketAddressFields);
+constexpr FieldShape kAddressFields[] = {{1, &kSocketAddress}};
+constexpr MessageShape kAddress = shape(kAddressFields);
+constexpr FieldShape kPeerFields[] = {{1, &kAddress}, {2, nullptr}, {3, &kStringMapEntry}, {4, nullptr}, {5, nullptr}};
+constexpr MessageShape kPeer = shape(kPeerFields);
+constexpr FieldShape kHeaderMapFields[] = {{1, &kStringMapEntry}};
+constexpr MessageShape kHeaderMap = shape(kHeaderMapFields);
+constexpr FieldShape kHttpRequestFields[] = {{1, nullptr}, {2, nullptr},  {3, &kStringMapEntry}, {4, nullptr},
+                                             {5, nullptr}, {6, nullptr},  {7, nullptr},          {8, nullptr},
+                                             {10, nullptr}, {11, nullptr}, {13, &kHeaderMap}};
+constexpr MessageShape kHttpRequest = shape(kHttpRequestFields);
+constexpr MessageShape kTimestamp{};
+constexpr FieldShape kRequestFields[] = {{1, &kTimestamp}, {2, &kHttpRequest}};
+constexpr MessageShape kRequest = shape(kRequestFields);
+constexpr FieldShape kAttributeContextFields[] = {{1, &kPeer}, {2, &kPeer}, {4, &kRequest}, {10, &kStringMapEntry}};
+constexpr MessageShape kAttributeContext = shape(kAttributeContextFields);
 
 bool lower_case_equals(std::string_view key, std::string_view lower) {
     return key.size() == lower.size() &&
@@ -88,23 +113,23 @@ bool read_http(Reader& in, std::uint32_t tag, CheckView& view) {
                 return nested(http, t, [&](std::uint32_t h, Reader& map) {
                     return wire::number_of(h) == 1 ? key_value(map, h, Entry::header_value, header) : map.skip(h);
                 });
-            default: return http.skip(t);
+            default: return wire::skip_checked(http, t, kHttpRequest);  // query, fragment, protocol, body …
         }
     });
 }
 
 // attributes.source.address.socket_address.address: the client as Envoy saw it.
 bool read_source(Reader& in, std::uint32_t tag, CheckView& view) {
-    // Field `number` of a message, read by `then`; every other field skipped.
-    auto only = [](std::uint32_t number, auto&& then) {
-        return [number, then](std::uint32_t t, Reader& s) {
-            return wire::number_of(t) == number ? then(s, t) : s.skip(t);
+    // Field `number` of a message of `shape`, read by `then`; every other field skipped.
+    auto only = [](std::uint32_t number, const MessageShape& shape, auto&& then) {
+        return [number, &shape, then](std::uint32_t t, Reader& s) {
+            return wire::number_of(t) == number ? then(s, t) : wire::skip_checked(s, t, shape);
         };
     };
     const auto address = [&view](Reader& s, std::uint32_t t) { return string_into(s, t, view.client); };
-    const auto socket_address = [&](Reader& s, std::uint32_t t) { return nested(s, t, only(2, address)); };
-    const auto peer_address = [&](Reader& s, std::uint32_t t) { return nested(s, t, only(1, socket_address)); };
-    return nested(in, tag, only(1, peer_address));  // Peer.address, Address.socket_address
+    const auto socket_address = [&](Reader& s, std::uint32_t t) { return nested(s, t, only(2, kSocketAddress, address)); };
+    const auto peer_address = [&](Reader& s, std::uint32_t t) { return nested(s, t, only(1, kAddress, socket_address)); };
+    return nested(in, tag, only(1, kPeer, peer_address));  // Peer.address, Address.socket_address
 }
 
 bool read_attributes(Reader& in, std::uint32_t tag, CheckView& view, bool& has_http) {
@@ -118,12 +143,12 @@ bool read_attributes(Reader& in, std::uint32_t tag, CheckView& view, bool& has_h
             case 1: return read_source(attributes, t, view);
             case 4:  // request: http = 2
                 return nested(attributes, t, [&](std::uint32_t r, Reader& request) {
-                    if (wire::number_of(r) != 2) return request.skip(r);
+                    if (wire::number_of(r) != 2) return wire::skip_checked(request, r, kRequest);
                     has_http = has_http || wire::type_of(r) == wire::kLength;
                     return read_http(request, r, view);
                 });
             case 10: return key_value(attributes, t, Entry::map, route);  // context_extensions
-            default: return attributes.skip(t);
+            default: return wire::skip_checked(attributes, t, kAttributeContext);  // destination …
         }
     });
 }

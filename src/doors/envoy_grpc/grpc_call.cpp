@@ -153,6 +153,11 @@ void GrpcCall::end_of_request() {
     dispatcher_->dispatch(method_, *this);
 }
 
+void GrpcCall::malformed(std::string_view why) {
+    // gRPC over HTTP/2 maps HTTP 400 to INTERNAL; the client's operator reads why in grpc-message.
+    refuse("400", RpcStatus::internal, "malformed HTTP/2 request: " + std::string(why));
+}
+
 void GrpcCall::send_headers() {
     if (headers_sent_) return;
     headers_sent_ = true;

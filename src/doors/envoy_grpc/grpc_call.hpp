@@ -70,6 +70,7 @@ public:
     void header(std::string_view name, std::string_view value) override;
     void data(std::string_view bytes) override;
     void end_of_request() override;
+    void malformed(std::string_view why) override;
     void draining() override;
     void closed() override;
 

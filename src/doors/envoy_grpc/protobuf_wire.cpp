@@ -4,11 +4,6 @@
 
 namespace gh::doors::envoy_grpc::wire {
 
-namespace {
-// protobuf's default recursion limit (io::CodedInputStream::GetDefaultRecursionLimit).
-constexpr int kMaxGroupDepth = 100;
-}  // namespace
-
 bool Reader::read_string(std::string_view& out) { return read_view(out) && text::valid_utf8(out); }
 
 bool Reader::skip(std::uint32_t tag) {
@@ -31,16 +26,31 @@ bool Reader::skip(std::uint32_t tag) {
     }
 }
 
+bool skip_checked(Reader& in, std::uint32_t tag, const MessageShape& shape) {
+    if (type_of(tag) != kLength) return in.skip(tag);
+    for (const FieldShape& f : shape.fields) {
+        if (f.number != number_of(tag)) continue;
+        if (!f.message) {
+            std::string_view ignored;
+            return in.read_string(ignored);
+        }
+        Reader inner(std::string_view{});
+        return in.enter(inner) &&
+               for_each_field(inner, [&](std::uint32_t t, Reader& r) { return skip_checked(r, t, *f.message); });
+    }
+    return in.skip(tag);
+}
+
 bool Reader::skip_group(std::uint32_t number) {
-    // Its fields up to the END_GROUP of the same number, each skipped by the same rules, nested at most as deep as
-    // protobuf allows.
-    if (group_depth_ >= kMaxGroupDepth) return false;
-    ++group_depth_;
+    // Its fields up to the END_GROUP of the same number, each skipped by the same rules, nested (with the messages
+    // around it) at most as deep as protobuf allows.
+    if (depth_ >= kMaxDepth) return false;
+    ++depth_;
     for (;;) {
         std::uint32_t inner = 0;
         if (next_tag(inner) != Next::field) return false;  // malformed, or the end inside a group
         if (type_of(inner) == kEndGroup) {
-            --group_depth_;
+            --depth_;
             return number_of(inner) == number;
         }
         if (!skip(inner)) return false;

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -60,13 +61,13 @@ public:
     // The same for a proto3 `string` field, which must be UTF-8: protobuf's own parser refuses the message otherwise
     // (and Envoy's would refuse an answer that repeated such a value).
     bool read_string(std::string_view& out);
-    // The sub-message (or bytes) that starts here, its length first, as a cursor of its own; this one moves past it.
+    // The sub-message that starts here, its length first, as a cursor of its own; this one moves past it.
     bool enter(Reader& inner) {
         std::uint32_t length = 0;
-        if (!read_length(length)) return false;
+        if (depth_ >= kMaxDepth || !read_length(length)) return false;
         inner.p_ = p_;
         inner.end_ = p_ + length;
-        inner.group_depth_ = group_depth_;
+        inner.depth_ = depth_ + 1;
         p_ += length;
         return true;
     }
@@ -93,7 +94,10 @@ private:
 
     const std::uint8_t* p_;
     const std::uint8_t* end_;
-    int group_depth_ = 0;  // groups being skipped, nested: at most protobuf's recursion limit
+    // Sub-messages and groups around the read position. protobuf's parser has one budget for both, its recursion
+    // limit (100): a group nested 96 deep in a HeaderValue (itself 5 messages deep) is refused there, so here too.
+    static constexpr int kMaxDepth = 100;
+    int depth_ = 0;
 };
 
 // Calls `field(tag, in)` for each field of the message in `bytes`; `field` reads or skips it and returns false
@@ -121,6 +125,21 @@ bool for_each_nested_field(Reader& in, OnField&& field) {
     Reader inner(std::string_view{});
     return in.enter(inner) && for_each_field(inner, field);
 }
+// The shape of a message as our .proto files declare it, for the fields the door does not read but protobuf's parser
+// checks all the same: a `string` must be UTF-8 and a sub-message well-formed, its own strings checked in turn
+// (protobuf refuses the whole message otherwise). A field whose wire type differs from its declaration is an unknown
+// field to protobuf, skipped as one; so is every field the shape does not name.
+struct MessageShape;
+struct FieldShape {
+    std::uint32_t number;
+    const MessageShape* message;  // null for a `string`
+};
+struct MessageShape {
+    std::span<const FieldShape> fields;
+};
+// Skips the field `tag` of a message of `shape`, as protobuf would read it.
+bool skip_checked(Reader& in, std::uint32_t tag, const MessageShape& shape);
+
 constexpr std::uint32_t number_of(std::uint32_t tag) { return tag >> 3; }
 constexpr std::uint32_t type_of(std::uint32_t tag) { return tag & 7; }
 constexpr std::uint32_t tag_of(std::uint32_t number, WireType type) { return (number << 3) | type; }
