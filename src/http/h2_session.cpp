@@ -332,8 +332,9 @@ int H2Session::on_header(nghttp2_session*, const nghttp2_frame* frame, nghttp2_r
     std::string why;
     // The same HPACK table entry referenced again (one byte on the wire each time) is not scanned again: its
     // buffers are held (so their addresses cannot come back for other bytes), and only the rules that count
-    // fields apply to it (D26-F4).
-    const bool checked_before = self.checked_.contains(name_buf, value_buf);
+    // fields apply to it (D26-F4). Short fields are cheaper to scan than to remember (Envoy's are all short).
+    const bool remembered = namelen + valuelen >= CheckedFields::kMinBytes;
+    const bool checked_before = remembered && self.checked_.contains(name_buf, value_buf);
     const auto chars = checked_before ? RequestFields::Chars::checked : RequestFields::Chars::unchecked;
     // Only the request's own header block reaches the call: fields of a trailer block would arrive after the call
     // was judged. They are checked all the same.
@@ -343,7 +344,7 @@ int H2Session::on_header(nghttp2_session*, const nghttp2_frame* frame, nghttp2_r
         if (!s->fields.add(n, v, why, chars)) return self.refuse_malformed(*s, why), 0;
         s->call->header(n, v);
     }
-    if (!checked_before) self.checked_.hold(name_buf, value_buf);
+    if (remembered && !checked_before) self.checked_.hold(name_buf, value_buf);
     return 0;
 }
 
