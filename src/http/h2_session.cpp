@@ -338,12 +338,12 @@ int H2Session::on_header(nghttp2_session*, const nghttp2_frame* frame, nghttp2_r
     const auto chars = checked_before ? RequestFields::Chars::checked : RequestFields::Chars::unchecked;
     // Only the request's own header block reaches the call: fields of a trailer block would arrive after the call
     // was judged. They are checked all the same.
-    if (frame->headers.cat != NGHTTP2_HCAT_REQUEST) {
-        if (!trailer_field_ok(n, v, why, chars)) return self.refuse_malformed(*s, why), 0;
-    } else {
-        if (!s->fields.add(n, v, why, chars)) return self.refuse_malformed(*s, why), 0;
-        s->call->header(n, v);
+    const bool request = frame->headers.cat == NGHTTP2_HCAT_REQUEST;
+    if (request ? !s->fields.add(n, v, why, chars) : !trailer_field_ok(n, v, why, chars)) {
+        self.refuse_malformed(*s, why);
+        return 0;
     }
+    if (request) s->call->header(n, v);
     if (remembered && !checked_before) self.checked_.hold(name_buf, value_buf);
     return 0;
 }
