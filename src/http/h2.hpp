@@ -55,6 +55,10 @@ public:
     // response of its protocol, which RFC 9113 allows before the stream ends: a bare RST_STREAM PROTOCOL_ERROR
     // would have nginx's grpc_pass count the server as failed and take it out of its upstreams (D26-F3).
     virtual void malformed(std::string_view why) = 0;
+    // The request did not arrive whole in time (--header-read-timeout): nothing more of it is read. Answered like
+    // malformed(): the connection and its other streams go on (closing it had nginx count the server as failed and
+    // cut off the other calls a proxy carried on it, D27-F2).
+    virtual void not_arrived_in_time() = 0;
     // The connection is going away (SIGTERM): a long-lived stream (a health Watch) should end now.
     virtual void draining() {}
     virtual void closed() = 0;

@@ -117,8 +117,13 @@ public:
             spdlog::info("closed {} connection: the client did not read its answers within {} ms (--idle-timeout)",
                          protocol(), w_.limits.idle_timeout.count());
         } else if (oldest_incoming()) {
-            spdlog::info("closed {} connection: a request did not arrive whole within {} ms (--header-read-timeout)",
-                         protocol(), w_.limits.header_read_timeout.count());
+            // Only the late requests are answered: the connection, and the other calls a proxy may carry on it, go on.
+            const auto late = answer_late_requests(Worker::Clock::now() - w_.limits.header_read_timeout);
+            spdlog::info("answered {} stream{} of a {} connection: the request did not arrive whole within {} ms "
+                         "(--header-read-timeout)",
+                         late, late == 1 ? "" : "s", protocol(), w_.limits.header_read_timeout.count());
+            update_deadline(true);
+            return;
         } else if (!received_anything()) {
             spdlog::info("closed {} connection: no HTTP/2 preface within {} ms (--header-read-timeout)", protocol(),
                          w_.limits.header_read_timeout.count());

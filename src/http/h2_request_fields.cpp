@@ -93,19 +93,21 @@ Special special(std::string_view name) {
     }
 }
 
-using Chars = RequestFields::Chars;
+using Checked = RequestFields::Checked;
 
-// A regular field's name and value as RFC 9113 §8.2.1 and RFC 9110 allow them (unless their bytes were checked
+// A regular field's name and value as RFC 9113 §8.2.1 and RFC 9110 allow them (those whose bytes were not checked
 // before), and no connection-specific field (RFC 9113 §8.2.2). Which special field it is, in `kind`.
-bool regular_field_ok(std::string_view name, std::string_view value, Chars chars, Special& kind, std::string& why) {
-    if (chars == Chars::checked) {
-    } else if (name.empty()) {
+bool regular_field_ok(std::string_view name, std::string_view value, Checked checked, Special& kind,
+                      std::string& why) {
+    if (!checked.name && name.empty()) {
         why = "a field with an empty name";
         return false;
-    } else if (!all_of(name, kNameChar)) {
+    }
+    if (!checked.name && !all_of(name, kNameChar)) {
         why = "field name " + quoted(name) + " is not a token in lower case";
         return false;
-    } else if (!value_ok(value)) {
+    }
+    if (!checked.value && !value_ok(value)) {
         why = "field " + quoted(name) + " has a control byte in its value, or white space at its ends";
         return false;
     }
@@ -135,10 +137,10 @@ enum PseudoBit : std::uint8_t { kMethod = 1, kScheme = 2, kPath = 4, kAuthority 
 
 }  // namespace
 
-bool RequestFields::add(std::string_view name, std::string_view value, std::string& why, Chars chars) {
-    if (!name.empty() && name.front() == ':') return add_pseudo(name, value, why, chars);
+bool RequestFields::add(std::string_view name, std::string_view value, std::string& why, Checked checked) {
+    if (!name.empty() && name.front() == ':') return add_pseudo(name, value, why);
     Special kind = Special::none;
-    if (!regular_field_ok(name, value, chars, kind, why)) return false;
+    if (!regular_field_ok(name, value, checked, kind, why)) return false;
     regular_seen_ = true;
     if (kind == Special::host) {
         if (host_seen_ || value.empty()) {
@@ -157,7 +159,7 @@ bool RequestFields::add(std::string_view name, std::string_view value, std::stri
     return true;
 }
 
-bool RequestFields::add_pseudo(std::string_view name, std::string_view value, std::string& why, Chars chars) {
+bool RequestFields::add_pseudo(std::string_view name, std::string_view value, std::string& why) {
     if (regular_seen_) {
         why = "pseudo-header field " + quoted(name) + " after a regular field";
         return false;
@@ -185,7 +187,7 @@ bool RequestFields::add_pseudo(std::string_view name, std::string_view value, st
         why = "pseudo-header field " + quoted(name) + " twice";
         return false;
     }
-    if (!ok && chars == Chars::unchecked) {
+    if (!ok) {
         why = "pseudo-header field " + quoted(name) + " has an invalid value";
         return false;
     }
@@ -215,13 +217,13 @@ bool RequestFields::complete(std::string& why) const {
     return true;
 }
 
-bool trailer_field_ok(std::string_view name, std::string_view value, std::string& why, RequestFields::Chars chars) {
+bool trailer_field_ok(std::string_view name, std::string_view value, std::string& why, Checked checked) {
     if (!name.empty() && name.front() == ':') {
         why = "pseudo-header field " + quoted(name) + " in trailers";
         return false;
     }
     Special kind = Special::none;
-    return regular_field_ok(name, value, chars, kind, why);
+    return regular_field_ok(name, value, checked, kind, why);
 }
 
 }  // namespace gh::http

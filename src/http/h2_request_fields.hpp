@@ -16,21 +16,27 @@
 
 namespace gh::http {
 
+// Which of a regular field's name and value are bytes that passed these checks before (HPACK hands the same buffer
+// again for a reference to a table entry): the byte-by-byte rules are not applied to them again; the rules that count
+// fields (once each, order, presence) always are. A pseudo-header field is always checked.
+struct CheckedBytes {
+    bool name = false;
+    bool value = false;
+};
+
 class RequestFields {
 public:
+    using Checked = CheckedBytes;
     // Each field of the request's header block, in order. False when the block is malformed by it; `why` then
-    // says how (the field's name quoted and escaped, its value never: it may hold a credential). `checked`: these
-    // very bytes passed add() before (an HPACK reference to the same table entry), so only the rules that count
-    // fields (once each, order, presence) apply, not the byte-by-byte ones.
-    enum class Chars { unchecked, checked };
-    bool add(std::string_view name, std::string_view value, std::string& why, Chars chars = Chars::unchecked);
+    // says how (the field's name quoted and escaped, its value never: it may hold a credential).
+    bool add(std::string_view name, std::string_view value, std::string& why, Checked checked = {});
     // Once the block is whole: the pseudo-header fields a request needs are all there.
     bool complete(std::string& why) const;
     // The body length the request declared, if it declared one (content-length).
     std::optional<std::uint64_t> content_length() const { return content_length_; }
 
 private:
-    bool add_pseudo(std::string_view name, std::string_view value, std::string& why, Chars chars);
+    bool add_pseudo(std::string_view name, std::string_view value, std::string& why);
 
     std::uint8_t pseudo_seen_ = 0;  // the kMethod… bits of request_fields.cpp
     bool regular_seen_ = false;
@@ -42,6 +48,6 @@ private:
 // A field of the trailers that may follow a request's body: no pseudo-header field, and the rules of a regular
 // field otherwise.
 bool trailer_field_ok(std::string_view name, std::string_view value, std::string& why,
-                      RequestFields::Chars chars = RequestFields::Chars::unchecked);
+                      RequestFields::Checked checked = {});
 
 }  // namespace gh::http

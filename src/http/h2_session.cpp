@@ -15,6 +15,56 @@ namespace {
 // The largest header block H2Responder sends: the gRPC answers have three or four fields.
 constexpr std::size_t kMaxFields = 16;
 
+// The HPACK buffers of header fields whose bytes passed the checks in this receive(): a reference to a table entry
+// hands the same buffers again (one byte on the wire each time), and they are not scanned again (D26-F4, D27-F3/4).
+// Each is held (its reference count raised), so that its address cannot come back for other bytes, and let go at the
+// end of receive(): a buffer sent once and never indexed is not kept on an idle connection (D27-F5). Names and values
+// are remembered apart (a long name with a new value each time is scanned once). Short ones are not remembered:
+// scanning them costs less. 256 slots hold every buffer of 32 bytes or more that HPACK's 4 KiB table can have.
+class CheckedBuffers {
+public:
+    static constexpr std::size_t kMinBytes = 32;
+
+    bool contains(nghttp2_rcbuf* b) const {
+        if (nghttp2_rcbuf_is_static(b)) return true;  // the static table's names and values are all well-formed
+        if (count_ == 0) return false;
+        for (std::size_t i = slot_of(b);; i = (i + 1) % kSlots) {
+            if (slots_[i] == b) return true;
+            if (!slots_[i]) return false;
+        }
+    }
+    void remember(nghttp2_rcbuf* b, std::size_t length) {
+        if (length < kMinBytes || count_ == kMaxCount || contains(b)) return;
+        std::size_t i = slot_of(b);
+        while (slots_[i]) i = (i + 1) % kSlots;
+        slots_[i] = b;
+        used_[count_++] = static_cast<std::uint16_t>(i);
+        nghttp2_rcbuf_incref(b);
+    }
+    void release() {
+        for (std::size_t k = 0; k < count_; ++k) {
+            nghttp2_rcbuf_decref(slots_[used_[k]]);
+            slots_[used_[k]] = nullptr;
+        }
+        count_ = 0;
+    }
+
+private:
+    static constexpr std::size_t kSlots = 256, kMaxCount = 192;  // open addressing, at most three quarters full
+    static std::size_t slot_of(nghttp2_rcbuf* b) {
+        return static_cast<std::size_t>((reinterpret_cast<std::uintptr_t>(b) >> 4) * 0x9E3779B97F4A7C15ull >> 56);
+    }
+    std::array<nghttp2_rcbuf*, kSlots> slots_{};
+    std::array<std::uint16_t, kMaxCount> used_{};
+    std::size_t count_ = 0;
+};
+
+// One per thread: a receive() runs to its end before another session's on the same thread.
+CheckedBuffers& checked_buffers() {
+    thread_local CheckedBuffers buffers;
+    return buffers;
+}
+
 struct HeldFields {
     std::vector<std::pair<std::string, std::string>> fields;
     std::size_t count = 0;
@@ -112,7 +162,6 @@ H2Session::~H2Session() {
         delete s;
     }
     live_list_.clear();
-    checked_.release();
     if (session_) nghttp2_session_del(session_);
 }
 
@@ -146,6 +195,7 @@ bool H2Session::receive(const std::uint8_t* data, std::size_t size) {
     in_receive_ = true;
     const ssize_t used = nghttp2_session_mem_recv(session_, data, size);
     in_receive_ = false;
+    checked_buffers().release();
     if (used < 0) {
         problem_ = used == NGHTTP2_ERR_BAD_CLIENT_MAGIC ? "not an HTTP/2 client preface" : nghttp2_strerror(static_cast<int>(used));
         return false;
@@ -314,37 +364,31 @@ int H2Session::on_header(nghttp2_session*, const nghttp2_frame* frame, nghttp2_r
     if (frame->hd.type != NGHTTP2_HEADERS) return 0;
     Stream* s = self.headers_of_ && self.headers_of_->id == frame->hd.stream_id ? self.headers_of_ : self.stream(frame->hd.stream_id);
     if (!s) return 0;
-    // A header block far over the list size the server announced is not read on: HPACK lets a 1-byte reference
-    // repeat a 4 KB field of the dynamic table, and each field handed over would be checked (its value scanned), so
-    // 150 KB of references would cost the server half a gigabyte of scanning. The stream is reset
-    // (RST_STREAM INTERNAL_ERROR) and the rest of the block only decoded (to keep HPACK's state), not checked. Up
-    // to twice the size, the handler is told enough to answer for itself (gRPC: RESOURCE_EXHAUSTED).
+    // A header list past the size the server announced is read on, but only counted: HPACK lets a 1-byte reference
+    // repeat a 4 KB field of the dynamic table, so checking it all could cost the server gigabytes of scanning. The
+    // field that passed the size was handed over, and the handler answers for itself (gRPC: RESOURCE_EXHAUSTED):
+    // a reset instead had nginx's grpc_pass count the server as failed (D27-F1).
+    const std::size_t before = s->header_block_bytes;
     s->header_block_bytes += namelen + valuelen + 32;  // RFC 9113 §6.5.2's size of a field
-    if (s->header_block_bytes > 2 * static_cast<std::size_t>(self.limits_.max_header_list_bytes))
-        return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
-    // Refused already, or past the header list's size (the field that passed it was handed over: the call answers
-    // for itself): the rest of the block is only decoded and counted, not checked (D26-F4).
-    if (s->request_done || s->refused || s->header_block_bytes - (namelen + valuelen + 32) >
-                                             self.limits_.max_header_list_bytes)
-        return 0;
+    if (s->request_done || s->refused || before > self.limits_.max_header_list_bytes) return 0;
     const std::string_view n(reinterpret_cast<const char*>(name), namelen);
     const std::string_view v(reinterpret_cast<const char*>(value), valuelen);
     std::string why;
-    // The same HPACK table entry referenced again (one byte on the wire each time) is not scanned again: its
-    // buffers are held (so their addresses cannot come back for other bytes), and only the rules that count
-    // fields apply to it (D26-F4). Short fields are cheaper to scan than to remember (Envoy's are all short).
-    const bool remembered = namelen + valuelen >= CheckedFields::kMinBytes;
-    const bool checked_before = remembered && self.checked_.contains(name_buf, value_buf);
-    const auto chars = checked_before ? RequestFields::Chars::checked : RequestFields::Chars::unchecked;
+    auto& buffers = checked_buffers();
+    const RequestFields::Checked checked{buffers.contains(name_buf), buffers.contains(value_buf)};
     // Only the request's own header block reaches the call: fields of a trailer block would arrive after the call
     // was judged. They are checked all the same.
     const bool request = frame->headers.cat == NGHTTP2_HCAT_REQUEST;
-    if (request ? !s->fields.add(n, v, why, chars) : !trailer_field_ok(n, v, why, chars)) {
+    if (request ? !s->fields.add(n, v, why, checked) : !trailer_field_ok(n, v, why, checked)) {
         self.refuse_malformed(*s, why);
         return 0;
     }
     if (request) s->call->header(n, v);
-    if (remembered && !checked_before) self.checked_.hold(name_buf, value_buf);
+    // A pseudo-header field's value is checked by rules of its own, always: only regular fields are remembered.
+    if (n.empty() || n.front() != ':') {
+        buffers.remember(name_buf, namelen);
+        buffers.remember(value_buf, valuelen);
+    }
     return 0;
 }
 
@@ -367,18 +411,31 @@ int H2Session::on_data_chunk(nghttp2_session*, std::uint8_t, std::int32_t id, co
     return 0;
 }
 
-void H2Session::refuse_malformed(Stream& s, std::string_view why) {
-    // Nothing more reaches the call, which answers (H2Call::malformed); once that answer is sent, a client still
-    // sending is told to stop (RST_STREAM NO_ERROR, on_frame_send). A call that cannot answer any more (it had
-    // begun its answer) leaves the stream to a reset.
+void H2Session::stop_request(Stream& s, void (*answer)(H2Call&, std::string_view), std::string_view why) {
+    // Nothing more reaches the call, which answers; once that answer is sent, a client still sending is told to stop
+    // (RST_STREAM NO_ERROR, on_frame_send). A call that cannot answer any more (it had begun its answer) leaves the
+    // stream to a reset.
     s.refused = true;
     unlink_incoming(s);
-    spdlog::info("refused stream {} of a {} connection from {}: a malformed request ({})", s.id,
-                 handler_.protocol_name(), peer_text(), why);
-    s.call->malformed(why);
+    answer(*s.call, why);
     if (!s.answered && !s.finishing)
         nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, s.id, NGHTTP2_PROTOCOL_ERROR);
     notify();
+}
+
+void H2Session::refuse_malformed(Stream& s, std::string_view why) {
+    spdlog::info("refused stream {} of a {} connection from {}: a malformed request ({})", s.id,
+                 handler_.protocol_name(), peer_text(), why);
+    stop_request(s, [](H2Call& call, std::string_view reason) { call.malformed(reason); }, why);
+}
+
+std::size_t H2Session::answer_late_requests(Clock::time_point cutoff) {
+    std::size_t answered = 0;
+    while (incoming_head_ && incoming_head_->started <= cutoff) {
+        stop_request(*incoming_head_, [](H2Call& call, std::string_view) { call.not_arrived_in_time(); }, {});
+        ++answered;
+    }
+    return answered;
 }
 
 void H2Session::refuse_body(Stream& s) {

@@ -50,6 +50,8 @@ public:
     std::size_t open_streams() const { return live_; }
     // When the oldest request still arriving began; empty when none is.
     std::optional<Clock::time_point> oldest_incoming() const;
+    // Answers the requests still arriving that began at `cutoff` or before (H2Call::not_arrived_in_time); how many.
+    std::size_t answer_late_requests(Clock::time_point cutoff);
     // Since when the oldest answer bytes wait for the client's HTTP/2 flow-control window (nghttp2 took nothing of
     // them since); empty when none do. A client that stops reading stops opening its window: its connection holds
     // its streams, and their answers, until the idle timeout says otherwise.
@@ -93,8 +95,10 @@ private:
     void request_ended(Stream& s);
     // Resets a stream whose body would take the connection past H2Limits::max_buffered_body_bytes.
     void refuse_body(Stream& s);
-    // Resets a stream whose request HTTP/2 calls malformed (RequestFields), with PROTOCOL_ERROR.
+    // Refuses a stream whose request HTTP/2 calls malformed (RequestFields): its call answers.
     void refuse_malformed(Stream& s, std::string_view why);
+    // Nothing more of the request reaches the call, which answers it (`answer`); a reset if it cannot.
+    void stop_request(Stream& s, void (*answer)(H2Call&, std::string_view), std::string_view why);
     bool ping_received();
     void notify();
 
@@ -115,38 +119,6 @@ private:
     std::size_t buffered_body_bytes_ = 0;  // over the open streams (Stream::body_bytes)
     bool body_refusal_logged_ = false;
     Stream* headers_of_ = nullptr;  // the stream whose header block is being received
-    // The last header fields of at least kMinBytes whose bytes passed the checks, their HPACK buffers held (a
-    // reference keeps them, and so their addresses, from being reused for other bytes). Eight: HPACK's table holds
-    // 4 KiB, so a client cycling through nine entries to miss them all has fields of 450 bytes at most, each one
-    // byte on the wire; a shorter field is scanned each time, at a few instructions a byte.
-    struct CheckedFields {
-        static constexpr std::size_t kSize = 8;
-        static constexpr std::size_t kMinBytes = 128;
-        std::array<std::pair<nghttp2_rcbuf*, nghttp2_rcbuf*>, kSize> held{};
-        std::size_t next = 0;
-        bool contains(nghttp2_rcbuf* name, nghttp2_rcbuf* value) const {
-            for (const auto& [n, v] : held)
-                if (n == name && v == value) return true;
-            return false;
-        }
-        void hold(nghttp2_rcbuf* name, nghttp2_rcbuf* value) {
-            auto& [n, v] = held[next];
-            next = (next + 1) % kSize;
-            if (n) nghttp2_rcbuf_decref(n);
-            if (v) nghttp2_rcbuf_decref(v);
-            n = name;
-            v = value;
-            nghttp2_rcbuf_incref(n);
-            nghttp2_rcbuf_incref(v);
-        }
-        // Before the session goes: the buffers are its allocator's.
-        void release() {
-            for (auto& [n, v] : held) {
-                if (n) nghttp2_rcbuf_decref(n), nghttp2_rcbuf_decref(v);
-                n = v = nullptr;
-            }
-        }
-    } checked_;
     Stream* incoming_head_ = nullptr;  // requests still arriving, oldest first
     Stream* incoming_tail_ = nullptr;
     bool in_receive_ = false;

