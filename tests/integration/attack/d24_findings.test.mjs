@@ -274,8 +274,9 @@ describe('D24-F4: HPACK references cannot make the server scan gigabytes', () =>
   // Found: one 3.9 KB field put in the HPACK dynamic table and referenced by 1-byte indexes, ~130,000 times in a
   // header block of 147 KB (HEADERS and 8 CONTINUATIONs, under nghttp2's limit), made nghttp2 hand over and check
   // (scan) half a gigabyte of header values per stream: 30 such streams cost the server 2.3 s of CPU (about 500
-  // times what the bytes cost to send), with the request refused only at its end. A header block over twice
-  // --max-header-bytes now resets its stream and is only decoded, not checked.
+  // times what the bytes cost to send), with the request refused only at its end. Past --max-header-bytes the rest
+  // of a block is now only counted, not checked, and the call answers RESOURCE_EXHAUSTED (it was reset at twice the
+  // limit until D27-F1).
   let gh;
   let port;
   before(async () => {
@@ -285,7 +286,11 @@ describe('D24-F4: HPACK references cannot make the server scan gigabytes', () =>
   });
   after(async () => { await gh?.stop(); });
 
-  test('30 header blocks of references to a 3.9 KB field: under 400 ms of server CPU, each stream reset, still serving', async () => {
+  // Since D27-F1 the rest of such a block is only counted (a reset had nginx count the server as failed): each
+  // reference is still decoded by nghttp2 and counted, ~100 ns of CPU each. Under a sanitizer that instrumentation's
+  // cost is what the clock measures, past the test's 10 s wait: skipped there, as the resident-memory bounds are.
+  test('30 header blocks of references to a 3.9 KB field: under 400 ms of server CPU, each stream answered, still serving',
+    { skip: sanitized && 'CPU time under a sanitizer measures its instrumentation' }, async () => {
     const c = await RawH2.connect(port);
     await c.waitFor((f) => f.type === Type.SETTINGS && !(f.flags & Flag.ACK));
     const valueLength = 3900;
