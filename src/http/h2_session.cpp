@@ -20,7 +20,9 @@ constexpr std::size_t kMaxFields = 16;
 // Each is held (its reference count raised), so that its address cannot come back for other bytes, and let go at the
 // end of receive(): a buffer sent once and never indexed is not kept on an idle connection (D27-F5). Names and values
 // are remembered apart (a long name with a new value each time is scanned once). Short ones are not remembered:
-// scanning them costs less. 256 slots hold every buffer of 32 bytes or more that HPACK's 4 KiB table can have.
+// scanning them costs less. 256 slots hold every buffer of 32 bytes or more that HPACK's 4 KiB table can have; more
+// new ones in a read (literals: 192 of them cost the client at least 4 KiB on the wire) start the set afresh, so that
+// filling it does not switch the shortcut off for the rest of the read (D28-F1).
 class CheckedBuffers {
 public:
     static constexpr std::size_t kMinBytes = 32;
@@ -34,7 +36,8 @@ public:
         }
     }
     void remember(nghttp2_rcbuf* b, std::size_t length) {
-        if (length < kMinBytes || count_ == kMaxCount || contains(b)) return;
+        if (length < kMinBytes || contains(b)) return;
+        if (count_ == kMaxCount) release();
         std::size_t i = slot_of(b);
         while (slots_[i]) i = (i + 1) % kSlots;
         slots_[i] = b;
@@ -181,6 +184,11 @@ bool H2Session::start() {
     nghttp2_option_set_no_closed_streams(option, 1);
     // The request's fields are checked here (RequestFields), more strictly than nghttp2 would and for half its cost.
     nghttp2_option_set_no_http_messaging(option, 1);
+    // A header list past --max-header-bytes is answered RESOURCE_EXHAUSTED, not the connection ended (D28-F3):
+    // nghttp2's default of 8 CONTINUATION frames (16 KiB each) is below what a proxy forwards of a client's large
+    // list (Caddy: 14 for 300 KB). Past the size only counting costs anything, and --header-read-timeout bounds a
+    // block that never ends; this bound (2 MiB of frames) only ends a client that sends more than any list needs.
+    nghttp2_option_set_max_continuations(option, 128);
     const int created = nghttp2_session_server_new3(&session_, callbacks, this, option, h2_memory());
     nghttp2_option_del(option);
     if (created != 0) return false;

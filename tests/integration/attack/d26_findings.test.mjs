@@ -244,11 +244,11 @@ describe('D26-F4: header fields the server reads on past --max-header-bytes cost
   });
   after(async () => { await gh?.stop(); });
 
-  test('500 references to a 4 KB field, a request: server CPU per byte within 5x of well-formed Checks', async () => {
+  test('500 references to a 4 KB field, a request: server CPU per byte within 10x of well-formed Checks (d27 says why 10)', async () => {
     const checks = await hpackFlood(port, gh.pid, 0, 2500, body);
     const refs = await hpackFlood(port, gh.pid, 500, 2500, body);
     const ratio = refs.perKib / checks.perKib;
-    assert.ok(ratio <= 5, `references: ${refs.perKib.toFixed(2)} ms CPU per KiB received (${refs.kib | 0} KiB), ` +
+    assert.ok(ratio <= 10, `references: ${refs.perKib.toFixed(2)} ms CPU per KiB received (${refs.kib | 0} KiB), ` +
       `well-formed Checks: ${checks.perKib.toFixed(3)} ms per KiB (${checks.kib | 0} KiB): ${ratio.toFixed(1)}x`);
   });
 });

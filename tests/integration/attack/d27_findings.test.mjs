@@ -220,9 +220,10 @@ const flood = async (port, pid, { setup = [], block = null, body, ms = 2500 }) =
   }
 };
 // The bound, after the fix: each reference to a remembered field still costs nghttp2's decoding of it and the
-// per-field bookkeeping (counting, the rules that count fields): measured 4-5.4x a well-formed Check's CPU per byte
-// received, where scanning each reference cost 22-49x. 6x leaves the noise of a shared machine room.
-const kMaxRatio = 6;
+// per-field bookkeeping (counting, the rules that count fields): measured 4-6.2x a well-formed Check's CPU per byte
+// received (the higher figures while other tests ran on the machine), where scanning each reference cost 22-49x.
+// 10x keeps clear of that noise and still fails for a rescan.
+const kMaxRatio = 10;
 const ratioMessage = (what, r, checks) => `${what}: ${r.perKib.toFixed(3)} ms CPU per KiB received (${r.kib | 0} KiB, ` +
   `answered ${r.answer}); well-formed Checks: ${checks.perKib.toFixed(4)} ms per KiB (${checks.kib | 0} KiB): ` +
   `${(r.perKib / checks.perKib).toFixed(1)}x`;
@@ -241,7 +242,7 @@ describe('HPACK references against the remembered-fields shortcut (--max-header-
   });
   after(async () => { await gh?.stop(); });
 
-  test('D27-F3: a table entry\'s long name with a new literal value each time is not rescanned: CPU per byte within 6x of Checks', async () => {
+  test('D27-F3: a table entry\'s long name with a new literal value each time is not rescanned: CPU per byte within 10x of Checks', async () => {
     // Sent straight: one connection puts a field with a 3,900-byte name (a valid token) and an empty value in the
     // dynamic table (index 62), and :path (63); then each request is :method, :scheme (static), :path (1 byte),
     // :authority, and 260 "literal without indexing, indexed name 62, value ''" (3 bytes each on the wire, ~800 bytes
@@ -261,7 +262,7 @@ describe('HPACK references against the remembered-fields shortcut (--max-header-
     assert.ok(r.perKib / checks.perKib <= kMaxRatio, ratioMessage('indexed name, new value', r, checks));
   });
 
-  test('D27-F4: references cycling through nine table entries of 400 bytes: CPU per byte within 6x of Checks', async () => {
+  test('D27-F4: references cycling through nine table entries of 400 bytes: CPU per byte within 10x of Checks', async () => {
     // Sent straight: nine fields `aaa…a<k>: ` of 410 bytes are put in the dynamic table (all nine fit its 4 KiB),
     // then each request is the pseudo-header fields and 2,300 one-byte references cycling through them (a 1 MB header
     // list, ~2.3 KB on the wire). CheckedFields holds the last EIGHT pairs: every reference is a miss, scanned
