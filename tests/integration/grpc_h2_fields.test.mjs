@@ -13,7 +13,7 @@ import { startGatehouse, freePort, mintCookie } from './lib/processes.mjs';
 import { envoyWireCheckRequest } from './lib/ext_authz_client.mjs';
 import { startCaddyReverseProxy } from './lib/caddy_reverse_proxy.mjs';
 import {
-  RawH2, Type, Flag, frame, encodeHeaders, hpackInteger, dataFrames, grpcFrame, grpcMessageOf, checkVerdict,
+  RawH2, Type, Flag, frame, encodeHeaders, hpackWithIndexing, dataFrames, grpcFrame, grpcMessageOf, checkVerdict,
 } from './lib/h2_frames.mjs';
 
 const CHECK = '/envoy.service.auth.v3.Authorization/Check';
@@ -145,8 +145,7 @@ describe('gRPC port: request header blocks HTTP/2 calls malformed', () => {
   // A field HPACK repeats by reference (one byte, its table entry) is not scanned again, but the rules that count
   // fields still apply to it (D26-F4's fix must not open these).
   test('fields repeated by HPACK reference: a second host, a pseudo-header field in trailers: refused', async () => {
-    const indexed = (name, value) => Buffer.concat([Buffer.from([0x40]), Buffer.from(hpackInteger(name.length, 7)),
-      Buffer.from(name), Buffer.from(hpackInteger(value.length, 7)), Buffer.from(value)]);  // inserted at index 62
+    const indexed = hpackWithIndexing;  // inserted at index 62
     const reference = Buffer.from([0xbe]);  // index 62
     const noAuthority = without(':authority');
     await refusedThenServes((c) => c.send(frame(Type.HEADERS, Flag.END_HEADERS, 1,

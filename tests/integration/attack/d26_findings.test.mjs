@@ -11,11 +11,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { startGatehouse, freePort, mintCookie, repoRoot, tempDir } from '../lib/processes.mjs';
+import { startGatehouse, freePort, mintCookie, repoRoot, tempDir, cpuTicks } from '../lib/processes.mjs';
 import { envoyWireCheckRequest } from '../lib/ext_authz_client.mjs';
 import { startNginx } from '../lib/nginx.mjs';
 import {
-  RawH2, Type, Flag, frame, encodeHeaders, hpackInteger, dataFrames, grpcFrame, grpcMessageOf, checkVerdict,
+  RawH2, Type, Flag, frame, encodeHeaders, dataFrames, grpcFrame, grpcMessageOf, checkVerdict,
+  headerBlockFrames, hpackWithIndexing,
 } from '../lib/h2_frames.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -76,10 +77,6 @@ const checkOn = async (port, message, fields = callFields()) => {
   }
 };
 
-const cpuTicks = (pid) => {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(f[11]) + Number(f[12]);
-};
 
 describe('D26 the CheckRequest cursor against the generated parser', () => {
   let gh;
@@ -195,10 +192,8 @@ describe('D26-F3: through nginx grpc_pass, a client-chosen malformed field makes
 const hpackFlood = async (port, pid, refs, ms, body) => {
   const c = await RawH2.connect(port);
   await c.waitFor((f) => f.type === Type.SETTINGS && !(f.flags & Flag.ACK));
-  const literal = (n, v) => Buffer.concat([Buffer.from([0x40]), Buffer.from(hpackInteger(n.length, 7)), Buffer.from(n),
-    Buffer.from(hpackInteger(v.length, 7)), Buffer.from(v)]);
   c.send(frame(Type.HEADERS, Flag.END_HEADERS | Flag.END_STREAM, 1,
-    Buffer.concat([encodeHeaders(callFields()), literal('x-big', 'a'.repeat(4000))])));
+    Buffer.concat([encodeHeaders(callFields()), hpackWithIndexing('x-big', 'a'.repeat(4000))])));
   await c.stream(1);
   let id = 3;
   let bytes = 0;
@@ -348,16 +343,7 @@ describe('held', () => {
   });
 
   test('header list over --max-header-bytes: RESOURCE_EXHAUSTED, at any size (no reset since D27-F1), the connection serves on', async () => {
-    // A header block in HEADERS + CONTINUATION frames of at most 16 KiB (the default SETTINGS_MAX_FRAME_SIZE).
-    const split = (id, fields) => {
-      const block = encodeHeaders(fields);
-      const frames = [];
-      for (let at = 0; at < block.length; at += 16384) {
-        const last = at + 16384 >= block.length;
-        frames.push(frame(at === 0 ? Type.HEADERS : Type.CONTINUATION, last ? Flag.END_HEADERS : 0, id, block.subarray(at, at + 16384)));
-      }
-      return frames;
-    };
+    const split = (id, fields) => headerBlockFrames(id, encodeHeaders(fields));
     const c = await RawH2.connect(port);
     try {
       c.send(...split(1, [...callFields(), ['x-big', 'a'.repeat(48 * 1024)]]), ...dataFrames(1, body, { endStream: true }));

@@ -9,13 +9,15 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
-import { startGatehouse, freePort, mintCookie } from '../lib/processes.mjs';
+import { startGatehouse, freePort, mintCookie, cpuTicks } from '../lib/processes.mjs';
 import { envoyWireCheckRequest } from '../lib/ext_authz_client.mjs';
 import { startNginx, readErrorLog } from '../lib/nginx.mjs';
 import { startCaddyReverseProxy } from '../lib/caddy_reverse_proxy.mjs';
 import {
-  RawH2, Type, Flag, ErrorCode, frame, encodeHeaders, hpackInteger, dataFrames, grpcFrame, grpcMessageOf, checkVerdict,
+  RawH2, Type, Flag, ErrorCode, frame, encodeHeaders, dataFrames, grpcFrame, grpcMessageOf, checkVerdict,
   rstStream,
+  headerBlockFrames as split, hpackWithIndexing as withIndexing, hpackWithoutIndexing as withoutIndexing,
+  hpackIndexed as indexed,
 } from '../lib/h2_frames.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -42,28 +44,6 @@ const checkOn = async (port, message, fields = callFields(), timeoutMs = 5000) =
   }
 };
 
-// A header block in HEADERS + CONTINUATION frames of at most 16 KiB (the default SETTINGS_MAX_FRAME_SIZE).
-const split = (id, block, { endStream = false } = {}) => {
-  const frames = [];
-  for (let at = 0; at < block.length; at += 16384) {
-    const last = at + 16384 >= block.length;
-    frames.push(frame(at === 0 ? Type.HEADERS : Type.CONTINUATION,
-      (last ? Flag.END_HEADERS : 0) | (at === 0 && endStream ? Flag.END_STREAM : 0), id, block.subarray(at, at + 16384)));
-  }
-  return frames;
-};
-const literal = (first, prefix, name, value) => Buffer.concat([
-  Buffer.from(typeof name === 'number' ? hpackInteger(name, prefix, first) : [first]),
-  ...(typeof name === 'number' ? [] : [Buffer.from(hpackInteger(name.length, 7)), Buffer.from(name)]),
-  Buffer.from(hpackInteger(value.length, 7)), Buffer.from(value)]);
-const withIndexing = (name, value) => literal(0x40, 6, name, value);
-const withoutIndexing = (name, value) => literal(0x00, 4, name, value);
-const indexed = (i) => Buffer.from(hpackInteger(i, 7, 0x80));
-
-const cpuTicks = (pid) => {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(f[11]) + Number(f[12]);
-};
 
 // A TCP relay that counts the HTTP/2 frames a proxy sends upstream and gets back (RST_STREAM and GOAWAY by code).
 const tap = async (targetPort) => {

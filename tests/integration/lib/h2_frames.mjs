@@ -94,6 +94,30 @@ export function grpcRequestHeaders(path = '/envoy.service.auth.v3.Authorization/
   return [...Object.entries(base).filter(([, v]) => v !== undefined), ...extra];
 }
 
+// A header block in HEADERS + CONTINUATION frames of at most 16 KiB (the default SETTINGS_MAX_FRAME_SIZE).
+export function headerBlockFrames(streamId, block, { endStream = false } = {}) {
+  const frames = [];
+  for (let at = 0; at < block.length; at += 16384) {
+    const last = at + 16384 >= block.length;
+    frames.push(frame(at === 0 ? Type.HEADERS : Type.CONTINUATION,
+      (last ? Flag.END_HEADERS : 0) | (at === 0 && endStream ? Flag.END_STREAM : 0), streamId, block.subarray(at, at + 16384)));
+  }
+  return frames;
+}
+
+// HPACK representations (RFC 7541 §6.2): `first` the pattern bits, `prefix` the index's prefix bits; the name is a
+// table index (a number) or a new name (a string). Strings are sent without Huffman coding.
+function hpackLiteral(first, prefix, name, value) {
+  return Buffer.concat([
+    Buffer.from(typeof name === 'number' ? hpackInteger(name, prefix, first) : [first]),
+    ...(typeof name === 'number' ? [] : [Buffer.from(hpackInteger(name.length, 7)), Buffer.from(name)]),
+    Buffer.from(hpackInteger(value.length, 7)), Buffer.from(value)]);
+}
+// A field added to the dynamic table (it becomes index 62, the newest).
+export const hpackWithIndexing = (name, value) => hpackLiteral(0x40, 6, name, value);
+export const hpackWithoutIndexing = (name, value) => hpackLiteral(0x00, 4, name, value);
+export const hpackIndexed = (index) => Buffer.from(hpackInteger(index, 7, 0x80));
+
 // gRPC's length-prefixed message: 1 byte compressed flag, 4 bytes length, then the bytes.
 export function grpcFrame(message, { compressed = false, declaredLength = message.length } = {}) {
   const prefix = Buffer.alloc(5);

@@ -82,6 +82,12 @@ export async function freePort() {
   }
 }
 
+// CPU time a process has used (user + system), in clock ticks (10 ms each).
+export function cpuTicks(pid) {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(f[11]) + Number(f[12]);
+}
+
 export function tempDir(prefix) {
   return fs.mkdtempSync(path.join(os.tmpdir(), `gatehouse-${prefix}-`));
 }
