@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { startGatehouse, freePort, mintCookie, repoRoot, tempDir, cpuTicks } from '../lib/processes.mjs';
-import { envoyWireCheckRequest } from '../lib/ext_authz_client.mjs';
+import { envoyWireCheckRequest, varint } from '../lib/ext_authz_client.mjs';
 import { startNginx } from '../lib/nginx.mjs';
 import {
   RawH2, Type, Flag, frame, encodeHeaders, dataFrames, grpcFrame, grpcMessageOf, checkVerdict,
@@ -25,17 +25,6 @@ const callFields = () => [[':method', 'POST'], [':scheme', 'http'], [':path', CH
   ['content-type', 'application/grpc'], ['te', 'trailers']];
 
 // --- protobuf wire encoding (Envoy's field numbers; src/doors/envoy_grpc/proto)
-const varint = (n) => {
-  const out = [];
-  let v = BigInt(n);
-  do {
-    let b = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-  return Buffer.from(out);
-};
 const tag = (n, wire) => varint((BigInt(n) << 3n) | BigInt(wire));
 const field = (n, bytes) => Buffer.concat([tag(n, 2), varint(bytes.length), bytes]);
 const str = (n, s) => field(n, Buffer.isBuffer(s) ? s : Buffer.from(s, 'utf8'));
@@ -239,7 +228,7 @@ describe('D26-F4: header fields the server reads on past --max-header-bytes cost
   });
   after(async () => { await gh?.stop(); });
 
-  test('500 references to a 4 KB field, a request: server CPU per byte within 10x of well-formed Checks (d27 says why 10)', async () => {
+  test('500 references to a 4 KB field, a request: server CPU per byte within 10x of well-formed Checks (attack/hpack_flood.mjs says why 10)', async () => {
     const checks = await hpackFlood(port, gh.pid, 0, 2500, body);
     const refs = await hpackFlood(port, gh.pid, 500, 2500, body);
     const ratio = refs.perKib / checks.perKib;

@@ -7,10 +7,11 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { startGatehouse, freePort, mintCookie, cpuTicks } from '../lib/processes.mjs';
+import { startGatehouse, freePort, mintCookie } from '../lib/processes.mjs';
 import { envoyWireCheckRequest } from '../lib/ext_authz_client.mjs';
 import { startNginx, readErrorLog } from '../lib/nginx.mjs';
 import { startCaddyReverseProxy } from '../lib/caddy_reverse_proxy.mjs';
+import { flood, twentyStreams, checksBatch, kMaxRatio, ratioMessage } from './hpack_flood.mjs';
 import {
   RawH2, Type, Flag, frame, encodeHeaders, hpackInteger, dataFrames, grpcFrame, grpcMessageOf, checkVerdict,
   headerBlockFrames as split, hpackWithIndexing as withIndexing, hpackWithoutIndexing as withoutIndexing,
@@ -165,45 +166,6 @@ describe('D27-F2 (through Caddy): the trickling request closes the connection Ca
 });
 
 
-// One connection: a first request (`setup`) puts fields in the HPACK dynamic table, then requests of `block(id)`
-// (HEADERS with END_STREAM) 20 at a time for `ms`; `block` null: well-formed Checks. Server CPU (ms) per KiB received.
-const flood = async (port, pid, { setup = [], block = null, body, ms = 2500 }) => {
-  const c = await RawH2.connect(port);
-  try {
-    await c.waitFor((f) => f.type === Type.SETTINGS && !(f.flags & Flag.ACK));
-    c.send(...split(1, Buffer.concat([encodeHeaders(callFields()), ...setup]), { endStream: true }));
-    await c.stream(1);
-    let id = 3;
-    let bytes = 0;
-    let answer;
-    const c0 = cpuTicks(pid);
-    const t0 = Date.now();
-    while (Date.now() - t0 < ms) {
-      const batch = [];
-      for (let i = 0; i < 20; i++, id += 2) {
-        if (!block) batch.push(frame(Type.HEADERS, Flag.END_HEADERS, id, encodeHeaders(callFields())), ...dataFrames(id, body, { endStream: true }));
-        else batch.push(...split(id, block(), { endStream: true }));
-      }
-      const buf = Buffer.concat(batch);
-      bytes += buf.length;
-      c.send(buf);
-      answer = await c.stream(id - 2, 10000);
-      c.frames.length = 0;
-    }
-    const cpuMs = (cpuTicks(pid) - c0) * 10;
-    return { cpuMs, kib: bytes / 1024, perKib: cpuMs / (bytes / 1024), answer: `${answer.headers?.[':status']} ${answer.grpcStatus}` };
-  } finally {
-    c.destroy();
-  }
-};
-// The bound, after the fix: each reference to a remembered field still costs nghttp2's decoding of it and the
-// per-field bookkeeping (counting, the rules that count fields): measured 4-6.2x a well-formed Check's CPU per byte
-// received (the higher figures while other tests ran on the machine), where scanning each reference cost 22-49x.
-// 10x keeps clear of that noise and still fails for a rescan.
-const kMaxRatio = 10;
-const ratioMessage = (what, r, checks) => `${what}: ${r.perKib.toFixed(3)} ms CPU per KiB received (${r.kib | 0} KiB, ` +
-  `answered ${r.answer}); well-formed Checks: ${checks.perKib.toFixed(4)} ms per KiB (${checks.kib | 0} KiB): ` +
-  `${(r.perKib / checks.perKib).toFixed(1)}x`;
 
 describe('HPACK references against the remembered-fields shortcut (--max-header-bytes=1048576)', () => {
   let gh;
@@ -215,7 +177,7 @@ describe('HPACK references against the remembered-fields shortcut (--max-header-
     gh = await startGatehouse([`--grpc-address=127.0.0.1:${port}`, '--email-domain=example.com', '--max-header-bytes=1048576']);
     await gh.waitForOutput(/gRPC ext_authz and health on/);
     body = grpcFrame(checkMessage(alice()));
-    checks = await flood(port, gh.pid, { body });
+    checks = await flood(port, gh.pid, { batch: checksBatch(body) });
   });
   after(async () => { await gh?.stop(); });
 
@@ -234,7 +196,7 @@ describe('HPACK references against the remembered-fields shortcut (--max-header-
     const refs = Buffer.concat(Array.from({ length: 260 }, () => Buffer.from([...hpackInteger(62, 4, 0x00), 0x00])));
     const r = await flood(port, gh.pid, {
       setup: [withIndexing(4, CHECK), withIndexing(name, '')],
-      block: () => Buffer.concat([indexed(3), indexed(6), indexed(63), withoutIndexing(1, 'a'), refs]),
+      batch: twentyStreams((id) => split(id, Buffer.concat([indexed(3), indexed(6), indexed(63), withoutIndexing(1, 'a'), refs]), { endStream: true })),
     });
     assert.ok(r.perKib / checks.perKib <= kMaxRatio, ratioMessage('indexed name, new value', r, checks));
   });
@@ -254,7 +216,7 @@ describe('HPACK references against the remembered-fields shortcut (--max-header-
     const refs = Buffer.from(Array.from({ length: 2300 }, (_, k) => 0xbe + (k % 9)));  // indices 62..70
     const r = await flood(port, gh.pid, {
       setup,
-      block: () => Buffer.concat([indexed(3), indexed(6), indexed(71), withoutIndexing(1, 'a'), refs]),
+      batch: twentyStreams((id) => split(id, Buffer.concat([indexed(3), indexed(6), indexed(71), withoutIndexing(1, 'a'), refs]), { endStream: true })),
     });
     assert.ok(r.perKib / checks.perKib <= kMaxRatio, ratioMessage('nine-entry cycle', r, checks));
   });

@@ -9,10 +9,11 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
-import { startGatehouse, freePort, mintCookie, cpuTicks } from '../lib/processes.mjs';
+import { startGatehouse, freePort, mintCookie } from '../lib/processes.mjs';
 import { envoyWireCheckRequest } from '../lib/ext_authz_client.mjs';
 import { startNginx, readErrorLog } from '../lib/nginx.mjs';
 import { startCaddyReverseProxy } from '../lib/caddy_reverse_proxy.mjs';
+import { flood, checksBatch, kMaxRatio, ratioMessage } from './hpack_flood.mjs';
 import {
   RawH2, Type, Flag, ErrorCode, frame, encodeHeaders, dataFrames, grpcFrame, grpcMessageOf, checkVerdict,
   rstStream,
@@ -80,46 +81,6 @@ const tap = async (targetPort) => {
   return { port, counts, close: () => server.close() };
 };
 
-// One connection: a first request (`setup`) puts fields in the HPACK dynamic table, then `batch(id)` is sent as ONE
-// write (one read on the server, < 16 KiB) and its last stream awaited, again and again for `ms`. Server CPU per KiB.
-const flood = async (port, pid, { setup = [], batch, ms = 2500 }) => {
-  const c = await RawH2.connect(port);
-  try {
-    await c.waitFor((f) => f.type === Type.SETTINGS && !(f.flags & Flag.ACK));
-    c.send(...split(1, Buffer.concat([encodeHeaders(callFields()), ...setup]), { endStream: true }));
-    await c.stream(1);
-    let id = 3;
-    let bytes = 0;
-    let answer;
-    const c0 = cpuTicks(pid);
-    const t0 = Date.now();
-    while (Date.now() - t0 < ms) {
-      const { buf, last } = batch(id);
-      id = last + 2;
-      bytes += buf.length;
-      c.send(buf);
-      answer = await c.stream(last, 10000);
-      c.frames.length = 0;
-    }
-    const cpuMs = (cpuTicks(pid) - c0) * 10;
-    return { cpuMs, kib: bytes / 1024, perKib: cpuMs / (bytes / 1024), answer: `${answer.headers?.[':status']} ${answer.grpcStatus}` };
-  } finally {
-    c.destroy();
-  }
-};
-const checksBatch = (body) => (id) => {
-  const parts = [];
-  for (let i = 0; i < 20; i++) {
-    parts.push(frame(Type.HEADERS, Flag.END_HEADERS, id + 2 * i, encodeHeaders(callFields())), ...dataFrames(id + 2 * i, body, { endStream: true }));
-  }
-  return { buf: Buffer.concat(parts), last: id + 38 };
-};
-// References cost within 10x a well-formed Check's CPU per byte received (measured 4-6.2x; a rescan costs 22x and
-// more: d27_findings.test.mjs says why 10).
-const kMaxRatio = 10;
-const ratioMessage = (what, r, checks) => `${what}: ${r.perKib.toFixed(3)} ms CPU per KiB received (${r.kib | 0} KiB, ` +
-  `answered ${r.answer}); well-formed Checks: ${checks.perKib.toFixed(4)} ms per KiB (${checks.kib | 0} KiB): ` +
-  `${(r.perKib / checks.perKib).toFixed(1)}x`;
 
 // A field that fills one slot of the per-read set: literal without indexing, name `accept` (static index 19, so
 // not remembered itself), value 32 x '0' Huffman-coded (20 zero bytes): a new 32-byte nghttp2 buffer each time.

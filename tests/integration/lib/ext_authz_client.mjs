@@ -48,7 +48,7 @@ export function checkRequest({ method = 'GET', host = 'app.example.com', path = 
 }
 
 // --- protobuf wire encoding, for the byte-level check (field numbers from Envoy's API)
-const varint = (n) => {
+export const varint = (n) => {
   const out = [];
   let v = BigInt(n);
   do {
