@@ -421,7 +421,7 @@ int H2Session::on_data_chunk(nghttp2_session*, std::uint8_t, std::int32_t id, co
         self.refuse_malformed(*s, "a body longer than its content-length");
         return 0;
     }
-    if (self.buffered_body_bytes_ + len > self.limits_.max_buffered_body_bytes) {
+    if (self.buffered_body_bytes_ + len > self.limits_.max_buffered_body_bytes && !self.make_room(*s, len)) {
         self.refuse_body(*s);
         return 0;
     }
@@ -458,19 +458,49 @@ std::size_t H2Session::answer_late_requests(Clock::time_point cutoff) {
     return answered;
 }
 
+bool H2Session::make_room(Stream& s, std::size_t len) {
+    // The body budget is the connection's, and a proxy (Caddy's reverse_proxy h2c://) carries many clients' calls on
+    // one connection: refusing whichever stream's chunk finds it full would let one client's large unfinished bodies
+    // turn every other client away (D25-F4). The stream holding the most gives way instead, while it holds more than
+    // `s` would: a Check of a few KiB is served, and a client holding megabytes loses its own calls first. Only
+    // requests still arriving are let go: a whole one is its call's (being answered). At most
+    // --grpc-max-concurrent-streams streams are looked at, and only when the budget is full.
+    while (buffered_body_bytes_ + len > limits_.max_buffered_body_bytes) {
+        Stream* largest = nullptr;
+        for (Stream* t = incoming_head_; t; t = t->next)
+            if (t != &s && !t->refused && (!largest || t->body_bytes > largest->body_bytes)) largest = t;
+        if (!largest || largest->body_bytes <= s.body_bytes + len) return false;
+        // Its bytes leave the budget now: its call drops the rest of its request once the reset is on its way.
+        buffered_body_bytes_ -= largest->body_bytes;
+        const std::size_t held = largest->body_bytes;
+        largest->body_bytes = 0;
+        log_body_refusal(*largest, fmt::format("it held the most request-body bytes ({}) when stream {} needed room",
+                                               held, s.id));
+        reset_body(*largest);
+    }
+    return true;
+}
+
 void H2Session::refuse_body(Stream& s) {
+    log_body_refusal(s, "no other request held more than it would");
+    reset_body(s);
+}
+
+void H2Session::reset_body(Stream& s) {
     // The stream's request is over for this side: nothing more reaches the call, which is told closed() once the
     // reset is sent.
     s.request_done = true;
     unlink_incoming(s);
     nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, s.id, NGHTTP2_ENHANCE_YOUR_CALM);
-    if (!body_refusal_logged_) {
-        body_refusal_logged_ = true;  // once per connection: a client that keeps sending would flood the log
-        spdlog::warn("reset stream {} of a {} connection from {}: its streams' request bodies would hold more than "
-                     "{} bytes (the rest of the connection's refusals are not logged)",
-                     s.id, handler_.protocol_name(), peer_text(), limits_.max_buffered_body_bytes);
-    }
     notify();
+}
+
+void H2Session::log_body_refusal(const Stream& s, std::string_view why) {
+    if (body_refusal_logged_) return;
+    body_refusal_logged_ = true;  // once per connection: a client that keeps sending would flood the log
+    spdlog::warn("reset stream {} of a {} connection from {}: its streams' request bodies would hold more than {} "
+                 "bytes, and {} (the rest of the connection's refusals are not logged)",
+                 s.id, handler_.protocol_name(), peer_text(), limits_.max_buffered_body_bytes, why);
 }
 
 int H2Session::on_frame_recv(nghttp2_session*, const nghttp2_frame* frame, void* user) {

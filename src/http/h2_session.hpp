@@ -93,8 +93,13 @@ private:
     void recycle(Stream* s);
     void unlink_incoming(Stream& s);
     void request_ended(Stream& s);
+    // Lets go of the requests holding the most body bytes until `len` more bytes of `s` fit in
+    // H2Limits::max_buffered_body_bytes; false if only smaller ones than `s` would be are left.
+    bool make_room(Stream& s, std::size_t len);
     // Resets a stream whose body would take the connection past H2Limits::max_buffered_body_bytes.
     void refuse_body(Stream& s);
+    void reset_body(Stream& s);
+    void log_body_refusal(const Stream& s, std::string_view why);
     // Refuses a stream whose request HTTP/2 calls malformed (RequestFields): its call answers.
     void refuse_malformed(Stream& s, std::string_view why);
     // Nothing more of the request reaches the call, which answers it (`answer`); a reset if it cannot.

@@ -1,8 +1,11 @@
 #include "doors/envoy_grpc/grpc_call.hpp"
 
 #include <array>
+#include <chrono>
 #include <memory>
 #include <vector>
+
+#include <spdlog/spdlog.h>
 
 namespace gh::doors::envoy_grpc {
 namespace {
@@ -113,13 +116,14 @@ void GrpcCall::data(std::string_view bytes) {
         fail(RpcStatus::resource_exhausted, too_large);
         return;
     }
-    if (thread_request_bytes() + bytes.size() > limits_->max_thread_request_bytes) {
+    if (thread_request_bytes() + bytes.size() > limits_->max_thread_request_bytes && !make_room(bytes.size())) {
         fail(RpcStatus::resource_exhausted, "the server holds too many request bytes; try again");
         return;
     }
     body_.append(bytes);
     counted_ += bytes.size();
     thread_request_bytes() += bytes.size();
+    receiving_calls().update(*this, counted_);
     // The prefix says how large the message will be: refused before it all arrives.
     if (const auto declared = declared_length(body_); declared && *declared > max_message)
         fail(RpcStatus::resource_exhausted, too_large);
@@ -139,6 +143,7 @@ bool GrpcCall::refused_as_not_grpc() {
 }
 
 void GrpcCall::end_of_request() {
+    receiving_calls().update(*this, 0);  // whole: its message is read from body_ from now on
     if (answered_) return;
     if (refused_as_not_grpc()) return;
     if (!problem_.empty()) return fail(problem_status_, problem_);
@@ -239,12 +244,49 @@ void GrpcCall::closed() {
     release_if_done();
 }
 
-void GrpcCall::release_if_done() {
-    if (stream_open_ || holds_ > 0) return;
-    deadline_.reset();
+SizeClasses<GrpcCall>& GrpcCall::receiving_calls() {
+    thread_local SizeClasses<GrpcCall> calls(&GrpcCall::receiving_);
+    return calls;
+}
+
+bool GrpcCall::make_room(std::size_t more) {
+    while (thread_request_bytes() + more > limits_->max_thread_request_bytes) {
+        GrpcCall* largest = receiving_calls().largest();
+        if (!largest || largest == this || largest->counted_ <= counted_ + more) return false;
+        largest->crowd_out(counted_ + more);
+    }
+    return true;
+}
+
+void GrpcCall::crowd_out(std::size_t needed_by) {
+    // Logged at most once in 10 s a thread: a client that keeps sending large bodies would flood the log.
+    thread_local std::chrono::steady_clock::time_point last_logged{};
+    const auto now = std::chrono::steady_clock::now();
+    if (last_logged == std::chrono::steady_clock::time_point{} || now - last_logged >= std::chrono::seconds(10)) {
+        last_logged = now;
+        spdlog::warn("answered a gRPC call from {} RESOURCE_EXHAUSTED: its unfinished request held {} bytes, the most "
+                     "of this thread's {} (--grpc-max-message-bytes x 4, 16 MiB at least), when a call of {} bytes "
+                     "needed room (more such answers in the next 10 s are not logged)",
+                     peer_.address.is_unspecified() ? std::string("-") : peer_.address.to_string(), counted_,
+                     thread_request_bytes(), needed_by);
+    }
+    fail(RpcStatus::resource_exhausted, "the server holds too many request bytes, this call the most; try again");
+    give_back_request_bytes();
+}
+
+void GrpcCall::give_back_request_bytes() {
+    // Only once the message is not read from body_ any more: the call is done, or never handed it to its method.
+    receiving_calls().update(*this, 0);
     thread_request_bytes() -= counted_;
     counted_ = 0;
     if (body_.capacity() > kMaxKeptBody) body_ = std::string();
+    body_.clear();
+}
+
+void GrpcCall::release_if_done() {
+    if (stream_open_ || holds_ > 0) return;
+    deadline_.reset();
+    give_back_request_bytes();
     auto& calls = pool();
     if (calls.size() < kMaxPooled) calls.emplace_back(this);
     else delete this;

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "doors/envoy_grpc/grpc_protocol.hpp"
+#include "doors/envoy_grpc/size_classes.hpp"
 #include "http/h2.hpp"
 
 namespace gh::doors::envoy_grpc {
@@ -23,7 +24,9 @@ struct CallLimits {
     // Request bytes all the calls of one I/O thread may hold at once. A call keeps its request until it is done,
     // which may be after its stream closed (a Check waiting for Redis or the IdP when Envoy gave up on it): the
     // HTTP/2 connection's own budget (http::H2Limits) no longer counts it then, this one does. A chunk past it
-    // refuses its call, RESOURCE_EXHAUSTED.
+    // first makes room: the request still arriving that holds the most bytes, if it holds more than the chunk's
+    // call would, is answered RESOURCE_EXHAUSTED and let go (so one client's large unfinished bodies cannot turn
+    // every other client's Check away, D28-F2); otherwise the chunk's own call is refused, RESOURCE_EXHAUSTED.
     std::size_t max_thread_request_bytes = 16 << 20;
 };
 // A health check names a service: its request is a few bytes, and a Watch keeps it for as long as it lasts.
@@ -85,6 +88,14 @@ private:
     bool refused_as_not_grpc();
     void start_deadline();
     void release_if_done();
+    // This thread's calls whose requests are still arriving, by the bytes they hold (make_room's candidates).
+    static SizeClasses<GrpcCall>& receiving_calls();
+    // Lets go of the largest requests still arriving until `more` bytes fit in the thread's budget; false if only
+    // requests no larger than this one would be are left.
+    bool make_room(std::size_t more);
+    // Answers RESOURCE_EXHAUSTED and gives the request's bytes back now (make_room).
+    void crowd_out(std::size_t needed_by);
+    void give_back_request_bytes();
 
     CallDispatcher* dispatcher_ = nullptr;
     const CallLimits* limits_ = nullptr;
@@ -92,6 +103,7 @@ private:
     http::H2Peer peer_;
     std::string body_;  // the request's frames; its capacity is kept for the next call on this thread
     std::size_t counted_ = 0;  // of body_, in this thread's held request bytes (CallLimits::max_thread_request_bytes)
+    SizeClasses<GrpcCall>::Links receiving_;  // in receiving_calls() while the request arrives and holds bytes
     std::string_view message_;
     Method method_ = Method::unknown;
     std::size_t header_bytes_ = 0;

@@ -167,12 +167,14 @@ describe('D24-F2: request bodies buffered on one HTTP/2 connection', () => {
     const before = residentMb(gh.pid);
     const clients = [await openHundredIncompleteMegabyteBodies(port), await openHundredIncompleteMegabyteBodies(port)];
     const grew = await residentGrowthOver3s(before);
-    // The streams past the budget were reset, ENHANCE_YOUR_CALM; the first ones were kept.
+    // The streams past the budget were reset, ENHANCE_YOUR_CALM. Since D25-F4 the stream holding the most gives way
+    // to a smaller one that needs room, so the first streams (1 MiB each) gave way to the later ones: at most the
+    // budget's worth (4) is left unreset, and the first stream is not among them.
     for (const c of clients) {
       const resets = c.frames.filter((f) => f.type === Type.RST_STREAM);
-      assert.ok(resets.length >= 90, `streams reset: ${resets.length}`);
+      assert.ok(resets.length >= 95, `streams reset: ${resets.length}`);
       assert.ok(resets.every((f) => f.errorCode === ErrorCode.ENHANCE_YOUR_CALM), 'reset ENHANCE_YOUR_CALM');
-      assert.ok(!resets.some((f) => f.streamId === 1), 'the first stream is kept');
+      assert.ok(resets.some((f) => f.streamId === 1), 'the first stream, holding 1 MiB, gave way');
     }
     clients.forEach((c) => c.destroy());
     if (!sanitized) assert.ok(grew < 64, `resident memory grew by ${Math.round(grew)} MB`);
