@@ -193,7 +193,11 @@ bool H2Session::start() {
     const int created = nghttp2_session_server_new3(&session_, callbacks, this, option, h2_memory());
     nghttp2_option_del(option);
     if (created != 0) return false;
-    const std::array<nghttp2_settings_entry, 2> settings{{
+    // RFC 7540's priority tree is not kept (RFC 9218's SETTINGS_NO_RFC7540_PRIORITIES; PRIORITY frames and the
+    // priority of HEADERS are read and ignored): gRPC clients do not use it, it cost ~90 instructions a Check, and
+    // reshaping the tree was a way to spend a server's CPU (CVE-2019-9513).
+    const std::array<nghttp2_settings_entry, 3> settings{{
+        {NGHTTP2_SETTINGS_NO_RFC7540_PRIORITIES, 1},
         {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, limits_.max_concurrent_streams},
         {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, limits_.max_header_list_bytes},
     }};
