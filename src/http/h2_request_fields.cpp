@@ -137,8 +137,16 @@ enum PseudoBit : std::uint8_t { kMethod = 1, kScheme = 2, kPath = 4, kAuthority 
 
 }  // namespace
 
+int pseudo_header_index(std::string_view name) {
+    if (name == ":method") return 0;
+    if (name == ":scheme") return 1;
+    if (name == ":path") return 2;
+    if (name == ":authority") return 3;
+    return -1;
+}
+
 bool RequestFields::add(std::string_view name, std::string_view value, std::string& why, Checked checked) {
-    if (!name.empty() && name.front() == ':') return add_pseudo(name, value, why);
+    if (!name.empty() && name.front() == ':') return add_pseudo(name, value, why, checked.value);
     Special kind = Special::none;
     if (!regular_field_ok(name, value, checked, kind, why)) return false;
     regular_seen_ = true;
@@ -159,33 +167,32 @@ bool RequestFields::add(std::string_view name, std::string_view value, std::stri
     return true;
 }
 
-bool RequestFields::add_pseudo(std::string_view name, std::string_view value, std::string& why) {
+bool RequestFields::add_pseudo(std::string_view name, std::string_view value, std::string& why, bool value_checked) {
     if (regular_seen_) {
         why = "pseudo-header field " + quoted(name) + " after a regular field";
         return false;
     }
-    PseudoBit bit;
-    bool ok;
-    if (name == ":method") {
-        bit = kMethod;
-        ok = !value.empty() && all_of(value, kTokenChar);
-        connect_ = value == "CONNECT";
-    } else if (name == ":scheme") {
-        bit = kScheme;
-        ok = !value.empty() && text::is_alpha(value.front()) && all_of(value, kSchemeChar);
-    } else if (name == ":path") {
-        bit = kPath;
-        ok = (value.starts_with('/') || value == "*") && no_control_bytes(value, 0x21, false);
-    } else if (name == ":authority") {
-        bit = kAuthority;
-        ok = !value.empty() && all_of(value, kAuthorityChar);
-    } else {
+    static constexpr std::array<PseudoBit, kPseudoHeaders> kBits{kMethod, kScheme, kPath, kAuthority};
+    const int index = pseudo_header_index(name);
+    if (index < 0) {
         why = quoted(name) + " is not a request's pseudo-header field";
         return false;
     }
+    const PseudoBit bit = kBits[static_cast<std::size_t>(index)];
+    // Counted before the value is scanned: a second :authority is refused without reading its bytes (D29-F3).
     if (pseudo_seen_ & bit) {
         why = "pseudo-header field " + quoted(name) + " twice";
         return false;
+    }
+    if (bit == kMethod) connect_ = value == "CONNECT";
+    bool ok = value_checked;
+    if (!ok) {
+        switch (bit) {
+            case kMethod: ok = !value.empty() && all_of(value, kTokenChar); break;
+            case kScheme: ok = !value.empty() && text::is_alpha(value.front()) && all_of(value, kSchemeChar); break;
+            case kPath: ok = (value.starts_with('/') || value == "*") && no_control_bytes(value, 0x21, false); break;
+            case kAuthority: ok = !value.empty() && all_of(value, kAuthorityChar); break;
+        }
     }
     if (!ok) {
         why = "pseudo-header field " + quoted(name) + " has an invalid value";

@@ -16,9 +16,10 @@
 
 namespace gh::http {
 
-// Which of a regular field's name and value are bytes that passed these checks before (HPACK hands the same buffer
-// again for a reference to a table entry): the byte-by-byte rules are not applied to them again; the rules that count
-// fields (once each, order, presence) always are. A pseudo-header field is always checked.
+// Which of a field's name and value are bytes that passed these checks before (HPACK hands the same buffer again for
+// a reference to a table entry): the byte-by-byte rules are not applied to them again; the rules that count fields
+// (once each, order, presence) always are. A pseudo-header field's value counts as checked only if it passed as the
+// value of the same pseudo-header field (pseudo_header_index): each has rules of its own.
 struct CheckedBytes {
     bool name = false;
     bool value = false;
@@ -36,7 +37,7 @@ public:
     std::optional<std::uint64_t> content_length() const { return content_length_; }
 
 private:
-    bool add_pseudo(std::string_view name, std::string_view value, std::string& why);
+    bool add_pseudo(std::string_view name, std::string_view value, std::string& why, bool value_checked);
 
     std::uint8_t pseudo_seen_ = 0;  // the kMethod… bits of request_fields.cpp
     bool regular_seen_ = false;
@@ -44,6 +45,10 @@ private:
     bool host_seen_ = false;
     std::optional<std::uint64_t> content_length_;
 };
+
+// Which of a request's four pseudo-header fields `name` is (:method 0, :scheme 1, :path 2, :authority 3), or -1.
+int pseudo_header_index(std::string_view name);
+inline constexpr int kPseudoHeaders = 4;
 
 // A field of the trailers that may follow a request's body: no pseudo-header field, and the rules of a regular
 // field otherwise.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -50,6 +51,20 @@ public:
             slots_[used_[k]] = nullptr;
         }
         count_ = 0;
+        for (auto& b : pseudo_values_)
+            if (b) nghttp2_rcbuf_decref(std::exchange(b, nullptr));
+    }
+    // A pseudo-header field's value passed only for that field (pseudo_header_index): the last one of each is
+    // remembered, enough for a reference repeated stream after stream (D29-F3).
+    bool contains_pseudo_value(int index, nghttp2_rcbuf* b) const {
+        return nghttp2_rcbuf_is_static(b) || pseudo_values_[static_cast<std::size_t>(index)] == b;
+    }
+    void remember_pseudo_value(int index, nghttp2_rcbuf* b, std::size_t length) {
+        auto& slot = pseudo_values_[static_cast<std::size_t>(index)];
+        if (length < kMinBytes || slot == b || nghttp2_rcbuf_is_static(b)) return;
+        if (slot) nghttp2_rcbuf_decref(slot);
+        nghttp2_rcbuf_incref(b);
+        slot = b;
     }
 
 private:
@@ -60,6 +75,7 @@ private:
     std::array<nghttp2_rcbuf*, kSlots> slots_{};
     std::array<std::uint16_t, kMaxCount> used_{};
     std::size_t count_ = 0;
+    std::array<nghttp2_rcbuf*, kPseudoHeaders> pseudo_values_{};
 };
 
 // One per thread: a receive() runs to its end before another session's on the same thread.
@@ -328,8 +344,17 @@ void H2Session::unlink_incoming(Stream& s) {
 void H2Session::request_ended(Stream& s) {
     if (s.request_done) return;
     s.request_done = true;
+    stop_counting_body(s);
     unlink_incoming(s);
     s.call->end_of_request();
+}
+
+void H2Session::stop_counting_body(Stream& s) {
+    // The connection's budget is for requests still arriving. A whole one is its call's from here (the gRPC door
+    // counts it in its thread's budget until answered); a refused one reaches its call no more. Either way its
+    // stream may stay open long after (an answer left unread, D29-F1), and its bytes are no longer this budget's.
+    buffered_body_bytes_ -= s.body_bytes;
+    s.body_bytes = 0;
 }
 
 bool H2Session::ping_received() {
@@ -399,7 +424,10 @@ int H2Session::on_header(nghttp2_session*, const nghttp2_frame* frame, nghttp2_r
     const std::string_view v(reinterpret_cast<const char*>(value), valuelen);
     std::string why;
     auto& buffers = checked_buffers();
-    const RequestFields::Checked checked{buffers.contains(name_buf), buffers.contains(value_buf)};
+    const int pseudo = !n.empty() && n.front() == ':' ? pseudo_header_index(n) : -1;
+    const RequestFields::Checked checked{buffers.contains(name_buf), pseudo >= 0
+                                                                          ? buffers.contains_pseudo_value(pseudo, value_buf)
+                                                                          : buffers.contains(value_buf)};
     // Only the request's own header block reaches the call: fields of a trailer block would arrive after the call
     // was judged. They are checked all the same.
     const bool request = frame->headers.cat == NGHTTP2_HCAT_REQUEST;
@@ -408,8 +436,9 @@ int H2Session::on_header(nghttp2_session*, const nghttp2_frame* frame, nghttp2_r
         return 0;
     }
     if (request) s->call->header(n, v);
-    // A pseudo-header field's value is checked by rules of its own, always: only regular fields are remembered.
-    if (n.empty() || n.front() != ':') {
+    if (pseudo >= 0) {
+        buffers.remember_pseudo_value(pseudo, value_buf, valuelen);
+    } else if (n.empty() || n.front() != ':') {
         buffers.remember(name_buf, namelen);
         buffers.remember(value_buf, valuelen);
     }
@@ -440,6 +469,7 @@ void H2Session::stop_request(Stream& s, void (*answer)(H2Call&, std::string_view
     // (RST_STREAM NO_ERROR, on_frame_send). A call that cannot answer any more (it had begun its answer) leaves the
     // stream to a reset.
     s.refused = true;
+    stop_counting_body(s);
     unlink_incoming(s);
     answer(*s.call, why);
     if (!s.answered && !s.finishing)
@@ -447,9 +477,38 @@ void H2Session::stop_request(Stream& s, void (*answer)(H2Call&, std::string_view
     notify();
 }
 
+bool H2Session::may_log_refusal() {
+    // A token bucket per connection: 16 lines at once, then one a second. A client sending malformed streams of a
+    // few bytes each would otherwise cost the server a log line (and a write) per stream: 20x a Check's CPU per byte
+    // received (D29-F3). What is not logged is counted, and told in the next line.
+    const auto now = Clock::now();
+    constexpr std::uint32_t kBurst = 16;
+    if (refusal_tokens_ < kBurst) {
+        const auto refill = std::chrono::duration_cast<std::chrono::seconds>(now - refusal_refill_).count();
+        if (refill > 0) {
+            refusal_tokens_ = static_cast<std::uint32_t>(std::min<long long>(kBurst, refusal_tokens_ + refill));
+            refusal_refill_ = now;
+        }
+    } else {
+        refusal_refill_ = now;
+    }
+    if (refusal_tokens_ == 0) {
+        ++refusals_not_logged_;
+        return false;
+    }
+    --refusal_tokens_;
+    return true;
+}
+
 void H2Session::refuse_malformed(Stream& s, std::string_view why) {
-    spdlog::info("refused stream {} of a {} connection from {}: a malformed request ({})", s.id,
-                 handler_.protocol_name(), peer_text(), why);
+    if (may_log_refusal()) {
+        spdlog::info("refused stream {} of a {} connection from {}: a malformed request ({}){}", s.id,
+                     handler_.protocol_name(), peer_text(), why,
+                     refusals_not_logged_ == 0
+                         ? std::string()
+                         : fmt::format(" ({} more refused before it on this connection were not logged)",
+                                       std::exchange(refusals_not_logged_, 0)));
+    }
     stop_request(s, [](H2Call& call, std::string_view reason) { call.malformed(reason); }, why);
 }
 
@@ -474,10 +533,7 @@ bool H2Session::make_room(Stream& s, std::size_t len) {
         for (Stream* t = incoming_head_; t; t = t->next)
             if (t != &s && !t->refused && (!largest || t->body_bytes > largest->body_bytes)) largest = t;
         if (!largest || largest->body_bytes <= s.body_bytes + len) return false;
-        // Its bytes leave the budget now: its call drops the rest of its request once the reset is on its way.
-        buffered_body_bytes_ -= largest->body_bytes;
         const std::size_t held = largest->body_bytes;
-        largest->body_bytes = 0;
         log_body_refusal(*largest, fmt::format("it held the most request-body bytes ({}) when stream {} needed room",
                                                held, s.id));
         reset_body(*largest);
@@ -494,6 +550,7 @@ void H2Session::reset_body(Stream& s) {
     // The stream's request is over for this side: nothing more reaches the call, which is told closed() once the
     // reset is sent.
     s.request_done = true;
+    stop_counting_body(s);
     unlink_incoming(s);
     nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, s.id, NGHTTP2_ENHANCE_YOUR_CALM);
     notify();
@@ -586,7 +643,8 @@ ssize_t H2Session::read_answer(nghttp2_session* session, std::int32_t id, std::u
     std::memcpy(buf, s.out.data() + s.out_taken, n);
     s.out_taken += n;
     if (s.out_taken < s.out.size()) {
-        s.unsent_since = Clock::now();  // the client's window let this much through: the wait starts again
+        // The wait for the answer to be taken goes on from when its bytes first waited: a client that opens its
+        // window a byte at a time would otherwise hold the stream past --idle-timeout for good (D29-F2).
         return static_cast<ssize_t>(n);
     }
     s.out.clear();

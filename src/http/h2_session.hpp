@@ -93,6 +93,8 @@ private:
     void recycle(Stream* s);
     void unlink_incoming(Stream& s);
     void request_ended(Stream& s);
+    // The stream's body leaves the connection's budget (H2Limits::max_buffered_body_bytes).
+    void stop_counting_body(Stream& s);
     // Lets go of the requests holding the most body bytes until `len` more bytes of `s` fit in
     // H2Limits::max_buffered_body_bytes; false if only smaller ones than `s` would be are left.
     bool make_room(Stream& s, std::size_t len);
@@ -102,6 +104,8 @@ private:
     void log_body_refusal(const Stream& s, std::string_view why);
     // Refuses a stream whose request HTTP/2 calls malformed (RequestFields): its call answers.
     void refuse_malformed(Stream& s, std::string_view why);
+    // Whether a refused stream may have its log line now (a bucket of 16, refilled one a second).
+    bool may_log_refusal();
     // Nothing more of the request reaches the call, which answers it (`answer`); a reset if it cannot.
     void stop_request(Stream& s, void (*answer)(H2Call&, std::string_view), std::string_view why);
     bool ping_received();
@@ -123,6 +127,10 @@ private:
     std::size_t live_ = 0;
     std::size_t buffered_body_bytes_ = 0;  // over the open streams (Stream::body_bytes)
     bool body_refusal_logged_ = false;
+    // The log lines of refused streams (may_log_refusal): tokens left, when last refilled, and those not logged.
+    std::uint32_t refusal_tokens_ = 16;
+    Clock::time_point refusal_refill_ = Clock::now();
+    std::uint64_t refusals_not_logged_ = 0;
     Stream* headers_of_ = nullptr;  // the stream whose header block is being received
     Stream* incoming_head_ = nullptr;  // requests still arriving, oldest first
     Stream* incoming_tail_ = nullptr;

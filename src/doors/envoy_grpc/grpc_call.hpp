@@ -96,6 +96,8 @@ private:
     // Answers RESOURCE_EXHAUSTED and gives the request's bytes back now (make_room).
     void crowd_out(std::size_t needed_by);
     void give_back_request_bytes();
+    // Once answered, and no longer read by its method (not in dispatch, not held): gives the request's bytes back.
+    void give_back_if_answered();
 
     CallDispatcher* dispatcher_ = nullptr;
     const CallLimits* limits_ = nullptr;
@@ -117,6 +119,7 @@ private:
     bool answered_ = false;
     bool stream_open_ = false;
     int holds_ = 0;
+    bool dispatching_ = false;  // inside dispatcher_->dispatch: the method may still read the message
     std::optional<boost::asio::steady_timer> deadline_;
     void (*on_draining_)(GrpcCall&) = nullptr;
 };

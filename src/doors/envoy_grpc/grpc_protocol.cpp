@@ -1,5 +1,6 @@
 #include "doors/envoy_grpc/grpc_protocol.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "text/ascii.hpp"
@@ -49,9 +50,19 @@ bool is_grpc_content_type(std::string_view value) {
 
 void percent_encode_message(std::string_view message, std::string& out) {
     static constexpr char kHex[] = "0123456789ABCDEF";
+    const auto plain = [](char c) {
+        const auto b = static_cast<unsigned char>(c);
+        return b >= 0x20 && b <= 0x7e && b != '%';
+    };
+    // Messages are ours, and plain ASCII but for a quoted name now and then: appended in one piece when they are
+    // (byte by byte, they were a third of a refused stream's cost).
+    if (std::all_of(message.begin(), message.end(), plain)) {
+        out.append(message);
+        return;
+    }
     for (const char c : message) {
         const auto b = static_cast<unsigned char>(c);
-        if (b >= 0x20 && b <= 0x7e && b != '%') {
+        if (plain(c)) {
             out.push_back(c);
         } else {
             out.push_back('%');
