@@ -146,7 +146,7 @@ int pseudo_header_index(std::string_view name) {
 }
 
 bool RequestFields::add(std::string_view name, std::string_view value, std::string& why, Checked checked) {
-    if (!name.empty() && name.front() == ':') return add_pseudo(name, value, why, checked.value);
+    if (!name.empty() && name.front() == ':') return add_pseudo(pseudo_header_index(name), name, value, why, checked.value);
     Special kind = Special::none;
     if (!regular_field_ok(name, value, checked, kind, why)) return false;
     regular_seen_ = true;
@@ -167,13 +167,13 @@ bool RequestFields::add(std::string_view name, std::string_view value, std::stri
     return true;
 }
 
-bool RequestFields::add_pseudo(std::string_view name, std::string_view value, std::string& why, bool value_checked) {
+bool RequestFields::add_pseudo(int index, std::string_view name, std::string_view value, std::string& why,
+                               bool value_checked) {
     if (regular_seen_) {
         why = "pseudo-header field " + quoted(name) + " after a regular field";
         return false;
     }
     static constexpr std::array<PseudoBit, kPseudoHeaders> kBits{kMethod, kScheme, kPath, kAuthority};
-    const int index = pseudo_header_index(name);
     if (index < 0) {
         why = quoted(name) + " is not a request's pseudo-header field";
         return false;

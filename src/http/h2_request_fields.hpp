@@ -31,13 +31,14 @@ public:
     // Each field of the request's header block, in order. False when the block is malformed by it; `why` then
     // says how (the field's name quoted and escaped, its value never: it may hold a credential).
     bool add(std::string_view name, std::string_view value, std::string& why, Checked checked = {});
+    // The same for a field whose name starts with ':', its pseudo_header_index already known (-1: none of the four).
+    bool add_pseudo(int index, std::string_view name, std::string_view value, std::string& why, bool value_checked);
     // Once the block is whole: the pseudo-header fields a request needs are all there.
     bool complete(std::string& why) const;
     // The body length the request declared, if it declared one (content-length).
     std::optional<std::uint64_t> content_length() const { return content_length_; }
 
 private:
-    bool add_pseudo(std::string_view name, std::string_view value, std::string& why, bool value_checked);
 
     std::uint8_t pseudo_seen_ = 0;  // the kMethod… bits of request_fields.cpp
     bool regular_seen_ = false;

@@ -55,13 +55,17 @@ public:
             if (b) nghttp2_rcbuf_decref(std::exchange(b, nullptr));
     }
     // A pseudo-header field's value passed only for that field (pseudo_header_index): the last one of each is
-    // remembered, enough for a reference repeated stream after stream (D29-F3).
+    // remembered, enough for a reference repeated stream after stream (D29-F3). Only long ones: Envoy's :path
+    // (41 bytes, never indexed by nghttp2-based clients) comes new with every call, and scanning 64 bytes costs less
+    // than holding and letting go of the buffer.
+    static constexpr std::size_t kMinPseudoBytes = 64;
     bool contains_pseudo_value(int index, nghttp2_rcbuf* b) const {
-        return nghttp2_rcbuf_is_static(b) || pseudo_values_[static_cast<std::size_t>(index)] == b;
+        return pseudo_values_[static_cast<std::size_t>(index)] == b || nghttp2_rcbuf_is_static(b);
     }
     void remember_pseudo_value(int index, nghttp2_rcbuf* b, std::size_t length) {
+        if (index < 0 || length < kMinPseudoBytes) return;
         auto& slot = pseudo_values_[static_cast<std::size_t>(index)];
-        if (length < kMinBytes || slot == b || nghttp2_rcbuf_is_static(b)) return;
+        if (slot == b || nghttp2_rcbuf_is_static(b)) return;
         if (slot) nghttp2_rcbuf_decref(slot);
         nghttp2_rcbuf_incref(b);
         slot = b;
@@ -424,24 +428,27 @@ int H2Session::on_header(nghttp2_session*, const nghttp2_frame* frame, nghttp2_r
     const std::string_view v(reinterpret_cast<const char*>(value), valuelen);
     std::string why;
     auto& buffers = checked_buffers();
-    const int pseudo = !n.empty() && n.front() == ':' ? pseudo_header_index(n) : -1;
-    const RequestFields::Checked checked{buffers.contains(name_buf), pseudo >= 0
-                                                                          ? buffers.contains_pseudo_value(pseudo, value_buf)
-                                                                          : buffers.contains(value_buf)};
     // Only the request's own header block reaches the call: fields of a trailer block would arrive after the call
     // was judged. They are checked all the same.
     const bool request = frame->headers.cat == NGHTTP2_HCAT_REQUEST;
+    if (request && !n.empty() && n.front() == ':') {
+        const int pseudo = pseudo_header_index(n);
+        if (!s->fields.add_pseudo(pseudo, n, v, why, pseudo >= 0 && buffers.contains_pseudo_value(pseudo, value_buf))) {
+            self.refuse_malformed(*s, why);
+            return 0;
+        }
+        buffers.remember_pseudo_value(pseudo, value_buf, valuelen);
+        s->call->header(n, v);
+        return 0;
+    }
+    const RequestFields::Checked checked{buffers.contains(name_buf), buffers.contains(value_buf)};
     if (request ? !s->fields.add(n, v, why, checked) : !trailer_field_ok(n, v, why, checked)) {
         self.refuse_malformed(*s, why);
         return 0;
     }
     if (request) s->call->header(n, v);
-    if (pseudo >= 0) {
-        buffers.remember_pseudo_value(pseudo, value_buf, valuelen);
-    } else if (n.empty() || n.front() != ':') {
-        buffers.remember(name_buf, namelen);
-        buffers.remember(value_buf, valuelen);
-    }
+    buffers.remember(name_buf, namelen);
+    buffers.remember(value_buf, valuelen);
     return 0;
 }
 

@@ -125,6 +125,31 @@ TEST(H2RequestFields, PseudoHeaderFields) {
     EXPECT_EQ(replaced(":path", "*"), "");  // OPTIONS' asterisk form; the call itself answers it
 }
 
+TEST(H2RequestFields, APseudoHeaderFieldTwiceIsRefusedBeforeItsValueIsRead) {
+    // A second :authority is refused as such, whatever its value: its bytes are not scanned (D29-F3).
+    Fields twice = envoy_call();
+    twice.insert(twice.begin() + 4, {":authority", "ext authz with spaces"});
+    EXPECT_EQ(refusal(twice), "pseudo-header field ':authority' twice");
+}
+
+TEST(H2RequestFields, AValueThatPassedForThatPseudoHeaderFieldIsNotScannedAgain) {
+    // The session passes value_checked for a value that passed as the same pseudo-header field earlier in the read:
+    // the byte rules are skipped, the counting rules are not.
+    RequestFields fields;
+    std::string why;
+    const int authority = gh::http::pseudo_header_index(":authority");
+    EXPECT_EQ(authority, 3);
+    EXPECT_EQ(gh::http::pseudo_header_index(":protocol"), -1);
+    EXPECT_TRUE(fields.add_pseudo(authority, ":authority", "not checked again", why, true));
+    EXPECT_FALSE(fields.add_pseudo(authority, ":authority", "ext-authz", why, true));
+    EXPECT_EQ(why, "pseudo-header field ':authority' twice");
+    EXPECT_FALSE(fields.add_pseudo(-1, ":protocol", "websocket", why, true));
+    EXPECT_EQ(why, "':protocol' is not a request's pseudo-header field");
+    RequestFields unchecked;
+    EXPECT_FALSE(unchecked.add_pseudo(authority, ":authority", "not a host", why, false));
+    EXPECT_EQ(why, "pseudo-header field ':authority' has an invalid value");
+}
+
 TEST(H2RequestFields, ARequestNeedsItsPseudoHeaderFields) {
     for (const std::string name : {":method", ":scheme", ":path"})
         EXPECT_EQ(refusal(without(envoy_call(), name)), "no :method, :scheme or :path") << name;
