@@ -98,17 +98,16 @@ using Checked = RequestFields::Checked;
 // A regular field's name and value as RFC 9113 §8.2.1 and RFC 9110 allow them (those whose bytes were not checked
 // before), and no connection-specific field (RFC 9113 §8.2.2). Which special field it is, in `kind`.
 bool regular_field_ok(std::string_view name, std::string_view value, Checked checked, Special& kind,
-                      std::string& why) {
-    if (!checked.name && name.empty()) {
-        why = "a field with an empty name";
+                      std::string& why, RefusedPart& refused) {
+    refused = RefusedPart::none;
+    if (checked.name == Found::failed || (checked.name == Found::unknown && (name.empty() || !all_of(name, kNameChar)))) {
+        why = name.empty() ? "a field with an empty name" : "field name " + quoted(name) + " is not a token in lower case";
+        refused = RefusedPart::name;
         return false;
     }
-    if (!checked.name && !all_of(name, kNameChar)) {
-        why = "field name " + quoted(name) + " is not a token in lower case";
-        return false;
-    }
-    if (!checked.value && !value_ok(value)) {
+    if (checked.value == Found::failed || (checked.value == Found::unknown && !value_ok(value))) {
         why = "field " + quoted(name) + " has a control byte in its value, or white space at its ends";
+        refused = RefusedPart::value;
         return false;
     }
     kind = special(name);
@@ -148,7 +147,7 @@ int pseudo_header_index(std::string_view name) {
 bool RequestFields::add(std::string_view name, std::string_view value, std::string& why, Checked checked) {
     if (!name.empty() && name.front() == ':') return add_pseudo(pseudo_header_index(name), name, value, why, checked.value);
     Special kind = Special::none;
-    if (!regular_field_ok(name, value, checked, kind, why)) return false;
+    if (!regular_field_ok(name, value, checked, kind, why, refused_part_)) return false;
     regular_seen_ = true;
     if (kind == Special::host) {
         if (host_seen_ || value.empty()) {
@@ -168,7 +167,8 @@ bool RequestFields::add(std::string_view name, std::string_view value, std::stri
 }
 
 bool RequestFields::add_pseudo(int index, std::string_view name, std::string_view value, std::string& why,
-                               bool value_checked) {
+                               Found value_found) {
+    refused_part_ = RefusedPart::none;
     if (regular_seen_) {
         why = "pseudo-header field " + quoted(name) + " after a regular field";
         return false;
@@ -185,8 +185,8 @@ bool RequestFields::add_pseudo(int index, std::string_view name, std::string_vie
         return false;
     }
     if (bit == kMethod) connect_ = value == "CONNECT";
-    bool ok = value_checked;
-    if (!ok) {
+    bool ok = value_found == Found::passed;
+    if (value_found == Found::unknown) {
         switch (bit) {
             case kMethod: ok = !value.empty() && all_of(value, kTokenChar); break;
             case kScheme: ok = !value.empty() && text::is_alpha(value.front()) && all_of(value, kSchemeChar); break;
@@ -195,6 +195,7 @@ bool RequestFields::add_pseudo(int index, std::string_view name, std::string_vie
         }
     }
     if (!ok) {
+        refused_part_ = RefusedPart::value;
         why = "pseudo-header field " + quoted(name) + " has an invalid value";
         return false;
     }
@@ -224,13 +225,18 @@ bool RequestFields::complete(std::string& why) const {
     return true;
 }
 
-bool trailer_field_ok(std::string_view name, std::string_view value, std::string& why, Checked checked) {
+bool trailer_field_ok(std::string_view name, std::string_view value, std::string& why, Checked checked,
+                      RefusedPart* refused) {
+    RefusedPart part = RefusedPart::none;
     if (!name.empty() && name.front() == ':') {
         why = "pseudo-header field " + quoted(name) + " in trailers";
+        if (refused) *refused = part;
         return false;
     }
     Special kind = Special::none;
-    return regular_field_ok(name, value, checked, kind, why);
+    const bool ok = regular_field_ok(name, value, checked, kind, why, part);
+    if (refused) *refused = part;
+    return ok;
 }
 
 }  // namespace gh::http

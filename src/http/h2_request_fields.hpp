@@ -16,14 +16,17 @@
 
 namespace gh::http {
 
-// Which of a field's name and value are bytes that passed these checks before (HPACK hands the same buffer again for
-// a reference to a table entry): the byte-by-byte rules are not applied to them again; the rules that count fields
-// (once each, order, presence) always are. A pseudo-header field's value counts as checked only if it passed as the
-// value of the same pseudo-header field (pseudo_header_index): each has rules of its own.
+// What these checks found before of a field's name and value (HPACK hands the same buffer again for a reference to a
+// table entry): bytes that passed, or failed, are not scanned again; the rules that count fields (once each, order,
+// presence) always apply. A pseudo-header field's value counts only as what it was found as the value of the same
+// pseudo-header field (pseudo_header_index): each has rules of its own.
+enum class Found : std::uint8_t { unknown, passed, failed };
 struct CheckedBytes {
-    bool name = false;
-    bool value = false;
+    Found name = Found::unknown;
+    Found value = Found::unknown;
 };
+// Which part of a field its byte rules refused (what a caller may remember as failed), if any.
+enum class RefusedPart : std::uint8_t { none, name, value };
 
 class RequestFields {
 public:
@@ -32,7 +35,9 @@ public:
     // says how (the field's name quoted and escaped, its value never: it may hold a credential).
     bool add(std::string_view name, std::string_view value, std::string& why, Checked checked = {});
     // The same for a field whose name starts with ':', its pseudo_header_index already known (-1: none of the four).
-    bool add_pseudo(int index, std::string_view name, std::string_view value, std::string& why, bool value_checked);
+    bool add_pseudo(int index, std::string_view name, std::string_view value, std::string& why, Found value_found);
+    // After add() or add_pseudo() refused a field: whether for its name's or its value's bytes.
+    RefusedPart refused_part() const { return refused_part_; }
     // Once the block is whole: the pseudo-header fields a request needs are all there.
     bool complete(std::string& why) const;
     // The body length the request declared, if it declared one (content-length).
@@ -41,6 +46,7 @@ public:
 private:
 
     std::uint8_t pseudo_seen_ = 0;  // the kMethod… bits of request_fields.cpp
+    RefusedPart refused_part_ = RefusedPart::none;
     bool regular_seen_ = false;
     bool connect_ = false;
     bool host_seen_ = false;
@@ -54,6 +60,6 @@ inline constexpr int kPseudoHeaders = 4;
 // A field of the trailers that may follow a request's body: no pseudo-header field, and the rules of a regular
 // field otherwise.
 bool trailer_field_ok(std::string_view name, std::string_view value, std::string& why,
-                      RequestFields::Checked checked = {});
+                      RequestFields::Checked checked = {}, RefusedPart* refused = nullptr);
 
 }  // namespace gh::http

@@ -51,24 +51,37 @@ public:
             slots_[used_[k]] = nullptr;
         }
         count_ = 0;
-        for (auto& b : pseudo_values_)
-            if (b) nghttp2_rcbuf_decref(std::exchange(b, nullptr));
+        const auto let_go = [](auto& slots) {
+            for (auto& b : slots)
+                if (b) nghttp2_rcbuf_decref(std::exchange(b, nullptr));
+        };
+        let_go(pseudo_values_);
+        let_go(failed_pseudo_values_);
+        let_go(failed_);
     }
-    // A pseudo-header field's value passed only for that field (pseudo_header_index): the last one of each is
-    // remembered, enough for a reference repeated stream after stream (D29-F3). Only long ones: Envoy's :path
-    // (41 bytes, never indexed by nghttp2-based clients) comes new with every call, and scanning 64 bytes costs less
-    // than holding and letting go of the buffer.
+    // A regular field's name or value found failing: the last of each is remembered, so that a reference to it,
+    // stream after stream, is refused without its bytes being scanned again (D30-F3).
+    Found found(nghttp2_rcbuf* b, RefusedPart part) const {
+        if (contains(b)) return Found::passed;
+        return failed_[part == RefusedPart::name ? 0 : 1] == b ? Found::failed : Found::unknown;
+    }
+    void remember_failed(RefusedPart part, nghttp2_rcbuf* b, std::size_t length) {
+        if (part != RefusedPart::none && length >= kMinBytes) hold(failed_[part == RefusedPart::name ? 0 : 1], b);
+    }
+    // A pseudo-header field's value was found passing or failing only for that field (pseudo_header_index): the last
+    // one of each is remembered, enough for a reference repeated stream after stream (D29-F3, D30-F3). Only long
+    // ones: Envoy's :path (41 bytes, never indexed by nghttp2-based clients) comes new with every call, and scanning
+    // 64 bytes costs less than holding and letting go of the buffer.
     static constexpr std::size_t kMinPseudoBytes = 64;
-    bool contains_pseudo_value(int index, nghttp2_rcbuf* b) const {
-        return pseudo_values_[static_cast<std::size_t>(index)] == b || nghttp2_rcbuf_is_static(b);
+    Found found_pseudo_value(int index, nghttp2_rcbuf* b) const {
+        if (index < 0) return Found::unknown;
+        const auto i = static_cast<std::size_t>(index);
+        if (pseudo_values_[i] == b || nghttp2_rcbuf_is_static(b)) return Found::passed;
+        return failed_pseudo_values_[i] == b ? Found::failed : Found::unknown;
     }
-    void remember_pseudo_value(int index, nghttp2_rcbuf* b, std::size_t length) {
-        if (index < 0 || length < kMinPseudoBytes) return;
-        auto& slot = pseudo_values_[static_cast<std::size_t>(index)];
-        if (slot == b || nghttp2_rcbuf_is_static(b)) return;
-        if (slot) nghttp2_rcbuf_decref(slot);
-        nghttp2_rcbuf_incref(b);
-        slot = b;
+    void remember_pseudo_value(int index, nghttp2_rcbuf* b, std::size_t length, bool passed) {
+        if (index < 0 || length < kMinPseudoBytes || nghttp2_rcbuf_is_static(b)) return;
+        hold((passed ? pseudo_values_ : failed_pseudo_values_)[static_cast<std::size_t>(index)], b);
     }
 
 private:
@@ -79,13 +92,33 @@ private:
     std::array<nghttp2_rcbuf*, kSlots> slots_{};
     std::array<std::uint16_t, kMaxCount> used_{};
     std::size_t count_ = 0;
+    // Holds `b` in `slot` (its count raised), letting go of the one there.
+    static void hold(nghttp2_rcbuf*& slot, nghttp2_rcbuf* b) {
+        if (slot == b) return;
+        if (slot) nghttp2_rcbuf_decref(slot);
+        nghttp2_rcbuf_incref(b);
+        slot = b;
+    }
     std::array<nghttp2_rcbuf*, kPseudoHeaders> pseudo_values_{};
+    std::array<nghttp2_rcbuf*, kPseudoHeaders> failed_pseudo_values_{};
+    std::array<nghttp2_rcbuf*, 2> failed_{};  // a regular field's name, value
 };
 
 // One per thread: a receive() runs to its end before another session's on the same thread.
 CheckedBuffers& checked_buffers() {
     thread_local CheckedBuffers buffers;
     return buffers;
+}
+
+// This I/O thread's sessions and their open streams (H2Limits::max_thread_streams). A session lives and dies on its
+// connection's thread.
+struct ThreadStreams {
+    std::size_t sessions = 0;
+    std::size_t streams = 0;
+};
+ThreadStreams& thread_streams() {
+    thread_local ThreadStreams counts;
+    return counts;
 }
 
 struct HeldFields {
@@ -176,7 +209,9 @@ nghttp2_session_callbacks* callbacks_with(auto set) {
 }  // namespace
 
 H2Session::H2Session(H2Handler& handler, const H2Limits& limits, H2Peer peer)
-    : handler_(handler), limits_(limits), peer_(std::move(peer)) {}
+    : handler_(handler), limits_(limits), peer_(std::move(peer)) {
+    ++thread_streams().sessions;
+}
 
 H2Session::~H2Session() {
     // nghttp2_session_del calls no callback: the calls still open are told here that their stream is gone. Their
@@ -185,6 +220,8 @@ H2Session::~H2Session() {
         s->call->closed();
         delete s;
     }
+    thread_streams().streams -= live_list_.size();
+    --thread_streams().sessions;
     live_list_.clear();
     if (session_) nghttp2_session_del(session_);
 }
@@ -311,6 +348,7 @@ H2Session::Stream* H2Session::new_stream(std::int32_t id) {
     raw->live_index = live_list_.size();
     live_list_.push_back(raw);
     ++live_;
+    ++thread_streams().streams;
     return raw;
 }
 
@@ -322,6 +360,7 @@ void H2Session::recycle(Stream* s) {
     live_list_[s->live_index] = last;
     last->live_index = s->live_index;
     live_list_.pop_back();
+    --thread_streams().streams;
     if (--live_ == 0) idle_since_ = Clock::now();
     buffered_body_bytes_ -= s->body_bytes;
     s->body_bytes = 0;
@@ -405,7 +444,24 @@ int H2Session::on_begin_headers(nghttp2_session*, const nghttp2_frame* frame, vo
     s->attached = true;
     // A header block is never interleaved with another (RFC 9113 §6.10): its fields all belong to this stream.
     self.headers_of_ = s;
+    if (self.over_its_share_of_streams()) self.refuse_stream_past_share(*s);
     return 0;
+}
+
+bool H2Session::over_its_share_of_streams() const {
+    const auto& thread = thread_streams();
+    if (thread.streams <= limits_.max_thread_streams) return false;
+    constexpr std::size_t kMinShare = 4;
+    return live_ > std::max(kMinShare, limits_.max_thread_streams / std::max<std::size_t>(1, thread.sessions));
+}
+
+void H2Session::refuse_stream_past_share(Stream& s) {
+    if (may_log_refusal())
+        spdlog::warn("refused stream {} of a {} connection from {}: this thread has {} streams open, past {}, and the "
+                     "connection {} of them, more than its share",
+                     s.id, handler_.protocol_name(), peer_text(), thread_streams().streams,
+                     limits_.max_thread_streams, live_);
+    stop_request(s, [](H2Call& call, std::string_view) { call.too_many_streams(); }, {});
 }
 
 int H2Session::on_header(nghttp2_session*, const nghttp2_frame* frame, nghttp2_rcbuf* name_buf,
@@ -433,16 +489,22 @@ int H2Session::on_header(nghttp2_session*, const nghttp2_frame* frame, nghttp2_r
     const bool request = frame->headers.cat == NGHTTP2_HCAT_REQUEST;
     if (request && !n.empty() && n.front() == ':') {
         const int pseudo = pseudo_header_index(n);
-        if (!s->fields.add_pseudo(pseudo, n, v, why, pseudo >= 0 && buffers.contains_pseudo_value(pseudo, value_buf))) {
+        if (!s->fields.add_pseudo(pseudo, n, v, why, buffers.found_pseudo_value(pseudo, value_buf))) {
+            if (s->fields.refused_part() == RefusedPart::value) buffers.remember_pseudo_value(pseudo, value_buf, valuelen, false);
             self.refuse_malformed(*s, why);
             return 0;
         }
-        buffers.remember_pseudo_value(pseudo, value_buf, valuelen);
+        buffers.remember_pseudo_value(pseudo, value_buf, valuelen, true);
         s->call->header(n, v);
         return 0;
     }
-    const RequestFields::Checked checked{buffers.contains(name_buf), buffers.contains(value_buf)};
-    if (request ? !s->fields.add(n, v, why, checked) : !trailer_field_ok(n, v, why, checked)) {
+    const RequestFields::Checked checked{buffers.found(name_buf, RefusedPart::name),
+                                         buffers.found(value_buf, RefusedPart::value)};
+    RefusedPart refused = RefusedPart::none;
+    if (request ? !s->fields.add(n, v, why, checked) : !trailer_field_ok(n, v, why, checked, &refused)) {
+        if (request) refused = s->fields.refused_part();
+        buffers.remember_failed(refused, refused == RefusedPart::name ? name_buf : value_buf,
+                                refused == RefusedPart::name ? namelen : valuelen);
         self.refuse_malformed(*s, why);
         return 0;
     }

@@ -106,6 +106,9 @@ private:
     void refuse_malformed(Stream& s, std::string_view why);
     // Whether a refused stream may have its log line now (a bucket of 16, refilled one a second).
     bool may_log_refusal();
+    // The thread holds more than H2Limits::max_thread_streams, and this connection more than its share of them.
+    bool over_its_share_of_streams() const;
+    void refuse_stream_past_share(Stream& s);
     // Nothing more of the request reaches the call, which answers it (`answer`); a reset if it cannot.
     void stop_request(Stream& s, void (*answer)(H2Call&, std::string_view), std::string_view why);
     bool ping_received();

@@ -132,22 +132,58 @@ TEST(H2RequestFields, APseudoHeaderFieldTwiceIsRefusedBeforeItsValueIsRead) {
     EXPECT_EQ(refusal(twice), "pseudo-header field ':authority' twice");
 }
 
-TEST(H2RequestFields, AValueThatPassedForThatPseudoHeaderFieldIsNotScannedAgain) {
-    // The session passes value_checked for a value that passed as the same pseudo-header field earlier in the read:
-    // the byte rules are skipped, the counting rules are not.
-    RequestFields fields;
+TEST(H2RequestFields, WhatAPseudoHeaderValueWasFoundBeforeIsNotScannedAgain) {
+    // The session says what a value was found as the same pseudo-header field earlier in the read: the byte rules
+    // are skipped (passed, or failed: D29-F3, D30-F3), the counting rules are not.
+    using gh::http::Found;
+    using gh::http::RefusedPart;
     std::string why;
     const int authority = gh::http::pseudo_header_index(":authority");
     EXPECT_EQ(authority, 3);
     EXPECT_EQ(gh::http::pseudo_header_index(":protocol"), -1);
-    EXPECT_TRUE(fields.add_pseudo(authority, ":authority", "not checked again", why, true));
-    EXPECT_FALSE(fields.add_pseudo(authority, ":authority", "ext-authz", why, true));
+    RequestFields fields;
+    EXPECT_TRUE(fields.add_pseudo(authority, ":authority", "not checked again", why, Found::passed));
+    EXPECT_FALSE(fields.add_pseudo(authority, ":authority", "ext-authz", why, Found::passed));
     EXPECT_EQ(why, "pseudo-header field ':authority' twice");
-    EXPECT_FALSE(fields.add_pseudo(-1, ":protocol", "websocket", why, true));
+    EXPECT_EQ(fields.refused_part(), RefusedPart::none);
+    EXPECT_FALSE(fields.add_pseudo(-1, ":protocol", "websocket", why, Found::passed));
     EXPECT_EQ(why, "':protocol' is not a request's pseudo-header field");
-    RequestFields unchecked;
-    EXPECT_FALSE(unchecked.add_pseudo(authority, ":authority", "not a host", why, false));
+    RequestFields unknown;
+    EXPECT_FALSE(unknown.add_pseudo(authority, ":authority", "not a host", why, Found::unknown));
     EXPECT_EQ(why, "pseudo-header field ':authority' has an invalid value");
+    EXPECT_EQ(unknown.refused_part(), RefusedPart::value);
+    RequestFields failed;
+    EXPECT_FALSE(failed.add_pseudo(authority, ":authority", "ext-authz", why, Found::failed));
+    EXPECT_EQ(why, "pseudo-header field ':authority' has an invalid value");
+}
+
+TEST(H2RequestFields, WhatARegularFieldWasFoundBeforeIsNotScannedAgain) {
+    using gh::http::Found;
+    using gh::http::RefusedPart;
+    std::string why;
+    const auto start = [] {
+        RequestFields f;
+        std::string ignored;
+        for (const auto& [name, value] : envoy_call())
+            if (name.front() == ':') f.add(name, value, ignored);
+        return f;
+    };
+    RequestFields bad_name = start();
+    EXPECT_FALSE(bad_name.add("X-Upper", "1", why));
+    EXPECT_EQ(bad_name.refused_part(), RefusedPart::name);
+    RequestFields bad_value = start();
+    EXPECT_FALSE(bad_value.add("x-a", std::string("a\x01") + "b", why));
+    EXPECT_EQ(bad_value.refused_part(), RefusedPart::value);
+    // Found failed before: refused with the same reason, without a scan; found passed: taken as is.
+    RequestFields again = start();
+    EXPECT_FALSE(again.add("x-a", "fine", why, {Found::failed, Found::unknown}));
+    EXPECT_EQ(why, "field name 'x-a' is not a token in lower case");
+    EXPECT_FALSE(again.add("x-a", "fine", why, {Found::passed, Found::failed}));
+    EXPECT_EQ(why, "field 'x-a' has a control byte in its value, or white space at its ends");
+    EXPECT_TRUE(again.add("x-a", "taken as is", why, {Found::passed, Found::passed}));
+    RefusedPart part = RefusedPart::none;
+    EXPECT_FALSE(trailer_field_ok("x-b", std::string("\x7f"), why, {}, &part));
+    EXPECT_EQ(part, RefusedPart::value);
 }
 
 TEST(H2RequestFields, ARequestNeedsItsPseudoHeaderFields) {

@@ -28,6 +28,9 @@ struct CallLimits {
     // call would, is answered RESOURCE_EXHAUSTED and let go (so one client's large unfinished bodies cannot turn
     // every other client's Check away, D28-F2); otherwise the chunk's own call is refused, RESOURCE_EXHAUSTED.
     std::size_t max_thread_request_bytes = 16 << 20;
+    // Health Watches one I/O thread keeps open at once: past it a Watch is answered RESOURCE_EXHAUSTED. A Watch
+    // holds its stream for as long as its client likes; health checkers (Kubernetes, Envoy) use Check.
+    std::size_t max_thread_watches = 1024;
 };
 // A health check names a service: its request is a few bytes, and a Watch keeps it for as long as it lasts.
 inline constexpr std::size_t kMaxHealthMessageBytes = 1024;
@@ -49,7 +52,8 @@ public:
     static GrpcCall& open(CallDispatcher& dispatcher, const CallLimits& limits, const http::H2Responder& responder,
                           const http::H2Peer& peer);
 
-    // The request's one message (valid while the call lives), and where it came from.
+    // The request's one message, and where it came from. The message is valid during dispatch and, after it, only
+    // while the call is held (hold()): a method that reads it later holds the call until then.
     std::string_view message() const { return message_; }
     const http::H2Peer& peer() const { return peer_; }
 
@@ -75,6 +79,7 @@ public:
     void end_of_request() override;
     void malformed(std::string_view why) override;
     void not_arrived_in_time() override;
+    void too_many_streams() override;
     void draining() override;
     void closed() override;
 
@@ -96,8 +101,9 @@ private:
     // Answers RESOURCE_EXHAUSTED and gives the request's bytes back now (make_room).
     void crowd_out(std::size_t needed_by);
     void give_back_request_bytes();
-    // Once answered, and no longer read by its method (not in dispatch, not held): gives the request's bytes back.
-    void give_back_if_answered();
+    // Once the message is not read any more (answered or dispatched, and not in dispatch nor held): gives the
+    // request's bytes back.
+    void give_back_if_done_reading();
 
     CallDispatcher* dispatcher_ = nullptr;
     const CallLimits* limits_ = nullptr;
@@ -120,6 +126,8 @@ private:
     bool stream_open_ = false;
     int holds_ = 0;
     bool dispatching_ = false;  // inside dispatcher_->dispatch: the method may still read the message
+    bool dispatched_ = false;   // handed to its method: after dispatch, only a holder reads the message
+    bool counts_as_watch_ = false;  // an open Watch, in open_watches() until released
     std::optional<boost::asio::steady_timer> deadline_;
     void (*on_draining_)(GrpcCall&) = nullptr;
 };

@@ -9,41 +9,20 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
-import { startGatehouse, freePort, mintCookie } from '../lib/processes.mjs';
-import { envoyWireCheckRequest } from '../lib/ext_authz_client.mjs';
+import { startGatehouse, freePort } from '../lib/processes.mjs';
 import { startNginx, readErrorLog } from '../lib/nginx.mjs';
 import { startCaddyReverseProxy } from '../lib/caddy_reverse_proxy.mjs';
 import { flood, checksBatch, kMaxRatio, ratioMessage } from './hpack_flood.mjs';
+import { CHECK, callFields, alice, checkMessage, checkOn } from './check_probe.mjs';
 import {
-  RawH2, Type, Flag, ErrorCode, frame, encodeHeaders, dataFrames, grpcFrame, grpcMessageOf, checkVerdict,
-  rstStream,
+  RawH2, Type, Flag, ErrorCode, frame, encodeHeaders, dataFrames, grpcFrame, rstStream,
   headerBlockFrames as split, hpackWithIndexing as withIndexing, hpackWithoutIndexing as withoutIndexing,
   hpackIndexed as indexed,
 } from '../lib/h2_frames.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const CHECK = '/envoy.service.auth.v3.Authorization/Check';
 const WATCH = '/grpc.health.v1.Health/Watch';
-const callFields = (path = CHECK) => [[':method', 'POST'], [':scheme', 'http'], [':path', path], [':authority', 'ext-authz'],
-  ['content-type', 'application/grpc'], ['te', 'trailers']];
-const alice = () => mintCookie({ user: 'alice', email: 'alice@example.com' });
-const checkMessage = (cookie) => envoyWireCheckRequest({ host: 'app.example.com', path: '/private', cookie });
 
-// One Check on a new raw connection: its outcome as text ("ok ok" when allowed).
-const checkOn = async (port, message, fields = callFields(), timeoutMs = 5000) => {
-  const c = await RawH2.connect(port);
-  try {
-    c.call(1, grpcFrame(message), fields);
-    const a = await c.stream(1, timeoutMs).catch(() => c.streamSoFar(1));
-    let kind = '';
-    try { kind = checkVerdict(grpcMessageOf(a.data)).kind; } catch {}
-    if (a.grpcStatus === '0') return `ok ${kind}`;
-    return `:status ${a.headers?.[':status']} grpc-status ${a.grpcStatus} ${a.grpcMessage ? decodeURIComponent(a.grpcMessage) : ''}` +
-      `${a.rst ? ` RST ${a.rst}` : ''}${c.closed ? ' <closed>' : ''}`;
-  } finally {
-    c.destroy();
-  }
-};
 
 
 // A TCP relay that counts the HTTP/2 frames a proxy sends upstream and gets back (RST_STREAM and GOAWAY by code).

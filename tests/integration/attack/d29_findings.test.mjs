@@ -5,40 +5,20 @@
 // Run: cd tests/integration && GATEHOUSE_BUILD_DIR=$PWD/../../build node --test attack/d29_findings.test.mjs
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGatehouse, freePort, mintCookie } from '../lib/processes.mjs';
+import { startGatehouse, freePort } from '../lib/processes.mjs';
 import { envoyWireCheckRequest } from '../lib/ext_authz_client.mjs';
 import { startNginx, readErrorLog } from '../lib/nginx.mjs';
 import { startCaddyReverseProxy } from '../lib/caddy_reverse_proxy.mjs';
 import { flood, checksBatch, kMaxRatio, ratioMessage } from './hpack_flood.mjs';
+import { CHECK, callFields, alice, checkMessage, checkOn, startBehindProxies } from './check_probe.mjs';
 import {
-  RawH2, Type, Flag, ErrorCode, Setting, frame, encodeHeaders, dataFrames, grpcFrame, grpcMessageOf, checkVerdict,
-  rstStream, windowUpdate,
+  RawH2, Type, Flag, ErrorCode, Setting, frame, encodeHeaders, dataFrames, grpcFrame, grpcMessageOf, rstStream, windowUpdate,
   headerBlockFrames as split, hpackWithIndexing as withIndexing, hpackWithoutIndexing as withoutIndexing,
   hpackIndexed as indexed,
 } from '../lib/h2_frames.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const CHECK = '/envoy.service.auth.v3.Authorization/Check';
-const callFields = (path = CHECK) => [[':method', 'POST'], [':scheme', 'http'], [':path', path], [':authority', 'ext-authz'],
-  ['content-type', 'application/grpc'], ['te', 'trailers']];
-const alice = () => mintCookie({ user: 'alice', email: 'alice@example.com' });
-const checkMessage = (cookie, path = '/private') => envoyWireCheckRequest({ host: 'app.example.com', path, cookie });
 
-// One Check on a new raw connection: its outcome as text ("ok ok" when allowed).
-const checkOn = async (port, message, timeoutMs = 5000) => {
-  const c = await RawH2.connect(port);
-  try {
-    c.call(1, grpcFrame(message), callFields());
-    const a = await c.stream(1, timeoutMs).catch(() => c.streamSoFar(1));
-    let kind = '';
-    try { kind = checkVerdict(grpcMessageOf(a.data)).kind; } catch {}
-    if (a.grpcStatus === '0') return `ok ${kind}`;
-    return `:status ${a.headers?.[':status']} grpc-status ${a.grpcStatus} ${a.grpcMessage ? decodeURIComponent(a.grpcMessage) : ''}` +
-      `${a.rst ? ` RST ${a.rst}` : ''}${c.closed ? ' <closed>' : ''}`;
-  } finally {
-    c.destroy();
-  }
-};
 
 // A well-formed CheckRequest (no cookie: answered "denied", with a DATA message) of exactly `total` bytes.
 function checkOfSize(total) {
@@ -81,27 +61,16 @@ describe('D29-F1: whole calls whose answers the client never reads hold a thread
   // per connection or per peer; other clients' Checks are served.
   // Fixed (session 15): a call gives its request's bytes back to the thread's budget once it is answered and its
   // method no longer reads the message, and a whole request leaves the connection's budget when it is handed over.
+  let doors;
   let gh;
   let port;
-  let nginx;
   let nginxPort;
-  let caddy;
   let caddyPort;
   before(async () => {
-    port = await freePort();
-    gh = await startGatehouse([`--grpc-address=127.0.0.1:${port}`, '--email-domain=example.com']);
-    await gh.waitForOutput(/gRPC ext_authz and health on/);
-    nginxPort = await freePort();
-    nginx = await startNginx(nginxPort, `upstream gh { server 127.0.0.1:${port}; }
-      server { listen 127.0.0.1:${nginxPort} http2; location / { grpc_pass grpc://gh; } }`);
-    caddyPort = await freePort();
-    caddy = await startCaddyReverseProxy(caddyPort, `h2c://127.0.0.1:${port}`);
+    doors = await startBehindProxies();
+    ({ gh, port, nginxPort, caddyPort } = doors);
   });
-  after(async () => {
-    await caddy?.stop();
-    await nginx?.stop();
-    await gh?.stop();
-  });
+  after(async () => { await doors?.stop(); });
 
   test('20 whole 4 MiB Checks left unread (window 0) on 10 connections: other clients\' Checks straight, via nginx, via Caddy are allowed', async () => {
     const message = checkMessage(alice());
