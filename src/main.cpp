@@ -1,3 +1,4 @@
+#include <malloc.h>
 #include <iostream>
 
 #include "app/app.hpp"
@@ -9,6 +10,10 @@
 extern char** environ;
 
 int main(int argc, char** argv) {
+    // Buffers of a MiB or more (a request body near --grpc-max-message-bytes, the answer it gets) are mapped and
+    // unmapped on their own. glibc otherwise raises that threshold to the size of the last one freed, and keeps every
+    // later one in its arenas after use: 16 clients sending 4 MiB Checks left the server 270 MB larger (D31-F2).
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.size() == 1 && args[0] == "flags") {
         std::cout << gh::options::flags_markdown();

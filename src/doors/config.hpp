@@ -28,6 +28,10 @@ struct Config : identity::Config {
     bool reverse_proxy = false;
     std::vector<http::IpRange> trusted_ips;  // proxies that may send forwarded headers (empty: any peer)
     std::string real_client_ip_header = "X-Real-IP";
+    // --max-url-length: the longest original URL a door reads, as the HTTP server's own request line (its 414). An
+    // ext_authz CheckRequest carries the URL in a message of up to --grpc-max-message-bytes, and a denial repeats it
+    // (three times as long, percent-encoded, in Location): 4 MiB paths left unread grew the server by 300 MB (D31-F2).
+    std::size_t max_url_length = 8 * 1024;
 };
 
 }  // namespace gh::doors

@@ -59,9 +59,6 @@ public:
     // malformed(): the connection and its other streams go on (closing it had nginx count the server as failed and
     // cut off the other calls a proxy carried on it, D27-F2).
     virtual void not_arrived_in_time() = 0;
-    // The I/O thread holds too many streams, and this connection more than its share (H2Limits::max_thread_streams):
-    // nothing of the request is read. Answered like malformed().
-    virtual void too_many_streams() = 0;
     // The connection is going away (SIGTERM): a long-lived stream (a health Watch) should end now.
     virtual void draining() {}
     virtual void closed() = 0;
@@ -99,10 +96,11 @@ struct H2Limits {
     // arrive interleaved and none can complete.
     std::size_t max_buffered_body_bytes = 4 * 1024 * 1024;
     // Streams one I/O thread keeps open at once, over all its connections (each holds ~1.4 KiB, with its call, for as
-    // long as the client keeps it: 100,000 grew the server by 140 MB, D30-F2). Past it, a new stream is answered at
-    // once (H2Call::too_many_streams) if its connection holds more than its share (this divided by the thread's
-    // connections, at least 4): a client with many streams loses its own, a connection with few is still served.
+    // long as the client keeps it: 100,000 grew the server by 140 MB, D30-F2), and the answer bytes they hold that
+    // their clients have not taken (a denial can be three times its request, D31-F2). Past either, the thread's
+    // oldest streams are reset (ENHANCE_YOUR_CALM) to make room: streams kept open on purpose are the old ones.
     std::size_t max_thread_streams = 4096;
+    std::size_t max_thread_answer_bytes = 16 * 1024 * 1024;
     // A connection older than this is asked to go away (GOAWAY), then closed once its streams are done or
     // after the shutdown timeout: clients reconnect, so that load spreads over new replicas.
     std::chrono::milliseconds max_connection_age{30 * 60 * 1000};

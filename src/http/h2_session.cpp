@@ -110,16 +110,6 @@ CheckedBuffers& checked_buffers() {
     return buffers;
 }
 
-// This I/O thread's sessions and their open streams (H2Limits::max_thread_streams). A session lives and dies on its
-// connection's thread.
-struct ThreadStreams {
-    std::size_t sessions = 0;
-    std::size_t streams = 0;
-};
-ThreadStreams& thread_streams() {
-    thread_local ThreadStreams counts;
-    return counts;
-}
 
 struct HeldFields {
     std::vector<std::pair<std::string, std::string>> fields;
@@ -138,6 +128,12 @@ struct HeldFields {
 }  // namespace
 
 struct H2Session::Stream {
+    H2Session* owner = nullptr;
+    Stream* older = nullptr;  // in the thread's streams, oldest first (ThreadStreams)
+    Stream* newer = nullptr;
+    bool in_thread_list = false;
+    bool evicted = false;  // reset to make room (H2Session::make_room_on_thread): nothing more is read or sent
+    std::size_t out_counted = 0;  // of out's bytes, in ThreadStreams::answer_bytes
     std::int32_t id = 0;
     H2Call* call = nullptr;
     std::string out;  // answer bytes nghttp2 has not taken yet
@@ -163,6 +159,19 @@ struct H2Session::Stream {
 };
 
 namespace {
+
+// This I/O thread's open streams, oldest first, and the answer bytes they hold that the client has not taken
+// (H2Limits::max_thread_streams, max_thread_answer_bytes). A session lives and dies on its connection's thread.
+struct ThreadStreams {
+    std::size_t streams = 0;
+    std::size_t answer_bytes = 0;
+    H2Session::Stream* oldest = nullptr;
+    H2Session::Stream* newest = nullptr;
+};
+ThreadStreams& thread_streams() {
+    thread_local ThreadStreams streams;
+    return streams;
+}
 
 struct NameValues {
     std::array<nghttp2_nv, kMaxFields> nv;  // only the first `size` are set, and read (not zeroed: 640 bytes a call)
@@ -209,19 +218,16 @@ nghttp2_session_callbacks* callbacks_with(auto set) {
 }  // namespace
 
 H2Session::H2Session(H2Handler& handler, const H2Limits& limits, H2Peer peer)
-    : handler_(handler), limits_(limits), peer_(std::move(peer)) {
-    ++thread_streams().sessions;
-}
+    : handler_(handler), limits_(limits), peer_(std::move(peer)) {}
 
 H2Session::~H2Session() {
     // nghttp2_session_del calls no callback: the calls still open are told here that their stream is gone. Their
     // streams are owned here until recycled (new_stream released them from spare_): deleted with their buffers.
     for (Stream* s : live_list_) {
+        leave_thread(*s);
         s->call->closed();
         delete s;
     }
-    thread_streams().streams -= live_list_.size();
-    --thread_streams().sessions;
     live_list_.clear();
     if (session_) nghttp2_session_del(session_);
 }
@@ -348,7 +354,14 @@ H2Session::Stream* H2Session::new_stream(std::int32_t id) {
     raw->live_index = live_list_.size();
     live_list_.push_back(raw);
     ++live_;
-    ++thread_streams().streams;
+    raw->owner = this;
+    auto& thread = thread_streams();
+    raw->older = thread.newest;
+    raw->newer = nullptr;
+    (thread.newest ? thread.newest->newer : thread.oldest) = raw;
+    thread.newest = raw;
+    raw->in_thread_list = true;
+    ++thread.streams;
     return raw;
 }
 
@@ -360,7 +373,8 @@ void H2Session::recycle(Stream* s) {
     live_list_[s->live_index] = last;
     last->live_index = s->live_index;
     live_list_.pop_back();
-    --thread_streams().streams;
+    leave_thread(*s);
+    s->evicted = false;
     if (--live_ == 0) idle_since_ = Clock::now();
     buffered_body_bytes_ -= s->body_bytes;
     s->body_bytes = 0;
@@ -374,6 +388,58 @@ void H2Session::recycle(Stream* s) {
     s->finishing = s->deferred = s->request_done = s->refused = s->answered = false;
     s->unsent_since = {};
     spare_.emplace_back(s);
+}
+
+void H2Session::leave_thread(Stream& s) {
+    auto& thread = thread_streams();
+    thread.answer_bytes -= s.out_counted;
+    s.out_counted = 0;
+    if (!s.in_thread_list) return;
+    (s.older ? s.older->newer : thread.oldest) = s.newer;
+    (s.newer ? s.newer->older : thread.newest) = s.older;
+    s.older = s.newer = nullptr;
+    s.in_thread_list = false;
+    --thread.streams;
+}
+
+void H2Session::count_answer_bytes(Stream& s) {
+    auto& thread = thread_streams();
+    const std::size_t now = s.out.size() - s.out_taken;
+    thread.answer_bytes = thread.answer_bytes - s.out_counted + now;
+    s.out_counted = now;
+}
+
+void H2Session::make_room_on_thread(Stream& s) {
+    // Each open stream holds memory (~1.4 KiB with its call, and its answer until the client takes it) for as long as
+    // its client keeps it: a Watch, an answer left unread, a request never finished (D30-F2, D31-F2). Past either of
+    // the thread's limits the OLDEST stream gives way, whatever its connection: the streams an attacker keeps are old
+    // by nature, a Check is answered in a millisecond. A share per connection instead let many idle connections
+    // shrink the share of a proxy's busy one, whose clients were then refused (D31-F1). Legitimate loads stay far
+    // below both limits, which only abuse reaches.
+    auto& thread = thread_streams();
+    while ((thread.streams > limits_.max_thread_streams || thread.answer_bytes > limits_.max_thread_answer_bytes) &&
+           thread.oldest && thread.oldest != &s)
+        thread.oldest->owner->evict(*thread.oldest);
+    if (thread.answer_bytes > limits_.max_thread_answer_bytes && s.out_counted > 0) evict(s);
+}
+
+void H2Session::evict(Stream& s) {
+    const auto& thread = thread_streams();
+    if (may_log_refusal())
+        spdlog::warn("reset stream {} of a {} connection from {}: the oldest of this thread's {} streams, which hold {} "
+                     "answer bytes not yet taken (at most {} streams and {} bytes), when a newer one needed room",
+                     s.id, handler_.protocol_name(), peer_text(), thread.streams, thread.answer_bytes,
+                     limits_.max_thread_streams, limits_.max_thread_answer_bytes);
+    leave_thread(s);
+    s.evicted = true;
+    if (s.out.capacity() > 64 * 1024) s.out = std::string();
+    s.out.clear();
+    s.out_taken = 0;
+    s.request_done = true;
+    stop_counting_body(s);
+    unlink_incoming(s);
+    nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, s.id, NGHTTP2_ENHANCE_YOUR_CALM);
+    notify();
 }
 
 void H2Session::unlink_incoming(Stream& s) {
@@ -444,24 +510,8 @@ int H2Session::on_begin_headers(nghttp2_session*, const nghttp2_frame* frame, vo
     s->attached = true;
     // A header block is never interleaved with another (RFC 9113 §6.10): its fields all belong to this stream.
     self.headers_of_ = s;
-    if (self.over_its_share_of_streams()) self.refuse_stream_past_share(*s);
+    if (thread_streams().streams > self.limits_.max_thread_streams) self.make_room_on_thread(*s);
     return 0;
-}
-
-bool H2Session::over_its_share_of_streams() const {
-    const auto& thread = thread_streams();
-    if (thread.streams <= limits_.max_thread_streams) return false;
-    constexpr std::size_t kMinShare = 4;
-    return live_ > std::max(kMinShare, limits_.max_thread_streams / std::max<std::size_t>(1, thread.sessions));
-}
-
-void H2Session::refuse_stream_past_share(Stream& s) {
-    if (may_log_refusal())
-        spdlog::warn("refused stream {} of a {} connection from {}: this thread has {} streams open, past {}, and the "
-                     "connection {} of them, more than its share",
-                     s.id, handler_.protocol_name(), peer_text(), thread_streams().streams,
-                     limits_.max_thread_streams, live_);
-    stop_request(s, [](H2Call& call, std::string_view) { call.too_many_streams(); }, {});
 }
 
 int H2Session::on_header(nghttp2_session*, const nghttp2_frame* frame, nghttp2_rcbuf* name_buf,
@@ -711,6 +761,7 @@ ssize_t H2Session::read_answer(nghttp2_session* session, std::int32_t id, std::u
     const std::size_t n = std::min(length, s.out.size() - s.out_taken);
     std::memcpy(buf, s.out.data() + s.out_taken, n);
     s.out_taken += n;
+    s.owner->count_answer_bytes(s);
     if (s.out_taken < s.out.size()) {
         // The wait for the answer to be taken goes on from when its bytes first waited: a client that opens its
         // window a byte at a time would otherwise hold the stream past --idle-timeout for good (D29-F2).
@@ -718,6 +769,7 @@ ssize_t H2Session::read_answer(nghttp2_session* session, std::int32_t id, std::u
     }
     s.out.clear();
     s.out_taken = 0;
+    s.owner->count_answer_bytes(s);
     s.unsent_since = {};
     if (!s.finishing) {
         if (n > 0) return static_cast<ssize_t>(n);
@@ -739,7 +791,7 @@ ssize_t H2Session::read_answer(nghttp2_session* session, std::int32_t id, std::u
 
 void H2Session::respond_headers(std::int32_t id, std::span<const H2Header> fields) {
     Stream* s = stream(id);
-    if (!s || s->answered) return;
+    if (!s || s->answered || s->evicted) return;
     const auto nv = lasting_name_values(fields);  // H2Responder::headers' contract
     nghttp2_data_provider provider{};
     provider.source.ptr = s;
@@ -750,9 +802,14 @@ void H2Session::respond_headers(std::int32_t id, std::span<const H2Header> field
 
 void H2Session::respond_data(std::int32_t id, std::string_view head, std::string_view rest) {
     Stream* s = stream(id);
-    if (!s || s->answered || s->finishing) return;
+    if (!s || s->answered || s->finishing || s->evicted) return;
     s->out.append(head);
     s->out.append(rest);
+    count_answer_bytes(*s);
+    if (thread_streams().answer_bytes > limits_.max_thread_answer_bytes) {
+        make_room_on_thread(*s);
+        if (s->evicted) return;
+    }
     if (s->unsent_since == Clock::time_point{}) s->unsent_since = Clock::now();
     if (s->deferred) {
         s->deferred = false;
@@ -763,7 +820,7 @@ void H2Session::respond_data(std::int32_t id, std::string_view head, std::string
 
 void H2Session::respond_finish(std::int32_t id, std::span<const H2Header> trailers) {
     Stream* s = stream(id);
-    if (!s || s->answered || s->finishing) return;
+    if (!s || s->answered || s->finishing || s->evicted) return;
     s->trailers.hold(trailers);
     s->finishing = true;
     if (s->unsent_since == Clock::time_point{}) s->unsent_since = Clock::now();
@@ -776,7 +833,7 @@ void H2Session::respond_finish(std::int32_t id, std::span<const H2Header> traile
 
 void H2Session::respond_trailers_only(std::int32_t id, std::span<const H2Header> fields) {
     Stream* s = stream(id);
-    if (!s || s->answered) return;
+    if (!s || s->answered || s->evicted) return;
     const auto nv = name_values(fields);
     nghttp2_submit_response(session_, id, nv.nv.data(), nv.size, nullptr);
     s->answered = true;

@@ -74,9 +74,11 @@ protected:
     // Output became ready outside receive() (an answer finished later, on this thread): the connection sends it.
     virtual void output_ready() = 0;
 
+public:
+    struct Stream;  // public for the thread's list of streams (h2_session.cpp), opaque outside it
+
 private:
     friend class H2Responder;
-    struct Stream;
 
     // nghttp2's callbacks, each forwarding to the session in user_data.
     static int on_begin_headers(nghttp2_session*, const nghttp2_frame*, void*);
@@ -106,9 +108,13 @@ private:
     void refuse_malformed(Stream& s, std::string_view why);
     // Whether a refused stream may have its log line now (a bucket of 16, refilled one a second).
     bool may_log_refusal();
-    // The thread holds more than H2Limits::max_thread_streams, and this connection more than its share of them.
-    bool over_its_share_of_streams() const;
-    void refuse_stream_past_share(Stream& s);
+    // Past the thread's H2Limits::max_thread_streams or max_thread_answer_bytes: its oldest streams are reset until
+    // they are not (and `s` itself, if its own answer is what is past).
+    void make_room_on_thread(Stream& s);
+    void evict(Stream& s);
+    void leave_thread(Stream& s);
+    // Brings ThreadStreams::answer_bytes up to date with `s`'s answer bytes not yet taken.
+    void count_answer_bytes(Stream& s);
     // Nothing more of the request reaches the call, which answers it (`answer`); a reset if it cannot.
     void stop_request(Stream& s, void (*answer)(H2Call&, std::string_view), std::string_view why);
     bool ping_received();

@@ -79,6 +79,7 @@ doors::Config doors_config(const Options& o) {
     c.reverse_proxy = o.reverse_proxy;
     c.trusted_ips = o.trusted_ips;
     c.real_client_ip_header = o.real_client_ip_header;
+    c.max_url_length = o.max_url_length;
     return c;
 }
 

@@ -237,7 +237,7 @@ constexpr std::array kFlags = {
     FlagSpec{"max-header-bytes", "max_header_bytes", integer<1024, 1 << 20, &Options::max_header_bytes>(), "32768",
              "largest block of request header fields accepted, the request line not counted (431 beyond)", Compat::gatehouse},
     FlagSpec{"max-header-count", "max_header_count", integer<8, 10000, &Options::max_header_count>(), "100", "most request header fields accepted", Compat::gatehouse},
-    FlagSpec{"max-url-length", "max_url_length", integer<256, 1 << 20, &Options::max_url_length>(), "8192", "longest request URL accepted (414 beyond)", Compat::gatehouse},
+    FlagSpec{"max-url-length", "max_url_length", integer<256, 1 << 20, &Options::max_url_length>(), "8192", "longest request URL accepted (414 beyond; a longer ext_authz CheckRequest URL is denied 400)", Compat::gatehouse},
     FlagSpec{"max-connections", "max_connections", integer<1, 1 << 22, &Options::max_connections>(), "16384",
              "most open client connections over all I/O threads (503 and close beyond)", Compat::gatehouse},
     FlagSpec{"header-read-timeout", "header_read_timeout", duration<&Options::header_read_timeout>(), "10s",

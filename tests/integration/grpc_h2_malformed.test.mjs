@@ -33,7 +33,8 @@ describe('gRPC port: malformed HTTP/2 and gRPC, and abusive clients', () => {
     gh = await startGatehouse([`--grpc-address=127.0.0.1:${port}`, '--email-domain=example.com',
       `--header-read-timeout=${TIMEOUT_MS}ms`, `--idle-timeout=${TIMEOUT_MS}ms`,
       `--grpc-max-concurrent-streams=${MAX_STREAMS}`, `--grpc-max-message-bytes=${MAX_MESSAGE}`,
-      '--max-header-bytes=4096']);
+      // The never-reading client's answers repeat a 25 KB path: longer than --max-url-length's default (D31-F2).
+      '--max-header-bytes=4096', '--max-url-length=32768']);
     await gh.waitForOutput(/gRPC ext_authz and health on 127\.0\.0\.1:\d+ \(h2c\)/);
     cookie = mintCookie({ user: 'alice', email: 'alice@example.com' });
     checkBody = grpcFrame(envoyWireCheckRequest({ host: 'app.example.com', path: '/private', cookie }));

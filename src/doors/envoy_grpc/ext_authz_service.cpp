@@ -72,6 +72,14 @@ void ExtAuthzService::check(GrpcCall& call) const {
                session::Session{}, response);
         return call.reply(response);
     }
+    if (view.host.size() + view.path_and_query.size() > config_.max_url_length) {
+        // Refused as the HTTP server refuses a long request line (414), before any rule: a denial would repeat the URL
+        // three times over in its Location (D31-F2).
+        answer(view, {gate::Verdict::malformed, gate::Reason::original_request_unclear,
+                      "the CheckRequest's URL is longer than --max-url-length"},
+               session::Session{}, response);
+        return call.reply(response);
+    }
     // Per-thread buffers, as on the HTTP doors: the fast path allocates nothing for the session.
     thread_local session::CookieJar jar;
     thread_local session::Session session;

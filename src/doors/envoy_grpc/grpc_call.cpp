@@ -185,10 +185,6 @@ void GrpcCall::not_arrived_in_time() {
     refuse("200", RpcStatus::deadline_exceeded, "the request did not arrive whole within --header-read-timeout");
 }
 
-void GrpcCall::too_many_streams() {
-    refuse("200", RpcStatus::resource_exhausted, "the server has too many streams open; try again");
-}
-
 void GrpcCall::send_headers() {
     if (headers_sent_) return;
     headers_sent_ = true;

@@ -79,7 +79,6 @@ public:
     void end_of_request() override;
     void malformed(std::string_view why) override;
     void not_arrived_in_time() override;
-    void too_many_streams() override;
     void draining() override;
     void closed() override;
 

@@ -302,12 +302,18 @@ describe('D25-F4: through a proxy that multiplexes clients on one connection, on
         body.writeUInt32BE(max, 1);
         req.write(body);
       }
-      await sleep(1500);
       const mark = gh.output.length;
-      const results = await Promise.all(Array.from({ length: 5 }, () => legit.check(checkRequest({ headers: { cookie } }))
-        .then((r) => `status ${r.status.code}`, (e) => `${grpc.status[e.code]}: ${e.details}`)));
-      assert.deepEqual(results, Array(5).fill('status 0'));
-      assert.match(gh.output.slice(mark), /reset stream \d+ of a gRPC connection from 127\.0\.0\.1: its streams' request bodies would hold more than \d+ bytes, and it held the most request-body bytes \(41943\d\d\) when stream \d+ needed room/);
+      await sleep(1500);
+      // Rounds of 5 Checks until one finds the budget full (the hog's bodies all in: later under a sanitizer), and
+      // the hog's largest body gives way; every round's Checks are answered.
+      const gaveWay = /reset stream \d+ of a gRPC connection from 127\.0\.0\.1: its streams' request bodies would hold more than \d+ bytes, and it held the most request-body bytes \(41943\d\d\) when stream \d+ needed room/;
+      for (let round = 0; round < 8 && !gaveWay.test(gh.output.slice(mark)); round++) {
+        if (round > 0) await sleep(1000);
+        const results = await Promise.all(Array.from({ length: 5 }, () => legit.check(checkRequest({ headers: { cookie } }))
+          .then((r) => `status ${r.status.code}`, (e) => `${grpc.status[e.code]}: ${e.details}`)));
+        assert.deepEqual(results, Array(5).fill('status 0'), `round ${round + 1}`);
+      }
+      assert.match(gh.output.slice(mark), gaveWay);
     } finally {
       hog.destroy();
       legit.close();

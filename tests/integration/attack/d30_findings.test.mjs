@@ -17,6 +17,7 @@ import {
   headerBlockFrames as split, hpackWithIndexing as withIndexing, hpackIndexed as indexed,
 } from '../lib/h2_frames.mjs';
 
+const sanitized = Boolean(process.env.ASAN_OPTIONS || process.env.TSAN_OPTIONS);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const WATCH = '/grpc.health.v1.Health/Watch';
 const residentMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
@@ -77,8 +78,8 @@ describe('D30-F1: health Watch streams hold a thread\'s whole request budget: ev
   // are bounded per connection / per peer, or a whole request that is not answered can give way; other clients'
   // Checks are served.
   // Fixed (session 15): a dispatched call gives its request bytes back once its method no longer reads the message
-  // (after dispatch, unless held), so a Watch holds none; Watches are at most 1,024 a thread; and streams past
-  // 4,096 a thread are refused on connections holding more than their share (D30-F2's fix).
+  // (after dispatch, unless held), so a Watch holds none; Watches are at most 1,024 a thread; and past 4,096
+  // streams a thread the oldest are reset (D30-F2's fix, as D31-F1 left it).
   let doors;
   let gh;
   let port;
@@ -120,10 +121,10 @@ describe('D30-F2: open streams cost the server memory no budget counts: 100,000 
   // (a few tens of MB over the start)".
   // Safe: the server's growth stays within ~50 MB (open streams bounded per I/O thread or per peer, or each stream's
   // state counted in a budget that refuses new Watches).
-  // Fixed (session 15): an I/O thread keeps at most 4,096 streams (H2Limits::max_thread_streams); past that, a new
-  // stream on a connection holding more than its share (4,096 / the thread's connections, at least 4) is answered
-  // RESOURCE_EXHAUSTED at once; health Watches are at most 1,024 a thread.
-  test('1,000 connections x 100 empty Watches: resident memory grows by less than 50 MB', async () => {
+  // Fixed (session 15): an I/O thread keeps at most 4,096 streams (H2Limits::max_thread_streams); past that, its
+  // oldest streams are reset (ENHANCE_YOUR_CALM) to make room; health Watches are at most 1,024 a thread. (A share
+  // per connection came first: D31-F1 showed many idle connections shrinking a busy proxy connection's share.)
+  test('1,000 connections x 100 empty Watches: resident memory grows by less than 50 MB', { skip: sanitized && 'resident memory under a sanitizer measures its quarantine' }, async () => {
     const port = await freePort();
     const gh = await startGatehouse([`--grpc-address=127.0.0.1:${port}`, '--email-domain=example.com']);
     let conns = [];
