@@ -1,6 +1,7 @@
 // One Check sent on a new raw HTTP/2 connection, as the gRPC port's attack tests (d28-d30) probe whether other
 // clients are still served while an attack runs: its outcome as text, "ok ok" when allowed.
 import { mintCookie, startGatehouse, freePort } from '../lib/processes.mjs';
+import { varint } from '../lib/ext_authz_client.mjs';
 import { startNginx } from '../lib/nginx.mjs';
 import { startCaddyReverseProxy } from '../lib/caddy_reverse_proxy.mjs';
 import { envoyWireCheckRequest } from '../lib/ext_authz_client.mjs';
@@ -46,4 +47,17 @@ export async function startBehindProxies(flags = ['--email-domain=example.com'])
       await gh.stop();
     },
   };
+}
+
+// A CheckRequest without a session whose HttpRequest.path is '/?' and `n` bytes of '%': denied with a redirect whose
+// Location carries the URL percent-encoded ('%25' an input byte), an answer of ~3n bytes (d31, d32). The path is in
+// field 4 of HttpRequest only, not in the headers map too.
+const field = (n, bytes) => Buffer.concat([varint((n << 3) | 2), varint(bytes.length), bytes]);
+const str = (n, s) => field(n, Buffer.from(s, 'latin1'));
+const mapEntry = (n, k, v) => field(n, Buffer.concat([str(1, k), str(2, v)]));
+export function percentPathCheck(n) {
+  const host = 'app.example.com';
+  const http = Buffer.concat([str(1, 'id'), str(2, 'GET'), mapEntry(3, ':authority', host), mapEntry(3, ':method', 'GET'),
+    mapEntry(3, ':scheme', 'https'), str(4, `/?${'%'.repeat(n)}`), str(5, host), str(6, 'https'), str(10, 'HTTP/2')]);
+  return field(1, field(4, field(2, http)));  // CheckRequest{attributes{request{http}}}
 }

@@ -9,9 +9,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http2 from 'node:http2';
 import { startGatehouse, freePort } from '../lib/processes.mjs';
-import { varint } from '../lib/ext_authz_client.mjs';
 import { flood, checksBatch, kMaxRatio, ratioMessage } from './hpack_flood.mjs';
-import { CHECK, callFields, alice, checkMessage, checkOn, startBehindProxies } from './check_probe.mjs';
+import { CHECK, callFields, alice, checkMessage, checkOn, startBehindProxies, percentPathCheck } from './check_probe.mjs';
 import {
   RawH2, Type, Flag, Setting, frame, encodeHeaders, dataFrames, grpcFrame,
   headerBlockFrames as split, hpackWithIndexing as withIndexing, hpackIndexed as indexed,
@@ -100,18 +99,7 @@ describe('D31-F1: a thread\'s stream share falls to 4 a connection under many co
   });
 });
 
-// --- D31-F2: a CheckRequest whose path is '/?' and then n bytes of '%': the denied answer's Location sends the
-// path back percent-encoded (each '%' as '%25'), 3 bytes an input byte. The path is in field 4 of HttpRequest only
-// (not in the headers map too), so the answer is ~3x the request.
-const field = (n, bytes) => Buffer.concat([varint((n << 3) | 2), varint(bytes.length), bytes]);
-const str = (n, s) => field(n, Buffer.from(s, 'latin1'));
-const mapEntry = (n, k, v) => field(n, Buffer.concat([str(1, k), str(2, v)]));
-function percentPathCheck(n) {
-  const host = 'app.example.com';
-  const http = Buffer.concat([str(1, 'id'), str(2, 'GET'), mapEntry(3, ':authority', host), mapEntry(3, ':method', 'GET'),
-    mapEntry(3, ':scheme', 'https'), str(4, `/?${'%'.repeat(n)}`), str(5, host), str(6, 'https'), str(10, 'HTTP/2')]);
-  return field(1, field(4, field(2, http)));  // CheckRequest{attributes{request{http}}}
-}
+// --- D31-F2 (percentPathCheck: a denial ~3x its request, before --max-url-length refused such URLs).
 // `connections` node http2 client sessions to `port` (flow control obeyed, so nginx and Caddy take the bodies), each
 // announcing SETTINGS_INITIAL_WINDOW_SIZE 0 and sending `streams` whole Checks of `body`, never reading an answer.
 async function unreadAnswers(port, body, connections, streams = 1) {

@@ -8,8 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http2 from 'node:http2';
-import { varint } from '../lib/ext_authz_client.mjs';
-import { CHECK, callFields, alice, checkMessage, checkOn, startBehindProxies } from './check_probe.mjs';
+import { CHECK, callFields, alice, checkMessage, checkOn, startBehindProxies, percentPathCheck } from './check_probe.mjs';
 import { RawH2, Type, Flag, Setting, frame, settingsFrame, encodeHeaders, dataFrames, grpcFrame } from '../lib/h2_frames.mjs';
 
 const sanitized = Boolean(process.env.ASAN_OPTIONS || process.env.TSAN_OPTIONS);
@@ -17,21 +16,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const residentMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const skipRss = sanitized && 'resident memory under a sanitizer measures its quarantine';
 
-// A CheckRequest without a session whose HttpRequest.path is '/?' and `n` bytes of '%' (within --max-url-length,
-// 8 KiB): denied with a redirect whose Location carries the URL percent-encoded ('%25' an input byte), an answer of
-// ~3n bytes (24 KB for n = 8,000) for an 8 KB request.
-const field = (n, bytes) => Buffer.concat([varint((n << 3) | 2), varint(bytes.length), bytes]);
-const str = (n, s) => field(n, Buffer.from(s, 'latin1'));
-const mapEntry = (n, k, v) => field(n, Buffer.concat([str(1, k), str(2, v)]));
-function percentPathCheck(n) {
-  const host = 'app.example.com';
-  const http = Buffer.concat([str(1, 'id'), str(2, 'GET'), mapEntry(3, ':authority', host), mapEntry(3, ':method', 'GET'),
-    mapEntry(3, ':scheme', 'https'), str(4, `/?${'%'.repeat(n)}`), str(5, host), str(6, 'https'), str(10, 'HTTP/2')]);
-  return field(1, field(4, field(2, http)));  // CheckRequest{attributes{request{http}}}
-}
-
-// D32-F1's attack, straight: `connections` raw connections, each announcing SETTINGS_INITIAL_WINDOW_SIZE 0 and sending
-// 100 whole Checks (the default --grpc-max-concurrent-streams) of `message`; 150 ms later (all 100 answered, their
+// D32-F1's attack (answers of ~24 KB: percentPathCheck(8000), within --max-url-length), straight: `connections` raw
+// connections, each announcing SETTINGS_INITIAL_WINDOW_SIZE 0 and sending 100 whole Checks (the default --grpc-max-concurrent-streams) of `message`; 150 ms later (all 100 answered, their
 // ~24 KB answers waiting in their streams) a SETTINGS opening every stream's window: the client reads every answer.
 // Every stream then closes, and its Stream goes to the session's spare list with its answer buffer (`out`, capacity
 // kept up to 64 KiB: recycle() and evict() drop only larger ones). The connection then stays idle (no stream open).
@@ -88,6 +74,28 @@ describe('D32-F1: a connection keeps every closed stream\'s answer buffer (up to
 
 });
 
+// Through a proxy: `connections` node http2 sessions (added to `sessions`) of 100 Checks each, all held open by their
+// last byte for 1.5 s so that they are in flight together, then ended; every answer is read. The bytes each got.
+async function concurrentDenials(url, body, connections, sessions) {
+  const done = [];
+  const reqs = [];
+  for (let k = 0; k < connections; k++) {
+    const s = http2.connect(url);
+    s.on('error', () => {});
+    sessions.push(s);
+    for (let i = 0; i < 100; i++) {
+      const r = s.request({ ':method': 'POST', ':path': CHECK, 'content-type': 'application/grpc', te: 'trailers' });
+      r.on('error', () => {});
+      done.push(new Promise((resolve) => { let got = 0; r.on('data', (d) => { got += d.length; }); r.on('close', () => resolve(got)); }));
+      r.write(body.subarray(0, body.length - 1));
+      reqs.push(r);
+    }
+  }
+  await sleep(1500);
+  reqs.forEach((r) => r.end(body.subarray(body.length - 1)));
+  return Promise.race([Promise.all(done), sleep(15000).then(() => [])]);
+}
+
 describe('held: what was tried on the answer buffers and held', () => {
   // D32-F1's attack through Caddy (reverse_proxy h2c://): 3 client sessions x 100 Checks, each body sent but its last
   // byte held (so Caddy carries 300 concurrent streams upstream), then every last byte sent and every ~24 KB answer
@@ -100,23 +108,7 @@ describe('held: what was tried on the answer buffers and held', () => {
       assert.equal(await checkOn(doors.caddyPort, checkMessage(alice())), 'ok ok', 'served before');
       const before = residentMb(doors.gh.pid);
       const body = grpcFrame(percentPathCheck(8000));
-      const done = [];
-      const reqs = [];
-      for (let k = 0; k < 3; k++) {
-        const s = http2.connect(`http://127.0.0.1:${doors.caddyPort}`);
-        s.on('error', () => {});
-        sessions.push(s);
-        for (let i = 0; i < 100; i++) {
-          const r = s.request({ ':method': 'POST', ':path': CHECK, 'content-type': 'application/grpc', te: 'trailers' });
-          r.on('error', () => {});
-          done.push(new Promise((resolve) => { let got = 0; r.on('data', (d) => { got += d.length; }); r.on('close', () => resolve(got)); }));
-          r.write(body.subarray(0, body.length - 1));
-          reqs.push(r);
-        }
-      }
-      await sleep(1500);
-      reqs.forEach((r) => r.end(body.subarray(body.length - 1)));
-      const got = await Promise.race([Promise.all(done), sleep(15000).then(() => [])]);
+      const got = await concurrentDenials(`http://127.0.0.1:${doors.caddyPort}`, body, 3, sessions);
       await sleep(1000);
       const grown = residentMb(doors.gh.pid) - before;
       assert.ok(grown < 30, `${got.filter((n) => n > 20000).length} of 300 answers read whole through Caddy: ` +
@@ -152,23 +144,7 @@ describe('held: what was tried on the answer buffers and held', () => {
     try {
       const before = residentMb(doors.gh.pid);
       const body = grpcFrame(percentPathCheck(8000));
-      const done = [];
-      const reqs = [];
-      for (let k = 0; k < 6; k++) {
-        const s = http2.connect(`http://127.0.0.1:${doors.nginxPort}`);
-        s.on('error', () => {});
-        sessions.push(s);
-        for (let i = 0; i < 100; i++) {
-          const r = s.request({ ':method': 'POST', ':path': CHECK, 'content-type': 'application/grpc', te: 'trailers' });
-          r.on('error', () => {});
-          done.push(new Promise((resolve) => { let got = 0; r.on('data', (d) => { got += d.length; }); r.on('close', () => resolve(got)); }));
-          r.write(body.subarray(0, body.length - 1));
-          reqs.push(r);
-        }
-      }
-      await sleep(1500);
-      reqs.forEach((r) => r.end(body.subarray(body.length - 1)));
-      const got = await Promise.race([Promise.all(done), sleep(15000).then(() => [])]);
+      const got = await concurrentDenials(`http://127.0.0.1:${doors.nginxPort}`, body, 6, sessions);
       await sleep(1000);
       const grown = residentMb(doors.gh.pid) - before;
       assert.ok(grown < 100, `${got.filter((n) => n > 20000).length} of 600 read: grew ${grown.toFixed(1)} MB`);
