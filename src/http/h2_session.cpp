@@ -15,9 +15,9 @@ namespace {
 
 // The largest header block H2Responder sends: the gRPC answers have three or four fields.
 constexpr std::size_t kMaxFields = 16;
-// What a connection keeps of its closed streams for the next ones (H2Session::recycle).
-constexpr std::size_t kSpareStreams = 16;
-constexpr std::size_t kKeptAnswerBytes = 4 * 1024;
+// What a closed stream keeps of its answer buffer for the next one (H2Session::recycle): a Check's answer, with
+// identity headers and a token, is under 2 KiB.
+constexpr std::size_t kKeptAnswerBytes = 2 * 1024;
 
 // The HPACK buffers of header fields whose bytes passed the checks in this receive(): a reference to a table entry
 // hands the same buffers again (one byte on the wire each time), and they are not scanned again (D26-F4, D27-F3/4).
@@ -391,10 +391,9 @@ void H2Session::recycle(Stream* s) {
     s->trailers.count = 0;
     s->finishing = s->deferred = s->request_done = s->refused = s->answered = false;
     s->unsent_since = {};
-    // A few spare streams serve a steady load without allocating (Envoy keeps a few calls in flight on a connection);
-    // a burst's worth is not kept.
-    if (spare_.size() < kSpareStreams) spare_.emplace_back(s);
-    else delete s;
+    // Kept, not deleted, whatever their number: a stream closed while its answer is being sent (outside a read,
+    // output goes at once) is still read by the code that sent it.
+    spare_.emplace_back(s);
 }
 
 void H2Session::leave_thread(Stream& s) {
@@ -416,7 +415,7 @@ void H2Session::count_answer_bytes(Stream& s) {
     s.out_counted = now;
 }
 
-void H2Session::make_room_on_thread(Stream& s) {
+bool H2Session::make_room_on_thread(Stream& s) {
     // Each open stream holds memory (~1.4 KiB with its call, and its answer until the client takes it) for as long as
     // its client keeps it: a Watch, an answer left unread, a request never finished (D30-F2, D31-F2). Past either of
     // the thread's limits the OLDEST stream gives way, whatever its connection: the streams an attacker keeps are old
@@ -427,7 +426,9 @@ void H2Session::make_room_on_thread(Stream& s) {
     while ((thread.streams > limits_.max_thread_streams || thread.answer_bytes > limits_.max_thread_answer_bytes) &&
            thread.oldest && thread.oldest != &s)
         thread.oldest->owner->evict(*thread.oldest);
-    if (thread.answer_bytes > limits_.max_thread_answer_bytes && s.out_counted > 0) evict(s);
+    if (thread.answer_bytes <= limits_.max_thread_answer_bytes || s.out_counted == 0) return false;
+    evict(s);  // outside a read its reset goes at once: `s` is not read after this
+    return true;
 }
 
 void H2Session::evict(Stream& s) {
@@ -813,10 +814,7 @@ void H2Session::respond_data(std::int32_t id, std::string_view head, std::string
     s->out.append(head);
     s->out.append(rest);
     count_answer_bytes(*s);
-    if (thread_streams().answer_bytes > limits_.max_thread_answer_bytes) {
-        make_room_on_thread(*s);
-        if (s->evicted) return;
-    }
+    if (thread_streams().answer_bytes > limits_.max_thread_answer_bytes && make_room_on_thread(*s)) return;
     if (s->unsent_since == Clock::time_point{}) s->unsent_since = Clock::now();
     if (s->deferred) {
         s->deferred = false;

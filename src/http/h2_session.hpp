@@ -109,8 +109,8 @@ private:
     // Whether a refused stream may have its log line now (a bucket of 16, refilled one a second).
     bool may_log_refusal();
     // Past the thread's H2Limits::max_thread_streams or max_thread_answer_bytes: its oldest streams are reset until
-    // they are not (and `s` itself, if its own answer is what is past).
-    void make_room_on_thread(Stream& s);
+    // they are not (and `s` itself, if its own answer is what is past: then true, and `s` may be recycled already).
+    bool make_room_on_thread(Stream& s);
     void evict(Stream& s);
     void leave_thread(Stream& s);
     // Brings ThreadStreams::answer_bytes up to date with `s`'s answer bytes not yet taken.

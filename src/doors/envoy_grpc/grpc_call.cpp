@@ -214,8 +214,9 @@ void GrpcCall::end(RpcStatus status, std::string_view why) {
     encoded.clear();
     percent_encode_message(why, encoded);
     const std::array<H2Header, 2> trailers{{{"grpc-status", status_text(status)}, {"grpc-message", encoded}}};
-    responder_.finish({trailers.data(), why.empty() ? 1u : 2u});
+    // Before the answer goes: outside a read it is sent at once, and the stream's close may release this call.
     give_back_if_done_reading();
+    responder_.finish({trailers.data(), why.empty() ? 1u : 2u});
 }
 
 void GrpcCall::fail(RpcStatus status, std::string_view why) { end(status, why); }
@@ -232,8 +233,8 @@ void GrpcCall::refuse(std::string_view http_status, RpcStatus status, std::strin
                                           {"content-type", "application/grpc"},
                                           {"grpc-status", status_text(status)},
                                           {"grpc-message", encoded}}};
+    give_back_if_done_reading();  // before the answer goes (end() says why)
     responder_.trailers_only({fields.data(), why.empty() ? 3u : 4u});
-    give_back_if_done_reading();
 }
 
 void GrpcCall::hold() {
@@ -291,8 +292,8 @@ void GrpcCall::crowd_out(std::size_t needed_by) {
                      peer_.address.is_unspecified() ? std::string("-") : peer_.address.to_string(), counted_,
                      thread_request_bytes(), needed_by);
     }
+    // fail() gives the bytes back before it answers; after it, this call may be released already.
     fail(RpcStatus::resource_exhausted, "the server holds too many request bytes, this call the most; try again");
-    give_back_request_bytes();
 }
 
 void GrpcCall::give_back_if_done_reading() {
