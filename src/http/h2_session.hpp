@@ -93,6 +93,10 @@ private:
     Stream* stream(std::int32_t id) const;
     Stream* new_stream(std::int32_t id);
     void recycle(Stream* s);
+    // Marks a call into the session from outside (the connection, a call answering): spare streams are trimmed only
+    // when the outermost one returns, where no closed stream can still be in use further up the stack.
+    class Entered;
+    void trim_spares();
     void unlink_incoming(Stream& s);
     void request_ended(Stream& s);
     // The stream's body leaves the connection's budget (H2Limits::max_buffered_body_bytes).
@@ -144,6 +148,7 @@ private:
     Stream* incoming_head_ = nullptr;  // requests still arriving, oldest first
     Stream* incoming_tail_ = nullptr;
     bool in_receive_ = false;
+    std::uint32_t entered_ = 0;  // Entered scopes on the stack
     bool going_away_ = false;
     bool received_anything_ = false;
     bool refused_ = false;  // an abuse this class ended the session for
