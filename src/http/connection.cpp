@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 
 #include "http/exchange.hpp"
+#include "http/lingering_close.hpp"
 #include "http/request_checks.hpp"
 #include "http/request_id.hpp"
 #include "http/registration.hpp"
@@ -499,48 +500,6 @@ asio::awaitable<bool> starts_with_h2_preface(Worker& w, tcp::socket& socket, Reg
         co_await pause.async_wait(kTuple);
         if (reg.timed_out()) co_return false;
     }
-}
-
-// Closing a socket that holds bytes it has not read makes the kernel send RST instead of FIN, and RST may reach
-// the client before it has read what was last written to it (a GOAWAY, a refusal). So the server half-closes
-// first, then reads and drops what the client still sends until it closes its side, for a second at most ("lingering
-// close", as nginx and Go's HTTP/2 server do; nginx bounds it by time alone too: a byte bound would cut off a fast
-// sender, such as nginx forwarding a refused upload, before it reads the answer). A client that had already closed
-// costs one read; a drain ends the wait (the connection is idle to it). The second is kept by a timer of its own:
-// the sweeper's tick may be seconds long.
-asio::awaitable<void> close_lingering(Worker& w, tcp::socket& socket, Registration& reg) {
-    boost::system::error_code ec;
-    socket.shutdown(tcp::socket::shutdown_send, ec);
-    if (ec) co_return;
-    reg.set_idle(true);
-    reg.arm(std::chrono::seconds(2));  // the sweeper only backs the timer up
-    asio::steady_timer linger(socket.get_executor(), std::chrono::seconds(1));
-    bool over = false;
-    linger.async_wait([&socket, &over](const boost::system::error_code& tec) {
-        if (tec) return;  // cancelled: the wait ended before the second did
-        over = true;
-        boost::system::error_code ignored;
-        socket.cancel(ignored);
-    });
-    for (;;) {
-        // Filled and dropped before anything else runs on this thread: one buffer serves every lingering socket.
-        thread_local std::array<char, 16 * 1024> sink;
-        socket.read_some(asio::buffer(sink), ec);
-        if (ec == asio::error::would_block) {
-            if (w.draining || over) break;
-            std::tie(ec) = co_await socket.async_wait(tcp::socket::wait_read, kTuple);
-            if (ec || over) break;
-            continue;
-        }
-        if (ec) break;  // the client closed its side (or reset)
-        // A client that sends without pause would keep this loop from ever waiting: the thread's other connections,
-        // and the timer, get their turn after each read.
-        co_await asio::post(socket.get_executor(), asio::use_awaitable);
-        if (over) break;
-    }
-    linger.cancel();
-    // The timer's handler refers to this frame: it must have run (cancelled) before the frame goes.
-    if (!over) co_await asio::post(socket.get_executor(), asio::use_awaitable);
 }
 
 asio::awaitable<void> serve_plain(Worker& w, tcp::socket socket, const Listener& listener, const Handler& handler) {

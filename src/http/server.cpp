@@ -17,6 +17,7 @@
 
 #include <sys/resource.h>
 
+#include "http/lingering_close.hpp"
 #include "http/worker.hpp"
 
 namespace gh::http {
@@ -83,21 +84,27 @@ bool Worker::admit(tcp::socket& socket, const Acceptor& acceptor) {
                                                 0, 0, 0, 0, 0, 0, 0, 7};                   // stream 0, REFUSED_STREAM
     boost::system::error_code ec;
     socket.non_blocking(true, ec);
+    // Answered, the socket is closed the lingering way when it can be: closed at once while it still held the bytes
+    // of a client sending a body, it was reset, and the client met EPIPE before it read the answer (D25-F3).
+    bool lingers = false;
     if (!acceptor.tls) {
-        if (h2_only) socket.write_some(asio::buffer(kGoAway), ec);
-        else socket.write_some(asio::buffer(kBusy), ec);
+        socket.write_some(h2_only ? asio::buffer(kGoAway) : asio::buffer(kBusy), ec);
+        lingers = !ec && linger_refused(*this, socket);
     }
-    socket.close(ec);
+    if (!lingers) socket.close(ec);
     // One line a second at most: a flood must not turn into a flood of log lines.
     if (const auto now = Clock::now(); now - last_refusal_log_ >= std::chrono::seconds(1)) {
         last_refusal_log_ = now;
+        const std::string_view how = acceptor.tls ? "closed"
+                                     : h2_only    ? "answered GOAWAY"
+                                                  : "answered 503";
         if (h2_only)
-            spdlog::warn("refused a {} connection: --max-connections={} reached ({})",
-                         acceptor.listener->h2->protocol_name(), limits.max_connections,
-                         acceptor.tls ? "closed" : "answered GOAWAY");
+            spdlog::warn("refused a {} connection: --max-connections={} reached ({}{})",
+                         acceptor.listener->h2->protocol_name(), limits.max_connections, how,
+                         lingers || acceptor.tls ? "" : ", closed at once");
         else
-            spdlog::warn("refused a connection: --max-connections={} reached ({})", limits.max_connections,
-                         acceptor.tls ? "closed" : "answered 503");
+            spdlog::warn("refused a connection: --max-connections={} reached ({}{})", limits.max_connections, how,
+                         lingers || acceptor.tls ? "" : ", closed at once");
     }
     return false;
 }
@@ -217,7 +224,8 @@ static void raise_descriptor_limit(std::size_t max_connections) {
         ::setrlimit(RLIMIT_NOFILE, &lim);
         ::getrlimit(RLIMIT_NOFILE, &lim);
     }
-    constexpr std::size_t kReserve = 256;  // listeners, IdP and Redis clients, gRPC, files
+    // Listeners, IdP and Redis clients, files, and refused connections lingering (lingering_close.hpp).
+    constexpr std::size_t kReserve = 256 + kMaxLingeringRefusals;
     if (lim.rlim_cur != RLIM_INFINITY && max_connections + kReserve > lim.rlim_cur)
         spdlog::warn("--max-connections={} does not fit the open-file limit {} (ulimit -n); raise the limit or "
                      "lower the flag", max_connections, static_cast<std::size_t>(lim.rlim_cur));
