@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "app/http_server.hpp"
+#include "app/memory_return.hpp"
 #include "app/router.hpp"
 #include "app/session_store_factory.hpp"
 #include "app/verifiers.hpp"
@@ -76,13 +77,14 @@ void warn_about_flags_needing_reverse_proxy(const options::Options& o) {
                      "request's path is unknown and every auth request needs a session");
 }
 
-// The thread beside the I/O threads: IdP discovery and keys, and the watched files. Stopped and joined when
-// run() returns, whichever way.
+// The thread beside the I/O threads: IdP discovery and keys, the watched files, and the free memory given back
+// after a burst. Stopped and joined when run() returns, whichever way.
 class BackgroundThread {
 public:
     BackgroundThread(const Verifiers& verifiers, const WatchedFiles& files) {
         initialise_providers(io_, verifiers);
         watch_files(io_, files);
+        return_free_memory_periodically(io_);
         thread_ = std::thread([this] { io_.run(); });
     }
     ~BackgroundThread() {

@@ -18,6 +18,7 @@
 #include "http/registration.hpp"
 #include "http/tuple_token.hpp"
 #include "http/worker.hpp"
+#include "text/release.hpp"
 
 namespace gh::http {
 namespace {
@@ -29,6 +30,9 @@ using TlsStream = asio::ssl::stream<tcp::socket>;
 // What one write takes from the session at most; more waits for the next.
 constexpr std::size_t kWriteBatch = 64 * 1024;
 constexpr std::size_t kReadSize = 16 * 1024;
+// What an idle connection keeps of its last write's buffer: a batch of a few dozen Check answers, so that a steady
+// load allocates none; a larger one is given back once written.
+constexpr std::size_t kKeptWriteBytes = 16 * 1024;
 
 template <class Transport>
 class H2Connection final : public H2Session, public ConnectionEnding {
@@ -192,6 +196,8 @@ private:
         }
         flushing_ = false;
         if (writing_) return update_deadline();
+        // All written: a batch of many answers' bytes is not kept while the connection waits (D33-F1).
+        if (out_.capacity() > kKeptWriteBytes) text::release(out_);
         // Nothing left to write: a session that has said everything ends, waking the reader.
         if (finished() || ended_) stop_reading();
         else update_deadline();

@@ -10,6 +10,7 @@
 #include "http/h2_checked_buffers.hpp"
 #include "http/h2_memory.hpp"
 #include "http/h2_request_fields.hpp"
+#include "text/release.hpp"
 
 namespace gh::http {
 namespace {
@@ -310,7 +311,7 @@ void H2Session::recycle(Stream* s) {
     s->attached = false;
     // Only a usual answer's buffer is kept (a Check's is a few hundred bytes): a connection that once had 100 denials
     // of 24 KB in flight kept 2.4 MB for as long as it stayed open (D32-F1).
-    if (s->out.capacity() > kKeptAnswerBytes) s->out = std::string();
+    if (s->out.capacity() > kKeptAnswerBytes) text::release(s->out);
     s->out.clear();
     s->out_taken = 0;
     s->trailers.count = 0;
@@ -374,7 +375,7 @@ void H2Session::evict(Stream& s) {
                      limits_.max_thread_streams, limits_.max_thread_answer_bytes);
     leave_thread(s);
     s.evicted = true;
-    if (s.out.capacity() > 64 * 1024) s.out = std::string();
+    if (s.out.capacity() > 64 * 1024) text::release(s.out);
     s.out.clear();
     s.out_taken = 0;
     s.request_done = true;

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "text/release.hpp"
+
 namespace gh::http {
 
 struct RequestScratch {
@@ -96,7 +98,7 @@ private:
         // A header that spilled past the arena leaves heap blocks; a long answer leaves a big output buffer.
         s->arena.release();
         s->buffer.clear();
-        if (s->out.capacity() > 16384) s->out = std::string();
+        if (s->out.capacity() > 16384) text::release(s->out);
         s->out.clear();
         free_.push_back(std::move(s));
     }

@@ -9,7 +9,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 
 #include "observe/log_lines.hpp"
@@ -92,20 +94,27 @@ bool Worker::admit(tcp::socket& socket, const Acceptor& acceptor) {
         lingers = !ec && linger_refused(*this, socket);
     }
     if (!lingers) socket.close(ec);
-    // One line a second at most: a flood must not turn into a flood of log lines.
-    if (const auto now = Clock::now(); now - last_refusal_log_ >= std::chrono::seconds(1)) {
-        last_refusal_log_ = now;
-        const std::string_view how = acceptor.tls ? "closed"
-                                     : h2_only    ? "answered GOAWAY"
-                                                  : "answered 503";
-        if (h2_only)
-            spdlog::warn("refused a {} connection: --max-connections={} reached ({}{})",
-                         acceptor.listener->h2->protocol_name(), limits.max_connections, how,
-                         lingers || acceptor.tls ? "" : ", closed at once");
-        else
-            spdlog::warn("refused a connection: --max-connections={} reached ({}{})", limits.max_connections, how,
-                         lingers || acceptor.tls ? "" : ", closed at once");
+    // One line a second at most over the process (every worker refuses alike: a clock per worker logged a line a
+    // second per I/O thread, D33-F2), telling how many were refused without a line since the last one.
+    constexpr auto kSecond = std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(1)).count();
+    static std::atomic<Clock::rep> last_logged{std::numeric_limits<Clock::rep>::min() / 2};  // long ago
+    static std::atomic<std::uint64_t> not_logged{0};
+    const auto now = Clock::now().time_since_epoch().count();
+    auto last = last_logged.load(std::memory_order_relaxed);
+    if (now - last < kSecond || !last_logged.compare_exchange_strong(last, now, std::memory_order_relaxed)) {
+        not_logged.fetch_add(1, std::memory_order_relaxed);
+        return false;
     }
+    const auto unlogged = not_logged.exchange(0, std::memory_order_relaxed);
+    const std::string since = unlogged == 0 ? std::string() : fmt::format("; {} more since the last line", unlogged);
+    const std::string_view how = acceptor.tls ? "closed" : h2_only ? "answered GOAWAY" : "answered 503";
+    const std::string_view at_once = lingers || acceptor.tls ? "" : ", closed at once";
+    if (h2_only)
+        spdlog::warn("refused a {} connection: --max-connections={} reached ({}{}{})",
+                     acceptor.listener->h2->protocol_name(), limits.max_connections, how, at_once, since);
+    else
+        spdlog::warn("refused a connection: --max-connections={} reached ({}{}{})", limits.max_connections, how,
+                     at_once, since);
     return false;
 }
 

@@ -107,8 +107,6 @@ private:
     // max_connections.
     bool admit(boost::asio::ip::tcp::socket& socket, const Acceptor& acceptor);
 
-    Clock::time_point last_refusal_log_{};
-
     std::vector<std::unique_ptr<Acceptor>> acceptors_;
 };
 

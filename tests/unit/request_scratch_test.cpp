@@ -34,6 +34,25 @@ TEST(ScratchPool, AGivenBackScratchIsLentAgainEmpty) {
     EXPECT_EQ(pool.free_count(), 0u);
 }
 
+TEST(ScratchPool, ALongAnswersBufferIsGivenBackAndAShortOnesKept) {
+    ScratchPool pool(16384, 4);
+    {
+        ScratchPool::Lease lease;
+        lease.take(pool);
+        lease->out.assign(100000, 'x');  // a long answer (a large page, a streamed body's head)
+    }
+    ScratchPool::Lease again;
+    again.take(pool);
+    // `out = std::string()` kept the 100 KB: libstdc++ copies an empty (short) string into the buffer it has.
+    EXPECT_LT(again->out.capacity(), 100u) << "the long answer's buffer went back to the heap";
+    again->out.assign(4000, 'y');
+    const std::size_t usual = again->out.capacity();
+    again.give_back();
+    ScratchPool::Lease third;
+    third.take(pool);
+    EXPECT_EQ(third->out.capacity(), usual) << "a usual answer's buffer is kept for the next request";
+}
+
 TEST(ScratchPool, KeepsAtMostMaxFreeAfterABurst) {
     ScratchPool pool(16384, 3);
     {

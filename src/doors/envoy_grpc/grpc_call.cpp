@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "text/release.hpp"
+
 namespace gh::doors::envoy_grpc {
 namespace {
 
@@ -310,7 +312,7 @@ void GrpcCall::give_back_request_bytes() {
     thread_request_bytes() -= counted_;
     counted_ = 0;
     message_ = {};
-    if (body_.capacity() > kMaxKeptBody) body_ = std::string();
+    if (body_.capacity() > kMaxKeptBody) text::release(body_);
     body_.clear();
 }
 
