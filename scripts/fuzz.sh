@@ -6,8 +6,10 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$root/build-fuzz"
 seconds="${FUZZ_SECONDS:-60}"
-CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGATEHOUSE_FUZZ=ON \
-  -DBUILD_TESTING=OFF >/dev/null
+# -O1 with line tables only, asserts kept: what libFuzzer suggests for short runs; it compiles in about half the time
+# of -O2 -g (CI builds the targets from nothing every time, and runs each only seconds).
+CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Fuzz -DCMAKE_CXX_FLAGS_FUZZ="-O1 -gline-tables-only" \
+  -DCMAKE_C_FLAGS_FUZZ="-O1 -gline-tables-only" -DGATEHOUSE_FUZZ=ON -DBUILD_TESTING=OFF >/dev/null
 targets=(cookie_session redirect forwarded original_request jws cfg_file ext_authz http_request page_template
   grpc_check_request h2_session)
 cmake --build "$build" -j "$(nproc)" --target "${targets[@]/%/_fuzz}"
