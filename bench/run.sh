@@ -4,12 +4,13 @@
 #   a 1,000-host policy; Redis sessions without and with the local cache; the gRPC ext_authz door (h2load with a
 #   prebuilt Check, 4 x 8 and 32 x 1 streams); the whole nginx auth_request chain with Gatehouse vs with a stub.
 # Every server runs pinned to one core, the load generator (wrk or h2load) on the other. RUNS rounds, each
-# measuring every case twice (A B … B A); per-round ratios, medians printed; gRPC/HTTP at 32 x 1 also paired on one
-# process, 1 s apart (PAIRS pairs, default 8), since its two cases are far apart in a round. Then: heap allocations and
-# instructions per request and per gRPC Check (callgrind), 2 I/O threads vs 1 (bench/scaling.sh), the default
+# measuring every case twice (A B … B A), medians printed; then every ratio paired: its two cases 1 s each in turn,
+# PAIRS pairs (default 8), the median of the pairs' ratios (the gRPC door against the same process's HTTP port).
+# Then: heap allocations and instructions per request and per gRPC Check (callgrind), 2 I/O threads vs 1
+# (bench/scaling.sh), the default
 # --workers under a one-core affinity (bench/affinity.sh), resident memory with 10,000 idle HTTP/1.1 and HTTP/2
 # connections (bench/idle_memory.sh).
-# Bounded: 9 cases x RUNS x DURATION seconds (default 3 x 5 s) plus the rest, about 6 minutes.
+# Bounded: 9 cases x RUNS x DURATION seconds (default 3 x 5 s), 7 ratios x PAIRS x 2 s, plus the rest: about 8 minutes.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${GATEHOUSE_BUILD_DIR:-$root/build}"
@@ -297,24 +298,35 @@ for i in $(seq "$runs"); do
       >>"$out/$c.runs"
   done
 done
-# --- gRPC/HTTP at 32 x 1, paired: one Gatehouse process (the gRPC case's, through its HTTP port and its gRPC port),
-# 1 s of each in turn, PAIRS pairs in A B B A order, the median of the pairs' ratios. In the rounds above the two cases
-# are ~20 s apart, and this machine's speed drifts on that scale: the same code measured 0.66 and 0.92 that way.
+# --- Every ratio again, paired: its two cases 1 s each in turn, PAIRS pairs (default 8) in A B B A order, the median
+# of the pairs' ratios (and their range). In the rounds above a ratio's two cases are up to ~20 s apart, and this
+# machine's speed drifts on that scale: the same code gave 0.66, 0.92 and 0.96 for gRPC at 32 x 1 that way, and
+# "Redis with cache / cookie" 1.29. The gRPC cases are paired with the same process's HTTP port (grpc_http): one
+# Gatehouse, its two doors.
 paired_http_url="http://127.0.0.1:$grpc_http_port/oauth2/auth"
 warm_up "$paired_http_url"
-: >"$out/paired.ratios"
-for i in $(seq "${PAIRS:-8}"); do
-  if (( i % 2 )); then
-    h="$(slice=1 measure "$paired_http_url" "$out/paired_http.$i.txt" | cut -d' ' -f1)"
-    g="$(measure_grpc 1 "$out/paired_grpc.$i.txt" 32 1 | cut -d' ' -f1)"
-  else
-    g="$(measure_grpc 1 "$out/paired_grpc.$i.txt" 32 1 | cut -d' ' -f1)"
-    h="$(slice=1 measure "$paired_http_url" "$out/paired_http.$i.txt" | cut -d' ' -f1)"
-  fi
-  awk -v g="$g" -v h="$h" 'BEGIN {printf "%.4f\n", g / h}' >>"$out/paired.ratios"
-done
-paired_ratio="$(median <"$out/paired.ratios" | awk '{printf "%.2f", $1}')"
-paired_range="$(sort -g "$out/paired.ratios" | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.2f-%.2f", lo, hi}')"
+paired_case() {  # paired_case CASE TAG: req/s of 1 s of CASE
+  if [ "$1" = grpc_http ]; then slice=1 measure "$paired_http_url" "$out/grpc_http.$2.txt"; else slice=1 run_case "$1" "$2"; fi |
+    cut -d' ' -f1
+}
+paired() {  # paired A B: "median low-high" of A/B over PAIRS pairs
+  local a b i
+  : >"$out/paired.$1.$2"
+  for i in $(seq "${PAIRS:-8}"); do
+    if (( i % 2 )); then a="$(paired_case "$1" "p$i")"; b="$(paired_case "$2" "p$i")"
+    else b="$(paired_case "$2" "p$i")"; a="$(paired_case "$1" "p$i")"; fi
+    awk -v a="$a" -v b="$b" 'BEGIN {printf "%.4f\n", a / b}' >>"$out/paired.$1.$2"
+  done
+  printf "%s %s\n" "$(median <"$out/paired.$1.$2" | awk '{printf "%.2f", $1}')" \
+    "$(sort -g "$out/paired.$1.$2" | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.2f-%.2f", lo, hi}')"
+}
+read -r p_ratio p_ratio_range < <(paired gatehouse nginx)
+read -r p_policy p_policy_range < <(paired policy gatehouse)
+read -r p_redis p_redis_range < <(paired redis gatehouse)
+read -r p_cached p_cached_range < <(paired cached gatehouse)
+read -r p_grpc p_grpc_range < <(paired grpc grpc_http)
+read -r p_grpc32 p_grpc32_range < <(paired grpc32 grpc_http)
+read -r p_chain p_chain_range < <(paired chain_gh chain_stub)
 
 stop_servers
 pids=()
@@ -418,14 +430,13 @@ chain_ratio="$(round_ratio chain_gh chain_stub)"
   printf "gRPC Check, 32 conns x 1 stream   %-24s %s\n" "$grpc32_rps" "$grpc32_p99"
   printf "nginx chain, auth = nginx stub    %-24s %s\n" "$chain_stub_rps" "$chain_stub_p99"
   printf "nginx chain, auth = gatehouse     %-24s %s\n" "$chain_gh_rps" "$chain_gh_p99"
-  echo "ratios: the median of the $runs rounds' own ratios"
-  echo "ratio gatehouse/nginx: $ratio   (target >= 0.90; p99 target <= 1 ms at $connections connections)"
-  echo "ratio policy/no-policy: $policy_ratio   (target >= 0.90)"
-  echo "ratio Redis/cookie: $redis_ratio   (target >= 0.50)"
-  echo "ratio Redis with cache/cookie: $cached_ratio   (target >= 0.90)"
-  echo "ratio gRPC/HTTP: $grpc_ratio (4 x 8), $grpc32_ratio (32 x 1, as wrk)   (target >= 0.90; p99 target <= 1 ms at 32 streams)"
-  echo "ratio gRPC/HTTP, 32 x 1, paired on one process: $paired_ratio (median of ${PAIRS:-8} pairs of 1 s, range $paired_range)   (target >= 0.90)"
-  echo "ratio nginx chain with gatehouse/with stub: $chain_ratio   (target >= 0.90)"
+  echo "ratios: paired, the median of ${PAIRS:-8} pairs of 1 s each (their range); in brackets the median of the $runs rounds' own"
+  echo "ratio gatehouse/nginx: $p_ratio ($p_ratio_range) [$ratio]   (target >= 0.90; p99 target <= 1 ms at $connections connections)"
+  echo "ratio policy/no-policy: $p_policy ($p_policy_range) [$policy_ratio]   (target >= 0.90)"
+  echo "ratio Redis/cookie: $p_redis ($p_redis_range) [$redis_ratio]   (target >= 0.50)"
+  echo "ratio Redis with cache/cookie: $p_cached ($p_cached_range) [$cached_ratio]   (target >= 0.90)"
+  echo "ratio gRPC/HTTP, one process: $p_grpc ($p_grpc_range) [$grpc_ratio] at 4 x 8, $p_grpc32 ($p_grpc32_range) [$grpc32_ratio] at 32 x 1 (as wrk)   (target >= 0.90; p99 target <= 1 ms at 32 streams)"
+  echo "ratio nginx chain with gatehouse/with stub: $p_chain ($p_chain_range) [$chain_ratio]   (target >= 0.90)"
   echo "heap allocations per /oauth2/auth request: $allocs_per_request"
   echo "heap allocations per gRPC Check: $allocs_per_check"
   echo "instructions per /oauth2/auth request (callgrind, cookie session, request log on): $instructions_per_request"
