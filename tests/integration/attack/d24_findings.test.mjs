@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import grpc from '@grpc/grpc-js';
-import { startGatehouse, freePort, mintCookie, tempDir, Proc, waitForPort } from '../lib/processes.mjs';
+import { startGatehouse, freePort, mintCookie, tempDir, Proc, waitForPort, residentMb } from '../lib/processes.mjs';
 import { startCaddyReverseProxy } from '../lib/caddy_reverse_proxy.mjs';
 import { startNginx, readErrorLog } from '../lib/nginx.mjs';
 import { extAuthzClient, checkRequest, envoyWireCheckRequest } from '../lib/ext_authz_client.mjs';
@@ -24,7 +24,6 @@ import {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // Sanitizer builds (make test-asan / test-tsan) keep freed memory in a quarantine: resident memory measures it there.
 const sanitized = Boolean(process.env.ASAN_OPTIONS || process.env.TSAN_OPTIONS);
-const residentMb = (pid) => Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
 // User and system CPU time of a process so far, in ms (clock ticks of 10 ms).
 const cpuMs = (pid) => {
   const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');

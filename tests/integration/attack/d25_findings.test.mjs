@@ -6,13 +6,12 @@
 // Run: GATEHOUSE_BUILD_DIR=$PWD/build node --test tests/integration/attack/d25_findings.test.mjs
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
 import path from 'node:path';
 import grpc from '@grpc/grpc-js';
-import { startGatehouse, freePort, mintCookie, mintRedisSessions, tempDir, Proc, waitForPort } from '../lib/processes.mjs';
+import { startGatehouse, freePort, mintCookie, mintRedisSessions, tempDir, Proc, waitForPort, residentMb, openDescriptors } from '../lib/processes.mjs';
 import { startRedis } from '../lib/redis.mjs';
 import { startCaddyReverseProxy } from '../lib/caddy_reverse_proxy.mjs';
 import { startNginx, readErrorLog } from '../lib/nginx.mjs';
@@ -25,7 +24,6 @@ import {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // Sanitizer builds (make test-asan / test-tsan) keep freed memory in a quarantine: resident memory measures it there.
 const memoryMeasured = { skip: Boolean(process.env.ASAN_OPTIONS || process.env.TSAN_OPTIONS) && 'resident memory under a sanitizer measures its quarantine' };
-const residentMb = (pid) => Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
 
 
 describe('D25-F1: a stream reset after its body gives the budget back while its call still holds the body', () => {
@@ -259,7 +257,7 @@ describe('D25-F3: the 503 (or GOAWAY) at --max-connections reaches a client that
   });
 
   test('a flood of 300 refused connections that never close holds at most 64 descriptors past the cap, for about a second', async () => {
-    const descriptors = () => fs.readdirSync(`/proc/${gh.pid}/fd`).length;
+    const descriptors = () => openDescriptors(gh.pid);
     const before = descriptors();
     const flood = [];
     for (let i = 0; i < 300; i++) {

@@ -5,8 +5,7 @@
 // Run: cd tests/integration && GATEHOUSE_BUILD_DIR=$PWD/../../build node --test attack/d30_findings.test.mjs
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { startGatehouse, freePort } from '../lib/processes.mjs';
+import { startGatehouse, freePort, residentMb } from '../lib/processes.mjs';
 import { envoyWireCheckRequest } from '../lib/ext_authz_client.mjs';
 import { startNginx } from '../lib/nginx.mjs';
 import { startCaddyReverseProxy } from '../lib/caddy_reverse_proxy.mjs';
@@ -20,7 +19,6 @@ import {
 const sanitized = Boolean(process.env.ASAN_OPTIONS || process.env.TSAN_OPTIONS);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const WATCH = '/grpc.health.v1.Health/Watch';
-const residentMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
 
 // A HealthCheckRequest of exactly 1,024 bytes (the most a health call may send): no service (the server's own,

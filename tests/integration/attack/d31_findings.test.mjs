@@ -6,9 +6,8 @@
 // Run: cd tests/integration && GATEHOUSE_BUILD_DIR=$PWD/../../build node --test attack/d31_findings.test.mjs
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import http2 from 'node:http2';
-import { startGatehouse, freePort } from '../lib/processes.mjs';
+import { startGatehouse, freePort, residentMb } from '../lib/processes.mjs';
 import { flood, checksBatch, kMaxRatio, ratioMessage } from './hpack_flood.mjs';
 import { CHECK, callFields, alice, checkMessage, checkOn, startBehindProxies, percentPathCheck } from './check_probe.mjs';
 import {
@@ -18,7 +17,6 @@ import {
 
 const sanitized = Boolean(process.env.ASAN_OPTIONS || process.env.TSAN_OPTIONS);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const residentMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const WATCH = '/grpc.health.v1.Health/Watch';
 
 // --- D31-F1's attack: many connections (so each connection's share of a thread's 4,096 streams falls to its floor

@@ -6,14 +6,13 @@
 // Run: cd tests/integration && GATEHOUSE_BUILD_DIR=$PWD/../../build node --test attack/d32_findings.test.mjs
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import http2 from 'node:http2';
+import { residentMb } from '../lib/processes.mjs';
 import { CHECK, callFields, alice, checkMessage, checkOn, startBehindProxies, percentPathCheck } from './check_probe.mjs';
 import { RawH2, Type, Flag, Setting, frame, settingsFrame, encodeHeaders, dataFrames, grpcFrame } from '../lib/h2_frames.mjs';
 
 const sanitized = Boolean(process.env.ASAN_OPTIONS || process.env.TSAN_OPTIONS);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const residentMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const skipRss = sanitized && 'resident memory under a sanitizer measures its quarantine';
 
 // D32-F1's attack (answers of ~24 KB: percentPathCheck(8000), within --max-url-length), straight: `connections` raw

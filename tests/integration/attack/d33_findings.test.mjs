@@ -7,18 +7,16 @@
 // Run: cd tests/integration && GATEHOUSE_BUILD_DIR=$PWD/../../build node --test attack/d33_findings.test.mjs
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import http2 from 'node:http2';
 import net from 'node:net';
-import { startGatehouse, freePort } from '../lib/processes.mjs';
+import { startGatehouse, freePort, residentMb, openDescriptors } from '../lib/processes.mjs';
 import { varint } from '../lib/ext_authz_client.mjs';
 import { CHECK, callFields, alice, checkMessage, checkOn, startBehindProxies, percentPathCheck } from './check_probe.mjs';
 import { RawH2, Type, Flag, Setting, PREFACE, frame, settingsFrame, encodeHeaders, dataFrames, grpcFrame } from '../lib/h2_frames.mjs';
 
 const sanitized = Boolean(process.env.ASAN_OPTIONS || process.env.TSAN_OPTIONS);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const residentMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-const descriptors = (pid) => fs.readdirSync(`/proc/${pid}/fd`).length;
+const descriptors = openDescriptors;
 const skipRss = sanitized && 'resident memory under a sanitizer measures its quarantine';
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -88,6 +88,16 @@ export function cpuTicks(pid) {
   return Number(f[11]) + Number(f[12]);
 }
 
+// A process's resident memory (VmRSS), in MB.
+export function residentMb(pid) {
+  return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+}
+
+// How many descriptors a process has open.
+export function openDescriptors(pid) {
+  return fs.readdirSync(`/proc/${pid}/fd`).length;
+}
+
 export function tempDir(prefix) {
   return fs.mkdtempSync(path.join(os.tmpdir(), `gatehouse-${prefix}-`));
 }
